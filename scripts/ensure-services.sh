@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Makes sure what the test suite talks to is running: Redis, RabbitMQ, and Debian's Chromium.
+# Starts whatever is not reachable; fails loudly when something cannot be started.
+set -euo pipefail
+
+log() { echo "[stemtrace] $*" >&2; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && exec 3>&- 3<&-; }
+
+wait_port() { # port seconds name
+  for _ in $(seq 1 "$2"); do
+    if port_open "$1"; then return 0; fi
+    sleep 1
+  done
+  log "$3 did not come up on 127.0.0.1:$1 within $2 s"
+  return 1
+}
+
+ensure_redis() {
+  if port_open 6379; then return 0; fi
+  command -v redis-server >/dev/null || { log "redis-server is not installed (apt-get install redis-server)"; return 1; }
+  log "starting Redis on 127.0.0.1:6379"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  wait_port 6379 30 Redis
+}
+
+ensure_rabbitmq() {
+  if port_open 5672; then return 0; fi
+  command -v rabbitmq-server >/dev/null || { log "rabbitmq-server is not installed (apt-get install rabbitmq-server)"; return 1; }
+  log "starting RabbitMQ on 127.0.0.1:5672"
+  rabbitmq-server -detached || true
+  if command -v rabbitmqctl >/dev/null; then timeout 120 rabbitmqctl await_startup >/dev/null 2>&1 || true; fi
+  wait_port 5672 120 RabbitMQ
+}
+
+ensure_chromium() {
+  if command -v chromium >/dev/null; then return 0; fi
+  log "installing Debian's chromium for the browser tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  command -v chromium >/dev/null || { log "chromium could not be installed"; return 1; }
+}
+
+for what in "${@:-redis rabbitmq chromium}"; do
+  for one in $what; do "ensure_$one"; done
+done

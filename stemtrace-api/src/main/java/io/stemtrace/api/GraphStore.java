@@ -1,0 +1,76 @@
+package io.stemtrace.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds workflow graphs from events and answers queries over them.
+ *
+ * <p>Contract (checked by the shared GraphStore contract test): events may arrive in any order and more
+ * than once; every task appears exactly once in any graph; a late event never moves a task back from a
+ * terminal state of the same attempt, and a later attempt beats an earlier one; applying one event costs
+ * O(1) amortised; memory is bounded by evicting whole oldest workflows. Implementations are thread-safe:
+ * one consumer thread applies while any number of threads query.
+ */
+public interface GraphStore extends AutoCloseable {
+
+  /** Applies a task event. Never throws for well-formed events; an exact duplicate changes nothing. */
+  void apply(TaskEvent event);
+
+  /** Applies a worker event to the worker registry. */
+  void apply(WorkerEvent event);
+
+  /** Applies either kind of event. */
+  default void apply(StemtraceEvent event) {
+    if (event instanceof TaskEvent task) {
+      apply(task);
+    } else if (event instanceof WorkerEvent worker) {
+      apply(worker);
+    }
+  }
+
+  /** One task with its events and attempts. */
+  Optional<TaskNode> task(String taskId);
+
+  /** The tasks this task spawned directly (by parent id), oldest first; empty when unknown. */
+  List<TaskNode> children(String taskId);
+
+  /** A page of tasks matching the query, newest first (by first seen time). */
+  Page<TaskNode> tasks(TaskQuery query);
+
+  /** A page of workflows matching the query, newest first. */
+  Page<WorkflowSummary> workflows(WorkflowQuery query);
+
+  /**
+   * One workflow's graph by its root id (a task id, or a container id such as {@code group:<id>} when a
+   * group or chord has no parent task).
+   */
+  Optional<WorkflowGraph> workflow(String rootId);
+
+  /** The id of the workflow (its root id) a task belongs to now. */
+  Optional<String> workflowOf(String taskId);
+
+  /** Every worker seen, online first, then by host name. */
+  List<WorkerInfo> workers();
+
+  /** One worker by host name. */
+  Optional<WorkerInfo> worker(String hostname);
+
+  /**
+   * Every task name known from workers or events.
+   *
+   * @param query case-insensitive substring of the name, or null for all
+   * @param status only entries with this status, or null for all
+   */
+  List<RegistryEntry> registry(String query, RegistryEntry.Status status);
+
+  /** How many task nodes the store holds. */
+  long taskCount();
+
+  /** How many workflows the store holds. */
+  long workflowCount();
+
+  /** Releases what the store holds. The in-memory store has nothing to release. */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,529 @@
+package io.stemtrace.core;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.stemtrace.api.RegisteredTaskDefinition;
+import io.stemtrace.api.StemtraceEvent;
+import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.TaskState;
+import io.stemtrace.api.WorkerEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The wire format: one UTF-8 JSON object per event, compatible with Python stemtrace 0.3.x.
+ *
+ * <p>Decoding never throws: every payload yields a {@link DecodeResult}. Unknown fields are ignored;
+ * a field of the wrong type, an unknown state, excessive nesting or size reject the event. JSON values
+ * ({@code args}, {@code kwargs}, {@code result}) decode to unmodifiable {@link Map}/{@link List} trees.
+ * Encoding writes every field, nulls included, and timestamps in UTC with microseconds and {@code Z}.
+ * Instances are immutable and thread-safe.
+ */
+public final class EventCodec {
+
+  /** Default largest accepted payload: 4 MiB. */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 4 << 20;
+  /** Default deepest accepted nesting of JSON containers. */
+  public static final int DEFAULT_MAX_DEPTH = 64;
+  /** Default longest accepted string: 1 MiB of characters. */
+  public static final int DEFAULT_MAX_STRING_LENGTH = 1 << 20;
+
+  private static final EventCodec DEFAULT =
+      new EventCodec(DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_LENGTH);
+
+  private static final DateTimeFormatter MICROS_UTC =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final JsonFactory factory;
+  private final int maxPayloadBytes;
+  private final int maxDepth;
+
+  private EventCodec(int maxPayloadBytes, int maxDepth, int maxStringLength) {
+    if (maxPayloadBytes < 1) throw new IllegalArgumentException("maxPayloadBytes < 1: " + maxPayloadBytes);
+    if (maxDepth < 2) throw new IllegalArgumentException("maxDepth < 2: " + maxDepth);
+    if (maxStringLength < 1) throw new IllegalArgumentException("maxStringLength < 1: " + maxStringLength);
+    this.maxPayloadBytes = maxPayloadBytes;
+    this.maxDepth = maxDepth;
+    this.factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(maxDepth)
+                    .maxStringLength(maxStringLength)
+                    .maxNumberLength(1000)
+                    .build())
+            .build();
+  }
+
+  /** The codec with default limits. */
+  public static EventCodec standard() {
+    return DEFAULT;
+  }
+
+  /**
+   * A codec with custom limits.
+   *
+   * @param maxPayloadBytes largest accepted payload
+   * @param maxDepth deepest accepted nesting of objects and arrays
+   * @param maxStringLength longest accepted string, in characters
+   */
+  public static EventCodec withLimits(int maxPayloadBytes, int maxDepth, int maxStringLength) {
+    return new EventCodec(maxPayloadBytes, maxDepth, maxStringLength);
+  }
+
+  // ---------------------------------------------------------------- decoding
+
+  /** Decodes one payload. Never throws. */
+  public DecodeResult decode(byte[] payload) {
+    if (payload == null) return rejected(DecodeError.Kind.NOT_JSON, "payload is null");
+    if (payload.length > maxPayloadBytes) {
+      return rejected(DecodeError.Kind.TOO_LARGE,
+          "payload of " + payload.length + " bytes exceeds " + maxPayloadBytes);
+    }
+    try (JsonParser parser = factory.createParser(payload)) {
+      JsonToken first = parser.nextToken();
+      if (first == null) return rejected(DecodeError.Kind.NOT_JSON, "empty payload");
+      if (first != JsonToken.START_OBJECT) {
+        return rejected(DecodeError.Kind.NOT_AN_OBJECT, "top-level JSON is " + describe(first));
+      }
+      Map<String, Object> fields = readObjectFields(parser, 1);
+      if (parser.nextToken() != null) {
+        return rejected(DecodeError.Kind.NOT_JSON, "trailing content after the JSON object");
+      }
+      return toEvent(fields);
+    } catch (StreamConstraintsException e) {
+      String message = String.valueOf(e.getOriginalMessage());
+      DecodeError.Kind kind = message.contains("depth") ? DecodeError.Kind.TOO_DEEP : DecodeError.Kind.TOO_LARGE;
+      return rejected(kind, firstLine(message));
+    } catch (TooDeepException e) {
+      return rejected(DecodeError.Kind.TOO_DEEP, "nesting deeper than " + maxDepth);
+    } catch (IOException | RuntimeException e) {
+      // Jackson reports malformed input and bad UTF-8 as IOExceptions; anything else is a bug in the input too
+      return rejected(DecodeError.Kind.NOT_JSON, firstLine(String.valueOf(e.getMessage())));
+    }
+  }
+
+  /** Decodes one payload given as a string. Never throws. */
+  public DecodeResult decode(String payload) {
+    return decode(payload == null ? null : payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static DecodeResult toEvent(Map<String, Object> fields) {
+    try {
+      if (fields.get("event_type") != null) return new DecodeResult.Decoded(toWorkerEvent(fields));
+      if (fields.containsKey("task_id")) return new DecodeResult.Decoded(toTaskEvent(fields));
+      return rejected(DecodeError.Kind.UNKNOWN_EVENT, "neither event_type nor task_id");
+    } catch (FieldException e) {
+      return new DecodeResult.Rejected(e.error);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return rejected(DecodeError.Kind.WRONG_TYPE, String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static TaskEvent toTaskEvent(Map<String, Object> f) {
+    String taskId = requiredString(f, "task_id");
+    if (taskId.isEmpty()) throw new FieldException(DecodeError.Kind.MISSING_FIELD, "task_id is empty");
+    String stateName = requiredString(f, "state");
+    TaskState state;
+    try {
+      state = TaskState.valueOf(stateName);
+    } catch (IllegalArgumentException e) {
+      throw new FieldException(DecodeError.Kind.UNKNOWN_STATE, "unknown state " + abbreviate(stateName));
+    }
+    return new TaskEvent(
+        taskId,
+        optionalString(f, "name"),
+        state,
+        requiredTimestamp(f, "timestamp"),
+        optionalString(f, "parent_id"),
+        optionalString(f, "root_id"),
+        optionalString(f, "group_id"),
+        optionalString(f, "chord_id"),
+        optionalString(f, "chord_callback_id"),
+        optionalString(f, "trace_id"),
+        optionalRetries(f),
+        f.get("args"),
+        f.get("kwargs"),
+        f.get("result"),
+        optionalString(f, "exception"),
+        optionalString(f, "traceback"));
+  }
+
+  private static WorkerEvent toWorkerEvent(Map<String, Object> f) {
+    Object rawType = f.get("event_type");
+    if (!(rawType instanceof String typeName)) {
+      throw new FieldException(DecodeError.Kind.WRONG_TYPE, "event_type is not a string");
+    }
+    WorkerEvent.Type type = WorkerEvent.Type.fromWireName(typeName);
+    if (type == null) {
+      throw new FieldException(DecodeError.Kind.UNKNOWN_EVENT, "unknown event_type " + abbreviate(typeName));
+    }
+    Object pid = f.get("pid");
+    if (pid != null && !(pid instanceof Integer || pid instanceof Long)) {
+      throw new FieldException(DecodeError.Kind.WRONG_TYPE, "pid is not an integer");
+    }
+    List<String> registered = new ArrayList<>();
+    Object rawRegistered = f.get("registered_tasks");
+    if (rawRegistered != null) {
+      if (!(rawRegistered instanceof List<?> list)) {
+        throw new FieldException(DecodeError.Kind.WRONG_TYPE, "registered_tasks is not a list");
+      }
+      for (Object name : list) {
+        if (!(name instanceof String s)) {
+          throw new FieldException(DecodeError.Kind.WRONG_TYPE, "registered_tasks holds a non-string");
+        }
+        registered.add(s);
+      }
+    }
+    Map<String, RegisteredTaskDefinition> definitions = new LinkedHashMap<>();
+    Object rawDefinitions = f.get("task_definitions");
+    if (rawDefinitions != null) {
+      if (!(rawDefinitions instanceof Map<?, ?> map)) {
+        throw new FieldException(DecodeError.Kind.WRONG_TYPE, "task_definitions is not an object");
+      }
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (!(entry.getValue() instanceof Map<?, ?> definition)) {
+          throw new FieldException(DecodeError.Kind.WRONG_TYPE, "task_definitions entry is not an object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> d = (Map<String, Object>) definition;
+        String name = optionalString(d, "name");
+        Object bound = d.get("bound");
+        if (bound != null && !(bound instanceof Boolean)) {
+          throw new FieldException(DecodeError.Kind.WRONG_TYPE, "bound is not a boolean");
+        }
+        definitions.put((String) entry.getKey(), new RegisteredTaskDefinition(
+            name != null ? name : (String) entry.getKey(),
+            optionalString(d, "module"),
+            optionalString(d, "signature"),
+            optionalString(d, "docstring"),
+            Boolean.TRUE.equals(bound)));
+      }
+    }
+    return new WorkerEvent(
+        type,
+        requiredString(f, "hostname"),
+        pid == null ? 0L : ((Number) pid).longValue(),
+        requiredTimestamp(f, "timestamp"),
+        registered,
+        definitions,
+        optionalTimestamp(f, "shutdown_time"));
+  }
+
+  private static String requiredString(Map<String, Object> f, String field) {
+    String value = optionalString(f, field);
+    if (value == null) throw new FieldException(DecodeError.Kind.MISSING_FIELD, field + " is missing");
+    return value;
+  }
+
+  private static String optionalString(Map<String, Object> f, String field) {
+    Object value = f.get(field);
+    if (value == null || value instanceof String) return (String) value;
+    throw new FieldException(DecodeError.Kind.WRONG_TYPE, field + " is not a string");
+  }
+
+  private static int optionalRetries(Map<String, Object> f) {
+    Object value = f.get("retries");
+    if (value == null) return 0;
+    if (value instanceof Integer i && i >= 0) return i;
+    throw new FieldException(DecodeError.Kind.WRONG_TYPE, "retries is not a non-negative integer");
+  }
+
+  private static Instant requiredTimestamp(Map<String, Object> f, String field) {
+    Instant value = optionalTimestamp(f, field);
+    if (value == null) throw new FieldException(DecodeError.Kind.MISSING_FIELD, field + " is missing");
+    return value;
+  }
+
+  private static Instant optionalTimestamp(Map<String, Object> f, String field) {
+    Object value = f.get(field);
+    if (value == null) return null;
+    if (value instanceof Number number) {
+      // seconds since the epoch, as some producers send
+      double seconds = number.doubleValue();
+      if (!Double.isFinite(seconds)) throw new FieldException(DecodeError.Kind.BAD_TIMESTAMP, field + " is not finite");
+      long whole = (long) Math.floor(seconds);
+      return Instant.ofEpochSecond(whole, Math.round((seconds - whole) * 1_000_000) * 1_000L);
+    }
+    if (!(value instanceof String text)) {
+      throw new FieldException(DecodeError.Kind.WRONG_TYPE, field + " is not a string");
+    }
+    Instant parsed = parseTimestamp(text);
+    if (parsed == null) {
+      throw new FieldException(DecodeError.Kind.BAD_TIMESTAMP, field + " is not ISO-8601: " + abbreviate(text));
+    }
+    return parsed;
+  }
+
+  /** Parses ISO-8601 with {@code Z}, with an offset, or naive (taken as UTC); null when it is none of them. */
+  static Instant parseTimestamp(String text) {
+    String trimmed = text.trim();
+    if (trimmed.length() > 64) return null;
+    // Python's isoformat() may use a space between date and time
+    if (trimmed.length() > 10 && trimmed.charAt(10) == ' ') {
+      trimmed = trimmed.substring(0, 10) + 'T' + trimmed.substring(11);
+    }
+    try {
+      return OffsetDateTime.parse(trimmed, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException notOffset) {
+      try {
+        return LocalDateTime.parse(trimmed, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException notLocal) {
+        return null;
+      }
+    }
+  }
+
+  /** Reads the fields of an object whose START_OBJECT was just consumed. */
+  private Map<String, Object> readObjectFields(JsonParser parser, int depth) throws IOException {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    JsonToken token;
+    while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      parser.nextToken();
+      fields.put(name, readValue(parser, depth));
+    }
+    if (token != JsonToken.END_OBJECT) throw new IOException("unterminated object");
+    return Collections.unmodifiableMap(fields);
+  }
+
+  private Object readValue(JsonParser parser, int depth) throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token == null) throw new IOException("unexpected end of input");
+    switch (token) {
+      case START_OBJECT:
+        if (depth + 1 > maxDepth) throw new TooDeepException();
+        return readObjectFields(parser, depth + 1);
+      case START_ARRAY: {
+        if (depth + 1 > maxDepth) throw new TooDeepException();
+        List<Object> items = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          if (parser.currentToken() == null) throw new IOException("unterminated array");
+          items.add(readValue(parser, depth + 1));
+        }
+        return Collections.unmodifiableList(items);
+      }
+      case VALUE_STRING:
+        return parser.getText();
+      case VALUE_NUMBER_INT:
+        return switch (parser.getNumberType()) {
+          case INT -> parser.getIntValue();
+          case LONG -> parser.getLongValue();
+          default -> parser.getBigIntegerValue();
+        };
+      case VALUE_NUMBER_FLOAT:
+        return parser.getDoubleValue();
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return null;
+      default:
+        throw new IOException("unexpected token " + token);
+    }
+  }
+
+  // ---------------------------------------------------------------- encoding
+
+  /**
+   * Encodes an event as UTF-8 JSON. Values in {@code args}, {@code kwargs} and {@code result} that are not
+   * JSON trees (maps with string keys, collections, arrays of them, strings, numbers, booleans) are written
+   * as their {@code toString()} so an event is never lost for its payload; the producer converts values
+   * before they get here, this is the last line of defence.
+   */
+  public byte[] encode(StemtraceEvent event) {
+    ByteArrayBuilder out = new ByteArrayBuilder(512);
+    try (JsonGenerator generator = factory.createGenerator(out, JsonEncoding.UTF8)) {
+      write(generator, event);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode " + event.getClass().getSimpleName(), e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Writes an event as one JSON object to an open generator (used for streams of events, such as export). */
+  public void write(JsonGenerator generator, StemtraceEvent event) throws IOException {
+    if (event instanceof TaskEvent task) {
+      writeTask(generator, task);
+    } else if (event instanceof WorkerEvent worker) {
+      writeWorker(generator, worker);
+    } else {
+      throw new IllegalArgumentException("unknown event type " + event);
+    }
+  }
+
+  private void writeTask(JsonGenerator g, TaskEvent e) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("task_id", e.taskId());
+    writeNullableString(g, "name", e.name());
+    g.writeStringField("state", e.state().name());
+    g.writeStringField("timestamp", formatTimestamp(e.timestamp()));
+    writeNullableString(g, "parent_id", e.parentId());
+    writeNullableString(g, "root_id", e.rootId());
+    writeNullableString(g, "group_id", e.groupId());
+    writeNullableString(g, "chord_id", e.chordId());
+    writeNullableString(g, "chord_callback_id", e.chordCallbackId());
+    writeNullableString(g, "trace_id", e.traceId());
+    g.writeNumberField("retries", e.retries());
+    g.writeFieldName("args");
+    writeJsonValue(g, e.args(), 1);
+    g.writeFieldName("kwargs");
+    writeJsonValue(g, e.kwargs(), 1);
+    g.writeFieldName("result");
+    writeJsonValue(g, e.result(), 1);
+    writeNullableString(g, "exception", e.exception());
+    writeNullableString(g, "traceback", e.traceback());
+    g.writeEndObject();
+  }
+
+  private static void writeWorker(JsonGenerator g, WorkerEvent e) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("event_type", e.type().wireName());
+    g.writeStringField("hostname", e.hostname());
+    g.writeNumberField("pid", e.pid());
+    g.writeStringField("timestamp", formatTimestamp(e.timestamp()));
+    g.writeArrayFieldStart("registered_tasks");
+    for (String name : e.registeredTasks()) g.writeString(name);
+    g.writeEndArray();
+    g.writeObjectFieldStart("task_definitions");
+    for (Map.Entry<String, RegisteredTaskDefinition> entry : e.taskDefinitions().entrySet()) {
+      RegisteredTaskDefinition d = entry.getValue();
+      g.writeObjectFieldStart(entry.getKey());
+      g.writeStringField("name", d.name());
+      writeNullableString(g, "module", d.module());
+      writeNullableString(g, "signature", d.signature());
+      writeNullableString(g, "docstring", d.docstring());
+      g.writeBooleanField("bound", d.bound());
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+    if (e.shutdownTime() == null) {
+      g.writeNullField("shutdown_time");
+    } else {
+      g.writeStringField("shutdown_time", formatTimestamp(e.shutdownTime()));
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeNullableString(JsonGenerator g, String field, String value) throws IOException {
+    if (value == null) {
+      g.writeNullField(field);
+    } else {
+      g.writeStringField(field, value);
+    }
+  }
+
+  private void writeJsonValue(JsonGenerator g, Object value, int depth) throws IOException {
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof String s) {
+      g.writeString(s);
+    } else if (value instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      g.writeNumber(((Number) value).longValue());
+    } else if (value instanceof Double d) {
+      if (d.isNaN() || d.isInfinite()) g.writeString(d.toString()); else g.writeNumber(d);
+    } else if (value instanceof Float f) {
+      if (f.isNaN() || f.isInfinite()) g.writeString(f.toString()); else g.writeNumber(f);
+    } else if (value instanceof BigInteger bi) {
+      g.writeNumber(bi);
+    } else if (value instanceof BigDecimal bd) {
+      g.writeNumber(bd);
+    } else if (depth >= maxDepth) {
+      // deeper than any decoder would accept: keep the event, flatten the rest
+      g.writeString(String.valueOf(value));
+    } else if (value instanceof Map<?, ?> map) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        g.writeFieldName(String.valueOf(entry.getKey()));
+        writeJsonValue(g, entry.getValue(), depth + 1);
+      }
+      g.writeEndObject();
+    } else if (value instanceof Collection<?> items) {
+      g.writeStartArray();
+      for (Object item : items) writeJsonValue(g, item, depth + 1);
+      g.writeEndArray();
+    } else if (value instanceof Object[] items) {
+      g.writeStartArray();
+      for (Object item : items) writeJsonValue(g, item, depth + 1);
+      g.writeEndArray();
+    } else {
+      g.writeString(String.valueOf(value));
+    }
+  }
+
+  /** Formats an instant the way the wire wants it: UTC, microseconds, {@code Z}. */
+  public static String formatTimestamp(Instant instant) {
+    return MICROS_UTC.format(instant);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static DecodeResult rejected(DecodeError.Kind kind, String detail) {
+    return new DecodeResult.Rejected(new DecodeError(kind, detail));
+  }
+
+  private static String describe(JsonToken token) {
+    return switch (token) {
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> token.toString();
+    };
+  }
+
+  private static String firstLine(String message) {
+    int newline = message.indexOf('\n');
+    return abbreviate(newline < 0 ? message : message.substring(0, newline));
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 120 ? text : text.substring(0, 120) + "...";
+  }
+
+  /** A field problem, carried out of the field helpers as a typed error. Never escapes the codec. */
+  private static final class FieldException extends RuntimeException {
+    final DecodeError error;
+
+    FieldException(DecodeError.Kind kind, String detail) {
+      super(detail, null, false, false);
+      this.error = new DecodeError(kind, detail);
+    }
+  }
+
+  private static final class TooDeepException extends IOException {
+    TooDeepException() {
+      super("too deep", null);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package io.stemtrace.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.TaskState;
+import io.stemtrace.api.WorkerEvent;
+import io.stemtrace.core.testing.Captures;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EventCodecTest {
+
+  private final EventCodec codec = EventCodec.standard();
+  private final ObjectMapper mapper = new ObjectMapper();
+
+  @Test
+  void decode_everyCaptureLine_andEncodeGivesTheSameJsonValueBack() throws Exception {
+    List<String> lines = Captures.lines(Captures.PYTHON_CANVAS);
+    assertThat(lines).hasSize(59);
+    for (String line : lines) {
+      DecodeResult result = codec.decode(line);
+      assertThat(result).as(line).isInstanceOf(DecodeResult.Decoded.class);
+      byte[] encoded = codec.encode(((DecodeResult.Decoded) result).event());
+      JsonNode original = mapper.readTree(line);
+      JsonNode roundTripped = mapper.readTree(encoded);
+      assertThat(roundTripped).as(line).isEqualTo(original);
+      // byte for byte too: same field order, nulls written out, Z timestamps with microseconds
+      assertThat(new String(encoded, StandardCharsets.UTF_8)).isEqualTo(line);
+    }
+  }
+
+  @Test
+  void decode_captureCountsByKind() {
+    long workers = Captures.pythonCanvas().stream()
+        .map(codec::decode)
+        .filter(r -> r instanceof DecodeResult.Decoded d && d.event() instanceof WorkerEvent)
+        .count();
+    long retries = Captures.pythonCanvas().stream()
+        .map(codec::decode)
+        .filter(r -> r instanceof DecodeResult.Decoded d
+            && d.event() instanceof TaskEvent t && t.state() == TaskState.RETRY)
+        .count();
+    assertThat(workers).isEqualTo(2);
+    assertThat(retries).isEqualTo(2);
+  }
+
+  @Test
+  void decode_workerReady_keepsRegisteredTasksAndDefinitions() {
+    WorkerEvent ready = (WorkerEvent) ((DecodeResult.Decoded) codec.decode(Captures.lines(Captures.PYTHON_CANVAS).get(0))).event();
+    assertThat(ready.type()).isEqualTo(WorkerEvent.Type.READY);
+    assertThat(ready.hostname()).isEqualTo("w1@vm");
+    assertThat(ready.pid()).isEqualTo(8334);
+    assertThat(ready.registeredTasks()).containsExactly("capp.boom", "capp.parent", "capp.add", "capp.flaky", "capp.tsum");
+    assertThat(ready.taskDefinitions().get("capp.flaky").signature()).isEqualTo("(n, password='hunter2')");
+  }
+
+  @Test
+  void decode_valuesAreUnmodifiableTrees() {
+    String json = "{\"task_id\":\"t\",\"name\":\"n\",\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\","
+        + "\"args\":[1,[2,3]],\"kwargs\":{\"a\":{\"b\":true}}}";
+    TaskEvent event = (TaskEvent) ((DecodeResult.Decoded) codec.decode(json)).event();
+    assertThat(event.args()).isEqualTo(List.of(1, List.of(2, 3)));
+    assertThat(event.kwargs()).isEqualTo(Map.of("a", Map.of("b", true)));
+    assertThat(event.retries()).isZero();
+    assertThat(event.parentId()).isNull();
+    @SuppressWarnings("unchecked")
+    List<Object> args = (List<Object>) event.args();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> args.add(4))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "2026-11-26T03:35:48.652721Z|2026-11-26T03:35:48.652721Z",
+      "2026-11-26T03:35:48Z|2026-11-26T03:35:48Z",
+      "2026-11-26T04:35:48.5+01:00|2026-11-26T03:35:48.500Z",
+      "2026-11-26T03:35:48.652721|2026-11-26T03:35:48.652721Z",
+      "2026-11-26 03:35:48.652721+00:00|2026-11-26T03:35:48.652721Z",
+  })
+  void decode_acceptsTimestampVariants(String wire, String expected) {
+    String json = "{\"task_id\":\"t\",\"state\":\"STARTED\",\"timestamp\":\"" + wire + "\"}";
+    TaskEvent event = (TaskEvent) ((DecodeResult.Decoded) codec.decode(json)).event();
+    assertThat(event.timestamp()).isEqualTo(Instant.parse(expected));
+  }
+
+  @Test
+  void encode_writesMicrosecondsAndZ() {
+    TaskEvent event = TaskEvent.builder("t", TaskState.SUCCESS).timestamp(Instant.parse("2026-01-01T00:00:00Z")).build();
+    String json = new String(codec.encode(event), StandardCharsets.UTF_8);
+    assertThat(json).contains("\"timestamp\":\"2026-01-01T00:00:00.000000Z\"").contains("\"parent_id\":null");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "not json at all|NOT_JSON",
+      "[1,2,3]|NOT_AN_OBJECT",
+      "\"text\"|NOT_AN_OBJECT",
+      "{\"hello\":1}|UNKNOWN_EVENT",
+      "{\"event_type\":\"worker_party\",\"hostname\":\"h\",\"timestamp\":\"2026-01-01T00:00:00Z\"}|UNKNOWN_EVENT",
+      "{\"task_id\":\"t\",\"state\":\"DANCING\",\"timestamp\":\"2026-01-01T00:00:00Z\"}|UNKNOWN_STATE",
+      "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"yesterday\"}|BAD_TIMESTAMP",
+      "{\"task_id\":\"t\",\"state\":\"PENDING\"}|MISSING_FIELD",
+      "{\"task_id\":7,\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\"}|WRONG_TYPE",
+      "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"retries\":\"2\"}|WRONG_TYPE",
+      "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"parent_id\":[]}|WRONG_TYPE",
+      "{\"event_type\":\"worker_ready\",\"hostname\":\"h\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"registered_tasks\":\"x\"}|WRONG_TYPE",
+      "{\"task_id\":\"t\"|NOT_JSON",
+  })
+  void decode_invalidInput_isTypedRejection(String payload, DecodeError.Kind kind) {
+    DecodeResult result = codec.decode(payload);
+    assertThat(result).isInstanceOf(DecodeResult.Rejected.class);
+    assertThat(((DecodeResult.Rejected) result).error().kind()).isEqualTo(kind);
+  }
+
+  @Test
+  void decode_absurdNesting_isTooDeep() {
+    String deep = "[".repeat(10_000) + "]".repeat(10_000);
+    String json = "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"args\":" + deep + "}";
+    DecodeResult result = codec.decode(json);
+    assertThat(((DecodeResult.Rejected) result).error().kind()).isEqualTo(DecodeError.Kind.TOO_DEEP);
+  }
+
+  @Test
+  void decode_multiMegabyteString_isTooLarge() {
+    String huge = "x".repeat(3 << 20);
+    String json = "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"result\":\"" + huge + "\"}";
+    DecodeResult result = codec.decode(json);
+    assertThat(((DecodeResult.Rejected) result).error().kind()).isEqualTo(DecodeError.Kind.TOO_LARGE);
+    DecodeResult oversized = codec.decode(new byte[EventCodec.DEFAULT_MAX_PAYLOAD_BYTES + 1]);
+    assertThat(((DecodeResult.Rejected) oversized).error().kind()).isEqualTo(DecodeError.Kind.TOO_LARGE);
+  }
+
+  @Test
+  void decode_binaryGarbage_isRejectedNotThrown() {
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 2_000; i++) {
+      byte[] garbage = new byte[random.nextInt(200)];
+      random.nextBytes(garbage);
+      assertThat(codec.decode(garbage)).isInstanceOf(DecodeResult.Rejected.class);
+    }
+  }
+
+  @Test
+  void decode_unknownFieldsAreIgnored() {
+    String json = "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"future_field\":{\"x\":[1]}}";
+    assertThat(codec.decode(json)).isInstanceOf(DecodeResult.Decoded.class);
+  }
+}

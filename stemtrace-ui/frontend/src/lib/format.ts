@@ -1,0 +1,82 @@
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Human duration with precision that matches its magnitude: `0.42 ms`, `56 ms`, `1.25 s`, `3m 05s`. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 10) return `${ms.toFixed(ms < 1 ? 2 : 1)} ms`;
+  if (ms < SECOND) return `${Math.round(ms)} ms`;
+  if (ms < 10 * SECOND) return `${(ms / SECOND).toFixed(2)} s`;
+  if (ms < MINUTE) return `${(ms / SECOND).toFixed(1)} s`;
+  if (ms < HOUR) {
+    const m = Math.floor(ms / MINUTE);
+    return `${m}m ${pad2(Math.floor((ms - m * MINUTE) / SECOND))}s`;
+  }
+  if (ms < DAY) {
+    const h = Math.floor(ms / HOUR);
+    return `${h}h ${pad2(Math.floor((ms - h * HOUR) / MINUTE))}m`;
+  }
+  const d = Math.floor(ms / DAY);
+  return `${d}d ${pad2(Math.floor((ms - d * DAY) / HOUR))}h`;
+}
+
+/** `12s ago`, `3m ago`, `in 5s`; `just now` below two seconds to avoid flicker between 0s and 1s. */
+export function formatRelative(iso: string | null | undefined, now: number): string {
+  const t = parseTime(iso);
+  if (t == null) return '—';
+  const diff = now - t;
+  const abs = Math.abs(diff);
+  if (abs < 2 * SECOND) return 'just now';
+  let text: string;
+  if (abs < MINUTE) text = `${Math.floor(abs / SECOND)}s`;
+  else if (abs < HOUR) text = `${Math.floor(abs / MINUTE)}m`;
+  else if (abs < DAY) text = `${Math.floor(abs / HOUR)}h`;
+  else text = `${Math.floor(abs / DAY)}d`;
+  return diff >= 0 ? `${text} ago` : `in ${text}`;
+}
+
+/** Milliseconds since the epoch, or null for missing/unparseable timestamps. */
+export function parseTime(iso: string | null | undefined): number | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** Local wall-clock time with milliseconds; task runs are often shorter than a second. */
+export function formatClock(iso: string | null | undefined): string {
+  const t = parseTime(iso);
+  if (t == null) return '—';
+  const d = new Date(t);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+/** Local date and time, for places where the day matters. */
+export function formatDateTime(iso: string | null | undefined): string {
+  const t = parseTime(iso);
+  if (t == null) return '—';
+  const d = new Date(t);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${formatClock(iso)}`;
+}
+
+/** First eight characters of a UUID; container ids keep their `group:` prefix. */
+export function shortId(id: string): string {
+  const colon = id.indexOf(':');
+  if (colon >= 0) return `${id.slice(0, colon + 1)}${id.slice(colon + 1, colon + 9)}`;
+  return id.slice(0, 8);
+}
+
+/** Last dotted segment of a task name (`capp.add` -> `add`). */
+export function shortName(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot >= 0 && dot < name.length - 1 ? name.slice(dot + 1) : name;
+}
+
+/** Pretty JSON for args/kwargs/result blocks. */
+export function formatJson(value: unknown): string {
+  if (value === undefined) return '—';
+  return JSON.stringify(value, null, 2);
+}
