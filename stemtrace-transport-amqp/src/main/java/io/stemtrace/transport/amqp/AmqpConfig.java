@@ -232,15 +232,8 @@ record AmqpConfig(
     return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
-  /** The URL with its password and query replaced, for error messages. */
+  /** The URL with its password masked, for error messages (also when the URL is too broken to parse). */
   static String redact(URI url) {
-    String text = url.toString();
-    String userInfo = url.getRawUserInfo();
-    if (userInfo != null) {
-      int colon = userInfo.indexOf(':');
-      String safe = colon < 0 ? userInfo : userInfo.substring(0, colon) + ":***";
-      text = text.replace(userInfo + "@", safe + "@");
-    }
-    return text;
+    return url.toString().replaceFirst("(//[^/?#@:]*):[^/?#@]*@", "$1:***@");
   }
 }
