@@ -56,12 +56,15 @@ final class AmqpPublisher {
     this.config = config;
     // the exchange is durable and redeclared with every new channel, so topology recovery is not needed
     this.factory = Connections.factory(config, false);
+    // opening a channel on a connection the broker blocks would otherwise wait for the default ten minutes
+    this.factory.setChannelRpcTimeout((int) Math.max(5_000, config.confirmTimeout().toMillis()));
   }
 
   void send(List<byte[]> batch) throws IOException {
     long deadline = System.nanoTime() + config.confirmTimeout().toNanos();
     while (true) {
       Channel channel = null;
+      boolean confirmed;
       try {
         Connection current = connection();
         awaitUnblocked(deadline);
@@ -69,21 +72,20 @@ final class AmqpPublisher {
         for (byte[] payload : batch) {
           channel.basicPublish(config.exchangeName(), "", false, PROPERTIES, payload);
         }
-        if (config.confirms()) {
-          channel.waitForConfirmsOrDie(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        }
-        idleChannels.push(channel);
-        return;
+        // like waitForConfirmsOrDie, but a failed channel is closed off this thread: closing waits for the
+        // broker's reply, which a broker that blocks this connection holds back for ten seconds
+        confirmed = !config.confirms()
+            || channel.waitForConfirms(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       } catch (TimeoutException e) {
-        discard(channel);
+        discardLater(channel);
         throw new IOException("broker did not confirm " + batch.size() + " events within "
             + config.confirmTimeout() + " (" + config.safeUrl() + ")", e);
       } catch (InterruptedException e) {
-        discard(channel);
+        discardLater(channel);
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted while publishing to " + config.safeUrl());
       } catch (IOException | ShutdownSignalException e) {
-        discard(channel);
+        discardLater(channel);
         // a lost connection recovers by itself: wait for it (bounded) and send the whole batch again; the
         // broker may then hold part of it twice, which the graph absorbs, whereas a loss it could not repair
         if (!closed && connectionLost(e) && awaitRecovery(deadline)) {
@@ -93,6 +95,12 @@ final class AmqpPublisher {
         if (e instanceof IOException io) throw io;
         throw new IOException("could not publish to " + config.safeUrl() + ": " + e.getMessage(), e);
       }
+      if (!confirmed) {
+        discardLater(channel);
+        throw new IOException("broker " + config.safeUrl() + " refused (nacked) events of a batch of " + batch.size());
+      }
+      idleChannels.push(channel);
+      return;
     }
   }
 
@@ -189,6 +197,14 @@ final class AmqpPublisher {
       discard(opened);
       throw e;
     }
+  }
+
+  /** Closes a channel on a short-lived daemon thread, so that the caller does not wait for the broker. */
+  private static void discardLater(Channel channel) {
+    if (channel == null) return;
+    Thread closer = new Thread(() -> discard(channel), "stemtrace-amqp-channel-closer");
+    closer.setDaemon(true);
+    closer.start();
   }
 
   private static void discard(Channel channel) {
