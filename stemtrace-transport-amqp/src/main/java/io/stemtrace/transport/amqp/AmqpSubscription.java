@@ -174,17 +174,18 @@ final class AmqpSubscription implements Subscription {
 
   private void deliver(List<Delivery> pending, List<byte[]> bodies) {
     long current = generation.get();
-    Channel ackChannel = channel;
+    Channel ackChannel = null;
     long lastGoodTag = -1;
     for (Delivery delivery : pending) {
       if (delivery.generation != current) continue; // its channel died; the broker redelivers it
       String problem = MessageCheck.problem(delivery.contentType, delivery.contentEncoding, delivery.body);
       if (problem != null) {
-        reject(ackChannel, delivery, problem);
+        reject(delivery, problem);
         continue;
       }
       bodies.add(delivery.body);
       lastGoodTag = delivery.tag;
+      ackChannel = delivery.channel;
     }
     if (bodies.isEmpty() || !running.get()) return;
     try {
@@ -200,7 +201,7 @@ final class AmqpSubscription implements Subscription {
     }
   }
 
-  private void reject(Channel ackChannel, Delivery delivery, String problem) {
+  private void reject(Delivery delivery, String problem) {
     rejected.increment();
     if (warnedReject.compareAndSet(false, true)) {
       LOG.warn("rejected a message on {} without requeue: {} (further rejections are logged at DEBUG)",
@@ -209,7 +210,7 @@ final class AmqpSubscription implements Subscription {
       LOG.debug("rejected a message on {} without requeue: {}", config.queueName(), problem);
     }
     try {
-      ackChannel.basicReject(delivery.tag, false);
+      delivery.channel.basicReject(delivery.tag, false);
     } catch (IOException | ShutdownSignalException e) {
       LOG.debug("reject on {} failed: {}", config.safeUrl(), e.getMessage());
     }
@@ -287,7 +288,7 @@ final class AmqpSubscription implements Subscription {
 
     @Override
     public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-      buffer.add(new Delivery(generation.get(), envelope.getDeliveryTag(), properties.getContentType(),
+      buffer.add(new Delivery(getChannel(), generation.get(), envelope.getDeliveryTag(), properties.getContentType(),
           properties.getContentEncoding(), body));
     }
 
@@ -302,5 +303,6 @@ final class AmqpSubscription implements Subscription {
     }
   }
 
-  private record Delivery(long generation, long tag, String contentType, String contentEncoding, byte[] body) {}
+  /** One message as received; acknowledged on the channel it came from, whose delivery tags it carries. */
+  private record Delivery(Channel channel, long generation, long tag, String contentType, String contentEncoding, byte[] body) {}
 }
