@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * second through the broker into a subscriber. Run it once, on a quiet machine:
  *
  * <pre>mvn -B -q -pl stemtrace-transport-amqp -am test-compile exec:java -Dexec.skip=true
- *     [-Dbench.url=amqp://guest:guest@127.0.0.1:5672/%2F] [-Dbench.events=300000] [-Dbench.batch=1000]</pre>
+ *     [-Dbench.url=amqp://guest:guest@127.0.0.1:5672/%2F] [-Dbench.events=300000] [-Dbench.batch=1000]
+ *     [-Dbench.options=&prefetch=5000]</pre>
  *
  * Every exchange and queue it declares has a fresh {@code bench-*} prefix and is deleted at the end.
  */
@@ -28,6 +29,7 @@ public final class AmqpLoadHarness {
 
   public static void main(String[] args) throws Exception {
     String url = System.getProperty("bench.url", "amqp://guest:guest@127.0.0.1:5672/%2F");
+    String extra = System.getProperty("bench.options", "");
     int events = Integer.getInteger("bench.events", 300_000);
     int batchSize = Integer.getInteger("bench.batch", 1_000);
     List<List<byte[]>> batches = batches(events, batchSize);
@@ -36,19 +38,21 @@ public final class AmqpLoadHarness {
         Runtime.getRuntime().availableProcessors());
 
     // warm up the JIT and the broker once, without counting
-    publish(url, "confirms=true", batches.subList(0, Math.min(batches.size(), 50)));
-    double withConfirms = publish(url, "confirms=true", batches);
+    publish(url, "confirms=true", batches.subList(0, Math.min(batches.size(), 50)), extra);
+    double withConfirms = publish(url, "confirms=true", batches, extra);
     System.out.printf(Locale.ROOT, "publish, confirms on : %,10.0f events/s%n", withConfirms);
-    double withoutConfirms = publish(url, "confirms=false", batches);
+    double withoutConfirms = publish(url, "confirms=false", batches, extra);
     System.out.printf(Locale.ROOT, "publish, confirms off: %,10.0f events/s%n", withoutConfirms);
-    double throughBroker = endToEnd(url, batches);
+    double drain = drain(url, batches, extra);
+    System.out.printf(Locale.ROOT, "consume a filled queue into a counting sink: %,10.0f events/s%n", drain);
+    double throughBroker = endToEnd(url, batches, extra);
     System.out.printf(Locale.ROOT, "publish -> broker -> subscriber, confirms on: %,10.0f events/s%n", throughBroker);
   }
 
   /** Publishes every batch to an exchange with one bound queue (so the broker stores what it confirms). */
-  private static double publish(String url, String options, List<List<byte[]>> batches) throws Exception {
+  private static double publish(String url, String options, List<List<byte[]>> batches, String extra) throws Exception {
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    try (RabbitMqTransport transport = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S&" + options, prefix)) {
+    try (RabbitMqTransport transport = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S&" + options + extra, prefix)) {
       declareQueue(url, transport);
       try {
         long started = System.nanoTime();
@@ -64,12 +68,33 @@ public final class AmqpLoadHarness {
     }
   }
 
-  /** Publishes on this thread while a subscription of the same transport counts what it receives. */
-  private static double endToEnd(String url, List<List<byte[]>> batches) throws Exception {
+  /** Fills the queue first (confirms off), then measures how fast a subscription empties it. */
+  private static double drain(String url, List<List<byte[]>> batches, String extra) throws Exception {
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     long total = batches.stream().mapToLong(List::size).sum();
     AtomicLong received = new AtomicLong();
-    try (RabbitMqTransport transport = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S", prefix)) {
+    try (RabbitMqTransport transport = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S" + extra, prefix)) {
+      try {
+        transport.subscribe(batch -> {}).close(); // declares and binds the queue
+        for (List<byte[]> batch : batches) transport.send(batch);
+        long started = System.nanoTime();
+        Subscription subscription = transport.subscribe(batch -> received.addAndGet(batch.size()));
+        while (received.get() < total) Thread.sleep(1);
+        double rate = total / ((System.nanoTime() - started) / 1e9);
+        subscription.close();
+        return rate;
+      } finally {
+        delete(url, transport);
+      }
+    }
+  }
+
+  /** Publishes on this thread while a subscription of the same transport counts what it receives. */
+  private static double endToEnd(String url, List<List<byte[]>> batches, String extra) throws Exception {
+    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    long total = batches.stream().mapToLong(List::size).sum();
+    AtomicLong received = new AtomicLong();
+    try (RabbitMqTransport transport = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S" + extra, prefix)) {
       try {
         Subscription subscription = transport.subscribe(batch -> received.addAndGet(batch.size()));
         long started = System.nanoTime();
