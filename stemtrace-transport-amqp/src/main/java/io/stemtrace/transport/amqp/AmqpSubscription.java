@@ -220,7 +220,16 @@ final class AmqpSubscription implements Subscription {
     buffer.clear();
     try {
       Channel old = channel;
-      if (old != null) old.abort();
+      if (old != null) {
+        // forget the old consumer, so that a later connection recovery does not bring it back as well
+        try {
+          String tag = consumerTag;
+          if (tag != null) old.basicCancel(tag);
+        } catch (IOException | RuntimeException ignored) {
+          // the channel is closed already; cancelling only cleared the client's record of the consumer
+        }
+        old.abort();
+      }
       setUp();
       return true;
     } catch (IOException | RuntimeException e) {

@@ -196,6 +196,34 @@ class RabbitMqTransportIT extends TransportContractTest {
   }
 
   @Test
+  void subscribe_queueDeletedUnderneath_declaresItAgainAndGoesOn() throws Exception {
+    String prefix = freshPrefix();
+    try (RabbitMqTransport transport = open(prefix, "deleted");
+        Connection admin = RabbitMqBroker.adminConnection()) {
+      Collector collector = new Collector();
+      try (Subscription subscription = transport.subscribe(collector)) {
+        List<byte[]> before = payloads(5);
+        transport.send(before);
+        collector.awaitCount(5, deliveryTimeout());
+
+        admin.createChannel().queueDelete(transport.queueName());
+        // the broker cancels the consumer; the subscription declares the queue and consumes again
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<byte[]> after = payloads(5);
+        while (System.nanoTime() < deadline) {
+          Thread.sleep(100);
+          if (!subscription.isConnected()) continue;
+          if (admin.createChannel().queueDeclarePassive(transport.queueName()).getConsumerCount() == 1) break;
+        }
+        transport.send(after);
+        collector.awaitCount(10, deliveryTimeout());
+        assertThat(collector.strings()).containsExactlyElementsOf(
+            java.util.stream.Stream.concat(strings(before).stream(), strings(after).stream()).toList());
+      }
+    }
+  }
+
+  @Test
   void subscribe_threadIsNamedWithoutPassword() throws Exception {
     try (RabbitMqTransport transport = open(freshPrefix(), "names");
         Subscription subscription = transport.subscribe(batch -> {})) {
