@@ -1,0 +1,52 @@
+package io.stemtrace;
+
+import java.util.concurrent.Callable;
+
+/**
+ * Runs a callable as a traced task: current task while it runs, STARTED before, SUCCESS or FAILURE after.
+ * The task's exception reaches the executor unchanged.
+ */
+final class TracedCallable<T> implements Callable<T>, Runnable {
+  final TracedTask task;
+  private final Callable<T> body;
+
+  TracedCallable(TracedTask task, Callable<T> body) {
+    this.task = task;
+    this.body = body;
+  }
+
+  @Override
+  public T call() throws Exception {
+    try (Scope scope = task.makeCurrent()) {
+      task.started();
+      T result;
+      try {
+        result = body.call();
+      } catch (Exception | Error e) {
+        task.failure(e);
+        throw e;
+      }
+      task.success(result);
+      return result;
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      call();
+    } catch (Exception e) {
+      throw Sneaky.<RuntimeException>rethrow(e);
+    }
+  }
+
+  /** Lets a Runnable's undeclared checked exception pass unchanged, as the plain executor would. */
+  static final class Sneaky {
+    private Sneaky() {}
+
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> E rethrow(Throwable e) throws E {
+      throw (E) e;
+    }
+  }
+}
