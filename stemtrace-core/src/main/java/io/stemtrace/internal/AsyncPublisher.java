@@ -116,9 +116,10 @@ public final class AsyncPublisher implements AutoCloseable {
   public boolean flush(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      while (!queue.isEmpty()) {
+      do {
+        // taking the lock also waits out a batch the flusher drained and is still sending
         long left = deadline - System.nanoTime();
-        if (left <= 0 || !sendLock.tryLock(left, TimeUnit.NANOSECONDS)) return queue.isEmpty();
+        if (!sendLock.tryLock(Math.max(0, left), TimeUnit.NANOSECONDS)) return false;
         try {
           while (drainAndSendLocked() > 0 && System.nanoTime() < deadline) {
             // keep going until the queue is empty or the time is up
@@ -126,11 +127,11 @@ public final class AsyncPublisher implements AutoCloseable {
         } finally {
           sendLock.unlock();
         }
-      }
-      return true;
+      } while (!queue.isEmpty() && System.nanoTime() < deadline);
+      return queue.isEmpty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return queue.isEmpty();
+      return false;
     }
   }
 
