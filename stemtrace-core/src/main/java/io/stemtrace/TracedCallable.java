@@ -1,6 +1,7 @@
 package io.stemtrace;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a callable as a traced task: current task while it runs, STARTED before, SUCCESS or FAILURE after.
@@ -9,14 +10,24 @@ import java.util.concurrent.Callable;
 final class TracedCallable<T> implements Callable<T>, Runnable {
   final TracedTask task;
   private final Callable<T> body;
+  // set by whichever comes first: the run (STARTED) or a cancellation before it (REVOKED)
+  private final AtomicBoolean claimed = new AtomicBoolean();
 
   TracedCallable(TracedTask task, Callable<T> body) {
     this.task = task;
     this.body = body;
   }
 
+  /** Reports the task REVOKED when it was cancelled before it started; true if it did. */
+  boolean revokeIfNotStarted() {
+    if (!claimed.compareAndSet(false, true)) return false;
+    task.revoked();
+    return true;
+  }
+
   @Override
   public T call() throws Exception {
+    claimed.set(true);
     try (Scope scope = task.makeCurrent()) {
       task.started();
       T result;

@@ -29,8 +29,9 @@ import java.util.function.Function;
  *
  * <p>Canvas helpers shape workflows the way Celery does, so JVM and Celery workflows draw alike:
  * {@link #group}, {@link #chain}, {@link #chord}, and {@link #submitWithRetry} for retried tasks.
- * Results, exceptions and rejections reach the caller exactly as with the wrapped executor; shutting
- * this down shuts the wrapped executor down.
+ * Results, exceptions and rejections reach the caller exactly as with the wrapped executor; a task
+ * refused by the executor is reported REJECTED, one cancelled before it ran REVOKED. Shutting this down
+ * shuts the wrapped executor down.
  */
 public final class TracingExecutorService implements ExecutorService {
 
@@ -73,7 +74,7 @@ public final class TracingExecutorService implements ExecutorService {
     Objects.requireNonNull(task, "task == null");
     TracedCallable<T> traced = announce(name, task);
     try {
-      return delegate.submit((Callable<T>) traced);
+      return new TracedFuture<>(delegate.submit((Callable<T>) traced), traced);
     } catch (RejectedExecutionException e) {
       traced.task.rejected(e);
       throw e;
@@ -122,7 +123,16 @@ public final class TracingExecutorService implements ExecutorService {
   }
 
   @Override public void shutdown() { delegate.shutdown(); }
-  @Override public List<Runnable> shutdownNow() { return delegate.shutdownNow(); }
+
+  /** Shuts the wrapped executor down now; tasks that never started are reported REVOKED where visible. */
+  @Override
+  public List<Runnable> shutdownNow() {
+    List<Runnable> neverRan = delegate.shutdownNow();
+    for (Runnable runnable : neverRan) {
+      if (runnable instanceof TracedCallable<?> traced) traced.revokeIfNotStarted();
+    }
+    return neverRan;
+  }
   @Override public boolean isShutdown() { return delegate.isShutdown(); }
   @Override public boolean isTerminated() { return delegate.isTerminated(); }
 

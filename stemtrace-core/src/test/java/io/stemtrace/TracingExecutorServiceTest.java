@@ -373,6 +373,47 @@ class TracingExecutorServiceTest {
   }
 
   @Test
+  void cancel_beforeTheTaskRan_reportsRevoked() throws Exception {
+    ExecutorService single = Executors.newSingleThreadExecutor();
+    TracingExecutorService traced = stemtrace.wrap(single);
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    try {
+      traced.submit("blocker", () -> release.get());
+      Future<Integer> waiting = traced.submit("waiting", () -> 1);
+      assertThat(waiting.cancel(false)).isTrue();
+    } finally {
+      release.complete(null);
+      traced.shutdown();
+      traced.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    EventLog log = log();
+    assertThat(log.states(log.idNamed("waiting"))).containsExactly(PENDING, io.stemtrace.api.TaskState.REVOKED);
+    assertThat(log.states(log.idNamed("blocker"))).containsExactly(PENDING, STARTED, SUCCESS);
+  }
+
+  @Test
+  void shutdownNow_reportsQueuedTasksRevoked() throws Exception {
+    ExecutorService single = Executors.newSingleThreadExecutor();
+    TracingExecutorService traced = stemtrace.wrap(single);
+    CompletableFuture<Void> running = new CompletableFuture<>();
+    traced.execute("busy", () -> {
+      running.complete(null);
+      try {
+        Thread.sleep(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    traced.execute("queued", () -> { });
+    running.get(5, TimeUnit.SECONDS);
+
+    assertThat(traced.shutdownNow()).hasSize(1);
+    assertThat(traced.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    EventLog log = log();
+    assertThat(log.states(log.idNamed("queued"))).containsExactly(PENDING, io.stemtrace.api.TaskState.REVOKED);
+  }
+
+  @Test
   void invokeAll_tracesEveryCallable() throws Exception {
     List<Future<Integer>> futures = pool.invokeAll(List.of(() -> 1, () -> 2));
 

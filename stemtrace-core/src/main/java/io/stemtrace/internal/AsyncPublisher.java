@@ -110,8 +110,9 @@ public final class AsyncPublisher implements AutoCloseable {
   public int queueDepth() { return Math.max(0, size.get()); }
 
   /**
-   * Sends everything queued so far from the calling thread, waiting at most {@code timeout} for a send in
-   * progress. Returns true when the queue was empty at the end.
+   * Sends everything queued so far from the calling thread, waiting at most {@code timeout} (also for a batch
+   * the flusher is sending). Returns true when every event queued before the call was handed to the
+   * transport (sent, or counted as failed).
    */
   public boolean flush(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
