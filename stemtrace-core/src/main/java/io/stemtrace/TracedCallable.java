@@ -28,7 +28,8 @@ final class TracedCallable<T> implements Callable<T>, Runnable {
   @Override
   public T call() throws Exception {
     claimed.set(true);
-    try (Scope scope = task.makeCurrent()) {
+    Scope scope = task.makeCurrent();
+    try {
       task.started();
       T result;
       try {
@@ -39,6 +40,8 @@ final class TracedCallable<T> implements Callable<T>, Runnable {
       }
       task.success(result);
       return result;
+    } finally {
+      scope.close();
     }
   }
 

@@ -242,28 +242,29 @@ public final class TracingExecutorService implements ExecutorService {
 
   private <T> void attempt(TracedTask traced, int maxRetries, Callable<T> task, CompletableFuture<T> outcome) {
     Runnable run = () -> {
+      Scope scope = traced.makeCurrent();
       T result;
-      try (Scope scope = traced.makeCurrent()) {
+      try {
         traced.started();
-        try {
-          result = task.call();
-        } catch (Exception e) {
-          if (traced.retries() < maxRetries) {
-            traced.retry(e);
-            scope.close();
-            attempt(traced, maxRetries, task, outcome);
-          } else {
-            traced.failure(e);
-            outcome.completeExceptionally(e);
-          }
-          return;
-        } catch (Error e) {
+        result = task.call();
+      } catch (Exception e) {
+        scope.close();
+        if (traced.retries() < maxRetries) {
+          traced.retry(e);
+          attempt(traced, maxRetries, task, outcome);
+        } else {
           traced.failure(e);
           outcome.completeExceptionally(e);
-          throw e;
         }
-        traced.success(result);
+        return;
+      } catch (Error e) {
+        scope.close();
+        traced.failure(e);
+        outcome.completeExceptionally(e);
+        throw e;
       }
+      traced.success(result);
+      scope.close();
       outcome.complete(result);
     };
     try {
@@ -302,20 +303,20 @@ public final class TracingExecutorService implements ExecutorService {
   private <T> void runAsync(TracedTask task, Callable<? extends T> body, BiConsumer<T, Throwable> done) {
     task.pending();
     Runnable run = () -> {
+      Scope scope = task.makeCurrent();
       T result;
-      try (Scope scope = task.makeCurrent()) {
+      try {
         task.started();
-        try {
-          result = body.call();
-        } catch (Exception | Error e) {
-          task.failure(e);
-          scope.close();
-          done.accept(null, e);
-          if (e instanceof Error error) throw error;
-          return;
-        }
-        task.success(result);
+        result = body.call();
+      } catch (Exception | Error e) {
+        task.failure(e);
+        scope.close();
+        done.accept(null, e);
+        if (e instanceof Error error) throw error;
+        return;
       }
+      task.success(result);
+      scope.close();
       done.accept(result, null);
     };
     try {
