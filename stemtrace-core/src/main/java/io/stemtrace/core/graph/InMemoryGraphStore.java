@@ -1,0 +1,723 @@
+package io.stemtrace.core.graph;
+
+import io.stemtrace.api.GraphNode;
+import io.stemtrace.api.GraphStore;
+import io.stemtrace.api.Page;
+import io.stemtrace.api.RegistryEntry;
+import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.TaskNode;
+import io.stemtrace.api.TaskQuery;
+import io.stemtrace.api.TaskState;
+import io.stemtrace.api.WorkerEvent;
+import io.stemtrace.api.WorkerInfo;
+import io.stemtrace.api.WorkflowGraph;
+import io.stemtrace.api.WorkflowQuery;
+import io.stemtrace.api.WorkflowSummary;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A {@link GraphStore} in memory: builds workflow graphs from events in any order and answers queries from
+ * ordered indexes.
+ *
+ * <p>Guarantees: applying an event costs O(1) amortised (hash lookups, appends, and merging the smaller of
+ * two workflows into the larger when a link joins them); no event scans all tasks or all workflows. The
+ * drawing of a workflow (containers, lanes, chord callbacks) is derived when a graph or a root is asked for,
+ * in time proportional to that workflow. When more than {@code maxNodes} tasks are held, whole oldest
+ * workflows are evicted, from every index at once. Thread-safe: one lock, writers exclusive, queries shared;
+ * every result is an immutable snapshot.
+ *
+ * <p>Lists are newest first by arrival: the order in which the store first heard of each task (or, for a
+ * workflow, of its oldest task). That key never changes once given, unlike a first-seen time that a late
+ * earlier event would move; see RATIONALE.md.
+ */
+public final class InMemoryGraphStore implements GraphStore {
+
+  /** How many tasks a store keeps unless told otherwise. */
+  public static final int DEFAULT_MAX_NODES = 100_000;
+
+  private static final TaskState[] STATES = TaskState.values();
+
+  private final int maxNodes;
+  private final Lock readLock;
+  private final Lock writeLock;
+
+  private final HashMap<String, TaskRecord> tasksById = new HashMap<>();
+  private final SeqList<TaskRecord> tasksBySeq = new SeqList<>(1024);
+  private final HashMap<String, NameEntry> names = new HashMap<>();
+  private final NameEntry unnamed = new NameEntry(null);
+  private final long[] countByState = new long[STATES.length];
+  /** children that arrived before their parent, by the parent id they wait for */
+  private final HashMap<String, List<TaskRecord>> awaitingParent = new HashMap<>();
+  private final HashMap<String, GroupRecord> groups = new HashMap<>();
+  private final HashMap<String, GroupRecord> chordsByCallback = new HashMap<>();
+  private final SeqList<Workflow> workflowsBySeq = new SeqList<>(1024);
+  private final WorkerRegistry workers = new WorkerRegistry();
+  private long nextSeq;
+  private long evictedWorkflows;
+
+  private InMemoryGraphStore(Builder builder) {
+    this.maxNodes = builder.maxNodes;
+    ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    this.readLock = lock.readLock();
+    this.writeLock = lock.writeLock();
+  }
+
+  /** A store keeping at most {@value #DEFAULT_MAX_NODES} tasks. */
+  public static InMemoryGraphStore create() {
+    return builder().build();
+  }
+
+  /** A store keeping at most {@code maxNodes} tasks. */
+  public static InMemoryGraphStore create(int maxNodes) {
+    return builder().maxNodes(maxNodes).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The most tasks this store keeps before evicting whole oldest workflows. */
+  public int maxNodes() {
+    return maxNodes;
+  }
+
+  // ---------------------------------------------------------------- applying events
+
+  @Override
+  public void apply(TaskEvent event) {
+    if (event == null) throw new NullPointerException("event == null");
+    writeLock.lock();
+    try {
+      applyLocked(event);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public void apply(WorkerEvent event) {
+    if (event == null) throw new NullPointerException("event == null");
+    writeLock.lock();
+    try {
+      workers.apply(event);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void applyLocked(TaskEvent received) {
+    TaskRecord task = tasksById.get(received.taskId());
+    boolean created = task == null;
+    if (created) {
+      task = new TaskRecord(received.taskId(), nextSeq++);
+    } else if (task.isDuplicate(received)) {
+      return;
+    }
+    TaskEvent event = canonical(task, received);
+    task.addEvent(event);
+    if (created) {
+      register(task, event);
+    } else if (task.name == unnamed && event.name() != null) {
+      rename(task, event.name());
+    }
+    if (TaskRecord.beats(event, task.winner)) {
+      TaskEvent before = task.winner;
+      task.winner = event;
+      if (before == null || before.state() != event.state()) {
+        if (before != null) count(task.name, before.state(), -1);
+        count(task.name, event.state(), 1);
+      }
+    }
+
+    boolean structural = created;
+    String parentId = event.parentId();
+    if (task.parentId == null && parentId != null && !parentId.equals(task.id)) {
+      setParent(task, parentId);
+      structural = true;
+    }
+    String callbackId = event.chordCallbackId();
+    if (task.chordCallbackId == null && callbackId != null && !callbackId.equals(task.id)) {
+      task.chordCallbackId = callbackId;
+      if (task.group != null) registerCallback(task.group, callbackId);
+      structural = true;
+    }
+    if (task.group == null && event.groupId() != null) {
+      joinGroup(task, event.groupId());
+      structural = true;
+    }
+    if (task.chordId == null) task.chordId = event.chordId();
+    if (task.traceId == null) task.traceId = event.traceId();
+
+    Workflow workflow = task.workflow;
+    workflow.widen(event.timestamp(), event.timestamp());
+    if (structural) workflow.version++;
+    if (tasksById.size() > maxNodes) evictOldest();
+  }
+
+  /**
+   * The event with its ids replaced by the store's own String instances, so that a task's events share one
+   * copy of each id and name instead of holding a decoded copy per event.
+   */
+  private TaskEvent canonical(TaskRecord task, TaskEvent event) {
+    String taskId = task.id;
+    String name = canonicalName(task, event.name());
+    String parentId = canonicalId(task, event.parentId());
+    String rootId = canonicalId(task, event.rootId());
+    String groupId = event.groupId();
+    if (groupId != null && task.group != null && groupId.equals(task.group.groupId)) groupId = task.group.groupId;
+    String callbackId = same(task.chordCallbackId, event.chordCallbackId());
+    String chordId = same(task.chordId, event.chordId());
+    String traceId = same(task.traceId, event.traceId());
+    if (taskId == event.taskId() && name == event.name() && parentId == event.parentId()
+        && rootId == event.rootId() && groupId == event.groupId() && callbackId == event.chordCallbackId()
+        && chordId == event.chordId() && traceId == event.traceId()) {
+      return event;
+    }
+    return new TaskEvent(taskId, name, event.state(), event.timestamp(), parentId, rootId, groupId, chordId,
+        callbackId, traceId, event.retries(), event.args(), event.kwargs(), event.result(), event.exception(),
+        event.traceback());
+  }
+
+  private String canonicalName(TaskRecord task, String name) {
+    if (name == null) return null;
+    if (task.name != null && task.name.name != null && task.name.name.equals(name)) return task.name.name;
+    NameEntry entry = names.get(name);
+    return entry != null ? entry.name : name;
+  }
+
+  private String canonicalId(TaskRecord task, String id) {
+    if (id == null) return null;
+    if (id.equals(task.id)) return task.id;
+    if (task.parentId != null && id.equals(task.parentId)) return task.parentId;
+    TaskRecord known = tasksById.get(id);
+    return known != null ? known.id : id;
+  }
+
+  private static String same(String known, String candidate) {
+    return known != null && known.equals(candidate) ? known : candidate;
+  }
+
+  /** Indexes a new task and links it to whatever was waiting for it. */
+  private void register(TaskRecord task, TaskEvent event) {
+    tasksById.put(task.id, task);
+    tasksBySeq.add(task.seq, task);
+    NameEntry entry = event.name() == null ? unnamed : nameEntry(event.name());
+    task.name = entry;
+    if (entry.tasks != null) {
+      entry.tasks.add(task.seq, task);
+      noteRun(entry, event.timestamp());
+    }
+    Workflow workflow = new Workflow(task.seq);
+    workflow.tasks.add(task);
+    task.workflow = workflow;
+    workflowsBySeq.add(workflow.seq, workflow);
+
+    List<TaskRecord> waiting = awaitingParent.remove(task.id);
+    if (waiting != null) {
+      for (TaskRecord child : waiting) {
+        child.awaitedParent = null;
+        link(task, child);
+      }
+    }
+    GroupRecord chord = chordsByCallback.get(task.id);
+    if (chord != null) union(task.workflow, chord.workflow);
+  }
+
+  private NameEntry nameEntry(String name) {
+    NameEntry entry = names.get(name);
+    if (entry == null) {
+      entry = new NameEntry(name);
+      names.put(name, entry);
+    }
+    return entry;
+  }
+
+  private static void noteRun(NameEntry entry, Instant firstSeen) {
+    if (entry.lastRun == null || firstSeen.isAfter(entry.lastRun)) entry.lastRun = firstSeen;
+  }
+
+  /** A task first seen without a name (a producer that left it out) gets the first name an event carries. */
+  private void rename(TaskRecord task, String name) {
+    NameEntry entry = nameEntry(name);
+    TaskState state = task.winner.state();
+    unnamed.countByState[state.ordinal()]--;
+    entry.countByState[state.ordinal()]++;
+    entry.tasks.add(task.seq, task);
+    noteRun(entry, task.firstSeen());
+    task.name = entry;
+  }
+
+  private void count(NameEntry entry, TaskState state, int delta) {
+    countByState[state.ordinal()] += delta;
+    entry.countByState[state.ordinal()] += delta;
+  }
+
+  private void setParent(TaskRecord task, String parentId) {
+    task.parentId = parentId;
+    TaskRecord parent = tasksById.get(parentId);
+    if (parent != null) {
+      link(parent, task);
+    } else {
+      awaitingParent.computeIfAbsent(parentId, id -> new ArrayList<>(2)).add(task);
+      task.awaitedParent = parentId;
+    }
+  }
+
+  private void link(TaskRecord parent, TaskRecord child) {
+    child.parent = parent;
+    parent.addChild(child);
+    union(parent.workflow, child.workflow);
+  }
+
+  private void joinGroup(TaskRecord task, String groupId) {
+    GroupRecord group = groups.get(groupId);
+    if (group == null) {
+      group = new GroupRecord(groupId);
+      groups.put(groupId, group);
+      task.workflow.addGroup(group);
+    } else {
+      union(group.workflow, task.workflow);
+    }
+    group.members.add(task);
+    task.group = group;
+    if (task.chordCallbackId != null) registerCallback(group, task.chordCallbackId);
+  }
+
+  private void registerCallback(GroupRecord group, String callbackId) {
+    if (group.callbackId != null) return;
+    group.callbackId = callbackId;
+    chordsByCallback.putIfAbsent(callbackId, group);
+    TaskRecord callback = tasksById.get(callbackId);
+    if (callback != null) union(callback.workflow, group.workflow);
+    group.workflow.version++;
+  }
+
+  /**
+   * Joins two workflows by moving the smaller one's tasks and containers into the larger; the result takes
+   * the older one's place in the workflow index.
+   */
+  private void union(Workflow a, Workflow b) {
+    if (a == b) return;
+    Workflow big = a.tasks.size() >= b.tasks.size() ? a : b;
+    Workflow small = big == a ? b : a;
+    for (TaskRecord task : small.tasks) task.workflow = big;
+    big.tasks.addAll(small.tasks);
+    if (small.groups != null) {
+      for (GroupRecord group : small.groups) big.addGroup(group);
+    }
+    if (small.firstSeen != null) big.widen(small.firstSeen, small.lastUpdated);
+    if (small.seq < big.seq) {
+      workflowsBySeq.replace(small.seq, big);
+      workflowsBySeq.remove(big.seq);
+      big.seq = small.seq;
+    } else {
+      workflowsBySeq.remove(small.seq);
+    }
+    big.version++;
+  }
+
+  // ---------------------------------------------------------------- eviction
+
+  private void evictOldest() {
+    while (tasksById.size() > maxNodes) {
+      Workflow oldest = workflowsBySeq.first();
+      if (oldest == null) return;
+      evict(oldest);
+    }
+  }
+
+  private void evict(Workflow workflow) {
+    for (TaskRecord task : workflow.tasks) {
+      tasksById.remove(task.id);
+      tasksBySeq.remove(task.seq);
+      NameEntry entry = task.name;
+      count(entry, task.winner.state(), -1);
+      if (entry.tasks != null) {
+        entry.tasks.remove(task.seq);
+        if (entry.tasks.size() == 0) names.remove(entry.name);
+      }
+      if (task.awaitedParent != null) {
+        List<TaskRecord> waiting = awaitingParent.get(task.awaitedParent);
+        if (waiting != null) {
+          waiting.remove(task);
+          if (waiting.isEmpty()) awaitingParent.remove(task.awaitedParent);
+        }
+      }
+    }
+    if (workflow.groups != null) {
+      for (GroupRecord group : workflow.groups) {
+        groups.remove(group.groupId, group);
+        if (group.callbackId != null) chordsByCallback.remove(group.callbackId, group);
+      }
+    }
+    workflowsBySeq.remove(workflow.seq);
+    evictedWorkflows++;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  @Override
+  public Optional<TaskNode> task(String taskId) {
+    if (taskId == null) return Optional.empty();
+    readLock.lock();
+    try {
+      TaskRecord task = tasksById.get(taskId);
+      return task == null ? Optional.empty() : Optional.of(Snapshots.task(task, rootInfo(task.workflow).id()));
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public List<TaskNode> children(String taskId) {
+    if (taskId == null) return List.of();
+    readLock.lock();
+    try {
+      TaskRecord task = tasksById.get(taskId);
+      if (task == null) return List.of();
+      String rootId = rootInfo(task.workflow).id();
+      List<TaskNode> children = new ArrayList<>();
+      for (TaskRecord child : Snapshots.children(task)) children.add(Snapshots.task(child, rootId));
+      return List.copyOf(children);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public Page<TaskNode> tasks(TaskQuery query) {
+    if (query == null) throw new NullPointerException("query == null");
+    readLock.lock();
+    try {
+      List<SeqList<TaskRecord>> sources = new ArrayList<>();
+      long total = 0;
+      boolean byTime = query.from() != null || query.to() != null;
+      Set<TaskState> states = query.states();
+      if (query.nameContains() != null) {
+        String needle = query.nameContains().toLowerCase(Locale.ROOT);
+        for (NameEntry entry : names.values()) {
+          if (!entry.lowerCase.contains(needle)) continue;
+          sources.add(entry.tasks);
+          total += count(entry.countByState, states);
+        }
+      } else {
+        sources.add(tasksBySeq);
+        total = count(countByState, states);
+      }
+      List<TaskNode> items = new ArrayList<>(Math.min(query.limit(), 256));
+      long matched = 0;
+      TaskCursor cursor = new TaskCursor(sources);
+      while (cursor.hasNext()) {
+        TaskRecord task = cursor.next();
+        if (!matches(task, states, query.from(), query.to())) continue;
+        if (matched >= query.offset() && items.size() < query.limit()) {
+          items.add(Snapshots.task(task, rootInfo(task.workflow).id()));
+        }
+        matched++;
+        // without a time filter the counts give the total, so the walk stops at the page's end
+        if (!byTime && items.size() == query.limit()) break;
+      }
+      return new Page<>(items, byTime ? matched : total, query.limit(), query.offset());
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private static long count(long[] byState, Set<TaskState> states) {
+    long total = 0;
+    if (states.isEmpty()) {
+      for (long count : byState) total += count;
+    } else {
+      for (TaskState state : states) total += byState[state.ordinal()];
+    }
+    return total;
+  }
+
+  private static boolean matches(TaskRecord task, Set<TaskState> states, Instant from, Instant to) {
+    if (!states.isEmpty() && !states.contains(task.state())) return false;
+    if (from != null && task.firstSeen().isBefore(from)) return false;
+    return to == null || !task.firstSeen().isAfter(to);
+  }
+
+  /** Merges newest-first cursors over several seq-ordered lists (one per matching task name). */
+  private static final class TaskCursor {
+    private final PriorityQueue<SeqList.Cursor<TaskRecord>> queue;
+    private final SeqList.Cursor<TaskRecord> single;
+
+    TaskCursor(List<SeqList<TaskRecord>> sources) {
+      if (sources.size() == 1) {
+        single = sources.get(0).newestFirst();
+        queue = null;
+      } else {
+        single = null;
+        queue = new PriorityQueue<>(Math.max(1, sources.size()),
+            Comparator.comparingLong((SeqList.Cursor<TaskRecord> c) -> c.peekSeq()).reversed());
+        for (SeqList<TaskRecord> source : sources) {
+          SeqList.Cursor<TaskRecord> cursor = source.newestFirst();
+          if (cursor.hasNext()) queue.add(cursor);
+        }
+      }
+    }
+
+    boolean hasNext() {
+      return single != null ? single.hasNext() : !queue.isEmpty();
+    }
+
+    TaskRecord next() {
+      if (single != null) return single.next();
+      SeqList.Cursor<TaskRecord> cursor = queue.poll();
+      TaskRecord task = cursor.next();
+      if (cursor.hasNext()) queue.add(cursor);
+      return task;
+    }
+  }
+
+  @Override
+  public Page<WorkflowSummary> workflows(WorkflowQuery query) {
+    if (query == null) throw new NullPointerException("query == null");
+    readLock.lock();
+    try {
+      boolean filtered = !query.states().isEmpty() || query.nameContains() != null
+          || query.from() != null || query.to() != null;
+      String needle = query.nameContains() == null ? null : query.nameContains().toLowerCase(Locale.ROOT);
+      List<WorkflowSummary> items = new ArrayList<>(Math.min(query.limit(), 256));
+      long matched = 0;
+      for (SeqList.Cursor<Workflow> cursor = workflowsBySeq.newestFirst(); cursor.hasNext(); ) {
+        Workflow workflow = cursor.next();
+        if (!filtered) {
+          if (matched++ < query.offset()) continue;
+          items.add(summary(workflow));
+          if (items.size() == query.limit()) break;
+          continue;
+        }
+        if (query.from() != null && workflow.firstSeen.isBefore(query.from())) continue;
+        if (query.to() != null && workflow.firstSeen.isAfter(query.to())) continue;
+        WorkflowSummary summary = summary(workflow);
+        if (!query.states().isEmpty() && !query.states().contains(summary.state())) continue;
+        if (needle != null && (summary.name() == null || !summary.name().toLowerCase(Locale.ROOT).contains(needle))) {
+          continue;
+        }
+        if (matched++ >= query.offset() && items.size() < query.limit()) items.add(summary);
+      }
+      return new Page<>(items, filtered ? matched : workflowsBySeq.size(), query.limit(), query.offset());
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private WorkflowSummary summary(Workflow workflow) {
+    Workflow.RootInfo root = rootInfo(workflow);
+    if (root.task() != null) {
+      TaskRecord task = root.task();
+      return new WorkflowSummary(task.id, GraphNode.NodeType.TASK, task.name.name, task.state(),
+          workflow.tasks.size(), workflow.firstSeen, workflow.lastUpdated);
+    }
+    GroupRecord group = root.group();
+    TaskRecord first = null;
+    for (TaskRecord member : group.members) {
+      if (first == null || member.seq < first.seq) first = member;
+    }
+    return new WorkflowSummary(group.containerId, containerType(group), first == null ? null : first.name.name,
+        Layout.aggregateState(root.aggregated()), workflow.tasks.size(), workflow.firstSeen, workflow.lastUpdated);
+  }
+
+  private static GraphNode.NodeType containerType(GroupRecord group) {
+    return group.isChord() ? GraphNode.NodeType.CHORD : GraphNode.NodeType.GROUP;
+  }
+
+  /** The workflow's root, from the cache while the structure did not change. Safe under the read lock. */
+  private static Workflow.RootInfo rootInfo(Workflow workflow) {
+    Workflow.RootInfo root = workflow.root;
+    if (root != null && root.version() == workflow.version) return root;
+    root = Layout.of(workflow).rootInfo(workflow.version);
+    workflow.root = root; // racing readers compute the same value
+    return root;
+  }
+
+  @Override
+  public Optional<WorkflowGraph> workflow(String rootId) {
+    if (rootId == null) return Optional.empty();
+    readLock.lock();
+    try {
+      Workflow workflow = workflowById(rootId);
+      if (workflow == null) return Optional.empty();
+      Layout layout = Layout.of(workflow);
+      workflow.root = layout.rootInfo(workflow.version);
+      if (!Layout.idOf(layout.root).equals(rootId)) return Optional.empty();
+      Map<String, GraphNode> nodes = new LinkedHashMap<>(layout.order.size() * 2);
+      for (Object node : layout.order) {
+        List<Object> below = layout.children(node);
+        List<String> childIds = new ArrayList<>(below.size());
+        for (Object child : below) childIds.add(Layout.idOf(child));
+        if (node instanceof TaskRecord task) {
+          nodes.put(task.id, new GraphNode(task.id, GraphNode.NodeType.TASK, task.name.name, task.state(),
+              childIds, Snapshots.task(task, rootId), task.firstSeen(), task.lastUpdated()));
+        } else {
+          GroupRecord group = (GroupRecord) node;
+          List<TaskRecord> aggregated = layout.aggregated(group);
+          nodes.put(group.containerId, new GraphNode(group.containerId, containerType(group),
+              group.isChord() ? "chord" : "group", Layout.aggregateState(aggregated), childIds, null,
+              Layout.firstSeen(aggregated), Layout.lastUpdated(aggregated)));
+        }
+      }
+      return Optional.of(new WorkflowGraph(rootId, nodes));
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private Workflow workflowById(String id) {
+    if (id.startsWith(GroupRecord.PREFIX)) {
+      GroupRecord group = groups.get(id.substring(GroupRecord.PREFIX.length()));
+      if (group != null) return group.workflow;
+    }
+    TaskRecord task = tasksById.get(id);
+    return task == null ? null : task.workflow;
+  }
+
+  @Override
+  public Optional<String> workflowOf(String taskId) {
+    if (taskId == null) return Optional.empty();
+    readLock.lock();
+    try {
+      TaskRecord task = tasksById.get(taskId);
+      return task == null ? Optional.empty() : Optional.of(rootInfo(task.workflow).id());
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public List<WorkerInfo> workers() {
+    readLock.lock();
+    try {
+      return workers.all();
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<WorkerInfo> worker(String hostname) {
+    if (hostname == null) return Optional.empty();
+    readLock.lock();
+    try {
+      return workers.get(hostname);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public List<RegistryEntry> registry(String query, RegistryEntry.Status status) {
+    readLock.lock();
+    try {
+      return workers.registry(names, query, status);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public long taskCount() {
+    readLock.lock();
+    try {
+      return tasksById.size();
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public long workflowCount() {
+    readLock.lock();
+    try {
+      return workflowsBySeq.size();
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** How many workflows were evicted since the store was created. */
+  public long evictedWorkflowCount() {
+    readLock.lock();
+    try {
+      return evictedWorkflows;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryGraphStore{maxNodes=" + maxNodes + "}";
+  }
+
+  /** The size of every internal table, so tests can check that eviction leaves nothing behind. */
+  TableSizes tableSizes() {
+    readLock.lock();
+    try {
+      long nameListEntries = 0;
+      long nameListSlots = 0;
+      long namedCounts = 0;
+      for (NameEntry entry : names.values()) {
+        nameListEntries += entry.tasks.size();
+        nameListSlots += entry.tasks.slots();
+        namedCounts += entry.count();
+      }
+      long awaiting = 0;
+      for (List<TaskRecord> waiting : awaitingParent.values()) awaiting += waiting.size();
+      long members = 0;
+      long groupsInWorkflows = 0;
+      for (SeqList.Cursor<Workflow> cursor = workflowsBySeq.newestFirst(); cursor.hasNext(); ) {
+        Workflow workflow = cursor.next();
+        members += workflow.tasks.size();
+        groupsInWorkflows += workflow.groups == null ? 0 : workflow.groups.size();
+      }
+      long stateCounts = 0;
+      for (long count : countByState) stateCounts += count;
+      return new TableSizes(tasksById.size(), tasksBySeq.size(), tasksBySeq.slots(), names.size(),
+          nameListEntries, nameListSlots, namedCounts + unnamed.count(), stateCounts, awaitingParent.size(),
+          awaiting, groups.size(), groupsInWorkflows, chordsByCallback.size(), workflowsBySeq.size(),
+          workflowsBySeq.slots(), members);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** Sizes of the internal tables; see {@link #tableSizes()}. */
+  record TableSizes(
+      int tasksById, int tasksBySeq, int tasksBySeqSlots, int names, long nameListEntries, long nameListSlots,
+      long nameCounts, long stateCounts, int awaitingParentKeys, long awaitingChildren, int groups,
+      long groupsInWorkflows, int chordsByCallback, int workflows, int workflowSlots, long workflowMembers) {}
+
+  /** Configures an {@link InMemoryGraphStore}. */
+  public static final class Builder {
+    private int maxNodes = DEFAULT_MAX_NODES;
+
+    Builder() {}
+
+    /** The most tasks to keep; whole oldest workflows are evicted beyond it. Default 100 000. */
+    public Builder maxNodes(int maxNodes) {
+      if (maxNodes < 1) throw new IllegalArgumentException("maxNodes < 1: " + maxNodes);
+      this.maxNodes = maxNodes;
+      return this;
+    }
+
+    public InMemoryGraphStore build() {
+      return new InMemoryGraphStore(this);
+    }
+  }
+}
