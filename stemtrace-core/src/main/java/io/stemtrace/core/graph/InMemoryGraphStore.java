@@ -118,83 +118,97 @@ public final class InMemoryGraphStore implements GraphStore {
   }
 
   private void applyLocked(TaskEvent received) {
+    long stamp = TaskRecord.toNanos(received.timestamp());
     TaskRecord task = tasksById.get(received.taskId());
     boolean created = task == null;
     if (created) {
       task = new TaskRecord(received.taskId(), nextSeq++);
-    } else if (task.isDuplicate(received)) {
+      register(task, received.name());
+    } else if (task.isDuplicate(received, stamp)) {
       return;
-    }
-    TaskEvent event = canonical(task, received);
-    task.addEvent(event);
-    if (created) {
-      register(task, event);
-    } else if (task.name == unnamed && event.name() != null) {
-      rename(task, event.name());
-    }
-    if (TaskRecord.beats(event, task.winner)) {
-      TaskEvent before = task.winner;
-      task.winner = event;
-      if (before == null || before.state() != event.state()) {
-        if (before != null) count(task.name, before.state(), -1);
-        count(task.name, event.state(), 1);
-      }
+    } else if (task.name == unnamed && received.name() != null) {
+      rename(task, received.name());
     }
 
     boolean structural = created;
-    String parentId = event.parentId();
+    String parentId = received.parentId();
     if (task.parentId == null && parentId != null && !parentId.equals(task.id)) {
-      setParent(task, parentId);
+      setParent(task, canonicalId(task, parentId));
       structural = true;
     }
-    String callbackId = event.chordCallbackId();
+    if (task.rootHint == null && received.rootId() != null) task.rootHint = canonicalId(task, received.rootId());
+    String callbackId = received.chordCallbackId();
     if (task.chordCallbackId == null && callbackId != null && !callbackId.equals(task.id)) {
       task.chordCallbackId = callbackId;
       if (task.group != null) registerCallback(task.group, callbackId);
       structural = true;
     }
-    if (task.group == null && event.groupId() != null) {
-      joinGroup(task, event.groupId());
+    if (task.group == null && received.groupId() != null) {
+      joinGroup(task, received.groupId());
       structural = true;
     }
-    if (task.chordId == null) task.chordId = event.chordId();
-    if (task.traceId == null) task.traceId = event.traceId();
+    if (task.chordId == null) task.chordId = received.chordId();
+    if (task.traceId == null) task.traceId = received.traceId();
+    if (created) {
+      if (task.workflow == null) {
+        Workflow workflow = new Workflow(task.seq);
+        workflow.tasks.add(task);
+        task.workflow = workflow;
+        workflowsBySeq.add(workflow.seq, workflow);
+      }
+      linkWaiting(task);
+    }
+
+    int meta = task.compactMeta(received);
+    Object extra;
+    if (meta < 0 || !TaskRecord.inRange(stamp)) {
+      meta = TaskRecord.orderingMeta(received);
+      extra = canonical(task, received);
+    } else {
+      extra = payload(received);
+    }
+    task.addEvent(stamp, meta, extra);
+    if (TaskRecord.beats(meta, stamp, task.winnerMeta, task.winnerStamp)) {
+      int before = task.winnerMeta;
+      task.winnerMeta = meta;
+      task.winnerStamp = stamp;
+      if (before < 0 || TaskRecord.state(before) != TaskRecord.state(meta)) {
+        if (before >= 0) count(task.name, TaskRecord.state(before), -1);
+        count(task.name, TaskRecord.state(meta), 1);
+      }
+    }
+    if (created && task.name.tasks != null) noteRun(task.name, stamp);
 
     Workflow workflow = task.workflow;
-    workflow.widen(event.timestamp(), event.timestamp());
+    workflow.widen(stamp, stamp);
     if (structural) workflow.version++;
     if (tasksById.size() > maxNodes) evictOldest();
   }
 
-  /**
-   * The event with its ids replaced by the store's own String instances, so that a task's events share one
-   * copy of each id and name instead of holding a decoded copy per event.
-   */
-  private TaskEvent canonical(TaskRecord task, TaskEvent event) {
-    String taskId = task.id;
-    String name = canonicalName(task, event.name());
-    String parentId = canonicalId(task, event.parentId());
-    String rootId = canonicalId(task, event.rootId());
-    String groupId = event.groupId();
-    if (groupId != null && task.group != null && groupId.equals(task.group.groupId)) groupId = task.group.groupId;
-    String callbackId = same(task.chordCallbackId, event.chordCallbackId());
-    String chordId = same(task.chordId, event.chordId());
-    String traceId = same(task.traceId, event.traceId());
-    if (taskId == event.taskId() && name == event.name() && parentId == event.parentId()
-        && rootId == event.rootId() && groupId == event.groupId() && callbackId == event.chordCallbackId()
-        && chordId == event.chordId() && traceId == event.traceId()) {
-      return event;
+  private static TaskRecord.Payload payload(TaskEvent event) {
+    if (event.args() == null && event.kwargs() == null && event.result() == null && event.exception() == null
+        && event.traceback() == null) {
+      return null;
     }
-    return new TaskEvent(taskId, name, event.state(), event.timestamp(), parentId, rootId, groupId, chordId,
-        callbackId, traceId, event.retries(), event.args(), event.kwargs(), event.result(), event.exception(),
-        event.traceback());
+    return new TaskRecord.Payload(event.args(), event.kwargs(), event.result(), event.exception(), event.traceback());
   }
 
-  private String canonicalName(TaskRecord task, String name) {
-    if (name == null) return null;
-    if (task.name != null && task.name.name != null && task.name.name.equals(name)) return task.name.name;
-    NameEntry entry = names.get(name);
-    return entry != null ? entry.name : name;
+  /**
+   * An event kept verbatim, with its ids replaced by the store's own String instances where they match, so
+   * that it does not hold decoded copies of ids the store already has.
+   */
+  private TaskEvent canonical(TaskRecord task, TaskEvent event) {
+    String name = event.name();
+    if (name != null) {
+      NameEntry entry = names.get(name);
+      if (entry != null) name = entry.name;
+    }
+    String groupId = event.groupId();
+    if (groupId != null && task.group != null && groupId.equals(task.group.groupId)) groupId = task.group.groupId;
+    return new TaskEvent(task.id, name, event.state(), event.timestamp(), canonicalId(task, event.parentId()),
+        canonicalId(task, event.rootId()), groupId, same(task.chordId, event.chordId()),
+        same(task.chordCallbackId, event.chordCallbackId()), same(task.traceId, event.traceId()),
+        event.retries(), event.args(), event.kwargs(), event.result(), event.exception(), event.traceback());
   }
 
   private String canonicalId(TaskRecord task, String id) {
@@ -209,21 +223,17 @@ public final class InMemoryGraphStore implements GraphStore {
     return known != null && known.equals(candidate) ? known : candidate;
   }
 
-  /** Indexes a new task and links it to whatever was waiting for it. */
-  private void register(TaskRecord task, TaskEvent event) {
+  /** Indexes a new task; its workflow is decided once its first event's links are known. */
+  private void register(TaskRecord task, String name) {
     tasksById.put(task.id, task);
     tasksBySeq.add(task.seq, task);
-    NameEntry entry = event.name() == null ? unnamed : nameEntry(event.name());
+    NameEntry entry = name == null ? unnamed : nameEntry(name);
     task.name = entry;
-    if (entry.tasks != null) {
-      entry.tasks.add(task.seq, task);
-      noteRun(entry, event.timestamp());
-    }
-    Workflow workflow = new Workflow(task.seq);
-    workflow.tasks.add(task);
-    task.workflow = workflow;
-    workflowsBySeq.add(workflow.seq, workflow);
+    if (entry.tasks != null) entry.tasks.add(task.seq, task);
+  }
 
+  /** Links a new task to the children that arrived before it and to the chord it is the callback of. */
+  private void linkWaiting(TaskRecord task) {
     List<TaskRecord> waiting = awaitingParent.remove(task.id);
     if (waiting != null) {
       for (TaskRecord child : waiting) {
@@ -244,18 +254,18 @@ public final class InMemoryGraphStore implements GraphStore {
     return entry;
   }
 
-  private static void noteRun(NameEntry entry, Instant firstSeen) {
-    if (entry.lastRun == null || firstSeen.isAfter(entry.lastRun)) entry.lastRun = firstSeen;
+  private static void noteRun(NameEntry entry, long firstSeen) {
+    if (firstSeen > entry.lastRun) entry.lastRun = firstSeen;
   }
 
   /** A task first seen without a name (a producer that left it out) gets the first name an event carries. */
   private void rename(TaskRecord task, String name) {
     NameEntry entry = nameEntry(name);
-    TaskState state = task.winner.state();
+    TaskState state = task.state();
     unnamed.countByState[state.ordinal()]--;
     entry.countByState[state.ordinal()]++;
     entry.tasks.add(task.seq, task);
-    noteRun(entry, task.firstSeen());
+    noteRun(entry, task.firstStamp());
     task.name = entry;
   }
 
@@ -278,7 +288,18 @@ public final class InMemoryGraphStore implements GraphStore {
   private void link(TaskRecord parent, TaskRecord child) {
     child.parent = parent;
     parent.addChild(child);
-    union(parent.workflow, child.workflow);
+    adopt(parent.workflow, child);
+  }
+
+  /** Puts a task in a workflow: directly while it has none yet (its first event), else by joining both. */
+  private void adopt(Workflow workflow, TaskRecord task) {
+    if (task.workflow == null) {
+      task.workflow = workflow;
+      workflow.tasks.add(task);
+      workflow.version++;
+    } else {
+      union(workflow, task.workflow);
+    }
   }
 
   private void joinGroup(TaskRecord task, String groupId) {
@@ -286,9 +307,15 @@ public final class InMemoryGraphStore implements GraphStore {
     if (group == null) {
       group = new GroupRecord(groupId);
       groups.put(groupId, group);
+      if (task.workflow == null) {
+        Workflow workflow = new Workflow(task.seq);
+        workflow.tasks.add(task);
+        task.workflow = workflow;
+        workflowsBySeq.add(workflow.seq, workflow);
+      }
       task.workflow.addGroup(group);
     } else {
-      union(group.workflow, task.workflow);
+      adopt(group.workflow, task);
     }
     group.members.add(task);
     task.group = group;
@@ -300,7 +327,7 @@ public final class InMemoryGraphStore implements GraphStore {
     group.callbackId = callbackId;
     chordsByCallback.putIfAbsent(callbackId, group);
     TaskRecord callback = tasksById.get(callbackId);
-    if (callback != null) union(callback.workflow, group.workflow);
+    if (callback != null && callback.workflow != null) union(callback.workflow, group.workflow);
     group.workflow.version++;
   }
 
@@ -317,7 +344,7 @@ public final class InMemoryGraphStore implements GraphStore {
     if (small.groups != null) {
       for (GroupRecord group : small.groups) big.addGroup(group);
     }
-    if (small.firstSeen != null) big.widen(small.firstSeen, small.lastUpdated);
+    big.widen(small.firstSeen, small.lastUpdated);
     if (small.seq < big.seq) {
       workflowsBySeq.replace(small.seq, big);
       workflowsBySeq.remove(big.seq);
@@ -343,7 +370,7 @@ public final class InMemoryGraphStore implements GraphStore {
       tasksById.remove(task.id);
       tasksBySeq.remove(task.seq);
       NameEntry entry = task.name;
-      count(entry, task.winner.state(), -1);
+      count(entry, task.state(), -1);
       if (entry.tasks != null) {
         entry.tasks.remove(task.seq);
         if (entry.tasks.size() == 0) names.remove(entry.name);
@@ -418,10 +445,12 @@ public final class InMemoryGraphStore implements GraphStore {
       }
       List<TaskNode> items = new ArrayList<>(Math.min(query.limit(), 256));
       long matched = 0;
+      long from = query.from() == null ? Long.MIN_VALUE : TaskRecord.toNanos(query.from());
+      long to = query.to() == null ? Long.MAX_VALUE : TaskRecord.toNanos(query.to());
       TaskCursor cursor = new TaskCursor(sources);
       while (cursor.hasNext()) {
         TaskRecord task = cursor.next();
-        if (!matches(task, states, query.from(), query.to())) continue;
+        if (!matches(task, states, from, to)) continue;
         if (matched >= query.offset() && items.size() < query.limit()) {
           items.add(Snapshots.task(task, rootInfo(task.workflow).id()));
         }
@@ -445,10 +474,10 @@ public final class InMemoryGraphStore implements GraphStore {
     return total;
   }
 
-  private static boolean matches(TaskRecord task, Set<TaskState> states, Instant from, Instant to) {
+  private static boolean matches(TaskRecord task, Set<TaskState> states, long from, long to) {
     if (!states.isEmpty() && !states.contains(task.state())) return false;
-    if (from != null && task.firstSeen().isBefore(from)) return false;
-    return to == null || !task.firstSeen().isAfter(to);
+    long firstSeen = task.firstStamp();
+    return firstSeen >= from && firstSeen <= to;
   }
 
   /** Merges newest-first cursors over several seq-ordered lists (one per matching task name). */
@@ -492,6 +521,8 @@ public final class InMemoryGraphStore implements GraphStore {
       boolean filtered = !query.states().isEmpty() || query.nameContains() != null
           || query.from() != null || query.to() != null;
       String needle = query.nameContains() == null ? null : query.nameContains().toLowerCase(Locale.ROOT);
+      long from = query.from() == null ? Long.MIN_VALUE : TaskRecord.toNanos(query.from());
+      long to = query.to() == null ? Long.MAX_VALUE : TaskRecord.toNanos(query.to());
       List<WorkflowSummary> items = new ArrayList<>(Math.min(query.limit(), 256));
       long matched = 0;
       for (SeqList.Cursor<Workflow> cursor = workflowsBySeq.newestFirst(); cursor.hasNext(); ) {
@@ -502,8 +533,7 @@ public final class InMemoryGraphStore implements GraphStore {
           if (items.size() == query.limit()) break;
           continue;
         }
-        if (query.from() != null && workflow.firstSeen.isBefore(query.from())) continue;
-        if (query.to() != null && workflow.firstSeen.isAfter(query.to())) continue;
+        if (workflow.firstSeen < from || workflow.firstSeen > to) continue;
         WorkflowSummary summary = summary(workflow);
         if (!query.states().isEmpty() && !query.states().contains(summary.state())) continue;
         if (needle != null && (summary.name() == null || !summary.name().toLowerCase(Locale.ROOT).contains(needle))) {
@@ -522,7 +552,7 @@ public final class InMemoryGraphStore implements GraphStore {
     if (root.task() != null) {
       TaskRecord task = root.task();
       return new WorkflowSummary(task.id, GraphNode.NodeType.TASK, task.name.name, task.state(),
-          workflow.tasks.size(), workflow.firstSeen, workflow.lastUpdated);
+          workflow.tasks.size(), TaskRecord.toInstant(workflow.firstSeen), TaskRecord.toInstant(workflow.lastUpdated));
     }
     GroupRecord group = root.group();
     TaskRecord first = null;
@@ -530,7 +560,7 @@ public final class InMemoryGraphStore implements GraphStore {
       if (first == null || member.seq < first.seq) first = member;
     }
     return new WorkflowSummary(group.containerId, containerType(group), first == null ? null : first.name.name,
-        Layout.aggregateState(root.aggregated()), workflow.tasks.size(), workflow.firstSeen, workflow.lastUpdated);
+        Layout.aggregateState(root.aggregated()), workflow.tasks.size(), TaskRecord.toInstant(workflow.firstSeen), TaskRecord.toInstant(workflow.lastUpdated));
   }
 
   private static GraphNode.NodeType containerType(GroupRecord group) {
@@ -558,9 +588,7 @@ public final class InMemoryGraphStore implements GraphStore {
       if (!Layout.idOf(layout.root).equals(rootId)) return Optional.empty();
       Map<String, GraphNode> nodes = new LinkedHashMap<>(layout.order.size() * 2);
       for (Object node : layout.order) {
-        List<Object> below = layout.children(node);
-        List<String> childIds = new ArrayList<>(below.size());
-        for (Object child : below) childIds.add(Layout.idOf(child));
+        List<String> childIds = layout.childIds(node);
         if (node instanceof TaskRecord task) {
           nodes.put(task.id, new GraphNode(task.id, GraphNode.NodeType.TASK, task.name.name, task.state(),
               childIds, Snapshots.task(task, rootId), task.firstSeen(), task.lastUpdated()));

@@ -29,15 +29,41 @@ final class Layout {
   final Object root;
   /** every node in preorder from the root */
   final List<Object> order;
-  private final Map<Object, List<Object>> children;
+  private final Map<Object, Vertex> vertices;
   /** for each container, the tasks its state and times aggregate (members, or the tasks of its lanes) */
   private final Map<GroupRecord, List<TaskRecord>> aggregated;
 
-  private Layout(Object root, List<Object> order, Map<Object, List<Object>> children,
+  /** One node while the layout is built: a task or a container, its drawing parent and children. */
+  private static final class Vertex {
+    final Object node;
+    /** sort key among siblings: first-seen time; a chord's callback sorts last in its container */
+    long key;
+    Vertex parent;
+    List<Vertex> children;
+
+    Vertex(Object node, long key) {
+      this.node = node;
+      this.key = key;
+    }
+
+    String id() {
+      return idOf(node);
+    }
+
+    void add(Vertex child) {
+      if (children == null) children = new ArrayList<>(2);
+      children.add(child);
+    }
+  }
+
+  private static final Comparator<Vertex> SIBLING_ORDER =
+      Comparator.comparingLong((Vertex v) -> v.key).thenComparing(Vertex::id);
+
+  private Layout(Object root, List<Object> order, Map<Object, Vertex> vertices,
       Map<GroupRecord, List<TaskRecord>> aggregated) {
     this.root = root;
     this.order = order;
-    this.children = children;
+    this.vertices = vertices;
     this.aggregated = aggregated;
   }
 
@@ -45,8 +71,13 @@ final class Layout {
     return node instanceof TaskRecord task ? task.id : ((GroupRecord) node).containerId;
   }
 
-  List<Object> children(Object node) {
-    return children.getOrDefault(node, List.of());
+  /** The ids of the nodes drawn under {@code node}, in order. */
+  List<String> childIds(Object node) {
+    Vertex vertex = vertices.get(node);
+    if (vertex == null || vertex.children == null) return List.of();
+    List<String> ids = new ArrayList<>(vertex.children.size());
+    for (Vertex child : vertex.children) ids.add(child.id());
+    return ids;
   }
 
   List<TaskRecord> aggregated(GroupRecord group) {
@@ -87,10 +118,25 @@ final class Layout {
       }
     }
 
-    // display parent of every node; null for a root
-    Map<Object, Object> parentOf = new IdentityHashMap<>();
+    int size = workflow.tasks.size() + groups.size();
+    Map<Object, Vertex> vertices = new IdentityHashMap<>(size * 2);
+    List<Vertex> all = new ArrayList<>(size);
     for (TaskRecord task : workflow.tasks) {
-      GroupRecord chord = chordByCallback.get(task.id);
+      Vertex vertex = new Vertex(task, task.firstStamp());
+      vertices.put(task, vertex);
+      all.add(vertex);
+    }
+    for (GroupRecord group : groups) {
+      long first = Long.MAX_VALUE;
+      for (TaskRecord member : group.members) first = Math.min(first, member.firstStamp());
+      Vertex vertex = new Vertex(group, first);
+      vertices.put(group, vertex);
+      all.add(vertex);
+    }
+
+    // the drawing parent of every node; none for a root
+    for (TaskRecord task : workflow.tasks) {
+      GroupRecord chord = chordByCallback.isEmpty() ? null : chordByCallback.get(task.id);
       Object parent;
       if (chord != null && task.group != chord) {
         parent = chord;
@@ -101,72 +147,61 @@ final class Layout {
       } else {
         parent = task.parent;
       }
-      parentOf.put(task, parent);
+      Vertex vertex = vertices.get(task);
+      vertex.parent = parent == null ? null : vertices.get(parent);
+      if (chord != null && parent == chord) vertex.key = Long.MAX_VALUE;
     }
-    for (GroupRecord group : groups) parentOf.put(group, containerParent.get(group));
+    for (GroupRecord group : groups) {
+      TaskRecord parent = containerParent.get(group);
+      vertices.get(group).parent = parent == null ? null : vertices.get(parent);
+    }
 
     // children lists, oldest first by first-seen time (then id), so that the drawing does not depend on the
-    // order events arrived in; a chord's callback comes last in its container
-    Map<Object, Instant> keys = new IdentityHashMap<>();
-    for (TaskRecord task : workflow.tasks) keys.put(task, task.firstSeen());
-    for (GroupRecord group : groups) keys.put(group, firstSeen(group.members));
-    Map<Object, List<Object>> children = new IdentityHashMap<>();
-    List<Object> roots = new ArrayList<>(1);
-    for (Map.Entry<Object, Object> entry : parentOf.entrySet()) {
-      Object parent = entry.getValue();
-      if (parent == null) {
-        roots.add(entry.getKey());
-      } else {
-        children.computeIfAbsent(parent, k -> new ArrayList<>()).add(entry.getKey());
+    // order events arrived in
+    all.sort(SIBLING_ORDER);
+    Vertex root = null;
+    for (Vertex vertex : all) {
+      if (vertex.parent != null) {
+        vertex.parent.add(vertex);
+      } else if (root == null) {
+        root = vertex;
       }
     }
-    Comparator<Object> byKey = Comparator.comparing((Object node) -> keys.get(node)).thenComparing(Layout::idOf);
-    for (Map.Entry<Object, List<Object>> entry : children.entrySet()) {
-      if (entry.getKey() instanceof GroupRecord group && group.callbackId != null) {
-        entry.getValue().sort(Comparator.comparing((Object child) -> isCallback(child, group)).thenComparing(byKey));
-      } else {
-        entry.getValue().sort(byKey);
-      }
+    if (root == null) {
+      // every node has a parent: a cycle in messy input; the oldest node becomes the root
+      root = all.get(0);
+      detach(root);
     }
-    roots.sort(byKey);
-
-    List<Object> all = new ArrayList<>(keys.keySet());
-    all.sort(byKey);
-    Object root = roots.isEmpty() ? all.get(0) : roots.get(0);
-    if (roots.isEmpty()) detach(root, parentOf, children);
-    List<Object> order = new ArrayList<>(all.size());
-    Set<Object> reached = Collections.newSetFromMap(new IdentityHashMap<>());
-    walk(root, children, order, reached);
-    if (order.size() < all.size()) {
+    List<Object> order = new ArrayList<>(size);
+    Set<Vertex> reached = Collections.newSetFromMap(new IdentityHashMap<>(size * 2));
+    walk(root, order, reached);
+    if (order.size() < size) {
       // several roots or a cycle in the links: hang what the walk missed under the root, oldest first
-      for (Object node : all) {
-        if (reached.contains(node)) continue;
-        detach(node, parentOf, children);
-        children.computeIfAbsent(root, k -> new ArrayList<>()).add(node);
-        walk(node, children, order, reached);
+      for (Vertex vertex : all) {
+        if (reached.contains(vertex)) continue;
+        detach(vertex);
+        vertex.parent = root;
+        root.add(vertex);
+        walk(vertex, order, reached);
       }
     }
-    return new Layout(root, order, children, aggregated);
+    return new Layout(root.node, order, vertices, aggregated);
   }
 
-  private static boolean isCallback(Object child, GroupRecord group) {
-    return child instanceof TaskRecord task && task.id.equals(group.callbackId);
-  }
-
-  private static void detach(Object node, Map<Object, Object> parentOf, Map<Object, List<Object>> children) {
-    Object parent = parentOf.put(node, null);
-    if (parent != null) children.get(parent).remove(node);
+  private static void detach(Vertex vertex) {
+    if (vertex.parent != null) vertex.parent.children.remove(vertex);
+    vertex.parent = null;
   }
 
   /** Preorder without recursion, so a 10 000-deep chain cannot overflow the stack. */
-  private static void walk(Object start, Map<Object, List<Object>> children, List<Object> order, Set<Object> reached) {
-    ArrayList<Object> stack = new ArrayList<>();
+  private static void walk(Vertex start, List<Object> order, Set<Vertex> reached) {
+    ArrayList<Vertex> stack = new ArrayList<>();
     stack.add(start);
     while (!stack.isEmpty()) {
-      Object node = stack.remove(stack.size() - 1);
-      if (!reached.add(node)) continue;
-      order.add(node);
-      List<Object> below = children.get(node);
+      Vertex vertex = stack.remove(stack.size() - 1);
+      if (!reached.add(vertex)) continue;
+      order.add(vertex.node);
+      List<Vertex> below = vertex.children;
       if (below == null) continue;
       for (int i = below.size() - 1; i >= 0; i--) {
         if (!reached.contains(below.get(i))) stack.add(below.get(i));
@@ -248,18 +283,18 @@ final class Layout {
   }
 
   static Instant firstSeen(List<TaskRecord> tasks) {
-    Instant first = null;
+    TaskRecord first = null;
     for (TaskRecord task : tasks) {
-      if (first == null || task.firstSeen().isBefore(first)) first = task.firstSeen();
+      if (first == null || task.firstStamp() < first.firstStamp()) first = task;
     }
-    return first;
+    return first == null ? null : first.firstSeen();
   }
 
   static Instant lastUpdated(List<TaskRecord> tasks) {
-    Instant last = null;
+    TaskRecord last = null;
     for (TaskRecord task : tasks) {
-      if (last == null || task.lastUpdated().isAfter(last)) last = task.lastUpdated();
+      if (last == null || task.lastStamp() > last.lastStamp()) last = task;
     }
-    return last;
+    return last == null ? null : last.lastUpdated();
   }
 }

@@ -1,6 +1,5 @@
 package io.stemtrace.core.graph;
 
-import java.time.Instant;
 import java.util.Locale;
 
 /** One distinct task name: its tasks newest-first and counts per state, for filtered pages and the registry. */
@@ -10,8 +9,8 @@ final class NameEntry {
   /** null for the entry of tasks without a name, which no name filter matches */
   final SeqList<TaskRecord> tasks;
   final long[] countByState = new long[io.stemtrace.api.TaskState.values().length];
-  /** latest first-seen time of a task of this name while any is held */
-  Instant lastRun;
+  /** latest first-seen time (epoch nanoseconds) of a task of this name */
+  long lastRun = Long.MIN_VALUE;
 
   NameEntry(String name) {
     this.name = name;

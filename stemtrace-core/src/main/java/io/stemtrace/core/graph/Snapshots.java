@@ -17,7 +17,8 @@ final class Snapshots {
   private Snapshots() {}
 
   static TaskNode task(TaskRecord task, String rootId) {
-    TaskEvent[] events = Arrays.copyOf(task.events, task.eventCount);
+    TaskEvent[] events = new TaskEvent[task.eventCount];
+    for (int i = 0; i < events.length; i++) events[i] = task.event(i);
     Object args = null;
     Object kwargs = null;
     String exception = null;
@@ -39,7 +40,10 @@ final class Snapshots {
       if (firstPending == null && event.state() == TaskState.PENDING) firstPending = event.timestamp();
       if (firstStarted == null && event.state() == TaskState.STARTED) firstStarted = event.timestamp();
     }
-    TaskEvent winner = task.winner;
+    TaskEvent winner = null;
+    for (TaskEvent event : events) {
+      if (TaskRecord.beats(event, winner)) winner = event;
+    }
     List<Attempt> attempts = attempts(events);
     Duration runTime = null;
     for (Attempt attempt : attempts) {
@@ -59,9 +63,16 @@ final class Snapshots {
 
   /** One attempt per distinct {@code retries} value, by number; events are sorted by time already. */
   static List<Attempt> attempts(TaskEvent[] events) {
-    int[] numbers = new int[events.length];
-    for (int i = 0; i < events.length; i++) numbers[i] = events[i].retries();
-    int[] distinct = Arrays.stream(numbers).distinct().sorted().toArray();
+    int[] distinct = new int[events.length];
+    int count = 0;
+    for (TaskEvent event : events) {
+      int number = event.retries();
+      boolean seen = false;
+      for (int i = 0; i < count && !seen; i++) seen = distinct[i] == number;
+      if (!seen) distinct[count++] = number;
+    }
+    distinct = Arrays.copyOf(distinct, count);
+    Arrays.sort(distinct);
     List<Attempt> attempts = new ArrayList<>(distinct.length);
     for (int number : distinct) {
       TaskEvent best = null;
@@ -107,7 +118,7 @@ final class Snapshots {
       TaskRecord child = task.children[i];
       if (!child.id.equals(callback)) children.add(child);
     }
-    children.sort(Comparator.comparing(TaskRecord::firstSeen).thenComparing(child -> child.id));
+    children.sort(Comparator.comparingLong(TaskRecord::firstStamp).thenComparing(child -> child.id));
     return children;
   }
 }

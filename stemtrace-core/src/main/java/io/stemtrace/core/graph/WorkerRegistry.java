@@ -117,7 +117,7 @@ final class WorkerRegistry {
           definition != null && definition.bound(),
           executions,
           hosts == null ? List.of() : new ArrayList<>(hosts),
-          executions > 0 ? entry.lastRun : null,
+          executions > 0 ? TaskRecord.toInstant(entry.lastRun) : null,
           badge));
     }
     return List.copyOf(entries);

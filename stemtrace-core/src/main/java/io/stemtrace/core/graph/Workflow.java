@@ -1,6 +1,5 @@
 package io.stemtrace.core.graph;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,8 +12,9 @@ final class Workflow {
   long seq;
   final List<TaskRecord> tasks = new ArrayList<>(4);
   List<GroupRecord> groups;
-  Instant firstSeen;
-  Instant lastUpdated;
+  /** earliest and latest event of any task, epoch nanoseconds */
+  long firstSeen = Long.MAX_VALUE;
+  long lastUpdated = Long.MIN_VALUE;
   /** bumped on every change of structure; invalidates {@link #root} */
   int version;
   /** the root found by the last layout, valid while its version matches */
@@ -30,9 +30,9 @@ final class Workflow {
     group.workflow = this;
   }
 
-  void widen(Instant first, Instant last) {
-    if (firstSeen == null || first.isBefore(firstSeen)) firstSeen = first;
-    if (lastUpdated == null || last.isAfter(lastUpdated)) lastUpdated = last;
+  void widen(long first, long last) {
+    if (first < firstSeen) firstSeen = first;
+    if (last > lastUpdated) lastUpdated = last;
   }
 
   /**

@@ -95,6 +95,40 @@ public abstract class GraphStoreContractTest {
         .allSatisfy(task -> assertThat(task.events()).doesNotHaveDuplicates());
   }
 
+  @Test
+  void pythonCanvas_eventsAreReturnedExactlyAsTheyArrived_sortedByTime() {
+    GraphStore store = newStore();
+    List<StemtraceEvent> events = CaptureExpectations.pythonCanvasEvents();
+    applyAll(store, events);
+    for (TaskNode task : store.tasks(TaskQuery.all(100, 0)).items()) {
+      List<TaskEvent> sent = events.stream()
+          .filter(e -> e instanceof TaskEvent t && t.taskId().equals(task.id()))
+          .map(TaskEvent.class::cast)
+          .sorted((a, b) -> a.timestamp().compareTo(b.timestamp()))
+          .toList();
+      assertThat(task.events()).as("events of " + task.id()).containsExactlyElementsOf(sent);
+    }
+  }
+
+  @Test
+  void apply_unusualEvents_areKeptExactly() {
+    GraphStore store = newStore();
+    List<TaskEvent> sent = List.of(
+        TaskEvent.builder("odd", TaskState.PENDING).name("app.odd").rootId("hint-1").timestamp(T0).build(),
+        TaskEvent.builder("odd", TaskState.STARTED).name("app.renamed").rootId("hint-2").parentId("odd")
+            .traceId("trace-1").timestamp(T0.plusMillis(1)).build(),
+        TaskEvent.builder("odd", TaskState.RETRY).retries(2_000_000).exception("E").timestamp(T0.plusMillis(2)).build(),
+        TaskEvent.builder("odd", TaskState.SUCCESS).retries(2_000_001).result(Map.of("k", List.of(1, "x")))
+            .timestamp(Instant.parse("3000-01-01T00:00:00Z")).build());
+    applyAll(store, sent);
+    TaskNode task = store.task("odd").orElseThrow();
+    assertThat(task.events()).containsExactlyElementsOf(sent);
+    assertThat(task.state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(task.name()).isEqualTo("app.odd");
+    assertThat(task.result()).isEqualTo(Map.of("k", List.of(1, "x")));
+    assertThat(task.lastUpdated()).isEqualTo(Instant.parse("3000-01-01T00:00:00Z"));
+  }
+
   // ------------------------------------------------------------------ generated canvases
 
   /** Runs {@code check} on a fresh store fed the canvas in order, reversed and in random orders. */
