@@ -60,6 +60,8 @@ public final class InMemoryGraphStore implements GraphStore {
   private final long[] countByState = new long[STATES.length];
   /** children that arrived before their parent, by the parent id they wait for */
   private final HashMap<String, List<TaskRecord>> awaitingParent = new HashMap<>();
+  /** tasks whose root hint names a task not seen yet, by that id */
+  private final HashMap<String, List<TaskRecord>> awaitingRoot = new HashMap<>();
   private final HashMap<String, GroupRecord> groups = new HashMap<>();
   private final HashMap<String, GroupRecord> chordsByCallback = new HashMap<>();
   private final SeqList<Workflow> workflowsBySeq = new SeqList<>(1024);
@@ -136,7 +138,8 @@ public final class InMemoryGraphStore implements GraphStore {
       setParent(task, canonicalId(task, parentId));
       structural = true;
     }
-    if (task.rootHint == null && received.rootId() != null) task.rootHint = canonicalId(task, received.rootId());
+    boolean newHint = task.rootHint == null && received.rootId() != null;
+    if (newHint) task.rootHint = canonicalId(task, received.rootId());
     String callbackId = received.chordCallbackId();
     if (task.chordCallbackId == null && callbackId != null && !callbackId.equals(task.id)) {
       task.chordCallbackId = callbackId;
@@ -157,6 +160,10 @@ public final class InMemoryGraphStore implements GraphStore {
         workflowsBySeq.add(workflow.seq, workflow);
       }
       linkWaiting(task);
+    }
+    if (newHint && !task.rootHint.equals(task.id)) {
+      followHint(task);
+      structural = true;
     }
 
     int meta = task.compactMeta(received);
@@ -243,6 +250,28 @@ public final class InMemoryGraphStore implements GraphStore {
     }
     GroupRecord chord = chordsByCallback.get(task.id);
     if (chord != null) union(task.workflow, chord.workflow);
+    List<TaskRecord> hinted = awaitingRoot.remove(task.id);
+    if (hinted != null) {
+      for (TaskRecord member : hinted) {
+        member.awaitedRoot = null;
+        union(task.workflow, member.workflow);
+      }
+    }
+  }
+
+  /**
+   * Joins a task to the workflow its root id names, now or when that task arrives. Celery and stemtrace
+   * producers set root_id to the workflow's first task, so a task whose parent is late or lost still shows
+   * in its workflow (hung under the root until its parent arrives).
+   */
+  private void followHint(TaskRecord task) {
+    TaskRecord root = tasksById.get(task.rootHint);
+    if (root != null) {
+      union(root.workflow, task.workflow);
+    } else {
+      awaitingRoot.computeIfAbsent(task.rootHint, id -> new ArrayList<>(2)).add(task);
+      task.awaitedRoot = task.rootHint;
+    }
   }
 
   private NameEntry nameEntry(String name) {
@@ -375,13 +404,8 @@ public final class InMemoryGraphStore implements GraphStore {
         entry.tasks.remove(task.seq);
         if (entry.tasks.size() == 0) names.remove(entry.name);
       }
-      if (task.awaitedParent != null) {
-        List<TaskRecord> waiting = awaitingParent.get(task.awaitedParent);
-        if (waiting != null) {
-          waiting.remove(task);
-          if (waiting.isEmpty()) awaitingParent.remove(task.awaitedParent);
-        }
-      }
+      if (task.awaitedParent != null) unwait(awaitingParent, task.awaitedParent, task);
+      if (task.awaitedRoot != null) unwait(awaitingRoot, task.awaitedRoot, task);
     }
     if (workflow.groups != null) {
       for (GroupRecord group : workflow.groups) {
@@ -391,6 +415,13 @@ public final class InMemoryGraphStore implements GraphStore {
     }
     workflowsBySeq.remove(workflow.seq);
     evictedWorkflows++;
+  }
+
+  private static void unwait(Map<String, List<TaskRecord>> index, String awaited, TaskRecord task) {
+    List<TaskRecord> waiting = index.get(awaited);
+    if (waiting == null) return;
+    waiting.remove(task);
+    if (waiting.isEmpty()) index.remove(awaited);
   }
 
   // ---------------------------------------------------------------- queries
@@ -707,6 +738,8 @@ public final class InMemoryGraphStore implements GraphStore {
       }
       long awaiting = 0;
       for (List<TaskRecord> waiting : awaitingParent.values()) awaiting += waiting.size();
+      long awaitingRoots = 0;
+      for (List<TaskRecord> waiting : awaitingRoot.values()) awaitingRoots += waiting.size();
       long members = 0;
       long groupsInWorkflows = 0;
       for (SeqList.Cursor<Workflow> cursor = workflowsBySeq.newestFirst(); cursor.hasNext(); ) {
@@ -718,7 +751,8 @@ public final class InMemoryGraphStore implements GraphStore {
       for (long count : countByState) stateCounts += count;
       return new TableSizes(tasksById.size(), tasksBySeq.size(), tasksBySeq.slots(), names.size(),
           nameListEntries, nameListSlots, namedCounts + unnamed.count(), stateCounts, awaitingParent.size(),
-          awaiting, groups.size(), groupsInWorkflows, chordsByCallback.size(), workflowsBySeq.size(),
+          awaiting, awaitingRoot.size(), awaitingRoots, groups.size(), groupsInWorkflows, chordsByCallback.size(),
+          workflowsBySeq.size(),
           workflowsBySeq.slots(), members);
     } finally {
       readLock.unlock();
@@ -728,7 +762,8 @@ public final class InMemoryGraphStore implements GraphStore {
   /** Sizes of the internal tables; see {@link #tableSizes()}. */
   record TableSizes(
       int tasksById, int tasksBySeq, int tasksBySeqSlots, int names, long nameListEntries, long nameListSlots,
-      long nameCounts, long stateCounts, int awaitingParentKeys, long awaitingChildren, int groups,
+      long nameCounts, long stateCounts, int awaitingParentKeys, long awaitingChildren, int awaitingRootKeys,
+      long awaitingRootTasks, int groups,
       long groupsInWorkflows, int chordsByCallback, int workflows, int workflowSlots, long workflowMembers) {}
 
   /** Configures an {@link InMemoryGraphStore}. */

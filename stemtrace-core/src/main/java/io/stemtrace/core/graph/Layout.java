@@ -20,8 +20,9 @@ import java.util.Set;
  * a group sits under the container, except in a group of chains, where the container holds each chain as a
  * lane (its head sits under the container, the rest follow their parents); else a task sits under its parent.
  * A container sits under its members' common parent (for lanes: their lowest common ancestor), else it is a
- * root. Should messy input still leave several roots or a cycle, the extra parts are hung under the root so
- * that nothing is lost.
+ * root. A task whose parent has not arrived but whose root hint joined it to the workflow hangs under the
+ * root until the parent arrives. Should messy input still leave several roots or a cycle, the extra parts are
+ * hung under the root, so that nothing is lost.
  */
 final class Layout {
 
@@ -160,13 +161,17 @@ final class Layout {
     // order events arrived in
     all.sort(SIBLING_ORDER);
     Vertex root = null;
+    Vertex orphan = null;
     for (Vertex vertex : all) {
       if (vertex.parent != null) {
         vertex.parent.add(vertex);
+      } else if (isOrphan(vertex.node)) {
+        if (orphan == null) orphan = vertex;
       } else if (root == null) {
         root = vertex;
       }
     }
+    if (root == null) root = orphan;
     if (root == null) {
       // every node has a parent: a cycle in messy input; the oldest node becomes the root
       root = all.get(0);
@@ -186,6 +191,11 @@ final class Layout {
       }
     }
     return new Layout(root.node, order, vertices, aggregated);
+  }
+
+  /** A task that names a parent the store has not seen (late or lost): joined by its root hint only. */
+  private static boolean isOrphan(Object node) {
+    return node instanceof TaskRecord task && task.parentId != null && task.parent == null;
   }
 
   private static void detach(Vertex vertex) {

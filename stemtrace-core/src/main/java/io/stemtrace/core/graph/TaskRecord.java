@@ -50,7 +50,10 @@ final class TaskRecord {
   TaskRecord parent;
   /** the parent id this record waits for in the pending-children index, or null */
   String awaitedParent;
+  /** first non-null root id: a hint that joins the task to its workflow before its parent is known */
   String rootHint;
+  /** the root id this record waits for in the pending-roots index, or null */
+  String awaitedRoot;
   GroupRecord group;
   String chordId;
   String chordCallbackId;

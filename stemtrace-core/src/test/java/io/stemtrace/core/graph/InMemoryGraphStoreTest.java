@@ -39,7 +39,7 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
       String last = canvas.task(canvas.id("header"), "app.header").parent(root).group("chord-" + i)
           .chordCallback(callback).emit();
       canvas.task(callback, "app.callback").parent(last).emit();
-      canvas.task(canvas.id("orphan"), "app.orphan-" + i).parent("missing-" + i).emit();
+      canvas.task(canvas.id("orphan"), "app.orphan-" + i).parent("missing-" + i).root("missing-root-" + i).emit();
       String first = canvas.task(canvas.id("lane"), "app.lane").emit();
       canvas.task(canvas.id("lane"), "app.lane").parent(first).group("lanes-" + i).emit();
     }
@@ -77,6 +77,8 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
     assertThat(after.stateCounts()).isEqualTo(expected.stateCounts());
     assertThat(after.awaitingParentKeys()).isEqualTo(expected.awaitingParentKeys()).isPositive();
     assertThat(after.awaitingChildren()).isEqualTo(expected.awaitingChildren());
+    assertThat(after.awaitingRootKeys()).isEqualTo(expected.awaitingRootKeys()).isPositive();
+    assertThat(after.awaitingRootTasks()).isEqualTo(expected.awaitingRootTasks());
     assertThat(after.groups()).isEqualTo(expected.groups()).isPositive();
     assertThat(after.groupsInWorkflows()).isEqualTo(expected.groupsInWorkflows());
     assertThat(after.chordsByCallback()).isEqualTo(expected.chordsByCallback()).isPositive();
@@ -101,6 +103,7 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
     assertThat(sizes.names()).as("per-batch orphan names are dropped with their tasks").isLessThan(60);
     assertThat(sizes.groups()).isLessThanOrEqualTo(200);
     assertThat(sizes.awaitingParentKeys()).isLessThanOrEqualTo(200);
+    assertThat(sizes.awaitingRootKeys()).isLessThanOrEqualTo(200);
     assertThat(sizes.workflowMembers()).isEqualTo(sizes.tasksById());
   }
 

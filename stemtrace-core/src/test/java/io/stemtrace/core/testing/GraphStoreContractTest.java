@@ -368,6 +368,31 @@ public abstract class GraphStoreContractTest {
   }
 
   @Test
+  void apply_parentNeverArrives_rootHintKeepsTheTaskInItsWorkflow() {
+    CanvasEvents canvas = new CanvasEvents();
+    String root = canvas.task(canvas.id("root"), "app.root").emit();
+    String lost = canvas.id("lost"); // its events were trimmed from the stream
+    String orphan = canvas.task(canvas.id("orphan"), "app.orphan").parent(lost).root(root).emit();
+    String grandchild = canvas.task(canvas.id("grandchild"), "app.leaf").parent(orphan).root(root).emit();
+
+    forEveryOrder(canvas, store -> {
+      WorkflowGraph graph = onlyWorkflow(store);
+      assertThat(graph.rootId()).isEqualTo(root);
+      assertThat(children(graph, root)).containsExactly(orphan);
+      assertThat(children(graph, orphan)).containsExactly(grandchild);
+      assertThat(store.task(orphan).orElseThrow().parentId()).isEqualTo(lost);
+    });
+
+    GraphStore store = newStore();
+    applyAll(store, canvas.events());
+    store.apply(TaskEvent.builder(lost, TaskState.STARTED).name("app.lost").parentId(root).rootId(root)
+        .timestamp(canvas.events().get(0).timestamp().plusNanos(1)).build());
+    WorkflowGraph graph = onlyWorkflow(store);
+    assertThat(children(graph, root)).containsExactly(lost);
+    assertThat(children(graph, lost)).containsExactly(orphan);
+  }
+
+  @Test
   void apply_rootThatLaterGetsAParent_mergesIntoTheParentsWorkflow() {
     GraphStore store = newStore();
     store.apply(event("parent", TaskState.STARTED, 1));
