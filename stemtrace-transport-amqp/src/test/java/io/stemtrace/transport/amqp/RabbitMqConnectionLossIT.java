@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.stemtrace.api.Subscription;
+import io.stemtrace.core.EventConsumer;
+import io.stemtrace.core.graph.InMemoryGraphStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The broker closes the transport's connections (as {@code rabbitmqctl close_connection} does for an operator,
  * or a broker restart does) while events flow: with confirms on, every event the broker confirmed must reach
- * the subscriber. Only this test's own connections are closed, found by the names the transport gives them.
+ * the graph, once. Only this test's own connections are closed, found by the names the transport gives them.
  */
 class RabbitMqConnectionLossIT {
 
@@ -42,7 +44,7 @@ class RabbitMqConnectionLossIT {
   }
 
   @Test
-  void connectionLoss_duringProductionAndConsumption_everyConfirmedEventArrives() throws Exception {
+  void connectionLoss_duringProductionAndConsumption_everyConfirmedEventReachesTheGraphOnce() throws Exception {
     String prefix = "loss-" + UUID.randomUUID().toString().substring(0, 8);
     String url = RabbitMqBroker.URL + "?consumer_id=loss&retention=PT60S&confirm_timeout=PT15S";
     try (RabbitMqTransport consumerSide = RabbitMqTransport.create(url, prefix);
@@ -50,9 +52,13 @@ class RabbitMqConnectionLossIT {
       RabbitMqBroker.deleteLater(consumerSide.exchangeName(), consumerSide.queueName());
       Set<String> received = ConcurrentHashMap.newKeySet();
       AtomicLong deliveries = new AtomicLong();
+      // the dashboard's path: every delivered batch is applied to the graph by the consumer
+      InMemoryGraphStore store = InMemoryGraphStore.create(1_000_000);
+      EventConsumer graphConsumer = EventConsumer.builder(store).build();
       Subscription subscription = consumerSide.subscribe(batch -> {
         deliveries.addAndGet(batch.size());
         for (byte[] event : batch) received.add(new String(event, StandardCharsets.UTF_8));
+        graphConsumer.accept(batch);
       });
 
       Set<String> confirmed = ConcurrentHashMap.newKeySet();
@@ -68,7 +74,12 @@ class RabbitMqConnectionLossIT {
           List<byte[]> batch = new ArrayList<>();
           List<String> texts = new ArrayList<>();
           for (int i = 0; i < 200; i++) {
-            String text = "{\"task_id\":\"" + prefix + "-" + sequence++ + "\",\"state\":\"SUCCESS\"}";
+            // workflows of ten tasks: a root and nine children
+            int id = sequence++;
+            String root = prefix + "-" + (id / 10 * 10);
+            String text = "{\"task_id\":\"" + prefix + "-" + id + "\",\"name\":\"loss.step\",\"state\":\"SUCCESS\","
+                + "\"timestamp\":\"2026-11-26T04:00:00Z\",\"parent_id\":" + (id % 10 == 0 ? "null" : "\"" + root + "\"")
+                + ",\"root_id\":\"" + root + "\"}";
             texts.add(text);
             batch.add(text.getBytes(StandardCharsets.UTF_8));
           }
@@ -115,6 +126,15 @@ class RabbitMqConnectionLossIT {
       unexpected.removeAll(sent);
       assertThat(unexpected).as("received events nobody sent").isEmpty();
       assertThat(subscription.isConnected()).isTrue();
+
+      // in the graph: every confirmed task once, and nothing else
+      assertThat(graphConsumer.metrics().eventsRejected()).isZero();
+      assertThat(store.taskCount()).isEqualTo(received.size());
+      for (String event : confirmed) {
+        String taskId = event.substring(event.indexOf(":\"") + 2, event.indexOf("\","));
+        assertThat(store.task(taskId)).as(taskId).isPresent();
+      }
+      assertThat(store.workflowCount()).isEqualTo((received.size() + 9) / 10);
       System.getLogger(getClass().getName()).log(System.Logger.Level.INFO, () -> "sent " + sent.size()
           + ", confirmed " + confirmed.size() + ", failed batches " + failedBatches.get() + ", delivered "
           + deliveries.get() + " (" + (deliveries.get() - received.size()) + " redelivered duplicates), distinct "
