@@ -1,21 +1,29 @@
 package io.stemtrace.transport.amqp.bench;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.stemtrace.Stemtrace;
+import io.stemtrace.StemtraceMetrics;
+import io.stemtrace.TaskTracer;
 import io.stemtrace.api.Subscription;
+import io.stemtrace.core.EventConsumer;
+import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.transport.amqp.RabbitMqTransport;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Prints the RabbitMQ transport's throughput: publishing with and without publisher confirms, and events per
- * second through the broker into a subscriber. Run it once, on a quiet machine:
+ * Prints the RabbitMQ transport's throughput: publishing with and without publisher confirms, draining a
+ * filled queue, events per second through the broker into a subscriber, and end to end into the graph
+ * (pre-encoded batches, then the producer library recording task lifecycles). Run it once, on a quiet machine:
  *
  * <pre>mvn -B -q -pl stemtrace-transport-amqp -am test-compile exec:java -Dexec.skip=true
  *     [-Dbench.url=amqp://guest:guest@127.0.0.1:5672/%2F] [-Dbench.events=300000] [-Dbench.batch=1000]
@@ -37,6 +45,11 @@ public final class AmqpLoadHarness {
         events, batches.get(0).get(0).length, batchSize, url.replaceFirst("//[^@/]*@", "//"),
         Runtime.getRuntime().availableProcessors());
 
+    double raw = rawClient(url, batches);
+    System.out.printf(Locale.ROOT, "raw RabbitMQ client on this broker (same batches, persistent, one confirm wait per batch): %,10.0f events/s%n", raw);
+    double perEvent = connectionPerEvent(url, batches.get(0).subList(0, Math.min(200, batches.get(0).size())));
+    System.out.printf(Locale.ROOT, "a connection per event, as Python stemtrace 0.3 publishes: %,10.0f events/s%n", perEvent);
+
     // warm up the JIT and the broker once, without counting
     publish(url, "confirms=true", batches.subList(0, Math.min(batches.size(), 50)), extra);
     double withConfirms = publish(url, "confirms=true", batches, extra);
@@ -47,6 +60,119 @@ public final class AmqpLoadHarness {
     System.out.printf(Locale.ROOT, "consume a filled queue into a counting sink: %,10.0f events/s%n", drain);
     double throughBroker = endToEnd(url, batches, extra);
     System.out.printf(Locale.ROOT, "publish -> broker -> subscriber, confirms on: %,10.0f events/s%n", throughBroker);
+    double intoGraph = transportIntoGraph(url, batches, extra);
+    System.out.printf(Locale.ROOT, "send -> broker -> EventConsumer -> InMemoryGraphStore, confirms on: %,10.0f events/s%n", intoGraph);
+    producerIntoGraph(url, events, batchSize, extra);
+  }
+
+  /** Encoded events sent in batches, consumed into the in-memory graph: the transport's share of the path. */
+  private static double transportIntoGraph(String url, List<List<byte[]>> batches, String extra) throws Exception {
+    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    long total = batches.stream().mapToLong(List::size).sum();
+    InMemoryGraphStore store = InMemoryGraphStore.create((int) Math.max(total, 100_000));
+    try (RabbitMqTransport consumerSide = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S" + extra, prefix);
+        RabbitMqTransport producerSide = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S" + extra, prefix);
+        EventConsumer consumer = EventConsumer.builder(store).transport(consumerSide).build()) {
+      try {
+        consumer.start();
+        long started = System.nanoTime();
+        for (List<byte[]> batch : batches) producerSide.send(batch);
+        while (consumer.metrics().eventsApplied() + consumer.metrics().eventsRejected() < total) Thread.sleep(1);
+        return total / ((System.nanoTime() - started) / 1e9);
+      } finally {
+        delete(url, consumerSide);
+      }
+    }
+  }
+
+  /**
+   * The whole path: task lifecycles recorded with the producer (PENDING, STARTED, SUCCESS per task), its
+   * publisher thread sending batches with confirms, the consumer applying them to the in-memory graph.
+   */
+  private static void producerIntoGraph(String url, int events, int batchSize, String extra) throws Exception {
+    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    int tasks = events / 3;
+    InMemoryGraphStore store = InMemoryGraphStore.create(Math.max(tasks, 100_000));
+    try (RabbitMqTransport consumerSide = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S" + extra, prefix);
+        EventConsumer consumer = EventConsumer.builder(store).transport(consumerSide).build()) {
+      try {
+        consumer.start();
+        try (Stemtrace stemtrace = Stemtrace.builder().transportUrl(url + "?consumer_id=bench&retention=PT300S" + extra)
+            .prefix(prefix).batchSize(batchSize).queueSize(events + 1_000).workerEvents(false)
+            .closeTimeout(Duration.ofMinutes(5)).build()) {
+          TaskTracer tracer = stemtrace.tracer();
+          long started = System.nanoTime();
+          for (int i = 0; i < tasks; i++) {
+            tracer.newTask("billing.tasks.charge_invoice").pending(List.of(42, "EUR"), Map.of("invoice", i)).started().success("ok");
+          }
+          long recorded = System.nanoTime();
+          while (consumer.metrics().eventsApplied() + consumer.metrics().eventsRejected() < 3L * tasks) {
+            Thread.sleep(1);
+            StemtraceMetrics metrics = stemtrace.metrics();
+            if (metrics.dropped() + metrics.failed() > 0
+                && consumer.metrics().eventsApplied() >= metrics.sent()) break;
+          }
+          double seconds = (System.nanoTime() - started) / 1e9;
+          StemtraceMetrics metrics = stemtrace.metrics();
+          System.out.printf(Locale.ROOT, "producer -> broker -> EventConsumer -> InMemoryGraphStore, confirms on: %,10.0f events/s"
+              + " (%,d tasks recorded in %.2f s by one thread; sent %,d, dropped %,d, failed %,d; graph holds %,d tasks)%n",
+              consumer.metrics().eventsApplied() / seconds, tasks, (recorded - started) / 1e9, metrics.sent(),
+              metrics.dropped(), metrics.failed(), store.taskCount());
+        }
+      } finally {
+        delete(url, consumerSide);
+      }
+    }
+  }
+
+  /** The broker's ceiling here: the plain client, no transport code, same exchange and queue shape. */
+  private static double rawClient(String url, List<List<byte[]>> batches) throws Exception {
+    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RabbitMqTransport names = RabbitMqTransport.create(url + "?consumer_id=bench", prefix);
+        Connection connection = admin(url)) {
+      declareQueue(url, names);
+      try {
+        Channel channel = connection.createChannel();
+        channel.confirmSelect();
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType("application/json")
+            .contentEncoding("utf-8").deliveryMode(2).build();
+        long started = System.nanoTime();
+        long count = 0;
+        for (List<byte[]> batch : batches) {
+          for (byte[] payload : batch) channel.basicPublish(names.exchangeName(), "", properties, payload);
+          channel.waitForConfirmsOrDie(30_000);
+          count += batch.size();
+        }
+        return count / ((System.nanoTime() - started) / 1e9);
+      } finally {
+        delete(url, names);
+      }
+    }
+  }
+
+  /** What Python stemtrace 0.3 does per event: connect, open a channel, declare, publish, disconnect. */
+  private static double connectionPerEvent(String url, List<byte[]> events) throws Exception {
+    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RabbitMqTransport names = RabbitMqTransport.create(url + "?consumer_id=bench", prefix)) {
+      declareQueue(url, names);
+      try {
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType("application/json")
+            .contentEncoding("utf-8").deliveryMode(2).build();
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(url);
+        long started = System.nanoTime();
+        for (byte[] payload : events) {
+          try (Connection connection = factory.newConnection()) {
+            Channel channel = connection.createChannel();
+            channel.exchangeDeclare(names.exchangeName(), "fanout", true);
+            channel.basicPublish(names.exchangeName(), "", properties, payload);
+          }
+        }
+        return events.size() / ((System.nanoTime() - started) / 1e9);
+      } finally {
+        delete(url, names);
+      }
+    }
   }
 
   /** Publishes every batch to an exchange with one bound queue (so the broker stores what it confirms). */
