@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class PythonKombuInteropIT {
 
-  private static final String PYTHON_URL = "amqp://guest:guest@127.0.0.1:5672//";
+  private static final String PYTHON_URL = "amqp://guest:guest@127.0.0.1:" + RabbitMqBroker.PORT + "//";
   private static final EventCodec CODEC = EventCodec.standard();
   private static Path script;
   private static String python;

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Assumptions;
 final class RabbitMqBroker {
 
   static final String HOST = "127.0.0.1";
-  static final int PORT = 5672;
+  /** 5672; another port only to check how the tests behave without a broker ({@code -Dstemtrace.rabbitmq.port}). */
+  static final int PORT = Integer.getInteger("stemtrace.rabbitmq.port", 5672);
   static final String URL = "amqp://guest:guest@" + HOST + ":" + PORT + "/%2F";
 
   private static final Set<String> EXCHANGES = ConcurrentHashMap.newKeySet();

@@ -228,16 +228,16 @@ class RabbitMqTransportIT extends TransportContractTest {
     try (RabbitMqTransport transport = open(freshPrefix(), "names");
         Subscription subscription = transport.subscribe(batch -> {})) {
       assertThat(Thread.getAllStackTraces().keySet()).map(Thread::getName)
-          .contains("stemtrace-consumer{amqp://127.0.0.1:5672/%2F}")
+          .contains("stemtrace-consumer{amqp://127.0.0.1:" + RabbitMqBroker.PORT + "/%2F}")
           .noneMatch(name -> name.contains("guest:guest"));
-      assertThat(transport.describe()).isEqualTo("amqp://127.0.0.1:5672/%2F");
+      assertThat(transport.describe()).isEqualTo("amqp://127.0.0.1:" + RabbitMqBroker.PORT + "/%2F");
     }
   }
 
   @Test
   void subscribe_wrongPassword_failsWithIOException() {
     RabbitMqTransport transport = RabbitMqTransport.create(
-        "amqp://guest:not-the-password@127.0.0.1:5672/%2F?" + OPTIONS, freshPrefix());
+        "amqp://guest:not-the-password@127.0.0.1:" + RabbitMqBroker.PORT + "/%2F?" + OPTIONS, freshPrefix());
     try (transport) {
       assertThatThrownBy(() -> transport.subscribe(batch -> {})).isInstanceOf(java.io.IOException.class);
       assertThatThrownBy(() -> transport.send(payloads(1))).isInstanceOf(java.io.IOException.class)
