@@ -3,6 +3,8 @@ package io.stemtrace.transport.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stemtrace.Stemtrace;
+import io.stemtrace.TaskTracer;
 import io.stemtrace.api.Subscription;
 import io.stemtrace.core.testing.TransportContractTest.Collector;
 import java.io.IOException;
@@ -173,6 +175,48 @@ class BrokerFaultsIT {
         broker.ctl("start_app");
         broker.awaitPort(60_000);
       }
+    }
+  }
+
+  @Test
+  void producer_brokerDown_taskCodeNeverWaits_eventsAreDroppedAndCounted_thenFlowAgain() throws Exception {
+    String prefix = "producer-" + UUID.randomUUID().toString().substring(0, 8);
+    String url = broker.url("consumer_id=producer&retention=PT60S&confirm_timeout=PT1S");
+    try (RabbitMqTransport consumerSide = RabbitMqTransport.create(url, prefix);
+        Stemtrace stemtrace = Stemtrace.builder().transportUrl(url).prefix(prefix).hostname("faults@jvm")
+            .queueSize(1_000).workerEvents(false).build()) {
+      Collector collector = new Collector();
+      Subscription subscription = consumerSide.subscribe(collector);
+      TaskTracer tracer = stemtrace.tracer();
+      tracer.newTask("fault.before").pending();
+      assertThat(stemtrace.flush(Duration.ofSeconds(10))).isTrue();
+
+      broker.ctl("stop_app");
+      try {
+        // task code records far more than the queue holds while nothing can be sent: it must not wait
+        Future<?> tasks = executor.submit(() -> {
+          for (int i = 0; i < 50_000; i++) tracer.newTask("fault.during").pending();
+        });
+        tasks.get(20, TimeUnit.SECONDS);
+        assertThat(stemtrace.metrics().dropped()).as("events dropped while the broker is down").isPositive();
+      } finally {
+        broker.ctl("start_app");
+        broker.awaitPort(60_000);
+      }
+
+      // once the broker is back, events flow again without any restart of the producer
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      String marker = null;
+      while (System.nanoTime() < deadline) {
+        marker = tracer.newTask("fault.after").pending().id();
+        stemtrace.flush(Duration.ofSeconds(5));
+        String expected = marker;
+        if (collector.strings().stream().anyMatch(event -> event.contains(expected))) break;
+        Thread.sleep(500);
+      }
+      String expected = marker;
+      assertThat(collector.strings()).anyMatch(event -> event.contains(expected));
+      subscription.close();
     }
   }
 
