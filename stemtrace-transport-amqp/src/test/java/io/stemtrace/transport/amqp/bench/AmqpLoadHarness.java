@@ -70,18 +70,17 @@ public final class AmqpLoadHarness {
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     long total = batches.stream().mapToLong(List::size).sum();
     InMemoryGraphStore store = InMemoryGraphStore.create((int) Math.max(total, 100_000));
-    try (RabbitMqTransport consumerSide = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S" + extra, prefix);
+    RabbitMqTransport consumerSide = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S" + extra, prefix);
+    try (consumerSide;
         RabbitMqTransport producerSide = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S" + extra, prefix);
         EventConsumer consumer = EventConsumer.builder(store).transport(consumerSide).build()) {
-      try {
-        consumer.start();
-        long started = System.nanoTime();
-        for (List<byte[]> batch : batches) producerSide.send(batch);
-        while (consumer.metrics().eventsApplied() + consumer.metrics().eventsRejected() < total) Thread.sleep(1);
-        return total / ((System.nanoTime() - started) / 1e9);
-      } finally {
-        delete(url, consumerSide);
-      }
+      consumer.start();
+      long started = System.nanoTime();
+      for (List<byte[]> batch : batches) producerSide.send(batch);
+      while (consumer.metrics().eventsApplied() + consumer.metrics().eventsRejected() < total) Thread.sleep(1);
+      return total / ((System.nanoTime() - started) / 1e9);
+    } finally {
+      delete(url, consumerSide); // after the consumer stopped, or it would declare the queue again
     }
   }
 
@@ -91,39 +90,37 @@ public final class AmqpLoadHarness {
    */
   private static void producerIntoGraph(String url, int events, int batchSize, String extra) throws Exception {
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    String options = "?consumer_id=bench&retention=PT300S" + extra;
     int tasks = events / 3;
     InMemoryGraphStore store = InMemoryGraphStore.create(Math.max(tasks, 100_000));
-    try (RabbitMqTransport consumerSide = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S" + extra, prefix);
-        EventConsumer consumer = EventConsumer.builder(store).transport(consumerSide).build()) {
-      try {
-        consumer.start();
-        try (Stemtrace stemtrace = Stemtrace.builder().transportUrl(url + "?consumer_id=bench&retention=PT300S" + extra)
-            .prefix(prefix).batchSize(batchSize).queueSize(events + 1_000).workerEvents(false)
-            .closeTimeout(Duration.ofMinutes(5)).build()) {
-          TaskTracer tracer = stemtrace.tracer();
-          long started = System.nanoTime();
-          for (int i = 0; i < tasks; i++) {
-            tracer.newTask("billing.tasks.charge_invoice").pending(List.of(42, "EUR"), Map.of("invoice", i)).started().success("ok");
-          }
-          long recorded = System.nanoTime();
-          while (consumer.metrics().eventsApplied() + consumer.metrics().eventsRejected() < 3L * tasks) {
-            Thread.sleep(1);
-            StemtraceMetrics metrics = stemtrace.metrics();
-            if (metrics.dropped() + metrics.failed() > 0
-                && consumer.metrics().eventsApplied() >= metrics.sent()) break;
-          }
-          double seconds = (System.nanoTime() - started) / 1e9;
-          StemtraceMetrics metrics = stemtrace.metrics();
-          System.out.printf(Locale.ROOT, "producer -> broker -> EventConsumer -> InMemoryGraphStore, confirms on: %,10.0f events/s"
-              + " (%,d tasks recorded in %.2f s by one thread; sent %,d, dropped %,d, failed %,d; graph holds %,d tasks)%n",
-              consumer.metrics().eventsApplied() / seconds, tasks, (recorded - started) / 1e9, metrics.sent(),
-              metrics.dropped(), metrics.failed(), store.taskCount());
-        }
-      } finally {
-        delete(url, consumerSide);
+    RabbitMqTransport consumerSide = RabbitMqTransport.create(url + options, prefix);
+    try (consumerSide;
+        EventConsumer consumer = EventConsumer.builder(store).transport(consumerSide).build();
+        Stemtrace stemtrace = Stemtrace.builder().transportUrl(url + options).prefix(prefix).batchSize(batchSize)
+            .queueSize(events + 1_000).workerEvents(false).closeTimeout(Duration.ofMinutes(5)).build()) {
+      consumer.start();
+      TaskTracer tracer = stemtrace.tracer();
+      long started = System.nanoTime();
+      for (int i = 0; i < tasks; i++) {
+        tracer.newTask("billing.tasks.charge_invoice").pending(List.of(42, "EUR"), Map.of("invoice", i)).started().success("ok");
       }
+      long recorded = System.nanoTime();
+      while (consumer.metrics().eventsApplied() + consumer.metrics().eventsRejected() < 3L * tasks) {
+        Thread.sleep(1);
+        StemtraceMetrics metrics = stemtrace.metrics();
+        if (metrics.dropped() + metrics.failed() > 0 && consumer.metrics().eventsApplied() >= metrics.sent()) break;
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      StemtraceMetrics metrics = stemtrace.metrics();
+      System.out.printf(Locale.ROOT, "producer -> broker -> EventConsumer -> InMemoryGraphStore, confirms on: %,10.0f events/s"
+          + " (%,d tasks recorded in %.2f s by one thread; sent %,d, dropped %,d, failed %,d; graph holds %,d tasks)%n",
+          consumer.metrics().eventsApplied() / seconds, tasks, (recorded - started) / 1e9, metrics.sent(),
+          metrics.dropped(), metrics.failed(), store.taskCount());
+    } finally {
+      delete(url, consumerSide); // after the consumer stopped, or it would declare the queue again
     }
   }
+
 
   /** The broker's ceiling here: the plain client, no transport code, same exchange and queue shape. */
   private static double rawClient(String url, List<List<byte[]>> batches) throws Exception {
