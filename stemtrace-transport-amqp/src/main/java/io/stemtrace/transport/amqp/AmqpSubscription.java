@@ -102,16 +102,32 @@ final class AmqpSubscription implements Subscription {
 
   /** Opens a channel and starts consuming on it; used at start and after a channel-level failure. */
   private void setUp() throws IOException {
-    Channel opened = connection.createChannel();
-    if (opened == null) throw new IOException("broker " + config.safeUrl() + " has no free channel");
-    opened = declareQueue(opened);
-    opened.basicQos(config.prefetch());
-    opened.queueBind(config.queueName(), config.exchangeName(), "");
-    opened.addShutdownListener(this::channelShutDown);
-    generation.incrementAndGet();
-    channel = opened;
-    needsSetup = false;
-    consumerTag = opened.basicConsume(config.queueName(), false, new QueueConsumer(opened));
+    Channel created = connection.createChannel();
+    if (created == null) throw new IOException("broker " + config.safeUrl() + " has no free channel");
+    Channel opened = created;
+    try {
+      opened = declareQueue(created);
+      opened.basicQos(config.prefetch());
+      opened.queueBind(config.queueName(), config.exchangeName(), "");
+      opened.addShutdownListener(this::channelShutDown);
+      generation.incrementAndGet();
+      channel = opened;
+      consumerTag = opened.basicConsume(config.queueName(), false, new QueueConsumer(opened));
+      needsSetup = false;
+    } catch (IOException | RuntimeException e) {
+      // nothing half set up stays open (and nothing stays registered for the client's recovery)
+      abortQuietly(created);
+      abortQuietly(opened);
+      throw e;
+    }
+  }
+
+  private static void abortQuietly(Channel channel) {
+    try {
+      channel.abort();
+    } catch (IOException | RuntimeException ignored) {
+      // it is unusable either way
+    }
   }
 
   /**

@@ -60,9 +60,24 @@ public final class AmqpLoadHarness {
     System.out.printf(Locale.ROOT, "consume a filled queue into a counting sink: %,10.0f events/s%n", drain);
     double throughBroker = endToEnd(url, batches, extra);
     System.out.printf(Locale.ROOT, "publish -> broker -> subscriber, confirms on: %,10.0f events/s%n", throughBroker);
+    double graphAlone = graphAlone(batches);
+    System.out.printf(Locale.ROOT, "EventConsumer -> InMemoryGraphStore alone, no broker (the consumer's ceiling): %,10.0f events/s%n", graphAlone);
     double intoGraph = transportIntoGraph(url, batches, extra);
     System.out.printf(Locale.ROOT, "send -> broker -> EventConsumer -> InMemoryGraphStore, confirms on: %,10.0f events/s%n", intoGraph);
     producerIntoGraph(url, events, batchSize, extra);
+  }
+
+  /** The same batches decoded and applied in this thread, for the share of the path that is not the broker. */
+  private static double graphAlone(List<List<byte[]>> batches) {
+    long total = batches.stream().mapToLong(List::size).sum();
+    for (int round = 0; round < 2; round++) { // the first round warms up the JIT
+      InMemoryGraphStore store = InMemoryGraphStore.create((int) Math.max(total, 100_000));
+      EventConsumer consumer = EventConsumer.builder(store).build();
+      long started = System.nanoTime();
+      for (List<byte[]> batch : batches) consumer.accept(batch);
+      if (round == 1) return total / ((System.nanoTime() - started) / 1e9);
+    }
+    throw new AssertionError("unreachable");
   }
 
   /** Encoded events sent in batches, consumed into the in-memory graph: the transport's share of the path. */
