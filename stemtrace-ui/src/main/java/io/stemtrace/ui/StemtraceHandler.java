@@ -46,10 +46,16 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
   private final HttpHandler websocket;
 
   private StemtraceHandler(Builder builder) {
-    this.ownsStore = builder.store == null;
-    this.store = ownsStore ? createStore(builder.maxNodes) : builder.store;
+    // the transport first: an unknown scheme is the likeliest mistake and must be reported as such
     this.ownsTransport = builder.transport == null && builder.transportUrl != null;
     this.transport = ownsTransport ? Transports.open(builder.transportUrl, builder.prefix) : builder.transport;
+    this.ownsStore = builder.store == null;
+    try {
+      this.store = ownsStore ? createStore(builder.maxNodes) : builder.store;
+    } catch (RuntimeException e) {
+      if (ownsTransport) transport.close();
+      throw e;
+    }
     this.feed = new LiveFeed(store, builder.pushInterval, builder.maxTasksPerFrame, builder.maxPendingFrames);
     this.consumer = transport == null ? null : EventConsumer.builder(store).transport(transport).listener(feed).build();
     this.api = new ApiRoutes(store, this::consumerMetrics, () -> transport == null ? null : transport.describe(), feed);
