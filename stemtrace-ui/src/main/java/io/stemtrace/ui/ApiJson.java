@@ -3,7 +3,8 @@ package io.stemtrace.ui;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.stemtrace.api.Attempt;
 import io.stemtrace.api.GraphNode;
 import io.stemtrace.api.RegistryEntry;
@@ -19,6 +20,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +38,36 @@ final class ApiJson {
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
   private static final int MAX_VALUE_DEPTH = 64;
 
+  // pre-encoded field names of the hot path (a graph of 10 000 tasks writes some 300 000 of them)
+  private static final SerializedString F_ARGS = new SerializedString("args");
+  private static final SerializedString F_ATTEMPTS = new SerializedString("attempts");
+  private static final SerializedString F_CHILDREN = new SerializedString("children");
+  private static final SerializedString F_CHORD_CALLBACK_ID = new SerializedString("chord_callback_id");
+  private static final SerializedString F_CHORD_ID = new SerializedString("chord_id");
+  private static final SerializedString F_DURATION_MS = new SerializedString("duration_ms");
+  private static final SerializedString F_EVENTS = new SerializedString("events");
+  private static final SerializedString F_EXCEPTION = new SerializedString("exception");
+  private static final SerializedString F_FINISHED_AT = new SerializedString("finished_at");
+  private static final SerializedString F_FIRST_SEEN = new SerializedString("first_seen");
+  private static final SerializedString F_GROUP_ID = new SerializedString("group_id");
+  private static final SerializedString F_KWARGS = new SerializedString("kwargs");
+  private static final SerializedString F_LAST_UPDATED = new SerializedString("last_updated");
+  private static final SerializedString F_NAME = new SerializedString("name");
+  private static final SerializedString F_NODE_TYPE = new SerializedString("node_type");
+  private static final SerializedString F_NUMBER = new SerializedString("number");
+  private static final SerializedString F_PARENT_ID = new SerializedString("parent_id");
+  private static final SerializedString F_QUEUE_TIME_MS = new SerializedString("queue_time_ms");
+  private static final SerializedString F_RESULT = new SerializedString("result");
+  private static final SerializedString F_RETRIES = new SerializedString("retries");
+  private static final SerializedString F_ROOT_ID = new SerializedString("root_id");
+  private static final SerializedString F_RUN_TIME_MS = new SerializedString("run_time_ms");
+  private static final SerializedString F_STARTED_AT = new SerializedString("started_at");
+  private static final SerializedString F_STATE = new SerializedString("state");
+  private static final SerializedString F_TASK_ID = new SerializedString("task_id");
+  private static final SerializedString F_TRACE_ID = new SerializedString("trace_id");
+  private static final SerializedString F_TRACEBACK = new SerializedString("traceback");
+  private static final SerializedString F_WORKFLOW_ID = new SerializedString("workflow_id");
+
   private ApiJson() {}
 
   /** Something that writes one JSON document. */
@@ -46,13 +78,18 @@ final class ApiJson {
 
   /** Renders one document to UTF-8 bytes. */
   static byte[] render(Body body) {
-    ByteArrayBuilder out = new ByteArrayBuilder(4096);
+    return renderChunked(body).toByteArray();
+  }
+
+  /** Renders one document into chunks to send as they are. */
+  static ChunkedOutput renderChunked(Body body) {
+    ChunkedOutput out = new ChunkedOutput();
     try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       body.write(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
+    return out;
   }
 
   static byte[] error(String detail) {
@@ -74,50 +111,60 @@ final class ApiJson {
   static void task(JsonGenerator g, TaskNode t, boolean full, List<String> children) throws IOException {
     String workflowId = t.rootId() != null ? t.rootId() : t.id();
     g.writeStartObject();
-    g.writeStringField("task_id", t.id());
-    g.writeStringField("node_type", "TASK");
-    nullableString(g, "name", t.name());
-    g.writeStringField("state", t.state().name());
-    nullableString(g, "parent_id", t.parentId());
-    g.writeStringField("root_id", workflowId);
-    g.writeStringField("workflow_id", workflowId);
-    nullableString(g, "group_id", t.groupId());
-    nullableString(g, "chord_id", t.chordId());
-    nullableString(g, "chord_callback_id", t.chordCallbackId());
-    nullableString(g, "trace_id", t.traceId());
-    g.writeNumberField("retries", t.retries());
-    g.writeFieldName("args");
+    g.writeFieldName(F_TASK_ID);
+    g.writeString(t.id());
+    g.writeFieldName(F_NODE_TYPE);
+    g.writeString("TASK");
+    nullableString(g, F_NAME, t.name());
+    g.writeFieldName(F_STATE);
+    g.writeString(t.state().name());
+    nullableString(g, F_PARENT_ID, t.parentId());
+    g.writeFieldName(F_ROOT_ID);
+    g.writeString(workflowId);
+    g.writeFieldName(F_WORKFLOW_ID);
+    g.writeString(workflowId);
+    nullableString(g, F_GROUP_ID, t.groupId());
+    nullableString(g, F_CHORD_ID, t.chordId());
+    nullableString(g, F_CHORD_CALLBACK_ID, t.chordCallbackId());
+    nullableString(g, F_TRACE_ID, t.traceId());
+    g.writeFieldName(F_RETRIES);
+    g.writeNumber(t.retries());
+    g.writeFieldName(F_ARGS);
     value(g, t.args(), 0);
-    g.writeFieldName("kwargs");
+    g.writeFieldName(F_KWARGS);
     value(g, t.kwargs(), 0);
-    g.writeFieldName("result");
+    g.writeFieldName(F_RESULT);
     value(g, t.result(), 0);
-    nullableString(g, "exception", t.exception());
-    if (full) nullableString(g, "traceback", t.traceback());
-    timestamp(g, "first_seen", t.firstSeen());
-    timestamp(g, "last_updated", t.lastUpdated());
-    millis(g, "queue_time_ms", t.queueTime());
-    millis(g, "run_time_ms", t.runTime());
-    millis(g, "duration_ms", t.runTime());
-    g.writeArrayFieldStart("attempts");
+    nullableString(g, F_EXCEPTION, t.exception());
+    if (full) nullableString(g, F_TRACEBACK, t.traceback());
+    timestamp(g, F_FIRST_SEEN, t.firstSeen());
+    timestamp(g, F_LAST_UPDATED, t.lastUpdated());
+    millis(g, F_QUEUE_TIME_MS, t.queueTime());
+    millis(g, F_RUN_TIME_MS, t.runTime());
+    millis(g, F_DURATION_MS, t.runTime());
+    g.writeFieldName(F_ATTEMPTS);
+    g.writeStartArray();
     for (Attempt a : t.attempts()) {
       g.writeStartObject();
-      g.writeNumberField("number", a.number());
-      g.writeStringField("state", a.state().name());
-      timestamp(g, "started_at", a.startedAt());
-      timestamp(g, "finished_at", a.finishedAt());
-      millis(g, "run_time_ms", a.runTime());
-      nullableString(g, "exception", a.exception());
+      g.writeFieldName(F_NUMBER);
+      g.writeNumber(a.number());
+      g.writeFieldName(F_STATE);
+      g.writeString(a.state().name());
+      timestamp(g, F_STARTED_AT, a.startedAt());
+      timestamp(g, F_FINISHED_AT, a.finishedAt());
+      millis(g, F_RUN_TIME_MS, a.runTime());
+      nullableString(g, F_EXCEPTION, a.exception());
       g.writeEndObject();
     }
     g.writeEndArray();
     if (full) {
-      g.writeArrayFieldStart("events");
+      g.writeFieldName(F_EVENTS);
+      g.writeStartArray();
       EventCodec codec = EventCodec.standard();
       for (TaskEvent e : t.events()) codec.write(g, e);
       g.writeEndArray();
     }
-    stringArray(g, "children", children != null ? children : t.childIds());
+    stringArray(g, F_CHILDREN, children != null ? children : t.childIds());
     g.writeEndObject();
   }
 
@@ -274,22 +321,103 @@ final class ApiJson {
 
   // ---------------------------------------------------------------- values
 
+  static void nullableString(JsonGenerator g, SerializableString field, String value) throws IOException {
+    g.writeFieldName(field);
+    if (value == null) g.writeNull(); else g.writeString(value);
+  }
+
+  static void timestamp(JsonGenerator g, SerializableString field, Instant value) throws IOException {
+    g.writeFieldName(field);
+    if (value == null) {
+      g.writeNull();
+    } else {
+      char[] text = formatTimestamp(value);
+      g.writeString(text, 0, text.length);
+    }
+  }
+
+  static void millis(JsonGenerator g, SerializableString field, Duration value) throws IOException {
+    g.writeFieldName(field);
+    if (value == null) g.writeNull(); else g.writeNumber(millisText(value));
+  }
+
+  static void stringArray(JsonGenerator g, SerializableString field, Collection<String> values) throws IOException {
+    g.writeFieldName(field);
+    g.writeStartArray();
+    for (String v : values) g.writeString(v);
+    g.writeEndArray();
+  }
+
   static void nullableString(JsonGenerator g, String field, String value) throws IOException {
     if (value == null) g.writeNullField(field); else g.writeStringField(field, value);
   }
 
   static void timestamp(JsonGenerator g, String field, Instant value) throws IOException {
-    if (value == null) g.writeNullField(field); else g.writeStringField(field, EventCodec.formatTimestamp(value));
-  }
-
-  /** A duration as milliseconds with microsecond precision, or null. */
-  static void millis(JsonGenerator g, String field, Duration value) throws IOException {
     if (value == null) {
       g.writeNullField(field);
     } else {
-      g.writeNumberField(field, BigDecimal.valueOf(value.toNanos() / 1_000L, 3));
+      g.writeFieldName(field);
+      char[] text = formatTimestamp(value);
+      g.writeString(text, 0, text.length);
     }
   }
+
+  /**
+   * The wire's timestamp format ({@code 2026-11-26T03:35:48.652721Z}, as {@link EventCodec#formatTimestamp})
+   * written by hand: a graph of 10 000 tasks has some 40 000 timestamps, and DateTimeFormatter costs about a
+   * microsecond each.
+   */
+  static char[] formatTimestamp(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    long days = Math.floorDiv(seconds, 86_400L);
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+    LocalDate date = LocalDate.ofEpochDay(days);
+    int year = date.getYear();
+    if (year < 0 || year > 9999) return EventCodec.formatTimestamp(instant).toCharArray();
+    char[] c = new char[27];
+    digits(c, 0, year, 4);
+    c[4] = '-';
+    digits(c, 5, date.getMonthValue(), 2);
+    c[7] = '-';
+    digits(c, 8, date.getDayOfMonth(), 2);
+    c[10] = 'T';
+    digits(c, 11, secondOfDay / 3600, 2);
+    c[13] = ':';
+    digits(c, 14, (secondOfDay / 60) % 60, 2);
+    c[16] = ':';
+    digits(c, 17, secondOfDay % 60, 2);
+    c[19] = '.';
+    digits(c, 20, instant.getNano() / 1000, 6);
+    c[26] = 'Z';
+    return c;
+  }
+
+  private static void digits(char[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  }
+
+  /** A duration as milliseconds with microsecond precision ({@code 56.146}), or null. */
+  static void millis(JsonGenerator g, String field, Duration value) throws IOException {
+    g.writeFieldName(field);
+    if (value == null) g.writeNull(); else g.writeNumber(millisText(value));
+  }
+
+  static String millisText(Duration value) {
+    long micros = value.toNanos() / 1_000L;
+    long abs = Math.abs(micros);
+    StringBuilder text = new StringBuilder(16);
+    if (micros < 0) text.append('-');
+    text.append(abs / 1000).append('.');
+    long fraction = abs % 1000;
+    if (fraction < 100) text.append('0');
+    if (fraction < 10) text.append('0');
+    text.append(fraction);
+    return text.toString();
+  }
+
 
   static Duration between(Instant from, Instant to) {
     return from == null || to == null ? null : Duration.between(from, to);

@@ -39,14 +39,14 @@ final class ApiRoutes {
    *
    * @param path the path after {@code /api}, starting with {@code /} (already URL-decoded)
    */
-  byte[] get(String path, QueryParams query) {
+  ChunkedOutput get(String path, QueryParams query) {
     String[] segments = segments(path);
     if (segments.length == 1) {
       switch (segments[0]) {
         case "health": return health();
         case "tasks": return tasks(query);
         case "graphs": return graphs(query);
-        case "workers": return ApiJson.render(g -> ApiJson.workers(g, store.workers()));
+        case "workers": return ApiJson.renderChunked(g -> ApiJson.workers(g, store.workers()));
         default: throw notFound();
       }
     }
@@ -65,12 +65,12 @@ final class ApiRoutes {
     throw notFound();
   }
 
-  private byte[] health() {
+  private ChunkedOutput health() {
     ConsumerMetrics metrics = consumerMetrics.get();
     long taskCount = store.taskCount();
     long workflowCount = store.workflowCount();
     String transport = transportDescription.get();
-    return ApiJson.render(g -> {
+    return ApiJson.renderChunked(g -> {
       g.writeStartObject();
       g.writeStringField("status", "ok");
       g.writeStringField("version", Version.VALUE);
@@ -92,36 +92,36 @@ final class ApiRoutes {
     });
   }
 
-  private byte[] tasks(QueryParams query) {
+  private ChunkedOutput tasks(QueryParams query) {
     int limit = query.limit();
     int offset = query.offset();
     Set<TaskState> states = query.states();
     String name = query.string("name");
     Instant[] range = query.dateRange();
     Page<TaskNode> page = store.tasks(new TaskQuery(states, name, range[0], range[1], limit, offset));
-    return ApiJson.render(g -> ApiJson.taskPage(g, page.items(), page.total(), limit, offset));
+    return ApiJson.renderChunked(g -> ApiJson.taskPage(g, page.items(), page.total(), limit, offset));
   }
 
-  private byte[] registry(QueryParams query) {
+  private ChunkedOutput registry(QueryParams query) {
     String text = query.string("query");
     var status = query.registryStatus();
     var entries = store.registry(text, status);
-    return ApiJson.render(g -> ApiJson.registry(g, entries));
+    return ApiJson.renderChunked(g -> ApiJson.registry(g, entries));
   }
 
-  private byte[] task(String id) {
+  private ChunkedOutput task(String id) {
     TaskNode task = store.task(id).orElseThrow(() -> ApiException.notFound("task not found: " + id));
     List<TaskNode> children = store.children(id);
-    return ApiJson.render(g -> ApiJson.taskDetail(g, task, children));
+    return ApiJson.renderChunked(g -> ApiJson.taskDetail(g, task, children));
   }
 
-  private byte[] children(String id) {
+  private ChunkedOutput children(String id) {
     if (store.task(id).isEmpty()) throw ApiException.notFound("task not found: " + id);
     List<TaskNode> children = store.children(id);
-    return ApiJson.render(g -> ApiJson.children(g, children));
+    return ApiJson.renderChunked(g -> ApiJson.children(g, children));
   }
 
-  private byte[] graphs(QueryParams query) {
+  private ChunkedOutput graphs(QueryParams query) {
     int limit = query.limit();
     int offset = query.offset();
     Set<TaskState> states = query.states();
@@ -129,19 +129,19 @@ final class ApiRoutes {
     Instant[] range = query.dateRange();
     Page<WorkflowSummary> page =
         store.workflows(new WorkflowQuery(states, name, range[0], range[1], limit, offset));
-    return ApiJson.render(g -> ApiJson.graphPage(g, page.items(), page.total(), limit, offset));
+    return ApiJson.renderChunked(g -> ApiJson.graphPage(g, page.items(), page.total(), limit, offset));
   }
 
-  private byte[] graph(String rootId) {
+  private ChunkedOutput graph(String rootId) {
     WorkflowGraph graph = store.workflow(rootId)
         .orElseThrow(() -> ApiException.notFound("workflow not found: " + rootId));
-    return ApiJson.render(g -> ApiJson.graph(g, graph));
+    return ApiJson.renderChunked(g -> ApiJson.graph(g, graph));
   }
 
-  private byte[] worker(String hostname) {
+  private ChunkedOutput worker(String hostname) {
     WorkerInfo worker = store.worker(hostname)
         .orElseThrow(() -> ApiException.notFound("worker not found: " + hostname));
-    return ApiJson.render(g -> ApiJson.worker(g, worker));
+    return ApiJson.renderChunked(g -> ApiJson.worker(g, worker));
   }
 
   private static ApiException notFound() {

@@ -129,7 +129,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
       throw new ApiException(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
     }
-    byte[] body = api.get(path.isEmpty() ? "/" : path, new QueryParams(exchange.getQueryParameters()));
+    ChunkedOutput body = api.get(path.isEmpty() ? "/" : path, new QueryParams(exchange.getQueryParameters()));
     Responses.json(exchange, StatusCodes.OK, body);
   }
 

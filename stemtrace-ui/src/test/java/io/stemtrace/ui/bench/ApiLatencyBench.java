@@ -47,18 +47,23 @@ public final class ApiLatencyBench {
         + " %d workflows%n", (bigFilled - fillStart) / 1e9, (filled - bigFilled) / 1e9, store.taskCount(),
         store.workflowCount());
 
+    inProcess(store, bigRoot);
     try (StemtraceHandler handler = StemtraceHandler.builder().store(store).build()) {
       Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(handler).build();
       server.start();
       int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
       String base = "http://127.0.0.1:" + port;
-      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      try {
-        measure(client, base + "/api/graphs/" + bigRoot, warmup, samples, "GET /api/graphs/{root} (10 000 nodes)", 50);
-        measure(client, base + "/api/tasks?name=email&limit=50", warmup, samples,
+      try (RawHttpClient client = new RawHttpClient("127.0.0.1", port)) {
+        measure(client, "/api/graphs/" + bigRoot, warmup, samples, "GET /api/graphs/{root} (10 000 nodes)", 50);
+        measure(client, "/api/tasks?name=email&limit=50", warmup, samples,
             "GET /api/tasks?name=email&limit=50 (1 010 000 tasks)", 20);
-        measure(client, base + "/api/tasks?limit=50", warmup, samples, "GET /api/tasks?limit=50 (no filter)", 20);
-        measure(client, base + "/api/graphs?limit=50", warmup, samples, "GET /api/graphs?limit=50", 20);
+        measure(client, "/api/tasks?limit=50", warmup, samples, "GET /api/tasks?limit=50 (no filter)", 20);
+        measure(client, "/api/graphs?limit=50", warmup, samples, "GET /api/graphs?limit=50", 20);
+      }
+      HttpClient jdkClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      try {
+        measure(jdkClient, base + "/api/graphs/" + bigRoot, warmup, samples,
+            "GET /api/graphs/{root} (10 000 nodes), JDK HttpClient", 50);
       } finally {
         server.stop();
       }
@@ -98,6 +103,27 @@ public final class ApiLatencyBench {
     }
   }
 
+  /** Splits the graph request's cost: the store's snapshot, then rendering it (no HTTP). */
+  private static void inProcess(GraphStore store, String root) {
+    double[] snapshot = new double[100];
+    double[] render = new double[100];
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 100; i++) {
+        long start = System.nanoTime();
+        io.stemtrace.api.WorkflowGraph graph = store.workflow(root).orElseThrow();
+        long mid = System.nanoTime();
+        io.stemtrace.ui.BenchAccess.renderGraph(graph);
+        long end = System.nanoTime();
+        snapshot[i] = (mid - start) / 1e6;
+        render[i] = (end - mid) / 1e6;
+      }
+    }
+    Arrays.sort(snapshot);
+    Arrays.sort(render);
+    System.out.printf("in process, 10 000-node graph: store.workflow median %.2f ms, rendering median %.2f ms%n",
+        snapshot[50], render[50]);
+  }
+
   private static void task(GraphStore store, String id, String parent, String root, String name, Instant at) {
     TaskEvent.Builder b = TaskEvent.builder(id, TaskState.PENDING).name(name).parentId(parent).rootId(root)
         .args(List.of(1, 2)).timestamp(at);
@@ -124,6 +150,73 @@ public final class ApiLatencyBench {
     System.out.printf("%-55s median %7.2f ms  p95 %7.2f ms  max %7.2f ms  (%d samples, %d bytes; budget %d ms: %s)%n",
         label, median, millis[(int) (samples * 0.95)], millis[samples - 1], samples, bytes, budgetMillis,
         median <= budgetMillis ? "within" : "OVER");
+  }
+
+  private static void measure(RawHttpClient client, String path, int warmup, int samples, String label,
+      int budgetMillis) throws Exception {
+    for (int i = 0; i < warmup; i++) client.get(path);
+    double[] millis = new double[samples];
+    int bytes = 0;
+    for (int i = 0; i < samples; i++) {
+      long start = System.nanoTime();
+      bytes = client.get(path);
+      millis[i] = (System.nanoTime() - start) / 1e6;
+    }
+    Arrays.sort(millis);
+    double median = millis[samples / 2];
+    System.out.printf("%-55s median %7.2f ms  p95 %7.2f ms  max %7.2f ms  (%d samples, %d bytes; budget %d ms: %s)%n",
+        label, median, millis[(int) (samples * 0.95)], millis[samples - 1], samples, bytes, budgetMillis,
+        median <= budgetMillis ? "within" : "OVER");
+  }
+
+  /**
+   * A minimal HTTP/1.1 keep-alive client that reads the whole body (by Content-Length) into a reused
+   * buffer: what is timed is the server and the wire, not a client library's buffering.
+   */
+  static final class RawHttpClient implements AutoCloseable {
+    private final String host;
+    private final java.net.Socket socket;
+    private final java.io.InputStream in;
+    private final java.io.OutputStream out;
+    private byte[] body = new byte[1 << 20];
+
+    RawHttpClient(String host, int port) throws java.io.IOException {
+      this.host = host;
+      this.socket = new java.net.Socket(host, port);
+      socket.setTcpNoDelay(true);
+      this.in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
+      this.out = socket.getOutputStream();
+    }
+
+    /** GETs a path and returns the body length; fails on a status other than 200. */
+    int get(String path) throws java.io.IOException {
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      out.flush();
+      String status = line();
+      if (!status.startsWith("HTTP/1.1 200")) throw new IllegalStateException(path + " -> " + status);
+      int length = -1;
+      for (String header = line(); !header.isEmpty(); header = line()) {
+        if (header.regionMatches(true, 0, "content-length:", 0, 15)) length = Integer.parseInt(header.substring(15).trim());
+      }
+      if (length < 0) throw new IllegalStateException(path + ": no content-length");
+      if (body.length < length) body = new byte[length];
+      if (in.readNBytes(body, 0, length) != length) throw new java.io.EOFException(path);
+      return length;
+    }
+
+    private String line() throws java.io.IOException {
+      StringBuilder line = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) throw new java.io.EOFException();
+        if (c != '\r') line.append((char) c);
+      }
+      return line.toString();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+    }
   }
 
   private static void check(HttpResponse<byte[]> response, String url) {
