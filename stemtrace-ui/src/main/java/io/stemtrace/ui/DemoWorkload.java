@@ -170,7 +170,7 @@ final class DemoWorkload implements AutoCloseable {
     batch.result(Map.of("imported", 3)).emit(t + 260, TaskState.SUCCESS);
   }
 
-  /** payments.capture fails twice with a timeout, is retried, and succeeds on the third attempt. */
+  /** payments.capture times out twice, is retried after a countdown each time, and succeeds on the third attempt. */
   private void retryThenSuccess() {
     String id = id();
     Task capture = task(id, "payments.capture", null, id).args(List.of("pi_" + round.get()));
@@ -180,7 +180,7 @@ final class DemoWorkload implements AutoCloseable {
       capture.attempt(attempt).emit(t, TaskState.STARTED);
       capture.attempt(attempt).exception("java.net.SocketTimeoutException: Read timed out")
           .emit(t + 120, TaskState.RETRY);
-      t += 400;
+      t += 120 + 2_000; // retried with a two-second countdown
     }
     capture.attempt(2).exception(null).emit(t, TaskState.STARTED);
     capture.attempt(2).result(Map.of("captured", true)).emit(t + 90, TaskState.SUCCESS);
