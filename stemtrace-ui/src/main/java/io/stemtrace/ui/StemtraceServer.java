@@ -36,7 +36,16 @@ public final class StemtraceServer implements AutoCloseable {
     this.url = url;
   }
 
+  // Undertow and XNIO log their versions at INFO through java.util.logging; the launcher's output should be
+  // the ready line. Held here so the configured loggers are not garbage collected.
+  private static final java.util.List<java.util.logging.Logger> QUIET_LOGGERS = new java.util.ArrayList<>();
+
   public static void main(String[] args) {
+    for (String name : new String[] {"org.xnio", "io.undertow", "org.jboss"}) {
+      java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+      logger.setLevel(java.util.logging.Level.WARNING);
+      QUIET_LOGGERS.add(logger);
+    }
     int code = run(args, System.getenv(), System.out, System.err);
     if (code != 0) System.exit(code);
     // code 0: the server runs on its own (non-daemon) threads until Ctrl-C
