@@ -1,21 +1,19 @@
 package io.stemtrace.ui;
 
+import io.stemtrace.Stemtrace;
+import io.stemtrace.TaskCall;
+import io.stemtrace.TracedTask;
+import io.stemtrace.TracingExecutorService;
 import io.stemtrace.api.RegisteredTaskDefinition;
-import io.stemtrace.api.StemtraceEvent;
-import io.stemtrace.api.TaskEvent;
-import io.stemtrace.api.TaskState;
 import io.stemtrace.api.Transport;
-import io.stemtrace.api.WorkerEvent;
-import io.stemtrace.core.EventCodec;
-import java.io.IOException;
-import java.time.Instant;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,51 +21,71 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo's workload: keeps producing realistic workflows at a modest rate (about two per second) on a
- * transport, in the shapes a dashboard must draw: chains, groups, chords, nested spawns, retries that
- * succeed, failures with stack traces, a task no worker registers, and a long task interrupted by a
- * simulated worker restart. Runs on one daemon thread ({@code stemtrace-demo}).
+ * The demo's workload: simulated JVM workers traced with the producer library ({@link Stemtrace}, wrapped
+ * executors and canvas helpers) keep producing realistic workflows at a modest rate, about two per second,
+ * in every shape the dashboard must draw: chains, groups, chords, nested spawns, retries that succeed,
+ * failures with stack traces, a task no worker registers, and a long task interrupted by a worker restart.
+ * A scheduler thread ({@code stemtrace-demo}) starts one workflow every half second.
  */
 final class DemoWorkload implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoWorkload.class);
 
-  static final String WORKER_A = "orders-worker-1@demo";
-  static final String WORKER_B = "reports-worker-1@demo";
+  static final String ORDERS_WORKER = "orders-worker-1@demo";
+  static final String REPORTS_WORKER = "reports-worker-1@demo";
+  static final String EXPORTS_WORKER = "exports-worker-1@demo";
   static final String UNREGISTERED = "legacy.ledger.sync";
 
-  private static final List<String> WORKER_A_TASKS = List.of(
+  private static final List<String> ORDERS_TASKS = List.of(
       "orders.checkout", "orders.import_batch", "payments.charge", "payments.capture", "inventory.reserve",
       "email.send", "images.resize", "invoices.render");
-  private static final List<String> WORKER_B_TASKS = List.of(
-      "reports.fetch_region", "reports.build", "reports.nightly_export", "email.send");
+  private static final List<String> REPORTS_TASKS = List.of("reports.fetch_region", "reports.build", "email.send");
+  private static final List<String> EXPORTS_TASKS = List.of("reports.nightly_export");
 
   private final Transport transport;
-  private final EventCodec codec = EventCodec.standard();
   private final ScheduledExecutorService scheduler;
+  private final Stemtrace orders;
+  private final Stemtrace reports;
+  private final ExecutorService ordersThreads;
+  private final ExecutorService reportsThreads;
+  private final TracingExecutorService ordersPool;
+  private final TracingExecutorService reportsPool;
   private final AtomicInteger round = new AtomicInteger();
+  private volatile Stemtrace exports;
   private volatile boolean closed;
 
   private DemoWorkload(Transport transport) {
     this.transport = transport;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "stemtrace-demo");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("stemtrace-demo"));
+    this.orders = worker(ORDERS_WORKER, ORDERS_TASKS);
+    this.reports = worker(REPORTS_WORKER, REPORTS_TASKS);
+    this.exports = worker(EXPORTS_WORKER, EXPORTS_TASKS);
+    this.ordersThreads = Executors.newFixedThreadPool(4, daemonThreads("stemtrace-demo-orders"));
+    this.reportsThreads = Executors.newFixedThreadPool(3, daemonThreads("stemtrace-demo-reports"));
+    this.ordersPool = orders.wrap(ordersThreads);
+    this.reportsPool = reports.wrap(reportsThreads);
   }
 
+  /** Starts producing on {@code transport} (which the caller keeps and closes after this workload). */
   static DemoWorkload start(Transport transport) {
     DemoWorkload workload = new DemoWorkload(transport);
-    workload.scheduler.execute(() -> {
-      workload.workerReady(WORKER_A, 4101, WORKER_A_TASKS);
-      workload.workerReady(WORKER_B, 4102, WORKER_B_TASKS);
-    });
     workload.scheduler.scheduleWithFixedDelay(workload::nextSafely, 200, 500, TimeUnit.MILLISECONDS);
     return workload;
   }
 
+  private Stemtrace worker(String hostname, List<String> tasks) {
+    Stemtrace.Builder builder = Stemtrace.builder().transport(transport).hostname(hostname).shutdownHook(false);
+    for (String name : tasks) {
+      int dot = name.lastIndexOf('.');
+      builder.registeredTask(new RegisteredTaskDefinition(name, "com.example." + name.substring(0, dot),
+          name.startsWith("email") ? "(String to, String template)" : "(Object... args)",
+          "Demo task " + name + ".", false));
+    }
+    return builder.build();
+  }
+
   private void nextSafely() {
+    if (closed) return;
     try {
       next(round.getAndIncrement());
     } catch (RuntimeException e) {
@@ -78,229 +96,196 @@ final class DemoWorkload implements AutoCloseable {
   /** One step: every scenario appears within the first ten steps (five seconds), then they repeat. */
   private void next(int step) {
     switch (step % 10) {
-      case 0 -> chain();
+      case 0, 6 -> chain();
       case 1 -> group();
       case 2 -> chord();
-      case 3 -> nestedSpawns();
+      case 3, 9 -> nestedSpawns();
       case 4 -> retryThenSuccess();
       case 5 -> failure();
-      case 6 -> chain();
       case 7 -> {
         if (step % 40 == 7) unregistered(); else group();
       }
-      case 8 -> {
+      default -> {
         if (step % 60 == 8) interruptedByRestart(); else chord();
       }
-      default -> nestedSpawns();
     }
   }
 
   // ---------------------------------------------------------------- scenarios
 
-  /** orders.checkout -> payments.charge -> email.send, each the parent of the next. */
+  /** orders.checkout -> payments.charge -> email.send, each step the parent of the next. */
   private void chain() {
-    String root = id();
-    String charge = id();
-    String mail = id();
     long orderId = ThreadLocalRandom.current().nextLong(100_000, 999_999);
-    Task checkout = task(root, "orders.checkout", null, root).args(List.of(orderId));
-    Task pay = task(charge, "payments.charge", root, root).args(List.of(orderId, 4999));
-    Task send = task(mail, "email.send", charge, root)
-        .kwargs(Map.of("to", "customer-" + orderId + "@example.com", "template", "order_confirmed"));
-    long t = 0;
-    t = checkout.run(t, 40, 180, Map.of("order_id", orderId, "status", "placed"));
-    t = pay.run(t, 30, 250, Map.of("charge_id", "ch_" + orderId));
-    send.run(t, 20, 120, true);
+    ordersPool.chain("orders.checkout", () -> {
+      work(40, 180);
+      return Map.of("order_id", orderId, "status", "placed");
+    }).then("payments.charge", order -> {
+      work(60, 250);
+      return Map.of("charge_id", "ch_" + order.get("order_id"), "amount_cents", 4999);
+    }).then("email.send", charge -> {
+      work(20, 120);
+      return Map.of("to", "customer-" + orderId + "@example.com", "template", "order_confirmed");
+    }).start();
   }
 
-  /** A standalone group: images.resize of four sizes, drawn in a GROUP container. */
+  /** A standalone group: images.resize to four sizes, drawn in a GROUP container. */
   private void group() {
-    String groupId = id();
     String image = "img-" + ThreadLocalRandom.current().nextInt(1000, 9999) + ".png";
-    long t = 0;
+    List<TaskCall<String>> sizes = new ArrayList<>();
     for (int size : new int[] {64, 128, 256, 512}) {
-      String id = id();
-      task(id, "images.resize", null, id).group(groupId).args(List.of(image, size))
-          .run(t, 30, 80 + size / 2, Map.of("path", "thumbs/" + size + "/" + image));
-      t += 10;
+      sizes.add(TaskCall.of("images.resize", () -> {
+        work(40 + size / 4, 120 + size / 2);
+        return "thumbs/" + size + "/" + image;
+      }));
     }
+    ordersPool.group(sizes);
   }
 
-  /** A chord: reports.fetch_region per region, then reports.build once all finished. */
+  /** A chord: reports.fetch_region per region, then reports.build once all of them finished. */
   private void chord() {
-    String groupId = id();
-    String callback = id();
-    List<String> regions = List.of("eu-west", "us-east", "ap-south");
-    long lastDone = 0;
-    String lastHeader = null;
-    for (int i = 0; i < regions.size(); i++) {
-      String id = id();
-      long runMillis = 150 + ThreadLocalRandom.current().nextInt(400);
-      task(id, "reports.fetch_region", null, id).group(groupId).chordCallback(callback)
-          .args(List.of(regions.get(i))).run(i * 15L, 40, runMillis, Map.of("rows", 1000 + i * 250));
-      long done = i * 15L + 40 + runMillis;
-      if (done > lastDone) {
-        lastDone = done;
-        lastHeader = id;
-      }
+    List<TaskCall<Integer>> regions = new ArrayList<>();
+    for (String region : List.of("eu-west", "us-east", "ap-south")) {
+      regions.add(TaskCall.of("reports.fetch_region", () -> {
+        work(150, 550);
+        return region.length() * 250;
+      }));
     }
-    // like Celery, the callback's parent is whichever header finished last
-    task(callback, "reports.build", lastHeader, callback).args(List.of(List.of(1000, 1250, 1500)))
-        .run(lastDone + 20, 30, 300, Map.of("report", "sales-" + regions.size() + "-regions.pdf"));
+    reportsPool.chord(regions, "reports.build", rows -> {
+      work(100, 300);
+      return Map.of("report", "sales-" + rows.size() + "-regions.pdf", "rows", rows);
+    });
   }
 
-  /** orders.import_batch spawns inventory.reserve for three lines; one of them spawns email.send. */
+  /**
+   * orders.import_batch spawns inventory.reserve for three lines (one of which spawns email.send) and a
+   * group of two images.resize: a workflow with children, a grandchild and a nested GROUP container.
+   */
   private void nestedSpawns() {
-    String root = id();
-    Task batch = task(root, "orders.import_batch", null, root).args(List.of("batch-" + round.get()));
-    batch.emit(0, TaskState.PENDING);
-    batch.emit(30, TaskState.STARTED);
-    long t = 60;
-    String notifier = null;
-    for (int line = 1; line <= 3; line++) {
-      String id = id();
-      task(id, "inventory.reserve", root, root).args(List.of("sku-" + (100 + line), line))
-          .run(t, 20, 90, Map.of("reserved", line));
-      if (line == 2) notifier = id;
-      t += 25;
-    }
-    String mail = id();
-    task(mail, "email.send", notifier, root).kwargs(Map.of("to", "warehouse@example.com", "template", "low_stock"))
-        .run(t + 120, 20, 60, true);
-    batch.result(Map.of("imported", 3)).emit(t + 260, TaskState.SUCCESS);
+    ordersPool.submit("orders.import_batch", () -> {
+      work(20, 60);
+      for (int line = 1; line <= 3; line++) {
+        int number = line;
+        ordersPool.submit("inventory.reserve", () -> {
+          work(30, 120);
+          if (number == 2) {
+            ordersPool.submit("email.send", () -> {
+              work(20, 80);
+              return "low_stock notice sent to warehouse@example.com";
+            });
+          }
+          return Map.of("sku", "sku-" + (100 + number), "reserved", number);
+        });
+      }
+      ordersPool.group(List.of(
+          TaskCall.of("images.resize", () -> work(50, 150)),
+          TaskCall.of("images.resize", () -> work(50, 150))));
+      work(80, 200);
+      return Map.of("imported", 3);
+    });
   }
 
-  /** payments.capture times out twice, is retried after a countdown each time, and succeeds on the third attempt. */
+  /**
+   * payments.capture times out twice and succeeds on the third attempt; like a Celery task calling
+   * {@code self.retry(countdown=2)}, it waits two seconds in RETRY before each new attempt.
+   */
   private void retryThenSuccess() {
-    String id = id();
-    Task capture = task(id, "payments.capture", null, id).args(List.of("pi_" + round.get()));
-    capture.emit(0, TaskState.PENDING);
-    long t = 30;
-    for (int attempt = 0; attempt < 2; attempt++) {
-      capture.attempt(attempt).emit(t, TaskState.STARTED);
-      capture.attempt(attempt).exception("java.net.SocketTimeoutException: Read timed out")
-          .emit(t + 120, TaskState.RETRY);
-      t += 120 + 2_000; // retried with a two-second countdown
-    }
-    capture.attempt(2).exception(null).emit(t, TaskState.STARTED);
-    capture.attempt(2).result(Map.of("captured", true)).emit(t + 90, TaskState.SUCCESS);
+    TracedTask capture = orders.tracer().newTask("payments.capture");
+    capture.pending(List.of("pi_" + round.get()), Map.of("amount_cents", 12_900));
+    attempt(capture, 0);
   }
 
-  /** invoices.render fails with a Java stack trace. */
+  private void attempt(TracedTask capture, int number) {
+    later(40, () -> {
+      capture.started();
+      later(150, () -> {
+        if (number < 2) {
+          capture.retry(new SocketTimeoutException("Read timed out (payment gateway, 150 ms)"));
+          later(2_000, () -> attempt(capture, number + 1));
+        } else {
+          capture.success(Map.of("captured", true, "attempts", number + 1));
+        }
+      });
+    });
+  }
+
+  /** invoices.render fails with a real Java exception and its stack trace. */
   private void failure() {
-    String id = id();
-    Task render = task(id, "invoices.render", null, id).args(List.of("INV-" + round.get()));
-    render.emit(0, TaskState.PENDING);
-    render.emit(25, TaskState.STARTED);
-    render.exception("java.lang.IllegalStateException: template 'invoice-v2' has no field 'vat_number'")
-        .traceback(String.join("\n",
-            "java.lang.IllegalStateException: template 'invoice-v2' has no field 'vat_number'",
-            "\tat com.example.invoices.TemplateEngine.field(TemplateEngine.java:118)",
-            "\tat com.example.invoices.TemplateEngine.render(TemplateEngine.java:74)",
-            "\tat com.example.invoices.InvoiceTasks.render(InvoiceTasks.java:41)",
-            "\tat java.base/java.util.concurrent.FutureTask.run(FutureTask.java:317)",
-            "\tat java.base/java.util.concurrent.ThreadPoolExecutor.runWorker(ThreadPoolExecutor.java:1144)",
-            "\tat java.base/java.lang.Thread.run(Thread.java:840)"))
-        .emit(140, TaskState.FAILURE);
+    ordersPool.submit("invoices.render", () -> {
+      work(20, 80);
+      return InvoiceTemplates.render("invoice-v2", "vat_number");
+    });
   }
 
-  /** A task nobody registers: it stays PENDING. */
+  /** A task nobody registers: it stays PENDING (an UNREGISTERED anomaly). */
   private void unregistered() {
-    String id = id();
-    task(id, UNREGISTERED, null, id).args(List.of("2026-11")).emit(0, TaskState.PENDING);
+    orders.tracer().newTask(UNREGISTERED).pending(List.of("2026-11"), null);
   }
 
-  /** reports.nightly_export starts on the reports worker, which restarts before it finishes. */
+  /** reports.nightly_export starts on the exports worker, which restarts before the export finishes. */
   private void interruptedByRestart() {
-    String id = id();
-    Task export = task(id, "reports.nightly_export", null, id).args(List.of("warehouse"));
-    export.emit(0, TaskState.PENDING);
-    export.emit(40, TaskState.STARTED);
-    later(1500, () -> send(new WorkerEvent(WorkerEvent.Type.SHUTDOWN, WORKER_B, 4102, Instant.now(),
-        WORKER_B_TASKS, Map.of(), Instant.now())));
-    later(2500, () -> workerReady(WORKER_B, 4177, WORKER_B_TASKS));
+    TracedTask export = exports.tracer().newTask("reports.nightly_export");
+    export.pending(List.of("warehouse"), Map.of("format", "parquet"));
+    later(60, export::started);
+    later(1_500, () -> {
+      exports.close(); // worker_shutdown while the export runs
+      later(1_000, () -> exports = worker(EXPORTS_WORKER, EXPORTS_TASKS));
+    });
   }
 
   // ---------------------------------------------------------------- plumbing
 
-  private void workerReady(String hostname, long pid, List<String> tasks) {
-    Map<String, RegisteredTaskDefinition> definitions = new LinkedHashMap<>();
-    for (String name : tasks) {
-      int dot = name.lastIndexOf('.');
-      definitions.put(name, new RegisteredTaskDefinition(name, "com.example." + name.substring(0, dot),
-          "(" + (name.startsWith("email") ? "String to, String template" : "Object... args") + ")",
-          "Demo task " + name + ".", false));
+  /** Simulated work of a random duration; returns how long it took (less when the demo is stopping). */
+  private static long work(int minMillis, int maxMillis) {
+    long millis = ThreadLocalRandom.current().nextLong(minMillis, maxMillis + 1L);
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    send(new WorkerEvent(WorkerEvent.Type.READY, hostname, pid, Instant.now(), tasks, definitions, null));
-  }
-
-  private Task task(String id, String name, String parentId, String rootId) {
-    return new Task(TaskEvent.builder(id, TaskState.PENDING).name(name).parentId(parentId).rootId(rootId));
-  }
-
-  private static String id() {
-    return UUID.randomUUID().toString();
+    return millis;
   }
 
   private void later(long delayMillis, Runnable action) {
     if (closed) return;
     scheduler.schedule(() -> {
-      if (!closed) action.run();
+      if (closed) return;
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        LOG.warn("demo workload step failed", e);
+      }
     }, delayMillis, TimeUnit.MILLISECONDS);
   }
 
-  private void send(StemtraceEvent event) {
-    if (closed) return;
-    try {
-      byte[] payload = codec.encode(event);
-      transport.send(List.of(payload));
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("demo event not sent", e);
-    }
+  private static ThreadFactory daemonThreads(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
+  /** Stops producing; the simulated workers say worker_shutdown. */
   @Override
   public void close() {
     closed = true;
     scheduler.shutdownNow();
+    ordersThreads.shutdownNow();
+    reportsThreads.shutdownNow();
+    orders.close();
+    reports.close();
+    exports.close();
   }
 
-  /** Emits one task's events at offsets from now; a copy of the builder is taken per event. */
-  private final class Task {
-    private final TaskEvent.Builder template;
-
-    Task(TaskEvent.Builder template) {
-      this.template = template;
+  /** Stands in for application code that throws from a few frames deep. */
+  private static final class InvoiceTemplates {
+    static String render(String template, String field) {
+      return lookup(template, field);
     }
 
-    Task args(Object args) { template.args(args); return this; }
-    Task kwargs(Object kwargs) { template.kwargs(kwargs); return this; }
-    Task group(String groupId) { template.groupId(groupId); return this; }
-    Task chordCallback(String callbackId) { template.chordCallbackId(callbackId); return this; }
-    Task attempt(int retries) { template.retries(retries); return this; }
-    Task exception(String exception) { template.exception(exception); return this; }
-    Task traceback(String traceback) { template.traceback(traceback); return this; }
-    Task result(Object result) { template.result(result); return this; }
-
-    void emit(long atMillis, TaskState state) {
-      TaskEvent snapshot = template.state(state).timestamp(Instant.EPOCH).build();
-      later(atMillis, () -> send(snapshot.toBuilder().timestamp(Instant.now()).build()));
+    private static String lookup(String template, String field) {
+      throw new IllegalStateException("template '" + template + "' has no field '" + field + "'");
     }
-
-    /** PENDING at {@code start}, STARTED after the queue time, SUCCESS with {@code result} after the run time. */
-    long run(long start, long queueMillis, long runMillis, Object result) {
-      emit(start, TaskState.PENDING);
-      emit(start + queueMillis, TaskState.STARTED);
-      template.result(result);
-      emit(start + queueMillis + runMillis, TaskState.SUCCESS);
-      template.result(null);
-      return start + queueMillis + runMillis;
-    }
-  }
-
-  static List<String> registeredNames() {
-    List<String> names = new ArrayList<>(WORKER_A_TASKS);
-    for (String name : WORKER_B_TASKS) if (!names.contains(name)) names.add(name);
-    return names;
   }
 }
