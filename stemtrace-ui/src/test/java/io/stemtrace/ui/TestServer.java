@@ -2,7 +2,10 @@ package io.stemtrace.ui;
 
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.Transport;
+import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.TaskState;
 import io.stemtrace.core.ConsumerMetrics;
+import io.stemtrace.core.EventCodec;
 import io.stemtrace.core.Transports;
 import io.stemtrace.core.testing.Captures;
 import io.undertow.Handlers;
@@ -16,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,12 +30,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * browser suite). Test-only extra: {@code POST /__test/inject} in the host around the handler, whose body
  * (one encoded event per line) is sent on the transport, so a test can make live events flow.
  *
- * <p>As a main ({@code TestServer [--port N] [--mount /prefix] [--empty]}) it replays the Python capture,
- * prints {@code stemtrace test server: URL} and runs until killed.
+ * An empty inject body adds one live task named {@code e2e.live}.
+ *
+ * <p>As a main ({@code TestServer [--port N] [--mount /prefix] [--empty] [--big N]}) it replays the Python
+ * capture, prints {@code stemtrace test server: URL}, the inject URL and, with {@code --big N}, the root id of
+ * an added N-task workflow, and runs until killed:
+ * {@code mvn -q -pl stemtrace-ui -am test-compile -Ptest-server -Dtest-server.args="--port 8123"}.
  */
 public final class TestServer implements AutoCloseable {
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final EventCodec CODEC = EventCodec.standard();
 
   private final Undertow undertow;
   private final StemtraceHandler handler;
@@ -146,6 +155,51 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** A new task named {@code e2e.live} (PENDING, then STARTED): what an empty inject request adds. */
+  static List<byte[]> liveTaskEvents() {
+    String id = "e2e-live-" + UUID.randomUUID();
+    Instant now = Instant.now();
+    return List.of(
+        CODEC.encode(TaskEvent.builder(id, TaskState.PENDING).name("e2e.live").timestamp(now).build()),
+        CODEC.encode(TaskEvent.builder(id, TaskState.STARTED).name("e2e.live").timestamp(now.plusMillis(3)).build()));
+  }
+
+  /**
+   * Adds one workflow of {@code size} tasks (a root, ten children, the rest spread as grandchildren, one
+   * child's grandchildren in a group) and returns its root id, for rendering budgets of large graphs.
+   */
+  public String addBigWorkflow(int size) {
+    if (size < 12) throw new IllegalArgumentException("size < 12: " + size);
+    String root = "e2e-big-" + UUID.randomUUID();
+    Instant t0 = Instant.now();
+    List<byte[]> events = new ArrayList<>(size * 3);
+    succeeded(events, root, "e2e.big.root", null, root, null, t0);
+    int remaining = size - 11;
+    for (int c = 0; c < 10; c++) {
+      String child = root + "-c" + c;
+      succeeded(events, child, "e2e.big.child", root, root, null, t0.plusMillis(c));
+      int grandchildren = remaining / (10 - c);
+      remaining -= grandchildren;
+      String groupId = c == 0 ? root + "-group" : null;
+      for (int g = 0; g < grandchildren; g++) {
+        succeeded(events, child + "-g" + g, "e2e.big.leaf", child, root, groupId, t0.plusMillis(10 + g));
+      }
+    }
+    long before = handler.consumerMetrics().eventsApplied() + handler.consumerMetrics().eventsRejected();
+    inject(events);
+    awaitApplied(before + events.size());
+    return root;
+  }
+
+  private static void succeeded(List<byte[]> events, String id, String name, String parent, String root,
+      String groupId, Instant at) {
+    TaskEvent.Builder b = TaskEvent.builder(id, TaskState.PENDING).name(name).parentId(parent).rootId(root)
+        .groupId(groupId).timestamp(at);
+    events.add(CODEC.encode(b.build()));
+    events.add(CODEC.encode(b.state(TaskState.STARTED).timestamp(at.plusMillis(1)).build()));
+    events.add(CODEC.encode(b.state(TaskState.SUCCESS).result(1).timestamp(at.plusMillis(4)).build()));
+  }
+
   private HttpHandler inject() {
     return exchange -> {
       if (!exchange.getRequestMethod().equals(Methods.POST)) {
@@ -158,6 +212,7 @@ public final class TestServer implements AutoCloseable {
         for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
           if (!line.isBlank()) payloads.add(line.getBytes(StandardCharsets.UTF_8));
         }
+        if (payloads.isEmpty()) payloads.addAll(liveTaskEvents());
         long before = handler.consumerMetrics().eventsApplied() + handler.consumerMetrics().eventsRejected();
         ex.dispatch(() -> {
           inject(payloads);
@@ -179,17 +234,22 @@ public final class TestServer implements AutoCloseable {
 
   public static void main(String[] args) {
     Options options = new Options();
+    int big = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> options.port(Integer.parseInt(args[++i]));
         case "--mount" -> options.mount(args[++i]);
         case "--empty" -> options.replayCapture(false);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        case "--big" -> big = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + " (known: --port N, --mount /prefix, --empty, --big N)");
       }
     }
     TestServer server = start(options);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     System.out.println("stemtrace test server: " + server.baseUrl() + "/");
+    System.out.println("inject: POST " + server.baseUrl().replaceFirst("(http://[^/]+).*", "$1") + "/__test/inject");
+    if (big > 0) System.out.println("big root: " + server.addBigWorkflow(big));
     System.out.flush();
   }
 }
