@@ -39,4 +39,21 @@ class EmbeddedHostExampleIT {
       assertThat(get(base + "/api/health").body()).doesNotContain("consumer_running");
     }
   }
+
+  @Test
+  void host_tracesItsOwnWorkIntoTheEmbeddedDashboard() throws Exception {
+    try (EmbeddedHostExample host = EmbeddedHostExample.start("memory://example-it-checkout", 0)) {
+      String base = "http://127.0.0.1:" + host.port();
+      assertThat(get(base + "/checkout").body()).startsWith("checkout of order ");
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+      String body = "";
+      while (System.nanoTime() < deadline) {
+        body = get(base + "/stemtrace/api/graphs?name=orders.checkout&state=SUCCESS").body();
+        if (body.contains("\"task_count\":3")) break;
+        Thread.sleep(50);
+      }
+      assertThat(body).contains("\"task_count\":3");
+      assertThat(get(base + "/stemtrace/api/workers").body()).contains("example-host@localhost");
+    }
+  }
 }
