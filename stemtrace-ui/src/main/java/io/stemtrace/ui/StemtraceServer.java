@@ -120,9 +120,16 @@ public final class StemtraceServer implements AutoCloseable {
     } catch (RuntimeException e) {
       handler.close();
       if (demoTransport != null) demoTransport.close();
-      if (hasCause(e, BindException.class)) {
+      Throwable bind = cause(e, BindException.class);
+      if (bind != null) {
+        boolean inUse = String.valueOf(bind.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("in use");
         throw new StartException("cannot listen on " + options.host() + ":" + options.port() + ": "
-            + "the port is in use or the address is not available (choose another with --port)", e);
+            + (inUse ? "the port is in use (choose another with --port)"
+                : bind.getMessage() + " (check --host)"), e);
+      }
+      Throwable unknownHost = cause(e, java.net.UnknownHostException.class);
+      if (unknownHost != null) {
+        throw new StartException("cannot listen on " + options.host() + ": unknown host (check --host)", e);
       }
       throw e;
     }
@@ -135,11 +142,11 @@ public final class StemtraceServer implements AutoCloseable {
     return new StemtraceServer(undertow, handler, demoTransport, demo, port, url);
   }
 
-  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+  private static Throwable cause(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) return true;
+      if (type.isInstance(t)) return t;
     }
-    return false;
+    return null;
   }
 
   int port() {

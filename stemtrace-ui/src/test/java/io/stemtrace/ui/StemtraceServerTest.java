@@ -43,8 +43,15 @@ class StemtraceServerTest {
       assertThat(run("server", "--transport-url", "memory://port-in-use", "--port",
           String.valueOf(taken.getLocalPort()))).isEqualTo(2);
       assertThat(err()).startsWith("stemtrace: cannot listen on 127.0.0.1:" + taken.getLocalPort())
-          .contains("in use").hasLineCount(1);
+          .contains("the port is in use").hasLineCount(1);
     }
+  }
+
+  @Test
+  void unknownHost_exits2() {
+    assertThat(run("server", "--transport-url", "memory://unknown-host", "--host", "no-such-host.invalid",
+        "--port", "0")).isEqualTo(2);
+    assertThat(err()).startsWith("stemtrace: cannot listen on no-such-host.invalid: unknown host").hasLineCount(1);
   }
 
   @Test

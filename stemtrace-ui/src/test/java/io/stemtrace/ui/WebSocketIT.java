@@ -54,6 +54,17 @@ class WebSocketIT {
   }
 
   @Test
+  void underAMountPrefix_feedIsAtPrefixWs() throws Exception {
+    try (TestServer server = TestServer.start(TestServer.options().store(new FakeGraphStore()).replayCapture(false)
+            .pushInterval(Duration.ofMillis(50)).mount("/stemtrace"));
+         Listener listener = Listener.connect(server)) {
+      awaitTrue(() -> server.handler().websocketConnections() == 1, "client registered under /stemtrace/ws");
+      server.inject(TestServer.liveTaskEvents());
+      awaitTrue(() -> listener.frames.stream().anyMatch(f -> f.toString().contains("e2e.live")), "live frame");
+    }
+  }
+
+  @Test
   void burst_isCappedPerFrameAndMarkedTruncated() throws Exception {
     try (TestServer server = TestServer.start(TestServer.options().store(new FakeGraphStore()).replayCapture(false)
             .pushInterval(Duration.ofMillis(200)).maxTasksPerFrame(20));
