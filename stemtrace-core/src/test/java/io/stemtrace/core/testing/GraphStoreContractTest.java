@@ -246,6 +246,22 @@ public abstract class GraphStoreContractTest {
   }
 
   @Test
+  void groupOfChains_oneChainHeadLost_theOtherLanesKeepTheirShape() {
+    CanvasEvents canvas = new CanvasEvents();
+    String a1 = canvas.task(canvas.id("a1"), "app.step").emit();
+    String a2 = canvas.task(canvas.id("a2"), "app.step").parent(a1).group("g-partial").emit();
+    String lostHead = canvas.id("b1");
+    String b2 = canvas.task(canvas.id("b2"), "app.step").parent(lostHead).group("g-partial").emit();
+
+    forEveryOrder(canvas, store -> {
+      WorkflowGraph graph = onlyWorkflow(store);
+      assertThat(graph.rootId()).isEqualTo("group:g-partial");
+      assertThat(children(graph, "group:g-partial")).containsExactly(a1, b2);
+      assertThat(children(graph, a1)).containsExactly(a2);
+    });
+  }
+
+  @Test
   void chordOfChains_lanesThenCallback() {
     CanvasEvents canvas = new CanvasEvents();
     String callback = canvas.id("cb");
