@@ -69,7 +69,7 @@ final class Layout {
   }
 
   static String idOf(Object node) {
-    return node instanceof TaskRecord task ? task.id : ((GroupRecord) node).containerId;
+    return node instanceof TaskRecord task ? task.id : ((GroupRecord) node).containerId();
   }
 
   /** The ids of the nodes drawn under {@code node}, in order. */

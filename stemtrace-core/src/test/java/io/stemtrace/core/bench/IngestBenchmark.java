@@ -4,6 +4,7 @@ import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskQuery;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.core.graph.InMemoryGraphStore;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Instant;
@@ -18,11 +19,14 @@ import java.util.UUID;
  * header tasks under it, the chord callback; PENDING, STARTED, SUCCESS each) at 10 000, 100 000 and 1 000 000
  * tasks. Prints events per second (time spent in {@code apply} only; events are generated in chunks outside
  * the timed part) and retained heap bytes per task (heap used after full GCs, store held, minus the empty
- * baseline). Then query latencies: the first task page with a name filter, and one 10 000-node workflow.
+ * baseline). Also printed: the rate without the collectors' pauses inside the timed part, which shows the
+ * store's own cost apart from the collector's (the young collections copy every new task once while the store
+ * grows). Then query latencies: the first task page with a name filter, and one 10 000-node workflow.
  *
  * <p>Events are built like a decoder builds them: every event has its own id and name String instances and
  * no args. Run with {@code mvn -B -q -o -pl stemtrace-core -am -Pbench test-compile}; the profile forks a JVM
- * with {@code -Xmx4g}. Optional arguments: task counts, such as {@code 10000 100000}.
+ * with {@code -Xms4g -Xmx4g} and G1 ({@code -Dbench.gc=-XX:+UseParallelGC} to compare collectors). Optional
+ * arguments: task counts, such as {@code -Dbench.args="10000 100000"}.
  */
 public final class IngestBenchmark {
 
@@ -43,13 +47,16 @@ public final class IngestBenchmark {
     int[] sizes = args.length == 0
         ? new int[] {10_000, 100_000, 1_000_000}
         : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-    System.out.printf(Locale.ROOT, "java %s, %d cpus, max heap %d MiB%n", System.getProperty("java.version"),
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(Locale.ROOT, "java %s, %d cpus, max heap %d MiB, collectors %s, load average %.1f%n",
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
+        ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList(),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
     // warm up the JIT on a store that is thrown away
     for (int i = 0; i < 3; i++) ingest(new InMemoryGraphStore[1], 120_000, false);
 
-    System.out.println("tasks       events      events/s     retained bytes/task");
+    System.out.println("tasks       events      events/s     events/s without GC pauses  GC share  retained bytes/task");
     InMemoryGraphStore largest = null;
     for (int tasks : sizes) {
       InMemoryGraphStore[] holder = new InMemoryGraphStore[1];
@@ -57,8 +64,11 @@ public final class IngestBenchmark {
       Result result = ingest(holder, tasks, true);
       long after = usedHeapAfterGc();
       double perTask = (after - before) / (double) holder[0].taskCount();
-      System.out.printf(Locale.ROOT, "%-11d %-11d %-12.0f %.0f%n", holder[0].taskCount(), result.events,
-          result.events / (result.nanos / 1e9), perTask);
+      double seconds = result.nanos / 1e9;
+      double withoutGc = Math.max(1e-9, seconds - result.gcMillis / 1e3);
+      System.out.printf(Locale.ROOT, "%-11d %-11d %-12.0f %-27.0f %-9s %.0f%n", holder[0].taskCount(), result.events,
+          result.events / seconds, result.events / withoutGc,
+          String.format(Locale.ROOT, "%.0f%%", 100 * (result.gcMillis / 1e3) / seconds), perTask);
       largest = holder[0];
       holder[0] = null;
     }
@@ -66,7 +76,16 @@ public final class IngestBenchmark {
     largeWorkflow();
   }
 
-  private record Result(long events, long nanos) {}
+  /** events applied, nanoseconds spent in apply, and the collectors' time within those nanoseconds */
+  private record Result(long events, long nanos, long gcMillis) {}
+
+  private static long gcMillis() {
+    long total = 0;
+    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, collector.getCollectionTime());
+    }
+    return total;
+  }
 
   private static Result ingest(InMemoryGraphStore[] holder, int tasks, boolean keep) {
     int workflows = Math.max(1, tasks / TASKS_PER_WORKFLOW);
@@ -75,15 +94,18 @@ public final class IngestBenchmark {
     Instant start = Instant.parse("2026-11-26T00:00:00Z");
     long nanos = 0;
     long events = 0;
+    long gc = 0;
     for (int first = 0; first < workflows; first += CHUNK_WORKFLOWS) {
       List<TaskEvent> chunk = chunk(start, first, Math.min(workflows, first + CHUNK_WORKFLOWS));
+      long gc0 = gcMillis();
       long t0 = System.nanoTime();
       for (TaskEvent event : chunk) store.apply(event);
       nanos += System.nanoTime() - t0;
+      gc += gcMillis() - gc0;
       events += chunk.size();
     }
     if (!keep) holder[0] = null;
-    return new Result(events, nanos);
+    return new Result(events, nanos, gc);
   }
 
   /** Chord workflows {@code from} (inclusive) to {@code to}, each task's events in lifecycle order. */
