@@ -451,6 +451,21 @@ public abstract class GraphStoreContractTest {
   }
 
   @Test
+  void apply_nameArrivesAfterTheFirstEvent_taskIsFoundByIt() {
+    GraphStore store = newStore();
+    store.apply(TaskEvent.builder("t", TaskState.PENDING).timestamp(T0).build());
+    assertThat(store.tasks(new TaskQuery(null, "late", null, null, 10, 0)).total()).isZero();
+    assertThat(store.task("t").orElseThrow().name()).isNull();
+
+    store.apply(event("t", TaskState.STARTED, 1).toBuilder().name("app.late_name").build());
+    Page<TaskNode> page = store.tasks(new TaskQuery(Set.of(TaskState.STARTED), "late", null, null, 10, 0));
+    assertThat(page.total()).isEqualTo(1);
+    assertThat(page.items()).extracting(TaskNode::id).containsExactly("t");
+    assertThat(store.registry("late", null)).singleElement()
+        .satisfies(entry -> assertThat(entry.executionCount()).isEqualTo(1));
+  }
+
+  @Test
   void apply_exactDuplicate_isIgnored() {
     GraphStore store = newStore();
     store.apply(event("t", TaskState.STARTED, 1));
