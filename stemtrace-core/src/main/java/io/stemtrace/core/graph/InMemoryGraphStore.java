@@ -142,7 +142,7 @@ public final class InMemoryGraphStore implements GraphStore {
     String callbackId = received.chordCallbackId();
     if (task.chordCallbackId == null && callbackId != null && !callbackId.equals(task.id)) {
       task.chordCallbackId = canonicalCallbackId(received.groupId(), callbackId);
-      if (task.group != null) registerCallback(task.group, callbackId);
+      if (task.group != null) registerCallback(task.group, task.chordCallbackId);
       structural = true;
     }
     if (task.group == null && received.groupId() != null) {
