@@ -7,6 +7,7 @@ import io.stemtrace.core.graph.InMemoryGraphStore;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,6 +41,7 @@ public final class IngestBenchmark {
   }
 
   private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private IngestBenchmark() {}
 
@@ -164,12 +166,12 @@ public final class IngestBenchmark {
     TaskQuery all = TaskQuery.all(50, 0);
     TaskQuery deep = TaskQuery.all(50, 100_000);
     System.out.printf(Locale.ROOT, "queries over %d tasks (median of 51 runs):%n", store.taskCount());
-    System.out.printf(Locale.ROOT, "  first task page, no filter:             %8.3f ms%n", median(() -> store.tasks(all)));
-    System.out.printf(Locale.ROOT, "  first task page, name filter:           %8.3f ms%n", median(() -> store.tasks(byName)));
-    System.out.printf(Locale.ROOT, "  first task page, name + state filter:   %8.3f ms%n",
+    System.out.printf(Locale.ROOT, "  first task page, no filter:             %s%n", median(() -> store.tasks(all)));
+    System.out.printf(Locale.ROOT, "  first task page, name filter:           %s%n", median(() -> store.tasks(byName)));
+    System.out.printf(Locale.ROOT, "  first task page, name + state filter:   %s%n",
         median(() -> store.tasks(byNameAndState)));
-    System.out.printf(Locale.ROOT, "  task page at offset 100 000:            %8.3f ms%n", median(() -> store.tasks(deep)));
-    System.out.printf(Locale.ROOT, "  first workflow page:                    %8.3f ms%n",
+    System.out.printf(Locale.ROOT, "  task page at offset 100 000:            %s%n", median(() -> store.tasks(deep)));
+    System.out.printf(Locale.ROOT, "  first workflow page:                    %s%n",
         median(() -> store.workflows(io.stemtrace.api.WorkflowQuery.all(50, 0))));
   }
 
@@ -186,21 +188,26 @@ public final class IngestBenchmark {
       store.apply(child.build());
     }
     System.out.printf(Locale.ROOT, "one workflow of %d tasks (median of 51 runs):%n", store.taskCount());
-    System.out.printf(Locale.ROOT, "  workflow graph:                         %8.3f ms%n",
+    System.out.printf(Locale.ROOT, "  workflow graph:                         %s%n",
         median(() -> store.workflow(root).orElseThrow()));
-    System.out.printf(Locale.ROOT, "  one task with its children (9 999):     %8.3f ms%n",
+    System.out.printf(Locale.ROOT, "  one task with its children (9 999):     %s%n",
         median(() -> store.children(root)));
   }
 
-  private static double median(java.util.function.Supplier<?> query) {
-    double[] millis = new double[51];
+  /** "wall ms (cpu ms)": medians of 51 runs after 5 warm-up runs; CPU time shows the cost apart from load. */
+  private static String median(java.util.function.Supplier<?> query) {
+    double[] wall = new double[51];
+    double[] cpu = new double[51];
     for (int i = 0; i < 5; i++) query.get();
-    for (int i = 0; i < millis.length; i++) {
+    for (int i = 0; i < wall.length; i++) {
+      long c0 = THREADS.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       query.get();
-      millis[i] = (System.nanoTime() - t0) / 1e6;
+      wall[i] = (System.nanoTime() - t0) / 1e6;
+      cpu[i] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
     }
-    Arrays.sort(millis);
-    return millis[millis.length / 2];
+    Arrays.sort(wall);
+    Arrays.sort(cpu);
+    return String.format(Locale.ROOT, "%8.3f ms wall, %8.3f ms cpu", wall[wall.length / 2], cpu[cpu.length / 2]);
   }
 }
