@@ -30,6 +30,11 @@ final class TaskRecord {
   static final int HAS_TRACE = 1 << 11;
   static final int RETRIES_SHIFT = 12;
   static final int MAX_COMPACT_RETRIES = (1 << (32 - RETRIES_SHIFT - 1)) - 1;
+  /**
+   * Events kept per task. A task that sends more (a retry storm) keeps its first event and its latest ones,
+   * so one task cannot grow without bound; its state is tracked apart from the list and stays right.
+   */
+  static final int MAX_EVENTS = 1_000;
 
   final String id;
   /** arrival order of the task's first event: the stable key of every ordered index */
@@ -185,6 +190,10 @@ final class TaskRecord {
 
   /** Inserts in timestamp order; equal timestamps keep arrival order. {@code extra} may be null. */
   void addEvent(long stamp, int meta, Object extra) {
+    if (eventCount == MAX_EVENTS) {
+      if (stamp <= stamp(1)) return; // older than everything kept after the first event
+      dropSecond();
+    }
     if (2 * eventCount == events.length) {
       int capacity = eventCount + (eventCount >> 1) + 1;
       events = Arrays.copyOf(events, 2 * capacity);
@@ -199,6 +208,24 @@ final class TaskRecord {
     if (extra != null && extras == null) extras = new Object[events.length / 2];
     if (extras != null) extras[at] = extra;
     eventCount++;
+  }
+
+  private void dropSecond() {
+    System.arraycopy(events, 4, events, 2, 2 * (eventCount - 2));
+    if (extras != null) {
+      System.arraycopy(extras, 2, extras, 1, eventCount - 2);
+      extras[eventCount - 1] = null;
+    }
+    eventCount--;
+  }
+
+  /** The index of the event that decides the state, or -1 when the cap on events dropped it. */
+  int winnerIndex() {
+    int key = winnerMeta & (STATE_MASK | (-1 << RETRIES_SHIFT));
+    for (int i = eventCount - 1; i >= 0; i--) {
+      if (stamp(i) == winnerStamp && (meta(i) & (STATE_MASK | (-1 << RETRIES_SHIFT))) == key) return i;
+    }
+    return -1;
   }
 
   /** Rebuilds event {@code index} as it arrived. */

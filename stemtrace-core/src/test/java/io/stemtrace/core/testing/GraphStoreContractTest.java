@@ -362,9 +362,10 @@ public abstract class GraphStoreContractTest {
 
   // ------------------------------------------------------------------ event semantics
 
-  private static final Instant T0 = Instant.parse("2026-11-26T03:35:48.000001Z");
+  protected static final Instant T0 = Instant.parse("2026-11-26T03:35:48.000001Z");
 
-  private static TaskEvent event(String id, TaskState state, int millis) {
+  /** An event of task {@code id} named {@code app.task}, {@code millis} after {@link #T0}. */
+  protected static TaskEvent event(String id, TaskState state, int millis) {
     return TaskEvent.builder(id, state).name("app.task").timestamp(T0.plusMillis(millis)).build();
   }
 
