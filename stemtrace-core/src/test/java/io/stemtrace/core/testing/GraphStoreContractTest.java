@@ -360,6 +360,35 @@ public abstract class GraphStoreContractTest {
     return state;
   }
 
+  @Test
+  void apply_randomMessyLinks_everyTaskStillAppearsExactlyOnce() {
+    TaskState[] states = TaskState.values();
+    for (long seed = 1; seed <= 300; seed++) {
+      Random random = new Random(seed);
+      GraphStore store = newStore(random.nextBoolean() ? 100_000 : 12);
+      int tasks = 3 + random.nextInt(20);
+      for (int i = 0; i < 40; i++) {
+        // parents, roots, groups and callbacks point anywhere: cycles, self links, unknown ids
+        TaskEvent.Builder event = TaskEvent.builder("t" + random.nextInt(tasks), states[random.nextInt(states.length)])
+            .name(random.nextInt(4) == 0 ? null : "app.n" + random.nextInt(3))
+            .retries(random.nextInt(3))
+            .timestamp(T0.plusMillis(random.nextInt(50)));
+        if (random.nextInt(3) == 0) event.parentId("t" + random.nextInt(tasks + 3));
+        if (random.nextInt(4) == 0) event.rootId("t" + random.nextInt(tasks + 3));
+        if (random.nextInt(4) == 0) event.groupId("g" + random.nextInt(3));
+        if (random.nextInt(6) == 0) event.chordCallbackId("t" + random.nextInt(tasks + 3));
+        store.apply(event.build());
+      }
+      try {
+        CaptureExpectations.assertEveryTaskExactlyOnce(store);
+        assertThat(store.tasks(TaskQuery.all(100, 0)).total()).isEqualTo(store.taskCount());
+        assertThat(store.workflows(WorkflowQuery.all(100, 0)).total()).isEqualTo(store.workflowCount());
+      } catch (AssertionError e) {
+        throw new AssertionError("random links with seed " + seed + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ event semantics
 
   protected static final Instant T0 = Instant.parse("2026-11-26T03:35:48.000001Z");
