@@ -38,7 +38,7 @@ import java.util.Set;
  * "events":[...]}} with each event in the wire format ({@link EventCodec}), sorted by timestamp. It holds
  * every event of every task drawn in the workflow, and worker_ready (plus worker_shutdown for workers that
  * are offline) rebuilt from what the store knows of each worker registering one of the workflow's task
- * names. Import decodes each event with the same codec (an event it rejects is counted, not fatal) and
+ * names; of every known worker when one of those names is registered by none. Import decodes each event with the same codec (an event it rejects is counted, not fatal) and
  * applies them through an {@link EventConsumer}, so listeners (live feed, anomalies, statistics) see them
  * as they see transported events.
  */
@@ -95,8 +95,13 @@ public final class WorkflowExport {
       events.addAll(node.task().events());
       if (node.task().name() != null) names.add(node.task().name());
     }
-    for (WorkerInfo worker : store.workers()) {
-      if (worker.registeredTasks().stream().noneMatch(names::contains)) continue;
+    List<WorkerInfo> workers = store.workers();
+    Set<String> registered = new HashSet<>();
+    for (WorkerInfo worker : workers) registered.addAll(worker.registeredTasks());
+    // a task name nobody registers makes every worker relevant: they are the evidence (UNREGISTERED)
+    boolean everyWorker = !registered.containsAll(names);
+    for (WorkerInfo worker : workers) {
+      if (!everyWorker && worker.registeredTasks().stream().noneMatch(names::contains)) continue;
       Instant readyAt = worker.registeredAt() != null ? worker.registeredAt() : worker.lastSeen();
       if (readyAt != null) {
         events.add(new WorkerEvent(WorkerEvent.Type.READY, worker.hostname(), worker.pid(), readyAt,
