@@ -361,7 +361,11 @@ final class ApiJson {
         g.writeNumberField(count.getKey().name(), count.getValue());
       }
       g.writeEndObject();
-      if (s.successRate() == null) g.writeNullField("success_rate"); else g.writeNumberField("success_rate", s.successRate());
+      if (s.successRate() == null) {
+        g.writeNullField("success_rate");
+      } else {
+        g.writeNumberField("success_rate", s.successRate());
+      }
       percentiles(g, "queue_time_ms", s.queueTimeMs());
       percentiles(g, "run_time_ms", s.runTimeMs());
       g.writeArrayFieldStart("throughput");
@@ -397,7 +401,8 @@ final class ApiJson {
 
   /** The start of a minute as {@code 2026-11-26T03:35:00Z}. */
   static String minuteText(Instant minute) {
-    return java.time.format.DateTimeFormatter.ISO_INSTANT.format(minute.truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
+    return java.time.format.DateTimeFormatter.ISO_INSTANT
+        .format(minute.truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
   }
 
   // ---------------------------------------------------------------- workers and registry

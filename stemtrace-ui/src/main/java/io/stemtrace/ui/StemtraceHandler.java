@@ -68,8 +68,8 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     this.feed = new LiveFeed(store, builder.pushInterval, builder.maxTasksPerFrame, builder.maxPendingFrames);
     this.anomalies = AnomalyDetector.builder(store).clock(builder.clock)
         .pendingThreshold(builder.stuckPendingAfter).startedThreshold(builder.stuckStartedAfter)
-        .chordThreshold(builder.chordJoinWithin).listener(feed).build();
-    this.statistics = TaskStatistics.builder().clock(builder.clock).build();
+        .chordThreshold(builder.chordJoinWithin).maxWatched(builder.maxNodes).listener(feed).build();
+    this.statistics = TaskStatistics.builder().clock(builder.clock).maxTrackedTasks(builder.maxNodes).build();
     // without a transport the consumer still applies imported documents
     EventConsumer.Builder consumerBuilder = EventConsumer.builder(store).listener(feed).listener(anomalies)
         .listener(statistics);
@@ -283,7 +283,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       return this;
     }
 
-    /** How soon after its last header succeeded a chord callback must start (else CHORD_NOT_JOINED); default 1 minute. */
+    /** How soon after its last header succeeded a chord callback must start, else CHORD_NOT_JOINED; default 1 min. */
     public Builder chordJoinWithin(Duration threshold) {
       this.chordJoinWithin = positive(threshold, "chordJoinWithin");
       return this;
@@ -331,7 +331,10 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       return this;
     }
 
-    /** The most task nodes the created in-memory store keeps; default 100 000. */
+    /**
+     * The most task nodes the created in-memory store keeps, and the most unfinished tasks anomaly detection
+     * and statistics follow; default 100 000.
+     */
     public Builder maxNodes(int maxNodes) {
       if (maxNodes < 1) throw new IllegalArgumentException("maxNodes < 1: " + maxNodes);
       this.maxNodes = maxNodes;

@@ -144,7 +144,8 @@ public final class StemtraceServer implements AutoCloseable {
     }
     if (options.importFile() != null) {
       try {
-        imported = handler.importDocument(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(options.importFile())));
+        byte[] document = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(options.importFile()));
+        imported = handler.importDocument(document);
       } catch (java.io.IOException | IllegalArgumentException e) {
         undertow.stop();
         handler.close();

@@ -38,9 +38,10 @@ import java.util.Set;
  * "events":[...]}} with each event in the wire format ({@link EventCodec}), sorted by timestamp. It holds
  * every event of every task drawn in the workflow, and worker_ready (plus worker_shutdown for workers that
  * are offline) rebuilt from what the store knows of each worker registering one of the workflow's task
- * names; of every known worker when one of those names is registered by none. Import decodes each event with the same codec (an event it rejects is counted, not fatal) and
- * applies them through an {@link EventConsumer}, so listeners (live feed, anomalies, statistics) see them
- * as they see transported events.
+ * names; of every known worker when one of those names is registered by none. Import decodes each event
+ * with the same codec (an event it rejects is counted, not fatal) and applies them through an
+ * {@link EventConsumer}, so listeners (live feed, anomalies, statistics) see them as they see transported
+ * events.
  */
 public final class WorkflowExport {
 

@@ -281,7 +281,8 @@ public final class TaskStatistics implements EventListener {
       }
       if (total == 0 && finished.isEmpty() && inWindow == 0) return null;
       List<MinuteCount> throughput = new ArrayList<>(finished.size());
-      finished.forEach((minute, count) -> throughput.add(new MinuteCount(Instant.ofEpochMilli(minute * MINUTE), count)));
+      finished.forEach((minute, count) ->
+          throughput.add(new MinuteCount(Instant.ofEpochMilli(minute * MINUTE), count)));
       long success = counts.get(TaskState.SUCCESS);
       long failure = counts.get(TaskState.FAILURE);
       Double rate = success + failure == 0 ? null : (double) success / (success + failure);
