@@ -94,6 +94,9 @@ class WebSocketIT {
       double seconds = (System.nanoTime() - start) / 1e9;
       awaitTrue(() -> server.handler().feed().droppedCount() == 1, "stalled client dropped");
       awaitTrue(() -> server.handler().websocketConnections() == 1, "only the reader left");
+      // the server closed the stalled connection: what it had buffered drains, then end of stream
+      stalled.setSoTimeout(10_000);
+      assertThat(stalled.getInputStream().transferTo(java.io.OutputStream.nullOutputStream())).isPositive();
       int framesBefore = reader.frames.size();
       server.inject(burst("after", 10));
       awaitTrue(() -> reader.frames.size() > framesBefore, "reader still served after the drop");
