@@ -1,0 +1,250 @@
+package io.stemtrace.transport.redis;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.stemtrace.api.EventSink;
+import io.stemtrace.api.Subscription;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows one Redis stream on a daemon thread of its own and hands its entries' {@code data} fields to a sink,
+ * in stream order, one {@code XREAD} batch at a time.
+ *
+ * <p>Guarantees: the position (the id of the last entry handed over) advances only after the sink returned;
+ * after a lost connection the thread reconnects with backoff and reads from right after that position, so
+ * every entry the stream still holds reaches the sink exactly once. Entries without a {@code data} field
+ * are counted and skipped.
+ */
+public final class RedisSubscription implements Subscription {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisSubscription.class);
+  /** Entries per XREAD: large enough that replaying a long stream is dominated by Redis, not round trips. */
+  static final int READ_COUNT = 1_000;
+  private static final long STREAM_INFO_INTERVAL_MILLIS = 1_000;
+
+  private final RedisTransportConfig config;
+  private final RedisConnector connector;
+  private final EventSink sink;
+  private final Clock clock;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final Backoff backoff = new Backoff();
+  private final Thread thread;
+
+  private volatile StatefulRedisConnection<String, byte[]> connection;
+  private volatile boolean connected;
+  private volatile String position; // id of the last entry handed to the sink; "$" until resolved
+  private volatile long delivered;
+  private volatile long skipped;
+  private volatile long reconnects;
+  // lag bookkeeping: entries the stream ever received, and how many of those lie at or before our position
+  private volatile long entriesAdded = -1;
+  private volatile long entriesPassed = -1;
+  private long lastInfoMillis;
+  private boolean failing;
+
+  RedisSubscription(RedisTransportConfig config, RedisConnector connector, EventSink sink, Clock clock) {
+    this.config = config;
+    this.connector = connector;
+    this.sink = sink;
+    this.clock = clock;
+    this.position = config.start();
+    this.thread = new Thread(this::run, "stemtrace-consumer{" + config.safeUrl() + "}");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  private void run() {
+    List<byte[]> batch = new ArrayList<>(READ_COUNT);
+    XReadArgs readArgs = new XReadArgs().count(READ_COUNT).block(config.blockTime());
+    while (running.get()) {
+      StatefulRedisConnection<String, byte[]> current = connection;
+      try {
+        if (current == null) current = connect();
+        RedisCommands<String, byte[]> commands = current.sync();
+        if (position.equals(RedisTransportConfig.START_NEW)) position = lastGeneratedId(commands);
+        refreshStreamInfo(commands, false);
+        List<StreamMessage<String, byte[]>> entries =
+            commands.xread(readArgs, XReadArgs.StreamOffset.from(config.streamKey(), position));
+        if (entries == null || entries.isEmpty()) continue;
+        deliver(entries, batch);
+      } catch (IOException | RuntimeException e) {
+        if (!running.get()) break;
+        lostConnection(current, e);
+      }
+    }
+    closeConnection();
+  }
+
+  private StatefulRedisConnection<String, byte[]> connect() throws IOException {
+    StatefulRedisConnection<String, byte[]> fresh = connector.connect();
+    connection = fresh;
+    if (!running.get()) { // closed while connecting
+      fresh.closeAsync();
+      throw new IOException("subscription closed");
+    }
+    connected = true;
+    backoff.reset();
+    if (failing) {
+      failing = false;
+      reconnects++;
+      LOG.info("reconnected to {}; resuming after entry {}", config.safeUrl(), position);
+    }
+    return fresh;
+  }
+
+  private void deliver(List<StreamMessage<String, byte[]>> entries, List<byte[]> batch) {
+    long malformed = 0;
+    for (StreamMessage<String, byte[]> entry : entries) {
+      byte[] data = entry.getBody() == null ? null : entry.getBody().get(RedisTransport.FIELD);
+      if (data == null) {
+        if (skipped + malformed == 0) {
+          LOG.warn("skipping stream entry {} of {} without a '{}' field; further ones counted only",
+              entry.getId(), config.streamKey(), RedisTransport.FIELD);
+        }
+        malformed++;
+      } else {
+        batch.add(data);
+      }
+    }
+    try {
+      if (!batch.isEmpty()) sink.accept(batch);
+    } catch (RuntimeException e) {
+      // a sink must not throw; redelivering the same batch forever would stall the stream behind it
+      LOG.warn("event sink threw on a batch of {} entries from {}; moving on", batch.size(), config.streamKey(), e);
+    } finally {
+      batch.clear();
+    }
+    position = entries.get(entries.size() - 1).getId();
+    delivered += entries.size() - malformed;
+    skipped += malformed;
+    if (entriesPassed >= 0) entriesPassed += entries.size();
+  }
+
+  private void lostConnection(StatefulRedisConnection<String, byte[]> broken, Exception e) {
+    connected = false;
+    if (broken != null) broken.closeAsync();
+    connection = null;
+    String reason = RedisConnector.rootMessage(e);
+    if (!failing) {
+      failing = true;
+      LOG.warn("reading {} from {} failed ({}); reconnecting with backoff from entry {}", config.streamKey(),
+          config.safeUrl(), reason, position);
+    } else {
+      LOG.debug("reading {} failed again: {}", config.streamKey(), reason);
+    }
+    try {
+      Thread.sleep(backoff.nextDelayMillis());
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      running.set(false);
+    }
+  }
+
+  /** Resolves {@code $} once, so that later reads never skip what arrived between two reads. */
+  private String lastGeneratedId(RedisCommands<String, byte[]> commands) {
+    StreamInfo info = StreamInfo.read(commands, config.streamKey());
+    return info.lastGeneratedId();
+  }
+
+  /** Refreshes the lag figures at most once a second: one cheap XINFO STREAM next to many reads. */
+  private void refreshStreamInfo(RedisCommands<String, byte[]> commands, boolean force) {
+    long now = clock.millis();
+    if (!force && now - lastInfoMillis < STREAM_INFO_INTERVAL_MILLIS && lastInfoMillis != 0) return;
+    lastInfoMillis = now;
+    StreamInfo info;
+    try {
+      info = StreamInfo.read(commands, config.streamKey());
+    } catch (RedisCommandExecutionException e) {
+      return; // XINFO refused (ACL, old server): the lag stays unknown, reading goes on
+    }
+    if (info.entriesAdded() < 0) return;
+    String at = position;
+    if (StreamIds.compare(at, info.lastGeneratedId()) >= 0) {
+      entriesPassed = info.entriesAdded();
+    } else if (info.firstEntryId() == null || StreamIds.compare(at, info.firstEntryId()) < 0) {
+      entriesPassed = info.entriesAdded() - info.length(); // everything the stream holds is still ahead
+    }
+    entriesAdded = info.entriesAdded();
+  }
+
+  /** Entries the stream holds after the position, as of the last check (at most a second old). */
+  @Override
+  public OptionalLong lag() {
+    long added = entriesAdded;
+    long passed = entriesPassed;
+    if (added < 0 || passed < 0) return OptionalLong.empty();
+    return OptionalLong.of(Math.max(0, added - passed));
+  }
+
+  @Override
+  public boolean isConnected() {
+    return connected && running.get();
+  }
+
+  /** The id of the last entry handed to the sink ({@code 0-0} before the first): store it to resume later. */
+  public String position() {
+    return position;
+  }
+
+  /** Entries handed to the sink so far. */
+  public long deliveredEntries() {
+    return delivered;
+  }
+
+  /** Entries skipped because they had no {@code data} field. */
+  public long skippedEntries() {
+    return skipped;
+  }
+
+  /** How often the connection was lost and established again. */
+  public long reconnects() {
+    return reconnects;
+  }
+
+  @Override
+  public void close() {
+    if (!running.compareAndSet(true, false)) return;
+    connected = false;
+    StatefulRedisConnection<String, byte[]> current = connection;
+    if (current != null) current.closeAsync(); // fails a blocked XREAD at once
+    if (thread != Thread.currentThread()) {
+      thread.interrupt();
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void closeConnection() {
+    connected = false;
+    StatefulRedisConnection<String, byte[]> current = connection;
+    connection = null;
+    if (current != null) current.closeAsync();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisSubscription{" + config.safeUrl() + ", stream " + config.streamKey() + ", at " + position + "}";
+  }
+
+  static String text(Object value) {
+    if (value instanceof byte[] bytes) return new String(bytes, StandardCharsets.UTF_8);
+    return value == null ? null : value.toString();
+  }
+}

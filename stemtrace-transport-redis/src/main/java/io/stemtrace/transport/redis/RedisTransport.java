@@ -1,0 +1,227 @@
+package io.stemtrace.transport.redis;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XTrimArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.stemtrace.api.EventSink;
+import io.stemtrace.api.Subscription;
+import io.stemtrace.api.Transport;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Redis Streams transport, wire-compatible with the Python stemtrace library: each event is one entry of the
+ * stream {@code {prefix}:events} with the single field {@code data} holding the event's JSON.
+ *
+ * <p>Publishing: one {@link #send} is one pipelined round trip ({@code XADD ... MAXLEN ~ N * data <json>} per
+ * event, plus {@code XTRIM ... MINID ~} when a retention is set), on a connection of its own. When Redis is
+ * unreachable, {@code send} throws {@link IOException} within the configured timeout and the transport
+ * reconnects with exponential backoff (100 ms doubling to 5 s) on later sends; a failed batch is never
+ * replayed, so no entry is written twice by the transport.
+ *
+ * <p>Consuming: each {@link #subscribe} owns a connection and a daemon thread
+ * ({@code stemtrace-consumer{redis://host:port/db}}) that replays what the stream holds (or starts where the
+ * {@code start} option says), then follows it with blocking {@code XREAD}s. Its position advances only after
+ * the sink returned, and after a lost connection it resumes right after the last entry handed over.
+ *
+ * <p>URL: {@code redis[s]://[[user]:password@]host[:port][/database][?maxlen=100000&retention=PT24H&timeout=PT10S
+ * &start=0-0|$|<entry id>&verifypeer=true]}.
+ */
+public final class RedisTransport implements Transport {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisTransport.class);
+  static final String FIELD = "data";
+
+  private final RedisTransportConfig config;
+  private final Clock clock;
+  private final RedisConnector connector;
+  private final XAddArgs xaddArgs;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final List<RedisSubscription> subscriptions = new ArrayList<>();
+
+  private final Object publishLock = new Object();
+  private final Backoff publishBackoff = new Backoff();
+  private volatile StatefulRedisConnection<String, byte[]> publishConnection; // written under publishLock
+  private long nextConnectAttemptMillis; // guarded by publishLock
+  private boolean publishFailing; // guarded by publishLock; true between a failure and the next success
+  private final AtomicLong sentEntries = new AtomicLong();
+  private final AtomicLong failedBatches = new AtomicLong();
+
+  RedisTransport(RedisTransportConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  RedisTransport(RedisTransportConfig config, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config == null");
+    this.clock = Objects.requireNonNull(clock, "clock == null");
+    this.connector = new RedisConnector(config);
+    XAddArgs args = new XAddArgs();
+    if (config.maxlen() > 0) args.maxlen(config.maxlen()).approximateTrimming();
+    this.xaddArgs = args;
+  }
+
+  @Override
+  public void send(List<byte[]> batch) throws IOException {
+    Objects.requireNonNull(batch, "batch == null");
+    ensureOpen();
+    if (batch.isEmpty()) return;
+    synchronized (publishLock) {
+      ensureOpen();
+      StatefulRedisConnection<String, byte[]> connection = publishConnection();
+      RedisAsyncCommands<String, byte[]> commands = connection.async();
+      List<RedisFuture<?>> replies = new ArrayList<>(batch.size() + 1);
+      String key = config.streamKey();
+      for (byte[] payload : batch) {
+        replies.add(commands.xadd(key, xaddArgs, FIELD, Objects.requireNonNull(payload, "payload == null")));
+      }
+      if (config.retention() != null) {
+        String minId = StreamIds.minIdAt(clock.millis() - config.retention().toMillis());
+        replies.add(commands.xtrim(key, new XTrimArgs().minId(minId).approximateTrimming()));
+      }
+      connection.flushCommands();
+      awaitReplies(connection, replies, batch.size());
+    }
+  }
+
+  /** Waits for the pipeline: Redis answers in order, so the last reply arriving means all did. */
+  private void awaitReplies(StatefulRedisConnection<String, byte[]> connection, List<RedisFuture<?>> replies, int entries)
+      throws IOException {
+    RedisFuture<?> last = replies.get(replies.size() - 1);
+    try {
+      if (!last.await(config.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        throw publishFailed(connection, "no reply within " + config.timeout(), null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw publishFailed(connection, "interrupted while waiting for Redis", e);
+    }
+    for (RedisFuture<?> reply : replies) {
+      if (reply.getError() == null) continue;
+      Throwable cause = causeOf(reply);
+      boolean serverRefused = cause instanceof RedisCommandExecutionException; // OOM, wrong type: connection is fine
+      throw publishFailed(serverRefused ? null : connection, reply.getError(), cause);
+    }
+    sentEntries.addAndGet(entries);
+    if (publishFailing) {
+      publishFailing = false;
+      LOG.info("publishing to {} works again", describe());
+    }
+  }
+
+  private IOException publishFailed(StatefulRedisConnection<String, byte[]> broken, String reason, Throwable cause) {
+    failedBatches.incrementAndGet();
+    if (broken != null) dropPublishConnection(broken);
+    logPublishFailure(reason);
+    return new IOException("Redis publish to " + describe() + " failed: " + reason, cause);
+  }
+
+  private static Throwable causeOf(RedisFuture<?> reply) {
+    try {
+      reply.get(0, TimeUnit.MILLISECONDS);
+      return null;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      return e;
+    }
+  }
+
+  private StatefulRedisConnection<String, byte[]> publishConnection() throws IOException {
+    StatefulRedisConnection<String, byte[]> connection = publishConnection;
+    if (connection != null && connection.isOpen()) return connection;
+    if (connection != null) dropPublishConnection(connection);
+    long now = System.currentTimeMillis();
+    if (now < nextConnectAttemptMillis) {
+      failedBatches.incrementAndGet();
+      throw new IOException("Redis at " + config.safeUrl() + " unavailable; next connection attempt in "
+          + (nextConnectAttemptMillis - now) + " ms");
+    }
+    try {
+      connection = connector.connect();
+    } catch (IOException e) {
+      failedBatches.incrementAndGet();
+      nextConnectAttemptMillis = System.currentTimeMillis() + publishBackoff.nextDelayMillis();
+      logPublishFailure(e.getMessage());
+      throw e;
+    }
+    publishBackoff.reset();
+    nextConnectAttemptMillis = 0;
+    connection.setAutoFlushCommands(false); // pipelining: a batch leaves in one write
+    publishConnection = connection;
+    return connection;
+  }
+
+  private void dropPublishConnection(StatefulRedisConnection<String, byte[]> connection) {
+    if (publishConnection == connection) publishConnection = null;
+    connection.closeAsync();
+  }
+
+  private void logPublishFailure(String reason) {
+    if (!publishFailing) {
+      publishFailing = true;
+      LOG.warn("publishing to {} failed ({}); reconnecting with backoff, further failures logged at DEBUG", describe(), reason);
+    } else {
+      LOG.debug("publishing to {} failed again: {}", describe(), reason);
+    }
+  }
+
+  @Override
+  public Subscription subscribe(EventSink sink) {
+    Objects.requireNonNull(sink, "sink == null");
+    ensureOpen();
+    RedisSubscription subscription = new RedisSubscription(config, connector, sink, clock);
+    synchronized (subscriptions) {
+      ensureOpen();
+      subscriptions.add(subscription);
+    }
+    subscription.start();
+    return subscription;
+  }
+
+  @Override
+  public String describe() {
+    return config.safeUrl() + " stream " + config.streamKey();
+  }
+
+  /** Entries written by {@link #send} since this transport was created. */
+  public long sentEntries() {
+    return sentEntries.get();
+  }
+
+  /** Batches {@link #send} could not write (Redis unreachable, timed out or refusing). */
+  public long failedBatches() {
+    return failedBatches.get();
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) throw new IllegalStateException("transport closed: " + describe());
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) return;
+    List<RedisSubscription> toClose;
+    synchronized (subscriptions) {
+      toClose = new ArrayList<>(subscriptions);
+      subscriptions.clear();
+    }
+    for (RedisSubscription subscription : toClose) subscription.close();
+    StatefulRedisConnection<String, byte[]> connection = publishConnection;
+    if (connection != null) connection.closeAsync(); // wakes a send waiting on it
+    synchronized (publishLock) {
+      publishConnection = null;
+    }
+    connector.close();
+  }
+}
