@@ -62,6 +62,11 @@ final class RedisConnector implements AutoCloseable {
     return builder.build();
   }
 
+  /** Closes without waiting; Lettuce logs a warning for a second close, so only an open one is closed. */
+  static void closeQuietly(StatefulRedisConnection<?, ?> connection) {
+    if (connection != null && connection.isOpen()) connection.closeAsync();
+  }
+
   static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();

@@ -93,7 +93,7 @@ public final class RedisSubscription implements Subscription {
     StatefulRedisConnection<String, byte[]> fresh = connector.connect();
     connection = fresh;
     if (!running.get()) { // closed while connecting
-      fresh.closeAsync();
+      RedisConnector.closeQuietly(fresh);
       throw new IOException("subscription closed");
     }
     connected = true;
@@ -136,7 +136,7 @@ public final class RedisSubscription implements Subscription {
 
   private void lostConnection(StatefulRedisConnection<String, byte[]> broken, Exception e) {
     connected = false;
-    if (broken != null) broken.closeAsync();
+    if (broken != null) RedisConnector.closeQuietly(broken);
     connection = null;
     String reason = RedisConnector.rootMessage(e);
     if (!failing) {
@@ -220,7 +220,7 @@ public final class RedisSubscription implements Subscription {
     if (!running.compareAndSet(true, false)) return;
     connected = false;
     StatefulRedisConnection<String, byte[]> current = connection;
-    if (current != null) current.closeAsync(); // fails a blocked XREAD at once
+    if (current != null) RedisConnector.closeQuietly(current); // fails a blocked XREAD at once
     if (thread != Thread.currentThread()) {
       thread.interrupt();
       try {
@@ -235,7 +235,7 @@ public final class RedisSubscription implements Subscription {
     connected = false;
     StatefulRedisConnection<String, byte[]> current = connection;
     connection = null;
-    if (current != null) current.closeAsync();
+    if (current != null) RedisConnector.closeQuietly(current);
   }
 
   @Override

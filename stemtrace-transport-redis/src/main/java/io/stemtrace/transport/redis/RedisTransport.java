@@ -164,7 +164,7 @@ public final class RedisTransport implements Transport {
 
   private void dropPublishConnection(StatefulRedisConnection<String, byte[]> connection) {
     if (publishConnection == connection) publishConnection = null;
-    connection.closeAsync();
+    RedisConnector.closeQuietly(connection);
   }
 
   private void logPublishFailure(String reason) {
@@ -218,7 +218,7 @@ public final class RedisTransport implements Transport {
     }
     for (RedisSubscription subscription : toClose) subscription.close();
     StatefulRedisConnection<String, byte[]> connection = publishConnection;
-    if (connection != null) connection.closeAsync(); // wakes a send waiting on it
+    if (connection != null) RedisConnector.closeQuietly(connection); // wakes a send waiting on it
     synchronized (publishLock) {
       publishConnection = null;
     }
