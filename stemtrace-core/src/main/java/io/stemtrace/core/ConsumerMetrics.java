@@ -1,0 +1,31 @@
+package io.stemtrace.core;
+
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * A snapshot of what the consumer did since it started.
+ *
+ * @param running whether the consumer is subscribed
+ * @param connected whether the transport subscription is connected now
+ * @param eventsApplied events decoded and applied to the store
+ * @param eventsRejected payloads that did not decode
+ * @param rejectedByKind rejections per kind (only kinds seen)
+ * @param applyFailures events the store threw on (a bug; counted, logged, skipped)
+ * @param listenerFailures listener calls that threw
+ * @param lag events the broker holds that were not received yet, when the transport knows it
+ */
+public record ConsumerMetrics(
+    boolean running,
+    boolean connected,
+    long eventsApplied,
+    long eventsRejected,
+    Map<DecodeError.Kind, Long> rejectedByKind,
+    long applyFailures,
+    long listenerFailures,
+    OptionalLong lag) {
+
+  public ConsumerMetrics {
+    rejectedByKind = Map.copyOf(rejectedByKind);
+  }
+}
