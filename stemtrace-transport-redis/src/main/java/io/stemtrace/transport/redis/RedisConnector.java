@@ -36,7 +36,7 @@ final class RedisConnector implements AutoCloseable {
         .protocolVersion(ProtocolVersion.RESP2)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .socketOptions(SocketOptions.builder().connectTimeout(config.timeout()).keepAlive(true).build())
-        .timeoutOptions(TimeoutOptions.enabled(config.timeout()))
+        .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build()) // per-command timers cost more than the pipeline; timeouts are awaited per batch
         .build());
   }
 
