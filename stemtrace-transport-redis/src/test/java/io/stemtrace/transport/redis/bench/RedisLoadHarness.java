@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * server, in the same run. Run it once, on a quiet machine (it writes about 1 GB through Redis):
  *
  * <pre>mvn -B -q -pl stemtrace-transport-redis -am test-compile exec:java -Dexec.skip=true
+ *     -Dexec.mainClass=io.stemtrace.transport.redis.bench.RedisLoadHarness
  *     [-Dbench.url=redis://127.0.0.1:6379/0] [-Dbench.events=1000000]</pre>
  *
  * Every stream it writes has a fresh {@code bench-*} prefix and is deleted at the end.
