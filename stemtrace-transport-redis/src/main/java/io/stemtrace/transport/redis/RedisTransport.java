@@ -1,11 +1,8 @@
 package io.stemtrace.transport.redis;
 
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.stemtrace.api.EventSink;
 import io.stemtrace.api.Subscription;
 import io.stemtrace.api.Transport;
@@ -14,6 +11,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,7 +44,7 @@ public final class RedisTransport implements Transport {
   private final RedisTransportConfig config;
   private final Clock clock;
   private final RedisConnector connector;
-  private final XAddArgs xaddArgs;
+  private final byte[] xaddHeader;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final List<RedisSubscription> subscriptions = new ArrayList<>();
 
@@ -66,9 +64,7 @@ public final class RedisTransport implements Transport {
     this.config = Objects.requireNonNull(config, "config == null");
     this.clock = Objects.requireNonNull(clock, "clock == null");
     this.connector = new RedisConnector(config);
-    XAddArgs args = new XAddArgs();
-    if (config.maxlen() > 0) args.maxlen(config.maxlen()).approximateTrimming();
-    this.xaddArgs = args;
+    this.xaddHeader = XaddCommand.header(config.streamKey(), config.maxlen());
   }
 
   @Override
@@ -79,40 +75,50 @@ public final class RedisTransport implements Transport {
     synchronized (publishLock) {
       ensureOpen();
       StatefulRedisConnection<String, byte[]> connection = publishConnection();
-      RedisAsyncCommands<String, byte[]> commands = connection.async();
-      List<RedisFuture<?>> replies = new ArrayList<>(batch.size() + 1);
-      String key = config.streamKey();
-      for (byte[] payload : batch) {
-        replies.add(commands.xadd(key, xaddArgs, FIELD, Objects.requireNonNull(payload, "payload == null")));
+      CountDownLatch answered = new CountDownLatch(1);
+      List<XaddCommand> commands = new ArrayList<>(batch.size());
+      int last = batch.size() - 1;
+      for (int i = 0; i <= last; i++) {
+        byte[] payload = Objects.requireNonNull(batch.get(i), "payload == null");
+        commands.add(new XaddCommand(xaddHeader, payload, i == last ? answered : null));
       }
+      connection.dispatch(commands);
+      RedisFuture<Long> trim = null;
       if (config.retention() != null) {
         String minId = StreamIds.minIdAt(clock.millis() - config.retention().toMillis());
-        replies.add(commands.xtrim(key, new XTrimArgs().minId(minId).approximateTrimming()));
+        trim = connection.async().xtrim(config.streamKey(), new XTrimArgs().minId(minId).approximateTrimming());
       }
-      connection.flushCommands();
-      awaitReplies(connection, replies, batch.size());
+      connection.flushCommands(); // the whole batch leaves in one write: one round trip
+      awaitReplies(connection, answered, commands, trim);
     }
   }
 
-  /** Waits for the pipeline: Redis answers in order, so the last reply arriving means all did. */
-  private void awaitReplies(StatefulRedisConnection<String, byte[]> connection, List<RedisFuture<?>> replies, int entries)
-      throws IOException {
-    RedisFuture<?> last = replies.get(replies.size() - 1);
+  private void awaitReplies(StatefulRedisConnection<String, byte[]> connection, CountDownLatch answered,
+      List<XaddCommand> commands, RedisFuture<Long> trim) throws IOException {
+    long timeoutMillis = config.timeout().toMillis();
     try {
-      if (!last.await(config.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!answered.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
         throw publishFailed(connection, "no reply within " + config.timeout(), null);
+      }
+      if (trim != null && !trim.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        throw publishFailed(connection, "no reply to XTRIM within " + config.timeout(), null);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw publishFailed(connection, "interrupted while waiting for Redis", e);
     }
-    for (RedisFuture<?> reply : replies) {
-      if (reply.getError() == null) continue;
-      Throwable cause = causeOf(reply);
-      boolean serverRefused = cause instanceof RedisCommandExecutionException; // OOM, wrong type: connection is fine
-      throw publishFailed(serverRefused ? null : connection, reply.getError(), cause);
+    // Redis answers in order: the last reply arrived, so every command of the batch is complete
+    for (XaddCommand command : commands) {
+      String error = command.getOutput().getError();
+      if (error == null) continue;
+      // an error reply (OOM, WRONGTYPE) leaves the connection usable; a lost connection does not
+      throw publishFailed(command.refusedByServer() ? null : connection, error, null);
     }
-    sentEntries.addAndGet(entries);
+    if (trim != null && trim.getError() != null) {
+      // trimming by age failed (old server without MINID): the entries are written, so the batch counts
+      logPublishFailure("XTRIM MINID refused: " + trim.getError());
+    }
+    sentEntries.addAndGet(commands.size());
     if (publishFailing) {
       publishFailing = false;
       LOG.info("publishing to {} works again", describe());
@@ -124,17 +130,6 @@ public final class RedisTransport implements Transport {
     if (broken != null) dropPublishConnection(broken);
     logPublishFailure(reason);
     return new IOException("Redis publish to " + describe() + " failed: " + reason, cause);
-  }
-
-  private static Throwable causeOf(RedisFuture<?> reply) {
-    try {
-      reply.get(0, TimeUnit.MILLISECONDS);
-      return null;
-    } catch (java.util.concurrent.ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      return e;
-    }
   }
 
   private StatefulRedisConnection<String, byte[]> publishConnection() throws IOException {

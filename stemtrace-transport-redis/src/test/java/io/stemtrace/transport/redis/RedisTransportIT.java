@@ -261,6 +261,23 @@ class RedisTransportIT extends TransportContractTest {
   }
 
   @Test
+  void send_refusedByRedis_throwsAndKeepsTheConnectionForTheNextBatch() throws Exception {
+    String prefix = freshPrefix();
+    RedisTransport transport = (RedisTransport) openWith(prefix, "");
+    try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
+      redis.commands().set(prefix + ":events", "not a stream");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> transport.send(payloads(5)))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("WRONGTYPE");
+      redis.commands().del(prefix + ":events");
+      transport.send(payloads(5));
+      assertThat(redis.commands().xlen(prefix + ":events")).isEqualTo(5);
+      assertThat(transport.failedBatches()).isEqualTo(1);
+      assertThat(transport.sentEntries()).isEqualTo(5);
+    }
+  }
+
+  @Test
   void send_toUnreachableRedis_failsWithinTheTimeout() throws Exception {
     Transport transport = Transports.open("redis://127.0.0.1:1/0?timeout=PT0.5S", freshPrefix());
     closeLater(transport);
