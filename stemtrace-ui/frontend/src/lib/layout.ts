@@ -1,4 +1,4 @@
-import dagre from '@dagrejs/dagre';
+import { Graph, layout as dagreLayout } from '@dagrejs/dagre';
 import type { GraphModel, ModelEdge, ModelItem, Scope } from './graphModel';
 
 export const TASK_SIZE = { width: 200, height: 62 } as const;
@@ -29,12 +29,138 @@ export interface GraphLayout {
 interface ScopeLayout {
   width: number;
   height: number;
-  placed: Array<{ item: ModelItem; x: number; y: number; width: number; height: number; inner?: ScopeLayout }>;
+  placed: Array<{ item: ModelItem; x: number; y: number; width: number; height: number; inner?: ScopeLayout | undefined }>;
+}
+
+/** Chains at least this long are packed into one block before dagre sees them. */
+export const MIN_RUN = 4;
+/** Tasks per row of a packed chain; longer chains wrap like text. */
+export const RUN_ROW = 12;
+/** Parallel leaves at least this many are packed into one block before dagre sees them. */
+export const MIN_FAN = 4;
+const NODE_SEP = 14;
+const RANK_SEP = 56;
+
+interface Sized {
+  item: ModelItem;
+  width: number;
+  height: number;
+  inner?: ScopeLayout;
+}
+
+/**
+ * Finds maximal chains a -> b -> ... where every link is the only edge out of its source and the
+ * only edge into its target. dagre recurses once per rank, so a chain of thousands of tasks would
+ * exhaust the stack and take seconds; packed, it is a single node.
+ */
+function findRuns(ids: string[], edges: ModelEdge[]): string[][] {
+  const outs = new Map<string, string[]>();
+  const ins = new Map<string, number>();
+  for (const e of edges) {
+    const o = outs.get(e.source);
+    if (o) o.push(e.target);
+    else outs.set(e.source, [e.target]);
+    ins.set(e.target, (ins.get(e.target) ?? 0) + 1);
+  }
+  const next = (id: string) => {
+    const o = outs.get(id);
+    return o?.length === 1 && ins.get(o[0]!) === 1 ? o[0]! : undefined;
+  };
+  const hasLinkIn = new Set<string>();
+  for (const id of ids) {
+    const n = next(id);
+    if (n !== undefined) hasLinkIn.add(n);
+  }
+  const runs: string[][] = [];
+  for (const id of ids) {
+    if (hasLinkIn.has(id)) continue;
+    const run = [id];
+    for (let n = next(id); n !== undefined; n = next(n)) run.push(n);
+    if (run.length >= MIN_RUN) runs.push(run);
+  }
+  return runs;
+}
+
+/**
+ * Finds sets of parallel leaves: the targets of one source (or, with no source, the items without
+ * any edge) that have no other edge. dagre lays such a set out as one tall rank, but its ordering
+ * passes grow quickly with rank width; packed, the set is a single node.
+ */
+function findFans(ids: string[], edges: ModelEdge[], inRun: Set<string>): string[][] {
+  const ins = new Map<string, number>();
+  const hasOut = new Set<string>();
+  for (const e of edges) {
+    ins.set(e.target, (ins.get(e.target) ?? 0) + 1);
+    hasOut.add(e.source);
+  }
+  const isLeaf = (id: string) => !inRun.has(id) && !hasOut.has(id);
+  const bySource = new Map<string, string[]>();
+  for (const e of edges) {
+    if (!isLeaf(e.target) || ins.get(e.target) !== 1) continue;
+    const list = bySource.get(e.source);
+    if (list) list.push(e.target);
+    else bySource.set(e.source, [e.target]);
+  }
+  const fans = [...bySource.values()];
+  fans.push(ids.filter((id) => isLeaf(id) && !ins.has(id)));
+  return fans.filter((f) => f.length >= MIN_FAN);
+}
+
+type Packed = { width: number; height: number; offsets: Array<{ x: number; y: number }> };
+
+/** A chain reads in rows: left to right, wrapping down after RUN_ROW nodes. */
+function packRows(members: Sized[]): Packed {
+  const offsets: Array<{ x: number; y: number }> = [];
+  let width = 0;
+  let y = 0;
+  for (let start = 0; start < members.length; start += RUN_ROW) {
+    let x = 0;
+    let rowHeight = 0;
+    for (const m of members.slice(start, start + RUN_ROW)) {
+      offsets.push({ x, y });
+      x += m.width + RANK_SEP;
+      rowHeight = Math.max(rowHeight, m.height);
+    }
+    width = Math.max(width, x - RANK_SEP);
+    y += rowHeight + NODE_SEP * 2;
+  }
+  return { width, height: y - NODE_SEP * 2, offsets };
+}
+
+/**
+ * Parallel leaves stand in columns, top to bottom, as dagre would stack one rank; a column wraps
+ * to the right when it would grow past a height chosen to keep the block roughly 3:2 landscape.
+ */
+function packColumns(members: Sized[]): Packed {
+  let area = 0;
+  let tallest = 0;
+  for (const m of members) {
+    area += (m.width + RANK_SEP / 2) * (m.height + NODE_SEP);
+    tallest = Math.max(tallest, m.height);
+  }
+  const maxHeight = Math.max(tallest, Math.sqrt(area / 1.5));
+  const offsets: Array<{ x: number; y: number }> = [];
+  let x = 0;
+  let y = 0;
+  let columnWidth = 0;
+  let height = 0;
+  for (const m of members) {
+    if (y > 0 && y + m.height > maxHeight) {
+      x += columnWidth + RANK_SEP / 2;
+      y = 0;
+      columnWidth = 0;
+    }
+    offsets.push({ x, y });
+    height = Math.max(height, y + m.height);
+    y += m.height + NODE_SEP;
+    columnWidth = Math.max(columnWidth, m.width);
+  }
+  return { width: x + columnWidth, height, offsets };
 }
 
 function layoutScope(scope: Scope): ScopeLayout {
   // Inner scopes first: a container's size is what its contents need.
-  const sized = scope.items.map((item) => {
+  const sized: Sized[] = scope.items.map((item) => {
     if (item.kind === 'task') return { item, ...TASK_SIZE };
     if (item.kind === 'aggregate') return { item, ...AGGREGATE_SIZE };
     const inner = layoutScope(item.scope);
@@ -47,25 +173,58 @@ function layoutScope(scope: Scope): ScopeLayout {
   });
   if (sized.length === 0) return { width: 0, height: 0, placed: [] };
 
+  const byId = new Map(sized.map((s) => [s.item.id, s]));
+  const ids = sized.map((s) => s.item.id);
+  const runs = findRuns(ids, scope.edges);
+  // Each packed block stands in dagre under the id of its first node.
+  const blockOf = new Map<string, string>();
+  const blocks = new Map<string, { members: Sized[]; packed: Packed }>();
+  const addBlock = (ids: string[], packer: (members: Sized[]) => Packed) => {
+    const members = ids.map((id) => byId.get(id)!);
+    blocks.set(ids[0]!, { members, packed: packer(members) });
+    for (const id of ids) blockOf.set(id, ids[0]!);
+  };
+  for (const run of runs) addBlock(run, packRows);
+  for (const fan of findFans(ids, scope.edges, new Set(blockOf.keys()))) addBlock(fan, packColumns);
+
   // Only ids and sizes go into dagre; node payloads stay out to keep the layout cheap.
-  const g = new dagre.graphlib.Graph({ multigraph: false, compound: false });
-  g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 56, marginx: 0, marginy: 0 });
+  const g = new Graph({ multigraph: false, compound: false });
+  g.setGraph({ rankdir: 'LR', nodesep: NODE_SEP, ranksep: RANK_SEP, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const s of sized) g.setNode(s.item.id, { width: s.width, height: s.height });
-  for (const e of scope.edges) g.setEdge(e.source, e.target);
-  dagre.layout(g);
+  for (const s of sized) {
+    const block = blockOf.get(s.item.id);
+    if (block === undefined) g.setNode(s.item.id, { width: s.width, height: s.height });
+    else if (block === s.item.id) g.setNode(block, { width: blocks.get(block)!.packed.width, height: blocks.get(block)!.packed.height });
+  }
+  for (const e of scope.edges) {
+    const source = blockOf.get(e.source) ?? e.source;
+    const target = blockOf.get(e.target) ?? e.target;
+    if (source !== target) g.setEdge(source, target);
+  }
+  dagreLayout(g);
 
   let width = 0;
   let height = 0;
-  const placed = sized.map((s) => {
-    const p = g.node(s.item.id);
-    // dagre reports centres; React Flow positions are top-left corners.
-    const x = p.x - s.width / 2;
-    const y = p.y - s.height / 2;
+  const placed: ScopeLayout['placed'] = [];
+  const place = (s: Sized, x: number, y: number) => {
     width = Math.max(width, x + s.width);
     height = Math.max(height, y + s.height);
-    return { ...s, x, y };
-  });
+    placed.push({ ...s, x, y });
+  };
+  for (const s of sized) {
+    const block = blockOf.get(s.item.id);
+    if (block === undefined) {
+      const p = g.node(s.item.id);
+      // dagre reports centres; React Flow positions are top-left corners.
+      place(s, p.x - s.width / 2, p.y - s.height / 2);
+    } else if (block === s.item.id) {
+      const { members, packed } = blocks.get(block)!;
+      const p = g.node(block);
+      const left = p.x - packed.width / 2;
+      const top = p.y - packed.height / 2;
+      members.forEach((m, i) => place(m, left + packed.offsets[i]!.x, top + packed.offsets[i]!.y));
+    }
+  }
   return { width, height, placed };
 }
 

@@ -1,0 +1,150 @@
+// Serves the built UI (dist/) and the API from static fixtures, with a minimal /ws, so the UI and
+// its browser tests run without the Java server.
+//
+// Usage: node e2e/fixture-server.mjs [--port 8765] [--prefix /stemtrace]
+//   GET  {prefix}/api/...        docs/API.md endpoints over e2e/fixtures/capture-api.json
+//   GET  {prefix}/api/graphs/big-{mixed|star|chain|group} 2 000-node workflows (not listed in /api/graphs)
+//   POST {prefix}/__inject       adds a STARTED task `e2e.live` and pushes an update frame on /ws
+import { createHash } from 'node:crypto';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bigWorkflow } from './fixtures/big-workflow.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+};
+const port = Number(arg('port', '8765'));
+const prefix = arg('prefix', '').replace(/\/+$/, '');
+const dist = resolve(here, '../dist');
+const data = JSON.parse(readFileSync(join(here, 'fixtures/capture-api.json'), 'utf8'));
+
+const bigGraphs = new Map();
+for (const shape of ['mixed', 'star', 'chain', 'group']) {
+  const g = bigWorkflow(shape);
+  bigGraphs.set(`big-${shape}`, g);
+  bigGraphs.set(g.root_id, g);
+}
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
+function send(res, status, body) {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function listTasks(q) {
+  const states = q.getAll('state').flatMap((s) => s.split(',')).filter(Boolean);
+  const name = q.get('name')?.toLowerCase();
+  const from = q.get('from_date') ? Date.parse(q.get('from_date')) : null;
+  const to = q.get('to_date') ? Date.parse(q.get('to_date')) : null;
+  const limit = Math.min(1000, Math.max(1, Number(q.get('limit') ?? 50)));
+  const offset = Math.max(0, Number(q.get('offset') ?? 0));
+  const matching = data.tasks
+    .filter((t) => states.length === 0 || states.includes(t.state))
+    .filter((t) => !name || t.name.toLowerCase().includes(name))
+    .filter((t) => from == null || Date.parse(t.first_seen) >= from)
+    .filter((t) => to == null || Date.parse(t.first_seen) <= to)
+    .sort((a, b) => b.first_seen.localeCompare(a.first_seen));
+  const tasks = matching.slice(offset, offset + limit).map(({ events: _e, traceback: _t, ...rest }) => rest);
+  return { tasks, total: matching.length, limit, offset };
+}
+
+function api(path, q, res) {
+  if (path === '/api/health') return send(res, 200, { status: 'ok', version: 'fixture', node_count: data.tasks.length });
+  if (path === '/api/tasks') return send(res, 200, listTasks(q));
+  if (path === '/api/tasks/registry') {
+    const query = q.get('query')?.toLowerCase() ?? '';
+    const status = q.get('status');
+    const tasks = data.registry.filter((r) => r.name.toLowerCase().includes(query) && (!status || r.status === status));
+    return send(res, 200, { tasks, total: tasks.length });
+  }
+  let m = /^\/api\/tasks\/([^/]+)(\/children)?$/.exec(path);
+  if (m) {
+    const task = data.tasks.find((t) => t.task_id === decodeURIComponent(m[1]));
+    if (!task) return send(res, 404, { detail: 'task not found' });
+    const children = data.tasks.filter((t) => t.parent_id === task.task_id);
+    return send(res, 200, m[2] ? { children, total: children.length } : { task, children });
+  }
+  if (path === '/api/graphs') {
+    const limit = Number(q.get('limit') ?? 50);
+    const offset = Number(q.get('offset') ?? 0);
+    return send(res, 200, { graphs: data.summaries.slice(offset, offset + limit), total: data.summaries.length, limit, offset });
+  }
+  m = /^\/api\/graphs\/([^/]+)$/.exec(path);
+  if (m) {
+    const id = decodeURIComponent(m[1]);
+    const graph = data.graphs[id] ?? bigGraphs.get(id);
+    return graph ? send(res, 200, graph) : send(res, 404, { detail: 'workflow not found' });
+  }
+  if (path === '/api/workers') return send(res, 200, { workers: data.workers, total: data.workers.length });
+  return send(res, 404, { detail: 'not found' });
+}
+
+function serveStatic(path, res) {
+  const file = normalize(join(dist, path));
+  if (file.startsWith(dist + '/') && existsSync(file) && statSync(file).isFile() && !file.endsWith('index.html')) {
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    return res.end(readFileSync(file));
+  }
+  // Deep links fall back to the SPA, with the mount prefix injected like the Java handler does.
+  const html = readFileSync(join(dist, 'index.html'), 'utf8').replace('__STEMTRACE_BASE_PATH__', prefix);
+  res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-store' });
+  res.end(html);
+}
+
+// --- WebSocket: handshake and server-to-client text frames only --------------------------------------
+const sockets = new Set();
+function broadcast(frame) {
+  const payload = Buffer.from(JSON.stringify(frame));
+  const header = payload.length < 126
+    ? Buffer.from([0x81, payload.length])
+    : Buffer.from([0x81, 126, payload.length >> 8, payload.length & 0xff]);
+  for (const s of sockets) s.write(Buffer.concat([header, payload]));
+}
+
+function inject() {
+  const now = new Date().toISOString().replace('Z', '000Z');
+  const id = `e2e00000-0000-4000-8000-${String(Date.now()).slice(-12).padStart(12, '0')}`;
+  const task = {
+    task_id: id, node_type: 'TASK', name: 'e2e.live', state: 'STARTED', parent_id: null, root_id: id, workflow_id: id,
+    group_id: null, chord_id: null, chord_callback_id: null, trace_id: null, retries: 0, args: [], kwargs: {},
+    result: null, exception: null, traceback: null, first_seen: now, last_updated: now, queue_time_ms: null,
+    run_time_ms: null, duration_ms: null,
+    attempts: [{ number: 0, state: 'STARTED', started_at: now, finished_at: null, run_time_ms: null, exception: null }],
+    events: [{ task_id: id, name: 'e2e.live', state: 'STARTED', timestamp: now, retries: 0 }], children: [],
+  };
+  data.tasks.push(task);
+  data.graphs[id] = { root_id: id, nodes: { [id]: task } };
+  data.summaries.unshift({ task_id: id, root_id: id, node_type: 'TASK', name: 'e2e.live', state: 'STARTED', task_count: 1, first_seen: now, last_updated: now, duration_ms: null });
+  broadcast({ type: 'update', tasks: [{ task_id: id, name: 'e2e.live', state: 'STARTED', workflow_id: id, timestamp: now }], workers: [], truncated: false });
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  if (prefix && !url.pathname.startsWith(prefix)) return send(res, 404, { detail: 'outside mount prefix' });
+  const path = url.pathname.slice(prefix.length) || '/';
+  if (path === '/__inject' && req.method === 'POST') {
+    inject();
+    return send(res, 200, { injected: true });
+  }
+  if (path.startsWith('/api/')) return api(path, url.searchParams, res);
+  return serveStatic(path, res);
+});
+
+server.on('upgrade', (req, socket) => {
+  const url = new URL(req.url, 'http://localhost');
+  if (url.pathname !== `${prefix}/ws`) return socket.destroy();
+  const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+  sockets.add(socket);
+  // Client frames (pings, close) are not interpreted; a close just ends the TCP connection.
+  socket.on('data', (buf) => { if ((buf[0] & 0x0f) === 0x8) socket.end(); });
+  socket.on('close', () => sockets.delete(socket));
+  socket.on('error', () => sockets.delete(socket));
+});
+
+server.listen(port, '127.0.0.1', () => console.log(`fixture server on http://127.0.0.1:${port}${prefix}`));

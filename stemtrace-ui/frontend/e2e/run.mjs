@@ -1,0 +1,246 @@
+// Browser checks of the dashboard against a running server that has the public capture
+// (python-stemtrace-0.3.3/redis-stream-canvas.jsonl) replayed.
+//
+// node e2e/run.mjs --base http://127.0.0.1:PORT[/prefix] [--screenshots DIR] [--chord-root ID]
+//                  [--inject-url URL | --inject-cmd 'shell command'] [--big-root ID] [--big-budget-ms 2000]
+//
+// Prints one PASS/FAIL/SKIP line per check and `N passed, M failed`; exits 0 only if nothing failed.
+// Uses the machine's Chromium (/usr/bin/chromium, or $CHROMIUM); never downloads a browser.
+import { execSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const { values: opts } = parseArgs({
+  options: {
+    base: { type: 'string' },
+    screenshots: { type: 'string', default: 'e2e/screenshots' },
+    'chord-root': { type: 'string' },
+    'inject-url': { type: 'string' },
+    'inject-cmd': { type: 'string' },
+    'big-root': { type: 'string' },
+    'big-budget-ms': { type: 'string', default: '2000' },
+    timeout: { type: 'string', default: '15000' },
+  },
+});
+if (!opts.base) {
+  console.error('usage: node e2e/run.mjs --base http://127.0.0.1:PORT[/prefix] [--screenshots DIR] ...');
+  process.exit(2);
+}
+const base = opts.base.replace(/\/+$/, '');
+const shots = resolve(opts.screenshots);
+const timeout = Number(opts.timeout);
+mkdirSync(shots, { recursive: true });
+
+const results = { passed: 0, failed: 0 };
+async function check(name, fn) {
+  try {
+    const note = await fn();
+    results.passed++;
+    console.log(`PASS ${name}${note ? ` (${note})` : ''}`);
+  } catch (e) {
+    results.failed++;
+    console.log(`FAIL ${name}: ${(e?.message ?? String(e)).split('\n')[0]}`);
+  }
+}
+const skip = (name, why) => console.log(`SKIP ${name}: ${why}`);
+const assert = (cond, message) => {
+  if (!cond) throw new Error(message);
+};
+
+async function api(path) {
+  const res = await fetch(`${base}${path}`, { headers: { accept: 'application/json' } });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+  return res.json();
+}
+
+/** Polls `probe` until it returns a truthy value; small fixed polls, bounded by `timeout`. */
+async function until(probe, what, limit = timeout) {
+  const deadline = Date.now() + limit;
+  let last;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${limit} ms waiting for ${what}${last !== undefined ? ` (last: ${last})` : ''}`);
+}
+
+const testId = (id) => `[data-testid="${id.replace(/"/g, '\\"')}"]`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+const page = await context.newPage();
+page.setDefaultTimeout(timeout);
+const pageErrors = [];
+page.on('pageerror', (e) => pageErrors.push(e.message));
+
+const go = (path) => page.goto(`${base}${path}`, { waitUntil: 'domcontentloaded' });
+const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+
+try {
+  await check('tasks page lists the tasks', async () => {
+    const { total } = await api('/api/tasks?limit=1');
+    await go('/');
+    const expected = Math.min(total, 50);
+    await until(async () => (await page.locator(testId('task-row')).count()) === expected, `${expected} task rows`);
+    await shot('tasks');
+    return `${expected} rows`;
+  });
+
+  await check('timeline view draws a bar per task', async () => {
+    await page.locator(testId('view-timeline')).click();
+    await until(async () => (await page.locator(testId('gantt-row')).count()) > 0, 'gantt rows');
+    assert(new URL(page.url()).searchParams.get('view') === 'timeline', 'view is not in the URL');
+    await shot('timeline');
+  });
+
+  await check('workflows page lists 7 workflows', async () => {
+    await go('/graphs');
+    await until(async () => (await page.locator(testId('graph-row')).count()) === 7, '7 workflow rows', timeout);
+    await shot('graphs');
+  });
+
+  await check('chord graph draws the CHORD container, its 3 members and the tsum callback', async () => {
+    let root = opts['chord-root'];
+    if (!root) {
+      const { graphs } = await api('/api/graphs?limit=1000');
+      root = graphs.find((g) => g.node_type === 'CHORD')?.root_id;
+      assert(root, 'no CHORD workflow in GET /api/graphs');
+    }
+    const graph = await api(`/api/graphs/${encodeURIComponent(root)}`);
+    const chord = graph.nodes[root];
+    assert(chord?.node_type === 'CHORD', `root ${root} is not a CHORD`);
+    const callback = chord.chord_callback_id;
+    const members = chord.children.filter((id) => id !== callback);
+    assert(members.length === 3, `API lists ${members.length} chord members`);
+    await go(`/graph/${encodeURIComponent(root)}`);
+    const container = page.locator(`${testId(`graph-node-${root}`)}[data-node-type="CHORD"]`);
+    await container.waitFor({ state: 'visible' });
+    const box = await container.boundingBox();
+    for (const id of members) {
+      const node = page.locator(`${testId(`graph-node-${id}`)}[data-node-type="TASK"]`);
+      await node.waitFor({ state: 'visible' });
+      const b = await node.boundingBox();
+      const inside = b.x >= box.x - 1 && b.y >= box.y - 1 && b.x + b.width <= box.x + box.width + 1 && b.y + b.height <= box.y + box.height + 1;
+      assert(inside, `member ${id} is drawn outside the chord container`);
+    }
+    const cb = page.locator(testId(`graph-node-${callback}`));
+    await cb.waitFor({ state: 'visible' });
+    assert((await cb.textContent()).includes('tsum'), 'callback node does not show tsum');
+    const c = await cb.boundingBox();
+    assert(c.x >= box.x + box.width - 1 || c.y >= box.y + box.height - 1, 'callback is not drawn after the container');
+    await shot('graph');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('graph-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  await check('task detail shows the args', async () => {
+    const { tasks } = await api('/api/tasks?limit=1000');
+    const task = tasks.find((t) => Array.isArray(t.args) && t.args.length > 0);
+    assert(task, 'no task with args in GET /api/tasks');
+    await go(`/tasks/${encodeURIComponent(task.task_id)}`);
+    const args = page.locator(testId('task-args'));
+    await args.waitFor({ state: 'visible' });
+    const shown = (await args.textContent()).replace(/\s+/g, '');
+    assert(shown === JSON.stringify(task.args), `args block shows ${shown}, expected ${JSON.stringify(task.args)}`);
+    await shot('task');
+    return `${task.name} ${JSON.stringify(task.args)}`;
+  });
+
+  await check('flaky task shows 3 attempts', async () => {
+    const { tasks } = await api(`/api/tasks?name=${encodeURIComponent('capp.flaky')}&limit=10`);
+    const flaky = tasks.find((t) => t.name === 'capp.flaky');
+    assert(flaky, 'no capp.flaky task in GET /api/tasks');
+    await go(`/tasks/${encodeURIComponent(flaky.task_id)}`);
+    await until(async () => (await page.locator(testId('attempt-row')).count()) === 3, '3 attempt rows');
+    await shot('task-flaky');
+  });
+
+  await check('workers page shows the workers', async () => {
+    await go('/workers');
+    await until(async () => (await page.locator(testId('worker-card')).count()) > 0, 'a worker card');
+    await shot('workers');
+  });
+
+  await check('registry page shows task names with badges', async () => {
+    await go('/registry');
+    await until(async () => (await page.locator(testId('registry-row')).count()) > 0, 'registry rows');
+    await shot('registry');
+  });
+
+  if (opts['inject-url'] || opts['inject-cmd']) {
+    await check('a new task appears on the tasks page without reload', async () => {
+      await go('/');
+      await page.locator(testId('task-row')).first().waitFor();
+      await page.locator(`${testId('connection-state')}[data-state="live"]`).waitFor();
+      // A marker that a reload would wipe out.
+      await page.evaluate(() => {
+        window.__e2eNoReload = true;
+      });
+      if (opts['inject-url']) {
+        const res = await fetch(opts['inject-url'], { method: 'POST' });
+        assert(res.ok, `POST ${opts['inject-url']}: ${res.status}`);
+      } else {
+        execSync(opts['inject-cmd'], { stdio: 'inherit' });
+      }
+      await page.locator(testId('task-row'), { hasText: 'e2e.live' }).first().waitFor({ state: 'visible' });
+      assert(await page.evaluate(() => window.__e2eNoReload === true), 'the page was reloaded');
+      await shot('tasks-live');
+    });
+  } else {
+    skip('a new task appears on the tasks page without reload', 'no --inject-url or --inject-cmd');
+  }
+
+  if (opts['big-root']) {
+    const budget = Number(opts['big-budget-ms']);
+    await check(`large workflow renders within ${budget} ms`, async () => {
+      const root = opts['big-root'];
+      // A fresh page so nothing is cached in the app; navigation timing starts at this goto.
+      const big = await context.newPage();
+      big.on('pageerror', (e) => pageErrors.push(e.message));
+      await big.goto(`${base}/graph/${encodeURIComponent(root)}`, { waitUntil: 'commit' });
+      // Done when every node the app decided to draw (data-drawn-count; a group of more than 50
+      // members counts as one aggregate node) is in the DOM and measured by React Flow, which keeps
+      // unmeasured nodes at visibility:hidden. onlyRenderVisibleElements is off, so nodes outside the
+      // viewport count too. performance.now() is measured from the page's navigation start.
+      const handle = await big.waitForFunction(
+        () => {
+          const canvas = document.querySelector('[data-testid="graph-canvas"]');
+          const drawn = Number(canvas?.getAttribute('data-drawn-count') ?? 0);
+          if (drawn === 0) return false;
+          const nodes = document.querySelectorAll('.react-flow__node');
+          if (nodes.length !== drawn) return false;
+          for (const n of nodes) if (n.style.visibility === 'hidden') return false;
+          return { ms: Math.round(performance.now()), drawn };
+        },
+        null,
+        { timeout: 60_000, polling: 'raf' },
+      );
+      const { ms, drawn } = await handle.jsonValue();
+      const graph = await api(`/api/graphs/${encodeURIComponent(root)}`);
+      const total = Object.keys(graph.nodes).length;
+      console.log(`graph-render-ms: ${ms}`);
+      console.log(`graph-render-nodes: ${drawn} drawn of ${total} in the response`);
+      await big.screenshot({ path: join(shots, 'graph-big.png') });
+      await big.close();
+      assert(ms < budget, `${ms} ms is over the ${budget} ms budget`);
+      return `${ms} ms`;
+    });
+  }
+
+  await check('no uncaught errors in the pages', async () => {
+    assert(pageErrors.length === 0, pageErrors.join(' | '));
+  });
+} finally {
+  await browser.close();
+}
+
+console.log(`${results.passed} passed, ${results.failed} failed`);
+process.exit(results.failed === 0 ? 0 : 1);

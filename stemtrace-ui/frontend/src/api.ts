@@ -1,0 +1,111 @@
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { BASE } from './env';
+import type {
+  GraphListResponse,
+  GraphResponse,
+  RegistryResponse,
+  RegistryStatus,
+  TaskDetailResponse,
+  TaskListResponse,
+  WorkerListResponse,
+} from './lib/types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function getJson<T>(path: string, params?: URLSearchParams, signal?: AbortSignal): Promise<T> {
+  const query = params && params.size > 0 ? `?${params}` : '';
+  const res = await fetch(`${BASE}${path}${query}`, { signal, headers: { accept: 'application/json' } });
+  if (!res.ok) {
+    // Errors carry {"detail": ...}; fall back to the status line when the body is not that.
+    let detail = `${res.status} ${res.statusText}`;
+    try {
+      const body: unknown = await res.json();
+      if (body && typeof body === 'object' && 'detail' in body) detail = String(body.detail);
+    } catch {
+      // keep the status line
+    }
+    throw new ApiError(res.status, detail);
+  }
+  return (await res.json()) as T;
+}
+
+export const PAGE_SIZE = 50;
+
+export interface TaskFilter {
+  states: string[];
+  name: string;
+  /** ISO timestamps, UTC. */
+  from: string;
+  to: string;
+}
+
+/** Query keys, grouped so the WebSocket handler can invalidate whole families at once. */
+export const keys = {
+  tasks: ['tasks'] as const,
+  taskList: (f: TaskFilter) => ['tasks', 'list', f] as const,
+  task: (id: string) => ['task', id] as const,
+  graphs: ['graphs'] as const,
+  graph: (rootId: string) => ['graph', rootId] as const,
+  workers: ['workers'] as const,
+  registry: (query: string, status: RegistryStatus | '') => ['registry', query, status] as const,
+};
+
+export const taskListQuery = (f: TaskFilter) =>
+  infiniteQueryOptions({
+    queryKey: keys.taskList(f),
+    initialPageParam: 0,
+    queryFn: ({ pageParam, signal }) => {
+      const p = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(pageParam) });
+      if (f.states.length > 0) p.set('state', f.states.join(','));
+      if (f.name) p.set('name', f.name);
+      if (f.from) p.set('from_date', f.from);
+      if (f.to) p.set('to_date', f.to);
+      return getJson<TaskListResponse>('/api/tasks', p, signal);
+    },
+    getNextPageParam: (last) => (last.offset + last.tasks.length < last.total ? last.offset + last.tasks.length : undefined),
+  });
+
+export const graphListQuery = () =>
+  infiniteQueryOptions({
+    queryKey: keys.graphs,
+    initialPageParam: 0,
+    queryFn: ({ pageParam, signal }) =>
+      getJson<GraphListResponse>('/api/graphs', new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(pageParam) }), signal),
+    getNextPageParam: (last) => (last.offset + last.graphs.length < last.total ? last.offset + last.graphs.length : undefined),
+  });
+
+export const graphQuery = (rootId: string) =>
+  queryOptions({
+    queryKey: keys.graph(rootId),
+    queryFn: ({ signal }) => getJson<GraphResponse>(`/api/graphs/${encodeURIComponent(rootId)}`, undefined, signal),
+  });
+
+export const taskQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.task(id),
+    queryFn: ({ signal }) => getJson<TaskDetailResponse>(`/api/tasks/${encodeURIComponent(id)}`, undefined, signal),
+  });
+
+export const workersQuery = () =>
+  queryOptions({
+    queryKey: keys.workers,
+    queryFn: ({ signal }) => getJson<WorkerListResponse>('/api/workers', undefined, signal),
+  });
+
+export const registryQuery = (query: string, status: RegistryStatus | '') =>
+  queryOptions({
+    queryKey: keys.registry(query, status),
+    queryFn: ({ signal }) => {
+      const p = new URLSearchParams();
+      if (query) p.set('query', query);
+      if (status) p.set('status', status);
+      return getJson<RegistryResponse>('/api/tasks/registry', p, signal);
+    },
+  });

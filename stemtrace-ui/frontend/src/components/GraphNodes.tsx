@@ -1,0 +1,114 @@
+import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
+import { memo } from 'react';
+import type { AggregateSummary } from '../lib/graphModel';
+import { formatClock, formatDuration, shortId, shortName } from '../lib/format';
+import { stateClass } from '../lib/states';
+import { TASK_STATES, type ContainerNode, type TaskNode } from '../lib/types';
+
+export type TaskFlowNode = Node<{ task: TaskNode }, 'task'>;
+export type ContainerFlowNode = Node<{ container: ContainerNode; collapsible: boolean; onToggle: (id: string) => void }, 'container'>;
+export type AggregateFlowNode = Node<{ container: ContainerNode; summary: AggregateSummary }, 'aggregate'>;
+export type FlowNode = TaskFlowNode | ContainerFlowNode | AggregateFlowNode;
+
+// Edges need handles to attach to; they are not for user connections, so they stay invisible.
+const Handles = () => (
+  <>
+    <Handle type="target" position={Position.Left} isConnectable={false} className="handle" />
+    <Handle type="source" position={Position.Right} isConnectable={false} className="handle" />
+  </>
+);
+
+export const TaskFlowNodeView = memo(function TaskFlowNodeView({ data }: NodeProps<TaskFlowNode>) {
+  const { task } = data;
+  return (
+    <div
+      className={`gnode ${stateClass(task.state)}`}
+      data-testid={`graph-node-${task.task_id}`}
+      data-node-type="TASK"
+      data-state={task.state}
+      title={`${task.name}\n${task.task_id}\n${task.state}`}
+    >
+      <Handles />
+      <div className="gnode-top">
+        <span className="gnode-name">{shortName(task.name)}</span>
+        <span className="gnode-state">{task.state}</span>
+      </div>
+      <div className="gnode-meta">
+        <span className="mono">{shortId(task.task_id)}</span>
+        <span className="mono">{formatClock(task.first_seen)}</span>
+        <span className="mono">{formatDuration(task.duration_ms)}</span>
+      </div>
+      {task.retries > 0 && <span className="gnode-retries">×{task.retries + 1}</span>}
+    </div>
+  );
+});
+
+export const ContainerFlowNodeView = memo(function ContainerFlowNodeView({ data }: NodeProps<ContainerFlowNode>) {
+  const { container, collapsible, onToggle } = data;
+  return (
+    <div
+      className={`gcontainer kind-${container.node_type.toLowerCase()} ${stateClass(container.state)}`}
+      data-testid={`graph-node-${container.task_id}`}
+      data-node-type={container.node_type}
+      data-state={container.state}
+      title={`${container.node_type} ${container.group_id}`}
+    >
+      <Handles />
+      <div className="gcontainer-head">
+        <span className="gcontainer-kind">{container.node_type}</span>
+        <span className="muted">{container.member_count} tasks</span>
+        <span className="gnode-state">{container.state}</span>
+        {collapsible && (
+          <button type="button" className="link-button nodrag" onClick={() => onToggle(container.task_id)}>
+            collapse
+          </button>
+        )}
+      </div>
+    </div>
+  );
+});
+
+export const AggregateFlowNodeView = memo(function AggregateFlowNodeView({ data }: NodeProps<AggregateFlowNode>) {
+  const { container, summary } = data;
+  const total = summary.tasks || 1;
+  return (
+    <div
+      className={`gaggregate kind-${container.node_type.toLowerCase()} ${stateClass(container.state)}`}
+      data-testid={`graph-node-${container.task_id}`}
+      data-node-type={container.node_type}
+      data-state={container.state}
+      data-collapsed="true"
+      title="Click to expand"
+    >
+      <Handles />
+      <div className="gcontainer-head">
+        <span className="gcontainer-kind">{container.node_type}</span>
+        <span className="muted">{summary.members} members · {summary.tasks} tasks</span>
+        <span className="gnode-state">{container.state}</span>
+      </div>
+      <div className="gaggregate-bar" aria-hidden>
+        {TASK_STATES.filter((s) => summary.counts[s]).map((s) => (
+          <span key={s} className={stateClass(s)} style={{ width: `${((summary.counts[s] ?? 0) / total) * 100}%` }} />
+        ))}
+      </div>
+      <div className="gaggregate-counts">
+        {TASK_STATES.filter((s) => summary.counts[s]).map((s) => (
+          <span key={s} className={stateClass(s)}>
+            {summary.counts[s]} {s.toLowerCase()}
+          </span>
+        ))}
+      </div>
+      <div className="gnode-meta mono">
+        <span>min {formatDuration(summary.minMs)}</span>
+        <span>med {formatDuration(summary.medianMs)}</span>
+        <span>max {formatDuration(summary.maxMs)}</span>
+      </div>
+    </div>
+  );
+});
+
+export const nodeTypes = {
+  task: TaskFlowNodeView,
+  container: ContainerFlowNodeView,
+  aggregate: AggregateFlowNodeView,
+};

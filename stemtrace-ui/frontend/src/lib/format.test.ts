@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatRelative, shortId, shortName } from './format';
+
+describe('formatDuration', () => {
+  it('keeps precision proportional to magnitude', () => {
+    expect(formatDuration(0.5)).toBe('0.50 ms');
+    expect(formatDuration(5.55)).toBe('5.5 ms');
+    expect(formatDuration(56.146)).toBe('56 ms');
+    expect(formatDuration(1250)).toBe('1.25 s');
+    expect(formatDuration(42_000)).toBe('42.0 s');
+    expect(formatDuration(185_000)).toBe('3m 05s');
+    expect(formatDuration(2 * 3_600_000 + 3 * 60_000)).toBe('2h 03m');
+    expect(formatDuration(26 * 3_600_000)).toBe('1d 02h');
+  });
+
+  it('shows a dash for missing or invalid values', () => {
+    expect(formatDuration(null)).toBe('—');
+    expect(formatDuration(undefined)).toBe('—');
+    expect(formatDuration(Number.NaN)).toBe('—');
+    expect(formatDuration(-1)).toBe('—');
+  });
+});
+
+describe('formatRelative', () => {
+  const now = Date.parse('2026-11-26T04:00:00Z');
+  it('describes past and future times', () => {
+    expect(formatRelative('2026-11-26T03:59:59.500000Z', now)).toBe('just now');
+    expect(formatRelative('2026-11-26T03:59:48Z', now)).toBe('12s ago');
+    expect(formatRelative('2026-11-26T03:57:00Z', now)).toBe('3m ago');
+    expect(formatRelative('2026-11-26T01:00:00Z', now)).toBe('3h ago');
+    expect(formatRelative('2026-11-24T04:00:00Z', now)).toBe('2d ago');
+    expect(formatRelative('2026-11-26T04:00:05Z', now)).toBe('in 5s');
+  });
+
+  it('accepts offsets and rejects garbage', () => {
+    expect(formatRelative('2026-11-26T04:59:00+01:00', now)).toBe('1m ago');
+    expect(formatRelative('not a time', now)).toBe('—');
+    expect(formatRelative(null, now)).toBe('—');
+  });
+});
+
+describe('ids and names', () => {
+  it('shortens task and container ids', () => {
+    expect(shortId('2286e677-e9ff-4278-acff-9970fcbfd019')).toBe('2286e677');
+    expect(shortId('group:fc98f405-b10e-46e0-91cc-fb2777bfdba1')).toBe('group:fc98f405');
+  });
+
+  it('keeps the last dotted segment of a name', () => {
+    expect(shortName('capp.add')).toBe('add');
+    expect(shortName('com.acme.jobs.Report')).toBe('Report');
+    expect(shortName('plain')).toBe('plain');
+    expect(shortName('trailing.')).toBe('trailing.');
+  });
+});

@@ -1,0 +1,100 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { useSyncExternalStore } from 'react';
+import { websocketUrl } from './lib/base';
+import { backoffDelay, parseFrame, planInvalidation } from './lib/liveUpdate';
+import type { TaskDetailResponse } from './lib/types';
+import { BASE } from './env';
+
+/**
+ * live: the socket is open and pushes updates;
+ * reconnecting: a connection attempt is in flight (pages poll meanwhile);
+ * polling: the socket is down and waits for its next attempt (pages poll meanwhile).
+ */
+export type ConnectionState = 'live' | 'reconnecting' | 'polling';
+
+export const POLL_INTERVAL_MS = 3000;
+
+let state: ConnectionState = 'reconnecting';
+const listeners = new Set<() => void>();
+
+function setState(next: ConnectionState) {
+  if (next === state) return;
+  state = next;
+  for (const l of listeners) l();
+}
+
+export function connectionState(): ConnectionState {
+  return state;
+}
+
+export function useConnectionState(): ConnectionState {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    connectionState,
+  );
+}
+
+/** Polling interval for queries: none while pushed updates arrive. */
+export function pollInterval(): number | false {
+  return state === 'live' ? false : POLL_INTERVAL_MS;
+}
+
+function applyFrame(client: QueryClient, text: string) {
+  const frame = parseFrame(text);
+  if (!frame) return;
+  const plan = planInvalidation(frame);
+  if (plan.everything) {
+    void client.invalidateQueries();
+    return;
+  }
+  if (plan.tasks) {
+    void client.invalidateQueries({ queryKey: ['tasks'] });
+    void client.invalidateQueries({ queryKey: ['graphs'] });
+    void client.invalidateQueries({ queryKey: ['registry'] });
+    void client.invalidateQueries({
+      queryKey: ['graph'],
+      predicate: (q) => plan.workflowIds.has(String(q.queryKey[1])),
+    });
+    // An open task is stale when it changed, or when something in its workflow did (a new child).
+    void client.invalidateQueries({
+      queryKey: ['task'],
+      predicate: (q) => {
+        if (plan.taskIds.has(String(q.queryKey[1]))) return true;
+        const data = q.state.data as TaskDetailResponse | undefined;
+        return data !== undefined && plan.workflowIds.has(data.task.workflow_id);
+      },
+    });
+  }
+  if (plan.workers) {
+    void client.invalidateQueries({ queryKey: ['workers'] });
+    void client.invalidateQueries({ queryKey: ['registry'] });
+  }
+}
+
+/** Keeps a WebSocket to {base}/ws open for the life of the page, reconnecting with backoff. */
+export function startLiveUpdates(client: QueryClient): void {
+  const url = websocketUrl(window.location.origin, BASE);
+  let failures = 0;
+
+  const connect = () => {
+    setState('reconnecting');
+    const ws = new WebSocket(url);
+    ws.onopen = () => {
+      // Whatever changed while the socket was down was only seen by polling (if at all): catch up.
+      if (failures > 0) void client.invalidateQueries();
+      failures = 0;
+      setState('live');
+    };
+    ws.onmessage = (ev: MessageEvent<unknown>) => {
+      if (typeof ev.data === 'string') applyFrame(client, ev.data);
+    };
+    ws.onclose = () => {
+      setState('polling');
+      setTimeout(connect, backoffDelay(failures++));
+    };
+  };
+  connect();
+}

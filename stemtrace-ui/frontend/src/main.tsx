@@ -1,0 +1,31 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from '@tanstack/react-router';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import { ApiError } from './api';
+import { pollInterval, startLiveUpdates } from './live';
+import { router } from './router';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // Pushed updates invalidate queries; polling only covers the time the socket is down.
+      refetchInterval: pollInterval,
+      staleTime: 1000,
+      // An unknown id stays unknown; other failures may be a server restart.
+      retry: (failures, error) => failures < 2 && !(error instanceof ApiError && error.status === 404),
+    },
+  },
+});
+
+startLiveUpdates(queryClient);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  </StrictMode>,
+);

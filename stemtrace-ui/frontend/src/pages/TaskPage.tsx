@@ -1,0 +1,233 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, getRouteApi } from '@tanstack/react-router';
+import { useMemo } from 'react';
+import { taskQuery } from '../api';
+import { ErrorState, Loading } from '../components/QueryStatus';
+import { StateBadge } from '../components/StateBadge';
+import { RelativeTime, useNow } from '../components/Time';
+import { formatClock, formatDateTime, formatDuration, formatJson, shortId } from '../lib/format';
+import { stateClass } from '../lib/states';
+import { type Segment, buildSegments } from '../lib/timeline';
+import type { TaskNode } from '../lib/types';
+
+const route = getRouteApi('/tasks/$taskId');
+
+const SEGMENT_LABEL = { queued: 'queued', running: 'running', 'retry-wait': 'retry wait' } as const;
+
+function SegmentBar({ segments }: { segments: Segment[] }) {
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  if (!first || !last) return <p className="muted">No lifecycle events recorded.</p>;
+  const span = Math.max(last.end - first.start, 1);
+  return (
+    <div className="segments">
+      <div className="segment-track" data-testid="task-timeline">
+        {segments.map((s, i) => (
+          <span
+            key={i}
+            className={`segment segment-${s.kind} ${s.endState ? stateClass(s.endState) : 'open'}`}
+            style={{ left: `${((s.start - first.start) / span) * 100}%`, width: `max(3px, ${((s.end - s.start) / span) * 100}%)` }}
+            title={`${SEGMENT_LABEL[s.kind]} (attempt ${s.attempt}): ${formatDuration(s.end - s.start)}`}
+          />
+        ))}
+      </div>
+      <ol className="segment-legend">
+        {segments.map((s, i) => (
+          <li key={i}>
+            <span className={`segment-key segment-${s.kind}`} />
+            {SEGMENT_LABEL[s.kind]}
+            {s.kind !== 'queued' && <span className="muted"> #{s.attempt}</span>}
+            <span className="mono"> {formatDuration(s.end - s.start)}</span>
+            {s.endState ? <span className="muted"> → {s.endState}</span> : <span className="muted"> (ongoing)</span>}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function JsonBlock({ title, value, testId }: { title: string; value: unknown; testId?: string }) {
+  return (
+    <div className="block">
+      <h3>{title}</h3>
+      {value == null ? <p className="muted">—</p> : <pre data-testid={testId}>{formatJson(value)}</pre>}
+    </div>
+  );
+}
+
+function TaskLink({ id, label }: { id: string; label?: string }) {
+  return (
+    <Link to="/tasks/$taskId" params={{ taskId: id }} className="mono">
+      {label ?? shortId(id)}
+    </Link>
+  );
+}
+
+function Facts({ task }: { task: TaskNode }) {
+  const parent = task.parent_id && task.parent_id !== task.task_id ? task.parent_id : null;
+  return (
+    <dl className="facts">
+      <dt>Task id</dt>
+      <dd className="mono">{task.task_id}</dd>
+      <dt>First seen</dt>
+      <dd>
+        {formatDateTime(task.first_seen)} <span className="muted">(<RelativeTime iso={task.first_seen} />)</span>
+      </dd>
+      <dt>Last update</dt>
+      <dd>{formatDateTime(task.last_updated)}</dd>
+      <dt>Queue time</dt>
+      <dd className="mono">{formatDuration(task.queue_time_ms)}</dd>
+      <dt>Run time</dt>
+      <dd className="mono">{formatDuration(task.run_time_ms)}</dd>
+      <dt>Parent</dt>
+      <dd data-testid="task-parent">{parent ? <TaskLink id={parent} label={parent} /> : <span className="muted">none (root)</span>}</dd>
+      <dt>Workflow</dt>
+      <dd>
+        <Link to="/graph/$rootId" params={{ rootId: task.workflow_id }} data-testid="task-workflow-link">
+          View graph <span className="mono muted">{shortId(task.workflow_id)}</span>
+        </Link>
+      </dd>
+      {task.group_id && (
+        <>
+          <dt>Group</dt>
+          <dd className="mono">{task.group_id}</dd>
+        </>
+      )}
+      {task.chord_callback_id && (
+        <>
+          <dt>Chord callback</dt>
+          <dd>
+            <TaskLink id={task.chord_callback_id} label={task.chord_callback_id} />
+          </dd>
+        </>
+      )}
+      {task.trace_id && (
+        <>
+          <dt>Trace</dt>
+          <dd className="mono">{task.trace_id}</dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+export function TaskPage() {
+  const { taskId } = route.useParams();
+  const query = useQuery(taskQuery(taskId));
+  const now = useNow();
+  const events = query.data?.task.events;
+  const segments = useMemo(() => buildSegments(events ?? [], now), [events, now]);
+
+  if (query.isPending) return <Loading what="task" />;
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  const { task, children } = query.data;
+
+  return (
+    <section className="page task-page">
+      <div className="page-head">
+        <h1>{task.name}</h1>
+        <StateBadge state={task.state} />
+        <span className="mono muted">{shortId(task.task_id)}</span>
+        <span className="muted">{formatDuration(task.duration_ms)}</span>
+      </div>
+
+      <div className="columns">
+        <div className="card">
+          <Facts task={task} />
+        </div>
+        <div className="card">
+          <h3>Timeline</h3>
+          <SegmentBar segments={segments} />
+        </div>
+      </div>
+
+      <div className="card">
+        <h3>Attempts</h3>
+        {task.attempts.length === 0 ? (
+          <p className="muted">Not started yet.</p>
+        ) : (
+          <table className="grid-table">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>State</th>
+                <th>Started</th>
+                <th>Finished</th>
+                <th className="num">Run time</th>
+                <th>Exception</th>
+              </tr>
+            </thead>
+            <tbody>
+              {task.attempts.map((a) => (
+                <tr key={a.number} data-testid="attempt-row">
+                  <td className="mono">{a.number}</td>
+                  <td>
+                    <StateBadge state={a.state} />
+                  </td>
+                  <td className="mono">{formatClock(a.started_at)}</td>
+                  <td className="mono">{formatClock(a.finished_at)}</td>
+                  <td className="num mono">{formatDuration(a.run_time_ms)}</td>
+                  <td className="exception-cell">{a.exception ?? <span className="muted">—</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+
+      {task.exception && (
+        <div className="card error-card">
+          <h3>Exception</h3>
+          <pre className="exception">{task.exception}</pre>
+          {task.traceback && (
+            <details>
+              <summary>Traceback</summary>
+              <pre className="traceback">{task.traceback}</pre>
+            </details>
+          )}
+        </div>
+      )}
+
+      <div className="columns three">
+        <JsonBlock title="Args" value={task.args} testId="task-args" />
+        <JsonBlock title="Kwargs" value={task.kwargs} testId="task-kwargs" />
+        <JsonBlock title="Result" value={task.result} testId="task-result" />
+      </div>
+
+      <div className="card">
+        <h3>Children ({children.length})</h3>
+        {children.length === 0 ? (
+          <p className="muted">This task spawned no tasks.</p>
+        ) : (
+          <ul className="child-list">
+            {children.map((c) => (
+              <li key={c.task_id} data-testid="child-link">
+                <StateBadge state={c.state} /> <TaskLink id={c.task_id} /> {c.name}
+                <span className="muted mono"> {formatDuration(c.duration_ms)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+
+      {events && events.length > 0 && (
+        <details className="card">
+          <summary>Events ({events.length})</summary>
+          <table className="grid-table">
+            <tbody>
+              {events.map((e, i) => (
+                <tr key={i}>
+                  <td className="mono">{formatDateTime(e.timestamp)}</td>
+                  <td>
+                    <StateBadge state={e.state} />
+                  </td>
+                  <td className="mono muted">attempt {e.retries}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,212 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link, getRouteApi } from '@tanstack/react-router';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { type TaskFilter, taskListQuery } from '../api';
+import { Empty, ErrorState, Loading } from '../components/QueryStatus';
+import { StateBadge } from '../components/StateBadge';
+import { RelativeTime } from '../components/Time';
+import { formatDuration, shortId } from '../lib/format';
+import { stateClass } from '../lib/states';
+import { TASK_STATES } from '../lib/types';
+import { TaskGantt } from './TaskGantt';
+
+const route = getRouteApi('/');
+
+/** `datetime-local` inputs speak local wall time; the URL and the API speak UTC ISO. */
+function toLocalInput(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}
+
+function fromLocalInput(value: string): string | undefined {
+  if (!value) return undefined;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+export function TasksPage() {
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
+  const filter: TaskFilter = useMemo(
+    () => ({
+      states: search.state ? search.state.split(',').filter(Boolean) : [],
+      name: search.name ?? '',
+      from: search.from ?? '',
+      to: search.to ?? '',
+    }),
+    [search.state, search.name, search.from, search.to],
+  );
+  const query = useInfiniteQuery(taskListQuery(filter));
+  const tasks = useMemo(() => query.data?.pages.flatMap((p) => p.tasks) ?? [], [query.data]);
+  const total = query.data?.pages[0]?.total ?? 0;
+  const timeline = search.view === 'timeline';
+
+  // The name box updates the URL after a pause in typing, not on every key press.
+  const [name, setName] = useState(filter.name);
+  useEffect(() => setName(filter.name), [filter.name]);
+  useEffect(() => {
+    if (name === filter.name) return;
+    const t = setTimeout(() => void navigate({ search: (s) => ({ ...s, name: name || undefined }), replace: true }), 300);
+    return () => clearTimeout(t);
+  }, [name, filter.name, navigate]);
+
+  const toggleState = (state: string) => {
+    const next = filter.states.includes(state) ? filter.states.filter((s) => s !== state) : [...filter.states, state];
+    void navigate({ search: (s) => ({ ...s, state: next.length ? next.join(',') : undefined }) });
+  };
+
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  const sentinel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || !hasNextPage) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+      },
+      { rootMargin: '400px' },
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, timeline]);
+
+  const filtered = filter.states.length > 0 || filter.name || filter.from || filter.to;
+
+  return (
+    <section className="page">
+      <div className="page-head">
+        <h1>Tasks</h1>
+        <span className="muted">{query.data ? `${total} task${total === 1 ? '' : 's'}` : ''}</span>
+        <div className="segmented" role="tablist" aria-label="View">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={!timeline}
+            className={timeline ? '' : 'active'}
+            onClick={() => void navigate({ search: (s) => ({ ...s, view: undefined }) })}
+          >
+            List
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={timeline}
+            data-testid="view-timeline"
+            className={timeline ? 'active' : ''}
+            onClick={() => void navigate({ search: (s) => ({ ...s, view: 'timeline' as const }) })}
+          >
+            Timeline
+          </button>
+        </div>
+      </div>
+
+      <div className="filters">
+        <input
+          type="search"
+          className="input"
+          placeholder="Search task name"
+          aria-label="Task name"
+          data-testid="name-filter"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <label className="field">
+          From
+          <input
+            type="datetime-local"
+            className="input"
+            value={toLocalInput(search.from)}
+            onChange={(e) => void navigate({ search: (s) => ({ ...s, from: fromLocalInput(e.target.value) }) })}
+          />
+        </label>
+        <label className="field">
+          To
+          <input
+            type="datetime-local"
+            className="input"
+            value={toLocalInput(search.to)}
+            onChange={(e) => void navigate({ search: (s) => ({ ...s, to: fromLocalInput(e.target.value) }) })}
+          />
+        </label>
+        <div className="chips" role="group" aria-label="States">
+          {TASK_STATES.map((s) => (
+            <button
+              key={s}
+              type="button"
+              className={`chip ${stateClass(s)} ${filter.states.includes(s) ? 'on' : ''}`}
+              aria-pressed={filter.states.includes(s)}
+              onClick={() => toggleState(s)}
+            >
+              {s}
+            </button>
+          ))}
+        </div>
+        {filtered && (
+          <Link to="/" search={{ view: search.view }} className="button ghost">
+            Clear
+          </Link>
+        )}
+      </div>
+
+      {query.isPending ? (
+        <Loading what="tasks" />
+      ) : query.isError ? (
+        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+      ) : tasks.length === 0 ? (
+        <Empty>{filtered ? 'No task matches these filters.' : 'No tasks yet. Events appear here as workers report them.'}</Empty>
+      ) : timeline ? (
+        <TaskGantt tasks={tasks} />
+      ) : (
+        <div className="table task-table" role="table">
+          <div className="thead" role="row">
+            <span>State</span>
+            <span>Name</span>
+            <span>Id</span>
+            <span className="num">Duration</span>
+            <span className="num">Seen</span>
+          </div>
+          {tasks.map((t) => (
+            <Link
+              key={t.task_id}
+              to="/tasks/$taskId"
+              params={{ taskId: t.task_id }}
+              className="trow"
+              role="row"
+              data-testid="task-row"
+              data-task-id={t.task_id}
+            >
+              <span>
+                <StateBadge state={t.state} />
+              </span>
+              <span className="name">
+                {t.name}
+                {t.retries > 0 && <span className="pill">retry {t.retries}</span>}
+              </span>
+              <span className="mono muted">{shortId(t.task_id)}</span>
+              <span className="num mono">{formatDuration(t.duration_ms)}</span>
+              <span className="num muted">
+                <RelativeTime iso={t.first_seen} />
+              </span>
+            </Link>
+          ))}
+        </div>
+      )}
+      {tasks.length > 0 && (
+        <div ref={sentinel} className="list-foot muted">
+          {isFetchingNextPage ? (
+            'Loading more…'
+          ) : hasNextPage ? (
+            <button type="button" className="button ghost" onClick={() => void fetchNextPage()}>
+              Load more ({tasks.length} of {total})
+            </button>
+          ) : (
+            `All ${total} shown`
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+import { Link, Outlet, createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
+import { ConnectionIndicator } from './components/ConnectionIndicator';
+import { BASE } from './env';
+import { GraphPage } from './pages/GraphPage';
+import { GraphsPage } from './pages/GraphsPage';
+import { RegistryPage } from './pages/RegistryPage';
+import { TaskPage } from './pages/TaskPage';
+import { TasksPage } from './pages/TasksPage';
+import { WorkersPage } from './pages/WorkersPage';
+import type { RegistryStatus } from './lib/types';
+
+function Shell() {
+  return (
+    <div className="app">
+      <header className="topbar">
+        <Link to="/" className="brand">
+          stemtrace
+        </Link>
+        <nav className="nav">
+          <Link to="/" activeOptions={{ exact: true, includeSearch: false }}>
+            Tasks
+          </Link>
+          <Link to="/graphs">Workflows</Link>
+          <Link to="/workers">Workers</Link>
+          <Link to="/registry">Registry</Link>
+        </nav>
+        <ConnectionIndicator />
+      </header>
+      <main className="content">
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+function NotFound() {
+  return (
+    <div className="status status-empty">
+      Nothing here. <Link to="/">Back to tasks</Link>
+    </div>
+  );
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export interface TasksSearch {
+  /** Comma separated states. */
+  state?: string;
+  name?: string;
+  /** ISO timestamps bounding first_seen. */
+  from?: string;
+  to?: string;
+  view?: 'timeline';
+}
+
+export interface RegistrySearch {
+  q?: string;
+  status?: RegistryStatus;
+}
+
+const rootRoute = createRootRoute({ component: Shell, notFoundComponent: NotFound });
+
+const tasksRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  component: TasksPage,
+  validateSearch: (s: Record<string, unknown>): TasksSearch => ({
+    state: str(s.state),
+    name: str(s.name),
+    from: str(s.from),
+    to: str(s.to),
+    view: s.view === 'timeline' ? 'timeline' : undefined,
+  }),
+});
+
+const graphsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/graphs', component: GraphsPage });
+const graphRoute = createRoute({ getParentRoute: () => rootRoute, path: '/graph/$rootId', component: GraphPage });
+const taskRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tasks/$taskId', component: TaskPage });
+const workersRoute = createRoute({ getParentRoute: () => rootRoute, path: '/workers', component: WorkersPage });
+const registryRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/registry',
+  component: RegistryPage,
+  validateSearch: (s: Record<string, unknown>): RegistrySearch => {
+    const status = s.status === 'active' || s.status === 'never_run' || s.status === 'not_registered' ? s.status : undefined;
+    return { q: str(s.q), status };
+  },
+});
+
+const routeTree = rootRoute.addChildren([tasksRoute, graphsRoute, graphRoute, taskRoute, workersRoute, registryRoute]);
+
+export const router = createRouter({ routeTree, basepath: BASE || '/', defaultPreload: false });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
