@@ -1,0 +1,25 @@
+package io.stemtrace.core.graph;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The tasks sharing one group id: drawn as a synthetic GROUP (or CHORD) container {@code group:<id>}. */
+final class GroupRecord {
+  static final String PREFIX = "group:";
+
+  final String groupId;
+  final String containerId;
+  final List<TaskRecord> members = new ArrayList<>(4);
+  /** the chord callback's task id once a member carried one; makes the container a CHORD */
+  String callbackId;
+  Workflow workflow;
+
+  GroupRecord(String groupId) {
+    this.groupId = groupId;
+    this.containerId = PREFIX + groupId;
+  }
+
+  boolean isChord() {
+    return callbackId != null;
+  }
+}

@@ -1,0 +1,786 @@
+package io.stemtrace.core.graph;
+
+import io.stemtrace.api.GraphNode;
+import io.stemtrace.api.GraphStore;
+import io.stemtrace.api.Page;
+import io.stemtrace.api.RegistryEntry;
+import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.TaskNode;
+import io.stemtrace.api.TaskQuery;
+import io.stemtrace.api.TaskState;
+import io.stemtrace.api.WorkerEvent;
+import io.stemtrace.api.WorkerInfo;
+import io.stemtrace.api.WorkflowGraph;
+import io.stemtrace.api.WorkflowQuery;
+import io.stemtrace.api.WorkflowSummary;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A {@link GraphStore} in memory: builds workflow graphs from events in any order and answers queries from
+ * ordered indexes.
+ *
+ * <p>Guarantees: applying an event costs O(1) amortised (hash lookups, appends, and merging the smaller of
+ * two workflows into the larger when a link joins them); no event scans all tasks or all workflows. The
+ * drawing of a workflow (containers, lanes, chord callbacks) is derived when a graph or a root is asked for,
+ * in time proportional to that workflow. When more than {@code maxNodes} tasks are held, whole oldest
+ * workflows are evicted, from every index at once. Thread-safe: one lock, writers exclusive, queries shared;
+ * every result is an immutable snapshot.
+ *
+ * <p>Lists are newest first by arrival: the order in which the store first heard of each task (or, for a
+ * workflow, of its oldest task). That key never changes once given, unlike a first-seen time that a late
+ * earlier event would move; see RATIONALE.md.
+ */
+public final class InMemoryGraphStore implements GraphStore {
+
+  /** How many tasks a store keeps unless told otherwise. */
+  public static final int DEFAULT_MAX_NODES = 100_000;
+
+  private static final TaskState[] STATES = TaskState.values();
+
+  private final int maxNodes;
+  private final Lock readLock;
+  private final Lock writeLock;
+
+  private final HashMap<String, TaskRecord> tasksById = new HashMap<>();
+  private final SeqList<TaskRecord> tasksBySeq = new SeqList<>(1024);
+  private final HashMap<String, NameEntry> names = new HashMap<>();
+  private final NameEntry unnamed = new NameEntry(null);
+  private final long[] countByState = new long[STATES.length];
+  /** children that arrived before their parent, by the parent id they wait for */
+  private final HashMap<String, List<TaskRecord>> awaitingParent = new HashMap<>();
+  /** tasks whose root hint names a task not seen yet, by that id */
+  private final HashMap<String, List<TaskRecord>> awaitingRoot = new HashMap<>();
+  private final HashMap<String, GroupRecord> groups = new HashMap<>();
+  private final HashMap<String, GroupRecord> chordsByCallback = new HashMap<>();
+  private final SeqList<Workflow> workflowsBySeq = new SeqList<>(1024);
+  private final WorkerRegistry workers = new WorkerRegistry();
+  private long nextSeq;
+  private long evictedWorkflows;
+
+  private InMemoryGraphStore(Builder builder) {
+    this.maxNodes = builder.maxNodes;
+    ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    this.readLock = lock.readLock();
+    this.writeLock = lock.writeLock();
+  }
+
+  /** A store keeping at most {@value #DEFAULT_MAX_NODES} tasks. */
+  public static InMemoryGraphStore create() {
+    return builder().build();
+  }
+
+  /** A store keeping at most {@code maxNodes} tasks. */
+  public static InMemoryGraphStore create(int maxNodes) {
+    return builder().maxNodes(maxNodes).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The most tasks this store keeps before evicting whole oldest workflows. */
+  public int maxNodes() {
+    return maxNodes;
+  }
+
+  // ---------------------------------------------------------------- applying events
+
+  @Override
+  public void apply(TaskEvent event) {
+    if (event == null) throw new NullPointerException("event == null");
+    writeLock.lock();
+    try {
+      applyLocked(event);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public void apply(WorkerEvent event) {
+    if (event == null) throw new NullPointerException("event == null");
+    writeLock.lock();
+    try {
+      workers.apply(event);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void applyLocked(TaskEvent received) {
+    long stamp = TaskRecord.toNanos(received.timestamp());
+    TaskRecord task = tasksById.get(received.taskId());
+    boolean created = task == null;
+    if (created) {
+      task = new TaskRecord(received.taskId(), nextSeq++);
+      register(task, received.name());
+    } else if (task.isDuplicate(received, stamp)) {
+      return;
+    } else if (task.name == unnamed && received.name() != null) {
+      rename(task, received.name());
+    }
+
+    boolean structural = created;
+    String parentId = received.parentId();
+    if (task.parentId == null && parentId != null && !parentId.equals(task.id)) {
+      setParent(task, canonicalId(task, parentId));
+      structural = true;
+    }
+    boolean newHint = task.rootHint == null && received.rootId() != null;
+    if (newHint) task.rootHint = canonicalId(task, received.rootId());
+    String callbackId = received.chordCallbackId();
+    if (task.chordCallbackId == null && callbackId != null && !callbackId.equals(task.id)) {
+      task.chordCallbackId = callbackId;
+      if (task.group != null) registerCallback(task.group, callbackId);
+      structural = true;
+    }
+    if (task.group == null && received.groupId() != null) {
+      joinGroup(task, received.groupId());
+      structural = true;
+    }
+    if (task.chordId == null) task.chordId = received.chordId();
+    if (task.traceId == null) task.traceId = received.traceId();
+    if (created) {
+      if (task.workflow == null) {
+        Workflow workflow = new Workflow(task.seq);
+        workflow.tasks.add(task);
+        task.workflow = workflow;
+        workflowsBySeq.add(workflow.seq, workflow);
+      }
+      linkWaiting(task);
+    }
+    if (newHint && !task.rootHint.equals(task.id)) {
+      followHint(task);
+      structural = true;
+    }
+
+    int meta = task.compactMeta(received);
+    Object extra;
+    if (meta < 0 || !TaskRecord.inRange(stamp)) {
+      meta = TaskRecord.orderingMeta(received);
+      extra = canonical(task, received);
+    } else {
+      extra = payload(received);
+    }
+    task.addEvent(stamp, meta, extra);
+    if (TaskRecord.beats(meta, stamp, task.winnerMeta, task.winnerStamp)) {
+      int before = task.winnerMeta;
+      task.winnerMeta = meta;
+      task.winnerStamp = stamp;
+      if (before < 0 || TaskRecord.state(before) != TaskRecord.state(meta)) {
+        if (before >= 0) count(task.name, TaskRecord.state(before), -1);
+        count(task.name, TaskRecord.state(meta), 1);
+      }
+    }
+    if (created && task.name.tasks != null) noteRun(task.name, stamp);
+
+    Workflow workflow = task.workflow;
+    workflow.widen(stamp, stamp);
+    if (structural) workflow.version++;
+    if (tasksById.size() > maxNodes) evictOldest();
+  }
+
+  private static TaskRecord.Payload payload(TaskEvent event) {
+    if (event.args() == null && event.kwargs() == null && event.result() == null && event.exception() == null
+        && event.traceback() == null) {
+      return null;
+    }
+    return new TaskRecord.Payload(event.args(), event.kwargs(), event.result(), event.exception(), event.traceback());
+  }
+
+  /**
+   * An event kept verbatim, with its ids replaced by the store's own String instances where they match, so
+   * that it does not hold decoded copies of ids the store already has.
+   */
+  private TaskEvent canonical(TaskRecord task, TaskEvent event) {
+    String name = event.name();
+    if (name != null) {
+      NameEntry entry = names.get(name);
+      if (entry != null) name = entry.name;
+    }
+    String groupId = event.groupId();
+    if (groupId != null && task.group != null && groupId.equals(task.group.groupId)) groupId = task.group.groupId;
+    return new TaskEvent(task.id, name, event.state(), event.timestamp(), canonicalId(task, event.parentId()),
+        canonicalId(task, event.rootId()), groupId, same(task.chordId, event.chordId()),
+        same(task.chordCallbackId, event.chordCallbackId()), same(task.traceId, event.traceId()),
+        event.retries(), event.args(), event.kwargs(), event.result(), event.exception(), event.traceback());
+  }
+
+  private String canonicalId(TaskRecord task, String id) {
+    if (id == null) return null;
+    if (id.equals(task.id)) return task.id;
+    if (task.parentId != null && id.equals(task.parentId)) return task.parentId;
+    TaskRecord known = tasksById.get(id);
+    return known != null ? known.id : id;
+  }
+
+  private static String same(String known, String candidate) {
+    return known != null && known.equals(candidate) ? known : candidate;
+  }
+
+  /** Indexes a new task; its workflow is decided once its first event's links are known. */
+  private void register(TaskRecord task, String name) {
+    tasksById.put(task.id, task);
+    tasksBySeq.add(task.seq, task);
+    NameEntry entry = name == null ? unnamed : nameEntry(name);
+    task.name = entry;
+    if (entry.tasks != null) entry.tasks.add(task.seq, task);
+  }
+
+  /** Links a new task to the children that arrived before it and to the chord it is the callback of. */
+  private void linkWaiting(TaskRecord task) {
+    List<TaskRecord> waiting = awaitingParent.remove(task.id);
+    if (waiting != null) {
+      for (TaskRecord child : waiting) {
+        child.awaitedParent = null;
+        link(task, child);
+      }
+    }
+    GroupRecord chord = chordsByCallback.get(task.id);
+    if (chord != null) union(task.workflow, chord.workflow);
+    List<TaskRecord> hinted = awaitingRoot.remove(task.id);
+    if (hinted != null) {
+      for (TaskRecord member : hinted) {
+        member.awaitedRoot = null;
+        union(task.workflow, member.workflow);
+      }
+    }
+  }
+
+  /**
+   * Joins a task to the workflow its root id names, now or when that task arrives. Celery and stemtrace
+   * producers set root_id to the workflow's first task, so a task whose parent is late or lost still shows
+   * in its workflow (hung under the root until its parent arrives).
+   */
+  private void followHint(TaskRecord task) {
+    TaskRecord root = tasksById.get(task.rootHint);
+    if (root != null) {
+      union(root.workflow, task.workflow);
+    } else {
+      awaitingRoot.computeIfAbsent(task.rootHint, id -> new ArrayList<>(2)).add(task);
+      task.awaitedRoot = task.rootHint;
+    }
+  }
+
+  private NameEntry nameEntry(String name) {
+    NameEntry entry = names.get(name);
+    if (entry == null) {
+      entry = new NameEntry(name);
+      names.put(name, entry);
+    }
+    return entry;
+  }
+
+  private static void noteRun(NameEntry entry, long firstSeen) {
+    if (firstSeen > entry.lastRun) entry.lastRun = firstSeen;
+  }
+
+  /** A task first seen without a name (a producer that left it out) gets the first name an event carries. */
+  private void rename(TaskRecord task, String name) {
+    NameEntry entry = nameEntry(name);
+    TaskState state = task.state();
+    unnamed.countByState[state.ordinal()]--;
+    entry.countByState[state.ordinal()]++;
+    entry.tasks.add(task.seq, task);
+    noteRun(entry, task.firstStamp());
+    task.name = entry;
+  }
+
+  private void count(NameEntry entry, TaskState state, int delta) {
+    countByState[state.ordinal()] += delta;
+    entry.countByState[state.ordinal()] += delta;
+  }
+
+  private void setParent(TaskRecord task, String parentId) {
+    task.parentId = parentId;
+    TaskRecord parent = tasksById.get(parentId);
+    if (parent != null) {
+      link(parent, task);
+    } else {
+      awaitingParent.computeIfAbsent(parentId, id -> new ArrayList<>(2)).add(task);
+      task.awaitedParent = parentId;
+    }
+  }
+
+  private void link(TaskRecord parent, TaskRecord child) {
+    child.parent = parent;
+    parent.addChild(child);
+    adopt(parent.workflow, child);
+  }
+
+  /** Puts a task in a workflow: directly while it has none yet (its first event), else by joining both. */
+  private void adopt(Workflow workflow, TaskRecord task) {
+    if (task.workflow == null) {
+      task.workflow = workflow;
+      workflow.tasks.add(task);
+      workflow.version++;
+    } else {
+      union(workflow, task.workflow);
+    }
+  }
+
+  private void joinGroup(TaskRecord task, String groupId) {
+    GroupRecord group = groups.get(groupId);
+    if (group == null) {
+      group = new GroupRecord(groupId);
+      groups.put(groupId, group);
+      if (task.workflow == null) {
+        Workflow workflow = new Workflow(task.seq);
+        workflow.tasks.add(task);
+        task.workflow = workflow;
+        workflowsBySeq.add(workflow.seq, workflow);
+      }
+      task.workflow.addGroup(group);
+    } else {
+      adopt(group.workflow, task);
+    }
+    group.members.add(task);
+    task.group = group;
+    if (task.chordCallbackId != null) registerCallback(group, task.chordCallbackId);
+  }
+
+  private void registerCallback(GroupRecord group, String callbackId) {
+    if (group.callbackId != null) return;
+    group.callbackId = callbackId;
+    chordsByCallback.putIfAbsent(callbackId, group);
+    TaskRecord callback = tasksById.get(callbackId);
+    if (callback != null && callback.workflow != null) union(callback.workflow, group.workflow);
+    group.workflow.version++;
+  }
+
+  /**
+   * Joins two workflows by moving the smaller one's tasks and containers into the larger; the result takes
+   * the older one's place in the workflow index.
+   */
+  private void union(Workflow a, Workflow b) {
+    if (a == b) return;
+    Workflow big = a.tasks.size() >= b.tasks.size() ? a : b;
+    Workflow small = big == a ? b : a;
+    for (TaskRecord task : small.tasks) task.workflow = big;
+    big.tasks.addAll(small.tasks);
+    if (small.groups != null) {
+      for (GroupRecord group : small.groups) big.addGroup(group);
+    }
+    big.widen(small.firstSeen, small.lastUpdated);
+    if (small.seq < big.seq) {
+      workflowsBySeq.replace(small.seq, big);
+      workflowsBySeq.remove(big.seq);
+      big.seq = small.seq;
+    } else {
+      workflowsBySeq.remove(small.seq);
+    }
+    big.version++;
+  }
+
+  // ---------------------------------------------------------------- eviction
+
+  private void evictOldest() {
+    while (tasksById.size() > maxNodes) {
+      Workflow oldest = workflowsBySeq.first();
+      if (oldest == null) return;
+      evict(oldest);
+    }
+  }
+
+  private void evict(Workflow workflow) {
+    for (TaskRecord task : workflow.tasks) {
+      tasksById.remove(task.id);
+      tasksBySeq.remove(task.seq);
+      NameEntry entry = task.name;
+      count(entry, task.state(), -1);
+      if (entry.tasks != null) {
+        entry.tasks.remove(task.seq);
+        if (entry.tasks.size() == 0) names.remove(entry.name);
+      }
+      if (task.awaitedParent != null) unwait(awaitingParent, task.awaitedParent, task);
+      if (task.awaitedRoot != null) unwait(awaitingRoot, task.awaitedRoot, task);
+    }
+    if (workflow.groups != null) {
+      for (GroupRecord group : workflow.groups) {
+        groups.remove(group.groupId, group);
+        if (group.callbackId != null) chordsByCallback.remove(group.callbackId, group);
+      }
+    }
+    workflowsBySeq.remove(workflow.seq);
+    evictedWorkflows++;
+  }
+
+  private static void unwait(Map<String, List<TaskRecord>> index, String awaited, TaskRecord task) {
+    List<TaskRecord> waiting = index.get(awaited);
+    if (waiting == null) return;
+    waiting.remove(task);
+    if (waiting.isEmpty()) index.remove(awaited);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  @Override
+  public Optional<TaskNode> task(String taskId) {
+    if (taskId == null) return Optional.empty();
+    readLock.lock();
+    try {
+      TaskRecord task = tasksById.get(taskId);
+      return task == null ? Optional.empty() : Optional.of(Snapshots.task(task, rootInfo(task.workflow).id()));
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public List<TaskNode> children(String taskId) {
+    if (taskId == null) return List.of();
+    readLock.lock();
+    try {
+      TaskRecord task = tasksById.get(taskId);
+      if (task == null) return List.of();
+      String rootId = rootInfo(task.workflow).id();
+      List<TaskNode> children = new ArrayList<>();
+      for (TaskRecord child : Snapshots.children(task)) children.add(Snapshots.task(child, rootId));
+      return List.copyOf(children);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public Page<TaskNode> tasks(TaskQuery query) {
+    if (query == null) throw new NullPointerException("query == null");
+    readLock.lock();
+    try {
+      List<SeqList<TaskRecord>> sources = new ArrayList<>();
+      long total = 0;
+      boolean byTime = query.from() != null || query.to() != null;
+      Set<TaskState> states = query.states();
+      if (query.nameContains() != null) {
+        String needle = query.nameContains().toLowerCase(Locale.ROOT);
+        for (NameEntry entry : names.values()) {
+          if (!entry.lowerCase.contains(needle)) continue;
+          sources.add(entry.tasks);
+          total += count(entry.countByState, states);
+        }
+      } else {
+        sources.add(tasksBySeq);
+        total = count(countByState, states);
+      }
+      List<TaskNode> items = new ArrayList<>(Math.min(query.limit(), 256));
+      long matched = 0;
+      long from = query.from() == null ? Long.MIN_VALUE : TaskRecord.toNanos(query.from());
+      long to = query.to() == null ? Long.MAX_VALUE : TaskRecord.toNanos(query.to());
+      TaskCursor cursor = new TaskCursor(sources);
+      while (cursor.hasNext()) {
+        TaskRecord task = cursor.next();
+        if (!matches(task, states, from, to)) continue;
+        if (matched >= query.offset() && items.size() < query.limit()) {
+          items.add(Snapshots.task(task, rootInfo(task.workflow).id()));
+        }
+        matched++;
+        // without a time filter the counts give the total, so the walk stops at the page's end
+        if (!byTime && items.size() == query.limit()) break;
+      }
+      return new Page<>(items, byTime ? matched : total, query.limit(), query.offset());
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private static long count(long[] byState, Set<TaskState> states) {
+    long total = 0;
+    if (states.isEmpty()) {
+      for (long count : byState) total += count;
+    } else {
+      for (TaskState state : states) total += byState[state.ordinal()];
+    }
+    return total;
+  }
+
+  private static boolean matches(TaskRecord task, Set<TaskState> states, long from, long to) {
+    if (!states.isEmpty() && !states.contains(task.state())) return false;
+    long firstSeen = task.firstStamp();
+    return firstSeen >= from && firstSeen <= to;
+  }
+
+  /** Merges newest-first cursors over several seq-ordered lists (one per matching task name). */
+  private static final class TaskCursor {
+    private final PriorityQueue<SeqList.Cursor<TaskRecord>> queue;
+    private final SeqList.Cursor<TaskRecord> single;
+
+    TaskCursor(List<SeqList<TaskRecord>> sources) {
+      if (sources.size() == 1) {
+        single = sources.get(0).newestFirst();
+        queue = null;
+      } else {
+        single = null;
+        queue = new PriorityQueue<>(Math.max(1, sources.size()),
+            Comparator.comparingLong((SeqList.Cursor<TaskRecord> c) -> c.peekSeq()).reversed());
+        for (SeqList<TaskRecord> source : sources) {
+          SeqList.Cursor<TaskRecord> cursor = source.newestFirst();
+          if (cursor.hasNext()) queue.add(cursor);
+        }
+      }
+    }
+
+    boolean hasNext() {
+      return single != null ? single.hasNext() : !queue.isEmpty();
+    }
+
+    TaskRecord next() {
+      if (single != null) return single.next();
+      SeqList.Cursor<TaskRecord> cursor = queue.poll();
+      TaskRecord task = cursor.next();
+      if (cursor.hasNext()) queue.add(cursor);
+      return task;
+    }
+  }
+
+  @Override
+  public Page<WorkflowSummary> workflows(WorkflowQuery query) {
+    if (query == null) throw new NullPointerException("query == null");
+    readLock.lock();
+    try {
+      boolean filtered = !query.states().isEmpty() || query.nameContains() != null
+          || query.from() != null || query.to() != null;
+      String needle = query.nameContains() == null ? null : query.nameContains().toLowerCase(Locale.ROOT);
+      long from = query.from() == null ? Long.MIN_VALUE : TaskRecord.toNanos(query.from());
+      long to = query.to() == null ? Long.MAX_VALUE : TaskRecord.toNanos(query.to());
+      List<WorkflowSummary> items = new ArrayList<>(Math.min(query.limit(), 256));
+      long matched = 0;
+      for (SeqList.Cursor<Workflow> cursor = workflowsBySeq.newestFirst(); cursor.hasNext(); ) {
+        Workflow workflow = cursor.next();
+        if (!filtered) {
+          if (matched++ < query.offset()) continue;
+          items.add(summary(workflow));
+          if (items.size() == query.limit()) break;
+          continue;
+        }
+        if (workflow.firstSeen < from || workflow.firstSeen > to) continue;
+        WorkflowSummary summary = summary(workflow);
+        if (!query.states().isEmpty() && !query.states().contains(summary.state())) continue;
+        if (needle != null && (summary.name() == null || !summary.name().toLowerCase(Locale.ROOT).contains(needle))) {
+          continue;
+        }
+        if (matched++ >= query.offset() && items.size() < query.limit()) items.add(summary);
+      }
+      return new Page<>(items, filtered ? matched : workflowsBySeq.size(), query.limit(), query.offset());
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private WorkflowSummary summary(Workflow workflow) {
+    Workflow.RootInfo root = rootInfo(workflow);
+    if (root.task() != null) {
+      TaskRecord task = root.task();
+      return new WorkflowSummary(task.id, GraphNode.NodeType.TASK, task.name.name, task.state(),
+          workflow.tasks.size(), TaskRecord.toInstant(workflow.firstSeen), TaskRecord.toInstant(workflow.lastUpdated));
+    }
+    GroupRecord group = root.group();
+    TaskRecord first = null;
+    for (TaskRecord member : group.members) {
+      if (first == null || member.seq < first.seq) first = member;
+    }
+    return new WorkflowSummary(group.containerId, containerType(group), first == null ? null : first.name.name,
+        Layout.aggregateState(root.aggregated()), workflow.tasks.size(), TaskRecord.toInstant(workflow.firstSeen), TaskRecord.toInstant(workflow.lastUpdated));
+  }
+
+  private static GraphNode.NodeType containerType(GroupRecord group) {
+    return group.isChord() ? GraphNode.NodeType.CHORD : GraphNode.NodeType.GROUP;
+  }
+
+  /** The workflow's root, from the cache while the structure did not change. Safe under the read lock. */
+  private static Workflow.RootInfo rootInfo(Workflow workflow) {
+    Workflow.RootInfo root = workflow.root;
+    if (root != null && root.version() == workflow.version) return root;
+    root = Layout.of(workflow).rootInfo(workflow.version);
+    workflow.root = root; // racing readers compute the same value
+    return root;
+  }
+
+  @Override
+  public Optional<WorkflowGraph> workflow(String rootId) {
+    if (rootId == null) return Optional.empty();
+    readLock.lock();
+    try {
+      Workflow workflow = workflowById(rootId);
+      if (workflow == null) return Optional.empty();
+      Layout layout = Layout.of(workflow);
+      workflow.root = layout.rootInfo(workflow.version);
+      if (!Layout.idOf(layout.root).equals(rootId)) return Optional.empty();
+      Map<String, GraphNode> nodes = new LinkedHashMap<>(layout.order.size() * 2);
+      for (Object node : layout.order) {
+        List<String> childIds = layout.childIds(node);
+        if (node instanceof TaskRecord task) {
+          nodes.put(task.id, new GraphNode(task.id, GraphNode.NodeType.TASK, task.name.name, task.state(),
+              childIds, Snapshots.task(task, rootId), task.firstSeen(), task.lastUpdated()));
+        } else {
+          GroupRecord group = (GroupRecord) node;
+          List<TaskRecord> aggregated = layout.aggregated(group);
+          nodes.put(group.containerId, new GraphNode(group.containerId, containerType(group),
+              group.isChord() ? "chord" : "group", Layout.aggregateState(aggregated), childIds, null,
+              Layout.firstSeen(aggregated), Layout.lastUpdated(aggregated)));
+        }
+      }
+      return Optional.of(new WorkflowGraph(rootId, nodes));
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private Workflow workflowById(String id) {
+    if (id.startsWith(GroupRecord.PREFIX)) {
+      GroupRecord group = groups.get(id.substring(GroupRecord.PREFIX.length()));
+      if (group != null) return group.workflow;
+    }
+    TaskRecord task = tasksById.get(id);
+    return task == null ? null : task.workflow;
+  }
+
+  @Override
+  public Optional<String> workflowOf(String taskId) {
+    if (taskId == null) return Optional.empty();
+    readLock.lock();
+    try {
+      TaskRecord task = tasksById.get(taskId);
+      return task == null ? Optional.empty() : Optional.of(rootInfo(task.workflow).id());
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public List<WorkerInfo> workers() {
+    readLock.lock();
+    try {
+      return workers.all();
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<WorkerInfo> worker(String hostname) {
+    if (hostname == null) return Optional.empty();
+    readLock.lock();
+    try {
+      return workers.get(hostname);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public List<RegistryEntry> registry(String query, RegistryEntry.Status status) {
+    readLock.lock();
+    try {
+      return workers.registry(names, query, status);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public long taskCount() {
+    readLock.lock();
+    try {
+      return tasksById.size();
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public long workflowCount() {
+    readLock.lock();
+    try {
+      return workflowsBySeq.size();
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** How many workflows were evicted since the store was created. */
+  public long evictedWorkflowCount() {
+    readLock.lock();
+    try {
+      return evictedWorkflows;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryGraphStore{maxNodes=" + maxNodes + "}";
+  }
+
+  /** The size of every internal table, so tests can check that eviction leaves nothing behind. */
+  TableSizes tableSizes() {
+    readLock.lock();
+    try {
+      long nameListEntries = 0;
+      long nameListSlots = 0;
+      long namedCounts = 0;
+      for (NameEntry entry : names.values()) {
+        nameListEntries += entry.tasks.size();
+        nameListSlots += entry.tasks.slots();
+        namedCounts += entry.count();
+      }
+      long awaiting = 0;
+      for (List<TaskRecord> waiting : awaitingParent.values()) awaiting += waiting.size();
+      long awaitingRoots = 0;
+      for (List<TaskRecord> waiting : awaitingRoot.values()) awaitingRoots += waiting.size();
+      long members = 0;
+      long groupsInWorkflows = 0;
+      for (SeqList.Cursor<Workflow> cursor = workflowsBySeq.newestFirst(); cursor.hasNext(); ) {
+        Workflow workflow = cursor.next();
+        members += workflow.tasks.size();
+        groupsInWorkflows += workflow.groups == null ? 0 : workflow.groups.size();
+      }
+      long stateCounts = 0;
+      for (long count : countByState) stateCounts += count;
+      return new TableSizes(tasksById.size(), tasksBySeq.size(), tasksBySeq.slots(), names.size(),
+          nameListEntries, nameListSlots, namedCounts + unnamed.count(), stateCounts, awaitingParent.size(),
+          awaiting, awaitingRoot.size(), awaitingRoots, groups.size(), groupsInWorkflows, chordsByCallback.size(),
+          workflowsBySeq.size(),
+          workflowsBySeq.slots(), members);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** Sizes of the internal tables; see {@link #tableSizes()}. */
+  record TableSizes(
+      int tasksById, int tasksBySeq, int tasksBySeqSlots, int names, long nameListEntries, long nameListSlots,
+      long nameCounts, long stateCounts, int awaitingParentKeys, long awaitingChildren, int awaitingRootKeys,
+      long awaitingRootTasks, int groups,
+      long groupsInWorkflows, int chordsByCallback, int workflows, int workflowSlots, long workflowMembers) {}
+
+  /** Configures an {@link InMemoryGraphStore}. */
+  public static final class Builder {
+    private int maxNodes = DEFAULT_MAX_NODES;
+
+    Builder() {}
+
+    /** The most tasks to keep; whole oldest workflows are evicted beyond it. Default 100 000. */
+    public Builder maxNodes(int maxNodes) {
+      if (maxNodes < 1) throw new IllegalArgumentException("maxNodes < 1: " + maxNodes);
+      this.maxNodes = maxNodes;
+      return this;
+    }
+
+    public InMemoryGraphStore build() {
+      return new InMemoryGraphStore(this);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.stemtrace.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stemtrace.api.StemtraceEvent;
+import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.TaskState;
+import io.stemtrace.core.graph.InMemoryGraphStore;
+import io.stemtrace.core.testing.CaptureExpectations;
+import io.stemtrace.core.testing.Captures;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EventConsumerTest {
+
+  private static byte[] utf8(String json) {
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String task(String id, String state) {
+    return "{\"task_id\":\"" + id + "\",\"name\":\"app.t\",\"state\":\"" + state
+        + "\",\"timestamp\":\"2026-11-26T03:35:48.652721Z\",\"retries\":0}";
+  }
+
+  @Test
+  void accept_capture_buildsTheExpectedGraph() {
+    InMemoryGraphStore store = InMemoryGraphStore.create();
+    EventConsumer consumer = EventConsumer.builder(store).build();
+    consumer.accept(Captures.pythonCanvas());
+    assertThat(consumer.metrics().eventsApplied()).isEqualTo(59);
+    assertThat(consumer.metrics().eventsRejected()).isZero();
+    CaptureExpectations.assertPythonCanvasGraph(store);
+  }
+
+  @Test
+  void accept_malformedPayloads_areCountedPerKind_andConsumptionContinues() {
+    InMemoryGraphStore store = InMemoryGraphStore.create();
+    List<List<StemtraceEvent>> told = new ArrayList<>();
+    EventConsumer consumer = EventConsumer.builder(store).listener(told::add).build();
+
+    consumer.accept(List.of(
+        utf8(task("ok-1", "STARTED")),
+        utf8("not json at all"),
+        utf8("[1, 2]"),
+        utf8("{\"hello\": 1}"),
+        utf8("{\"task_id\": \"x\", \"timestamp\": \"2026-11-26T03:35:48Z\"}"),
+        utf8(task("bad-state", "EXPLODED")),
+        utf8(task("bad-time", "STARTED").replace("2026-11-26T03:35:48.652721Z", "yesterday")),
+        utf8("{\"task_id\": 12, \"state\": \"STARTED\", \"timestamp\": \"2026-11-26T03:35:48Z\"}"),
+        utf8("not json either"),
+        utf8(task("ok-2", "SUCCESS"))));
+
+    var metrics = consumer.metrics();
+    assertThat(metrics.eventsApplied()).isEqualTo(2);
+    assertThat(metrics.eventsRejected()).isEqualTo(8);
+    assertThat(metrics.rejectedByKind()).isEqualTo(Map.of(
+        DecodeError.Kind.NOT_JSON, 2L,
+        DecodeError.Kind.NOT_AN_OBJECT, 1L,
+        DecodeError.Kind.UNKNOWN_EVENT, 1L,
+        DecodeError.Kind.MISSING_FIELD, 1L,
+        DecodeError.Kind.UNKNOWN_STATE, 1L,
+        DecodeError.Kind.BAD_TIMESTAMP, 1L,
+        DecodeError.Kind.WRONG_TYPE, 1L));
+    assertThat(store.taskCount()).isEqualTo(2);
+    assertThat(told).singleElement().satisfies(batch -> assertThat(batch).hasSize(2));
+
+    consumer.accept(List.of(utf8(task("ok-3", "PENDING"))));
+    assertThat(consumer.metrics().eventsApplied()).isEqualTo(3);
+    assertThat(store.task("ok-3")).isPresent();
+  }
+
+  @Test
+  void acceptEvents_storeOrListenerThrowing_isCountedAndSkipped() {
+    InMemoryGraphStore delegate = InMemoryGraphStore.create();
+    // a store that fails on one task id, as a store bug would
+    var failing = new io.stemtrace.api.GraphStore() {
+      @Override public void apply(TaskEvent event) {
+        if (event.taskId().equals("poison")) throw new IllegalStateException("store bug");
+        delegate.apply(event);
+      }
+      @Override public void apply(io.stemtrace.api.WorkerEvent event) { delegate.apply(event); }
+      @Override public java.util.Optional<io.stemtrace.api.TaskNode> task(String id) { return delegate.task(id); }
+      @Override public List<io.stemtrace.api.TaskNode> children(String id) { return delegate.children(id); }
+      @Override public io.stemtrace.api.Page<io.stemtrace.api.TaskNode> tasks(io.stemtrace.api.TaskQuery q) { return delegate.tasks(q); }
+      @Override public io.stemtrace.api.Page<io.stemtrace.api.WorkflowSummary> workflows(io.stemtrace.api.WorkflowQuery q) { return delegate.workflows(q); }
+      @Override public java.util.Optional<io.stemtrace.api.WorkflowGraph> workflow(String id) { return delegate.workflow(id); }
+      @Override public java.util.Optional<String> workflowOf(String id) { return delegate.workflowOf(id); }
+      @Override public List<io.stemtrace.api.WorkerInfo> workers() { return delegate.workers(); }
+      @Override public java.util.Optional<io.stemtrace.api.WorkerInfo> worker(String h) { return delegate.worker(h); }
+      @Override public List<io.stemtrace.api.RegistryEntry> registry(String q, io.stemtrace.api.RegistryEntry.Status s) { return delegate.registry(q, s); }
+      @Override public long taskCount() { return delegate.taskCount(); }
+      @Override public long workflowCount() { return delegate.workflowCount(); }
+    };
+    List<Integer> secondListener = new ArrayList<>();
+    EventConsumer consumer = EventConsumer.builder(failing)
+        .listener(events -> { throw new IllegalStateException("listener bug"); })
+        .listener(events -> secondListener.add(events.size()))
+        .build();
+    Instant at = Instant.parse("2026-11-26T03:00:00Z");
+    consumer.acceptEvents(List.of(
+        TaskEvent.builder("a", TaskState.STARTED).timestamp(at).build(),
+        TaskEvent.builder("poison", TaskState.STARTED).timestamp(at).build(),
+        TaskEvent.builder("b", TaskState.STARTED).timestamp(at).build()));
+
+    var metrics = consumer.metrics();
+    assertThat(metrics.eventsApplied()).isEqualTo(2);
+    assertThat(metrics.applyFailures()).isEqualTo(1);
+    assertThat(metrics.listenerFailures()).isEqualTo(1);
+    assertThat(secondListener).containsExactly(2);
+    assertThat(delegate.taskCount()).isEqualTo(2);
+  }
+}

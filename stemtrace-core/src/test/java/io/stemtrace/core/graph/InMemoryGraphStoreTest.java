@@ -1,0 +1,153 @@
+package io.stemtrace.core.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stemtrace.api.GraphStore;
+import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.TaskNode;
+import io.stemtrace.api.TaskQuery;
+import io.stemtrace.api.TaskState;
+import io.stemtrace.api.WorkflowQuery;
+import io.stemtrace.core.testing.CanvasEvents;
+import io.stemtrace.core.testing.CaptureExpectations;
+import io.stemtrace.core.testing.GraphStoreContractTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class InMemoryGraphStoreTest extends GraphStoreContractTest {
+
+  @Override
+  protected GraphStore newStore(int maxNodes) {
+    return InMemoryGraphStore.create(maxNodes);
+  }
+
+  /**
+   * Per batch: a chord under a root task (headers before the callback), a child whose parent never arrives,
+   * a task first seen without a name, and a group of chains.
+   */
+  private static CanvasEvents batches(int count) {
+    CanvasEvents canvas = new CanvasEvents();
+    for (int i = 0; i < count; i++) {
+      String root = canvas.task(canvas.id("root"), "app.root").emit();
+      String callback = canvas.id("callback");
+      canvas.task(canvas.id("header"), "app.header").parent(root).group("chord-" + i).chordCallback(callback).emit();
+      String last = canvas.task(canvas.id("header"), "app.header").parent(root).group("chord-" + i)
+          .chordCallback(callback).emit();
+      canvas.task(callback, "app.callback").parent(last).emit();
+      canvas.task(canvas.id("orphan"), "app.orphan-" + i).parent("missing-" + i).root("missing-root-" + i).emit();
+      String first = canvas.task(canvas.id("lane"), "app.lane").emit();
+      canvas.task(canvas.id("lane"), "app.lane").parent(first).group("lanes-" + i).emit();
+    }
+    return canvas;
+  }
+
+  @Test
+  void eviction_leavesEveryTableAtTheSizeTheRemainingWorkflowsNeed() {
+    CanvasEvents canvas = batches(12);
+    List<TaskEvent> events = new ArrayList<>(canvas.events());
+    // an unnamed first event for one task per batch, named by its later events
+    events.add(TaskEvent.builder("unnamed-late", TaskState.PENDING).timestamp(events.get(0).timestamp()).build());
+    events.add(TaskEvent.builder("unnamed-late", TaskState.SUCCESS).name("app.named-later")
+        .timestamp(events.get(1).timestamp()).build());
+    InMemoryGraphStore store = InMemoryGraphStore.create(20);
+    for (TaskEvent event : events) store.apply(event);
+    assertThat(store.taskCount()).isLessThanOrEqualTo(20);
+    assertThat(store.evictedWorkflowCount()).isPositive();
+
+    Set<String> kept = store.tasks(TaskQuery.all(1000, 0)).items().stream().map(TaskNode::id).collect(Collectors.toSet());
+    InMemoryGraphStore fresh = InMemoryGraphStore.create(1000);
+    for (TaskEvent event : events) {
+      if (kept.contains(event.taskId())) fresh.apply(event);
+    }
+    assertThat(fresh.taskCount()).isEqualTo(store.taskCount());
+    assertThat(fresh.workflowCount()).isEqualTo(store.workflowCount());
+
+    InMemoryGraphStore.TableSizes after = store.tableSizes();
+    InMemoryGraphStore.TableSizes expected = fresh.tableSizes();
+    assertThat(after.tasksById()).isEqualTo(expected.tasksById());
+    assertThat(after.tasksBySeq()).isEqualTo(expected.tasksBySeq());
+    assertThat(after.names()).isEqualTo(expected.names());
+    assertThat(after.nameListEntries()).isEqualTo(expected.nameListEntries());
+    assertThat(after.nameCounts()).isEqualTo(expected.nameCounts());
+    assertThat(after.stateCounts()).isEqualTo(expected.stateCounts());
+    assertThat(after.awaitingParentKeys()).isEqualTo(expected.awaitingParentKeys()).isPositive();
+    assertThat(after.awaitingChildren()).isEqualTo(expected.awaitingChildren());
+    assertThat(after.awaitingRootKeys()).isEqualTo(expected.awaitingRootKeys()).isPositive();
+    assertThat(after.awaitingRootTasks()).isEqualTo(expected.awaitingRootTasks());
+    assertThat(after.groups()).isEqualTo(expected.groups()).isPositive();
+    assertThat(after.groupsInWorkflows()).isEqualTo(expected.groupsInWorkflows());
+    assertThat(after.chordsByCallback()).isEqualTo(expected.chordsByCallback()).isPositive();
+    assertThat(after.workflows()).isEqualTo(expected.workflows());
+    assertThat(after.workflowMembers()).isEqualTo(expected.workflowMembers()).isEqualTo(after.tasksById());
+    // holes left by removals are reclaimed: slots stay within about twice the live entries
+    assertThat(after.tasksBySeqSlots()).isLessThanOrEqualTo(2 * after.tasksBySeq() + SeqList.SLACK);
+    assertThat(after.workflowSlots()).isLessThanOrEqualTo(2 * after.workflows() + SeqList.SLACK);
+    CaptureExpectations.assertEveryTaskExactlyOnce(store);
+  }
+
+  @Test
+  void eviction_manyRounds_keepsEveryTableBounded() {
+    InMemoryGraphStore store = InMemoryGraphStore.create(200);
+    CanvasEvents canvas = batches(2_000);
+    for (TaskEvent event : canvas.events()) store.apply(event);
+    InMemoryGraphStore.TableSizes sizes = store.tableSizes();
+    assertThat(sizes.tasksById()).isLessThanOrEqualTo(200);
+    assertThat(sizes.tasksBySeqSlots()).isLessThanOrEqualTo(2 * sizes.tasksBySeq() + SeqList.SLACK);
+    assertThat(sizes.workflowSlots()).isLessThanOrEqualTo(2 * sizes.workflows() + SeqList.SLACK);
+    assertThat(sizes.nameListSlots()).isLessThanOrEqualTo(2L * sizes.nameListEntries() + (long) SeqList.SLACK * sizes.names());
+    assertThat(sizes.names()).as("per-batch orphan names are dropped with their tasks").isLessThan(60);
+    assertThat(sizes.groups()).isLessThanOrEqualTo(200);
+    assertThat(sizes.awaitingParentKeys()).isLessThanOrEqualTo(200);
+    assertThat(sizes.awaitingRootKeys()).isLessThanOrEqualTo(200);
+    assertThat(sizes.workflowMembers()).isEqualTo(sizes.tasksById());
+  }
+
+  @Test
+  void builder_rejectsNonPositiveMaxNodes() {
+    assertThatThrownBy(() -> InMemoryGraphStore.builder().maxNodes(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxNodes < 1: 0");
+    assertThat(InMemoryGraphStore.create().maxNodes()).isEqualTo(InMemoryGraphStore.DEFAULT_MAX_NODES);
+  }
+
+  @Test
+  void graphStores_findsTheMemoryStoreThroughServiceLoader() {
+    assertThat(GraphStores.availableNames()).contains("memory");
+    GraphStore store = GraphStores.create("memory", 123);
+    assertThat(store).isInstanceOf(InMemoryGraphStore.class);
+    assertThat(((InMemoryGraphStore) store).maxNodes()).isEqualTo(123);
+    assertThatThrownBy(() -> GraphStores.create("cassandra", 10))
+        .hasMessageContaining("unknown graph store 'cassandra'")
+        .hasMessageContaining("memory");
+  }
+
+  @Test
+  void queriesWhileApplying_seeConsistentSnapshots() throws Exception {
+    InMemoryGraphStore store = InMemoryGraphStore.create(5_000);
+    List<TaskEvent> events = batches(1_500).events();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread writer = new Thread(() -> {
+      try {
+        for (TaskEvent event : events) store.apply(event);
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    }, "test-writer");
+    writer.start();
+    while (writer.isAlive()) {
+      var page = store.workflows(WorkflowQuery.all(5, 0));
+      for (var summary : page.items()) {
+        store.workflow(summary.rootId()).ifPresent(graph -> assertThat(graph.nodes()).containsKey(summary.rootId()));
+      }
+      store.tasks(new TaskQuery(null, "header", null, null, 20, 0));
+    }
+    writer.join();
+    assertThat(failure.get()).isNull();
+    CaptureExpectations.assertEveryTaskExactlyOnce(store);
+  }
+}
