@@ -4,7 +4,8 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.stemtrace.api.EventSink;
 import io.stemtrace.api.Subscription;
 import java.io.IOException;
@@ -13,6 +14,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,23 +74,51 @@ public final class RedisSubscription implements Subscription {
   private void run() {
     List<byte[]> batch = new ArrayList<>(READ_COUNT);
     XReadArgs readArgs = new XReadArgs().count(READ_COUNT).block(config.blockTime());
+    long replyTimeoutMillis = config.blockTime().toMillis() + config.timeout().toMillis();
     while (running.get()) {
       StatefulRedisConnection<String, byte[]> current = connection;
       try {
         if (current == null) current = connect();
-        RedisCommands<String, byte[]> commands = current.sync();
-        if (position.equals(RedisTransportConfig.START_NEW)) position = lastGeneratedId(commands);
-        refreshStreamInfo(commands, false);
-        List<StreamMessage<String, byte[]>> entries =
-            commands.xread(readArgs, XReadArgs.StreamOffset.from(config.streamKey(), position));
-        if (entries == null || entries.isEmpty()) continue;
-        deliver(entries, batch);
+        if (position.equals(RedisTransportConfig.START_NEW)) position = StreamInfo.read(current.sync(), config.streamKey()).lastGeneratedId();
+        RedisAsyncCommands<String, byte[]> commands = current.async();
+        // the read cursor runs one batch ahead of the position: the next XREAD is in flight while the sink
+        // works on the current batch; after a failure reading restarts from the position, never the cursor
+        String cursor = position;
+        RedisFuture<List<StreamMessage<String, byte[]>>> next = read(commands, readArgs, cursor);
+        while (running.get()) {
+          List<StreamMessage<String, byte[]>> entries = await(next, replyTimeoutMillis);
+          if (entries != null && !entries.isEmpty()) cursor = entries.get(entries.size() - 1).getId();
+          RedisFuture<List<Object>> info = dueForStreamInfo() ? commands.xinfoStream(config.streamKey()) : null;
+          next = read(commands, readArgs, cursor); // queued behind XINFO, so XINFO answers first
+          if (info != null) updateLag(info, replyTimeoutMillis); // answered at once, before the read
+          if (entries != null && !entries.isEmpty()) deliver(entries, batch);
+        }
       } catch (IOException | RuntimeException e) {
         if (!running.get()) break;
         lostConnection(current, e);
       }
     }
     closeConnection();
+  }
+
+  private RedisFuture<List<StreamMessage<String, byte[]>>> read(RedisAsyncCommands<String, byte[]> commands,
+      XReadArgs readArgs, String from) {
+    return commands.xread(readArgs, XReadArgs.StreamOffset.from(config.streamKey(), from));
+  }
+
+  private static <T> T await(RedisFuture<T> reply, long timeoutMillis) throws IOException {
+    try {
+      return reply.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof RuntimeException runtime) throw runtime;
+      throw new IOException(cause);
+    } catch (TimeoutException e) {
+      throw new IOException("no reply from Redis within " + timeoutMillis + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   private StatefulRedisConnection<String, byte[]> connect() throws IOException {
@@ -154,24 +186,23 @@ public final class RedisSubscription implements Subscription {
     }
   }
 
-  /** Resolves {@code $} once, so that later reads never skip what arrived between two reads. */
-  private String lastGeneratedId(RedisCommands<String, byte[]> commands) {
-    StreamInfo info = StreamInfo.read(commands, config.streamKey());
-    return info.lastGeneratedId();
+  /** The lag figures are refreshed at most once a second: one cheap XINFO STREAM next to many reads. */
+  private boolean dueForStreamInfo() {
+    long now = clock.millis();
+    if (lastInfoMillis != 0 && now - lastInfoMillis < STREAM_INFO_INTERVAL_MILLIS) return false;
+    lastInfoMillis = now;
+    return true;
   }
 
-  /** Refreshes the lag figures at most once a second: one cheap XINFO STREAM next to many reads. */
-  private void refreshStreamInfo(RedisCommands<String, byte[]> commands, boolean force) {
-    long now = clock.millis();
-    if (!force && now - lastInfoMillis < STREAM_INFO_INTERVAL_MILLIS && lastInfoMillis != 0) return;
-    lastInfoMillis = now;
+  private void updateLag(RedisFuture<List<Object>> reply, long timeoutMillis) throws IOException {
     StreamInfo info;
     try {
-      info = StreamInfo.read(commands, config.streamKey());
+      info = StreamInfo.parse(await(reply, timeoutMillis));
     } catch (RedisCommandExecutionException e) {
-      return; // XINFO refused (ACL, old server): the lag stays unknown, reading goes on
+      if (!String.valueOf(e.getMessage()).contains("no such key")) return; // XINFO refused (ACL): lag stays unknown
+      info = StreamInfo.EMPTY;
     }
-    if (info.entriesAdded() < 0) return;
+    if (info.entriesAdded() < 0) return; // before Redis 7: no entries-added, lag unknown
     String at = position;
     if (StreamIds.compare(at, info.lastGeneratedId()) >= 0) {
       entriesPassed = info.entriesAdded();

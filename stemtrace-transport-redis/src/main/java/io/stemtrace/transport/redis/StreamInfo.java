@@ -13,13 +13,15 @@ record StreamInfo(long length, long entriesAdded, String lastGeneratedId, String
   static final StreamInfo EMPTY = new StreamInfo(0, 0, "0-0", null);
 
   static StreamInfo read(RedisCommands<String, byte[]> commands, String key) {
-    List<Object> fields;
     try {
-      fields = commands.xinfoStream(key);
+      return parse(commands.xinfoStream(key));
     } catch (RedisCommandExecutionException e) {
       if (String.valueOf(e.getMessage()).contains("no such key")) return EMPTY;
       throw e;
     }
+  }
+
+  static StreamInfo parse(List<Object> fields) {
     long length = 0;
     long entriesAdded = -1;
     String lastGeneratedId = "0-0";
