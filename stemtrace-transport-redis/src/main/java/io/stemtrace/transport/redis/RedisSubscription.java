@@ -1,17 +1,16 @@
 package io.stemtrace.transport.redis;
 
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.stemtrace.api.EventSink;
 import io.stemtrace.api.Subscription;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +43,7 @@ public final class RedisSubscription implements Subscription {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Backoff backoff = new Backoff();
   private final Thread thread;
+  private final long blockMillis;
 
   private volatile StatefulRedisConnection<String, byte[]> connection;
   private volatile boolean connected;
@@ -63,6 +63,7 @@ public final class RedisSubscription implements Subscription {
     this.sink = sink;
     this.clock = clock;
     this.position = config.start();
+    this.blockMillis = Math.max(1, config.blockTime().toMillis()); // BLOCK 0 would mean forever
     this.thread = new Thread(this::run, "stemtrace-consumer{" + config.safeUrl() + "}");
     this.thread.setDaemon(true);
   }
@@ -72,8 +73,6 @@ public final class RedisSubscription implements Subscription {
   }
 
   private void run() {
-    List<byte[]> batch = new ArrayList<>(READ_COUNT);
-    XReadArgs readArgs = new XReadArgs().count(READ_COUNT).block(config.blockTime());
     long replyTimeoutMillis = config.blockTime().toMillis() + config.timeout().toMillis();
     while (running.get()) {
       StatefulRedisConnection<String, byte[]> current = connection;
@@ -84,14 +83,14 @@ public final class RedisSubscription implements Subscription {
         // the read cursor runs one batch ahead of the position: the next XREAD is in flight while the sink
         // works on the current batch; after a failure reading restarts from the position, never the cursor
         String cursor = position;
-        RedisFuture<List<StreamMessage<String, byte[]>>> next = read(commands, readArgs, cursor);
+        RedisFuture<StreamBatchOutput.Batch> next = read(commands, cursor);
         while (running.get()) {
-          List<StreamMessage<String, byte[]>> entries = await(next, replyTimeoutMillis);
-          if (entries != null && !entries.isEmpty()) cursor = entries.get(entries.size() - 1).getId();
+          StreamBatchOutput.Batch read = await(next, replyTimeoutMillis);
+          if (!read.isEmpty()) cursor = read.lastId();
           RedisFuture<List<Object>> info = dueForStreamInfo() ? commands.xinfoStream(config.streamKey()) : null;
-          next = read(commands, readArgs, cursor); // queued behind XINFO, so XINFO answers first
+          next = read(commands, cursor); // queued behind XINFO, so XINFO answers first
           if (info != null) updateLag(info, replyTimeoutMillis); // answered at once, before the read
-          if (entries != null && !entries.isEmpty()) deliver(entries, batch);
+          if (!read.isEmpty()) deliver(read);
         }
       } catch (IOException | RuntimeException e) {
         if (!running.get()) break;
@@ -101,9 +100,11 @@ public final class RedisSubscription implements Subscription {
     closeConnection();
   }
 
-  private RedisFuture<List<StreamMessage<String, byte[]>>> read(RedisAsyncCommands<String, byte[]> commands,
-      XReadArgs readArgs, String from) {
-    return commands.xread(readArgs, XReadArgs.StreamOffset.from(config.streamKey(), from));
+  /** {@code XREAD COUNT n BLOCK ms STREAMS key from}, decoded by {@link StreamBatchOutput}. */
+  private RedisFuture<StreamBatchOutput.Batch> read(RedisAsyncCommands<String, byte[]> commands, String from) {
+    CommandArgs<String, byte[]> args = new CommandArgs<>(RedisConnector.CODEC)
+        .add("COUNT").add(READ_COUNT).add("BLOCK").add(blockMillis).add("STREAMS").addKey(config.streamKey()).add(from);
+    return commands.dispatch(CommandType.XREAD, new StreamBatchOutput(), args);
   }
 
   private static <T> T await(RedisFuture<T> reply, long timeoutMillis) throws IOException {
@@ -138,32 +139,21 @@ public final class RedisSubscription implements Subscription {
     return fresh;
   }
 
-  private void deliver(List<StreamMessage<String, byte[]>> entries, List<byte[]> batch) {
-    long malformed = 0;
-    for (StreamMessage<String, byte[]> entry : entries) {
-      byte[] data = entry.getBody() == null ? null : entry.getBody().get(RedisTransport.FIELD);
-      if (data == null) {
-        if (skipped + malformed == 0) {
-          LOG.warn("skipping stream entry {} of {} without a '{}' field; further ones counted only",
-              entry.getId(), config.streamKey(), RedisTransport.FIELD);
-        }
-        malformed++;
-      } else {
-        batch.add(data);
-      }
+  private void deliver(StreamBatchOutput.Batch read) {
+    if (read.malformed() > 0 && skipped == 0) {
+      LOG.warn("skipping stream entry {} of {} without a '{}' field; further ones counted only",
+          read.firstMalformedId(), config.streamKey(), RedisTransport.FIELD);
     }
     try {
-      if (!batch.isEmpty()) sink.accept(batch);
+      if (!read.payloads().isEmpty()) sink.accept(read.payloads());
     } catch (RuntimeException e) {
       // a sink must not throw; redelivering the same batch forever would stall the stream behind it
-      LOG.warn("event sink threw on a batch of {} entries from {}; moving on", batch.size(), config.streamKey(), e);
-    } finally {
-      batch.clear();
+      LOG.warn("event sink threw on a batch of {} entries from {}; moving on", read.payloads().size(), config.streamKey(), e);
     }
-    position = entries.get(entries.size() - 1).getId();
-    delivered += entries.size() - malformed;
-    skipped += malformed;
-    if (entriesPassed >= 0) entriesPassed += entries.size();
+    position = read.lastId(); // only now do these entries count as consumed
+    delivered += read.payloads().size();
+    skipped += read.malformed();
+    if (entriesPassed >= 0) entriesPassed += read.entries();
   }
 
   private void lostConnection(StatefulRedisConnection<String, byte[]> broken, Exception e) {

@@ -44,6 +44,9 @@ public final class RedisLoadHarness {
       String replayPrefix = publishOnly(url, payloads, prefixes);
       replay(url, replayPrefix, events);
       endToEndTransport(url, payloads, prefixes);
+      BenchGraph.replayIntoGraph(url, replayPrefix, events);
+      BenchGraph.endToEnd(url, payloads, prefixes);
+      BenchGraph.endToEndFromTracer(url, events, prefixes);
     } finally {
       deleteStreams(url, prefixes);
     }
@@ -56,6 +59,7 @@ public final class RedisLoadHarness {
     List<String> command = List.of("redis-benchmark", "-h", uri.getHost(), "-p", String.valueOf(uri.getPort() < 0 ? 6379 : uri.getPort()),
         "-P", "64", "-n", String.valueOf(events), "-q", "XADD", prefix + ":events", "MAXLEN", "~", String.valueOf(events), "*", "data", payload);
     Process process;
+    Cpu.start(url);
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (java.io.IOException e) {
@@ -71,8 +75,8 @@ public final class RedisLoadHarness {
     Matcher matcher = Pattern.compile("([0-9.]+) requests per second").matcher(output);
     String rate = null;
     while (matcher.find()) rate = matcher.group(1);
-    System.out.printf(Locale.ROOT, "raw XADD (redis-benchmark -P 64 -n %d):        %,12.0f events/s%n", events,
-        rate == null ? Double.NaN : Double.parseDouble(rate));
+    System.out.printf(Locale.ROOT, "%-48s %,12.0f events/s  %s%n", "raw XADD (redis-benchmark -P 64 -n " + events + "):",
+        rate == null ? Double.NaN : Double.parseDouble(rate), Cpu.since(events).replace("JVM 0.00, ", ""));
   }
 
   /** RedisTransport.send in batches of 1000, as the producer's flusher calls it. */
@@ -80,6 +84,7 @@ public final class RedisLoadHarness {
     String prefix = newPrefix(prefixes);
     try (Transport transport = Transports.open(url + "?maxlen=" + (payloads.size() * 2), prefix)) {
       transport.send(payloads.subList(0, BATCH)); // connect before timing
+      Cpu.start(url);
       long started = System.nanoTime();
       for (int from = BATCH; from < payloads.size(); from += BATCH) {
         transport.send(payloads.subList(from, Math.min(payloads.size(), from + BATCH)));
@@ -94,6 +99,7 @@ public final class RedisLoadHarness {
     try (Transport transport = Transports.open(url, prefix)) {
       AtomicLong received = new AtomicLong();
       CountDownLatch done = new CountDownLatch(1);
+      Cpu.start(url);
       long started = System.nanoTime();
       try (Subscription subscription = transport.subscribe(batch -> {
         if (received.addAndGet(batch.size()) >= events) done.countDown();
@@ -114,7 +120,8 @@ public final class RedisLoadHarness {
       try (Subscription subscription = consumer.subscribe(batch -> {
         if (received.addAndGet(batch.size()) >= payloads.size()) done.countDown();
       })) {
-        long started = System.nanoTime();
+        Cpu.start(url);
+      long started = System.nanoTime();
         for (int from = 0; from < payloads.size(); from += BATCH) {
           producer.send(payloads.subList(from, Math.min(payloads.size(), from + BATCH)));
         }
@@ -126,7 +133,61 @@ public final class RedisLoadHarness {
 
   static void report(String what, long events, long startedNanos) {
     double seconds = (System.nanoTime() - startedNanos) / 1e9;
-    System.out.printf(Locale.ROOT, "%-48s %,12.0f events/s  (%,d in %.2f s)%n", what + ":", events / seconds, events, seconds);
+    System.out.printf(Locale.ROOT, "%-48s %,12.0f events/s  (%,d in %.2f s)%s%n", what + ":", events / seconds, events,
+        seconds, Cpu.since(events));
+  }
+
+  /**
+   * CPU spent per event by this JVM and by the Redis server since the phase started: on a machine shared
+   * with other work the wall-clock rate varies from run to run, the CPU cost per event much less.
+   */
+  static final class Cpu {
+    private static long jvmStart;
+    private static long redisStart;
+    private static int redisPid = -1;
+
+    static void start(String url) {
+      if (redisPid < 0) redisPid = redisPid(url);
+      jvmStart = jvmCpuNanos();
+      redisStart = redisCpuNanos();
+    }
+
+    static String since(long events) {
+      long jvm = jvmCpuNanos() - jvmStart;
+      long redis = redisCpuNanos() - redisStart;
+      String redisPart = redisPid > 0 ? String.format(Locale.ROOT, ", Redis %.2f", redis / 1e3 / events) : "";
+      return String.format(Locale.ROOT, "  CPU us/event: JVM %.2f%s", jvm / 1e3 / events, redisPart);
+    }
+
+    private static long jvmCpuNanos() {
+      var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
+
+    private static long redisCpuNanos() {
+      if (redisPid <= 0) return 0;
+      try {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + redisPid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+      } catch (Exception e) {
+        return 0;
+      }
+    }
+
+    private static int redisPid(String url) {
+      io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(url);
+      try (var connection = client.connect()) {
+        String info = connection.sync().info("server");
+        Matcher matcher = Pattern.compile("process_id:(\\d+)").matcher(info);
+        int pid = matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+        // only a server on this machine can be measured
+        return java.nio.file.Files.exists(java.nio.file.Path.of("/proc/" + pid + "/stat")) ? pid : 0;
+      } finally {
+        client.shutdown();
+      }
+    }
   }
 
   static String newPrefix(List<String> prefixes) {
