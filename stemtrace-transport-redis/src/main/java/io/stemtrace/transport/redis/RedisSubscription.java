@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,9 @@ public final class RedisSubscription implements Subscription {
   /** Entries per XREAD: large enough that replaying a long stream is dominated by Redis, not round trips. */
   static final int READ_COUNT = 1_000;
   private static final long STREAM_INFO_INTERVAL_MILLIS = 1_000;
+  /** Reads returning fewer entries than this wait {@link #LINGER_NANOS} before the next read. */
+  static final int LINGER_BELOW = READ_COUNT / 10;
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final RedisTransportConfig config;
   private final RedisConnector connector;
@@ -88,9 +92,16 @@ public final class RedisSubscription implements Subscription {
           StreamBatchOutput.Batch read = await(next, replyTimeoutMillis);
           if (!read.isEmpty()) cursor = read.lastId();
           RedisFuture<List<Object>> info = dueForStreamInfo() ? commands.xinfoStream(config.streamKey()) : null;
-          next = read(commands, cursor); // queued behind XINFO, so XINFO answers first
+          // a small batch means entries trickle in as they are written: reading again at once would cost
+          // a round trip (and Redis a read) per handful of entries, so let a few more accumulate first
+          boolean linger = !read.isEmpty() && read.entries() < LINGER_BELOW;
+          if (!linger) next = read(commands, cursor); // queued behind XINFO, so XINFO answers first
           if (info != null) updateLag(info, replyTimeoutMillis); // answered at once, before the read
           if (!read.isEmpty()) deliver(read);
+          if (linger) {
+            LockSupport.parkNanos(LINGER_NANOS);
+            next = read(commands, cursor);
+          }
         }
       } catch (IOException | RuntimeException e) {
         if (!running.get()) break;

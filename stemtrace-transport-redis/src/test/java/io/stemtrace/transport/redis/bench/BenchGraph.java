@@ -10,7 +10,6 @@ import io.stemtrace.core.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /** The load harness phases that end in a graph: EventConsumer decoding into an InMemoryGraphStore. */
 final class BenchGraph {
@@ -34,7 +33,7 @@ final class BenchGraph {
       }
       awaitApplied(consumer, payloads.size());
       RedisLoadHarness.report("send -> Redis -> consumer -> graph", payloads.size(), started);
-      System.out.printf(Locale.ROOT, "%-48s %,d tasks, %,d workflows in the graph%n", "", store.taskCount(), store.workflowCount());
+      RedisLoadHarness.Output.line("%-48s %,d tasks, %,d workflows in the graph%n", "", store.taskCount(), store.workflowCount());
     }
   }
 
@@ -69,7 +68,7 @@ final class BenchGraph {
       long accepted = metrics.queued();
       awaitApplied(consumer, accepted);
       RedisLoadHarness.report("tracer -> publisher -> Redis -> graph", accepted, started);
-      System.out.printf(Locale.ROOT, "%-48s %,d sent, %,d dropped, %,d failed%n", "", metrics.sent(), metrics.dropped(), metrics.failed());
+      RedisLoadHarness.Output.line("%-48s %,d sent, %,d dropped, %,d failed%n", "", metrics.sent(), metrics.dropped(), metrics.failed());
     }
   }
 
