@@ -62,9 +62,12 @@ final class RedisConnector implements AutoCloseable {
     return builder.build();
   }
 
-  /** Closes without waiting; Lettuce logs a warning for a second close, so only an open one is closed. */
+  /**
+   * Closes and waits until closed (it fails any command waiting on it at once). Lettuce warns about a second
+   * close, and RedisClient.shutdown closes whatever is still open, so only an open one is closed, fully.
+   */
   static void closeQuietly(StatefulRedisConnection<?, ?> connection) {
-    if (connection != null && connection.isOpen()) connection.closeAsync();
+    if (connection != null && connection.isOpen()) connection.close();
   }
 
   static String rootMessage(Throwable e) {

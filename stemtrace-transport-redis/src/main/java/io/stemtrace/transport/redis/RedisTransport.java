@@ -109,6 +109,8 @@ public final class RedisTransport implements Transport {
     }
     // Redis answers in order: the last reply arrived, so every command of the batch is complete
     for (XaddCommand command : commands) {
+      // a command neither answered nor failed means the batch did not go through as a whole
+      if (!command.isDone()) throw publishFailed(connection, "no reply for part of the batch", null);
       String error = command.getOutput().getError();
       if (error == null) continue;
       // an error reply (OOM, WRONGTYPE) leaves the connection usable; a lost connection does not
@@ -212,11 +214,9 @@ public final class RedisTransport implements Transport {
       subscriptions.clear();
     }
     for (RedisSubscription subscription : toClose) subscription.close();
-    StatefulRedisConnection<String, byte[]> connection = publishConnection;
-    if (connection != null) RedisConnector.closeQuietly(connection); // wakes a send waiting on it
+    connector.close(); // closes every connection of this transport, which also wakes a send waiting on one
     synchronized (publishLock) {
       publishConnection = null;
     }
-    connector.close();
   }
 }

@@ -6,6 +6,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,13 +55,16 @@ final class RedisTestSupport {
     }
   }
 
+  /** One set of event loops for every test client: creating and stopping them per test costs a second. */
+  private static final ClientResources RESOURCES = DefaultClientResources.create();
+
   /** A plain Lettuce client (strings) for arranging and checking streams behind the transport's back. */
   static final class RawRedis implements AutoCloseable {
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
 
     RawRedis(int port) {
-      client = RedisClient.create(RedisURI.create(HOST, port));
+      client = RedisClient.create(RESOURCES, RedisURI.create(HOST, port));
       connection = client.connect();
     }
 
@@ -69,7 +74,6 @@ final class RedisTestSupport {
 
     @Override
     public void close() {
-      connection.close();
       client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
     }
   }
