@@ -3,6 +3,7 @@
 //
 // node e2e/run.mjs --base http://127.0.0.1:PORT[/prefix] [--screenshots DIR] [--chord-root ID]
 //                  [--inject-url URL | --inject-cmd 'shell command'] [--big-root ID] [--big-budget-ms 2000]
+//                  [--expect-workflows 7]
 //
 // Prints one PASS/FAIL/SKIP line per check and `N passed, M failed`; exits 0 only if nothing failed.
 // Uses the machine's Chromium (/usr/bin/chromium, or $CHROMIUM); never downloads a browser.
@@ -21,6 +22,8 @@ const { values: opts } = parseArgs({
     'inject-cmd': { type: 'string' },
     'big-root': { type: 'string' },
     'big-budget-ms': { type: 'string', default: '2000' },
+    // the capture holds 7 workflows; a server with more (a big test workflow) says how many
+    'expect-workflows': { type: 'string', default: '7' },
     timeout: { type: 'string', default: '15000' },
   },
 });
@@ -100,9 +103,14 @@ try {
     await shot('timeline');
   });
 
-  await check('workflows page lists 7 workflows', async () => {
+  const expectedWorkflows = Number(opts['expect-workflows']);
+  await check(`workflows page lists ${expectedWorkflows} workflows`, async () => {
     await go('/graphs');
-    await until(async () => (await page.locator(testId('graph-row')).count()) === 7, '7 workflow rows', timeout);
+    await until(
+      async () => (await page.locator(testId('graph-row')).count()) === expectedWorkflows,
+      `${expectedWorkflows} workflow rows`,
+      timeout,
+    );
     await shot('graphs');
   });
 
@@ -142,7 +150,8 @@ try {
   });
 
   await check('task detail shows the args', async () => {
-    const { tasks } = await api('/api/tasks?limit=1000');
+    // the capture's tasks are named capp.*; a server may hold more (a big test workflow) that carry no args
+    const { tasks } = await api('/api/tasks?limit=1000&name=capp.');
     const task = tasks.find((t) => Array.isArray(t.args) && t.args.length > 0);
     assert(task, 'no task with args in GET /api/tasks');
     await go(`/tasks/${encodeURIComponent(task.task_id)}`);
@@ -173,6 +182,62 @@ try {
     await go('/registry');
     await until(async () => (await page.locator(testId('registry-row')).count()) > 0, 'registry rows');
     await shot('registry');
+  });
+
+  await check('anomalies page lists an UNREGISTERED anomaly for capp.not_registered_anywhere', async () => {
+    await go('/anomalies');
+    const row = page.locator(`${testId('anomaly-row')}[data-anomaly-type="UNREGISTERED"]`, { hasText: 'capp.not_registered_anywhere' });
+    await row.first().waitFor({ state: 'visible' });
+    const badge = row.first().locator(`${testId('anomaly-badge')}[data-anomaly-type="UNREGISTERED"]`);
+    assert((await badge.count()) === 1, 'the row has no UNREGISTERED badge');
+    const count = Number(await page.locator(testId('anomaly-count')).textContent());
+    assert(count >= 1, `the navigation shows ${count} anomalies`);
+    await shot('anomalies');
+    return `${count} in the navigation badge`;
+  });
+
+  await check('the unregistered task shows its anomaly on the tasks page, task page and graph', async () => {
+    const { anomalies } = await api('/api/anomalies?type=UNREGISTERED&limit=1000');
+    const anomaly = anomalies.find((a) => a.name === 'capp.not_registered_anywhere');
+    assert(anomaly, 'no UNREGISTERED anomaly for capp.not_registered_anywhere in GET /api/anomalies');
+    const badge = `${testId('anomaly-badge')}[data-anomaly-type="UNREGISTERED"]`;
+    await go(`/?name=${encodeURIComponent(anomaly.name)}`);
+    await page.locator(`${testId('task-row')}[data-task-id="${anomaly.task_id}"] ${badge}`).waitFor({ state: 'visible' });
+    await go(`/tasks/${encodeURIComponent(anomaly.task_id)}`);
+    await page.locator(`${testId('anomaly-callout')} ${badge}`).waitFor({ state: 'visible' });
+    await shot('task-anomaly');
+    await go(`/graph/${encodeURIComponent(anomaly.workflow_id)}`);
+    await page.locator(`${testId(`graph-node-${anomaly.task_id}`)} ${badge}`).waitFor({ state: 'visible' });
+  });
+
+  await check('stats page renders a row for capp.add and its charts', async () => {
+    // The widest window, so a capture replayed hours ago still falls inside it.
+    await go('/stats?window=1440');
+    await page.locator(`${testId('stats-row')}[data-name="capp.add"]`).waitFor({ state: 'visible' });
+    const charts = await until(async () => page.locator('.chart svg').count(), 'a chart');
+    await shot('stats');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('stats-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    return `${charts} charts`;
+  });
+
+  await check('workflow page links the JSON export', async () => {
+    const { graphs } = await api('/api/graphs?limit=1');
+    const root = graphs[0]?.root_id;
+    assert(root, 'no workflow in GET /api/graphs');
+    await go(`/graph/${encodeURIComponent(root)}`);
+    const link = page.locator(testId('graph-export'));
+    await link.waitFor({ state: 'visible' });
+    assert((await link.getAttribute('download')) !== null, 'the link has no download attribute');
+    const href = new URL(await link.getAttribute('href'), page.url());
+    assert(href.pathname.endsWith(`/api/graphs/${encodeURIComponent(root)}/export`), `link points to ${href.pathname}`);
+    const res = await fetch(href);
+    assert(res.ok, `GET ${href.pathname}: ${res.status}`);
+    assert(/attachment/.test(res.headers.get('content-disposition') ?? ''), 'no Content-Disposition: attachment');
+    const doc = await res.json();
+    assert(doc.format === 'stemtrace-export' && doc.events.length > 0, `unexpected export: format ${doc.format}, ${doc.events?.length} events`);
+    return `${doc.events.length} event${doc.events.length === 1 ? '' : 's'}`;
   });
 
   if (opts['inject-url'] || opts['inject-cmd']) {
