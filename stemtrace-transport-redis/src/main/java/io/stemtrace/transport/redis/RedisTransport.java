@@ -40,6 +40,8 @@ public final class RedisTransport implements Transport {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisTransport.class);
   static final String FIELD = "data";
+  /** Commands written per socket write within one batch. */
+  static final int WRITE_CHUNK = 128;
 
   private final RedisTransportConfig config;
   private final Clock clock;
@@ -78,17 +80,24 @@ public final class RedisTransport implements Transport {
       CountDownLatch answered = new CountDownLatch(1);
       List<XaddCommand> commands = new ArrayList<>(batch.size());
       int last = batch.size() - 1;
+      int flushed = 0;
       for (int i = 0; i <= last; i++) {
         byte[] payload = Objects.requireNonNull(batch.get(i), "payload == null");
         commands.add(new XaddCommand(xaddHeader, payload, i == last ? answered : null));
+        if (commands.size() - flushed == WRITE_CHUNK && i < last) {
+          // Redis starts on the first commands while the rest are encoded; still no wait in between
+          connection.dispatch(commands.subList(flushed, commands.size()));
+          connection.flushCommands();
+          flushed = commands.size();
+        }
       }
-      connection.dispatch(commands);
+      connection.dispatch(commands.subList(flushed, commands.size()));
       RedisFuture<Long> trim = null;
       if (config.retention() != null) {
         String minId = StreamIds.minIdAt(clock.millis() - config.retention().toMillis());
         trim = connection.async().xtrim(config.streamKey(), new XTrimArgs().minId(minId).approximateTrimming());
       }
-      connection.flushCommands(); // the whole batch leaves in one write: one round trip
+      connection.flushCommands(); // the batch is one pipelined round trip: nothing waits between its writes
       awaitReplies(connection, answered, commands, trim);
     }
   }
