@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +48,7 @@ public final class RedisSubscription implements Subscription {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Backoff backoff = new Backoff();
   private final Thread thread;
+  private final Consumer<RedisSubscription> onClose; // lets the transport forget a closed subscription
   private final long blockMillis;
 
   private volatile StatefulRedisConnection<String, byte[]> connection;
@@ -61,7 +63,9 @@ public final class RedisSubscription implements Subscription {
   private long lastInfoMillis;
   private boolean failing;
 
-  RedisSubscription(RedisTransportConfig config, RedisConnector connector, EventSink sink, Clock clock) {
+  RedisSubscription(RedisTransportConfig config, RedisConnector connector, EventSink sink, Clock clock,
+      Consumer<RedisSubscription> onClose) {
+    this.onClose = onClose;
     this.config = config;
     this.connector = connector;
     this.sink = sink;
@@ -250,6 +254,7 @@ public final class RedisSubscription implements Subscription {
   @Override
   public void close() {
     if (!running.compareAndSet(true, false)) return;
+    onClose.accept(this);
     connected = false;
     StatefulRedisConnection<String, byte[]> current = connection;
     if (current != null) RedisConnector.closeQuietly(current); // fails a blocked XREAD at once

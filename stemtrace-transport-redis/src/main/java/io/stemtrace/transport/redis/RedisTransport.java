@@ -186,13 +186,19 @@ public final class RedisTransport implements Transport {
   public Subscription subscribe(EventSink sink) {
     Objects.requireNonNull(sink, "sink == null");
     ensureOpen();
-    RedisSubscription subscription = new RedisSubscription(config, connector, sink, clock);
+    RedisSubscription subscription = new RedisSubscription(config, connector, sink, clock, this::forget);
     synchronized (subscriptions) {
       ensureOpen();
       subscriptions.add(subscription);
     }
     subscription.start();
     return subscription;
+  }
+
+  private void forget(RedisSubscription subscription) {
+    synchronized (subscriptions) {
+      subscriptions.remove(subscription);
+    }
   }
 
   @Override
