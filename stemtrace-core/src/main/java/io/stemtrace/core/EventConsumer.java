@@ -12,6 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
@@ -29,6 +37,11 @@ public final class EventConsumer implements EventSink, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
   private static final DecodeError.Kind[] KINDS = DecodeError.Kind.values();
+  /** Batches at least this large are decoded a chunk ahead on a helper thread. */
+  private static final int PIPELINE_MIN_BATCH = 256;
+  private static final int CHUNK = 128;
+  /** Overlapping decode and apply only pays with a second core. */
+  private static final boolean PIPELINE = Runtime.getRuntime().availableProcessors() > 1;
 
   private final Transport transport;
   private final GraphStore store;
@@ -41,6 +54,7 @@ public final class EventConsumer implements EventSink, AutoCloseable {
   private final AtomicLong listenerFailures = new AtomicLong();
 
   private volatile Subscription subscription;
+  private volatile ExecutorService decoder;
   private volatile boolean closed;
 
   private EventConsumer(Builder builder) {
@@ -69,19 +83,72 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     LOG.info("consuming events from {}", transport.describe());
   }
 
-  /** Decodes and applies one batch. Never throws. */
+  /**
+   * Decodes and applies one batch. Never throws. Large batches are decoded on a helper thread a chunk
+   * ahead of the one being applied, so decoding and applying overlap on two cores; events are still
+   * applied one by one in batch order, and the call returns only when all of them are applied.
+   */
   @Override
   public void accept(List<byte[]> batch) {
     List<StemtraceEvent> accepted = listeners.isEmpty() ? null : new ArrayList<>(batch.size());
-    for (byte[] payload : batch) {
-      DecodeResult result = codec.decode(payload);
-      if (result instanceof DecodeResult.Decoded decoded) {
-        if (apply(decoded.event()) && accepted != null) accepted.add(decoded.event());
-      } else {
-        reject(((DecodeResult.Rejected) result).error());
+    Executor decoder = batch.size() >= PIPELINE_MIN_BATCH ? decoder() : null;
+    if (decoder == null) {
+      for (byte[] payload : batch) applyDecoded(codec.decode(payload), accepted);
+    } else {
+      int chunks = (batch.size() + CHUNK - 1) / CHUNK;
+      CompletableFuture<DecodeResult[]> next = decodeAsync(batch, 0, decoder);
+      for (int chunk = 0; chunk < chunks; chunk++) {
+        CompletableFuture<DecodeResult[]> current = next;
+        next = chunk + 1 < chunks ? decodeAsync(batch, chunk + 1, decoder) : null;
+        for (DecodeResult result : current.join()) applyDecoded(result, accepted);
       }
     }
     if (accepted != null && !accepted.isEmpty()) notifyListeners(accepted);
+  }
+
+  private void applyDecoded(DecodeResult result, List<StemtraceEvent> accepted) {
+    if (result instanceof DecodeResult.Decoded decoded) {
+      if (apply(decoded.event()) && accepted != null) accepted.add(decoded.event());
+    } else {
+      reject(((DecodeResult.Rejected) result).error());
+    }
+  }
+
+  private CompletableFuture<DecodeResult[]> decodeAsync(List<byte[]> batch, int chunk, Executor decoder) {
+    int from = chunk * CHUNK;
+    int to = Math.min(batch.size(), from + CHUNK);
+    Supplier<DecodeResult[]> decode = () -> {
+      DecodeResult[] results = new DecodeResult[to - from];
+      for (int i = from; i < to; i++) results[i - from] = codec.decode(batch.get(i));
+      return results;
+    };
+    try {
+      return CompletableFuture.supplyAsync(decode, decoder);
+    } catch (RejectedExecutionException closedMeanwhile) {
+      return CompletableFuture.completedFuture(decode.get());
+    }
+  }
+
+  /** The helper thread for pipelined decoding, started on first need; null on a single core. */
+  private Executor decoder() {
+    if (!PIPELINE) return null;
+    ExecutorService current = decoder;
+    if (current != null) return current;
+    synchronized (this) {
+      if (decoder == null && !closed) {
+        String name = "stemtrace-decoder{" + (transport == null ? "direct" : transport.describe()) + "}";
+        ThreadPoolExecutor helper = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), runnable -> {
+              Thread thread = new Thread(runnable, name);
+              thread.setDaemon(true);
+              return thread;
+            });
+        // an idle consumer (or one its owner never closed) keeps no thread
+        helper.allowCoreThreadTimeOut(true);
+        decoder = helper;
+      }
+      return decoder;
+    }
   }
 
   /**
@@ -176,6 +243,8 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     closed = true;
     Subscription current = subscription;
     if (current != null) current.close();
+    ExecutorService helper = decoder;
+    if (helper != null) helper.shutdown();
   }
 
   /** Configures an {@link EventConsumer}. */

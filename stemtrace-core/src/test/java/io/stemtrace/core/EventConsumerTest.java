@@ -113,4 +113,47 @@ class EventConsumerTest {
     assertThat(secondListener).containsExactly(2);
     assertThat(delegate.taskCount()).isEqualTo(2);
   }
+
+  @Test
+  void accept_largeBatch_appliesEveryEventInBatchOrder_andTellsListenersOnce() {
+    List<StemtraceEvent> appliedOrder = new ArrayList<>();
+    // a store that records what it is given: the pipelined decoder must not reorder or lose anything
+    InMemoryGraphStore real = InMemoryGraphStore.create();
+    io.stemtrace.api.GraphStore recording = new RecordingStore(real, appliedOrder);
+    List<List<StemtraceEvent>> told = new ArrayList<>();
+    EventConsumer consumer = EventConsumer.builder(recording).listener(told::add).build();
+
+    List<byte[]> batch = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      batch.add(i % 97 == 0 ? utf8("garbage " + i) : utf8(task("t-" + i, i % 2 == 0 ? "STARTED" : "SUCCESS")));
+    }
+    consumer.accept(batch);
+    consumer.close();
+
+    List<String> expectedIds = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) if (i % 97 != 0) expectedIds.add("t-" + i);
+    assertThat(appliedOrder.stream().map(e -> ((TaskEvent) e).taskId()).toList()).isEqualTo(expectedIds);
+    assertThat(consumer.metrics().eventsRejected()).isEqualTo(11);
+    assertThat(told).hasSize(1);
+    assertThat(told.get(0)).hasSize(expectedIds.size());
+    assertThat(real.taskCount()).isEqualTo(expectedIds.size());
+  }
+
+  /** Forwards to a real store and records the order of task events. */
+  private record RecordingStore(InMemoryGraphStore delegate, List<StemtraceEvent> order)
+      implements io.stemtrace.api.GraphStore {
+    @Override public void apply(TaskEvent event) { order.add(event); delegate.apply(event); }
+    @Override public void apply(io.stemtrace.api.WorkerEvent event) { delegate.apply(event); }
+    @Override public java.util.Optional<io.stemtrace.api.TaskNode> task(String id) { return delegate.task(id); }
+    @Override public List<io.stemtrace.api.TaskNode> children(String id) { return delegate.children(id); }
+    @Override public io.stemtrace.api.Page<io.stemtrace.api.TaskNode> tasks(io.stemtrace.api.TaskQuery q) { return delegate.tasks(q); }
+    @Override public io.stemtrace.api.Page<io.stemtrace.api.WorkflowSummary> workflows(io.stemtrace.api.WorkflowQuery q) { return delegate.workflows(q); }
+    @Override public java.util.Optional<io.stemtrace.api.WorkflowGraph> workflow(String id) { return delegate.workflow(id); }
+    @Override public java.util.Optional<String> workflowOf(String id) { return delegate.workflowOf(id); }
+    @Override public List<io.stemtrace.api.WorkerInfo> workers() { return delegate.workers(); }
+    @Override public java.util.Optional<io.stemtrace.api.WorkerInfo> worker(String h) { return delegate.worker(h); }
+    @Override public List<io.stemtrace.api.RegistryEntry> registry(String q, io.stemtrace.api.RegistryEntry.Status s) { return delegate.registry(q, s); }
+    @Override public long taskCount() { return delegate.taskCount(); }
+    @Override public long workflowCount() { return delegate.workflowCount(); }
+  }
 }
