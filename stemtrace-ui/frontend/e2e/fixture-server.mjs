@@ -4,6 +4,7 @@
 // Usage: node e2e/fixture-server.mjs [--port 8765] [--prefix /stemtrace]
 //   GET  {prefix}/api/...        docs/API.md endpoints over e2e/fixtures/capture-api.json
 //   GET  {prefix}/api/graphs/big-{mixed|star|chain|group} 2 000-node workflows (not listed in /api/graphs)
+//   GET  {prefix}/api/stats      computed over the capture with its last event as "now" (see stats())
 //   POST {prefix}/__inject       adds a STARTED task `e2e.live` and pushes an update frame on /ws
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync, statSync } from 'node:fs';
@@ -53,6 +54,42 @@ function listTasks(q) {
   return { tasks, total: matching.length, limit, offset };
 }
 
+// The capture is frozen in time: windows are measured back from its last event, not from the wall
+// clock, so every window shows it however long ago it was recorded.
+const captureEnd = [...data.tasks.map((t) => t.last_updated), ...data.workers.map((w) => w.last_seen)].sort().at(-1);
+const TERMINAL = new Set(['SUCCESS', 'FAILURE', 'REVOKED', 'REJECTED']);
+const STATES = ['PENDING', 'RECEIVED', 'STARTED', 'SUCCESS', 'FAILURE', 'REVOKED', 'REJECTED', 'RETRY'];
+
+/** Nearest-rank percentiles, null without samples. */
+function percentiles(values) {
+  const sorted = values.filter((v) => v != null).sort((a, b) => a - b);
+  const at = (p) => (sorted.length ? sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] : null);
+  return { p50: at(50), p95: at(95), p99: at(99) };
+}
+
+function stats(windowMinutes) {
+  const end = Date.parse(captureEnd);
+  const start = end - windowMinutes * 60_000;
+  const inWindow = data.tasks.filter((t) => Date.parse(t.last_updated) >= start);
+  const names = [...new Set(inWindow.map((t) => t.name))].sort();
+  const tasks = names.map((name) => {
+    const runs = inWindow.filter((t) => t.name === name);
+    const counts = Object.fromEntries(STATES.map((s) => [s, runs.filter((t) => t.state === s).length]));
+    const finished = counts.SUCCESS + counts.FAILURE;
+    const perMinute = new Map();
+    for (const t of runs.filter((r) => TERMINAL.has(r.state))) {
+      const minute = new Date(Math.floor(Date.parse(t.last_updated) / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
+      perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
+    }
+    return {
+      name, total: runs.length, counts, success_rate: finished ? counts.SUCCESS / finished : null,
+      queue_time_ms: percentiles(runs.map((t) => t.queue_time_ms)), run_time_ms: percentiles(runs.map((t) => t.run_time_ms)),
+      throughput: [...perMinute].sort().map(([minute, count]) => ({ minute, count })),
+    };
+  });
+  return { window_minutes: windowMinutes, generated_at: captureEnd, tasks };
+}
+
 function api(path, q, res) {
   if (path === '/api/health') return send(res, 200, { status: 'ok', version: 'fixture', node_count: data.tasks.length });
   if (path === '/api/tasks') return send(res, 200, listTasks(q));
@@ -74,6 +111,20 @@ function api(path, q, res) {
     const offset = Number(q.get('offset') ?? 0);
     return send(res, 200, { graphs: data.summaries.slice(offset, offset + limit), total: data.summaries.length, limit, offset });
   }
+  m = /^\/api\/graphs\/([^/]+)\/export$/.exec(path);
+  if (m) {
+    const id = decodeURIComponent(m[1]);
+    const graph = data.graphs[id];
+    if (!graph) return send(res, 404, { detail: 'workflow not found' });
+    // Task events only: the fixtures keep no raw worker events to add.
+    const events = Object.values(graph.nodes).flatMap((n) => n.events ?? []).sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+    const body = { format: 'stemtrace-export', version: 1, root_id: id, exported_at: new Date().toISOString(), events };
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-disposition': `attachment; filename="stemtrace-${id.replace(/[^A-Za-z0-9._:-]/g, '_')}.json"`,
+    });
+    return res.end(JSON.stringify(body));
+  }
   m = /^\/api\/graphs\/([^/]+)$/.exec(path);
   if (m) {
     const id = decodeURIComponent(m[1]);
@@ -81,6 +132,18 @@ function api(path, q, res) {
     return graph ? send(res, 200, graph) : send(res, 404, { detail: 'workflow not found' });
   }
   if (path === '/api/workers') return send(res, 200, { workers: data.workers, total: data.workers.length });
+  if (path === '/api/anomalies') {
+    const types = q.getAll('type').flatMap((s) => s.split(',')).filter(Boolean);
+    const limit = Math.min(1000, Math.max(1, Number(q.get('limit') ?? 50)));
+    const offset = Math.max(0, Number(q.get('offset') ?? 0));
+    const matching = data.anomalies.filter((a) => types.length === 0 || types.includes(a.type));
+    return send(res, 200, { anomalies: matching.slice(offset, offset + limit), total: matching.length, limit, offset });
+  }
+  if (path === '/api/stats') {
+    const minutes = Number(q.get('window_minutes') ?? 60);
+    if (!Number.isInteger(minutes) || minutes < 1) return send(res, 400, { detail: 'window_minutes must be a positive integer' });
+    return send(res, 200, stats(minutes));
+  }
   return send(res, 404, { detail: 'not found' });
 }
 
@@ -115,12 +178,12 @@ function inject() {
     result: null, exception: null, traceback: null, first_seen: now, last_updated: now, queue_time_ms: null,
     run_time_ms: null, duration_ms: null,
     attempts: [{ number: 0, state: 'STARTED', started_at: now, finished_at: null, run_time_ms: null, exception: null }],
-    events: [{ task_id: id, name: 'e2e.live', state: 'STARTED', timestamp: now, retries: 0 }], children: [],
+    events: [{ task_id: id, name: 'e2e.live', state: 'STARTED', timestamp: now, retries: 0 }], children: [], anomalies: [],
   };
   data.tasks.push(task);
   data.graphs[id] = { root_id: id, nodes: { [id]: task } };
   data.summaries.unshift({ task_id: id, root_id: id, node_type: 'TASK', name: 'e2e.live', state: 'STARTED', task_count: 1, first_seen: now, last_updated: now, duration_ms: null });
-  broadcast({ type: 'update', tasks: [{ task_id: id, name: 'e2e.live', state: 'STARTED', workflow_id: id, timestamp: now }], workers: [], truncated: false });
+  broadcast({ type: 'update', tasks: [{ task_id: id, name: 'e2e.live', state: 'STARTED', workflow_id: id, timestamp: now }], workers: [], anomalies: [], truncated: false });
 }
 
 const server = createServer((req, res) => {

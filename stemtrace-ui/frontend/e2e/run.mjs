@@ -175,6 +175,62 @@ try {
     await shot('registry');
   });
 
+  await check('anomalies page lists an UNREGISTERED anomaly for capp.not_registered_anywhere', async () => {
+    await go('/anomalies');
+    const row = page.locator(`${testId('anomaly-row')}[data-anomaly-type="UNREGISTERED"]`, { hasText: 'capp.not_registered_anywhere' });
+    await row.first().waitFor({ state: 'visible' });
+    const badge = row.first().locator(`${testId('anomaly-badge')}[data-anomaly-type="UNREGISTERED"]`);
+    assert((await badge.count()) === 1, 'the row has no UNREGISTERED badge');
+    const count = Number(await page.locator(testId('anomaly-count')).textContent());
+    assert(count >= 1, `the navigation shows ${count} anomalies`);
+    await shot('anomalies');
+    return `${count} in the navigation badge`;
+  });
+
+  await check('the unregistered task shows its anomaly on the tasks page, task page and graph', async () => {
+    const { anomalies } = await api('/api/anomalies?type=UNREGISTERED&limit=1000');
+    const anomaly = anomalies.find((a) => a.name === 'capp.not_registered_anywhere');
+    assert(anomaly, 'no UNREGISTERED anomaly for capp.not_registered_anywhere in GET /api/anomalies');
+    const badge = `${testId('anomaly-badge')}[data-anomaly-type="UNREGISTERED"]`;
+    await go(`/?name=${encodeURIComponent(anomaly.name)}`);
+    await page.locator(`${testId('task-row')}[data-task-id="${anomaly.task_id}"] ${badge}`).waitFor({ state: 'visible' });
+    await go(`/tasks/${encodeURIComponent(anomaly.task_id)}`);
+    await page.locator(`${testId('anomaly-callout')} ${badge}`).waitFor({ state: 'visible' });
+    await shot('task-anomaly');
+    await go(`/graph/${encodeURIComponent(anomaly.workflow_id)}`);
+    await page.locator(`${testId(`graph-node-${anomaly.task_id}`)} ${badge}`).waitFor({ state: 'visible' });
+  });
+
+  await check('stats page renders a row for capp.add and its charts', async () => {
+    // The widest window, so a capture replayed hours ago still falls inside it.
+    await go('/stats?window=1440');
+    await page.locator(`${testId('stats-row')}[data-name="capp.add"]`).waitFor({ state: 'visible' });
+    const charts = await until(async () => page.locator('.chart svg').count(), 'a chart');
+    await shot('stats');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('stats-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    return `${charts} charts`;
+  });
+
+  await check('workflow page links the JSON export', async () => {
+    const { graphs } = await api('/api/graphs?limit=1');
+    const root = graphs[0]?.root_id;
+    assert(root, 'no workflow in GET /api/graphs');
+    await go(`/graph/${encodeURIComponent(root)}`);
+    const link = page.locator(testId('graph-export'));
+    await link.waitFor({ state: 'visible' });
+    assert((await link.getAttribute('download')) !== null, 'the link has no download attribute');
+    const href = new URL(await link.getAttribute('href'), page.url());
+    assert(href.pathname.endsWith(`/api/graphs/${encodeURIComponent(root)}/export`), `link points to ${href.pathname}`);
+    const res = await fetch(href);
+    assert(res.ok, `GET ${href.pathname}: ${res.status}`);
+    assert(/attachment/.test(res.headers.get('content-disposition') ?? ''), 'no Content-Disposition: attachment');
+    const doc = await res.json();
+    assert(doc.format === 'stemtrace-export' && doc.events.length > 0, `unexpected export: format ${doc.format}, ${doc.events?.length} events`);
+    return `${doc.events.length} event${doc.events.length === 1 ? '' : 's'}`;
+  });
+
   if (opts['inject-url'] || opts['inject-cmd']) {
     await check('a new task appears on the tasks page without reload', async () => {
       await go('/');

@@ -1,10 +1,13 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { BASE } from './env';
 import type {
+  AnomalyListResponse,
+  AnomalyType,
   GraphListResponse,
   GraphResponse,
   RegistryResponse,
   RegistryStatus,
+  StatsResponse,
   TaskDetailResponse,
   TaskListResponse,
   WorkerListResponse,
@@ -55,6 +58,9 @@ export const keys = {
   graph: (rootId: string) => ['graph', rootId] as const,
   workers: ['workers'] as const,
   registry: (query: string, status: RegistryStatus | '') => ['registry', query, status] as const,
+  anomalyList: (types: AnomalyType[]) => ['anomalies', 'list', types] as const,
+  anomalyCount: ['anomalies', 'count'] as const,
+  stats: (windowMinutes: number) => ['stats', windowMinutes] as const,
 };
 
 export const taskListQuery = (f: TaskFilter) =>
@@ -109,3 +115,43 @@ export const registryQuery = (query: string, status: RegistryStatus | '') =>
       return getJson<RegistryResponse>('/api/tasks/registry', p, signal);
     },
   });
+
+export const anomalyListQuery = (types: AnomalyType[]) =>
+  infiniteQueryOptions({
+    queryKey: keys.anomalyList(types),
+    initialPageParam: 0,
+    queryFn: ({ pageParam, signal }) => {
+      const p = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(pageParam) });
+      if (types.length > 0) p.set('type', types.join(','));
+      return getJson<AnomalyListResponse>('/api/anomalies', p, signal);
+    },
+    getNextPageParam: (last) =>
+      last.offset + last.anomalies.length < last.total ? last.offset + last.anomalies.length : undefined,
+  });
+
+/** Number of current anomalies for the navigation badge; one row is the smallest page the API serves. */
+export const anomalyCountQuery = () =>
+  queryOptions({
+    queryKey: keys.anomalyCount,
+    queryFn: ({ signal }) => getJson<AnomalyListResponse>('/api/anomalies', new URLSearchParams({ limit: '1' }), signal),
+    select: (data) => data.total,
+  });
+
+/**
+ * Window aggregates move slowly and cost the server a pass over the window, so they refresh on a
+ * timer instead of on every pushed frame (up to four a second under load).
+ */
+export const STATS_REFRESH_MS = 15_000;
+
+export const statsQuery = (windowMinutes: number) =>
+  queryOptions({
+    queryKey: keys.stats(windowMinutes),
+    queryFn: ({ signal }) =>
+      getJson<StatsResponse>('/api/stats', new URLSearchParams({ window_minutes: String(windowMinutes) }), signal),
+    refetchInterval: STATS_REFRESH_MS,
+  });
+
+/** Download link for a workflow's events; the server names the file (Content-Disposition). */
+export function graphExportUrl(rootId: string): string {
+  return `${BASE}/api/graphs/${encodeURIComponent(rootId)}/export`;
+}

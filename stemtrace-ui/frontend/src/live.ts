@@ -1,8 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
 import { websocketUrl } from './lib/base';
-import { backoffDelay, parseFrame, planInvalidation } from './lib/liveUpdate';
-import type { TaskDetailResponse } from './lib/types';
+import { backoffDelay, graphIsStale, parseFrame, planInvalidation, taskIsStale } from './lib/liveUpdate';
+import type { GraphResponse, TaskDetailResponse } from './lib/types';
 import { BASE } from './env';
 
 /**
@@ -50,24 +50,23 @@ function applyFrame(client: QueryClient, text: string) {
     void client.invalidateQueries();
     return;
   }
-  if (plan.tasks) {
+  if (plan.tasks || plan.anomalies) {
+    // Task rows carry state and anomaly badges alike.
     void client.invalidateQueries({ queryKey: ['tasks'] });
-    void client.invalidateQueries({ queryKey: ['graphs'] });
-    void client.invalidateQueries({ queryKey: ['registry'] });
     void client.invalidateQueries({
       queryKey: ['graph'],
-      predicate: (q) => plan.workflowIds.has(String(q.queryKey[1])),
+      predicate: (q) => graphIsStale(plan, String(q.queryKey[1]), q.state.data as GraphResponse | undefined),
     });
-    // An open task is stale when it changed, or when something in its workflow did (a new child).
     void client.invalidateQueries({
       queryKey: ['task'],
-      predicate: (q) => {
-        if (plan.taskIds.has(String(q.queryKey[1]))) return true;
-        const data = q.state.data as TaskDetailResponse | undefined;
-        return data !== undefined && plan.workflowIds.has(data.task.workflow_id);
-      },
+      predicate: (q) => taskIsStale(plan, String(q.queryKey[1]), q.state.data as TaskDetailResponse | undefined),
     });
   }
+  if (plan.tasks) {
+    void client.invalidateQueries({ queryKey: ['graphs'] });
+    void client.invalidateQueries({ queryKey: ['registry'] });
+  }
+  if (plan.anomalies) void client.invalidateQueries({ queryKey: ['anomalies'] });
   if (plan.workers) {
     void client.invalidateQueries({ queryKey: ['workers'] });
     void client.invalidateQueries({ queryKey: ['registry'] });

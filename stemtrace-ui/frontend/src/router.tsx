@@ -1,13 +1,33 @@
+import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet, createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
+import { anomalyCountQuery } from './api';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { BASE } from './env';
+import { type StatsWindow, parseWindow } from './lib/stats';
+import { AnomaliesPage } from './pages/AnomaliesPage';
 import { GraphPage } from './pages/GraphPage';
 import { GraphsPage } from './pages/GraphsPage';
 import { RegistryPage } from './pages/RegistryPage';
+import { StatsPage } from './pages/StatsPage';
 import { TaskPage } from './pages/TaskPage';
 import { TasksPage } from './pages/TasksPage';
 import { WorkersPage } from './pages/WorkersPage';
 import type { RegistryStatus } from './lib/types';
+
+/** Nav entry with the number of current anomalies; the count stays quiet until there is one. */
+function AnomaliesNavLink() {
+  const count = useQuery(anomalyCountQuery()).data ?? 0;
+  return (
+    <Link to="/anomalies" data-testid="nav-anomalies">
+      Anomalies
+      {count > 0 && (
+        <span className="nav-count" data-testid="anomaly-count" title={`${count} current anomal${count === 1 ? 'y' : 'ies'}`}>
+          {count}
+        </span>
+      )}
+    </Link>
+  );
+}
 
 function Shell() {
   return (
@@ -23,6 +43,8 @@ function Shell() {
           <Link to="/graphs">Workflows</Link>
           <Link to="/workers">Workers</Link>
           <Link to="/registry">Registry</Link>
+          <AnomaliesNavLink />
+          <Link to="/stats">Statistics</Link>
         </nav>
         <ConnectionIndicator />
       </header>
@@ -58,6 +80,16 @@ export interface RegistrySearch {
   status?: RegistryStatus;
 }
 
+export interface AnomaliesSearch {
+  /** Comma separated anomaly types. */
+  type?: string;
+}
+
+export interface StatsSearch {
+  /** Window in minutes; the page's default when absent. */
+  window?: StatsWindow;
+}
+
 const rootRoute = createRootRoute({ component: Shell, notFoundComponent: NotFound });
 
 const tasksRoute = createRoute({
@@ -87,7 +119,29 @@ const registryRoute = createRoute({
   },
 });
 
-const routeTree = rootRoute.addChildren([tasksRoute, graphsRoute, graphRoute, taskRoute, workersRoute, registryRoute]);
+const anomaliesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/anomalies',
+  component: AnomaliesPage,
+  validateSearch: (s: Record<string, unknown>): AnomaliesSearch => ({ type: str(s.type) }),
+});
+const statsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/stats',
+  component: StatsPage,
+  validateSearch: (s: Record<string, unknown>): StatsSearch => ({ window: s.window === undefined ? undefined : parseWindow(s.window) }),
+});
+
+const routeTree = rootRoute.addChildren([
+  tasksRoute,
+  graphsRoute,
+  graphRoute,
+  taskRoute,
+  workersRoute,
+  registryRoute,
+  anomaliesRoute,
+  statsRoute,
+]);
 
 export const router = createRouter({ routeTree, basepath: BASE || '/', defaultPreload: false });
 

@@ -1,5 +1,6 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
+import { AnomalyBadges } from './AnomalyBadge';
 import type { AggregateSummary } from '../lib/graphModel';
 import { formatClock, formatDuration, shortId, shortName } from '../lib/format';
 import { stateClass } from '../lib/states';
@@ -22,7 +23,7 @@ export const TaskFlowNodeView = memo(function TaskFlowNodeView({ data }: NodePro
   const { task } = data;
   return (
     <div
-      className={`gnode ${stateClass(task.state)}`}
+      className={`gnode ${stateClass(task.state)}${task.anomalies?.length ? ' has-anomaly' : ''}`}
       data-testid={`graph-node-${task.task_id}`}
       data-node-type="TASK"
       data-state={task.state}
@@ -39,9 +40,24 @@ export const TaskFlowNodeView = memo(function TaskFlowNodeView({ data }: NodePro
         <span className="mono">{formatDuration(task.duration_ms)}</span>
       </div>
       {task.retries > 0 && <span className="gnode-retries">×{task.retries + 1}</span>}
+      {task.anomalies && task.anomalies.length > 0 && (
+        <span className="gnode-anomalies">
+          <AnomalyBadges types={task.anomalies} compact />
+        </span>
+      )}
     </div>
   );
 });
+
+/** On the frame's top border, where the header (sized to the members) has no room to spare. */
+function ContainerAnomalies({ container }: { container: ContainerNode }) {
+  if (!container.anomalies || container.anomalies.length === 0) return null;
+  return (
+    <span className="gcontainer-anomalies">
+      <AnomalyBadges types={container.anomalies} compact />
+    </span>
+  );
+}
 
 export const ContainerFlowNodeView = memo(function ContainerFlowNodeView({ data }: NodeProps<ContainerFlowNode>) {
   const { container, collapsible, onToggle } = data;
@@ -54,6 +70,7 @@ export const ContainerFlowNodeView = memo(function ContainerFlowNodeView({ data 
       title={`${container.node_type} ${container.group_id}`}
     >
       <Handles />
+      <ContainerAnomalies container={container} />
       <div className="gcontainer-head">
         <span className="gcontainer-kind">{container.node_type}</span>
         <span className="muted">{container.member_count} tasks</span>
@@ -81,6 +98,7 @@ export const AggregateFlowNodeView = memo(function AggregateFlowNodeView({ data 
       title="Click to expand"
     >
       <Handles />
+      <ContainerAnomalies container={container} />
       <div className="gcontainer-head">
         <span className="gcontainer-kind">{container.node_type}</span>
         <span className="muted">{summary.members} members · {summary.tasks} tasks</span>

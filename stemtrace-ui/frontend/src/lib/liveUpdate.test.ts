@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, parseFrame, planInvalidation } from './liveUpdate';
+import { backoffDelay, graphIsStale, parseFrame, planInvalidation, taskIsStale } from './liveUpdate';
+import { container, graph, task } from './testNodes';
 
 describe('live update frames', () => {
   it('parses update frames and plans what to refetch', () => {
@@ -13,7 +14,47 @@ describe('live update frames', () => {
     );
     expect(frame).not.toBeNull();
     const plan = planInvalidation(frame!);
-    expect(plan).toEqual({ everything: false, tasks: true, workers: false, taskIds: new Set(['t1']), workflowIds: new Set(['group:g']) });
+    expect(plan).toEqual({
+      everything: false,
+      tasks: true,
+      workers: false,
+      anomalies: false,
+      taskIds: new Set(['t1']),
+      workflowIds: new Set(['group:g']),
+      anomalyIds: new Set(),
+    });
+  });
+
+  it('treats frames without an anomalies field as having none', () => {
+    expect(parseFrame('{"type":"update","tasks":[],"workers":[],"truncated":false}')?.anomalies).toEqual([]);
+  });
+
+  it('marks tasks and graphs holding a raised or cleared anomaly as stale', () => {
+    const plan = planInvalidation(
+      parseFrame(
+        JSON.stringify({
+          type: 'update',
+          tasks: [],
+          workers: [],
+          anomalies: [
+            { type: 'CHORD_NOT_JOINED', task_id: 'group:c', status: 'raised' },
+            { type: 'STUCK_STARTED', task_id: 'kid', status: 'cleared' },
+          ],
+          truncated: false,
+        }),
+      )!,
+    );
+    expect(plan.anomalies).toBe(true);
+    expect(plan.tasks).toBe(false);
+    // The chord sits inside a task's workflow: only the cached nodes tell.
+    const withChord = graph('root', task('root', ['group:c']), container('group:c', 'CHORD', ['m']), task('m'));
+    expect(graphIsStale(plan, 'root', withChord)).toBe(true);
+    expect(graphIsStale(plan, 'other', graph('other', task('other')))).toBe(false);
+    expect(graphIsStale(plan, 'root', undefined)).toBe(false);
+    // A parent page lists its children with their badges.
+    expect(taskIsStale(plan, 'parent', { task: task('parent', ['kid']), children: [task('kid')] })).toBe(true);
+    expect(taskIsStale(plan, 'kid', undefined)).toBe(true);
+    expect(taskIsStale(plan, 'x', { task: task('x'), children: [] })).toBe(false);
   });
 
   it('refetches everything for truncated frames', () => {

@@ -1,4 +1,4 @@
-import type { UpdateFrame } from './types';
+import type { GraphResponse, TaskDetailResponse, UpdateFrame } from './types';
 
 /** What a WebSocket frame makes stale. */
 export interface Invalidation {
@@ -6,8 +6,13 @@ export interface Invalidation {
   everything: boolean;
   tasks: boolean;
   workers: boolean;
+  /** An anomaly was raised or cleared. */
+  anomalies: boolean;
+  /** Tasks that changed state or gained or lost an anomaly. */
   taskIds: Set<string>;
   workflowIds: Set<string>;
+  /** Tasks and containers whose anomalies changed; frames do not say which workflow they sit in. */
+  anomalyIds: Set<string>;
 }
 
 export function parseFrame(text: string): UpdateFrame | null {
@@ -20,6 +25,8 @@ export function parseFrame(text: string): UpdateFrame | null {
       type: 'update',
       tasks: Array.isArray(frame.tasks) ? frame.tasks : [],
       workers: Array.isArray(frame.workers) ? frame.workers : [],
+      // Servers from before anomaly detection send no such field.
+      anomalies: Array.isArray(frame.anomalies) ? frame.anomalies : [],
       truncated: frame.truncated === true,
     };
   } catch {
@@ -30,17 +37,46 @@ export function parseFrame(text: string): UpdateFrame | null {
 export function planInvalidation(frame: UpdateFrame): Invalidation {
   const taskIds = new Set<string>();
   const workflowIds = new Set<string>();
+  const anomalyIds = new Set<string>();
   for (const t of frame.tasks) {
     taskIds.add(t.task_id);
     workflowIds.add(t.workflow_id);
+  }
+  for (const a of frame.anomalies) {
+    taskIds.add(a.task_id);
+    anomalyIds.add(a.task_id);
   }
   return {
     everything: frame.truncated,
     tasks: frame.tasks.length > 0,
     workers: frame.workers.length > 0,
+    anomalies: frame.anomalies.length > 0,
     taskIds,
     workflowIds,
+    anomalyIds,
   };
+}
+
+/**
+ * Whether a cached workflow graph is out of date: something in it changed state, or one of its
+ * nodes gained or lost an anomaly (found by looking into the cached nodes, since anomaly entries
+ * carry no workflow id and a chord container is often not the root).
+ */
+export function graphIsStale(plan: Invalidation, rootId: string, data: GraphResponse | undefined): boolean {
+  if (plan.workflowIds.has(rootId)) return true;
+  if (!data) return false;
+  for (const id of plan.anomalyIds) if (id in data.nodes) return true;
+  return false;
+}
+
+/**
+ * An open task is stale when it changed, when something in its workflow did (a new child), or when
+ * one of its listed children gained or lost an anomaly.
+ */
+export function taskIsStale(plan: Invalidation, taskId: string, data: TaskDetailResponse | undefined): boolean {
+  if (plan.taskIds.has(taskId)) return true;
+  if (!data) return false;
+  return plan.workflowIds.has(data.task.workflow_id) || data.children.some((c) => plan.anomalyIds.has(c.task_id));
 }
 
 /** Reconnect delay: exponential from 500 ms, capped at 10 s, with up to 20% jitter so tabs spread out. */

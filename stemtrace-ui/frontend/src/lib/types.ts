@@ -15,6 +15,10 @@ export type TaskState = (typeof TASK_STATES)[number];
 
 export type NodeType = 'TASK' | 'GROUP' | 'CHORD';
 
+export const ANOMALY_TYPES = ['UNREGISTERED', 'STUCK_PENDING', 'INTERRUPTED', 'STUCK_STARTED', 'CHORD_NOT_JOINED'] as const;
+
+export type AnomalyType = (typeof ANOMALY_TYPES)[number];
+
 export interface Attempt {
   number: number;
   state: TaskState;
@@ -62,6 +66,8 @@ export interface TaskNode {
   /** Left out of list responses. */
   events?: TaskEvent[];
   children: string[];
+  /** Anomalies currently raised for the task; absent from servers older than anomaly detection. */
+  anomalies?: AnomalyType[];
 }
 
 export interface ContainerNode {
@@ -76,6 +82,8 @@ export interface ContainerNode {
   group_id: string;
   chord_callback_id: string | null;
   member_count: number;
+  /** `CHORD_NOT_JOINED` is raised on the CHORD container; absent from older servers. */
+  anomalies?: AnomalyType[];
 }
 
 export type GraphNode = TaskNode | ContainerNode;
@@ -149,6 +157,56 @@ export interface RegistryResponse {
   total: number;
 }
 
+export interface Anomaly {
+  type: AnomalyType;
+  /** The task, or the container id (`group:<id>`) for `CHORD_NOT_JOINED`. */
+  task_id: string;
+  name: string;
+  workflow_id: string;
+  /** When the condition began. */
+  since: string;
+  detected_at: string;
+  /** For `INTERRUPTED` the host that shut down; otherwise usually null. */
+  worker: string | null;
+  detail: string;
+}
+
+export interface AnomalyListResponse extends Page {
+  anomalies: Anomaly[];
+}
+
+/** Null when there were no samples in the window. */
+export interface Percentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface ThroughputPoint {
+  /** Start of the minute, UTC. */
+  minute: string;
+  /** Tasks that reached a terminal state in that minute. */
+  count: number;
+}
+
+export interface TaskStats {
+  name: string;
+  total: number;
+  counts: Partial<Record<TaskState, number>>;
+  /** SUCCESS / (SUCCESS + FAILURE); null when neither happened. */
+  success_rate: number | null;
+  queue_time_ms: Percentiles;
+  run_time_ms: Percentiles;
+  /** Oldest first; minutes without finished tasks are left out. */
+  throughput: ThroughputPoint[];
+}
+
+export interface StatsResponse {
+  window_minutes: number;
+  generated_at: string;
+  tasks: TaskStats[];
+}
+
 /** A frame pushed on /ws. */
 export interface UpdateFrame {
   type: 'update';
@@ -160,5 +218,7 @@ export interface UpdateFrame {
     timestamp: string;
   }>;
   workers: Array<{ hostname: string; status: string }>;
+  /** Anomalies raised or cleared since the previous frame. */
+  anomalies: Array<{ type: AnomalyType; task_id: string; status: 'raised' | 'cleared' }>;
   truncated: boolean;
 }

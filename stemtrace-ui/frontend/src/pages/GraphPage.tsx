@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, getRouteApi, useNavigate } from '@tanstack/react-router';
 import { Background, Controls, type Edge, ReactFlow } from '@xyflow/react';
 import { useCallback, useMemo, useState } from 'react';
-import { graphQuery } from '../api';
+import { graphExportUrl, graphQuery } from '../api';
 import { type FlowNode, nodeTypes } from '../components/GraphNodes';
 import { ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
@@ -93,11 +93,22 @@ export function GraphPage() {
           {model?.taskCount} tasks · started {formatDateTime(root?.first_seen)} ·{' '}
           {formatDuration(root && 'duration_ms' in root ? root.duration_ms : null)}
         </span>
-        {rootIsTask && (
-          <Link to="/tasks/$taskId" params={{ taskId: rootId }} className="button ghost">
-            Root task
-          </Link>
-        )}
+        <span className="page-actions">
+          {rootIsTask && (
+            <Link to="/tasks/$taskId" params={{ taskId: rootId }} className="button ghost">
+              Root task
+            </Link>
+          )}
+          <a
+            href={graphExportUrl(query.data.root_id)}
+            download
+            className="button"
+            data-testid="graph-export"
+            title="Every event of this workflow as a JSON file that another stemtrace can import"
+          >
+            Download JSON
+          </a>
+        </span>
       </div>
       <div className="legend">
         {TASK_STATES.map((s) => (

@@ -2,13 +2,15 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, getRouteApi } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { taskQuery } from '../api';
+import { AnomalyBadge, AnomalyBadges } from '../components/AnomalyBadge';
 import { ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime, useNow } from '../components/Time';
+import { ANOMALY_EXPLANATION } from '../lib/anomalies';
 import { formatClock, formatDateTime, formatDuration, formatJson, shortId } from '../lib/format';
 import { stateClass } from '../lib/states';
 import { type Segment, buildSegments } from '../lib/timeline';
-import type { TaskNode } from '../lib/types';
+import type { AnomalyType, TaskNode } from '../lib/types';
 
 const route = getRouteApi('/tasks/$taskId');
 
@@ -111,6 +113,25 @@ function Facts({ task }: { task: TaskNode }) {
   );
 }
 
+/** What is wrong with the task, one sentence per raised anomaly, above everything else. */
+function AnomalyCallout({ types }: { types: AnomalyType[] }) {
+  return (
+    <div className="callout" role="note" data-testid="anomaly-callout">
+      <strong>{types.length === 1 ? 'Anomaly' : `${types.length} anomalies`}</strong>
+      <ul>
+        {types.map((t) => (
+          <li key={t}>
+            <AnomalyBadge type={t} /> {ANOMALY_EXPLANATION[t]}
+          </li>
+        ))}
+      </ul>
+      <Link to="/anomalies" search={{ type: types.join(',') }} className="small">
+        All current anomalies of {types.length === 1 ? 'this type' : 'these types'}
+      </Link>
+    </div>
+  );
+}
+
 export function TaskPage() {
   const { taskId } = route.useParams();
   const query = useQuery(taskQuery(taskId));
@@ -130,6 +151,8 @@ export function TaskPage() {
         <span className="mono muted">{shortId(task.task_id)}</span>
         <span className="muted">{formatDuration(task.duration_ms)}</span>
       </div>
+
+      {task.anomalies && task.anomalies.length > 0 && <AnomalyCallout types={task.anomalies} />}
 
       <div className="columns">
         <div className="card">
@@ -203,7 +226,7 @@ export function TaskPage() {
             {children.map((c) => (
               <li key={c.task_id} data-testid="child-link">
                 <StateBadge state={c.state} /> <TaskLink id={c.task_id} /> {c.name}
-                <span className="muted mono"> {formatDuration(c.duration_ms)}</span>
+                <span className="muted mono"> {formatDuration(c.duration_ms)}</span> <AnomalyBadges types={c.anomalies} />
               </li>
             ))}
           </ul>

@@ -2,6 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, getRouteApi } from '@tanstack/react-router';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { type TaskFilter, taskListQuery } from '../api';
+import { AnomalyBadges } from '../components/AnomalyBadge';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
@@ -184,6 +185,7 @@ export function TasksPage() {
               <span className="name">
                 {t.name}
                 {t.retries > 0 && <span className="pill">retry {t.retries}</span>}
+                <AnomalyBadges types={t.anomalies} />
               </span>
               <span className="mono muted">{shortId(t.task_id)}</span>
               <span className="num mono">{formatDuration(t.duration_ms)}</span>

@@ -5,39 +5,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stemtrace.Stemtrace;
 import io.stemtrace.TaskCall;
 import io.stemtrace.TracingExecutorService;
-import io.stemtrace.api.StemtraceEvent;
-import io.stemtrace.api.Subscription;
-import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.GraphNode;
+import io.stemtrace.api.GraphNode.NodeType;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.api.Transport;
-import io.stemtrace.api.WorkerEvent;
-import io.stemtrace.core.DecodeResult;
-import io.stemtrace.core.EventCodec;
+import io.stemtrace.api.WorkflowGraph;
+import io.stemtrace.api.WorkflowQuery;
+import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.Transports;
+import io.stemtrace.core.graph.InMemoryGraphStore;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * How to test the shape of a workflow in a unit test: run it through a wrapped executor on the memory
- * transport, collect what a subscriber receives, and assert how the tasks link up.
+ * transport, let a consumer build the graph in an in-memory store, and assert the graph.
  */
 class WorkflowShapeExampleTest {
 
   @Test
-  void checkout_reservesStockInParallel_thenConfirms_thenMailsAsAChain() throws Exception {
+  void checkout_reservesStockAsAChord_thenMailsAsAChain() throws Exception {
     String url = "memory://workflow-shape-example";
-    List<StemtraceEvent> received = new CopyOnWriteArrayList<>();
-    try (Transport listener = Transports.open(url, "stemtrace");
-        Subscription subscription = listener.subscribe(batch -> {
-          for (byte[] payload : batch) {
-            if (EventCodec.standard().decode(payload) instanceof DecodeResult.Decoded decoded) {
-              received.add(decoded.event());
-            }
-          }
-        })) {
+    InMemoryGraphStore store = InMemoryGraphStore.create();
+    try (Transport transport = Transports.open(url, "stemtrace");
+        EventConsumer consumer = EventConsumer.builder(store).transport(transport).build()) {
+      consumer.start();
 
       try (Stemtrace stemtrace = Stemtrace.builder().transportUrl(url).hostname("shop@example")
           .registeredTasks("order.checkout", "stock.reserve", "order.confirm", "mail.render", "mail.send")
@@ -58,70 +52,41 @@ class WorkflowShapeExampleTest {
         assertThat(outcome).isEqualTo("sent: confirmed 6");
         workers.shutdown();
         assertThat(workers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-      } // close() flushes and sends worker_shutdown
+      } // close() flushes what is queued and sends worker_shutdown
 
-      awaitWorkerShutdown(received);
+      awaitWorkerOffline(store, "shop@example");
     }
 
-    Events events = new Events(received);
-    String checkout = events.idNamed("order.checkout");
-    List<String> reservations = events.idsNamed("stock.reserve");
-    String confirm = events.idNamed("order.confirm");
-    String render = events.idNamed("mail.render");
-    String send = events.idNamed("mail.send");
+    // one workflow: checkout -> [CHORD of 3 reservations -> confirm], checkout -> render -> send
+    assertThat(store.workflowCount()).isEqualTo(1);
+    String root = store.workflows(WorkflowQuery.all(10, 0)).items().get(0).rootId();
+    WorkflowGraph graph = store.workflow(root).orElseThrow();
+    GraphNode checkout = graph.nodes().get(root);
+    assertThat(checkout.name()).isEqualTo("order.checkout");
+    assertThat(checkout.state()).isEqualTo(TaskState.SUCCESS);
 
-    // the chord: three reservations in one group under the checkout, each pointing at the callback
-    assertThat(reservations).hasSize(3);
-    String groupId = events.last(reservations.get(0)).groupId();
-    for (String reservation : reservations) {
-      TaskEvent last = events.last(reservation);
-      assertThat(last.parentId()).isEqualTo(checkout);
-      assertThat(last.rootId()).isEqualTo(checkout);
-      assertThat(last.groupId()).isEqualTo(groupId);
-      assertThat(last.chordCallbackId()).isEqualTo(confirm);
-    }
-    assertThat(reservations).contains(events.last(confirm).parentId());
-    assertThat(events.last(confirm).result()).isEqualTo(6);
-    // the chain: render under the checkout, send under render, all in the checkout's workflow
-    assertThat(events.last(render).parentId()).isEqualTo(checkout);
-    assertThat(events.last(send).parentId()).isEqualTo(render);
-    assertThat(events.last(send).rootId()).isEqualTo(checkout);
-    for (String id : List.of(checkout, confirm, render, send)) {
-      assertThat(events.states(id)).containsExactly(TaskState.PENDING, TaskState.STARTED, TaskState.SUCCESS);
-    }
+    GraphNode chord = childOfType(graph, checkout, NodeType.CHORD);
+    List<String> chordChildren = chord.children().stream().map(id -> graph.nodes().get(id).name()).toList();
+    assertThat(chordChildren).containsExactlyInAnyOrder("stock.reserve", "stock.reserve", "stock.reserve", "order.confirm");
+
+    GraphNode render = checkout.children().stream().map(graph.nodes()::get)
+        .filter(n -> "mail.render".equals(n.name())).findFirst().orElseThrow();
+    assertThat(render.children()).hasSize(1);
+    assertThat(graph.nodes().get(render.children().get(0)).name()).isEqualTo("mail.send");
+    assertThat(graph.nodes().values()).allSatisfy(n -> assertThat(n.state()).isEqualTo(TaskState.SUCCESS));
   }
 
-  private static void awaitWorkerShutdown(List<StemtraceEvent> received) throws InterruptedException {
+  private static GraphNode childOfType(WorkflowGraph graph, GraphNode parent, NodeType type) {
+    return parent.children().stream().map(graph.nodes()::get).filter(n -> n.type() == type).findFirst()
+        .orElseThrow(() -> new AssertionError(parent.id() + " has no " + type + " child"));
+  }
+
+  /** worker_shutdown is the last event the producer sends: once it is applied, everything before it is. */
+  private static void awaitWorkerOffline(InMemoryGraphStore store, String hostname) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (received.stream().noneMatch(e -> e instanceof WorkerEvent w && w.type() == WorkerEvent.Type.SHUTDOWN)) {
-      assertThat(System.nanoTime()).as("worker_shutdown delivered in time").isLessThan(deadline);
+    while (store.worker(hostname).map(w -> w.status() != io.stemtrace.api.WorkerInfo.Status.OFFLINE).orElse(true)) {
+      assertThat(System.nanoTime()).as("worker_shutdown applied in time").isLessThan(deadline);
       Thread.sleep(5); // delivery happens on the memory transport's own thread
-    }
-  }
-
-  /** Look-ups over received task events. */
-  record Events(List<StemtraceEvent> all) {
-    List<TaskEvent> tasks() {
-      return all.stream().filter(TaskEvent.class::isInstance).map(TaskEvent.class::cast).toList();
-    }
-
-    List<String> idsNamed(String name) {
-      return tasks().stream().filter(e -> name.equals(e.name())).map(TaskEvent::taskId).distinct().toList();
-    }
-
-    String idNamed(String name) {
-      List<String> ids = idsNamed(name);
-      assertThat(ids).as("tasks named %s", name).hasSize(1);
-      return ids.get(0);
-    }
-
-    List<TaskState> states(String id) {
-      return tasks().stream().filter(e -> e.taskId().equals(id)).map(TaskEvent::state).toList();
-    }
-
-    TaskEvent last(String id) {
-      List<TaskEvent> events = tasks().stream().filter(e -> e.taskId().equals(id)).toList();
-      return events.get(events.size() - 1);
     }
   }
 }

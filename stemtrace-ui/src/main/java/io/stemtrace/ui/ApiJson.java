@@ -1,0 +1,467 @@
+package io.stemtrace.ui;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import io.stemtrace.api.Attempt;
+import io.stemtrace.api.GraphNode;
+import io.stemtrace.api.RegistryEntry;
+import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.TaskNode;
+import io.stemtrace.api.WorkerInfo;
+import io.stemtrace.api.WorkflowGraph;
+import io.stemtrace.api.WorkflowSummary;
+import io.stemtrace.core.EventCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the JSON documents of docs/API.md with Jackson's streaming generator: no reflection, no
+ * intermediate trees, one pass per response. Field names follow Python stemtrace's server.
+ */
+final class ApiJson {
+
+  static final String CONTAINER_PREFIX = "group:";
+
+  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  private static final int MAX_VALUE_DEPTH = 64;
+
+  // pre-encoded field names of the hot path (a graph of 10 000 tasks writes some 300 000 of them)
+  private static final SerializedString F_ARGS = new SerializedString("args");
+  private static final SerializedString F_ATTEMPTS = new SerializedString("attempts");
+  private static final SerializedString F_CHILDREN = new SerializedString("children");
+  private static final SerializedString F_CHORD_CALLBACK_ID = new SerializedString("chord_callback_id");
+  private static final SerializedString F_CHORD_ID = new SerializedString("chord_id");
+  private static final SerializedString F_DURATION_MS = new SerializedString("duration_ms");
+  private static final SerializedString F_EVENTS = new SerializedString("events");
+  private static final SerializedString F_EXCEPTION = new SerializedString("exception");
+  private static final SerializedString F_FINISHED_AT = new SerializedString("finished_at");
+  private static final SerializedString F_FIRST_SEEN = new SerializedString("first_seen");
+  private static final SerializedString F_GROUP_ID = new SerializedString("group_id");
+  private static final SerializedString F_KWARGS = new SerializedString("kwargs");
+  private static final SerializedString F_LAST_UPDATED = new SerializedString("last_updated");
+  private static final SerializedString F_NAME = new SerializedString("name");
+  private static final SerializedString F_NODE_TYPE = new SerializedString("node_type");
+  private static final SerializedString F_NUMBER = new SerializedString("number");
+  private static final SerializedString F_PARENT_ID = new SerializedString("parent_id");
+  private static final SerializedString F_QUEUE_TIME_MS = new SerializedString("queue_time_ms");
+  private static final SerializedString F_RESULT = new SerializedString("result");
+  private static final SerializedString F_RETRIES = new SerializedString("retries");
+  private static final SerializedString F_ROOT_ID = new SerializedString("root_id");
+  private static final SerializedString F_RUN_TIME_MS = new SerializedString("run_time_ms");
+  private static final SerializedString F_STARTED_AT = new SerializedString("started_at");
+  private static final SerializedString F_STATE = new SerializedString("state");
+  private static final SerializedString F_TASK_ID = new SerializedString("task_id");
+  private static final SerializedString F_TRACE_ID = new SerializedString("trace_id");
+  private static final SerializedString F_TRACEBACK = new SerializedString("traceback");
+  private static final SerializedString F_WORKFLOW_ID = new SerializedString("workflow_id");
+
+  private ApiJson() {}
+
+  /** Something that writes one JSON document. */
+  @FunctionalInterface
+  interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /** Renders one document to UTF-8 bytes. */
+  static byte[] render(Body body) {
+    return renderChunked(body).toByteArray();
+  }
+
+  /** Renders one document into chunks to send as they are. */
+  static ChunkedOutput renderChunked(Body body) {
+    ChunkedOutput out = new ChunkedOutput();
+    try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  static byte[] error(String detail) {
+    return render(g -> {
+      g.writeStartObject();
+      g.writeStringField("detail", detail);
+      g.writeEndObject();
+    });
+  }
+
+  // ---------------------------------------------------------------- tasks
+
+  /**
+   * Writes a TaskNodeJson.
+   *
+   * @param full true for detail responses (with {@code events} and {@code traceback})
+   * @param children the ids to list as {@code children}; null for the task's own child ids
+   */
+  static void task(JsonGenerator g, TaskNode t, boolean full, List<String> children) throws IOException {
+    String workflowId = t.rootId() != null ? t.rootId() : t.id();
+    g.writeStartObject();
+    g.writeFieldName(F_TASK_ID);
+    g.writeString(t.id());
+    g.writeFieldName(F_NODE_TYPE);
+    g.writeString("TASK");
+    nullableString(g, F_NAME, t.name());
+    g.writeFieldName(F_STATE);
+    g.writeString(t.state().name());
+    nullableString(g, F_PARENT_ID, t.parentId());
+    g.writeFieldName(F_ROOT_ID);
+    g.writeString(workflowId);
+    g.writeFieldName(F_WORKFLOW_ID);
+    g.writeString(workflowId);
+    nullableString(g, F_GROUP_ID, t.groupId());
+    nullableString(g, F_CHORD_ID, t.chordId());
+    nullableString(g, F_CHORD_CALLBACK_ID, t.chordCallbackId());
+    nullableString(g, F_TRACE_ID, t.traceId());
+    g.writeFieldName(F_RETRIES);
+    g.writeNumber(t.retries());
+    g.writeFieldName(F_ARGS);
+    value(g, t.args(), 0);
+    g.writeFieldName(F_KWARGS);
+    value(g, t.kwargs(), 0);
+    g.writeFieldName(F_RESULT);
+    value(g, t.result(), 0);
+    nullableString(g, F_EXCEPTION, t.exception());
+    if (full) nullableString(g, F_TRACEBACK, t.traceback());
+    timestamp(g, F_FIRST_SEEN, t.firstSeen());
+    timestamp(g, F_LAST_UPDATED, t.lastUpdated());
+    millis(g, F_QUEUE_TIME_MS, t.queueTime());
+    millis(g, F_RUN_TIME_MS, t.runTime());
+    millis(g, F_DURATION_MS, t.runTime());
+    g.writeFieldName(F_ATTEMPTS);
+    g.writeStartArray();
+    for (Attempt a : t.attempts()) {
+      g.writeStartObject();
+      g.writeFieldName(F_NUMBER);
+      g.writeNumber(a.number());
+      g.writeFieldName(F_STATE);
+      g.writeString(a.state().name());
+      timestamp(g, F_STARTED_AT, a.startedAt());
+      timestamp(g, F_FINISHED_AT, a.finishedAt());
+      millis(g, F_RUN_TIME_MS, a.runTime());
+      nullableString(g, F_EXCEPTION, a.exception());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    if (full) {
+      g.writeFieldName(F_EVENTS);
+      g.writeStartArray();
+      EventCodec codec = EventCodec.standard();
+      for (TaskEvent e : t.events()) codec.write(g, e);
+      g.writeEndArray();
+    }
+    stringArray(g, F_CHILDREN, children != null ? children : t.childIds());
+    g.writeEndObject();
+  }
+
+  static void taskPage(JsonGenerator g, List<TaskNode> tasks, long total, int limit, int offset) throws IOException {
+    g.writeStartObject();
+    g.writeArrayFieldStart("tasks");
+    for (TaskNode t : tasks) task(g, t, false, null);
+    g.writeEndArray();
+    g.writeNumberField("total", total);
+    g.writeNumberField("limit", limit);
+    g.writeNumberField("offset", offset);
+    g.writeEndObject();
+  }
+
+  static void taskDetail(JsonGenerator g, TaskNode task, List<TaskNode> children) throws IOException {
+    g.writeStartObject();
+    g.writeFieldName("task");
+    task(g, task, true, null);
+    g.writeArrayFieldStart("children");
+    for (TaskNode child : children) task(g, child, false, null);
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  static void children(JsonGenerator g, List<TaskNode> children) throws IOException {
+    g.writeStartObject();
+    g.writeArrayFieldStart("children");
+    for (TaskNode child : children) task(g, child, false, null);
+    g.writeEndArray();
+    g.writeNumberField("total", children.size());
+    g.writeEndObject();
+  }
+
+  // ---------------------------------------------------------------- graphs
+
+  static void graphPage(JsonGenerator g, List<WorkflowSummary> graphs, long total, int limit, int offset)
+      throws IOException {
+    g.writeStartObject();
+    g.writeArrayFieldStart("graphs");
+    for (WorkflowSummary s : graphs) {
+      g.writeStartObject();
+      g.writeStringField("task_id", s.rootId());
+      g.writeStringField("root_id", s.rootId());
+      g.writeStringField("node_type", s.rootType().name());
+      nullableString(g, "name", s.name());
+      g.writeStringField("state", s.state().name());
+      g.writeNumberField("task_count", s.taskCount());
+      timestamp(g, "first_seen", s.firstSeen());
+      timestamp(g, "last_updated", s.lastUpdated());
+      millis(g, "duration_ms", between(s.firstSeen(), s.lastUpdated()));
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeNumberField("total", total);
+    g.writeNumberField("limit", limit);
+    g.writeNumberField("offset", offset);
+    g.writeEndObject();
+  }
+
+  /**
+   * Writes one workflow graph. Tasks are written as in lists (no events, no traceback: a graph of 10 000
+   * tasks stays a few megabytes), their {@code children} replaced by the graph's; containers get their group id, chord callback and member count from one pass
+   * over the graph's tasks, so a graph of N nodes costs O(N).
+   */
+  static void graph(JsonGenerator g, WorkflowGraph graph) throws IOException {
+    Map<String, GroupFacts> groups = new HashMap<>();
+    for (GraphNode node : graph.nodes().values()) {
+      TaskNode t = node.task();
+      if (t == null || t.groupId() == null) continue;
+      GroupFacts facts = groups.computeIfAbsent(t.groupId(), id -> new GroupFacts());
+      facts.members++;
+      if (facts.chordCallbackId == null) facts.chordCallbackId = t.chordCallbackId();
+    }
+    g.writeStartObject();
+    g.writeStringField("root_id", graph.rootId());
+    g.writeObjectFieldStart("nodes");
+    for (GraphNode node : graph.nodes().values()) {
+      g.writeFieldName(node.id());
+      if (node.task() != null) {
+        task(g, node.task(), false, node.children());
+      } else {
+        container(g, node, groups);
+      }
+    }
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  private static void container(JsonGenerator g, GraphNode node, Map<String, GroupFacts> groups) throws IOException {
+    String groupId = node.id().startsWith(CONTAINER_PREFIX) ? node.id().substring(CONTAINER_PREFIX.length()) : node.id();
+    GroupFacts facts = groups.getOrDefault(groupId, new GroupFacts());
+    g.writeStartObject();
+    g.writeStringField("task_id", node.id());
+    g.writeStringField("node_type", node.type().name());
+    g.writeStringField("name", node.name() != null ? node.name() : node.type().name().toLowerCase(Locale.ROOT));
+    g.writeStringField("state", node.state().name());
+    stringArray(g, "children", node.children());
+    timestamp(g, "first_seen", node.firstSeen());
+    timestamp(g, "last_updated", node.lastUpdated());
+    millis(g, "duration_ms", between(node.firstSeen(), node.lastUpdated()));
+    g.writeStringField("group_id", groupId);
+    nullableString(g, "chord_callback_id", node.type() == GraphNode.NodeType.CHORD ? facts.chordCallbackId : null);
+    g.writeNumberField("member_count", facts.members);
+    g.writeEndObject();
+  }
+
+  private static final class GroupFacts {
+    int members;
+    String chordCallbackId;
+  }
+
+  // ---------------------------------------------------------------- workers and registry
+
+  static void worker(JsonGenerator g, WorkerInfo w) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("hostname", w.hostname());
+    g.writeNumberField("pid", w.pid());
+    stringArray(g, "registered_tasks", w.registeredTasks());
+    g.writeStringField("status", w.status().name().toLowerCase(Locale.ROOT));
+    timestamp(g, "registered_at", w.registeredAt());
+    timestamp(g, "last_seen", w.lastSeen());
+    g.writeEndObject();
+  }
+
+  static void workers(JsonGenerator g, List<WorkerInfo> workers) throws IOException {
+    g.writeStartObject();
+    g.writeArrayFieldStart("workers");
+    for (WorkerInfo w : workers) worker(g, w);
+    g.writeEndArray();
+    g.writeNumberField("total", workers.size());
+    g.writeEndObject();
+  }
+
+  static void registry(JsonGenerator g, List<RegistryEntry> entries) throws IOException {
+    g.writeStartObject();
+    g.writeArrayFieldStart("tasks");
+    for (RegistryEntry e : entries) {
+      g.writeStartObject();
+      g.writeStringField("name", e.name());
+      nullableString(g, "module", e.module());
+      nullableString(g, "signature", e.signature());
+      nullableString(g, "docstring", e.docstring());
+      g.writeBooleanField("bound", e.bound());
+      g.writeNumberField("execution_count", e.executionCount());
+      stringArray(g, "registered_by", e.registeredBy());
+      timestamp(g, "last_run", e.lastRun());
+      g.writeStringField("status", e.status().name().toLowerCase(Locale.ROOT));
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeNumberField("total", entries.size());
+    g.writeEndObject();
+  }
+
+  // ---------------------------------------------------------------- values
+
+  static void nullableString(JsonGenerator g, SerializableString field, String value) throws IOException {
+    g.writeFieldName(field);
+    if (value == null) g.writeNull(); else g.writeString(value);
+  }
+
+  static void timestamp(JsonGenerator g, SerializableString field, Instant value) throws IOException {
+    g.writeFieldName(field);
+    if (value == null) {
+      g.writeNull();
+    } else {
+      char[] text = formatTimestamp(value);
+      g.writeString(text, 0, text.length);
+    }
+  }
+
+  static void millis(JsonGenerator g, SerializableString field, Duration value) throws IOException {
+    g.writeFieldName(field);
+    if (value == null) g.writeNull(); else g.writeNumber(millisText(value));
+  }
+
+  static void stringArray(JsonGenerator g, SerializableString field, Collection<String> values) throws IOException {
+    g.writeFieldName(field);
+    g.writeStartArray();
+    for (String v : values) g.writeString(v);
+    g.writeEndArray();
+  }
+
+  static void nullableString(JsonGenerator g, String field, String value) throws IOException {
+    if (value == null) g.writeNullField(field); else g.writeStringField(field, value);
+  }
+
+  static void timestamp(JsonGenerator g, String field, Instant value) throws IOException {
+    if (value == null) {
+      g.writeNullField(field);
+    } else {
+      g.writeFieldName(field);
+      char[] text = formatTimestamp(value);
+      g.writeString(text, 0, text.length);
+    }
+  }
+
+  /**
+   * The wire's timestamp format ({@code 2026-11-26T03:35:48.652721Z}, as {@link EventCodec#formatTimestamp})
+   * written by hand: a graph of 10 000 tasks has some 40 000 timestamps, and DateTimeFormatter costs about a
+   * microsecond each.
+   */
+  static char[] formatTimestamp(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    long days = Math.floorDiv(seconds, 86_400L);
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+    LocalDate date = LocalDate.ofEpochDay(days);
+    int year = date.getYear();
+    if (year < 0 || year > 9999) return EventCodec.formatTimestamp(instant).toCharArray();
+    char[] c = new char[27];
+    digits(c, 0, year, 4);
+    c[4] = '-';
+    digits(c, 5, date.getMonthValue(), 2);
+    c[7] = '-';
+    digits(c, 8, date.getDayOfMonth(), 2);
+    c[10] = 'T';
+    digits(c, 11, secondOfDay / 3600, 2);
+    c[13] = ':';
+    digits(c, 14, (secondOfDay / 60) % 60, 2);
+    c[16] = ':';
+    digits(c, 17, secondOfDay % 60, 2);
+    c[19] = '.';
+    digits(c, 20, instant.getNano() / 1000, 6);
+    c[26] = 'Z';
+    return c;
+  }
+
+  private static void digits(char[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  }
+
+  /** A duration as milliseconds with microsecond precision ({@code 56.146}), or null. */
+  static void millis(JsonGenerator g, String field, Duration value) throws IOException {
+    g.writeFieldName(field);
+    if (value == null) g.writeNull(); else g.writeNumber(millisText(value));
+  }
+
+  static String millisText(Duration value) {
+    long micros = value.toNanos() / 1_000L;
+    long abs = Math.abs(micros);
+    StringBuilder text = new StringBuilder(16);
+    if (micros < 0) text.append('-');
+    text.append(abs / 1000).append('.');
+    long fraction = abs % 1000;
+    if (fraction < 100) text.append('0');
+    if (fraction < 10) text.append('0');
+    text.append(fraction);
+    return text.toString();
+  }
+
+
+  static Duration between(Instant from, Instant to) {
+    return from == null || to == null ? null : Duration.between(from, to);
+  }
+
+  static void stringArray(JsonGenerator g, String field, Collection<String> values) throws IOException {
+    g.writeArrayFieldStart(field);
+    for (String v : values) g.writeString(v);
+    g.writeEndArray();
+  }
+
+  /** Writes a JSON value tree as the codec hands it out; anything else as its string form. */
+  static void value(JsonGenerator g, Object value, int depth) throws IOException {
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof String s) {
+      g.writeString(s);
+    } else if (value instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      g.writeNumber(((Number) value).longValue());
+    } else if (value instanceof Double d && Double.isFinite(d)) {
+      g.writeNumber(d);
+    } else if (value instanceof Float f && Float.isFinite(f)) {
+      g.writeNumber(f);
+    } else if (value instanceof BigInteger bi) {
+      g.writeNumber(bi);
+    } else if (value instanceof BigDecimal bd) {
+      g.writeNumber(bd);
+    } else if (depth >= MAX_VALUE_DEPTH) {
+      g.writeString(String.valueOf(value));
+    } else if (value instanceof Map<?, ?> map) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        g.writeFieldName(String.valueOf(entry.getKey()));
+        value(g, entry.getValue(), depth + 1);
+      }
+      g.writeEndObject();
+    } else if (value instanceof Collection<?> items) {
+      g.writeStartArray();
+      for (Object item : items) value(g, item, depth + 1);
+      g.writeEndArray();
+    } else {
+      g.writeString(String.valueOf(value));
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.stemtrace.ui;
+
+import io.stemtrace.api.GraphStore;
+import io.stemtrace.api.Page;
+import io.stemtrace.api.TaskNode;
+import io.stemtrace.api.TaskQuery;
+import io.stemtrace.api.TaskState;
+import io.stemtrace.api.WorkerInfo;
+import io.stemtrace.api.WorkflowGraph;
+import io.stemtrace.api.WorkflowQuery;
+import io.stemtrace.api.WorkflowSummary;
+import io.stemtrace.core.ConsumerMetrics;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The REST endpoints of docs/API.md: maps a path under {@code /api} and its query to a JSON document.
+ * Runs on a worker thread (store queries may take milliseconds); throws {@link ApiException} for 4xx.
+ */
+final class ApiRoutes {
+
+  private final GraphStore store;
+  private final Supplier<ConsumerMetrics> consumerMetrics;
+  private final Supplier<String> transportDescription;
+  private final LiveFeed feed;
+
+  ApiRoutes(GraphStore store, Supplier<ConsumerMetrics> consumerMetrics, Supplier<String> transportDescription,
+      LiveFeed feed) {
+    this.store = store;
+    this.consumerMetrics = consumerMetrics;
+    this.transportDescription = transportDescription;
+    this.feed = feed;
+  }
+
+  /**
+   * Answers {@code GET /api/...}.
+   *
+   * @param path the path after {@code /api}, starting with {@code /} (already URL-decoded)
+   */
+  ChunkedOutput get(String path, QueryParams query) {
+    String[] segments = segments(path);
+    if (segments.length == 1) {
+      switch (segments[0]) {
+        case "health": return health();
+        case "tasks": return tasks(query);
+        case "graphs": return graphs(query);
+        case "workers": return ApiJson.renderChunked(g -> ApiJson.workers(g, store.workers()));
+        default: throw notFound();
+      }
+    }
+    if (segments.length == 2) {
+      switch (segments[0]) {
+        case "tasks":
+          return segments[1].equals("registry") ? registry(query) : task(segments[1]);
+        case "graphs": return graph(segments[1]);
+        case "workers": return worker(segments[1]);
+        default: throw notFound();
+      }
+    }
+    if (segments.length == 3 && segments[0].equals("tasks") && segments[2].equals("children")) {
+      return children(segments[1]);
+    }
+    throw notFound();
+  }
+
+  private ChunkedOutput health() {
+    ConsumerMetrics metrics = consumerMetrics.get();
+    long taskCount = store.taskCount();
+    long workflowCount = store.workflowCount();
+    String transport = transportDescription.get();
+    return ApiJson.renderChunked(g -> {
+      g.writeStartObject();
+      g.writeStringField("status", "ok");
+      g.writeStringField("version", Version.VALUE);
+      g.writeBooleanField("consumer_running", metrics != null && metrics.running());
+      g.writeBooleanField("consumer_connected", metrics != null && metrics.connected());
+      ApiJson.nullableString(g, "transport", transport);
+      g.writeNumberField("websocket_connections", feed.clientCount());
+      g.writeNumberField("websocket_dropped", feed.droppedCount());
+      g.writeNumberField("node_count", taskCount);
+      g.writeNumberField("workflow_count", workflowCount);
+      g.writeNumberField("events_applied", metrics == null ? 0 : metrics.eventsApplied());
+      g.writeNumberField("events_rejected", metrics == null ? 0 : metrics.eventsRejected());
+      if (metrics == null || metrics.lag().isEmpty()) {
+        g.writeNullField("lag");
+      } else {
+        g.writeNumberField("lag", metrics.lag().getAsLong());
+      }
+      g.writeEndObject();
+    });
+  }
+
+  private ChunkedOutput tasks(QueryParams query) {
+    int limit = query.limit();
+    int offset = query.offset();
+    Set<TaskState> states = query.states();
+    String name = query.string("name");
+    Instant[] range = query.dateRange();
+    Page<TaskNode> page = store.tasks(new TaskQuery(states, name, range[0], range[1], limit, offset));
+    return ApiJson.renderChunked(g -> ApiJson.taskPage(g, page.items(), page.total(), limit, offset));
+  }
+
+  private ChunkedOutput registry(QueryParams query) {
+    String text = query.string("query");
+    var status = query.registryStatus();
+    var entries = store.registry(text, status);
+    return ApiJson.renderChunked(g -> ApiJson.registry(g, entries));
+  }
+
+  private ChunkedOutput task(String id) {
+    TaskNode task = store.task(id).orElseThrow(() -> ApiException.notFound("task not found: " + id));
+    List<TaskNode> children = store.children(id);
+    return ApiJson.renderChunked(g -> ApiJson.taskDetail(g, task, children));
+  }
+
+  private ChunkedOutput children(String id) {
+    if (store.task(id).isEmpty()) throw ApiException.notFound("task not found: " + id);
+    List<TaskNode> children = store.children(id);
+    return ApiJson.renderChunked(g -> ApiJson.children(g, children));
+  }
+
+  private ChunkedOutput graphs(QueryParams query) {
+    int limit = query.limit();
+    int offset = query.offset();
+    Set<TaskState> states = query.states();
+    String name = query.string("name");
+    Instant[] range = query.dateRange();
+    Page<WorkflowSummary> page =
+        store.workflows(new WorkflowQuery(states, name, range[0], range[1], limit, offset));
+    return ApiJson.renderChunked(g -> ApiJson.graphPage(g, page.items(), page.total(), limit, offset));
+  }
+
+  private ChunkedOutput graph(String rootId) {
+    WorkflowGraph graph = store.workflow(rootId)
+        .orElseThrow(() -> ApiException.notFound("workflow not found: " + rootId));
+    return ApiJson.renderChunked(g -> ApiJson.graph(g, graph));
+  }
+
+  private ChunkedOutput worker(String hostname) {
+    WorkerInfo worker = store.worker(hostname)
+        .orElseThrow(() -> ApiException.notFound("worker not found: " + hostname));
+    return ApiJson.renderChunked(g -> ApiJson.worker(g, worker));
+  }
+
+  private static ApiException notFound() {
+    return ApiException.notFound("Not Found");
+  }
+
+  /** The non-empty segments of a path; a trailing slash is tolerated, empty inner segments are not. */
+  private static String[] segments(String path) {
+    String trimmed = path.startsWith("/") ? path.substring(1) : path;
+    if (trimmed.endsWith("/")) trimmed = trimmed.substring(0, trimmed.length() - 1);
+    if (trimmed.isEmpty()) return new String[0];
+    String[] parts = trimmed.split("/", -1);
+    for (String part : parts) {
+      if (part.isEmpty()) return new String[0];
+    }
+    return parts;
+  }
+}

@@ -1,0 +1,162 @@
+package io.stemtrace.ui;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The command line of the standalone server: {@code server} or {@code demo} and their options, with
+ * {@code STEMTRACE_*} environment variables as defaults (flags win).
+ *
+ * @param command what to run
+ * @param transportUrl where events come from (server); {@code memory://demo} for the demo
+ * @param prefix the transport's key or exchange prefix
+ * @param host the interface to listen on
+ * @param port the port to listen on
+ * @param maxNodes the most task nodes kept in memory
+ * @param help true when help was asked for (the other fields are then defaults)
+ */
+record CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes,
+    boolean help) {
+
+  static final String DEFAULT_HOST = "127.0.0.1";
+  static final int DEFAULT_PORT = 8000;
+  static final int DEFAULT_MAX_NODES = 100_000;
+  static final String DEFAULT_PREFIX = "stemtrace";
+  static final String DEMO_TRANSPORT_URL = "memory://demo";
+
+  /** The commands the main understands. */
+  enum Command {
+    SERVER,
+    DEMO
+  }
+
+  /** A command line that cannot run; the message is the one line to print. */
+  static final class UsageException extends Exception {
+    UsageException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  CliOptions {
+    Objects.requireNonNull(command, "command == null");
+  }
+
+  static String usage(Command command) {
+    if (command == Command.DEMO) {
+      return String.join("\n",
+          "usage: ./stemtrace demo [--host H] [--port N] [--max-nodes N]",
+          "",
+          "Starts the dashboard with the memory transport and a built-in workload of realistic workflows",
+          "(chains, groups, chords, nested spawns, retries, failures, an unregistered task, a worker restart).",
+          "",
+          "  --host H         interface to listen on (env STEMTRACE_HOST, default " + DEFAULT_HOST + ")",
+          "  --port N         port to listen on (env STEMTRACE_PORT, default " + DEFAULT_PORT + ")",
+          "  --max-nodes N    task nodes kept in memory (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")");
+    }
+    return String.join("\n",
+        "usage: ./stemtrace server --transport-url URL [--prefix P] [--host H] [--port N] [--max-nodes N]",
+        "",
+        "Starts the dashboard for events on a broker. The API is at /api, the WebSocket at /ws, the UI at /.",
+        "",
+        "  --transport-url URL  redis://host:6379/0, amqp://user:pass@host:5672/vhost, memory://NAME",
+        "                       (env STEMTRACE_TRANSPORT_URL; --broker-url and STEMTRACE_BROKER_URL are aliases)",
+        "  --prefix P           key/stream/exchange prefix (env STEMTRACE_PREFIX, default " + DEFAULT_PREFIX + ")",
+        "  --host H             interface to listen on (env STEMTRACE_HOST, default " + DEFAULT_HOST + ")",
+        "  --port N             port to listen on (env STEMTRACE_PORT, default " + DEFAULT_PORT + ")",
+        "  --max-nodes N        task nodes kept in memory before the oldest workflows are evicted",
+        "                       (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")");
+  }
+
+  /**
+   * Parses {@code args} (the first one is the command) with {@code env} as defaults.
+   *
+   * @throws UsageException with a one-line message for anything that cannot run
+   */
+  static CliOptions parse(List<String> args, Map<String, String> env) throws UsageException {
+    if (args.isEmpty()) throw new UsageException("missing command: expected server or demo (see --help)");
+    Command command = switch (args.get(0)) {
+      case "server" -> Command.SERVER;
+      case "demo" -> Command.DEMO;
+      default -> throw new UsageException("unknown command '" + args.get(0) + "' (expected server or demo)");
+    };
+    String transportUrl = firstNonBlank(env.get("STEMTRACE_TRANSPORT_URL"), env.get("STEMTRACE_BROKER_URL"));
+    String prefix = firstNonBlank(env.get("STEMTRACE_PREFIX"), DEFAULT_PREFIX);
+    String host = firstNonBlank(env.get("STEMTRACE_HOST"), DEFAULT_HOST);
+    String portText = env.get("STEMTRACE_PORT");
+    String maxNodesText = env.get("STEMTRACE_MAX_NODES");
+    boolean help = false;
+    String portSource = "STEMTRACE_PORT";
+    String maxNodesSource = "STEMTRACE_MAX_NODES";
+
+    for (int i = 1; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("-h") || arg.equals("--help")) {
+        help = true;
+        continue;
+      }
+      if (!arg.startsWith("--")) throw new UsageException("unexpected argument '" + arg + "'");
+      String name = arg;
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        name = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      }
+      boolean serverOnly = name.equals("--transport-url") || name.equals("--broker-url") || name.equals("--prefix");
+      boolean known = serverOnly || name.equals("--host") || name.equals("--port") || name.equals("--max-nodes");
+      if (!known || (serverOnly && command == Command.DEMO)) {
+        throw new UsageException("unknown option '" + name + "' for " + command.name().toLowerCase()
+            + " (see ./stemtrace " + command.name().toLowerCase() + " --help)");
+      }
+      if (value == null) {
+        if (i + 1 >= args.size()) throw new UsageException("option " + name + " needs a value");
+        value = args.get(++i);
+      }
+      switch (name) {
+        case "--transport-url", "--broker-url" -> transportUrl = value;
+        case "--prefix" -> prefix = value;
+        case "--host" -> host = value;
+        case "--port" -> {
+          portText = value;
+          portSource = "--port";
+        }
+        case "--max-nodes" -> {
+          maxNodesText = value;
+          maxNodesSource = "--max-nodes";
+        }
+        default -> throw new IllegalStateException(name);
+      }
+    }
+    int port = portText == null || portText.isBlank() ? DEFAULT_PORT : integer(portSource, portText, 0, 65_535);
+    int maxNodes = maxNodesText == null || maxNodesText.isBlank()
+        ? DEFAULT_MAX_NODES : integer(maxNodesSource, maxNodesText, 1, Integer.MAX_VALUE);
+    if (host.isBlank()) throw new UsageException("--host is blank");
+    if (prefix.isBlank()) throw new UsageException("--prefix is blank");
+    if (command == Command.DEMO) {
+      transportUrl = DEMO_TRANSPORT_URL;
+      prefix = DEFAULT_PREFIX;
+    } else if (!help && (transportUrl == null || transportUrl.isBlank())) {
+      throw new UsageException("server needs --transport-url URL (or STEMTRACE_TRANSPORT_URL), for example"
+          + " redis://localhost:6379/0");
+    }
+    return new CliOptions(command, transportUrl, prefix, host, port, maxNodes, help);
+  }
+
+  private static int integer(String source, String text, int min, int max) throws UsageException {
+    long value;
+    try {
+      value = Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(source + " must be a number, got '" + text + "'");
+    }
+    if (value < min || value > max) {
+      throw new UsageException(source + " must be between " + min + " and " + max + ", got " + value);
+    }
+    return (int) value;
+  }
+
+  private static String firstNonBlank(String a, String b) {
+    return a != null && !a.isBlank() ? a : b;
+  }
+}

@@ -1,0 +1,148 @@
+package io.stemtrace.ui;
+
+import io.stemtrace.api.RegistryEntry;
+import io.stemtrace.api.TaskState;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and validates query parameters. Every problem becomes a 400 whose detail names the parameter and
+ * says what was wrong, in the way a person fixing a URL by hand needs it.
+ */
+final class QueryParams {
+
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 1000;
+
+  private final Map<String, Deque<String>> params;
+
+  QueryParams(Map<String, Deque<String>> params) {
+    this.params = params;
+  }
+
+  /** The single value of a parameter, or null when absent; blank counts as absent. */
+  String string(String name) {
+    Deque<String> values = params.get(name);
+    if (values == null || values.isEmpty()) return null;
+    if (values.size() > 1) {
+      throw ApiException.badRequest("query parameter '" + name + "' is given " + values.size() + " times; give it once");
+    }
+    String value = values.getFirst().trim();
+    return value.isEmpty() ? null : value;
+  }
+
+  int limit() {
+    return integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+  }
+
+  int offset() {
+    return integer("offset", 0, 0, Integer.MAX_VALUE);
+  }
+
+  int integer(String name, int defaultValue, int min, int max) {
+    String raw = string(name);
+    if (raw == null) return defaultValue;
+    long value;
+    try {
+      value = Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("query parameter '" + name + "' must be an integer, got '" + abbreviate(raw) + "'");
+    }
+    if (value < min || value > max) {
+      throw ApiException.badRequest("query parameter '" + name + "' must be between " + min + " and " + max
+          + ", got " + value);
+    }
+    return (int) value;
+  }
+
+  /** {@code state}, repeated or comma separated, case-insensitive; empty for all. */
+  Set<TaskState> states() {
+    Deque<String> values = params.get("state");
+    Set<TaskState> states = EnumSet.noneOf(TaskState.class);
+    if (values == null) return states;
+    for (String value : values) {
+      for (String part : value.split(",")) {
+        String name = part.trim();
+        if (name.isEmpty()) continue;
+        try {
+          states.add(TaskState.valueOf(name.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw ApiException.badRequest("query parameter 'state' has an unknown state '" + abbreviate(name)
+              + "' (expected one of " + Arrays.toString(TaskState.values()) + ")");
+        }
+      }
+    }
+    return states;
+  }
+
+  /**
+   * A date parameter: an ISO-8601 instant ({@code 2026-11-26T03:35:48Z}, with an offset or fraction), a
+   * date-time without zone (read as UTC), or a date (start of day UTC, or its end for {@code endOfDay}).
+   */
+  Instant instant(String name, boolean endOfDay) {
+    String raw = string(name);
+    if (raw == null) return null;
+    // '+' in a query string decodes to a space; an offset such as +01:00 is what was meant
+    String text = raw.replace(' ', '+');
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeException ignored) {
+      // try the next form
+    }
+    try {
+      return LocalDateTime.parse(raw.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException ignored) {
+      // try the next form
+    }
+    try {
+      LocalDate date = LocalDate.parse(raw);
+      return endOfDay
+          ? date.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusNanos(1)
+          : date.atStartOfDay().toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) {
+      throw ApiException.badRequest("query parameter '" + name + "' must be an ISO-8601 date or date-time"
+          + " such as 2026-11-26T03:35:48Z, got '" + abbreviate(raw) + "'");
+    }
+  }
+
+  /** {@code from_date} and {@code to_date}, checked to be in order. */
+  Instant[] dateRange() {
+    Instant from = instant("from_date", false);
+    Instant to = instant("to_date", true);
+    if (from != null && to != null && from.isAfter(to)) {
+      throw ApiException.badRequest("query parameter 'from_date' (" + from + ") is after 'to_date' (" + to + ")");
+    }
+    return new Instant[] {from, to};
+  }
+
+  /** The registry's {@code status}: active, never_run or not_registered. */
+  RegistryEntry.Status registryStatus() {
+    String raw = string("status");
+    if (raw == null) return null;
+    try {
+      return RegistryEntry.Status.valueOf(raw.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      List<String> names = new ArrayList<>();
+      for (RegistryEntry.Status s : RegistryEntry.Status.values()) names.add(s.name().toLowerCase(Locale.ROOT));
+      throw ApiException.badRequest("query parameter 'status' must be one of " + String.join(", ", names)
+          + ", got '" + abbreviate(raw) + "'");
+    }
+  }
+
+  static String abbreviate(String value) {
+    String printable = value.replaceAll("\\p{Cntrl}", "?");
+    return printable.length() <= 60 ? printable : printable.substring(0, 57) + "...";
+  }
+}

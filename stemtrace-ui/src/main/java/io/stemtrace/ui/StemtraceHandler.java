@@ -1,0 +1,275 @@
+package io.stemtrace.ui;
+
+import io.stemtrace.api.GraphStore;
+import io.stemtrace.api.GraphStoreProvider;
+import io.stemtrace.api.Transport;
+import io.stemtrace.core.ConsumerMetrics;
+import io.stemtrace.core.EventConsumer;
+import io.stemtrace.core.Transports;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
+import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stemtrace dashboard as one Undertow {@link HttpHandler}: the REST API under {@code /api}, live updates
+ * on the WebSocket {@code /ws}, and the single-page UI everywhere else. Mount it at any prefix, for example
+ * {@code Handlers.path(hostRoutes).addPrefixPath("/stemtrace", handler)}; the standalone server mounts it at
+ * {@code /}.
+ *
+ * <p>Built handlers consume events at once: from the configured transport into the graph store, on the
+ * transport's thread. Store queries run on the server's worker threads, never on I/O threads. API errors
+ * are JSON ({@code {"detail": ...}}), never a stack trace or an HTML error page. {@link #close()} stops the
+ * consumer, disconnects WebSocket clients and closes the transport if the handler opened it.
+ */
+public final class StemtraceHandler implements HttpHandler, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StemtraceHandler.class);
+
+  private final GraphStore store;
+  private final boolean ownsStore;
+  private final Transport transport;
+  private final boolean ownsTransport;
+  private final EventConsumer consumer;
+  private final LiveFeed feed;
+  private final ApiRoutes api;
+  private final StaticAssets assets;
+  private final HttpHandler websocket;
+
+  private StemtraceHandler(Builder builder) {
+    // the transport first: an unknown scheme is the likeliest mistake and must be reported as such
+    this.ownsTransport = builder.transport == null && builder.transportUrl != null;
+    this.transport = ownsTransport ? Transports.open(builder.transportUrl, builder.prefix) : builder.transport;
+    this.ownsStore = builder.store == null;
+    try {
+      this.store = ownsStore ? createStore(builder.maxNodes) : builder.store;
+    } catch (RuntimeException e) {
+      if (ownsTransport) transport.close();
+      throw e;
+    }
+    this.feed = new LiveFeed(store, builder.pushInterval, builder.maxTasksPerFrame, builder.maxPendingFrames);
+    this.consumer = transport == null ? null : EventConsumer.builder(store).transport(transport).listener(feed).build();
+    this.api = new ApiRoutes(store, this::consumerMetrics, () -> transport == null ? null : transport.describe(), feed);
+    this.assets = StaticAssets.load(StemtraceHandler.class.getClassLoader(), builder.staticRoot);
+    this.websocket = new WebSocketProtocolHandshakeHandler(feed, exchange ->
+        Responses.json(exchange, StatusCodes.BAD_REQUEST, ApiJson.error("/ws expects a WebSocket upgrade")));
+    if (!assets.hasUi()) {
+      LOG.info("no built UI on the classpath under {}; serving the API only", builder.staticRoot);
+    }
+  }
+
+  /** Starts configuring a handler. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private void start() {
+    if (consumer == null) return;
+    try {
+      consumer.start();
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException("cannot subscribe to " + transport.describe() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    String path = exchange.getRelativePath();
+    if (path.isEmpty()) {
+      if (!exchange.getResolvedPath().isEmpty() && !exchange.getResolvedPath().equals("/")) {
+        // a host mounted us at /prefix and the request is /prefix: the UI's relative URLs need the slash
+        String query = exchange.getQueryString();
+        exchange.setStatusCode(StatusCodes.FOUND);
+        exchange.getResponseHeaders().put(Headers.LOCATION,
+            exchange.getRequestPath() + "/" + (query.isEmpty() ? "" : "?" + query));
+        exchange.endExchange();
+        return;
+      }
+      path = "/";
+    }
+    if (path.equals("/ws")) {
+      websocket.handleRequest(exchange);
+      return;
+    }
+    if (exchange.isInIoThread()) {
+      exchange.dispatch(this);
+      return;
+    }
+    try {
+      if (path.equals("/api") || path.startsWith("/api/")) {
+        handleApi(exchange, path.substring(4));
+      } else {
+        assets.serve(exchange, path, basePath(exchange));
+      }
+    } catch (ApiException e) {
+      Responses.json(exchange, e.status(), ApiJson.error(e.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
+      if (!exchange.isResponseStarted()) {
+        Responses.json(exchange, StatusCodes.INTERNAL_SERVER_ERROR, ApiJson.error("internal error"));
+      }
+    }
+  }
+
+  private void handleApi(HttpServerExchange exchange, String path) {
+    if (!exchange.getRequestMethod().equals(Methods.GET)) {
+      exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
+      throw new ApiException(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
+    }
+    ChunkedOutput body = api.get(path.isEmpty() ? "/" : path, new QueryParams(exchange.getQueryParameters()));
+    Responses.json(exchange, StatusCodes.OK, body);
+  }
+
+  /** The prefix the handler is mounted at, without trailing slash: "" at the root. */
+  private static String basePath(HttpServerExchange exchange) {
+    String resolved = exchange.getResolvedPath();
+    return resolved == null || resolved.equals("/") ? "" : resolved;
+  }
+
+  /** The store this handler reads (and its consumer writes). */
+  public GraphStore store() {
+    return store;
+  }
+
+  /** What the consumer did so far, or null when the handler has no transport. */
+  public ConsumerMetrics consumerMetrics() {
+    return consumer == null ? null : consumer.metrics();
+  }
+
+  /** WebSocket clients connected now. */
+  public int websocketConnections() {
+    return feed.clientCount();
+  }
+
+  LiveFeed feed() {
+    return feed;
+  }
+
+  @Override
+  public void close() {
+    if (consumer != null) consumer.close();
+    feed.close();
+    if (ownsTransport && transport != null) transport.close();
+    if (ownsStore) store.close();
+  }
+
+  private static GraphStore createStore(int maxNodes) {
+    for (GraphStoreProvider provider : ServiceLoader.load(GraphStoreProvider.class, StemtraceHandler.class.getClassLoader())) {
+      if (provider.name().equals("memory")) return provider.create(maxNodes);
+    }
+    throw new IllegalStateException("no GraphStoreProvider named 'memory' on the classpath (stemtrace-core provides it)");
+  }
+
+  /** Configures a {@link StemtraceHandler}. Not thread-safe; {@link #build()} validates everything. */
+  public static final class Builder {
+    private String transportUrl;
+    private Transport transport;
+    private String prefix = "stemtrace";
+    private GraphStore store;
+    private int maxNodes = 100_000;
+    private Duration pushInterval = Duration.ofMillis(250);
+    private int maxTasksPerFrame = 500;
+    private int maxPendingFrames = 8;
+    private String staticRoot = StaticAssets.DEFAULT_ROOT;
+
+    Builder() {}
+
+    /**
+     * Where events come from, such as {@code redis://localhost:6379/0}, {@code amqp://guest:guest@host:5672/}
+     * or {@code memory://demo}; the scheme picks the transport found on the classpath. The handler closes
+     * a transport it opened.
+     */
+    public Builder transportUrl(String transportUrl) {
+      this.transportUrl = Objects.requireNonNull(transportUrl, "transportUrl == null");
+      return this;
+    }
+
+    /** A transport the caller opened (and closes); instead of {@link #transportUrl}. */
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport == null");
+      return this;
+    }
+
+    /** The key, stream or exchange prefix for a transport opened from a URL; default {@code stemtrace}. */
+    public Builder prefix(String prefix) {
+      Objects.requireNonNull(prefix, "prefix == null");
+      if (prefix.isBlank()) throw new IllegalArgumentException("prefix is blank");
+      this.prefix = prefix;
+      return this;
+    }
+
+    /** A store the caller created (and closes); default: a new in-memory store of {@link #maxNodes}. */
+    public Builder store(GraphStore store) {
+      this.store = Objects.requireNonNull(store, "store == null");
+      return this;
+    }
+
+    /** The most task nodes the created in-memory store keeps; default 100 000. */
+    public Builder maxNodes(int maxNodes) {
+      if (maxNodes < 1) throw new IllegalArgumentException("maxNodes < 1: " + maxNodes);
+      this.maxNodes = maxNodes;
+      return this;
+    }
+
+    /** How often WebSocket clients get a frame at most; default 250 ms. */
+    Builder pushInterval(Duration pushInterval) {
+      Objects.requireNonNull(pushInterval, "pushInterval == null");
+      if (pushInterval.isNegative() || pushInterval.isZero()) {
+        throw new IllegalArgumentException("pushInterval <= 0: " + pushInterval);
+      }
+      this.pushInterval = pushInterval;
+      return this;
+    }
+
+    /** Frames a client may leave unread before it is dropped; default 8. */
+    Builder maxPendingFrames(int maxPendingFrames) {
+      if (maxPendingFrames < 1) throw new IllegalArgumentException("maxPendingFrames < 1: " + maxPendingFrames);
+      this.maxPendingFrames = maxPendingFrames;
+      return this;
+    }
+
+    /** Task changes per frame before the frame says {@code truncated}; default 500. */
+    Builder maxTasksPerFrame(int maxTasksPerFrame) {
+      if (maxTasksPerFrame < 1) throw new IllegalArgumentException("maxTasksPerFrame < 1: " + maxTasksPerFrame);
+      this.maxTasksPerFrame = maxTasksPerFrame;
+      return this;
+    }
+
+    /** The classpath directory of the built UI (tests use a fixture). */
+    Builder staticRoot(String staticRoot) {
+      Objects.requireNonNull(staticRoot, "staticRoot == null");
+      this.staticRoot = staticRoot.endsWith("/") ? staticRoot : staticRoot + "/";
+      return this;
+    }
+
+    /**
+     * Creates the handler and starts consuming.
+     *
+     * @throws IllegalArgumentException for an unknown transport scheme (the message lists the schemes found)
+     *     or a malformed URL
+     * @throws IllegalStateException when both a URL and a transport are set
+     * @throws UncheckedIOException when the transport cannot subscribe
+     */
+    public StemtraceHandler build() {
+      if (transportUrl != null && transport != null) {
+        throw new IllegalStateException("set transportUrl or transport, not both");
+      }
+      StemtraceHandler handler = new StemtraceHandler(this);
+      handler.start();
+      return handler;
+    }
+  }
+}

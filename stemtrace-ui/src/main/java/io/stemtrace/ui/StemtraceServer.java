@@ -1,0 +1,172 @@
+package io.stemtrace.ui;
+
+import io.stemtrace.api.Transport;
+import io.stemtrace.core.Transports;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The standalone server behind {@code ./stemtrace server} and {@code ./stemtrace demo}: one Undertow
+ * listener with the {@link StemtraceHandler} mounted at {@code /}.
+ *
+ * <p>Exit codes: 0 after a clean stop (Ctrl-C), 2 for a bad command line, an unknown transport scheme or a
+ * port in use (one line on stderr saying which), 1 for anything else.
+ */
+public final class StemtraceServer implements AutoCloseable {
+
+  private final Undertow undertow;
+  private final StemtraceHandler handler;
+  private final Transport demoTransport;
+  private final DemoWorkload demo;
+  private final int port;
+  private final String url;
+
+  private StemtraceServer(Undertow undertow, StemtraceHandler handler, Transport demoTransport, DemoWorkload demo,
+      int port, String url) {
+    this.undertow = undertow;
+    this.handler = handler;
+    this.demoTransport = demoTransport;
+    this.demo = demo;
+    this.port = port;
+    this.url = url;
+  }
+
+  // Undertow and XNIO log their versions at INFO through java.util.logging; the launcher's output should be
+  // the ready line. Held here so the configured loggers are not garbage collected.
+  private static final java.util.List<java.util.logging.Logger> QUIET_LOGGERS = new java.util.ArrayList<>();
+
+  public static void main(String[] args) {
+    for (String name : new String[] {"org.xnio", "io.undertow", "org.jboss"}) {
+      java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+      logger.setLevel(java.util.logging.Level.WARNING);
+      QUIET_LOGGERS.add(logger);
+    }
+    int code = run(args, System.getenv(), System.out, System.err);
+    if (code != 0) System.exit(code);
+    // code 0: the server runs on its own (non-daemon) threads until Ctrl-C
+  }
+
+  /** Parses, starts and registers the shutdown hook; returns the exit code when not started. */
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    CliOptions options;
+    try {
+      options = CliOptions.parse(Arrays.asList(args), env);
+    } catch (CliOptions.UsageException e) {
+      err.println("stemtrace: " + e.getMessage());
+      return 2;
+    }
+    if (options.help()) {
+      out.println(CliOptions.usage(options.command()));
+      return 0;
+    }
+    StemtraceServer server;
+    try {
+      server = start(options);
+    } catch (StartException e) {
+      err.println("stemtrace: " + e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      err.println("stemtrace: cannot start: " + e);
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stemtrace-shutdown"));
+    out.println("stemtrace " + (options.command() == CliOptions.Command.DEMO ? "demo" : "server")
+        + " ready: " + server.url() + " (Ctrl-C to stop)");
+    out.flush();
+    return 0;
+  }
+
+  /** A start that failed for a reason the user can fix; the message is the one line to print. */
+  static final class StartException extends RuntimeException {
+    StartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Starts a server for the options (port 0 picks a free port).
+   *
+   * @throws StartException for an unknown transport scheme, a malformed URL or a port in use
+   */
+  static StemtraceServer start(CliOptions options) {
+    Transport demoTransport = null;
+    DemoWorkload demo = null;
+    StemtraceHandler handler;
+    try {
+      StemtraceHandler.Builder builder = StemtraceHandler.builder().maxNodes(options.maxNodes());
+      if (options.command() == CliOptions.Command.DEMO) {
+        demoTransport = Transports.open(options.transportUrl(), options.prefix());
+        builder.transport(demoTransport);
+      } else {
+        builder.transportUrl(options.transportUrl()).prefix(options.prefix());
+      }
+      handler = builder.build();
+    } catch (IllegalArgumentException e) {
+      if (demoTransport != null) demoTransport.close();
+      throw new StartException(e.getMessage(), e);
+    }
+    Undertow undertow = Undertow.builder()
+        .addHttpListener(options.port(), options.host())
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 1L << 20)
+        .setHandler(handler)
+        .build();
+    try {
+      undertow.start();
+    } catch (RuntimeException e) {
+      handler.close();
+      if (demoTransport != null) demoTransport.close();
+      Throwable bind = cause(e, BindException.class);
+      if (bind != null) {
+        boolean inUse = String.valueOf(bind.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("in use");
+        throw new StartException("cannot listen on " + options.host() + ":" + options.port() + ": "
+            + (inUse ? "the port is in use (choose another with --port)"
+                : bind.getMessage() + " (check --host)"), e);
+      }
+      Throwable unknownHost = cause(e, java.net.UnknownHostException.class);
+      if (unknownHost != null) {
+        throw new StartException("cannot listen on " + options.host() + ": unknown host (check --host)", e);
+      }
+      throw e;
+    }
+    int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    String host = options.host().equals("0.0.0.0") || options.host().equals("::") ? "localhost" : options.host();
+    String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/";
+    if (demoTransport != null) {
+      demo = DemoWorkload.start(demoTransport);
+    }
+    return new StemtraceServer(undertow, handler, demoTransport, demo, port, url);
+  }
+
+  private static Throwable cause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) return t;
+    }
+    return null;
+  }
+
+  int port() {
+    return port;
+  }
+
+  String url() {
+    return url;
+  }
+
+  StemtraceHandler handler() {
+    return handler;
+  }
+
+  /** Stops the workload, the listener, the consumer, in that order. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (demo != null) demo.close();
+    undertow.stop();
+    handler.close();
+    if (demoTransport != null) demoTransport.close();
+  }
+}

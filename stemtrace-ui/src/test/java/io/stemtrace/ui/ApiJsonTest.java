@@ -1,0 +1,52 @@
+package io.stemtrace.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stemtrace.core.EventCodec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ApiJsonTest {
+
+  @Test
+  void formatTimestamp_matchesTheWireFormat() {
+    Random random = new Random(42);
+    Instant[] fixed = {Instant.EPOCH, Instant.parse("2026-11-26T03:35:48.652721Z"),
+        Instant.parse("1999-12-31T23:59:59.999999999Z"), Instant.parse("2024-02-29T00:00:00Z"),
+        Instant.parse("9999-12-31T23:59:59.000001Z"), Instant.parse("1969-07-20T20:17:40.5Z")};
+    for (Instant instant : fixed) {
+      assertThat(new String(ApiJson.formatTimestamp(instant))).isEqualTo(EventCodec.formatTimestamp(instant));
+    }
+    for (int i = 0; i < 10_000; i++) {
+      Instant instant = Instant.ofEpochSecond(random.nextLong(-2_000_000_000L, 8_000_000_000L), random.nextInt(1_000_000_000));
+      assertThat(new String(ApiJson.formatTimestamp(instant))).isEqualTo(EventCodec.formatTimestamp(instant));
+    }
+  }
+
+  @Test
+  void millisText_isMillisecondsWithMicroseconds() {
+    assertThat(ApiJson.millisText(Duration.ofNanos(56_146_999))).isEqualTo("56.146");
+    assertThat(ApiJson.millisText(Duration.ZERO)).isEqualTo("0.000");
+    assertThat(ApiJson.millisText(Duration.ofMillis(60))).isEqualTo("60.000");
+    assertThat(ApiJson.millisText(Duration.ofNanos(7_000))).isEqualTo("0.007");
+    assertThat(ApiJson.millisText(Duration.ofMillis(-1_500))).isEqualTo("-1500.000");
+    assertThat(ApiJson.millisText(Duration.ofHours(30))).isEqualTo("108000000.000");
+  }
+
+  @Test
+  void chunkedOutput_keepsEveryByteInOrder() {
+    ChunkedOutput out = new ChunkedOutput();
+    byte[] expected = new byte[300_000];
+    new Random(7).nextBytes(expected);
+    out.write(expected, 0, 1000);
+    out.write(expected[1000]);
+    out.write(expected, 1001, expected.length - 1001);
+    assertThat(out.size()).isEqualTo(expected.length);
+    assertThat(out.toByteArray()).isEqualTo(expected);
+    int total = 0;
+    for (var buffer : out.toBuffers()) total += buffer.remaining();
+    assertThat(total).isEqualTo(expected.length);
+  }
+}

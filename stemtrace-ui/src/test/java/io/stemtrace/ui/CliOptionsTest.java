@@ -1,0 +1,107 @@
+package io.stemtrace.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CliOptionsTest {
+
+  static CliOptions parse(Map<String, String> env, String... args) throws CliOptions.UsageException {
+    return CliOptions.parse(List.of(args), env);
+  }
+
+  @Test
+  void server_flagsWithSpacesOrEquals() throws Exception {
+    CliOptions options = parse(Map.of(), "server", "--transport-url", "redis://localhost:6379/0", "--prefix=app",
+        "--host", "0.0.0.0", "--port=9000", "--max-nodes", "5000");
+    assertThat(options.command()).isEqualTo(CliOptions.Command.SERVER);
+    assertThat(options.transportUrl()).isEqualTo("redis://localhost:6379/0");
+    assertThat(options.prefix()).isEqualTo("app");
+    assertThat(options.host()).isEqualTo("0.0.0.0");
+    assertThat(options.port()).isEqualTo(9000);
+    assertThat(options.maxNodes()).isEqualTo(5000);
+    assertThat(options.help()).isFalse();
+  }
+
+  @Test
+  void server_defaults() throws Exception {
+    CliOptions options = parse(Map.of(), "server", "--transport-url", "memory://x");
+    assertThat(options.prefix()).isEqualTo("stemtrace");
+    assertThat(options.host()).isEqualTo("127.0.0.1");
+    assertThat(options.port()).isEqualTo(8000);
+    assertThat(options.maxNodes()).isEqualTo(100_000);
+  }
+
+  @Test
+  void server_brokerUrlIsAnAlias() throws Exception {
+    assertThat(parse(Map.of(), "server", "--broker-url", "amqp://guest:guest@localhost:5672/").transportUrl())
+        .isEqualTo("amqp://guest:guest@localhost:5672/");
+    assertThat(parse(Map.of("STEMTRACE_BROKER_URL", "redis://b:6379"), "server").transportUrl())
+        .isEqualTo("redis://b:6379");
+  }
+
+  @Test
+  void server_environmentGivesDefaultsAndFlagsWin() throws Exception {
+    Map<String, String> env = Map.of("STEMTRACE_TRANSPORT_URL", "redis://env:6379", "STEMTRACE_PREFIX", "envp",
+        "STEMTRACE_HOST", "::1", "STEMTRACE_PORT", "8123", "STEMTRACE_MAX_NODES", "77");
+    CliOptions fromEnv = parse(env, "server");
+    assertThat(fromEnv.transportUrl()).isEqualTo("redis://env:6379");
+    assertThat(fromEnv.prefix()).isEqualTo("envp");
+    assertThat(fromEnv.host()).isEqualTo("::1");
+    assertThat(fromEnv.port()).isEqualTo(8123);
+    assertThat(fromEnv.maxNodes()).isEqualTo(77);
+    CliOptions flags = parse(env, "server", "--transport-url", "memory://flag", "--port", "8124");
+    assertThat(flags.transportUrl()).isEqualTo("memory://flag");
+    assertThat(flags.port()).isEqualTo(8124);
+  }
+
+  @Test
+  void server_withoutTransport_explains() {
+    assertThatThrownBy(() -> parse(Map.of(), "server"))
+        .isInstanceOf(CliOptions.UsageException.class).hasMessageContaining("--transport-url");
+  }
+
+  @Test
+  void demo_usesMemoryTransport() throws Exception {
+    CliOptions options = parse(Map.of("STEMTRACE_TRANSPORT_URL", "redis://ignored"), "demo", "--port", "0");
+    assertThat(options.command()).isEqualTo(CliOptions.Command.DEMO);
+    assertThat(options.transportUrl()).isEqualTo("memory://demo");
+    assertThat(options.port()).isZero();
+  }
+
+  @Test
+  void help_isRecognisedWithoutOtherOptions() throws Exception {
+    assertThat(parse(Map.of(), "server", "--help").help()).isTrue();
+    assertThat(parse(Map.of(), "demo", "-h").help()).isTrue();
+    assertThat(CliOptions.usage(CliOptions.Command.SERVER)).contains("--transport-url", "--broker-url", "STEMTRACE_PREFIX");
+    assertThat(CliOptions.usage(CliOptions.Command.DEMO)).contains("--port");
+  }
+
+  @Test
+  void badFlags_oneLineMessages() {
+    assertBad("unknown option '--bogus'", "server", "--transport-url", "memory://x", "--bogus", "1");
+    assertBad("unknown option '--transport-url' for demo", "demo", "--transport-url", "memory://x");
+    assertBad("--port must be a number", "demo", "--port", "http");
+    assertBad("--port must be between 0 and 65535", "demo", "--port", "70000");
+    assertBad("--max-nodes must be between 1", "demo", "--max-nodes", "0");
+    assertBad("option --host needs a value", "demo", "--host");
+    assertBad("unexpected argument 'extra'", "demo", "extra");
+    assertBad("unknown command 'serve'", "serve");
+    assertBad("missing command");
+    assertBad("STEMTRACE_PORT must be a number", Map.of("STEMTRACE_PORT", "eighty"), "demo");
+  }
+
+  private static void assertBad(String message, String... args) {
+    assertBad(message, Map.of(), args);
+  }
+
+  private static void assertBad(String message, Map<String, String> env, String... args) {
+    assertThatThrownBy(() -> parse(env, args))
+        .isInstanceOf(CliOptions.UsageException.class)
+        .hasMessageContaining(message)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+}

@@ -1,0 +1,253 @@
+package io.stemtrace.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stemtrace.api.GraphNode;
+import io.stemtrace.api.TaskNode;
+import io.stemtrace.api.TaskState;
+import io.stemtrace.api.WorkflowGraph;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Routing, rendering and errors of the API over real HTTP, with the capture replayed into a naive fake
+ * store (graph semantics are tested against the real store in ServerIT).
+ */
+class StemtraceHandlerTest {
+
+  static final FakeGraphStore STORE = new FakeGraphStore();
+  static TestServer server;
+  static String api;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start(TestServer.options().store(STORE).staticRoot("io/stemtrace/ui/testui/"));
+    api = server.baseUrl() + "/api";
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void health_reportsStatusCountersAndLag() {
+    JsonNode health = Http.get(api + "/health").json();
+    assertThat(health.get("status").asText()).isEqualTo("ok");
+    assertThat(health.get("version").asText()).isNotBlank();
+    assertThat(health.get("consumer_running").asBoolean()).isTrue();
+    assertThat(health.get("events_applied").asLong()).isEqualTo(59);
+    assertThat(health.get("events_rejected").isIntegralNumber()).isTrue();
+    assertThat(health.get("node_count").asLong()).isEqualTo(18);
+    assertThat(health.get("websocket_connections").asInt()).isZero();
+    assertThat(health.get("lag").isNumber()).isTrue();
+    assertThat(health.get("transport").asText()).startsWith("memory://");
+  }
+
+  @Test
+  void health_countsRejectedPayloads() {
+    long before = Http.get(api + "/health").json().get("events_rejected").asLong();
+    server.inject(List.of("not json".getBytes(), "{\"task_id\": 5}".getBytes()));
+    server.awaitApplied(59 + before + 2);
+    assertThat(Http.get(api + "/health").json().get("events_rejected").asLong()).isEqualTo(before + 2);
+  }
+
+  @Test
+  void tasks_pageCarriesTotalsAndListFields() {
+    Http.Response response = Http.get(api + "/tasks?limit=5&offset=2");
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.header("content-type")).startsWith("application/json");
+    JsonNode page = response.json();
+    assertThat(page.get("total").asInt()).isEqualTo(18);
+    assertThat(page.get("limit").asInt()).isEqualTo(5);
+    assertThat(page.get("offset").asInt()).isEqualTo(2);
+    assertThat(page.get("tasks")).hasSize(5);
+    JsonNode task = page.get("tasks").get(0);
+    assertThat(task.fieldNames()).toIterable().contains("task_id", "node_type", "name", "state", "parent_id",
+        "root_id", "workflow_id", "group_id", "chord_id", "chord_callback_id", "trace_id", "retries", "args",
+        "kwargs", "result", "exception", "first_seen", "last_updated", "queue_time_ms", "run_time_ms",
+        "duration_ms", "attempts", "children");
+    assertThat(task.has("events")).isFalse();
+    assertThat(task.has("traceback")).isFalse();
+    assertThat(task.get("first_seen").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+  }
+
+  @Test
+  void tasks_newestFirst() {
+    JsonNode tasks = Http.get(api + "/tasks?limit=100").json().get("tasks");
+    for (int i = 1; i < tasks.size(); i++) {
+      assertThat(tasks.get(i - 1).get("first_seen").asText()).isGreaterThanOrEqualTo(tasks.get(i).get("first_seen").asText());
+    }
+  }
+
+  @Test
+  void tasks_filtersByStateRepeatedOrCommaSeparated() {
+    JsonNode failures = Http.get(api + "/tasks?state=FAILURE").json();
+    assertThat(failures.get("total").asInt()).isEqualTo(1);
+    assertThat(failures.get("tasks").get(0).get("name").asText()).isEqualTo("capp.boom");
+    int both = Http.get(api + "/tasks?state=FAILURE,pending").json().get("total").asInt();
+    int repeated = Http.get(api + "/tasks?state=FAILURE&state=PENDING").json().get("total").asInt();
+    assertThat(both).isEqualTo(repeated).isEqualTo(2);
+  }
+
+  @Test
+  void tasks_filtersByNameSubstring() {
+    JsonNode page = Http.get(api + "/tasks?name=FLAK").json();
+    assertThat(page.get("total").asInt()).isEqualTo(1);
+    assertThat(page.get("tasks").get(0).get("name").asText()).isEqualTo("capp.flaky");
+  }
+
+  @Test
+  void tasks_filtersByDate() {
+    assertThat(Http.get(api + "/tasks?from_date=2000-01-01&to_date=2100-01-01T00:00:00Z").json().get("total").asInt())
+        .isEqualTo(18);
+    assertThat(Http.get(api + "/tasks?from_date=2100-01-01").json().get("total").asInt()).isZero();
+    assertThat(Http.get(api + "/tasks?to_date=2000-01-01T00:00:00%2B01:00").json().get("total").asInt()).isZero();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "/tasks?limit=0|limit",
+      "/tasks?limit=1001|limit",
+      "/tasks?limit=ten|limit",
+      "/tasks?offset=-1|offset",
+      "/tasks?state=DONE|state",
+      "/tasks?from_date=yesterday|from_date",
+      "/tasks?to_date=2026-13-01|to_date",
+      "/tasks?from_date=2026-02-01&to_date=2026-01-01|from_date",
+      "/tasks?limit=1&limit=2|limit",
+      "/graphs?limit=-5|limit",
+      "/graphs?state=nope|state",
+      "/graphs?from_date=soon|from_date",
+      "/tasks/registry?status=retired|status"})
+  void badParameter_400NamesIt(String path, String parameter) {
+    Http.Response response = Http.get(api + path);
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.header("content-type")).startsWith("application/json");
+    assertThat(response.json().get("detail").asText()).contains("'" + parameter + "'");
+  }
+
+  @Test
+  void task_detailCarriesEventsTracebackAndChildren() {
+    String boom = Http.get(api + "/tasks?name=boom").json().get("tasks").get(0).get("task_id").asText();
+    JsonNode detail = Http.get(api + "/tasks/" + boom).json();
+    JsonNode task = detail.get("task");
+    assertThat(task.get("task_id").asText()).isEqualTo(boom);
+    assertThat(task.get("state").asText()).isEqualTo("FAILURE");
+    assertThat(task.get("traceback").asText()).contains("Traceback");
+    assertThat(task.get("events")).isNotEmpty();
+    assertThat(task.get("events").get(0).get("task_id").asText()).isEqualTo(boom);
+    assertThat(detail.get("children").isArray()).isTrue();
+  }
+
+  @Test
+  void taskChildren_listsSpawnedTasks() {
+    String parent = Http.get(api + "/tasks?name=capp.parent").json().get("tasks").get(0).get("task_id").asText();
+    JsonNode children = Http.get(api + "/tasks/" + parent + "/children").json();
+    assertThat(children.get("total").asInt()).isEqualTo(4);
+    assertThat(children.get("children")).hasSize(4);
+    assertThat(children.get("children").get(0).get("parent_id").asText()).isEqualTo(parent);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"/tasks/nope", "/tasks/nope/children", "/graphs/nope", "/workers/nobody@nowhere", "/nothing",
+      "/tasks/a/b/c", "/", "/graphs/group%3Aunknown"})
+  void unknownIdOrPath_404Json(String path) {
+    Http.Response response = Http.get(api + path);
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(response.json().get("detail").asText()).isNotBlank();
+  }
+
+  @Test
+  void post_405Json() {
+    Http.Response response = Http.post(api + "/tasks", "{}");
+    assertThat(response.status()).isEqualTo(405);
+    assertThat(response.json().get("detail").asText()).isEqualTo("Method Not Allowed");
+  }
+
+  @Test
+  void graphs_listAndDetail() {
+    JsonNode page = Http.get(api + "/graphs?limit=2").json();
+    assertThat(page.get("total").asInt()).isPositive();
+    assertThat(page.get("graphs")).hasSize(2);
+    JsonNode summary = page.get("graphs").get(0);
+    assertThat(summary.fieldNames()).toIterable().containsExactly("task_id", "root_id", "node_type", "name",
+        "state", "task_count", "first_seen", "last_updated", "duration_ms");
+    String root = summary.get("task_id").asText();
+    JsonNode graph = Http.get(api + "/graphs/" + root).json();
+    assertThat(graph.get("root_id").asText()).isEqualTo(root);
+    assertThat(graph.get("nodes").get(root).get("children").isArray()).isTrue();
+  }
+
+  @Test
+  void graph_containerNodeCarriesGroupFacts() {
+    Instant t0 = Instant.parse("2026-11-26T03:00:00Z");
+    TaskNode a = member("m-a", "g1", "cb", t0);
+    TaskNode b = member("m-b", "g1", "cb", t0.plusMillis(5));
+    TaskNode callback = member("cb", null, null, t0.plusMillis(50));
+    Map<String, GraphNode> nodes = new LinkedHashMap<>();
+    nodes.put("group:g1", new GraphNode("group:g1", GraphNode.NodeType.CHORD, "chord", TaskState.SUCCESS,
+        List.of("m-a", "m-b", "cb"), null, t0, t0.plusMillis(60)));
+    nodes.put("m-a", taskNode(a));
+    nodes.put("m-b", taskNode(b));
+    nodes.put("cb", taskNode(callback));
+    STORE.putGraph(new WorkflowGraph("group:g1", nodes));
+
+    JsonNode graph = Http.get(api + "/graphs/group%3Ag1").json();
+    JsonNode chord = graph.get("nodes").get("group:g1");
+    assertThat(chord.get("node_type").asText()).isEqualTo("CHORD");
+    assertThat(chord.get("group_id").asText()).isEqualTo("g1");
+    assertThat(chord.get("chord_callback_id").asText()).isEqualTo("cb");
+    assertThat(chord.get("member_count").asInt()).isEqualTo(2);
+    assertThat(chord.get("duration_ms").asDouble()).isEqualTo(60.0);
+    assertThat(graph.get("nodes").get("m-a").get("children")).isEmpty();
+    assertThat(graph.get("nodes").get("m-a").has("events")).isFalse();
+  }
+
+  private static TaskNode member(String id, String groupId, String callback, Instant at) {
+    return new TaskNode(id, "reports.fetch", TaskState.SUCCESS, null, "group:g1", groupId, null, callback, null, 0,
+        List.of(1), null, 2, null, null, List.of(), List.of(), at, at.plusMillis(10), null, null, List.of());
+  }
+
+  private static GraphNode taskNode(TaskNode t) {
+    return new GraphNode(t.id(), GraphNode.NodeType.TASK, t.name(), t.state(), List.of(), t, t.firstSeen(), t.lastUpdated());
+  }
+
+  @Test
+  void workers_listOneAndRegistry() {
+    JsonNode workers = Http.get(api + "/workers").json();
+    assertThat(workers.get("total").asInt()).isEqualTo(1);
+    JsonNode w1 = workers.get("workers").get(0);
+    assertThat(w1.get("hostname").asText()).isEqualTo("w1@vm");
+    assertThat(w1.get("status").asText()).isEqualTo("offline");
+    assertThat(w1.fieldNames()).toIterable().containsExactly("hostname", "pid", "registered_tasks", "status",
+        "registered_at", "last_seen");
+    assertThat(Http.get(api + "/workers/w1@vm").json().get("hostname").asText()).isEqualTo("w1@vm");
+    JsonNode registry = Http.get(api + "/tasks/registry?query=add").json();
+    assertThat(registry.get("tasks").get(0).get("name").asText()).isEqualTo("capp.add");
+    assertThat(registry.get("tasks").get(0).get("status").asText()).isEqualTo("never_run");
+  }
+
+  @Test
+  void mountedUnderPrefix_servesApiBesideHostRoutes() {
+    try (TestServer mounted = TestServer.start(TestServer.options().store(new FakeGraphStore())
+        .mount("/stemtrace").replayCapture(false).staticRoot("io/stemtrace/ui/testui/"))) {
+      assertThat(mounted.baseUrl()).endsWith("/stemtrace");
+      assertThat(Http.get(mounted.baseUrl() + "/api/health").json().get("status").asText()).isEqualTo("ok");
+      assertThat(Http.get(mounted.baseUrl() + "/api/tasks").json().get("total").asInt()).isZero();
+      Http.Response bare = Http.get(mounted.baseUrl() + "?x=1");
+      assertThat(bare.status()).isEqualTo(302);
+      assertThat(bare.header("location")).isEqualTo("/stemtrace/?x=1");
+      String root = mounted.baseUrl().substring(0, mounted.baseUrl().length() - "/stemtrace".length());
+      assertThat(Http.get(root + "/api/health").status()).isEqualTo(404);
+    }
+  }
+}

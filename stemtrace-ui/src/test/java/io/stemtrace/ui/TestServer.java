@@ -1,0 +1,255 @@
+package io.stemtrace.ui;
+
+import io.stemtrace.api.GraphStore;
+import io.stemtrace.api.Transport;
+import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.TaskState;
+import io.stemtrace.core.ConsumerMetrics;
+import io.stemtrace.core.EventCodec;
+import io.stemtrace.core.Transports;
+import io.stemtrace.core.testing.Captures;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.PathHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Boots the handler in-process on a free port over its own memory transport, for tests (Java and the
+ * browser suite). Test-only extra: {@code POST /__test/inject} in the host around the handler, whose body
+ * (one encoded event per line) is sent on the transport, so a test can make live events flow.
+ *
+ * An empty inject body adds one live task named {@code e2e.live}.
+ *
+ * <p>As a main ({@code TestServer [--port N] [--mount /prefix] [--empty] [--big N]}) it replays the Python
+ * capture, prints {@code stemtrace test server: URL}, the inject URL and, with {@code --big N}, the root id of
+ * an added N-task workflow, and runs until killed:
+ * {@code mvn -q -pl stemtrace-ui -am test-compile -Ptest-server -Dtest-server.args="--port 8123"}.
+ */
+public final class TestServer implements AutoCloseable {
+
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final EventCodec CODEC = EventCodec.standard();
+
+  private final Undertow undertow;
+  private final StemtraceHandler handler;
+  private final Transport transport;
+  private final String baseUrl;
+
+  private TestServer(Options options) {
+    String channel = "test-" + COUNTER.incrementAndGet() + "-" + UUID.randomUUID();
+    this.transport = Transports.open("memory://" + channel, "stemtrace");
+    StemtraceHandler.Builder builder = StemtraceHandler.builder().transport(transport).maxNodes(options.maxNodes)
+        .pushInterval(options.pushInterval).maxPendingFrames(options.maxPendingFrames)
+        .maxTasksPerFrame(options.maxTasksPerFrame);
+    if (options.store != null) builder.store(options.store);
+    if (options.staticRoot != null) builder.staticRoot(options.staticRoot);
+    this.handler = builder.build();
+    PathHandler host = Handlers.path();
+    if (options.mount == null || options.mount.equals("/")) {
+      host.addPrefixPath("/", handler);
+    } else {
+      host.addPrefixPath(options.mount, handler);
+    }
+    host.addExactPath("/__test/inject", inject());
+    Undertow.Builder server = Undertow.builder().addHttpListener(options.port, "127.0.0.1").setHandler(host);
+    if (options.sendBuffer > 0) server.setSocketOption(org.xnio.Options.SEND_BUFFER, options.sendBuffer);
+    this.undertow = server.build();
+    undertow.start();
+    int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    String mount = options.mount == null || options.mount.equals("/") ? "" : options.mount;
+    this.baseUrl = "http://127.0.0.1:" + port + mount;
+    if (options.replayCapture) {
+      inject(Captures.pythonCanvas());
+      awaitApplied(Captures.pythonCanvas().size());
+    }
+  }
+
+  /** Options for {@link #start(Options)}. */
+  public static final class Options {
+    GraphStore store;
+    boolean replayCapture = true;
+    String mount;
+    String staticRoot;
+    int port;
+    int maxNodes = 100_000;
+    Duration pushInterval = Duration.ofMillis(250);
+    int maxPendingFrames = 8;
+    int maxTasksPerFrame = 500;
+    int sendBuffer;
+
+    public Options store(GraphStore store) { this.store = store; return this; }
+    public Options replayCapture(boolean replay) { this.replayCapture = replay; return this; }
+    public Options mount(String mount) { this.mount = mount; return this; }
+    public Options staticRoot(String staticRoot) { this.staticRoot = staticRoot; return this; }
+    public Options port(int port) { this.port = port; return this; }
+    public Options maxNodes(int maxNodes) { this.maxNodes = maxNodes; return this; }
+    public Options pushInterval(Duration interval) { this.pushInterval = interval; return this; }
+    public Options maxPendingFrames(int frames) { this.maxPendingFrames = frames; return this; }
+    public Options maxTasksPerFrame(int tasks) { this.maxTasksPerFrame = tasks; return this; }
+    /** A small server socket send buffer, so that a client that does not read backs up quickly. */
+    public Options sendBuffer(int bytes) { this.sendBuffer = bytes; return this; }
+  }
+
+  public static Options options() {
+    return new Options();
+  }
+
+  /** The handler at the root with the Python capture replayed into the real in-memory store. */
+  public static TestServer start() {
+    return new TestServer(new Options());
+  }
+
+  public static TestServer start(Options options) {
+    return new TestServer(options);
+  }
+
+  /** {@code http://127.0.0.1:PORT} plus the mount prefix, without trailing slash. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public int port() {
+    return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+  }
+
+  public StemtraceHandler handler() {
+    return handler;
+  }
+
+  /** Sends encoded events on the server's transport (they reach the store through the consumer). */
+  public void inject(List<byte[]> payloads) {
+    try {
+      transport.send(payloads);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits until the consumer applied or rejected at least {@code count} events in total. */
+  public void awaitApplied(long count) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      ConsumerMetrics metrics = handler.consumerMetrics();
+      if (metrics.eventsApplied() + metrics.eventsRejected() >= count) return;
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("consumer applied " + metrics.eventsApplied() + " of " + count + " events");
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** A new task named {@code e2e.live} (PENDING, then STARTED): what an empty inject request adds. */
+  static List<byte[]> liveTaskEvents() {
+    String id = "e2e-live-" + UUID.randomUUID();
+    Instant now = Instant.now();
+    return List.of(
+        CODEC.encode(TaskEvent.builder(id, TaskState.PENDING).name("e2e.live").timestamp(now).build()),
+        CODEC.encode(TaskEvent.builder(id, TaskState.STARTED).name("e2e.live").timestamp(now.plusMillis(3)).build()));
+  }
+
+  /**
+   * Adds one workflow of {@code size} tasks (a root, ten children, the rest spread as grandchildren, one
+   * child's grandchildren in a group) and returns its root id, for rendering budgets of large graphs.
+   */
+  public String addBigWorkflow(int size) {
+    if (size < 12) throw new IllegalArgumentException("size < 12: " + size);
+    String root = "e2e-big-" + UUID.randomUUID();
+    Instant t0 = Instant.now();
+    List<byte[]> events = new ArrayList<>(size * 3);
+    succeeded(events, root, "e2e.big.root", null, root, null, t0);
+    int remaining = size - 11;
+    for (int c = 0; c < 10; c++) {
+      String child = root + "-c" + c;
+      succeeded(events, child, "e2e.big.child", root, root, null, t0.plusMillis(c));
+      int grandchildren = remaining / (10 - c);
+      remaining -= grandchildren;
+      String groupId = c == 0 ? root + "-group" : null;
+      for (int g = 0; g < grandchildren; g++) {
+        succeeded(events, child + "-g" + g, "e2e.big.leaf", child, root, groupId, t0.plusMillis(10 + g));
+      }
+    }
+    long before = handler.consumerMetrics().eventsApplied() + handler.consumerMetrics().eventsRejected();
+    inject(events);
+    awaitApplied(before + events.size());
+    return root;
+  }
+
+  private static void succeeded(List<byte[]> events, String id, String name, String parent, String root,
+      String groupId, Instant at) {
+    TaskEvent.Builder b = TaskEvent.builder(id, TaskState.PENDING).name(name).parentId(parent).rootId(root)
+        .groupId(groupId).timestamp(at);
+    events.add(CODEC.encode(b.build()));
+    events.add(CODEC.encode(b.state(TaskState.STARTED).timestamp(at.plusMillis(1)).build()));
+    events.add(CODEC.encode(b.state(TaskState.SUCCESS).result(1).timestamp(at.plusMillis(4)).build()));
+  }
+
+  private HttpHandler inject() {
+    return exchange -> {
+      if (!exchange.getRequestMethod().equals(Methods.POST)) {
+        exchange.setStatusCode(405);
+        exchange.endExchange();
+        return;
+      }
+      exchange.getRequestReceiver().receiveFullBytes((ex, body) -> {
+        List<byte[]> payloads = new ArrayList<>();
+        for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
+          if (!line.isBlank()) payloads.add(line.getBytes(StandardCharsets.UTF_8));
+        }
+        if (payloads.isEmpty()) payloads.addAll(liveTaskEvents());
+        long before = handler.consumerMetrics().eventsApplied() + handler.consumerMetrics().eventsRejected();
+        ex.dispatch(() -> {
+          inject(payloads);
+          awaitApplied(before + payloads.size());
+          ex.setStatusCode(200);
+          ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+          ex.getResponseSender().send("{\"injected\":" + payloads.size() + "}");
+        });
+      });
+    };
+  }
+
+  @Override
+  public void close() {
+    undertow.stop();
+    handler.close();
+    transport.close();
+  }
+
+  public static void main(String[] args) {
+    Options options = new Options();
+    int big = 0;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--port" -> options.port(Integer.parseInt(args[++i]));
+        case "--mount" -> options.mount(args[++i]);
+        case "--empty" -> options.replayCapture(false);
+        case "--big" -> big = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + " (known: --port N, --mount /prefix, --empty, --big N)");
+      }
+    }
+    TestServer server = start(options);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    System.out.println("stemtrace test server: " + server.baseUrl() + "/");
+    System.out.println("inject: POST " + server.baseUrl().replaceFirst("(http://[^/]+).*", "$1") + "/__test/inject");
+    if (big > 0) System.out.println("big root: " + server.addBigWorkflow(big));
+    System.out.flush();
+  }
+}

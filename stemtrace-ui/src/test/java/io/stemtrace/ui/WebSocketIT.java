@@ -1,0 +1,189 @@
+package io.stemtrace.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.TaskState;
+import io.stemtrace.core.EventCodec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/** The /ws feed over real sockets: live coalesced updates, and a client that never reads is dropped. */
+class WebSocketIT {
+
+  private static final EventCodec CODEC = EventCodec.standard();
+
+  @Test
+  void client_receivesCoalescedUpdatesWhileEventsFlow() throws Exception {
+    try (TestServer server = TestServer.start(TestServer.options().store(new FakeGraphStore()).replayCapture(false)
+            .pushInterval(Duration.ofMillis(50)));
+         Listener listener = Listener.connect(server)) {
+      awaitTrue(() -> server.handler().websocketConnections() == 1, "client registered");
+      Instant t0 = Instant.parse("2026-11-26T04:00:00Z");
+      server.inject(List.of(
+          encode(TaskEvent.builder("live-1", TaskState.PENDING).name("email.send").timestamp(t0).build()),
+          encode(TaskEvent.builder("live-1", TaskState.STARTED).name("email.send").timestamp(t0.plusMillis(5)).build()),
+          encode(TaskEvent.builder("live-1", TaskState.SUCCESS).name("email.send").timestamp(t0.plusMillis(9)).build())));
+      awaitTrue(() -> listener.tasksSeen().contains("live-1"), "update for live-1");
+      JsonNode frame = listener.frames.stream().filter(f -> f.toString().contains("live-1")).findFirst().orElseThrow();
+      assertThat(frame.get("type").asText()).isEqualTo("update");
+      assertThat(frame.get("truncated").asBoolean()).isFalse();
+      JsonNode task = frame.get("tasks").get(0);
+      assertThat(task.get("task_id").asText()).isEqualTo("live-1");
+      assertThat(task.get("name").asText()).isEqualTo("email.send");
+      assertThat(task.get("state").asText()).isEqualTo("SUCCESS"); // three events, one entry: coalesced
+      assertThat(task.get("workflow_id").asText()).isEqualTo("live-1");
+      assertThat(task.get("timestamp").asText()).isEqualTo("2026-11-26T04:00:00.009000Z");
+      assertThat(frame.get("tasks")).hasSize(1);
+    }
+  }
+
+  @Test
+  void underAMountPrefix_feedIsAtPrefixWs() throws Exception {
+    try (TestServer server = TestServer.start(TestServer.options().store(new FakeGraphStore()).replayCapture(false)
+            .pushInterval(Duration.ofMillis(50)).mount("/stemtrace"));
+         Listener listener = Listener.connect(server)) {
+      awaitTrue(() -> server.handler().websocketConnections() == 1, "client registered under /stemtrace/ws");
+      server.inject(TestServer.liveTaskEvents());
+      awaitTrue(() -> listener.frames.stream().anyMatch(f -> f.toString().contains("e2e.live")), "live frame");
+    }
+  }
+
+  @Test
+  void burst_isCappedPerFrameAndMarkedTruncated() throws Exception {
+    try (TestServer server = TestServer.start(TestServer.options().store(new FakeGraphStore()).replayCapture(false)
+            .pushInterval(Duration.ofMillis(200)).maxTasksPerFrame(20));
+         Listener listener = Listener.connect(server)) {
+      awaitTrue(() -> server.handler().websocketConnections() == 1, "client registered");
+      server.inject(burst("burst", 300));
+      awaitTrue(() -> listener.frames.stream().anyMatch(f -> f.get("truncated").asBoolean()), "truncated frame");
+      for (JsonNode frame : listener.frames) assertThat(frame.get("tasks").size()).isLessThanOrEqualTo(20);
+    }
+  }
+
+  @Test
+  void clientThatNeverReads_isDroppedWithoutSlowingOthersOrTheConsumer() throws Exception {
+    try (TestServer server = TestServer.start(TestServer.options().store(new NullGraphStore()).replayCapture(false)
+            .pushInterval(Duration.ofMillis(10)).maxPendingFrames(4).sendBuffer(8 * 1024));
+         Listener reader = Listener.connect(server);
+         Socket stalled = stalledClient(server.port())) {
+      awaitTrue(() -> server.handler().websocketConnections() == 2, "both clients registered");
+      int total = 0;
+      long start = System.nanoTime();
+      for (int round = 0; round < 60 && server.handler().feed().droppedCount() == 0; round++) {
+        server.inject(burst("load-" + round, 2_000));
+        total += 2_000;
+        Thread.sleep(20);
+      }
+      server.awaitApplied(total);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      awaitTrue(() -> server.handler().feed().droppedCount() == 1, "stalled client dropped");
+      awaitTrue(() -> server.handler().websocketConnections() == 1, "only the reader left");
+      int framesBefore = reader.frames.size();
+      server.inject(burst("after", 10));
+      awaitTrue(() -> reader.frames.size() > framesBefore, "reader still served after the drop");
+      JsonNode health = Http.get(server.baseUrl() + "/api/health").json();
+      assertThat(health.get("websocket_dropped").asInt()).isEqualTo(1);
+      assertThat(health.get("websocket_connections").asInt()).isEqualTo(1);
+      assertThat(reader.frames).isNotEmpty();
+      // the consumer was not held back by the stalled client: everything applied, at memory-transport speed
+      assertThat(health.get("events_applied").asLong()).isEqualTo(total + 10L);
+      assertThat(seconds).as("seconds to apply %d events", total).isLessThan(30);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static List<byte[]> burst(String prefix, int count) {
+    Instant now = Instant.now();
+    List<byte[]> payloads = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      payloads.add(encode(TaskEvent.builder(prefix + "-" + i, TaskState.STARTED).name("load.task")
+          .timestamp(now.plusNanos(i * 1000L)).build()));
+    }
+    return payloads;
+  }
+
+  private static byte[] encode(TaskEvent event) {
+    return CODEC.encode(event);
+  }
+
+  /** A client that completes the handshake, shrinks its receive buffer and then never reads. */
+  private static Socket stalledClient(int port) throws IOException {
+    Socket socket = new Socket();
+    socket.setReceiveBufferSize(4 * 1024);
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    String handshake = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    socket.getOutputStream().write(handshake.getBytes(StandardCharsets.ISO_8859_1));
+    socket.getOutputStream().flush();
+    byte[] head = new byte[12];
+    int read = socket.getInputStream().readNBytes(head, 0, 12);
+    assertThat(new String(head, 0, read, StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 101");
+    return socket;
+  }
+
+  static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);
+      Thread.sleep(10);
+    }
+  }
+
+  /** A java.net.http WebSocket client collecting every frame as JSON. */
+  static final class Listener implements WebSocket.Listener, AutoCloseable {
+    final List<JsonNode> frames = new CopyOnWriteArrayList<>();
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket socket;
+
+    static Listener connect(TestServer server) {
+      Listener listener = new Listener();
+      String url = server.baseUrl().replaceFirst("^http", "ws") + "/ws";
+      listener.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+          .buildAsync(URI.create(url), listener).join();
+      return listener;
+    }
+
+    List<String> tasksSeen() {
+      List<String> ids = new ArrayList<>();
+      for (JsonNode frame : frames) frame.get("tasks").forEach(t -> ids.add(t.get("task_id").asText()));
+      return ids;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        try {
+          frames.add(Http.JSON.readTree(partial.toString()));
+        } catch (IOException e) {
+          throw new AssertionError("frame is not JSON: " + partial, e);
+        }
+        partial.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public void close() {
+      socket.abort();
+    }
+  }
+}
