@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes sure what the test suite talks to is running: Redis, RabbitMQ, and Debian's Chromium.
+# Makes sure what the test suite talks to is running: Redis, RabbitMQ, Debian's Chromium and kombu.
 # Starts whatever is not reachable; fails loudly when something cannot be started.
 set -euo pipefail
 
@@ -43,6 +43,15 @@ ensure_chromium() {
   command -v chromium >/dev/null || { log "chromium could not be installed"; return 1; }
 }
 
-for what in "${@:-redis rabbitmq chromium}"; do
+ensure_kombu() {
+  # the RabbitMQ interop tests run a real kombu peer, as Python stemtrace uses it
+  if /usr/bin/python3 -c "import kombu" 2>/dev/null; then return 0; fi
+  log "installing Debian's python3-kombu for the RabbitMQ interop tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq python3-kombu >/dev/null
+  /usr/bin/python3 -c "import kombu" || { log "python3-kombu could not be installed"; return 1; }
+}
+
+for what in "${@:-redis rabbitmq chromium kombu}"; do
   for one in $what; do "ensure_$one"; done
 done

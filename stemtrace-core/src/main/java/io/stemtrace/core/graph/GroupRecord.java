@@ -8,7 +8,6 @@ final class GroupRecord {
   static final String PREFIX = "group:";
 
   final String groupId;
-  final String containerId;
   final List<TaskRecord> members = new ArrayList<>(4);
   /** the chord callback's task id once a member carried one; makes the container a CHORD */
   String callbackId;
@@ -16,7 +15,11 @@ final class GroupRecord {
 
   GroupRecord(String groupId) {
     this.groupId = groupId;
-    this.containerId = PREFIX + groupId;
+  }
+
+  /** Built on demand: queries are rarer than groups, and the string would cost about 90 bytes per group. */
+  String containerId() {
+    return PREFIX + groupId;
   }
 
   boolean isChord() {

@@ -13,7 +13,6 @@ import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.api.WorkflowQuery;
 import io.stemtrace.api.WorkflowSummary;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -53,7 +52,7 @@ public final class InMemoryGraphStore implements GraphStore {
   private final Lock readLock;
   private final Lock writeLock;
 
-  private final HashMap<String, TaskRecord> tasksById = new HashMap<>();
+  private final TaskTable tasksById = new TaskTable();
   private final SeqList<TaskRecord> tasksBySeq = new SeqList<>(1024);
   private final HashMap<String, NameEntry> names = new HashMap<>();
   private final NameEntry unnamed = new NameEntry(null);
@@ -142,8 +141,8 @@ public final class InMemoryGraphStore implements GraphStore {
     if (newHint) task.rootHint = canonicalId(task, received.rootId());
     String callbackId = received.chordCallbackId();
     if (task.chordCallbackId == null && callbackId != null && !callbackId.equals(task.id)) {
-      task.chordCallbackId = callbackId;
-      if (task.group != null) registerCallback(task.group, callbackId);
+      task.chordCallbackId = canonicalCallbackId(received.groupId(), callbackId);
+      if (task.group != null) registerCallback(task.group, task.chordCallbackId);
       structural = true;
     }
     if (task.group == null && received.groupId() != null) {
@@ -226,13 +225,21 @@ public final class InMemoryGraphStore implements GraphStore {
     return known != null ? known.id : id;
   }
 
+  /** The chord's own copy of a callback id (every header carries it), so that headers share one String. */
+  private String canonicalCallbackId(String groupId, String callbackId) {
+    GroupRecord group = groupId == null ? null : groups.get(groupId);
+    if (group != null && callbackId.equals(group.callbackId)) return group.callbackId;
+    TaskRecord callback = tasksById.get(callbackId);
+    return callback != null ? callback.id : callbackId;
+  }
+
   private static String same(String known, String candidate) {
     return known != null && known.equals(candidate) ? known : candidate;
   }
 
   /** Indexes a new task; its workflow is decided once its first event's links are known. */
   private void register(TaskRecord task, String name) {
-    tasksById.put(task.id, task);
+    tasksById.add(task);
     tasksBySeq.add(task.seq, task);
     NameEntry entry = name == null ? unnamed : nameEntry(name);
     task.name = entry;
@@ -244,7 +251,6 @@ public final class InMemoryGraphStore implements GraphStore {
     List<TaskRecord> waiting = awaitingParent.remove(task.id);
     if (waiting != null) {
       for (TaskRecord child : waiting) {
-        child.awaitedParent = null;
         link(task, child);
       }
     }
@@ -253,7 +259,6 @@ public final class InMemoryGraphStore implements GraphStore {
     List<TaskRecord> hinted = awaitingRoot.remove(task.id);
     if (hinted != null) {
       for (TaskRecord member : hinted) {
-        member.awaitedRoot = null;
         union(task.workflow, member.workflow);
       }
     }
@@ -270,7 +275,6 @@ public final class InMemoryGraphStore implements GraphStore {
       union(root.workflow, task.workflow);
     } else {
       awaitingRoot.computeIfAbsent(task.rootHint, id -> new ArrayList<>(2)).add(task);
-      task.awaitedRoot = task.rootHint;
     }
   }
 
@@ -310,7 +314,6 @@ public final class InMemoryGraphStore implements GraphStore {
       link(parent, task);
     } else {
       awaitingParent.computeIfAbsent(parentId, id -> new ArrayList<>(2)).add(task);
-      task.awaitedParent = parentId;
     }
   }
 
@@ -404,8 +407,9 @@ public final class InMemoryGraphStore implements GraphStore {
         entry.tasks.remove(task.seq);
         if (entry.tasks.size() == 0) names.remove(entry.name);
       }
-      if (task.awaitedParent != null) unwait(awaitingParent, task.awaitedParent, task);
-      if (task.awaitedRoot != null) unwait(awaitingRoot, task.awaitedRoot, task);
+      if (task.parentId != null && task.parent == null) unwait(awaitingParent, task.parentId, task);
+      // a hinted root that arrived took the task off the list already; then there is nothing to find
+      if (task.rootHint != null && !task.rootHint.equals(task.id)) unwait(awaitingRoot, task.rootHint, task);
     }
     if (workflow.groups != null) {
       for (GroupRecord group : workflow.groups) {
@@ -590,7 +594,7 @@ public final class InMemoryGraphStore implements GraphStore {
     for (TaskRecord member : group.members) {
       if (first == null || member.seq < first.seq) first = member;
     }
-    return new WorkflowSummary(group.containerId, containerType(group), first == null ? null : first.name.name,
+    return new WorkflowSummary(group.containerId(), containerType(group), first == null ? null : first.name.name,
         Layout.aggregateState(root.aggregated()), workflow.tasks.size(), TaskRecord.toInstant(workflow.firstSeen), TaskRecord.toInstant(workflow.lastUpdated));
   }
 
@@ -626,7 +630,7 @@ public final class InMemoryGraphStore implements GraphStore {
         } else {
           GroupRecord group = (GroupRecord) node;
           List<TaskRecord> aggregated = layout.aggregated(group);
-          nodes.put(group.containerId, new GraphNode(group.containerId, containerType(group),
+          nodes.put(group.containerId(), new GraphNode(group.containerId(), containerType(group),
               group.isChord() ? "chord" : "group", Layout.aggregateState(aggregated), childIds, null,
               Layout.firstSeen(aggregated), Layout.lastUpdated(aggregated)));
         }

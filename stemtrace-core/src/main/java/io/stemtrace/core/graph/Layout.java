@@ -69,7 +69,7 @@ final class Layout {
   }
 
   static String idOf(Object node) {
-    return node instanceof TaskRecord task ? task.id : ((GroupRecord) node).containerId;
+    return node instanceof TaskRecord task ? task.id : ((GroupRecord) node).containerId();
   }
 
   /** The ids of the nodes drawn under {@code node}, in order. */
@@ -101,17 +101,22 @@ final class Layout {
 
     for (GroupRecord group : groups) {
       if (group.callbackId != null) chordByCallback.putIfAbsent(group.callbackId, group);
-      TaskRecord common = null;
+      // members whose events named no parent yet do not decide; a parent named but not arrived does
+      String commonId = null;
       boolean differ = false;
       for (TaskRecord member : group.members) {
-        if (member.parent == null) continue;
-        if (common == null) {
-          common = member.parent;
-        } else if (common != member.parent) {
+        if (member.parentId == null) continue;
+        if (commonId == null) {
+          commonId = member.parentId;
+        } else if (!commonId.equals(member.parentId)) {
           differ = true;
         }
       }
       if (!differ) {
+        TaskRecord common = null;
+        for (TaskRecord member : group.members) {
+          if (member.parent != null) common = member.parent;
+        }
         containerParent.put(group, common);
       } else {
         laned.add(group);
@@ -239,9 +244,14 @@ final class Layout {
       chains.add(chain);
       chainSets.add(seen);
     }
+    // a common ancestor is known only when every member's named parent has arrived
+    boolean allParentsKnown = !chains.isEmpty();
+    for (TaskRecord member : group.members) {
+      if (member.parentId != null && member.parent == null) allParentsKnown = false;
+    }
     TaskRecord ancestor = null;
     search:
-    for (TaskRecord candidate : chains.get(0)) {
+    for (TaskRecord candidate : allParentsKnown ? chains.get(0) : List.<TaskRecord>of()) {
       if (members.contains(candidate)) continue;
       for (Set<TaskRecord> other : chainSets) {
         if (!other.contains(candidate)) continue search;

@@ -40,23 +40,23 @@ final class Snapshots {
       if (firstPending == null && event.state() == TaskState.PENDING) firstPending = event.timestamp();
       if (firstStarted == null && event.state() == TaskState.STARTED) firstStarted = event.timestamp();
     }
-    TaskEvent winner = null;
-    for (TaskEvent event : events) {
-      if (TaskRecord.beats(event, winner)) winner = event;
-    }
+    int winnerIndex = task.winnerIndex();
+    TaskEvent winner = winnerIndex < 0 ? null : events[winnerIndex];
+    TaskState state = task.state();
+    int winnerAttempt = TaskRecord.retries(task.winnerMeta);
     List<Attempt> attempts = attempts(events);
     Duration runTime = null;
     for (Attempt attempt : attempts) {
-      if (attempt.number() == winner.retries() && attempt.state().isTerminal()) runTime = attempt.runTime();
+      if (attempt.number() == winnerAttempt && attempt.state().isTerminal()) runTime = attempt.runTime();
     }
     Duration queueTime = firstPending != null && firstStarted != null && !firstStarted.isBefore(firstPending)
         ? Duration.between(firstPending, firstStarted)
         : null;
     return new TaskNode(
-        task.id, name, winner.state(), task.parentId, rootId,
+        task.id, name, state, task.parentId, rootId,
         task.group == null ? null : task.group.groupId,
         task.chordId, task.chordCallbackId, task.traceId, retries,
-        args, kwargs, winner.state().isTerminal() ? winner.result() : null, exception, traceback,
+        args, kwargs, winner != null && state.isTerminal() ? winner.result() : null, exception, traceback,
         Arrays.asList(events), attempts, task.firstSeen(), task.lastUpdated(), queueTime, runTime,
         childIds(task));
   }

@@ -30,14 +30,21 @@ final class TaskRecord {
   static final int HAS_TRACE = 1 << 11;
   static final int RETRIES_SHIFT = 12;
   static final int MAX_COMPACT_RETRIES = (1 << (32 - RETRIES_SHIFT - 1)) - 1;
+  /**
+   * Events kept per task. A task that sends more (a retry storm) keeps its first event and its latest ones,
+   * so one task cannot grow without bound; its state is tracked apart from the list and stays right.
+   */
+  static final int MAX_EVENTS = 1_000;
 
   final String id;
   /** arrival order of the task's first event: the stable key of every ordered index */
   final long seq;
   NameEntry name;
-  /** per event, sorted by time: epoch nanoseconds (clamped for verbatim events beyond the range) */
-  long[] stamps = new long[3];
-  int[] metas = new int[3];
+  /**
+   * per event, sorted by time, two longs: epoch nanoseconds (clamped for verbatim events beyond the range)
+   * and the meta (state, attempt, ids carried); one array, so that a task costs one object less
+   */
+  long[] events = new long[6];
   /** null, or per event null, a {@link Payload}, or the verbatim {@link TaskEvent} */
   Object[] extras;
   int eventCount;
@@ -46,14 +53,10 @@ final class TaskRecord {
   long winnerStamp;
   /** first non-null parent id other than the task's own; never cleared */
   String parentId;
-  /** the parent record once both are present */
+  /** the parent record once both are present; while null with a parent id, the record waits for its parent */
   TaskRecord parent;
-  /** the parent id this record waits for in the pending-children index, or null */
-  String awaitedParent;
   /** first non-null root id: a hint that joins the task to its workflow before its parent is known */
   String rootHint;
-  /** the root id this record waits for in the pending-roots index, or null */
-  String awaitedRoot;
   GroupRecord group;
   String chordId;
   String chordCallbackId;
@@ -83,12 +86,20 @@ final class TaskRecord {
     return meta >>> RETRIES_SHIFT;
   }
 
+  long stamp(int index) {
+    return events[2 * index];
+  }
+
+  int meta(int index) {
+    return (int) events[2 * index + 1];
+  }
+
   long firstStamp() {
-    return stamps[0];
+    return events[0];
   }
 
   long lastStamp() {
-    return stamps[eventCount - 1];
+    return events[2 * eventCount - 2];
   }
 
   Instant firstSeen() {
@@ -101,7 +112,7 @@ final class TaskRecord {
 
   Instant timestamp(int index) {
     if (extras != null && extras[index] instanceof TaskEvent verbatim) return verbatim.timestamp();
-    return toInstant(stamps[index]);
+    return toInstant(stamp(index));
   }
 
   static Instant toInstant(long nanos) {
@@ -170,7 +181,7 @@ final class TaskRecord {
   boolean isDuplicate(TaskEvent event, long stamp) {
     int key = orderingMeta(event) & (STATE_MASK | (-1 << RETRIES_SHIFT));
     for (int i = eventCount - 1; i >= 0; i--) {
-      if (stamps[i] != stamp || (metas[i] & (STATE_MASK | (-1 << RETRIES_SHIFT))) != key) continue;
+      if (stamp(i) != stamp || (meta(i) & (STATE_MASK | (-1 << RETRIES_SHIFT))) != key) continue;
       if (inRange(stamp)) return true;
       if (timestamp(i).equals(event.timestamp())) return true;
     }
@@ -179,34 +190,54 @@ final class TaskRecord {
 
   /** Inserts in timestamp order; equal timestamps keep arrival order. {@code extra} may be null. */
   void addEvent(long stamp, int meta, Object extra) {
-    if (eventCount == stamps.length) {
+    if (eventCount == MAX_EVENTS) {
+      if (stamp <= stamp(1)) return; // older than everything kept after the first event
+      dropSecond();
+    }
+    if (2 * eventCount == events.length) {
       int capacity = eventCount + (eventCount >> 1) + 1;
-      stamps = Arrays.copyOf(stamps, capacity);
-      metas = Arrays.copyOf(metas, capacity);
+      events = Arrays.copyOf(events, 2 * capacity);
       if (extras != null) extras = Arrays.copyOf(extras, capacity);
     }
     int at = eventCount;
-    while (at > 0 && stamps[at - 1] > stamp) at--;
-    System.arraycopy(stamps, at, stamps, at + 1, eventCount - at);
-    System.arraycopy(metas, at, metas, at + 1, eventCount - at);
+    while (at > 0 && stamp(at - 1) > stamp) at--;
+    System.arraycopy(events, 2 * at, events, 2 * at + 2, 2 * (eventCount - at));
     if (extras != null) System.arraycopy(extras, at, extras, at + 1, eventCount - at);
-    stamps[at] = stamp;
-    metas[at] = meta;
-    if (extra != null && extras == null) extras = new Object[stamps.length];
+    events[2 * at] = stamp;
+    events[2 * at + 1] = meta;
+    if (extra != null && extras == null) extras = new Object[events.length / 2];
     if (extras != null) extras[at] = extra;
     eventCount++;
+  }
+
+  private void dropSecond() {
+    System.arraycopy(events, 4, events, 2, 2 * (eventCount - 2));
+    if (extras != null) {
+      System.arraycopy(extras, 2, extras, 1, eventCount - 2);
+      extras[eventCount - 1] = null;
+    }
+    eventCount--;
+  }
+
+  /** The index of the event that decides the state, or -1 when the cap on events dropped it. */
+  int winnerIndex() {
+    int key = winnerMeta & (STATE_MASK | (-1 << RETRIES_SHIFT));
+    for (int i = eventCount - 1; i >= 0; i--) {
+      if (stamp(i) == winnerStamp && (meta(i) & (STATE_MASK | (-1 << RETRIES_SHIFT))) == key) return i;
+    }
+    return -1;
   }
 
   /** Rebuilds event {@code index} as it arrived. */
   TaskEvent event(int index) {
     Object extra = extras == null ? null : extras[index];
     if (extra instanceof TaskEvent verbatim) return verbatim;
-    int meta = metas[index];
+    int meta = meta(index);
     Payload payload = (Payload) extra;
     return new TaskEvent(id,
         (meta & HAS_NAME) != 0 ? name.name : null,
         state(meta),
-        toInstant(stamps[index]),
+        toInstant(stamp(index)),
         (meta & PARENT_IS_SELF) != 0 ? id : (meta & HAS_PARENT) != 0 ? parentId : null,
         (meta & HAS_ROOT) != 0 ? rootHint : null,
         (meta & HAS_GROUP) != 0 ? group.groupId : null,

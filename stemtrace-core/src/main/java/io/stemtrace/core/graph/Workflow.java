@@ -41,7 +41,7 @@ final class Workflow {
    */
   record RootInfo(int version, TaskRecord task, GroupRecord group, List<TaskRecord> aggregated) {
     String id() {
-      return task != null ? task.id : group.containerId;
+      return task != null ? task.id : group.containerId();
     }
   }
 }

@@ -108,6 +108,24 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
   }
 
   @Test
+  void apply_retryStorm_keepsTheFirstAndLatestEventsAndTheRightState() {
+    GraphStore store = newStore();
+    for (int attempt = 0; attempt < 2_000; attempt++) {
+      store.apply(event("storm", TaskState.STARTED, 2 * attempt).toBuilder().retries(attempt).build());
+      store.apply(event("storm", TaskState.RETRY, 2 * attempt + 1).toBuilder().retries(attempt).build());
+    }
+    store.apply(event("storm", TaskState.SUCCESS, 4_000).toBuilder().retries(2_000).result("done").build());
+    store.apply(event("storm", TaskState.PENDING, -1)); // late and older than all: the list keeps its first
+    TaskNode task = store.task("storm").orElseThrow();
+    assertThat(task.state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(task.result()).isEqualTo("done");
+    assertThat(task.retries()).isEqualTo(2_000);
+    assertThat(task.events()).hasSize(TaskRecord.MAX_EVENTS);
+    assertThat(task.events().get(0).timestamp()).isEqualTo(T0);
+    assertThat(task.events().get(task.events().size() - 1).state()).isEqualTo(TaskState.SUCCESS);
+  }
+
+  @Test
   void builder_rejectsNonPositiveMaxNodes() {
     assertThatThrownBy(() -> InMemoryGraphStore.builder().maxNodes(0))
         .isInstanceOf(IllegalArgumentException.class)

@@ -193,6 +193,7 @@ public final class CaptureExpectations {
         if (node.type() == GraphNode.NodeType.TASK) {
           String before = workflowOfTask.put(node.id(), graph.rootId());
           assertThat(before).as("task " + node.id() + " in two workflows").isNull();
+          assertThat(store.workflowOf(node.id())).as("workflowOf " + node.id()).contains(graph.rootId());
         }
       }
       assertThat(parentOf).as("the root has no parent").doesNotContainKey(graph.rootId());

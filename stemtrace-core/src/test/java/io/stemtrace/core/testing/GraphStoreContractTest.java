@@ -246,6 +246,22 @@ public abstract class GraphStoreContractTest {
   }
 
   @Test
+  void groupOfChains_oneChainHeadLost_theOtherLanesKeepTheirShape() {
+    CanvasEvents canvas = new CanvasEvents();
+    String a1 = canvas.task(canvas.id("a1"), "app.step").emit();
+    String a2 = canvas.task(canvas.id("a2"), "app.step").parent(a1).group("g-partial").emit();
+    String lostHead = canvas.id("b1");
+    String b2 = canvas.task(canvas.id("b2"), "app.step").parent(lostHead).group("g-partial").emit();
+
+    forEveryOrder(canvas, store -> {
+      WorkflowGraph graph = onlyWorkflow(store);
+      assertThat(graph.rootId()).isEqualTo("group:g-partial");
+      assertThat(children(graph, "group:g-partial")).containsExactly(a1, b2);
+      assertThat(children(graph, a1)).containsExactly(a2);
+    });
+  }
+
+  @Test
   void chordOfChains_lanesThenCallback() {
     CanvasEvents canvas = new CanvasEvents();
     String callback = canvas.id("cb");
@@ -344,11 +360,41 @@ public abstract class GraphStoreContractTest {
     return state;
   }
 
+  @Test
+  void apply_randomMessyLinks_everyTaskStillAppearsExactlyOnce() {
+    TaskState[] states = TaskState.values();
+    for (long seed = 1; seed <= 300; seed++) {
+      Random random = new Random(seed);
+      GraphStore store = newStore(random.nextBoolean() ? 100_000 : 12);
+      int tasks = 3 + random.nextInt(20);
+      for (int i = 0; i < 40; i++) {
+        // parents, roots, groups and callbacks point anywhere: cycles, self links, unknown ids
+        TaskEvent.Builder event = TaskEvent.builder("t" + random.nextInt(tasks), states[random.nextInt(states.length)])
+            .name(random.nextInt(4) == 0 ? null : "app.n" + random.nextInt(3))
+            .retries(random.nextInt(3))
+            .timestamp(T0.plusMillis(random.nextInt(50)));
+        if (random.nextInt(3) == 0) event.parentId("t" + random.nextInt(tasks + 3));
+        if (random.nextInt(4) == 0) event.rootId("t" + random.nextInt(tasks + 3));
+        if (random.nextInt(4) == 0) event.groupId("g" + random.nextInt(3));
+        if (random.nextInt(6) == 0) event.chordCallbackId("t" + random.nextInt(tasks + 3));
+        store.apply(event.build());
+      }
+      try {
+        CaptureExpectations.assertEveryTaskExactlyOnce(store);
+        assertThat(store.tasks(TaskQuery.all(100, 0)).total()).isEqualTo(store.taskCount());
+        assertThat(store.workflows(WorkflowQuery.all(100, 0)).total()).isEqualTo(store.workflowCount());
+      } catch (AssertionError e) {
+        throw new AssertionError("random links with seed " + seed + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ event semantics
 
-  private static final Instant T0 = Instant.parse("2026-11-26T03:35:48.000001Z");
+  protected static final Instant T0 = Instant.parse("2026-11-26T03:35:48.000001Z");
 
-  private static TaskEvent event(String id, TaskState state, int millis) {
+  /** An event of task {@code id} named {@code app.task}, {@code millis} after {@link #T0}. */
+  protected static TaskEvent event(String id, TaskState state, int millis) {
     return TaskEvent.builder(id, state).name("app.task").timestamp(T0.plusMillis(millis)).build();
   }
 
@@ -432,6 +478,21 @@ public abstract class GraphStoreContractTest {
     assertThat(task.lastUpdated()).isEqualTo(T0.plusMillis(10));
     assertThat(task.queueTime()).isEqualTo(Duration.ofMillis(4));
     assertThat(task.runTime()).isEqualTo(Duration.ofMillis(5));
+  }
+
+  @Test
+  void apply_nameArrivesAfterTheFirstEvent_taskIsFoundByIt() {
+    GraphStore store = newStore();
+    store.apply(TaskEvent.builder("t", TaskState.PENDING).timestamp(T0).build());
+    assertThat(store.tasks(new TaskQuery(null, "late", null, null, 10, 0)).total()).isZero();
+    assertThat(store.task("t").orElseThrow().name()).isNull();
+
+    store.apply(event("t", TaskState.STARTED, 1).toBuilder().name("app.late_name").build());
+    Page<TaskNode> page = store.tasks(new TaskQuery(Set.of(TaskState.STARTED), "late", null, null, 10, 0));
+    assertThat(page.total()).isEqualTo(1);
+    assertThat(page.items()).extracting(TaskNode::id).containsExactly("t");
+    assertThat(store.registry("late", null)).singleElement()
+        .satisfies(entry -> assertThat(entry.executionCount()).isEqualTo(1));
   }
 
   @Test

@@ -31,8 +31,11 @@ class CaptureReplayTest {
 
   private static void assertReplay(List<byte[]> payloads, String channel) throws Exception {
     InMemoryGraphStore store = InMemoryGraphStore.create();
+    List<Thread> consumerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (Transport transport = Transports.open("memory://" + channel, "stemtrace");
-        EventConsumer consumer = EventConsumer.builder(store).transport(transport).build()) {
+        EventConsumer consumer = EventConsumer.builder(store).transport(transport)
+            .listener(events -> consumerThreads.add(Thread.currentThread()))
+            .build()) {
       consumer.start();
       assertThat(consumer.isRunning()).isTrue();
       for (int i = 0; i < payloads.size(); i += 10) {
@@ -45,6 +48,10 @@ class CaptureReplayTest {
       assertThat(consumer.metrics().eventsApplied()).isEqualTo(payloads.size());
       assertThat(consumer.metrics().eventsRejected()).isZero();
       CaptureExpectations.assertPythonCanvasGraph(store);
+      assertThat(consumerThreads).isNotEmpty().allSatisfy(thread -> {
+        assertThat(thread.isDaemon()).as("consumer thread is a daemon").isTrue();
+        assertThat(thread.getName()).startsWith("stemtrace-memory-subscriber{memory://" + channel);
+      });
     }
   }
 }

@@ -1,0 +1,55 @@
+package io.stemtrace.ui.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stemtrace.ui.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard in a real headless Chromium, against the real server with the public capture replayed:
+ * tasks, timeline, workflows, the chord graph, task detail with args, the flaky task's attempts, workers,
+ * registry, anomalies, stats, export, a live event appearing without a reload, and the render time of a
+ * 2 000-node workflow. Screenshots of every page land in {@code target/screenshots}.
+ */
+class BrowserIT {
+
+  private static final int BIG_WORKFLOW = 2_000;
+
+  @Test
+  void dashboard_atTheRoot_passesEveryBrowserCheck() throws Exception {
+    try (TestServer server = TestServer.start()) {
+      BrowserSuite.requireBrowser(uiBuilt());
+      String bigRoot = server.addBigWorkflow(BIG_WORKFLOW);
+
+      BrowserSuite.Result result = BrowserSuite.run(server.baseUrl(), Path.of("target/screenshots/root"),
+          "--inject-url", "http://127.0.0.1:" + server.port() + "/__test/inject",
+          "--big-root", bigRoot,
+          // the render figure is printed and reported; the bound here only catches a broken page
+          "--big-budget-ms", "20000",
+          "--expect-workflows", "8");
+
+      result.assertAllPassed(14);
+      System.out.println("figure: " + BIG_WORKFLOW + "-node workflow rendered in " + result.renderMillis() + " ms");
+      assertThat(result.renderMillis()).as("render time measured").isPositive();
+      assertThat(Path.of("target/screenshots/root/graph.png")).exists();
+    }
+  }
+
+  @Test
+  void dashboard_mountedUnderAPrefix_passesEveryBrowserCheck() throws Exception {
+    try (TestServer server = TestServer.start(TestServer.options().mount("/stemtrace"))) {
+      BrowserSuite.requireBrowser(uiBuilt());
+
+      BrowserSuite.Result result = BrowserSuite.run(server.baseUrl(), Path.of("target/screenshots/prefix"),
+          "--inject-url", "http://127.0.0.1:" + server.port() + "/__test/inject");
+
+      result.assertAllPassed(12);
+    }
+  }
+
+  private static boolean uiBuilt() {
+    return Files.isRegularFile(Path.of("target/classes/io/stemtrace/ui/static/index.html"));
+  }
+}
