@@ -124,6 +124,8 @@ final class RequestGuard implements HttpHandler {
     String site = exchange.getRequestHeaders().getFirst(SEC_FETCH_SITE);
     String origin = exchange.getRequestHeaders().getFirst(ORIGIN);
     if (origin != null && allowedOrigins.contains(origin.trim().toLowerCase(Locale.ROOT))) return true;
+    // fetch metadata cannot be set by a page's script: a browser saying same-origin is believed
+    if (site != null && site.equalsIgnoreCase("same-origin")) return true;
     if (site != null && site.equalsIgnoreCase("cross-site")) return false;
     if (origin == null) return true;
     String authority = authority(origin);

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * allows only the dashboard's own scripts (plus the exact inline scripts of index.html, by hash), styles,
  * images and connections (including the WebSocket of the same host), {@code frame-ancestors}
  * ({@code 'none'} unless configured), {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy:
- * no-referrer}, and the legacy {@code X-Frame-Options} where it can express the same.
+ * same-origin}, and the legacy {@code X-Frame-Options} where it can express the same.
  *
  * <p>Headers are set when the response is committed, so the page renderer can attach its inline script
  * hashes ({@link #INLINE_SCRIPT_HASHES}) after this handler ran; headers a handler set itself are kept.
@@ -82,7 +82,7 @@ final class SecurityHeadersHandler implements HttpHandler {
   private void addHeaders(HttpServerExchange exchange) {
     HeaderMap headers = exchange.getResponseHeaders();
     putIfAbsent(headers, Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
-    putIfAbsent(headers, REFERRER_POLICY, "no-referrer");
+    putIfAbsent(headers, REFERRER_POLICY, "same-origin");
     putIfAbsent(headers, CROSS_ORIGIN_OPENER_POLICY, "same-origin");
     putIfAbsent(headers, CROSS_ORIGIN_RESOURCE_POLICY, "same-origin");
     putIfAbsent(headers, PERMISSIONS_POLICY, "camera=(), microphone=(), geolocation=(), payment=(), usb=()");

@@ -192,7 +192,7 @@ class DashboardSecurityTest {
         assertThat(csp).contains("script-src 'self' 'sha256-" + hash + "';").contains("frame-ancestors 'none'")
             .doesNotContain("'unsafe-eval'");
         assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
-        assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+        assertThat(page.headers().firstValue("Referrer-Policy")).contains("same-origin");
         assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
       }
     }

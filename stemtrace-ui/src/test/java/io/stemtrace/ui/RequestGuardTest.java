@@ -135,6 +135,9 @@ class RequestGuardTest {
     assertThat(send(request("/api/import").header("Origin", "https://proxy.example.com").POST(body).build())
         .statusCode()).isEqualTo(200);
     assertThat(send(request("/api/import").POST(body).build()).statusCode()).as("no Origin: not a browser").isEqualTo(200);
+    // a browser whose referrer policy hides the origin still says same-origin in its fetch metadata
+    assertThat(send(request("/api/import").header("Origin", "null").header("Sec-Fetch-Site", "same-origin").POST(body)
+        .build()).statusCode()).isEqualTo(200);
     assertThat(send(request("/api/tasks").header("Origin", "https://evil.example").build()).statusCode())
         .as("reads are protected by CORS, not refused").isEqualTo(200);
   }

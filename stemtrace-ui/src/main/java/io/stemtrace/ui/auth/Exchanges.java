@@ -17,6 +17,7 @@ final class Exchanges {
 
   static final HttpString ORIGIN = new HttpString("Origin");
   static final HttpString SEC_FETCH_SITE = new HttpString("Sec-Fetch-Site");
+  static final HttpString SEC_FETCH_MODE = new HttpString("Sec-Fetch-Mode");
   static final HttpString X_FORWARDED_HOST = new HttpString("X-Forwarded-Host");
   static final HttpString X_FORWARDED_PROTO = new HttpString("X-Forwarded-Proto");
 
@@ -72,6 +73,8 @@ final class Exchanges {
    */
   static boolean isSameOrigin(HttpServerExchange exchange) {
     String site = exchange.getRequestHeaders().getFirst(SEC_FETCH_SITE);
+    // fetch metadata cannot be set by a page's script: a browser saying same-origin is believed
+    if (site != null && site.equalsIgnoreCase("same-origin")) return true;
     if (site != null && site.equalsIgnoreCase("cross-site")) return false;
     String origin = exchange.getRequestHeaders().getFirst(ORIGIN);
     if (origin == null) return true;

@@ -75,8 +75,10 @@ final class FormAuthHandler implements HttpHandler {
   }
 
   private void refuse(HttpServerExchange exchange, String base, String relative) {
+    String mode = exchange.getRequestHeaders().getFirst(Exchanges.SEC_FETCH_MODE);
     boolean navigation = (exchange.getRequestMethod().equals(Methods.GET) || exchange.getRequestMethod().equals(Methods.HEAD))
-        && !relative.equals("/ws") && !relative.equals("/api") && !relative.startsWith("/api/");
+        && !relative.equals("/ws") && !relative.equals("/api") && !relative.startsWith("/api/")
+        && (mode == null || mode.equalsIgnoreCase("navigate")); // a script or image gets 401, not a login page
     if (navigation) {
       String query = exchange.getQueryString();
       String target = base + relative + (query == null || query.isEmpty() ? "" : "?" + query);
@@ -182,7 +184,16 @@ final class FormAuthHandler implements HttpHandler {
     return matched;
   }
 
+  /**
+   * The CSRF token for a form: the browser's current one while it has at least half its life left (so a
+   * second tab, or a favicon request redirected to the login page, does not invalidate a form already
+   * shown), else a new one set as cookie.
+   */
   private String newCsrfToken(HttpServerExchange exchange, String base) {
+    Instant halfLife = clock.instant().plus(CSRF_TTL.dividedBy(2));
+    for (String cookie : Exchanges.cookies(exchange, CSRF_COOKIE)) {
+      if (tokens.verify(CSRF_PURPOSE, cookie, halfLife).isPresent()) return cookie;
+    }
     byte[] nonce = new byte[18];
     random.nextBytes(nonce);
     String token = tokens.sign(CSRF_PURPOSE, Base64.getUrlEncoder().withoutPadding().encodeToString(nonce),

@@ -55,7 +55,7 @@ final class LoginPage {
   private static String page(String title, String body) {
     return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        + "<meta name=\"referrer\" content=\"no-referrer\">"
+        + "<meta name=\"referrer\" content=\"same-origin\">"
         + "<title>" + escape(title) + "</title><style>" + STYLE + "</style></head><body><main>"
         + body + "</main></body></html>";
   }

@@ -143,6 +143,25 @@ class FormAuthTest {
   }
 
   @Test
+  void loginPage_keepsAValidCsrfCookie_soASecondLoadDoesNotBreakTheFirstForm() {
+    LoginForm first = loginForm("/login");
+    HttpResponse<String> again = server.get("/login?next=%2Fdash%2Ffavicon.ico",
+        "Cookie", FormAuthHandler.CSRF_COOKIE + "=" + first.cookie());
+    assertThat(setCookieHeader(again, FormAuthHandler.CSRF_COOKIE)).isNull();
+    assertThat(again.body()).contains(first.token());
+    clock.advance(FormAuthHandler.CSRF_TTL.dividedBy(2).plusSeconds(1));
+    HttpResponse<String> later = server.get("/login", "Cookie", FormAuthHandler.CSRF_COOKIE + "=" + first.cookie());
+    assertThat(cookie(later, FormAuthHandler.CSRF_COOKIE)).as("renewed past half its life").isNotEqualTo(first.cookie());
+  }
+
+  @Test
+  void subresource_withoutSession_is401NotALoginPage() {
+    HttpResponse<String> script = server.get("/assets/index-1.js", "Sec-Fetch-Mode", "no-cors");
+    assertThat(script.statusCode()).isEqualTo(401);
+    assertThat(server.get("/graphs", "Sec-Fetch-Mode", "navigate").statusCode()).isEqualTo(302);
+  }
+
+  @Test
   void login_setsAHardenedSessionCookie_andRedirectsToNext() {
     HttpResponse<String> response = loginWith("admin", "pa ss&word", "/dash/graph/r1?x=1");
     assertThat(response.statusCode()).isEqualTo(303);
