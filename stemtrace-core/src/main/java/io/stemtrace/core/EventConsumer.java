@@ -84,13 +84,18 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     if (accepted != null && !accepted.isEmpty()) notifyListeners(accepted);
   }
 
-  /** Applies already decoded events (import); listeners are told as for transported ones. Never throws. */
-  public void acceptEvents(List<? extends StemtraceEvent> events) {
+  /**
+   * Applies already decoded events (import); listeners are told as for transported ones. Never throws.
+   *
+   * @return how many of the events the store accepted
+   */
+  public int acceptEvents(List<? extends StemtraceEvent> events) {
     List<StemtraceEvent> accepted = new ArrayList<>(events.size());
     for (StemtraceEvent event : events) {
       if (apply(event)) accepted.add(event);
     }
     if (!accepted.isEmpty()) notifyListeners(accepted);
+    return accepted.size();
   }
 
   private boolean apply(StemtraceEvent event) {

@@ -14,6 +14,13 @@ import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.api.WorkflowSummary;
 import io.stemtrace.core.EventCodec;
+import io.stemtrace.core.anomaly.Anomaly;
+import io.stemtrace.core.anomaly.AnomalyChange;
+import io.stemtrace.core.anomaly.AnomalyType;
+import io.stemtrace.core.stats.MinuteCount;
+import io.stemtrace.core.stats.Percentiles;
+import io.stemtrace.core.stats.StatsSnapshot;
+import io.stemtrace.core.stats.TaskNameStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -26,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes the JSON documents of docs/API.md with Jackson's streaming generator: no reflection, no
@@ -39,6 +47,7 @@ final class ApiJson {
   private static final int MAX_VALUE_DEPTH = 64;
 
   // pre-encoded field names of the hot path (a graph of 10 000 tasks writes some 300 000 of them)
+  private static final SerializedString F_ANOMALIES = new SerializedString("anomalies");
   private static final SerializedString F_ARGS = new SerializedString("args");
   private static final SerializedString F_ATTEMPTS = new SerializedString("attempts");
   private static final SerializedString F_CHILDREN = new SerializedString("children");
@@ -69,6 +78,14 @@ final class ApiJson {
   private static final SerializedString F_WORKFLOW_ID = new SerializedString("workflow_id");
 
   private ApiJson() {}
+
+  /** The anomaly types raised for a task or container id (the detector's flags). */
+  @FunctionalInterface
+  interface Flags {
+    Flags NONE = id -> Set.of();
+
+    Set<AnomalyType> of(String id);
+  }
 
   /** Something that writes one JSON document. */
   @FunctionalInterface
@@ -108,7 +125,8 @@ final class ApiJson {
    * @param full true for detail responses (with {@code events} and {@code traceback})
    * @param children the ids to list as {@code children}; null for the task's own child ids
    */
-  static void task(JsonGenerator g, TaskNode t, boolean full, List<String> children) throws IOException {
+  static void task(JsonGenerator g, TaskNode t, boolean full, List<String> children, Flags flags)
+      throws IOException {
     String workflowId = t.rootId() != null ? t.rootId() : t.id();
     g.writeStartObject();
     g.writeFieldName(F_TASK_ID);
@@ -164,14 +182,23 @@ final class ApiJson {
       for (TaskEvent e : t.events()) codec.write(g, e);
       g.writeEndArray();
     }
+    anomalies(g, flags.of(t.id()));
     stringArray(g, F_CHILDREN, children != null ? children : t.childIds());
     g.writeEndObject();
   }
 
-  static void taskPage(JsonGenerator g, List<TaskNode> tasks, long total, int limit, int offset) throws IOException {
+  private static void anomalies(JsonGenerator g, Set<AnomalyType> types) throws IOException {
+    g.writeFieldName(F_ANOMALIES);
+    g.writeStartArray();
+    for (AnomalyType type : types) g.writeString(type.name());
+    g.writeEndArray();
+  }
+
+  static void taskPage(JsonGenerator g, List<TaskNode> tasks, long total, int limit, int offset, Flags flags)
+      throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("tasks");
-    for (TaskNode t : tasks) task(g, t, false, null);
+    for (TaskNode t : tasks) task(g, t, false, null, flags);
     g.writeEndArray();
     g.writeNumberField("total", total);
     g.writeNumberField("limit", limit);
@@ -179,20 +206,20 @@ final class ApiJson {
     g.writeEndObject();
   }
 
-  static void taskDetail(JsonGenerator g, TaskNode task, List<TaskNode> children) throws IOException {
+  static void taskDetail(JsonGenerator g, TaskNode task, List<TaskNode> children, Flags flags) throws IOException {
     g.writeStartObject();
     g.writeFieldName("task");
-    task(g, task, true, null);
+    task(g, task, true, null, flags);
     g.writeArrayFieldStart("children");
-    for (TaskNode child : children) task(g, child, false, null);
+    for (TaskNode child : children) task(g, child, false, null, flags);
     g.writeEndArray();
     g.writeEndObject();
   }
 
-  static void children(JsonGenerator g, List<TaskNode> children) throws IOException {
+  static void children(JsonGenerator g, List<TaskNode> children, Flags flags) throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("children");
-    for (TaskNode child : children) task(g, child, false, null);
+    for (TaskNode child : children) task(g, child, false, null, flags);
     g.writeEndArray();
     g.writeNumberField("total", children.size());
     g.writeEndObject();
@@ -230,6 +257,10 @@ final class ApiJson {
    * over the graph's tasks, so a graph of N nodes costs O(N).
    */
   static void graph(JsonGenerator g, WorkflowGraph graph) throws IOException {
+    graph(g, graph, Flags.NONE);
+  }
+
+  static void graph(JsonGenerator g, WorkflowGraph graph, Flags flags) throws IOException {
     Map<String, GroupFacts> groups = new HashMap<>();
     for (GraphNode node : graph.nodes().values()) {
       TaskNode t = node.task();
@@ -244,16 +275,17 @@ final class ApiJson {
     for (GraphNode node : graph.nodes().values()) {
       g.writeFieldName(node.id());
       if (node.task() != null) {
-        task(g, node.task(), false, node.children());
+        task(g, node.task(), false, node.children(), flags);
       } else {
-        container(g, node, groups);
+        container(g, node, groups, flags);
       }
     }
     g.writeEndObject();
     g.writeEndObject();
   }
 
-  private static void container(JsonGenerator g, GraphNode node, Map<String, GroupFacts> groups) throws IOException {
+  private static void container(JsonGenerator g, GraphNode node, Map<String, GroupFacts> groups, Flags flags)
+      throws IOException {
     String groupId = node.id().startsWith(CONTAINER_PREFIX) ? node.id().substring(CONTAINER_PREFIX.length()) : node.id();
     GroupFacts facts = groups.getOrDefault(groupId, new GroupFacts());
     g.writeStartObject();
@@ -268,12 +300,109 @@ final class ApiJson {
     g.writeStringField("group_id", groupId);
     nullableString(g, "chord_callback_id", node.type() == GraphNode.NodeType.CHORD ? facts.chordCallbackId : null);
     g.writeNumberField("member_count", facts.members);
+    anomalies(g, flags.of(node.id()));
     g.writeEndObject();
   }
 
   private static final class GroupFacts {
     int members;
     String chordCallbackId;
+  }
+
+  // ---------------------------------------------------------------- anomalies and statistics
+
+  static void anomalyPage(JsonGenerator g, List<Anomaly> anomalies, long total, int limit, int offset)
+      throws IOException {
+    g.writeStartObject();
+    g.writeArrayFieldStart("anomalies");
+    for (Anomaly a : anomalies) {
+      g.writeStartObject();
+      g.writeStringField("type", a.type().name());
+      g.writeStringField("task_id", a.taskId());
+      nullableString(g, "name", a.name());
+      nullableString(g, "workflow_id", a.workflowId());
+      timestamp(g, "since", a.since());
+      timestamp(g, "detected_at", a.detectedAt());
+      nullableString(g, "worker", a.worker());
+      nullableString(g, "detail", a.detail());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeNumberField("total", total);
+    g.writeNumberField("limit", limit);
+    g.writeNumberField("offset", offset);
+    g.writeEndObject();
+  }
+
+  /** The {@code anomalies} entries of a WebSocket frame. */
+  static void anomalyChanges(JsonGenerator g, Collection<AnomalyChange> changes) throws IOException {
+    g.writeArrayFieldStart("anomalies");
+    for (AnomalyChange change : changes) {
+      g.writeStartObject();
+      g.writeStringField("type", change.type().name());
+      g.writeStringField("task_id", change.taskId());
+      g.writeStringField("status", change.raised() ? "raised" : "cleared");
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  static void stats(JsonGenerator g, StatsSnapshot snapshot) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("window_minutes", snapshot.windowMinutes());
+    timestamp(g, "generated_at", snapshot.generatedAt());
+    g.writeArrayFieldStart("tasks");
+    for (TaskNameStats s : snapshot.tasks()) {
+      g.writeStartObject();
+      g.writeStringField("name", s.name());
+      g.writeNumberField("total", s.total());
+      g.writeObjectFieldStart("counts");
+      for (Map.Entry<io.stemtrace.api.TaskState, Long> count : s.counts().entrySet()) {
+        g.writeNumberField(count.getKey().name(), count.getValue());
+      }
+      g.writeEndObject();
+      if (s.successRate() == null) {
+        g.writeNullField("success_rate");
+      } else {
+        g.writeNumberField("success_rate", s.successRate());
+      }
+      percentiles(g, "queue_time_ms", s.queueTimeMs());
+      percentiles(g, "run_time_ms", s.runTimeMs());
+      g.writeArrayFieldStart("throughput");
+      for (MinuteCount minute : s.throughput()) {
+        g.writeStartObject();
+        g.writeStringField("minute", minuteText(minute.minute()));
+        g.writeNumberField("count", minute.count());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void percentiles(JsonGenerator g, String field, Percentiles p) throws IOException {
+    g.writeObjectFieldStart(field);
+    roundedMillis(g, "p50", p.p50());
+    roundedMillis(g, "p95", p.p95());
+    roundedMillis(g, "p99", p.p99());
+    g.writeEndObject();
+  }
+
+  /** Milliseconds with microsecond precision, like every other duration of the API. */
+  private static void roundedMillis(JsonGenerator g, String field, Double value) throws IOException {
+    if (value == null) {
+      g.writeNullField(field);
+    } else {
+      g.writeNumberField(field, Math.round(value * 1000.0) / 1000.0);
+    }
+  }
+
+  /** The start of a minute as {@code 2026-11-26T03:35:00Z}. */
+  static String minuteText(Instant minute) {
+    return java.time.format.DateTimeFormatter.ISO_INSTANT
+        .format(minute.truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
   }
 
   // ---------------------------------------------------------------- workers and registry

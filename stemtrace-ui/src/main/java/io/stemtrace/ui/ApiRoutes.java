@@ -9,7 +9,16 @@ import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.api.WorkflowQuery;
 import io.stemtrace.api.WorkflowSummary;
+import io.stemtrace.api.StemtraceEvent;
 import io.stemtrace.core.ConsumerMetrics;
+import io.stemtrace.core.EventConsumer;
+import io.stemtrace.core.anomaly.Anomaly;
+import io.stemtrace.core.anomaly.AnomalyDetector;
+import io.stemtrace.core.anomaly.AnomalyType;
+import io.stemtrace.core.export.WorkflowExport;
+import io.stemtrace.core.stats.StatsSnapshot;
+import io.stemtrace.core.stats.TaskStatistics;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -25,13 +34,23 @@ final class ApiRoutes {
   private final Supplier<ConsumerMetrics> consumerMetrics;
   private final Supplier<String> transportDescription;
   private final LiveFeed feed;
+  private final AnomalyDetector anomalies;
+  private final TaskStatistics statistics;
+  private final EventConsumer importer;
+  private final ApiJson.Flags flags;
+  private final Clock clock;
 
   ApiRoutes(GraphStore store, Supplier<ConsumerMetrics> consumerMetrics, Supplier<String> transportDescription,
-      LiveFeed feed) {
+      LiveFeed feed, AnomalyDetector anomalies, TaskStatistics statistics, EventConsumer importer, Clock clock) {
     this.store = store;
     this.consumerMetrics = consumerMetrics;
     this.transportDescription = transportDescription;
     this.feed = feed;
+    this.anomalies = anomalies;
+    this.statistics = statistics;
+    this.importer = importer;
+    this.flags = anomalies::anomaliesOf;
+    this.clock = clock;
   }
 
   /**
@@ -47,6 +66,8 @@ final class ApiRoutes {
         case "tasks": return tasks(query);
         case "graphs": return graphs(query);
         case "workers": return ApiJson.renderChunked(g -> ApiJson.workers(g, store.workers()));
+        case "anomalies": return anomalies(query);
+        case "stats": return stats(query);
         default: throw notFound();
       }
     }
@@ -105,7 +126,7 @@ final class ApiRoutes {
     String name = query.string("name");
     Instant[] range = query.dateRange();
     Page<TaskNode> page = store.tasks(new TaskQuery(states, name, range[0], range[1], limit, offset));
-    return ApiJson.renderChunked(g -> ApiJson.taskPage(g, page.items(), page.total(), limit, offset));
+    return ApiJson.renderChunked(g -> ApiJson.taskPage(g, page.items(), page.total(), limit, offset, flags));
   }
 
   private ChunkedOutput registry(QueryParams query) {
@@ -118,13 +139,13 @@ final class ApiRoutes {
   private ChunkedOutput task(String id) {
     TaskNode task = store.task(id).orElseThrow(() -> ApiException.notFound("task not found: " + id));
     List<TaskNode> children = store.children(id);
-    return ApiJson.renderChunked(g -> ApiJson.taskDetail(g, task, children));
+    return ApiJson.renderChunked(g -> ApiJson.taskDetail(g, task, children, flags));
   }
 
   private ChunkedOutput children(String id) {
     if (store.task(id).isEmpty()) throw ApiException.notFound("task not found: " + id);
     List<TaskNode> children = store.children(id);
-    return ApiJson.renderChunked(g -> ApiJson.children(g, children));
+    return ApiJson.renderChunked(g -> ApiJson.children(g, children, flags));
   }
 
   private ChunkedOutput graphs(QueryParams query) {
@@ -141,7 +162,7 @@ final class ApiRoutes {
   private ChunkedOutput graph(String rootId) {
     WorkflowGraph graph = store.workflow(rootId)
         .orElseThrow(() -> ApiException.notFound("workflow not found: " + rootId));
-    return ApiJson.renderChunked(g -> ApiJson.graph(g, graph));
+    return ApiJson.renderChunked(g -> ApiJson.graph(g, graph, flags));
   }
 
   private ChunkedOutput worker(String hostname) {
@@ -150,12 +171,62 @@ final class ApiRoutes {
     return ApiJson.renderChunked(g -> ApiJson.worker(g, worker));
   }
 
+  private ChunkedOutput anomalies(QueryParams query) {
+    int limit = query.limit();
+    int offset = query.offset();
+    Set<AnomalyType> types = query.anomalyTypes();
+    Page<Anomaly> page = anomalies.anomalies(types, limit, offset);
+    return ApiJson.renderChunked(g -> ApiJson.anomalyPage(g, page.items(), page.total(), limit, offset));
+  }
+
+  private ChunkedOutput stats(QueryParams query) {
+    int window = query.integer("window_minutes", 60, 1, TaskStatistics.MAX_WINDOW_MINUTES);
+    StatsSnapshot snapshot = statistics.snapshot(window);
+    return ApiJson.renderChunked(g -> ApiJson.stats(g, snapshot));
+  }
+
+  /** {@code GET /api/graphs/{root}/export}: the workflow's export document (the caller adds the download headers). */
+  ChunkedOutput export(String rootId) {
+    List<StemtraceEvent> events = WorkflowExport.collect(store, rootId)
+        .orElseThrow(() -> ApiException.notFound("workflow not found: " + rootId));
+    ChunkedOutput out = new ChunkedOutput();
+    try {
+      WorkflowExport.write(out, rootId, clock.instant(), events);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** The file name offered for an export: the root id with anything unusual in a file name replaced. */
+  static String exportFileName(String rootId) {
+    return "stemtrace-" + rootId.replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
+  }
+
+  /** {@code POST /api/import}: applies an export document's events through the consumer. */
+  ChunkedOutput importDocument(byte[] body) {
+    WorkflowExport.Document document;
+    try {
+      document = WorkflowExport.read(body);
+    } catch (WorkflowExport.InvalidExportException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    WorkflowExport.ImportResult result = WorkflowExport.importInto(importer, document);
+    return ApiJson.renderChunked(g -> {
+      g.writeStartObject();
+      g.writeNumberField("imported", result.imported());
+      g.writeNumberField("rejected", result.rejected());
+      ApiJson.stringArray(g, "root_ids", result.rootIds());
+      g.writeEndObject();
+    });
+  }
+
   private static ApiException notFound() {
     return ApiException.notFound("Not Found");
   }
 
   /** The non-empty segments of a path; a trailing slash is tolerated, empty inner segments are not. */
-  private static String[] segments(String path) {
+  static String[] segments(String path) {
     String trimmed = path.startsWith("/") ? path.substring(1) : path;
     if (trimmed.endsWith("/")) trimmed = trimmed.substring(0, trimmed.length() - 1);
     if (trimmed.isEmpty()) return new String[0];

@@ -15,10 +15,11 @@ import java.util.Objects;
  * @param port the port to listen on
  * @param maxNodes the most task nodes kept in memory
  * @param help true when help was asked for (the other fields are then defaults)
+ * @param importFile an export document to load at start, or null
  * @param security authentication, open health endpoint, frame-ancestors, allowed origins
  */
 record CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes,
-    boolean help, SecurityOptions security) {
+    boolean help, String importFile, SecurityOptions security) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8000;
@@ -44,15 +45,21 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
     Objects.requireNonNull(security, "security == null");
   }
 
-  /** Options without authentication. */
+  /** Options without an import file or authentication. */
   CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes, boolean help) {
-    this(command, transportUrl, prefix, host, port, maxNodes, help, SecurityOptions.DEFAULTS);
+    this(command, transportUrl, prefix, host, port, maxNodes, help, null, SecurityOptions.DEFAULTS);
+  }
+
+  /** Options without authentication. */
+  CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes, boolean help,
+      String importFile) {
+    this(command, transportUrl, prefix, host, port, maxNodes, help, importFile, SecurityOptions.DEFAULTS);
   }
 
   static String usage(Command command) {
     if (command == Command.DEMO) {
       return String.join("\n",
-          "usage: ./stemtrace demo [--host H] [--port N] [--max-nodes N]",
+          "usage: ./stemtrace demo [--host H] [--port N] [--max-nodes N] [--import FILE]",
           "",
           "Starts the dashboard with the memory transport and a built-in workload of realistic workflows",
           "(chains, groups, chords, nested spawns, retries, failures, an unregistered task, a worker restart).",
@@ -60,11 +67,13 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
           "  --host H         interface to listen on (env STEMTRACE_HOST, default " + DEFAULT_HOST + ")",
           "  --port N         port to listen on (env STEMTRACE_PORT, default " + DEFAULT_PORT + ")",
           "  --max-nodes N    task nodes kept in memory (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")",
+          "  --import FILE    load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start",
           "",
           SECURITY_USAGE);
     }
     return String.join("\n",
-        "usage: ./stemtrace server --transport-url URL [--prefix P] [--host H] [--port N] [--max-nodes N]",
+        "usage: ./stemtrace server --transport-url URL [--prefix P] [--host H] [--port N] [--max-nodes N]"
+            + " [--import FILE]",
         "",
         "Starts the dashboard for events on a broker. The API is at /api, the WebSocket at /ws, the UI at /.",
         "",
@@ -75,6 +84,8 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
         "  --port N             port to listen on (env STEMTRACE_PORT, default " + DEFAULT_PORT + ")",
         "  --max-nodes N        task nodes kept in memory before the oldest workflows are evicted",
         "                       (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")",
+        "  --import FILE        load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start,",
+        "                       for example one attached to a bug report",
         "",
         SECURITY_USAGE);
   }
@@ -111,6 +122,7 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
     String portText = env.get("STEMTRACE_PORT");
     String maxNodesText = env.get("STEMTRACE_MAX_NODES");
     boolean help = false;
+    String importFile = null;
     String portSource = "STEMTRACE_PORT";
     String maxNodesSource = "STEMTRACE_MAX_NODES";
     Map<String, String> securityFlags = new java.util.HashMap<>();
@@ -132,7 +144,7 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
       boolean serverOnly = name.equals("--transport-url") || name.equals("--broker-url") || name.equals("--prefix");
       boolean security = SecurityOptions.FLAGS.contains(name);
       boolean known = serverOnly || security || name.equals("--host") || name.equals("--port")
-          || name.equals("--max-nodes");
+          || name.equals("--max-nodes") || name.equals("--import");
       if (!known || (serverOnly && command == Command.DEMO)) {
         throw new UsageException("unknown option '" + name + "' for " + command.name().toLowerCase()
             + " (see ./stemtrace " + command.name().toLowerCase() + " --help)");
@@ -146,6 +158,10 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
         case "--transport-url", "--broker-url" -> transportUrl = value;
         case "--prefix" -> prefix = value;
         case "--host" -> host = value;
+        case "--import" -> {
+          if (value.isBlank()) throw new UsageException("--import needs a file name");
+          importFile = value;
+        }
         case "--port" -> {
           portText = value;
           portSource = "--port";
@@ -175,7 +191,7 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
           + " redis://localhost:6379/0");
     }
     SecurityOptions security = help ? SecurityOptions.DEFAULTS : SecurityOptions.parse(securityFlags, env);
-    return new CliOptions(command, transportUrl, prefix, host, port, maxNodes, help, security);
+    return new CliOptions(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security);
   }
 
   private static int integer(String source, String text, int min, int max) throws UsageException {

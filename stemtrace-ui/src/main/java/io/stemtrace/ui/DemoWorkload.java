@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * executors and canvas helpers) keep producing realistic workflows at a modest rate, about two per second,
  * in every shape the dashboard must draw: chains, groups, chords, nested spawns, retries that succeed,
  * failures with stack traces, a task no worker registers, and a long task interrupted by a worker restart.
+ * Once a minute it also leaves a registered task queued forever, a task running forever and a chord whose
+ * callback never starts, so that with the demo's short thresholds every anomaly type shows within a minute.
  * A scheduler thread ({@code stemtrace-demo}) starts one workflow every half second.
  */
 final class DemoWorkload implements AutoCloseable {
@@ -38,8 +40,9 @@ final class DemoWorkload implements AutoCloseable {
 
   private static final List<String> ORDERS_TASKS = List.of(
       "orders.checkout", "orders.import_batch", "payments.charge", "payments.capture", "inventory.reserve",
-      "email.send", "images.resize", "invoices.render");
-  private static final List<String> REPORTS_TASKS = List.of("reports.fetch_region", "reports.build", "email.send");
+      "email.send", "images.resize", "invoices.render", "payments.refund");
+  private static final List<String> REPORTS_TASKS =
+      List.of("reports.fetch_region", "reports.build", "email.send", "reports.warehouse_sync");
   private static final List<String> EXPORTS_TASKS = List.of("reports.nightly_export");
 
   private final Transport transport;
@@ -97,11 +100,18 @@ final class DemoWorkload implements AutoCloseable {
   private void next(int step) {
     switch (step % 10) {
       case 0, 6 -> chain();
-      case 1 -> group();
-      case 2 -> chord();
+      case 1 -> {
+        if (step % 120 == 11) stuckInQueue(); else group();
+      }
+      case 2 -> {
+        if (step % 120 == 12) chordNeverJoined(); else chord();
+      }
       case 3, 9 -> nestedSpawns();
       case 4 -> retryThenSuccess();
-      case 5 -> failure();
+      case 5 -> {
+        if (step % 120 == 15) runsForever();
+        failure();
+      }
       case 7 -> {
         if (step % 40 == 7) unregistered(); else group();
       }
@@ -229,6 +239,40 @@ final class DemoWorkload implements AutoCloseable {
     later(1_500, () -> {
       exports.close(); // worker_shutdown while the export runs
       later(1_000, () -> exports = worker(EXPORTS_WORKER, EXPORTS_TASKS));
+    });
+  }
+
+  /** payments.refund is queued but never picked up: STUCK_PENDING once the threshold passes. */
+  private void stuckInQueue() {
+    orders.tracer().newTask("payments.refund").pending(List.of("re_" + round.get()), Map.of("amount_cents", 1_500));
+  }
+
+  /** reports.warehouse_sync starts and never finishes: STUCK_STARTED once the threshold passes. */
+  private void runsForever() {
+    TracedTask sync = reports.tracer().newTask("reports.warehouse_sync");
+    sync.pending(List.of("warehouse"), null);
+    later(80, sync::started);
+  }
+
+  /**
+   * A chord whose two headers succeed but whose callback stays queued (as when the chord's result backend
+   * lost the counter): CHORD_NOT_JOINED on the chord container once the threshold passes.
+   */
+  private void chordNeverJoined() {
+    String groupId = java.util.UUID.randomUUID().toString();
+    String callbackId = java.util.UUID.randomUUID().toString();
+    List<TracedTask> headers = new ArrayList<>();
+    for (String region : List.of("eu-north", "sa-east")) {
+      TracedTask header = reports.tracer().task("reports.fetch_region").parent(null).groupId(groupId)
+          .chordCallbackId(callbackId).build();
+      header.pending(List.of(region), null);
+      headers.add(header);
+    }
+    TracedTask callback = reports.tracer().task("reports.build").taskId(callbackId).parent(null).build();
+    later(50, () -> headers.forEach(TracedTask::started));
+    later(300, () -> {
+      headers.forEach(header -> header.success(500));
+      callback.pending(List.of("sales"), null);
     });
   }
 

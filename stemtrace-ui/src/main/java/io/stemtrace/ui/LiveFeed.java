@@ -6,6 +6,8 @@ import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.core.EventListener;
+import io.stemtrace.core.anomaly.AnomalyChange;
+import io.stemtrace.core.anomaly.AnomalyListener;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedTextMessage;
@@ -42,7 +44,7 @@ import org.xnio.IoUtils;
  * client with {@code maxPendingFrames} frames still unwritten is closed, so a slow or dead client costs at
  * most that many frames of memory and never delays the others.
  */
-final class LiveFeed implements EventListener, WebSocketConnectionCallback, AutoCloseable {
+final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnectionCallback, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
   private static final int MAX_WORKERS_PER_FRAME = 200;
@@ -59,6 +61,8 @@ final class LiveFeed implements EventListener, WebSocketConnectionCallback, Auto
   // guarded by 'this'; swapped out by the flusher
   private Map<String, TaskEvent> changedTasks = new LinkedHashMap<>();
   private Map<String, WorkerEvent> changedWorkers = new LinkedHashMap<>();
+  /** the latest change per (type, subject) since the last frame */
+  private Map<String, AnomalyChange> changedAnomalies = new LinkedHashMap<>();
   private boolean truncated;
 
   private ScheduledExecutorService flusher;
@@ -93,6 +97,22 @@ final class LiveFeed implements EventListener, WebSocketConnectionCallback, Auto
           } else {
             truncated = true;
           }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void onChanges(List<AnomalyChange> changes) {
+    if (clients.isEmpty()) return;
+    synchronized (this) {
+      for (AnomalyChange change : changes) {
+        String key = change.type() + " " + change.taskId();
+        if (changedAnomalies.size() < maxTasksPerFrame || changedAnomalies.containsKey(key)) {
+          changedAnomalies.remove(key); // keep the order of the latest change
+          changedAnomalies.put(key, change);
+        } else {
+          truncated = true;
         }
       }
     }
@@ -155,14 +175,17 @@ final class LiveFeed implements EventListener, WebSocketConnectionCallback, Auto
   void flush() {
     Map<String, TaskEvent> tasks;
     Map<String, WorkerEvent> workers;
+    Map<String, AnomalyChange> anomalies;
     boolean wasTruncated;
     synchronized (this) {
-      if (changedTasks.isEmpty() && changedWorkers.isEmpty() && !truncated) return;
+      if (changedTasks.isEmpty() && changedWorkers.isEmpty() && changedAnomalies.isEmpty() && !truncated) return;
       tasks = changedTasks;
       workers = changedWorkers;
+      anomalies = changedAnomalies;
       wasTruncated = truncated;
       changedTasks = new LinkedHashMap<>();
       changedWorkers = new LinkedHashMap<>();
+      changedAnomalies = new LinkedHashMap<>();
       truncated = false;
     }
     if (clients.isEmpty()) return;
@@ -191,6 +214,7 @@ final class LiveFeed implements EventListener, WebSocketConnectionCallback, Auto
         g.writeEndObject();
       }
       g.writeEndArray();
+      ApiJson.anomalyChanges(g, anomalies.values());
       g.writeBooleanField("truncated", wasTruncated);
       g.writeEndObject();
     });

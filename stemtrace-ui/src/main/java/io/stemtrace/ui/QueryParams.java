@@ -127,6 +127,26 @@ final class QueryParams {
     return new Instant[] {from, to};
   }
 
+  /** {@code type}, repeated or comma separated, case-insensitive; empty for all. */
+  Set<io.stemtrace.core.anomaly.AnomalyType> anomalyTypes() {
+    Deque<String> values = params.get("type");
+    Set<io.stemtrace.core.anomaly.AnomalyType> types = EnumSet.noneOf(io.stemtrace.core.anomaly.AnomalyType.class);
+    if (values == null) return types;
+    for (String value : values) {
+      for (String part : value.split(",")) {
+        String name = part.trim();
+        if (name.isEmpty()) continue;
+        try {
+          types.add(io.stemtrace.core.anomaly.AnomalyType.valueOf(name.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw ApiException.badRequest("query parameter 'type' has an unknown anomaly type '" + abbreviate(name)
+              + "' (expected one of " + Arrays.toString(io.stemtrace.core.anomaly.AnomalyType.values()) + ")");
+        }
+      }
+    }
+    return types;
+  }
+
   /** The registry's {@code status}: active, never_run or not_registered. */
   RegistryEntry.Status registryStatus() {
     String raw = string("status");

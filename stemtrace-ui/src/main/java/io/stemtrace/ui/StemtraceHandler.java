@@ -6,7 +6,11 @@ import io.stemtrace.api.Transport;
 import io.stemtrace.core.ConsumerMetrics;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.Transports;
+import io.stemtrace.core.anomaly.AnomalyDetector;
+import io.stemtrace.core.export.WorkflowExport;
+import io.stemtrace.core.stats.TaskStatistics;
 import io.stemtrace.ui.auth.Authentication;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -14,6 +18,8 @@ import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -43,7 +49,10 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
   private final Transport transport;
   private final boolean ownsTransport;
   private final EventConsumer consumer;
+  private final boolean consuming;
   private final LiveFeed feed;
+  private final AnomalyDetector anomalies;
+  private final TaskStatistics statistics;
   private final ApiRoutes api;
   private final StaticAssets assets;
   private final HttpHandler websocket;
@@ -63,8 +72,18 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       throw e;
     }
     this.feed = new LiveFeed(store, builder.pushInterval, builder.maxTasksPerFrame, builder.maxPendingFrames);
-    this.consumer = transport == null ? null : EventConsumer.builder(store).transport(transport).listener(feed).build();
-    this.api = new ApiRoutes(store, this::consumerMetrics, () -> transport == null ? null : transport.describe(), feed);
+    this.anomalies = AnomalyDetector.builder(store).clock(builder.clock)
+        .pendingThreshold(builder.stuckPendingAfter).startedThreshold(builder.stuckStartedAfter)
+        .chordThreshold(builder.chordJoinWithin).maxWatched(builder.maxNodes).listener(feed).build();
+    this.statistics = TaskStatistics.builder().clock(builder.clock).maxTrackedTasks(builder.maxNodes).build();
+    // without a transport the consumer still applies imported documents
+    EventConsumer.Builder consumerBuilder = EventConsumer.builder(store).listener(feed).listener(anomalies)
+        .listener(statistics);
+    if (transport != null) consumerBuilder.transport(transport);
+    this.consumer = consumerBuilder.build();
+    this.consuming = transport != null;
+    this.api = new ApiRoutes(store, this::consumerMetrics, () -> transport == null ? null : transport.describe(), feed,
+        anomalies, statistics, consumer, builder.clock);
     this.assets = StaticAssets.load(StemtraceHandler.class.getClassLoader(), builder.staticRoot);
     this.websocket = new WebSocketProtocolHandshakeHandler(feed, exchange ->
         Responses.json(exchange, StatusCodes.BAD_REQUEST, ApiJson.error("/ws expects a WebSocket upgrade")));
@@ -93,7 +112,8 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
   }
 
   private void start() {
-    if (consumer == null) return;
+    anomalies.start();
+    if (!consuming) return;
     try {
       consumer.start();
     } catch (IOException e) {
@@ -154,13 +174,62 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     }
   }
 
-  private void handleApi(HttpServerExchange exchange, String path) {
+  private void handleApi(HttpServerExchange exchange, String path) throws IOException {
+    String route = path.isEmpty() ? "/" : path;
+    String[] segments = ApiRoutes.segments(route);
+    if (segments.length == 1 && segments[0].equals("import")) {
+      // the one write endpoint: it must stay behind authentication whenever that is enabled
+      if (!exchange.getRequestMethod().equals(Methods.POST)) {
+        exchange.getResponseHeaders().put(Headers.ALLOW, "POST");
+        throw new ApiException(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
+      }
+      Responses.json(exchange, StatusCodes.OK, api.importDocument(readBody(exchange, MAX_IMPORT_BYTES)));
+      return;
+    }
     if (!exchange.getRequestMethod().equals(Methods.GET)) {
       exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
       throw new ApiException(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
     }
-    ChunkedOutput body = api.get(path.isEmpty() ? "/" : path, new QueryParams(exchange.getQueryParameters()));
+    if (segments.length == 3 && segments[0].equals("graphs") && segments[2].equals("export")) {
+      ChunkedOutput document = api.export(segments[1]);
+      exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION,
+          "attachment; filename=\"" + ApiRoutes.exportFileName(segments[1]) + "\"");
+      Responses.json(exchange, StatusCodes.OK, document);
+      return;
+    }
+    ChunkedOutput body = api.get(route, new QueryParams(exchange.getQueryParameters()));
     Responses.json(exchange, StatusCodes.OK, body);
+  }
+
+  /** Largest accepted import document. */
+  static final long MAX_IMPORT_BYTES = 16L << 20;
+
+  private static byte[] readBody(HttpServerExchange exchange, long limit) throws IOException {
+    long declared = exchange.getRequestContentLength();
+    if (declared > limit) throw tooLarge(limit);
+    exchange.setMaxEntitySize(limit);
+    exchange.startBlocking();
+    try (InputStream in = exchange.getInputStream()) {
+      byte[] body = in.readNBytes((int) limit + 1);
+      if (body.length > limit) throw tooLarge(limit);
+      return body;
+    } catch (RequestTooBigException e) {
+      throw tooLarge(limit);
+    }
+  }
+
+  private static ApiException tooLarge(long limit) {
+    return new ApiException(StatusCodes.REQUEST_ENTITY_TOO_LARGE, "the body exceeds " + (limit >> 20) + " MiB");
+  }
+
+  /**
+   * Applies an export document (see docs/API.md) as if its events had arrived on the transport; the
+   * standalone server's {@code --import FILE} uses it.
+   *
+   * @throws WorkflowExport.InvalidExportException when it is not an export document
+   */
+  WorkflowExport.ImportResult importDocument(byte[] document) {
+    return WorkflowExport.importInto(consumer, WorkflowExport.read(document));
   }
 
   /** The prefix the handler is mounted at, without trailing slash: "" at the root. */
@@ -176,7 +245,17 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
 
   /** What the consumer did so far, or null when the handler has no transport. */
   public ConsumerMetrics consumerMetrics() {
-    return consumer == null ? null : consumer.metrics();
+    return consuming ? consumer.metrics() : null;
+  }
+
+  /** The live anomaly detector fed by this handler's consumer. */
+  public AnomalyDetector anomalies() {
+    return anomalies;
+  }
+
+  /** The task statistics fed by this handler's consumer. */
+  public TaskStatistics statistics() {
+    return statistics;
   }
 
   /** WebSocket clients connected now. */
@@ -190,7 +269,8 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
 
   @Override
   public void close() {
-    if (consumer != null) consumer.close();
+    consumer.close();
+    anomalies.close();
     feed.close();
     if (ownsTransport && transport != null) transport.close();
     if (ownsStore) store.close();
@@ -218,8 +298,42 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     private boolean openHealth;
     private String frameAncestors = "'none'";
     private Set<String> allowedOrigins = Set.of();
+    private Duration stuckPendingAfter = Duration.ofMinutes(5);
+    private Duration stuckStartedAfter = Duration.ofMinutes(30);
+    private Duration chordJoinWithin = Duration.ofMinutes(1);
+    private Clock clock = Clock.systemUTC();
 
     Builder() {}
+
+    /** How long a registered task may wait to run before it is STUCK_PENDING; default 5 minutes. */
+    public Builder stuckPendingAfter(Duration threshold) {
+      this.stuckPendingAfter = positive(threshold, "stuckPendingAfter");
+      return this;
+    }
+
+    /** How long a task may run before it is STUCK_STARTED; default 30 minutes. */
+    public Builder stuckStartedAfter(Duration threshold) {
+      this.stuckStartedAfter = positive(threshold, "stuckStartedAfter");
+      return this;
+    }
+
+    /** How soon after its last header succeeded a chord callback must start, else CHORD_NOT_JOINED; default 1 min. */
+    public Builder chordJoinWithin(Duration threshold) {
+      this.chordJoinWithin = positive(threshold, "chordJoinWithin");
+      return this;
+    }
+
+    /** The clock of anomaly detection, statistics windows and export times (tests). */
+    Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    private static Duration positive(Duration value, String name) {
+      Objects.requireNonNull(value, name + " == null");
+      if (value.isNegative() || value.isZero()) throw new IllegalArgumentException(name + " <= 0: " + value);
+      return value;
+    }
 
     /**
      * Where events come from, such as {@code redis://localhost:6379/0}, {@code amqp://guest:guest@host:5672/}
@@ -251,7 +365,10 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       return this;
     }
 
-    /** The most task nodes the created in-memory store keeps; default 100 000. */
+    /**
+     * The most task nodes the created in-memory store keeps, and the most unfinished tasks anomaly detection
+     * and statistics follow; default 100 000.
+     */
     public Builder maxNodes(int maxNodes) {
       if (maxNodes < 1) throw new IllegalArgumentException("maxNodes < 1: " + maxNodes);
       this.maxNodes = maxNodes;

@@ -25,9 +25,11 @@ public final class StemtraceServer implements AutoCloseable {
   private final DemoWorkload demo;
   private final int port;
   private final String url;
+  private final io.stemtrace.core.export.WorkflowExport.ImportResult imported;
 
   private StemtraceServer(Undertow undertow, StemtraceHandler handler, Transport demoTransport, DemoWorkload demo,
-      int port, String url) {
+      int port, String url, io.stemtrace.core.export.WorkflowExport.ImportResult imported) {
+    this.imported = imported;
     this.undertow = undertow;
     this.handler = handler;
     this.demoTransport = demoTransport;
@@ -75,6 +77,10 @@ public final class StemtraceServer implements AutoCloseable {
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stemtrace-shutdown"));
+    if (server.imported() != null) {
+      out.println("stemtrace: imported " + server.imported().imported() + " events from " + options.importFile()
+          + " (" + server.imported().rejected() + " rejected), workflows " + server.imported().rootIds());
+    }
     out.println("stemtrace " + (options.command() == CliOptions.Command.DEMO ? "demo" : "server")
         + " ready: " + server.url() + " (Ctrl-C to stop)");
     out.flush();
@@ -94,6 +100,7 @@ public final class StemtraceServer implements AutoCloseable {
    * @throws StartException for an unknown transport scheme, a malformed URL or a port in use
    */
   static StemtraceServer start(CliOptions options) {
+    io.stemtrace.core.export.WorkflowExport.ImportResult imported = null;
     Transport demoTransport = null;
     DemoWorkload demo = null;
     StemtraceHandler handler;
@@ -106,7 +113,9 @@ public final class StemtraceServer implements AutoCloseable {
           .allowedOrigins(security.allowedOrigins().toArray(String[]::new));
       if (options.command() == CliOptions.Command.DEMO) {
         demoTransport = Transports.open(options.transportUrl(), options.prefix());
-        builder.transport(demoTransport);
+        // short thresholds, so that the demo shows every anomaly type within a minute
+        builder.transport(demoTransport).stuckPendingAfter(DEMO_STUCK_AFTER).stuckStartedAfter(DEMO_STUCK_AFTER)
+            .chordJoinWithin(DEMO_CHORD_JOIN_WITHIN);
       } else {
         builder.transportUrl(options.transportUrl()).prefix(options.prefix());
       }
@@ -140,14 +149,31 @@ public final class StemtraceServer implements AutoCloseable {
       }
       throw e;
     }
+    if (options.importFile() != null) {
+      try {
+        byte[] document = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(options.importFile()));
+        imported = handler.importDocument(document);
+      } catch (java.io.IOException | IllegalArgumentException e) {
+        undertow.stop();
+        handler.close();
+        if (demoTransport != null) demoTransport.close();
+        throw new StartException("cannot import " + options.importFile() + ": "
+            + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()), e);
+      }
+    }
     int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     String host = options.host().equals("0.0.0.0") || options.host().equals("::") ? "localhost" : options.host();
     String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/";
     if (demoTransport != null) {
       demo = DemoWorkload.start(demoTransport);
     }
-    return new StemtraceServer(undertow, handler, demoTransport, demo, port, url);
+    return new StemtraceServer(undertow, handler, demoTransport, demo, port, url, imported);
   }
+
+  /** The demo's STUCK_PENDING and STUCK_STARTED threshold. */
+  static final java.time.Duration DEMO_STUCK_AFTER = java.time.Duration.ofSeconds(20);
+  /** The demo's CHORD_NOT_JOINED threshold. */
+  static final java.time.Duration DEMO_CHORD_JOIN_WITHIN = java.time.Duration.ofSeconds(10);
 
   private static Throwable cause(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -162,6 +188,11 @@ public final class StemtraceServer implements AutoCloseable {
 
   String url() {
     return url;
+  }
+
+  /** What {@code --import} loaded, or null. */
+  io.stemtrace.core.export.WorkflowExport.ImportResult imported() {
+    return imported;
   }
 
   StemtraceHandler handler() {

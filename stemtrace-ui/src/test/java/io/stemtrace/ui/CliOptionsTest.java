@@ -81,6 +81,15 @@ class CliOptionsTest {
   }
 
   @Test
+  void import_isAcceptedByServerAndDemo() throws Exception {
+    assertThat(parse(Map.of(), "server", "--transport-url", "memory://x", "--import", "bug.json").importFile())
+        .isEqualTo("bug.json");
+    assertThat(parse(Map.of(), "demo", "--import=bug.json").importFile()).isEqualTo("bug.json");
+    assertThat(parse(Map.of(), "demo").importFile()).isNull();
+    assertBad("--import needs a file name", "demo", "--import=");
+  }
+
+  @Test
   void badFlags_oneLineMessages() {
     assertBad("unknown option '--bogus'", "server", "--transport-url", "memory://x", "--bogus", "1");
     assertBad("unknown option '--transport-url' for demo", "demo", "--transport-url", "memory://x");

@@ -8,7 +8,10 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@code ./stemtrace demo} in-process: within a minute it shows every shape the dashboard must draw. */
+/**
+ * {@code ./stemtrace demo} in-process: within a minute it shows every shape the dashboard must draw, and
+ * every anomaly type.
+ */
 class DemoIT {
 
   @Test
@@ -19,6 +22,8 @@ class DemoIT {
       Set<String> containerTypes = new TreeSet<>();
       Set<String> states = new TreeSet<>();
       boolean retriedThenSucceeded = false;
+      Set<String> anomalyTypes = new TreeSet<>();
+      Set<String> allTypes = Set.of("UNREGISTERED", "STUCK_PENDING", "INTERRUPTED", "STUCK_STARTED", "CHORD_NOT_JOINED");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {
         for (JsonNode g : Http.get(api + "/graphs?limit=200").json().get("graphs")) {
@@ -33,12 +38,25 @@ class DemoIT {
             retriedThenSucceeded = true;
           }
         }
-        if (containerTypes.containsAll(Set.of("GROUP", "CHORD")) && states.size() == 3 && retriedThenSucceeded) break;
+        for (JsonNode anomaly : Http.get(api + "/anomalies?limit=1000").json().get("anomalies")) {
+          anomalyTypes.add(anomaly.get("type").asText());
+        }
+        if (containerTypes.containsAll(Set.of("GROUP", "CHORD")) && states.size() == 3 && retriedThenSucceeded
+            && anomalyTypes.containsAll(allTypes)) {
+          break;
+        }
         Thread.sleep(200);
       }
       assertThat(containerTypes).contains("TASK", "GROUP", "CHORD");
       assertThat(states).containsExactly("FAILURE", "RETRY", "SUCCESS");
       assertThat(retriedThenSucceeded).as("a payments.capture that succeeded on its third attempt").isTrue();
+      assertThat(anomalyTypes).as("every anomaly type within a minute").containsExactlyInAnyOrderElementsOf(allTypes);
+      JsonNode interrupted = Http.get(api + "/anomalies?type=INTERRUPTED").json().get("anomalies").get(0);
+      assertThat(interrupted.get("worker").asText()).isEqualTo(DemoWorkload.EXPORTS_WORKER);
+      JsonNode chord = Http.get(api + "/anomalies?type=CHORD_NOT_JOINED").json().get("anomalies").get(0);
+      assertThat(chord.get("task_id").asText()).startsWith("group:");
+      JsonNode stats = Http.get(api + "/stats?window_minutes=15").json();
+      assertThat(stats.get("tasks")).extracting(t -> t.get("name").asText()).contains("orders.checkout", "reports.build");
 
       String failed = Http.get(api + "/tasks?state=FAILURE&limit=1").json().get("tasks").get(0).get("task_id").asText();
       assertThat(Http.get(api + "/tasks/" + failed).json().get("task").get("traceback").asText()).contains("\tat ");

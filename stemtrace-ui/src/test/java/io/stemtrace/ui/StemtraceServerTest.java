@@ -61,6 +61,38 @@ class StemtraceServerTest {
   }
 
   @Test
+  void importFile_isLoadedAtStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    io.stemtrace.core.graph.InMemoryGraphStore source = io.stemtrace.core.graph.InMemoryGraphStore.create();
+    io.stemtrace.core.EventConsumer.builder(source).build()
+        .acceptEvents(io.stemtrace.core.testing.CaptureExpectations.pythonCanvasEvents());
+    String root = "2286e677-e9ff-4278-acff-9970fcbfd019";
+    java.nio.file.Path file = dir.resolve("bug.json");
+    java.nio.file.Files.write(file, io.stemtrace.core.export.WorkflowExport.toBytes(root, java.time.Instant.now(),
+        io.stemtrace.core.export.WorkflowExport.collect(source, root).orElseThrow()));
+
+    try (StemtraceServer server = StemtraceServer.start(new CliOptions(CliOptions.Command.SERVER,
+        "memory://import-at-start", "stemtrace", "127.0.0.1", 0, 1000, false, file.toString()))) {
+      assertThat(server.imported().rootIds()).containsExactly(root);
+      assertThat(Http.get(server.url() + "api/graphs/" + root).json().get("nodes")).hasSize(3);
+    }
+  }
+
+  @Test
+  void importFile_missingOrInvalid_exits2WithOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    assertThat(run("server", "--transport-url", "memory://import-missing", "--port", "0", "--import",
+        dir.resolve("missing.json").toString())).isEqualTo(2);
+    assertThat(err()).startsWith("stemtrace: cannot import ").contains("no such file").hasLineCount(1);
+
+    java.nio.file.Path bad = dir.resolve("bad.json");
+    java.nio.file.Files.writeString(bad, "{\"format\":\"other\"}");
+    err.reset();
+    assertThat(run("server", "--transport-url", "memory://import-bad", "--port", "0", "--import", bad.toString()))
+        .isEqualTo(2);
+    assertThat(err()).contains("\"format\" must be \"stemtrace-export\"").hasLineCount(1);
+  }
+
+  @Test
   void start_servesApiAtRootOfAFreePort() {
     try (StemtraceServer server = StemtraceServer.start(new CliOptions(CliOptions.Command.SERVER,
         "memory://server-start-test", "stemtrace", "127.0.0.1", 0, 1000, false))) {

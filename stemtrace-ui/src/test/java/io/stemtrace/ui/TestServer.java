@@ -54,6 +54,7 @@ public final class TestServer implements AutoCloseable {
         .pushInterval(options.pushInterval).maxPendingFrames(options.maxPendingFrames)
         .maxTasksPerFrame(options.maxTasksPerFrame);
     if (options.store != null) builder.store(options.store);
+    if (options.clock != null) builder.clock(options.clock);
     if (options.staticRoot != null) builder.staticRoot(options.staticRoot);
     if (options.authentication != null) builder.authentication(options.authentication).openHealth(options.openHealth);
     this.handler = builder.build();
@@ -91,6 +92,7 @@ public final class TestServer implements AutoCloseable {
     int maxPendingFrames = 8;
     int maxTasksPerFrame = 500;
     int sendBuffer;
+    java.time.Clock clock;
 
     public Options store(GraphStore store) { this.store = store; return this; }
     public Options replayCapture(boolean replay) { this.replayCapture = replay; return this; }
@@ -106,6 +108,8 @@ public final class TestServer implements AutoCloseable {
     public Options pushInterval(Duration interval) { this.pushInterval = interval; return this; }
     public Options maxPendingFrames(int frames) { this.maxPendingFrames = frames; return this; }
     public Options maxTasksPerFrame(int tasks) { this.maxTasksPerFrame = tasks; return this; }
+    /** The clock of anomaly detection, statistics and export times. */
+    public Options clock(java.time.Clock clock) { this.clock = clock; return this; }
     /** A small server socket send buffer, so that a client that does not read backs up quickly. */
     public Options sendBuffer(int bytes) { this.sendBuffer = bytes; return this; }
   }
