@@ -100,7 +100,7 @@ final class RequestGuard implements HttpHandler {
     long limit = isImport ? MAX_IMPORT_BYTES : MAX_BODY_BYTES;
     if (exchange.getRequestContentLength() > limit) {
       exchange.setPersistent(false); // the unread body must not be taken for the next request
-      json(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "request body larger than " + limit + " bytes");
+      json(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "the body exceeds " + size(limit));
       return false;
     }
     if (exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)) {
@@ -171,6 +171,10 @@ final class RequestGuard implements HttpHandler {
       throw new IllegalArgumentException("not an origin (scheme://host[:port]): " + origin);
     }
     return trimmed;
+  }
+
+  private static String size(long bytes) {
+    return bytes >= (1L << 20) ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
   }
 
   private static void json(HttpServerExchange exchange, int status, String detail) {
