@@ -10,6 +10,7 @@ import io.stemtrace.core.anomaly.AnomalyChange;
 import io.stemtrace.core.anomaly.AnomalyListener;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
@@ -42,12 +43,15 @@ import org.xnio.IoUtils;
  * {@code maxTasksPerFrame} entries under a short lock, so consumption never waits on clients; frames are
  * built and sent on one daemon thread ({@code stemtrace-websocket-feed}); sends are asynchronous, and a
  * client with {@code maxPendingFrames} frames still unwritten is closed, so a slow or dead client costs at
- * most that many frames of memory and never delays the others.
+ * most that many frames of memory and never delays the others. At most 1 000 clients are served, and a
+ * client's own messages (ignored) are limited to 4 KiB.
  */
 final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnectionCallback, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
   private static final int MAX_WORKERS_PER_FRAME = 200;
+  private static final int MAX_CLIENTS = 1_000;
+  private static final long MAX_CLIENT_MESSAGE_BYTES = 4_096;
 
   private final GraphStore store;
   private final long intervalMillis;
@@ -126,6 +130,11 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
       IoUtils.safeClose(channel);
       return;
     }
+    if (clients.size() >= MAX_CLIENTS) {
+      LOG.warn("refusing a websocket client: {} are connected already", clients.size());
+      IoUtils.safeClose(channel);
+      return;
+    }
     Client client = new Client(channel);
     clients.add(client);
     channel.addCloseTask(c -> clients.remove(client));
@@ -133,6 +142,22 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
       @Override
       protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
         // clients have nothing to say; reading keeps close and ping frames flowing
+      }
+
+      @Override
+      protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+        message.getData().free();
+      }
+
+      // a client cannot make the server buffer more than this per message
+      @Override
+      protected long getMaxTextBufferSize() {
+        return MAX_CLIENT_MESSAGE_BYTES;
+      }
+
+      @Override
+      protected long getMaxBinaryBufferSize() {
+        return MAX_CLIENT_MESSAGE_BYTES;
       }
     });
     channel.resumeReceives();

@@ -31,7 +31,7 @@ class WebSocketIT {
   @Test
   void client_receivesCoalescedUpdatesWhileEventsFlow() throws Exception {
     try (TestServer server = TestServer.start(TestServer.options().store(new FakeGraphStore()).replayCapture(false)
-            .pushInterval(Duration.ofMillis(50)));
+            .pushInterval(Duration.ofMillis(300)));
          Listener listener = Listener.connect(server)) {
       awaitTrue(() -> server.handler().websocketConnections() == 1, "client registered");
       Instant t0 = Instant.parse("2026-11-26T04:00:00Z");
@@ -39,17 +39,21 @@ class WebSocketIT {
           encode(TaskEvent.builder("live-1", TaskState.PENDING).name("email.send").timestamp(t0).build()),
           encode(TaskEvent.builder("live-1", TaskState.STARTED).name("email.send").timestamp(t0.plusMillis(5)).build()),
           encode(TaskEvent.builder("live-1", TaskState.SUCCESS).name("email.send").timestamp(t0.plusMillis(9)).build())));
-      awaitTrue(() -> listener.tasksSeen().contains("live-1"), "update for live-1");
-      JsonNode frame = listener.frames.stream().filter(f -> f.toString().contains("live-1")).findFirst().orElseThrow();
+      awaitTrue(() -> listener.frames.stream().anyMatch(f -> f.toString().contains("\"state\":\"SUCCESS\"")),
+          "update with live-1 in SUCCESS");
+      JsonNode frame = listener.frames.stream().filter(f -> f.toString().contains("\"state\":\"SUCCESS\""))
+          .findFirst().orElseThrow();
       assertThat(frame.get("type").asText()).isEqualTo("update");
       assertThat(frame.get("truncated").asBoolean()).isFalse();
+      assertThat(frame.get("tasks")).hasSize(1);
       JsonNode task = frame.get("tasks").get(0);
       assertThat(task.get("task_id").asText()).isEqualTo("live-1");
       assertThat(task.get("name").asText()).isEqualTo("email.send");
-      assertThat(task.get("state").asText()).isEqualTo("SUCCESS"); // three events, one entry: coalesced
       assertThat(task.get("workflow_id").asText()).isEqualTo("live-1");
       assertThat(task.get("timestamp").asText()).isEqualTo("2026-11-26T04:00:00.009000Z");
-      assertThat(frame.get("tasks")).hasSize(1);
+      // three events, a task listed once per frame, and fewer frames than events (usually one)
+      for (JsonNode f : listener.frames) assertThat(f.get("tasks")).hasSizeLessThanOrEqualTo(1);
+      assertThat(listener.tasksSeen()).hasSizeLessThan(3);
     }
   }
 
@@ -94,6 +98,9 @@ class WebSocketIT {
       double seconds = (System.nanoTime() - start) / 1e9;
       awaitTrue(() -> server.handler().feed().droppedCount() == 1, "stalled client dropped");
       awaitTrue(() -> server.handler().websocketConnections() == 1, "only the reader left");
+      // the server closed the stalled connection: what it had buffered drains, then end of stream
+      stalled.setSoTimeout(10_000);
+      assertThat(stalled.getInputStream().transferTo(java.io.OutputStream.nullOutputStream())).isPositive();
       int framesBefore = reader.frames.size();
       server.inject(burst("after", 10));
       awaitTrue(() -> reader.frames.size() > framesBefore, "reader still served after the drop");

@@ -1,0 +1,237 @@
+package io.stemtrace.transport.redis;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.XTrimArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.stemtrace.api.EventSink;
+import io.stemtrace.api.Subscription;
+import io.stemtrace.api.Transport;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Redis Streams transport, wire-compatible with the Python stemtrace library: each event is one entry of the
+ * stream {@code {prefix}:events} with the single field {@code data} holding the event's JSON.
+ *
+ * <p>Publishing: one {@link #send} is one pipelined round trip ({@code XADD ... MAXLEN ~ N * data <json>} per
+ * event, plus {@code XTRIM ... MINID ~} when a retention is set), on a connection of its own. When Redis is
+ * unreachable, {@code send} throws {@link IOException} within the configured timeout and the transport
+ * reconnects with exponential backoff (100 ms doubling to 5 s) on later sends; a failed batch is never
+ * replayed, so no entry is written twice by the transport.
+ *
+ * <p>Consuming: each {@link #subscribe} owns a connection and a daemon thread
+ * ({@code stemtrace-consumer{redis://host:port/db}}) that replays what the stream holds (or starts where the
+ * {@code start} option says), then follows it with blocking {@code XREAD}s. Its position advances only after
+ * the sink returned, and after a lost connection it resumes right after the last entry handed over.
+ *
+ * <p>URL: {@code redis[s]://[[user]:password@]host[:port][/database][?maxlen=100000&retention=PT24H&timeout=PT10S
+ * &start=0-0|$|<entry id>&verifypeer=true]}.
+ */
+public final class RedisTransport implements Transport {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisTransport.class);
+  static final String FIELD = "data";
+  /** Commands written per socket write within one batch. */
+  static final int WRITE_CHUNK = 128;
+
+  private final RedisTransportConfig config;
+  private final Clock clock;
+  private final RedisConnector connector;
+  private final byte[] xaddHeader;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final List<RedisSubscription> subscriptions = new ArrayList<>();
+
+  private final Object publishLock = new Object();
+  private final Backoff publishBackoff = new Backoff();
+  private volatile StatefulRedisConnection<String, byte[]> publishConnection; // written under publishLock
+  private long nextConnectAttemptMillis; // guarded by publishLock
+  private boolean publishFailing; // guarded by publishLock; true between a failure and the next success
+  private final AtomicLong sentEntries = new AtomicLong();
+  private final AtomicLong failedBatches = new AtomicLong();
+
+  RedisTransport(RedisTransportConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  RedisTransport(RedisTransportConfig config, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config == null");
+    this.clock = Objects.requireNonNull(clock, "clock == null");
+    this.connector = new RedisConnector(config);
+    this.xaddHeader = XaddCommand.header(config.streamKey(), config.maxlen());
+  }
+
+  @Override
+  public void send(List<byte[]> batch) throws IOException {
+    Objects.requireNonNull(batch, "batch == null");
+    ensureOpen();
+    if (batch.isEmpty()) return;
+    synchronized (publishLock) {
+      ensureOpen();
+      StatefulRedisConnection<String, byte[]> connection = publishConnection();
+      CountDownLatch answered = new CountDownLatch(1);
+      List<XaddCommand> commands = new ArrayList<>(batch.size());
+      int last = batch.size() - 1;
+      int flushed = 0;
+      for (int i = 0; i <= last; i++) {
+        byte[] payload = Objects.requireNonNull(batch.get(i), "payload == null");
+        commands.add(new XaddCommand(xaddHeader, payload, i == last ? answered : null));
+        if (commands.size() - flushed == WRITE_CHUNK && i < last) {
+          // Redis starts on the first commands while the rest are encoded; still no wait in between
+          connection.dispatch(commands.subList(flushed, commands.size()));
+          connection.flushCommands();
+          flushed = commands.size();
+        }
+      }
+      connection.dispatch(commands.subList(flushed, commands.size()));
+      RedisFuture<Long> trim = null;
+      if (config.retention() != null) {
+        String minId = StreamIds.minIdAt(clock.millis() - config.retention().toMillis());
+        trim = connection.async().xtrim(config.streamKey(), new XTrimArgs().minId(minId).approximateTrimming());
+      }
+      connection.flushCommands(); // the batch is one pipelined round trip: nothing waits between its writes
+      awaitReplies(connection, answered, commands, trim);
+    }
+  }
+
+  private void awaitReplies(StatefulRedisConnection<String, byte[]> connection, CountDownLatch answered,
+      List<XaddCommand> commands, RedisFuture<Long> trim) throws IOException {
+    long timeoutMillis = config.timeout().toMillis();
+    try {
+      if (!answered.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        throw publishFailed(connection, "no reply within " + config.timeout(), null);
+      }
+      if (trim != null && !trim.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        throw publishFailed(connection, "no reply to XTRIM within " + config.timeout(), null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw publishFailed(connection, "interrupted while waiting for Redis", e);
+    }
+    // Redis answers in order: the last reply arrived, so every command of the batch is complete
+    for (XaddCommand command : commands) {
+      // a command neither answered nor failed means the batch did not go through as a whole
+      if (!command.isDone()) throw publishFailed(connection, "no reply for part of the batch", null);
+      String error = command.getOutput().getError();
+      if (error == null) continue;
+      // an error reply (OOM, WRONGTYPE) leaves the connection usable; a lost connection does not
+      throw publishFailed(command.refusedByServer() ? null : connection, error, null);
+    }
+    if (trim != null && trim.getError() != null) {
+      // trimming by age failed (old server without MINID): the entries are written, so the batch counts
+      logPublishFailure("XTRIM MINID refused: " + trim.getError());
+    }
+    sentEntries.addAndGet(commands.size());
+    if (publishFailing) {
+      publishFailing = false;
+      LOG.info("publishing to {} works again", describe());
+    }
+  }
+
+  private IOException publishFailed(StatefulRedisConnection<String, byte[]> broken, String reason, Throwable cause) {
+    failedBatches.incrementAndGet();
+    if (broken != null) dropPublishConnection(broken);
+    logPublishFailure(reason);
+    return new IOException("Redis publish to " + describe() + " failed: " + reason, cause);
+  }
+
+  private StatefulRedisConnection<String, byte[]> publishConnection() throws IOException {
+    StatefulRedisConnection<String, byte[]> connection = publishConnection;
+    if (connection != null && connection.isOpen()) return connection;
+    if (connection != null) dropPublishConnection(connection);
+    long now = System.currentTimeMillis();
+    if (now < nextConnectAttemptMillis) {
+      failedBatches.incrementAndGet();
+      throw new IOException("Redis at " + config.safeUrl() + " unavailable; next connection attempt in "
+          + (nextConnectAttemptMillis - now) + " ms");
+    }
+    try {
+      connection = connector.connect();
+    } catch (IOException e) {
+      failedBatches.incrementAndGet();
+      nextConnectAttemptMillis = System.currentTimeMillis() + publishBackoff.nextDelayMillis();
+      logPublishFailure(e.getMessage());
+      throw e;
+    }
+    publishBackoff.reset();
+    nextConnectAttemptMillis = 0;
+    connection.setAutoFlushCommands(false); // pipelining: a batch leaves in one write
+    publishConnection = connection;
+    return connection;
+  }
+
+  private void dropPublishConnection(StatefulRedisConnection<String, byte[]> connection) {
+    if (publishConnection == connection) publishConnection = null;
+    RedisConnector.closeQuietly(connection);
+  }
+
+  private void logPublishFailure(String reason) {
+    if (!publishFailing) {
+      publishFailing = true;
+      LOG.warn("publishing to {} failed ({}); reconnecting with backoff, further failures logged at DEBUG", describe(), reason);
+    } else {
+      LOG.debug("publishing to {} failed again: {}", describe(), reason);
+    }
+  }
+
+  @Override
+  public Subscription subscribe(EventSink sink) {
+    Objects.requireNonNull(sink, "sink == null");
+    ensureOpen();
+    RedisSubscription subscription = new RedisSubscription(config, connector, sink, clock, this::forget);
+    synchronized (subscriptions) {
+      ensureOpen();
+      subscriptions.add(subscription);
+    }
+    subscription.start();
+    return subscription;
+  }
+
+  private void forget(RedisSubscription subscription) {
+    synchronized (subscriptions) {
+      subscriptions.remove(subscription);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return config.safeUrl() + " stream " + config.streamKey();
+  }
+
+  /** Entries written by {@link #send} since this transport was created. */
+  public long sentEntries() {
+    return sentEntries.get();
+  }
+
+  /** Batches {@link #send} could not write (Redis unreachable, timed out or refusing). */
+  public long failedBatches() {
+    return failedBatches.get();
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) throw new IllegalStateException("transport closed: " + describe());
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) return;
+    List<RedisSubscription> toClose;
+    synchronized (subscriptions) {
+      toClose = new ArrayList<>(subscriptions);
+      subscriptions.clear();
+    }
+    for (RedisSubscription subscription : toClose) subscription.close();
+    connector.close(); // closes every connection of this transport, which also wakes a send waiting on one
+    synchronized (publishLock) {
+      publishConnection = null;
+    }
+  }
+}
