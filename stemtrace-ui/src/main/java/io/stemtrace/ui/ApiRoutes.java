@@ -104,6 +104,12 @@ final class ApiRoutes {
       g.writeNumberField("workflow_count", workflowCount);
       g.writeNumberField("events_applied", metrics == null ? 0 : metrics.eventsApplied());
       g.writeNumberField("events_rejected", metrics == null ? 0 : metrics.eventsRejected());
+      // what was rejected, by kind (NOT_JSON, WRONG_TYPE, TOO_DEEP, ...): tells a bad producer from an attack
+      g.writeObjectFieldStart("events_rejected_by_kind");
+      if (metrics != null) {
+        for (var entry : metrics.rejectedByKind().entrySet()) g.writeNumberField(entry.getKey().name(), entry.getValue());
+      }
+      g.writeEndObject();
       if (metrics == null || metrics.lag().isEmpty()) {
         g.writeNullField("lag");
       } else {

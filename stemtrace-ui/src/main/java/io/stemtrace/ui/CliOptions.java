@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param maxNodes the most task nodes kept in memory
  * @param help true when help was asked for (the other fields are then defaults)
  * @param importFile an export document to load at start, or null
+ * @param security authentication, open health endpoint, frame-ancestors, allowed origins
  */
 record CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes,
-    boolean help, String importFile) {
+    boolean help, String importFile, SecurityOptions security) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8000;
@@ -41,10 +42,18 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
 
   CliOptions {
     Objects.requireNonNull(command, "command == null");
+    Objects.requireNonNull(security, "security == null");
   }
 
+  /** Options without an import file or authentication. */
   CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes, boolean help) {
-    this(command, transportUrl, prefix, host, port, maxNodes, help, null);
+    this(command, transportUrl, prefix, host, port, maxNodes, help, null, SecurityOptions.DEFAULTS);
+  }
+
+  /** Options without authentication. */
+  CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes, boolean help,
+      String importFile) {
+    this(command, transportUrl, prefix, host, port, maxNodes, help, importFile, SecurityOptions.DEFAULTS);
   }
 
   static String usage(Command command) {
@@ -58,7 +67,9 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
           "  --host H         interface to listen on (env STEMTRACE_HOST, default " + DEFAULT_HOST + ")",
           "  --port N         port to listen on (env STEMTRACE_PORT, default " + DEFAULT_PORT + ")",
           "  --max-nodes N    task nodes kept in memory (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")",
-          "  --import FILE    load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start");
+          "  --import FILE    load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start",
+          "",
+          SECURITY_USAGE);
     }
     return String.join("\n",
         "usage: ./stemtrace server --transport-url URL [--prefix P] [--host H] [--port N] [--max-nodes N]"
@@ -74,8 +85,24 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
         "  --max-nodes N        task nodes kept in memory before the oldest workflows are evicted",
         "                       (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")",
         "  --import FILE        load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start,",
-        "                       for example one attached to a bug report");
+        "                       for example one attached to a bug report",
+        "",
+        SECURITY_USAGE);
   }
+
+  private static final String SECURITY_USAGE = String.join("\n",
+      "Security (off by default; the dashboard shows task arguments, so turn it on before exposing it):",
+      "  --auth none|basic|form  HTTP Basic, or a login page with a signed session cookie (env STEMTRACE_AUTH)",
+      "  --auth-user U           the user (env STEMTRACE_AUTH_USER, default " + SecurityOptions.DEFAULT_USER + ")",
+      "  --auth-password P       the password; prefer env STEMTRACE_AUTH_PASSWORD (flags are visible in ps)",
+      "  --auth-secret S         signs form-login sessions, at least 16 bytes; the same on every replica",
+      "                          (env STEMTRACE_AUTH_SECRET, default: random per process)",
+      "  --session-ttl T         form-login session lifetime: 30m, 8h, 2d or PT8H",
+      "                          (env STEMTRACE_AUTH_SESSION_TTL, default 12h)",
+      "  --open-health           leave GET /api/health open for load balancers (env STEMTRACE_OPEN_HEALTH=true)",
+      "  --frame-ancestors S     who may frame the UI, e.g. \"'self'\" (env STEMTRACE_FRAME_ANCESTORS, default 'none')",
+      "  --allowed-origin O      another origin that may open the WebSocket, behind a proxy rewriting Host;",
+      "                          repeatable (env STEMTRACE_ALLOWED_ORIGINS, comma separated)");
 
   /**
    * Parses {@code args} (the first one is the command) with {@code env} as defaults.
@@ -98,6 +125,7 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
     String importFile = null;
     String portSource = "STEMTRACE_PORT";
     String maxNodesSource = "STEMTRACE_MAX_NODES";
+    Map<String, String> securityFlags = new java.util.HashMap<>();
 
     for (int i = 1; i < args.size(); i++) {
       String arg = args.get(i);
@@ -114,12 +142,14 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
         value = arg.substring(eq + 1);
       }
       boolean serverOnly = name.equals("--transport-url") || name.equals("--broker-url") || name.equals("--prefix");
-      boolean known = serverOnly || name.equals("--host") || name.equals("--port") || name.equals("--max-nodes")
-          || name.equals("--import");
+      boolean security = SecurityOptions.FLAGS.contains(name);
+      boolean known = serverOnly || security || name.equals("--host") || name.equals("--port")
+          || name.equals("--max-nodes") || name.equals("--import");
       if (!known || (serverOnly && command == Command.DEMO)) {
         throw new UsageException("unknown option '" + name + "' for " + command.name().toLowerCase()
             + " (see ./stemtrace " + command.name().toLowerCase() + " --help)");
       }
+      if (value == null && name.equals("--open-health")) value = "true"; // a switch: no value needed
       if (value == null) {
         if (i + 1 >= args.size()) throw new UsageException("option " + name + " needs a value");
         value = args.get(++i);
@@ -140,7 +170,12 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
           maxNodesText = value;
           maxNodesSource = "--max-nodes";
         }
-        default -> throw new IllegalStateException(name);
+        default -> {
+          if (!security) throw new IllegalStateException(name);
+          // --allowed-origin may repeat; the other flags take their last value
+          boolean repeatable = name.equals("--allowed-origin");
+          securityFlags.merge(name, value, (a, b) -> repeatable ? a + "," + b : b);
+        }
       }
     }
     int port = portText == null || portText.isBlank() ? DEFAULT_PORT : integer(portSource, portText, 0, 65_535);
@@ -155,7 +190,8 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
       throw new UsageException("server needs --transport-url URL (or STEMTRACE_TRANSPORT_URL), for example"
           + " redis://localhost:6379/0");
     }
-    return new CliOptions(command, transportUrl, prefix, host, port, maxNodes, help, importFile);
+    SecurityOptions security = help ? SecurityOptions.DEFAULTS : SecurityOptions.parse(securityFlags, env);
+    return new CliOptions(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security);
   }
 
   private static int integer(String source, String text, int min, int max) throws UsageException {

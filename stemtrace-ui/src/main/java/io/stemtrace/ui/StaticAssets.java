@@ -140,7 +140,15 @@ final class StaticAssets {
       Responses.json(exchange, StatusCodes.NOT_FOUND, ApiJson.error("Not Found"));
       return;
     }
-    byte[] page = indexTemplate == null ? notBuiltPage(basePath) : index(basePath);
+    byte[] page;
+    if (indexTemplate == null) {
+      page = notBuiltPage(basePath);
+    } else {
+      RenderedIndex rendered = renderedIndex(basePath);
+      // the Content-Security-Policy allows exactly these inline scripts (SecurityHeadersHandler)
+      exchange.putAttachment(SecurityHeadersHandler.INLINE_SCRIPT_HASHES, rendered.scripts());
+      page = rendered.bytes();
+    }
     exchange.setStatusCode(StatusCodes.OK);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
@@ -168,6 +176,21 @@ final class StaticAssets {
     } else {
       exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }
+  }
+
+  /** index.html rendered for one mount prefix, with the CSP hashes of its inline scripts. */
+  private record RenderedIndex(byte[] bytes, SecurityHeadersHandler.InlineScripts scripts) {}
+
+  /** Rendered pages by mount prefix; a handler is mounted at one or a few prefixes, so this stays tiny. */
+  private final Map<String, RenderedIndex> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private RenderedIndex renderedIndex(String basePath) {
+    RenderedIndex page = rendered.get(basePath);
+    if (page != null) return page;
+    byte[] bytes = index(basePath);
+    page = new RenderedIndex(bytes, SecurityHeadersHandler.inlineScripts(new String(bytes, StandardCharsets.UTF_8)));
+    if (rendered.size() < 16) rendered.put(basePath, page);
+    return page;
   }
 
   /** index.html for a mount prefix: the placeholder replaced, relative asset URLs made absolute. */

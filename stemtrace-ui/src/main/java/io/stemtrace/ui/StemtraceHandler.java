@@ -9,6 +9,7 @@ import io.stemtrace.core.Transports;
 import io.stemtrace.core.anomaly.AnomalyDetector;
 import io.stemtrace.core.export.WorkflowExport;
 import io.stemtrace.core.stats.TaskStatistics;
+import io.stemtrace.ui.auth.Authentication;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -21,6 +22,8 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import org.slf4j.Logger;
@@ -53,6 +56,9 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
   private final ApiRoutes api;
   private final StaticAssets assets;
   private final HttpHandler websocket;
+  /** security headers, request limits and authentication in front of {@link #serve} */
+  private final HttpHandler front;
+  private final HttpHandler core;
 
   private StemtraceHandler(Builder builder) {
     // the transport first: an unknown scheme is the likeliest mistake and must be reported as such
@@ -81,6 +87,20 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     this.assets = StaticAssets.load(StemtraceHandler.class.getClassLoader(), builder.staticRoot);
     this.websocket = new WebSocketProtocolHandshakeHandler(feed, exchange ->
         Responses.json(exchange, StatusCodes.BAD_REQUEST, ApiJson.error("/ws expects a WebSocket upgrade")));
+    this.core = this::serve;
+    HttpHandler authenticated = builder.authentication.protect(core);
+    boolean openHealth = builder.openHealth;
+    HttpHandler routed = !openHealth ? authenticated : exchange -> {
+      if (isHealthCheck(exchange)) {
+        core.handleRequest(exchange);
+      } else {
+        authenticated.handleRequest(exchange);
+      }
+    };
+    this.front = new SecurityHeadersHandler(new RequestGuard(routed, builder.allowedOrigins), builder.frameAncestors);
+    if (builder.authentication.isEnabled()) {
+      LOG.info("dashboard authentication: {}{}", builder.authentication, openHealth ? " (health endpoint open)" : "");
+    }
     if (!assets.hasUi()) {
       LOG.info("no built UI on the classpath under {}; serving the API only", builder.staticRoot);
     }
@@ -107,6 +127,16 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
+    front.handleRequest(exchange);
+  }
+
+  private static boolean isHealthCheck(HttpServerExchange exchange) {
+    String method = exchange.getRequestMethod().toString();
+    return (method.equals("GET") || method.equals("HEAD")) && "/api/health".equals(exchange.getRelativePath());
+  }
+
+  /** The dashboard itself, behind {@link #front}. */
+  private void serve(HttpServerExchange exchange) throws Exception {
     String path = exchange.getRelativePath();
     if (path.isEmpty()) {
       if (!exchange.getResolvedPath().isEmpty() && !exchange.getResolvedPath().equals("/")) {
@@ -125,7 +155,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       return;
     }
     if (exchange.isInIoThread()) {
-      exchange.dispatch(this);
+      exchange.dispatch(core); // not this: the front already ran
       return;
     }
     try {
@@ -264,6 +294,10 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     private int maxTasksPerFrame = 500;
     private int maxPendingFrames = 8;
     private String staticRoot = StaticAssets.DEFAULT_ROOT;
+    private Authentication authentication = Authentication.none();
+    private boolean openHealth;
+    private String frameAncestors = "'none'";
+    private Set<String> allowedOrigins = Set.of();
     private Duration stuckPendingAfter = Duration.ofMinutes(5);
     private Duration stuckStartedAfter = Duration.ofMinutes(30);
     private Duration chordJoinWithin = Duration.ofMinutes(1);
@@ -362,6 +396,42 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     Builder maxTasksPerFrame(int maxTasksPerFrame) {
       if (maxTasksPerFrame < 1) throw new IllegalArgumentException("maxTasksPerFrame < 1: " + maxTasksPerFrame);
       this.maxTasksPerFrame = maxTasksPerFrame;
+      return this;
+    }
+
+    /**
+     * Who may use the dashboard; default {@link Authentication#none()}. The check covers the UI, its assets,
+     * the API of every method and the WebSocket, all but {@code /api/health} when {@link #openHealth} is set.
+     */
+    public Builder authentication(Authentication authentication) {
+      this.authentication = Objects.requireNonNull(authentication, "authentication == null");
+      return this;
+    }
+
+    /** Leaves {@code GET /api/health} open for load balancers when authentication is on; default false. */
+    public Builder openHealth(boolean openHealth) {
+      this.openHealth = openHealth;
+      return this;
+    }
+
+    /**
+     * The Content-Security-Policy {@code frame-ancestors} sources: who may embed the dashboard in a frame.
+     * Default {@code 'none'}; {@code 'self'} or {@code 'self' https://admin.example.com} for a host that embeds it.
+     */
+    public Builder frameAncestors(String frameAncestors) {
+      this.frameAncestors = SecurityHeadersHandler.checkFrameAncestors(frameAncestors);
+      return this;
+    }
+
+    /**
+     * Origins besides the request's own host that may open the WebSocket and send writes, such as
+     * {@code https://dash.example.com} behind a reverse proxy that rewrites the Host header.
+     */
+    public Builder allowedOrigins(String... origins) {
+      Objects.requireNonNull(origins, "origins == null");
+      Set<String> normalized = new LinkedHashSet<>();
+      for (String origin : origins) normalized.add(RequestGuard.normalizeOrigin(origin));
+      this.allowedOrigins = Set.copyOf(normalized);
       return this;
     }
 

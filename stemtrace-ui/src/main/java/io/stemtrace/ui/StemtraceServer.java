@@ -105,7 +105,12 @@ public final class StemtraceServer implements AutoCloseable {
     DemoWorkload demo = null;
     StemtraceHandler handler;
     try {
-      StemtraceHandler.Builder builder = StemtraceHandler.builder().maxNodes(options.maxNodes());
+      SecurityOptions security = options.security();
+      StemtraceHandler.Builder builder = StemtraceHandler.builder().maxNodes(options.maxNodes())
+          .authentication(security.authentication())
+          .openHealth(security.openHealth())
+          .frameAncestors(security.frameAncestors())
+          .allowedOrigins(security.allowedOrigins().toArray(String[]::new));
       if (options.command() == CliOptions.Command.DEMO) {
         demoTransport = Transports.open(options.transportUrl(), options.prefix());
         // short thresholds, so that the demo shows every anomaly type within a minute
@@ -121,7 +126,9 @@ public final class StemtraceServer implements AutoCloseable {
     }
     Undertow undertow = Undertow.builder()
         .addHttpListener(options.port(), options.host())
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 1L << 20)
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 1L << 20) // the handler sets each request's own limit
+        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 << 10)
+        .setServerOption(UndertowOptions.MAX_PARAMETERS, 256)
         .setHandler(handler)
         .build();
     try {

@@ -57,7 +57,10 @@ class StemtraceHandlerTest {
     long before = Http.get(api + "/health").json().get("events_rejected").asLong();
     server.inject(List.of("not json".getBytes(), "{\"task_id\": 5}".getBytes()));
     server.awaitApplied(59 + before + 2);
-    assertThat(Http.get(api + "/health").json().get("events_rejected").asLong()).isEqualTo(before + 2);
+    var health = Http.get(api + "/health").json();
+    assertThat(health.get("events_rejected").asLong()).isEqualTo(before + 2);
+    assertThat(health.get("events_rejected_by_kind").get("NOT_JSON").asLong()).isPositive();
+    assertThat(health.get("events_rejected_by_kind").get("WRONG_TYPE").asLong()).isPositive();
   }
 
   @Test

@@ -56,6 +56,7 @@ public final class TestServer implements AutoCloseable {
     if (options.store != null) builder.store(options.store);
     if (options.clock != null) builder.clock(options.clock);
     if (options.staticRoot != null) builder.staticRoot(options.staticRoot);
+    if (options.authentication != null) builder.authentication(options.authentication).openHealth(options.openHealth);
     this.handler = builder.build();
     PathHandler host = Handlers.path();
     if (options.mount == null || options.mount.equals("/")) {
@@ -83,6 +84,8 @@ public final class TestServer implements AutoCloseable {
     boolean replayCapture = true;
     String mount;
     String staticRoot;
+    io.stemtrace.ui.auth.Authentication authentication;
+    boolean openHealth;
     int port;
     int maxNodes = 100_000;
     Duration pushInterval = Duration.ofMillis(250);
@@ -95,6 +98,11 @@ public final class TestServer implements AutoCloseable {
     public Options replayCapture(boolean replay) { this.replayCapture = replay; return this; }
     public Options mount(String mount) { this.mount = mount; return this; }
     public Options staticRoot(String staticRoot) { this.staticRoot = staticRoot; return this; }
+    public Options authentication(io.stemtrace.ui.auth.Authentication authentication) {
+      this.authentication = authentication;
+      return this;
+    }
+    public Options openHealth(boolean openHealth) { this.openHealth = openHealth; return this; }
     public Options port(int port) { this.port = port; return this; }
     public Options maxNodes(int maxNodes) { this.maxNodes = maxNodes; return this; }
     public Options pushInterval(Duration interval) { this.pushInterval = interval; return this; }
