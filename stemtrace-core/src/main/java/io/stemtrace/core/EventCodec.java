@@ -509,6 +509,15 @@ public final class EventCodec {
     }
   }
 
+  /**
+   * Writes a JSON value tree ({@code args}, {@code kwargs}, {@code result}) the way events are encoded:
+   * maps, collections and arrays as JSON, numbers, strings and booleans as themselves, anything else, and
+   * anything nested deeper than the codec decodes, as its string form.
+   */
+  public void writeValue(JsonGenerator g, Object value) throws IOException {
+    writeJsonValue(g, value, 1);
+  }
+
   private void writeJsonValue(JsonGenerator g, Object value, int depth) throws IOException {
     if (value == null) {
       g.writeNull();

@@ -23,8 +23,6 @@ import io.stemtrace.core.stats.StatsSnapshot;
 import io.stemtrace.core.stats.TaskNameStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -44,7 +42,6 @@ final class ApiJson {
   static final String CONTAINER_PREFIX = "group:";
 
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
-  private static final int MAX_VALUE_DEPTH = 64;
 
   // pre-encoded field names of the hot path (a graph of 10 000 tasks writes some 300 000 of them)
   private static final SerializedString F_ANOMALIES = new SerializedString("anomalies");
@@ -148,11 +145,11 @@ final class ApiJson {
     g.writeFieldName(F_RETRIES);
     g.writeNumber(t.retries());
     g.writeFieldName(F_ARGS);
-    value(g, t.args(), 0);
+    value(g, t.args());
     g.writeFieldName(F_KWARGS);
-    value(g, t.kwargs(), 0);
+    value(g, t.kwargs());
     g.writeFieldName(F_RESULT);
-    value(g, t.result(), 0);
+    value(g, t.result());
     nullableString(g, F_EXCEPTION, t.exception());
     if (full) nullableString(g, F_TRACEBACK, t.traceback());
     timestamp(g, F_FIRST_SEEN, t.firstSeen());
@@ -558,39 +555,8 @@ final class ApiJson {
     g.writeEndArray();
   }
 
-  /** Writes a JSON value tree as the codec hands it out; anything else as its string form. */
-  static void value(JsonGenerator g, Object value, int depth) throws IOException {
-    if (value == null) {
-      g.writeNull();
-    } else if (value instanceof String s) {
-      g.writeString(s);
-    } else if (value instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-      g.writeNumber(((Number) value).longValue());
-    } else if (value instanceof Double d && Double.isFinite(d)) {
-      g.writeNumber(d);
-    } else if (value instanceof Float f && Float.isFinite(f)) {
-      g.writeNumber(f);
-    } else if (value instanceof BigInteger bi) {
-      g.writeNumber(bi);
-    } else if (value instanceof BigDecimal bd) {
-      g.writeNumber(bd);
-    } else if (depth >= MAX_VALUE_DEPTH) {
-      g.writeString(String.valueOf(value));
-    } else if (value instanceof Map<?, ?> map) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> entry : map.entrySet()) {
-        g.writeFieldName(String.valueOf(entry.getKey()));
-        value(g, entry.getValue(), depth + 1);
-      }
-      g.writeEndObject();
-    } else if (value instanceof Collection<?> items) {
-      g.writeStartArray();
-      for (Object item : items) value(g, item, depth + 1);
-      g.writeEndArray();
-    } else {
-      g.writeString(String.valueOf(value));
-    }
+  /** Writes a JSON value tree exactly as the wire codec does. */
+  static void value(JsonGenerator g, Object value) throws IOException {
+    io.stemtrace.core.EventCodec.standard().writeValue(g, value);
   }
 }
