@@ -138,7 +138,9 @@ class BrokerFaultsIT {
 
       Thread.sleep(1_000);
       broker.ctl("stop_app");
-      Thread.sleep(1_000);
+      // down for longer than confirm_timeout (3 s): a send during the outage must give up and be counted,
+      // rather than wait for the recovery and succeed (which a shorter outage allows)
+      Thread.sleep(5_000);
       broker.ctl("start_app");
       broker.awaitPort(60_000);
       // wait until the subscription is back, then let the producer finish
