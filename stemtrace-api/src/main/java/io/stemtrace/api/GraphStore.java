@@ -35,7 +35,11 @@ public interface GraphStore extends AutoCloseable {
   /** The tasks this task spawned directly (by parent id), oldest first; empty when unknown. */
   List<TaskNode> children(String taskId);
 
-  /** A page of tasks matching the query, newest first (by first seen time). */
+  /**
+   * A page of tasks matching the query, newest first: by when the store first heard of the task (arrival
+   * order), which keeps pages stable while late events arrive; the {@code from}/{@code to} filters use the
+   * tasks' own first-seen timestamps.
+   */
   Page<TaskNode> tasks(TaskQuery query);
 
   /** A page of workflows matching the query, newest first. */
