@@ -3,24 +3,20 @@ package io.stemtrace.transport.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemtrace.api.Transport;
-import io.stemtrace.api.WorkflowGraph;
-import io.stemtrace.api.WorkflowQuery;
-import io.stemtrace.api.WorkflowSummary;
 import io.stemtrace.core.ConsumerMetrics;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.core.testing.CaptureExpectations;
 import io.stemtrace.core.testing.Captures;
+import io.stemtrace.core.testing.HostileInputRun;
 import io.stemtrace.core.testing.HostilePayloads;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,14 +32,14 @@ class HostileInputTest {
   void hostilePayloads_interleavedWithCapture_leaveTheCaptureGraphIntact() throws Exception {
     List<HostilePayloads.Payload> hostile = new HostilePayloads(20261126).generate(HOSTILE, HUGE);
     List<byte[]> capture = Captures.pythonCanvas();
-    List<byte[]> stream = interleave(capture, hostile, new Random(7));
+    List<byte[]> stream = HostileInputRun.interleave(capture, hostile, new Random(7));
 
     InMemoryGraphStore store = InMemoryGraphStore.create(100_000);
     try (Transport transport = Transports.open("memory://hostile-" + UUID.randomUUID(), "stemtrace");
         EventConsumer consumer = EventConsumer.builder(store).transport(transport).build()) {
       consumer.start();
-      sendInBatches(transport, stream, 50);
-      ConsumerMetrics metrics = awaitConsumed(consumer, stream.size());
+      HostileInputRun.sendInBatches(transport, stream, 50);
+      ConsumerMetrics metrics = HostileInputRun.awaitConsumed(consumer, stream.size());
 
       assertThat(metrics.eventsApplied()).as("every capture line applied").isEqualTo(capture.size());
       assertThat(metrics.eventsRejected()).isEqualTo(hostile.size());
@@ -66,7 +62,7 @@ class HostileInputTest {
     long before = usedAfterGc(memory); // before generating: the payloads themselves must not count
     HostilePayloads generator = new HostilePayloads(99);
     List<HostilePayloads.Payload> hostile = generator.generate(2_000, 1);
-    List<byte[]> flood = interleave(generator.uniqueIdFlood(200_000), hostile, new Random(3));
+    List<byte[]> flood = HostileInputRun.interleave(generator.uniqueIdFlood(200_000), hostile, new Random(3));
     List<byte[]> capture = Captures.pythonCanvas();
     long floodSize = flood.size();
     Map<io.stemtrace.core.DecodeError.Kind, Long> expectedRejections = HostilePayloads.expectedCounts(hostile);
@@ -76,13 +72,13 @@ class HostileInputTest {
     try (Transport transport = Transports.open("memory://flood-" + UUID.randomUUID(), "stemtrace");
         EventConsumer consumer = EventConsumer.builder(store).transport(transport).build()) {
       consumer.start();
-      sendInBatches(transport, flood, 500);
+      HostileInputRun.sendInBatches(transport, flood, 500);
       flood = null;
-      awaitConsumed(consumer, floodSize);
+      HostileInputRun.awaitConsumed(consumer, floodSize);
       assertThat(store.taskCount()).isLessThanOrEqualTo(maxNodes);
 
-      sendInBatches(transport, capture, 10);
-      ConsumerMetrics metrics = awaitConsumed(consumer, floodSize + capture.size());
+      HostileInputRun.sendInBatches(transport, capture, 10);
+      ConsumerMetrics metrics = HostileInputRun.awaitConsumed(consumer, floodSize + capture.size());
       assertThat(metrics.rejectedByKind()).isEqualTo(expectedRejections);
       assertThat(metrics.eventsApplied()).isEqualTo(200_000 + capture.size());
       assertThat(store.taskCount()).isLessThanOrEqualTo(maxNodes);
@@ -97,45 +93,8 @@ class HostileInputTest {
           floodSize, retained / 1048576.0, bound / 1048576.0);
       assertThat(retained).as("retained heap in bytes").isLessThan(bound);
 
-      InMemoryGraphStore baseline = InMemoryGraphStore.create(100_000);
-      EventConsumer.builder(baseline).build().accept(capture);
-      CaptureExpectations.assertPythonCanvasGraph(baseline);
-      List<WorkflowSummary> roots = baseline.workflows(WorkflowQuery.all(100, 0)).items();
-      assertThat(roots).hasSize(7);
-      for (WorkflowSummary root : roots) {
-        WorkflowGraph expected = baseline.workflow(root.rootId()).orElseThrow();
-        assertThat(store.workflow(root.rootId())).as(root.rootId()).contains(expected);
-      }
+      HostileInputRun.assertCaptureWorkflowsUnchanged(store);
       assertThat(consumer.isRunning()).isTrue();
-    }
-  }
-
-  static List<byte[]> interleave(List<byte[]> good, List<HostilePayloads.Payload> hostile, Random random) {
-    List<byte[]> out = new ArrayList<>(good.size() + hostile.size());
-    int g = 0;
-    int h = 0;
-    while (g < good.size() || h < hostile.size()) {
-      boolean takeGood = h >= hostile.size()
-          || (g < good.size() && random.nextInt(good.size() + hostile.size()) < good.size());
-      out.add(takeGood ? good.get(g++) : hostile.get(h++).bytes());
-    }
-    return out;
-  }
-
-  static void sendInBatches(Transport transport, List<byte[]> payloads, int size) throws Exception {
-    for (int i = 0; i < payloads.size(); i += size) {
-      transport.send(new ArrayList<>(payloads.subList(i, Math.min(payloads.size(), i + size))));
-    }
-  }
-
-  static ConsumerMetrics awaitConsumed(EventConsumer consumer, long count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (true) {
-      ConsumerMetrics metrics = consumer.metrics();
-      if (metrics.eventsApplied() + metrics.eventsRejected() + metrics.applyFailures() >= count) return metrics;
-      assertThat(System.nanoTime()).as("consumed %d of %d in time", metrics.eventsApplied() + metrics.eventsRejected(),
-          count).isLessThan(deadline);
-      Thread.sleep(5); // delivery runs on the subscription's own thread
     }
   }
 
