@@ -8,6 +8,7 @@ import io.stemtrace.api.TaskState;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.core.testing.CaptureExpectations;
 import io.stemtrace.core.testing.Captures;
+import io.stemtrace.core.testing.ForwardingGraphStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,23 +78,12 @@ class EventConsumerTest {
   void acceptEvents_storeOrListenerThrowing_isCountedAndSkipped() {
     InMemoryGraphStore delegate = InMemoryGraphStore.create();
     // a store that fails on one task id, as a store bug would
-    var failing = new io.stemtrace.api.GraphStore() {
+    var failing = new ForwardingGraphStore() {
+      @Override protected io.stemtrace.api.GraphStore delegate() { return delegate; }
       @Override public void apply(TaskEvent event) {
         if (event.taskId().equals("poison")) throw new IllegalStateException("store bug");
         delegate.apply(event);
       }
-      @Override public void apply(io.stemtrace.api.WorkerEvent event) { delegate.apply(event); }
-      @Override public java.util.Optional<io.stemtrace.api.TaskNode> task(String id) { return delegate.task(id); }
-      @Override public List<io.stemtrace.api.TaskNode> children(String id) { return delegate.children(id); }
-      @Override public io.stemtrace.api.Page<io.stemtrace.api.TaskNode> tasks(io.stemtrace.api.TaskQuery q) { return delegate.tasks(q); }
-      @Override public io.stemtrace.api.Page<io.stemtrace.api.WorkflowSummary> workflows(io.stemtrace.api.WorkflowQuery q) { return delegate.workflows(q); }
-      @Override public java.util.Optional<io.stemtrace.api.WorkflowGraph> workflow(String id) { return delegate.workflow(id); }
-      @Override public java.util.Optional<String> workflowOf(String id) { return delegate.workflowOf(id); }
-      @Override public List<io.stemtrace.api.WorkerInfo> workers() { return delegate.workers(); }
-      @Override public java.util.Optional<io.stemtrace.api.WorkerInfo> worker(String h) { return delegate.worker(h); }
-      @Override public List<io.stemtrace.api.RegistryEntry> registry(String q, io.stemtrace.api.RegistryEntry.Status s) { return delegate.registry(q, s); }
-      @Override public long taskCount() { return delegate.taskCount(); }
-      @Override public long workflowCount() { return delegate.workflowCount(); }
     };
     List<Integer> secondListener = new ArrayList<>();
     EventConsumer consumer = EventConsumer.builder(failing)
@@ -140,20 +130,24 @@ class EventConsumerTest {
   }
 
   /** Forwards to a real store and records the order of task events. */
-  private record RecordingStore(InMemoryGraphStore delegate, List<StemtraceEvent> order)
-      implements io.stemtrace.api.GraphStore {
-    @Override public void apply(TaskEvent event) { order.add(event); delegate.apply(event); }
-    @Override public void apply(io.stemtrace.api.WorkerEvent event) { delegate.apply(event); }
-    @Override public java.util.Optional<io.stemtrace.api.TaskNode> task(String id) { return delegate.task(id); }
-    @Override public List<io.stemtrace.api.TaskNode> children(String id) { return delegate.children(id); }
-    @Override public io.stemtrace.api.Page<io.stemtrace.api.TaskNode> tasks(io.stemtrace.api.TaskQuery q) { return delegate.tasks(q); }
-    @Override public io.stemtrace.api.Page<io.stemtrace.api.WorkflowSummary> workflows(io.stemtrace.api.WorkflowQuery q) { return delegate.workflows(q); }
-    @Override public java.util.Optional<io.stemtrace.api.WorkflowGraph> workflow(String id) { return delegate.workflow(id); }
-    @Override public java.util.Optional<String> workflowOf(String id) { return delegate.workflowOf(id); }
-    @Override public List<io.stemtrace.api.WorkerInfo> workers() { return delegate.workers(); }
-    @Override public java.util.Optional<io.stemtrace.api.WorkerInfo> worker(String h) { return delegate.worker(h); }
-    @Override public List<io.stemtrace.api.RegistryEntry> registry(String q, io.stemtrace.api.RegistryEntry.Status s) { return delegate.registry(q, s); }
-    @Override public long taskCount() { return delegate.taskCount(); }
-    @Override public long workflowCount() { return delegate.workflowCount(); }
+  private static final class RecordingStore extends ForwardingGraphStore {
+    private final InMemoryGraphStore delegate;
+    private final List<StemtraceEvent> order;
+
+    RecordingStore(InMemoryGraphStore delegate, List<StemtraceEvent> order) {
+      this.delegate = delegate;
+      this.order = order;
+    }
+
+    @Override
+    protected io.stemtrace.api.GraphStore delegate() {
+      return delegate;
+    }
+
+    @Override
+    public void apply(TaskEvent event) {
+      order.add(event);
+      delegate.apply(event);
+    }
   }
 }

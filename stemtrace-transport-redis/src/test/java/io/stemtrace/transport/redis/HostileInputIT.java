@@ -12,11 +12,9 @@ import io.stemtrace.core.testing.CaptureExpectations;
 import io.stemtrace.core.testing.Captures;
 import io.stemtrace.core.testing.HostileInputRun;
 import io.stemtrace.core.testing.HostilePayloads;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileInputIT {
 
-  private final List<String> prefixes = new ArrayList<>();
+  private final RedisTestSupport.StreamPrefixes streams = new RedisTestSupport.StreamPrefixes();
 
   @BeforeAll
   static void redisRunning() {
@@ -36,16 +34,12 @@ class HostileInputIT {
   }
 
   private String freshPrefix() {
-    String prefix = "hostile-" + UUID.randomUUID().toString().substring(0, 8);
-    prefixes.add(prefix);
-    return prefix;
+    return streams.fresh("hostile");
   }
 
   @AfterEach
   void deleteStreams() {
-    try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
-      for (String prefix : prefixes) redis.commands().del(prefix + ":events");
-    }
+    streams.deleteAll();
   }
 
   @Test

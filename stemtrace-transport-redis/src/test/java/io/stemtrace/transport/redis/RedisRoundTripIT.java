@@ -18,9 +18,7 @@ import io.stemtrace.core.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.core.testing.CaptureExpectations;
 import io.stemtrace.core.testing.Captures;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** Producer -> Redis -> consumer -> graph, for the real Python capture and for workflows run on the JVM. */
 class RedisRoundTripIT {
 
-  private final List<String> prefixes = new ArrayList<>();
+  private final RedisTestSupport.StreamPrefixes streams = new RedisTestSupport.StreamPrefixes();
 
   @BeforeAll
   static void redisRunning() {
@@ -39,16 +37,12 @@ class RedisRoundTripIT {
   }
 
   private String freshPrefix() {
-    String prefix = "roundtrip-" + UUID.randomUUID().toString().substring(0, 8);
-    prefixes.add(prefix);
-    return prefix;
+    return streams.fresh("roundtrip");
   }
 
   @AfterEach
   void deleteStreams() {
-    try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
-      for (String prefix : prefixes) redis.commands().del(prefix + ":events");
-    }
+    streams.deleteAll();
   }
 
   @Test

@@ -1,26 +1,18 @@
 package io.stemtrace.transport.redis;
 
 import io.stemtrace.api.GraphStore;
-import io.stemtrace.api.Page;
-import io.stemtrace.api.RegistryEntry;
 import io.stemtrace.api.TaskEvent;
-import io.stemtrace.api.TaskNode;
-import io.stemtrace.api.TaskQuery;
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.WorkerEvent;
-import io.stemtrace.api.WorkerInfo;
-import io.stemtrace.api.WorkflowGraph;
-import io.stemtrace.api.WorkflowQuery;
-import io.stemtrace.api.WorkflowSummary;
 import io.stemtrace.core.EventCodec;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
+import io.stemtrace.core.testing.ForwardingGraphStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * {@link EventConsumer} subscribed on the same stream applied them to an {@link InMemoryGraphStore}, and
  * then answers from that store. The GraphStore contract run against it checks the graph built through Redis.
  */
-final class RedisRoutedGraphStore implements GraphStore {
+final class RedisRoutedGraphStore extends ForwardingGraphStore {
 
   private final String prefix;
   private final EventCodec codec = EventCodec.standard();
@@ -63,8 +55,9 @@ final class RedisRoutedGraphStore implements GraphStore {
     pending.add(codec.encode(event));
   }
 
-  /** Sends what was applied since the last query, then waits until the consumer applied all of it. */
-  private synchronized GraphStore synced() {
+  /** Sends what was applied since the last query, then waits until the consumer applied all of it: queries see it. */
+  @Override
+  protected synchronized GraphStore delegate() {
     try {
       if (!pending.isEmpty()) {
         producer.send(pending);
@@ -86,61 +79,6 @@ final class RedisRoutedGraphStore implements GraphStore {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  @Override
-  public Optional<TaskNode> task(String taskId) {
-    return synced().task(taskId);
-  }
-
-  @Override
-  public List<TaskNode> children(String taskId) {
-    return synced().children(taskId);
-  }
-
-  @Override
-  public Page<TaskNode> tasks(TaskQuery query) {
-    return synced().tasks(query);
-  }
-
-  @Override
-  public Page<WorkflowSummary> workflows(WorkflowQuery query) {
-    return synced().workflows(query);
-  }
-
-  @Override
-  public Optional<WorkflowGraph> workflow(String rootId) {
-    return synced().workflow(rootId);
-  }
-
-  @Override
-  public Optional<String> workflowOf(String taskId) {
-    return synced().workflowOf(taskId);
-  }
-
-  @Override
-  public List<WorkerInfo> workers() {
-    return synced().workers();
-  }
-
-  @Override
-  public Optional<WorkerInfo> worker(String hostname) {
-    return synced().worker(hostname);
-  }
-
-  @Override
-  public List<RegistryEntry> registry(String query, RegistryEntry.Status status) {
-    return synced().registry(query, status);
-  }
-
-  @Override
-  public long taskCount() {
-    return synced().taskCount();
-  }
-
-  @Override
-  public long workflowCount() {
-    return synced().workflowCount();
   }
 
   @Override

@@ -77,4 +77,28 @@ final class RedisTestSupport {
       client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
     }
   }
+
+  /** The stream prefixes a test used; {@link #deleteAll} removes their streams so the shared Redis stays clean. */
+  static final class StreamPrefixes {
+    private final java.util.Set<String> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A new prefix such as {@code roundtrip-1a2b3c4d}, deleted later. */
+    String fresh(String kind) {
+      return track(kind + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** Remembers a prefix made elsewhere, to delete it later. */
+    String track(String prefix) {
+      used.add(prefix);
+      return prefix;
+    }
+
+    /** Deletes the stream of every prefix used so far. */
+    void deleteAll() {
+      try (RawRedis redis = new RawRedis(PORT)) {
+        for (String prefix : used) redis.commands().del(prefix + ":events");
+      }
+      used.clear();
+    }
+  }
 }

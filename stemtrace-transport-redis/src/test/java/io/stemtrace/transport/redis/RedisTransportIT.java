@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** The Transport contract plus Redis specifics, against the Redis on 127.0.0.1:6379. */
 class RedisTransportIT extends TransportContractTest {
 
-  private final Set<String> prefixes = new HashSet<>();
+  private final RedisTestSupport.StreamPrefixes streams = new RedisTestSupport.StreamPrefixes();
   private final ObjectMapper json = new ObjectMapper();
 
   @BeforeAll
@@ -44,16 +44,12 @@ class RedisTransportIT extends TransportContractTest {
   }
 
   private Transport newTransport(String prefix, String options) {
-    prefixes.add(prefix);
-    return Transports.open(RedisTestSupport.URL + options, prefix);
+    return Transports.open(RedisTestSupport.URL + options, streams.track(prefix));
   }
 
   @AfterEach
   void deleteStreams() {
-    try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
-      for (String prefix : prefixes) redis.commands().del(prefix + ":events");
-    }
-    prefixes.clear();
+    streams.deleteAll();
   }
 
   private Transport openWith(String prefix, String options) {
@@ -103,7 +99,7 @@ class RedisTransportIT extends TransportContractTest {
   @Test
   void subscribe_streamWrittenByPythonStemtrace_deliversEveryEntryUnchanged() throws Exception {
     String prefix = freshPrefix();
-    prefixes.add(prefix);
+    streams.track(prefix);
     List<String> pythonLines = Captures.lines(Captures.PYTHON_CANVAS);
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
       // exactly what the Python library does: XADD {prefix}:events MAXLEN ~ 10000 * data <json>
@@ -175,7 +171,7 @@ class RedisTransportIT extends TransportContractTest {
   @Test
   void subscribe_entryWithoutDataField_isCountedAndSkipped() throws Exception {
     String prefix = freshPrefix();
-    prefixes.add(prefix);
+    streams.track(prefix);
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
       redis.commands().xadd(prefix + ":events", "data", "{\"task_id\":\"a\"}");
       redis.commands().xadd(prefix + ":events", "payload", "{\"task_id\":\"wrong-field\"}");
@@ -229,7 +225,7 @@ class RedisTransportIT extends TransportContractTest {
   @Test
   void send_withRetention_trimsEntriesOlderThanIt() throws Exception {
     String prefix = freshPrefix();
-    prefixes.add(prefix);
+    streams.track(prefix);
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
       RedisCommands<String, String> commands = redis.commands();
       for (int i = 1; i <= 300; i++) { // entries from 1970: far older than any retention
