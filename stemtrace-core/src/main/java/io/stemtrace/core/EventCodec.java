@@ -26,7 +26,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,33 +140,41 @@ public final class EventCodec {
     }
   }
 
-  private static TaskEvent toTaskEvent(Fields f) {
-    String taskId = requiredString(f, "task_id");
+  private static TaskEvent toTaskEvent(TopLevel f) {
+    String taskId = requiredString(f, TopLevel.TASK_ID);
     if (taskId.isEmpty()) throw new FieldException(DecodeError.Kind.MISSING_FIELD, "task_id is empty");
-    String stateName = requiredString(f, "state");
-    TaskState state;
-    try {
-      state = TaskState.valueOf(stateName);
-    } catch (IllegalArgumentException e) {
-      throw new FieldException(DecodeError.Kind.UNKNOWN_STATE, "unknown state " + abbreviate(stateName));
-    }
+    String stateName = requiredString(f, TopLevel.STATE);
+    TaskState state = TopLevel.stateNamed(stateName);
+    if (state == null) throw new FieldException(DecodeError.Kind.UNKNOWN_STATE, "unknown state " + abbreviate(stateName));
     return new TaskEvent(
         taskId,
-        optionalString(f, "name"),
+        optionalString(f, TopLevel.NAME),
         state,
         requiredTimestamp(f, "timestamp"),
-        optionalString(f, "parent_id"),
-        optionalString(f, "root_id"),
-        optionalString(f, "group_id"),
-        optionalString(f, "chord_id"),
-        optionalString(f, "chord_callback_id"),
-        optionalString(f, "trace_id"),
+        optionalString(f, TopLevel.PARENT_ID),
+        optionalString(f, TopLevel.ROOT_ID),
+        optionalString(f, TopLevel.GROUP_ID),
+        optionalString(f, TopLevel.CHORD_ID),
+        optionalString(f, TopLevel.CHORD_CALLBACK_ID),
+        optionalString(f, TopLevel.TRACE_ID),
         optionalRetries(f),
-        f.get("args"),
-        f.get("kwargs"),
-        f.get("result"),
-        optionalString(f, "exception"),
-        optionalString(f, "traceback"));
+        f.value(TopLevel.ARGS),
+        f.value(TopLevel.KWARGS),
+        f.value(TopLevel.RESULT),
+        optionalString(f, TopLevel.EXCEPTION),
+        optionalString(f, TopLevel.TRACEBACK));
+  }
+
+  private static String requiredString(TopLevel f, int slot) {
+    String value = optionalString(f, slot);
+    if (value == null) throw new FieldException(DecodeError.Kind.MISSING_FIELD, TopLevel.NAMES[slot] + " is missing");
+    return value;
+  }
+
+  private static String optionalString(TopLevel f, int slot) {
+    Object value = f.value(slot);
+    if (value == null || value instanceof String) return (String) value;
+    throw new FieldException(DecodeError.Kind.WRONG_TYPE, TopLevel.NAMES[slot] + " is not a string");
   }
 
   private static WorkerEvent toWorkerEvent(Fields f) {
@@ -371,7 +378,7 @@ public final class EventCodec {
 
   /** Reads the fields of an object whose START_OBJECT was just consumed. */
   private Map<String, Object> readObjectFields(JsonParser parser, int depth) throws IOException {
-    Map<String, Object> fields = new LinkedHashMap<>();
+    JsonTrees.ObjectBuilder fields = new JsonTrees.ObjectBuilder();
     JsonToken token;
     while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
@@ -379,7 +386,20 @@ public final class EventCodec {
       fields.put(name, readValue(parser, depth));
     }
     if (token != JsonToken.END_OBJECT) throw new IOException("unterminated object");
-    return Collections.unmodifiableMap(fields);
+    return fields.build();
+  }
+
+  /** Reads the items of an array whose START_ARRAY was just consumed. */
+  private List<Object> readArrayItems(JsonParser parser, int depth) throws IOException {
+    Object[] items = new Object[4];
+    int size = 0;
+    JsonToken token;
+    while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+      if (token == null) throw new IOException("unterminated array");
+      if (size == items.length) items = java.util.Arrays.copyOf(items, size * 2);
+      items[size++] = readValue(parser, depth);
+    }
+    return JsonTrees.array(items, size);
   }
 
   private Object readValue(JsonParser parser, int depth) throws IOException {
@@ -389,15 +409,9 @@ public final class EventCodec {
       case START_OBJECT:
         if (depth + 1 > maxDepth) throw new TooDeepException();
         return readObjectFields(parser, depth + 1);
-      case START_ARRAY: {
+      case START_ARRAY:
         if (depth + 1 > maxDepth) throw new TooDeepException();
-        List<Object> items = new ArrayList<>();
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
-          if (parser.currentToken() == null) throw new IOException("unterminated array");
-          items.add(readValue(parser, depth + 1));
-        }
-        return Collections.unmodifiableList(items);
-      }
+        return readArrayItems(parser, depth + 1);
       case VALUE_STRING:
         return parser.getText();
       case VALUE_NUMBER_INT:
@@ -604,9 +618,33 @@ public final class EventCodec {
     };
     private static final Map<String, Integer> SLOTS = new java.util.HashMap<>();
     static final int TASK_ID = 0;
+    static final int NAME = 1;
+    static final int STATE = 2;
+    static final int PARENT_ID = 4;
+    static final int ROOT_ID = 5;
+    static final int GROUP_ID = 6;
+    static final int CHORD_ID = 7;
+    static final int CHORD_CALLBACK_ID = 8;
+    static final int TRACE_ID = 9;
+    static final int ARGS = 11;
+    static final int KWARGS = 12;
+    static final int RESULT = 13;
+    static final int EXCEPTION = 14;
+    static final int TRACEBACK = 15;
+    private static final Map<String, TaskState> STATES = new java.util.HashMap<>();
 
     static {
       for (int i = 0; i < NAMES.length; i++) SLOTS.put(NAMES[i], i);
+      for (TaskState state : TaskState.values()) STATES.put(state.name(), state);
+    }
+
+    /** The state of that exact name, or null: unlike {@code valueOf}, no exception for unknown ones. */
+    static TaskState stateNamed(String name) {
+      return STATES.get(name);
+    }
+
+    Object value(int slot) {
+      return values[slot];
     }
 
     private final Object[] values = new Object[NAMES.length];

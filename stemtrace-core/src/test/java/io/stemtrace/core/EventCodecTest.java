@@ -77,6 +77,48 @@ class EventCodecTest {
         .isInstanceOf(UnsupportedOperationException.class);
   }
 
+  @Test
+  void decode_objectsKeepKeyOrderNullsAndLastValueOfARepeatedKey() {
+    String json = "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\","
+        + "\"kwargs\":{\"z\":1,\"a\":null,\"m\":[null,\"x\",[]],\"z\":2,\"e\":{}}}";
+    TaskEvent event = (TaskEvent) ((DecodeResult.Decoded) codec.decode(json)).event();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> kwargs = (Map<String, Object>) event.kwargs();
+    assertThat(kwargs.keySet()).containsExactly("z", "a", "m", "e");
+    assertThat(kwargs.get("z")).isEqualTo(2);
+    assertThat(kwargs).containsKey("a").doesNotContainKey("b");
+    assertThat(kwargs.get("a")).isNull();
+    assertThat(kwargs.get("m")).isEqualTo(java.util.Arrays.asList(null, "x", List.of()));
+    assertThat(kwargs.get("e")).isEqualTo(Map.of());
+    java.util.LinkedHashMap<String, Object> same = new java.util.LinkedHashMap<>();
+    same.put("z", 2);
+    same.put("a", null);
+    same.put("m", java.util.Arrays.asList(null, "x", List.of()));
+    same.put("e", Map.of());
+    assertThat(kwargs).isEqualTo(same).hasSameHashCodeAs(same);
+    assertThat(kwargs.toString()).isEqualTo(same.toString());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> kwargs.put("n", 1))
+        .isInstanceOf(UnsupportedOperationException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> kwargs.entrySet().iterator().next().setValue(3))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void decode_objectsWithManyKeys_keepOrderAndRoundTripByteForByte() {
+    StringBuilder kwargs = new StringBuilder("{");
+    for (int i = 20; i > 0; i--) kwargs.append(i < 20 ? "," : "").append("\"k").append(i).append("\":").append(i);
+    kwargs.append(",\"k7\":\"again\"}");
+    String json = "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"kwargs\":" + kwargs + "}";
+    TaskEvent event = (TaskEvent) ((DecodeResult.Decoded) codec.decode(json)).event();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> decoded = (Map<String, Object>) event.kwargs();
+    assertThat(decoded).hasSize(20);
+    assertThat(decoded.keySet()).first().isEqualTo("k20");
+    assertThat(decoded.get("k7")).isEqualTo("again");
+    String reencoded = new String(codec.encode(event), StandardCharsets.UTF_8);
+    assertThat(reencoded).contains("\"k8\":8,\"k7\":\"again\",\"k6\":6");
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "2026-11-26T03:35:48.652721Z|2026-11-26T03:35:48.652721Z",

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -171,7 +172,7 @@ public final class InMemoryGraphStore implements GraphStore {
       meta = TaskRecord.orderingMeta(received);
       extra = canonical(task, received);
     } else {
-      extra = payload(received);
+      extra = payload(task, received);
     }
     task.addEvent(stamp, meta, extra);
     if (TaskRecord.beats(meta, stamp, task.winnerMeta, task.winnerStamp)) {
@@ -191,12 +192,48 @@ public final class InMemoryGraphStore implements GraphStore {
     if (tasksById.size() > maxNodes) evictOldest();
   }
 
-  private static TaskRecord.Payload payload(TaskEvent event) {
+  /** Equal JSON trees with their keys in the same order: one may stand for the other without changing a byte. */
+  static boolean sameJson(Object a, Object b) {
+    if (a == b) return true;
+    if (a == null || b == null) return false;
+    if (a instanceof Map<?, ?> left && b instanceof Map<?, ?> right) {
+      if (left.size() != right.size()) return false;
+      var rightEntries = right.entrySet().iterator();
+      for (Map.Entry<?, ?> entry : left.entrySet()) {
+        Map.Entry<?, ?> other = rightEntries.next();
+        if (!Objects.equals(entry.getKey(), other.getKey()) || !sameJson(entry.getValue(), other.getValue())) return false;
+      }
+      return true;
+    }
+    if (a instanceof List<?> left && b instanceof List<?> right) {
+      int size = left.size();
+      if (size != right.size()) return false;
+      for (int i = 0; i < size; i++) {
+        if (!sameJson(left.get(i), right.get(i))) return false;
+      }
+      return true;
+    }
+    return a.getClass() == b.getClass() && a.equals(b);
+  }
+
+  private static TaskRecord.Payload payload(TaskRecord task, TaskEvent event) {
     if (event.args() == null && event.kwargs() == null && event.result() == null && event.exception() == null
         && event.traceback() == null) {
       return null;
     }
-    return new TaskRecord.Payload(event.args(), event.kwargs(), event.result(), event.exception(), event.traceback());
+    // a task's events mostly repeat its args and kwargs: keep one copy of what equals the latest payload's
+    TaskRecord.Payload latest = task.latestPayload();
+    if (latest == null) {
+      return new TaskRecord.Payload(event.args(), event.kwargs(), event.result(), event.exception(), event.traceback());
+    }
+    Object args = sameJson(latest.args(), event.args()) ? latest.args() : event.args();
+    Object kwargs = sameJson(latest.kwargs(), event.kwargs()) ? latest.kwargs() : event.kwargs();
+    Object result = sameJson(latest.result(), event.result()) ? latest.result() : event.result();
+    if (args == latest.args() && kwargs == latest.kwargs() && result == latest.result()
+        && Objects.equals(latest.exception(), event.exception()) && Objects.equals(latest.traceback(), event.traceback())) {
+      return latest;
+    }
+    return new TaskRecord.Payload(args, kwargs, result, event.exception(), event.traceback());
   }
 
   /**

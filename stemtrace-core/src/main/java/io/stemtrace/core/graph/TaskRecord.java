@@ -188,6 +188,15 @@ final class TaskRecord {
     return false;
   }
 
+  /** The payload of the latest event (by arrival position in the list) that has one, or null. */
+  Payload latestPayload() {
+    if (extras == null) return null;
+    for (int i = eventCount - 1; i >= 0; i--) {
+      if (extras[i] instanceof Payload payload) return payload;
+    }
+    return null;
+  }
+
   /** Inserts in timestamp order; equal timestamps keep arrival order. {@code extra} may be null. */
   void addEvent(long stamp, int meta, Object extra) {
     if (eventCount == MAX_EVENTS) {

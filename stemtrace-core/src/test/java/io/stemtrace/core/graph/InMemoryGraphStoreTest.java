@@ -91,6 +91,60 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
   }
 
   @Test
+  void payloads_repeatedAcrossATasksEvents_areKeptOnce_andEveryEventComesBackAsItArrived() {
+    InMemoryGraphStore store = InMemoryGraphStore.create(100);
+    java.time.Instant at = java.time.Instant.parse("2026-11-26T07:00:00Z");
+    List<Object> args = List.of(1, "two");
+    java.util.Map<String, Object> kwargs = new java.util.LinkedHashMap<>();
+    kwargs.put("a", 1);
+    kwargs.put("b", 2);
+    java.util.Map<String, Object> reordered = new java.util.LinkedHashMap<>();
+    reordered.put("b", 2);
+    reordered.put("a", 1);
+    List<TaskEvent> sent = List.of(
+        TaskEvent.builder("t", TaskState.PENDING).name("n").timestamp(at).args(args).kwargs(kwargs).build(),
+        TaskEvent.builder("t", TaskState.STARTED).name("n").timestamp(at.plusMillis(1))
+            .args(new ArrayList<>(args)).kwargs(new java.util.LinkedHashMap<>(kwargs)).build(),
+        // equal as maps, but in another key order: must not be replaced by the earlier one
+        TaskEvent.builder("t", TaskState.RETRY).name("n").timestamp(at.plusMillis(2)).args(List.of(1L, "two"))
+            .kwargs(reordered).exception("boom").build(),
+        TaskEvent.builder("t", TaskState.SUCCESS).name("n").timestamp(at.plusMillis(3)).args(List.of(1L, "two"))
+            .kwargs(reordered).result(java.util.Map.of("ok", true)).build());
+    for (TaskEvent event : sent) store.apply(event);
+
+    List<TaskEvent> kept = store.task("t").orElseThrow().events();
+    assertThat(kept).isEqualTo(sent);
+    // STARTED repeats PENDING's args and kwargs: one copy serves both
+    assertThat(kept.get(1).args()).isSameAs(kept.get(0).args());
+    assertThat(kept.get(1).kwargs()).isSameAs(kept.get(0).kwargs());
+    // Long 1 is not Integer 1, and another key order is another payload
+    assertThat(kept.get(2).args()).isNotSameAs(kept.get(1).args()).isEqualTo(List.of(1L, "two"));
+    assertThat(List.copyOf(((java.util.Map<?, ?>) kept.get(2).kwargs()).keySet())).isEqualTo(List.of("b", "a"));
+    assertThat(kept.get(3).args()).isSameAs(kept.get(2).args());
+    assertThat(kept.get(3).kwargs()).isSameAs(kept.get(2).kwargs());
+    assertThat(kept.get(3).exception()).isNull();
+    assertThat(kept.get(3).result()).isEqualTo(java.util.Map.of("ok", true));
+  }
+
+  @Test
+  void sameJson_comparesValueTypesAndKeyOrder() {
+    assertThat(InMemoryGraphStore.sameJson(List.of(1, List.of("a")), List.of(1, List.of("a")))).isTrue();
+    assertThat(InMemoryGraphStore.sameJson(List.of(1), List.of(1L))).isFalse();
+    assertThat(InMemoryGraphStore.sameJson(1.0, 1)).isFalse();
+    assertThat(InMemoryGraphStore.sameJson(java.util.Arrays.asList(null, 1), java.util.Arrays.asList(null, 1))).isTrue();
+    assertThat(InMemoryGraphStore.sameJson(null, List.of())).isFalse();
+    java.util.Map<String, Object> ab = new java.util.LinkedHashMap<>();
+    ab.put("a", 1);
+    ab.put("b", null);
+    java.util.Map<String, Object> ba = new java.util.LinkedHashMap<>();
+    ba.put("b", null);
+    ba.put("a", 1);
+    assertThat(InMemoryGraphStore.sameJson(ab, new java.util.LinkedHashMap<>(ab))).isTrue();
+    assertThat(InMemoryGraphStore.sameJson(ab, ba)).isFalse();
+    assertThat(InMemoryGraphStore.sameJson(java.util.Map.of("a", 1), java.util.Map.of("a", 2))).isFalse();
+  }
+
+  @Test
   void eviction_manyRounds_keepsEveryTableBounded() {
     InMemoryGraphStore store = InMemoryGraphStore.create(200);
     CanvasEvents canvas = batches(2_000);

@@ -47,6 +47,13 @@ public final class AmqpLoadHarness {
 
     double raw = rawClient(url, batches);
     System.out.printf(Locale.ROOT, "raw RabbitMQ client on this broker (same batches, persistent, one confirm wait per batch): %,10.0f events/s%n", raw);
+    // is the broker the limit? more connections in parallel, persistent and not, with its CPU per message
+    for (int connections : new int[] {1, 2, 4}) {
+      System.out.printf(Locale.ROOT, "  broker ceiling, %d connection(s) in parallel, persistent, confirms: %s%n", connections,
+          rawClientParallel(url, batches, connections, true));
+    }
+    System.out.printf(Locale.ROOT, "  broker ceiling, 4 connections in parallel, transient, confirms: %s%n",
+        rawClientParallel(url, batches, 4, false));
     double perEvent = connectionPerEvent(url, batches.get(0).subList(0, Math.min(200, batches.get(0).size())));
     System.out.printf(Locale.ROOT, "a connection per event, as Python stemtrace 0.3 publishes: %,10.0f events/s%n", perEvent);
 
@@ -160,6 +167,76 @@ public final class AmqpLoadHarness {
         delete(url, names);
       }
     }
+  }
+
+  /**
+   * The plain client publishing the batches over {@code connections} connections at once (one channel and
+   * thread each, one confirm wait per batch) into the same exchange and queue shape. Returns the rate and the
+   * broker's CPU per message, read from /proc for the local beam processes.
+   */
+  private static String rawClientParallel(String url, List<List<byte[]>> batches, int connections, boolean persistent)
+      throws Exception {
+    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RabbitMqTransport names = RabbitMqTransport.create(url + "?consumer_id=bench", prefix)) {
+      declareQueue(url, names);
+      ConnectionFactory factory = new ConnectionFactory();
+      factory.setUri(url);
+      List<Connection> opened = new ArrayList<>();
+      java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(connections);
+      try {
+        for (int i = 0; i < connections; i++) opened.add(factory.newConnection("stemtrace bench raw " + i));
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType("application/json")
+            .contentEncoding("utf-8").deliveryMode(persistent ? 2 : 1).priority(0).build();
+        long brokerTicks = brokerCpuTicks();
+        long started = System.nanoTime();
+        List<java.util.concurrent.Future<Long>> sent = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+          Connection connection = opened.get(i);
+          int first = i;
+          sent.add(threads.submit(() -> {
+            Channel channel = connection.createChannel();
+            channel.confirmSelect();
+            long count = 0;
+            for (int b = first; b < batches.size(); b += connections) {
+              for (byte[] payload : batches.get(b)) channel.basicPublish(names.exchangeName(), "", properties, payload);
+              channel.waitForConfirmsOrDie(30_000);
+              count += batches.get(b).size();
+            }
+            return count;
+          }));
+        }
+        long total = 0;
+        for (java.util.concurrent.Future<Long> count : sent) total += count.get();
+        double rate = total / ((System.nanoTime() - started) / 1e9);
+        long ticks = brokerCpuTicks() - brokerTicks;
+        return String.format(Locale.ROOT, "%,10.0f events/s%s", rate,
+            brokerTicks < 0 ? "" : String.format(Locale.ROOT, ", broker CPU %.1f us/message", ticks * 10_000.0 / total));
+      } finally {
+        threads.shutdownNow();
+        for (Connection connection : opened) connection.abort();
+        delete(url, names);
+      }
+    }
+  }
+
+  /** CPU ticks (1/100 s) used so far by the local RabbitMQ (beam) processes, or -1 when none is visible. */
+  private static long brokerCpuTicks() {
+    long total = -1;
+    try (var processes = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc"), "[0-9]*")) {
+      for (java.nio.file.Path process : processes) {
+        try {
+          if (!java.nio.file.Files.readString(process.resolve("comm")).startsWith("beam")) continue;
+          String stat = java.nio.file.Files.readString(process.resolve("stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          total = Math.max(total, 0) + Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (java.io.IOException | RuntimeException gone) {
+          // the process ended meanwhile
+        }
+      }
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+    return total;
   }
 
   /** What Python stemtrace 0.3 does per event: connect, open a channel, declare, publish, disconnect. */

@@ -38,6 +38,39 @@ final class BenchGraph {
   }
 
   /**
+   * As {@link #endToEnd}, but the producer is a second JVM ({@link BenchProducerProcess}), as an application
+   * and the dashboard are in production: each process has its own heap, collector and JIT. The CPU figures
+   * cover both JVMs and Redis.
+   */
+  static void endToEndTwoProcesses(String url, int events, List<String> prefixes) throws Exception {
+    String prefix = RedisLoadHarness.newPrefix(prefixes);
+    prefixes.add(prefix + "-warmup");
+    Process producer = BenchProducerProcess.start(url, prefix, events);
+    try (var fromProducer = new java.io.BufferedReader(new java.io.InputStreamReader(producer.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        var toProducer = new java.io.PrintStream(producer.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8)) {
+      if (!"ready".equals(fromProducer.readLine())) throw new IllegalStateException("producer process did not start");
+      InMemoryGraphStore store = InMemoryGraphStore.create(1_000_000);
+      try (Transport consumerSide = Transports.open(url, prefix);
+          EventConsumer consumer = EventConsumer.builder(store).transport(consumerSide).build()) {
+        consumer.start();
+        awaitApplied(consumer, BenchProducerProcess.PRIMER);
+        RedisLoadHarness.Cpu.start(url);
+        long started = System.nanoTime();
+        toProducer.println("go");
+        awaitApplied(consumer, BenchProducerProcess.PRIMER + events);
+        String done = fromProducer.readLine();
+        long producerCpu = done != null && done.startsWith("done ") ? Long.parseLong(done.substring(5)) : 0;
+        RedisLoadHarness.report("producer JVM -> Redis -> consumer JVM -> graph", events, started);
+        RedisLoadHarness.Output.line("%-48s producer JVM CPU us/event %s; %,d tasks in the graph%n", "",
+            BenchProducerProcess.format(producerCpu, events), store.taskCount());
+      }
+    } finally {
+      producer.destroy();
+      producer.waitFor();
+    }
+  }
+
+  /**
    * The real producer: task threads call the tracer (PENDING, STARTED, SUCCESS per task), Stemtrace's
    * publisher encodes and sends batches of 1000, a consumer applies them to the graph.
    */

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  *
  * <pre>mvn -B -q -pl stemtrace-transport-redis -am test-compile exec:java -Dexec.skip=true
  *     -Dexec.mainClass=io.stemtrace.transport.redis.bench.RedisLoadHarness
- *     [-Dbench.url=redis://127.0.0.1:6379/0] [-Dbench.events=1000000]</pre>
+ *     [-Dbench.url=redis://127.0.0.1:6379/0] [-Dbench.events=1000000]
+ *     [-Dbench.phases=raw,publish,replay,replay-graph,transport,graph,two-processes,tracer]</pre>
  *
  * Every stream it writes has a fresh {@code bench-*} prefix and is deleted at the end.
  */
@@ -46,25 +47,50 @@ public final class RedisLoadHarness {
       String warmup = publishOnly(url, payloads.subList(0, warmupEvents), prefixes);
       replay(url, warmup, warmupEvents);
       BenchGraph.replayIntoGraph(url, warmup, warmupEvents);
-      BenchGraph.endToEnd(url, payloads.subList(0, warmupEvents), prefixes);
       BenchGraph.endToEndFromTracer(url, warmupEvents, prefixes);
       deleteStreams(url, prefixes);
+      // the end-to-end path JITs last: after one round C2 was still compiling during the timed phase
+      for (int round = 0; round < 4; round++) {
+        BenchGraph.endToEnd(url, payloads.subList(0, warmupEvents), prefixes);
+        deleteStreams(url, prefixes);
+      }
+      deleteStreams(url, prefixes);
+      letJitCatchUp();
       Output.quiet = false;
 
-      rawXadd(url, events, new String(payloads.get(0), StandardCharsets.UTF_8), prefixes);
+      if (phase("raw")) rawXadd(url, events, new String(payloads.get(0), StandardCharsets.UTF_8), prefixes);
       deleteStreams(url, prefixes);
-      String replayPrefix = publishOnly(url, payloads, prefixes);
-      replay(url, replayPrefix, events);
-      BenchGraph.replayIntoGraph(url, replayPrefix, events);
+      if (phase("publish") || phase("replay") || phase("replay-graph")) {
+        String replayPrefix = publishOnly(url, payloads, prefixes);
+        if (phase("replay")) replay(url, replayPrefix, events);
+        if (phase("replay-graph")) BenchGraph.replayIntoGraph(url, replayPrefix, events);
+        deleteStreams(url, prefixes);
+      }
+      if (phase("transport")) endToEndTransport(url, payloads, prefixes);
       deleteStreams(url, prefixes);
-      endToEndTransport(url, payloads, prefixes);
+      if (phase("graph")) BenchGraph.endToEnd(url, payloads, prefixes);
       deleteStreams(url, prefixes);
-      BenchGraph.endToEnd(url, payloads, prefixes);
       deleteStreams(url, prefixes);
-      BenchGraph.endToEndFromTracer(url, events, prefixes);
+      if (phase("two-processes")) BenchGraph.endToEndTwoProcesses(url, events, prefixes);
+      deleteStreams(url, prefixes);
+      if (phase("tracer")) BenchGraph.endToEndFromTracer(url, events, prefixes);
     } finally {
       deleteStreams(url, prefixes);
     }
+  }
+
+  /**
+   * An idle pause after the warm-up: on two saturated cores the JIT's compile queue falls behind, and the
+   * compilations it still owes would otherwise run (and take CPU) during the first timed phase.
+   */
+  static void letJitCatchUp() throws InterruptedException {
+    Thread.sleep(3_000);
+  }
+
+  /** -Dbench.phases=raw,publish,replay,replay-graph,transport,graph,two-processes,tracer (default: all) picks what is timed. */
+  private static boolean phase(String name) {
+    String phases = System.getProperty("bench.phases", "");
+    return phases.isBlank() || List.of(phases.split(",")).contains(name);
   }
 
   /** Prints the figures, except during the warm-up. */
@@ -170,8 +196,11 @@ public final class RedisLoadHarness {
     private static long redisStart;
     private static int redisPid = -1;
 
+    private static java.util.Map<Long, Long> threadStart = java.util.Map.of();
+
     static void start(String url) {
       if (redisPid < 0) redisPid = redisPid(url);
+      threadStart = threadCpu();
       jvmStart = jvmCpuNanos();
       redisStart = redisCpuNanos();
     }
@@ -180,7 +209,56 @@ public final class RedisLoadHarness {
       long jvm = jvmCpuNanos() - jvmStart;
       long redis = redisCpuNanos() - redisStart;
       String redisPart = redisPid > 0 ? String.format(Locale.ROOT, ", Redis %.2f", redis / 1e3 / events) : "";
-      return String.format(Locale.ROOT, "  CPU us/event: JVM %.2f%s", jvm / 1e3 / events, redisPart);
+      return String.format(Locale.ROOT, "  CPU us/event: JVM %.2f%s", jvm / 1e3 / events, redisPart)
+          + (Boolean.getBoolean("bench.threads") ? byThread(events) : "");
+    }
+
+    /**
+     * With -Dbench.threads=true: the JVM's CPU per event split by thread, from /proc so that GC and JIT threads
+     * count too (names as the kernel keeps them: 15 characters, numbering removed).
+     */
+    static void startThreads() {
+      threadStart = threadCpu();
+    }
+
+    static String byThread(long events) {
+      java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+      threadCpu().forEach((tid, nanos) -> {
+        long spent = nanos - threadStart.getOrDefault(tid, 0L);
+        if (spent > 0) byName.merge(threadName(tid), spent, Long::sum);
+      });
+      StringBuilder out = new StringBuilder();
+      byName.forEach((name, nanos) -> {
+        if (nanos / 1e3 / events >= 0.05) out.append(String.format(Locale.ROOT, "%n      %-40s %.2f", name, nanos / 1e3 / events));
+      });
+      return out.toString();
+    }
+
+    private static String threadName(long tid) {
+      try {
+        String comm = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/task/" + tid + "/comm")).trim();
+        return comm.replaceAll("[{#].*", "").replaceAll("[-_ ]?\\d+(-\\d+)?$", "");
+      } catch (java.io.IOException e) {
+        return "?";
+      }
+    }
+
+    private static java.util.Map<Long, Long> threadCpu() {
+      java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
+      try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+        for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+          try {
+            String stat = java.nio.file.Files.readString(task.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            cpu.put(Long.parseLong(task.getFileName().toString()), (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L);
+          } catch (java.io.IOException | RuntimeException gone) {
+            // the thread ended meanwhile
+          }
+        }
+      } catch (java.io.IOException e) {
+        // no /proc: no breakdown
+      }
+      return cpu;
     }
 
     private static long jvmCpuNanos() {
