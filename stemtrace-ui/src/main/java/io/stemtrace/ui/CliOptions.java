@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param help true when help was asked for (the other fields are then defaults)
  * @param importFile an export document to load at start, or null
  * @param security authentication, open health endpoint, frame-ancestors, allowed origins
+ * @param anomalies anomaly thresholds given on the command line or in the environment
  */
 record CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes,
-    boolean help, String importFile, SecurityOptions security) {
+    boolean help, String importFile, SecurityOptions security, AnomalyOptions anomalies) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8000;
@@ -43,6 +44,13 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
   CliOptions {
     Objects.requireNonNull(command, "command == null");
     Objects.requireNonNull(security, "security == null");
+    Objects.requireNonNull(anomalies, "anomalies == null");
+  }
+
+  /** Options with the default anomaly thresholds. */
+  CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes, boolean help,
+      String importFile, SecurityOptions security) {
+    this(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security, AnomalyOptions.DEFAULTS);
   }
 
   /** Options without an import file or authentication. */
@@ -69,6 +77,9 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
           "  --max-nodes N    task nodes kept in memory (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")",
           "  --import FILE    load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start",
           "",
+          "The demo reports tasks stuck after 20s and late chord callbacks after 10s unless told otherwise.",
+          AnomalyOptions.USAGE,
+          "",
           SECURITY_USAGE);
     }
     return String.join("\n",
@@ -86,6 +97,8 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
         "                       (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")",
         "  --import FILE        load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start,",
         "                       for example one attached to a bug report",
+        "",
+        AnomalyOptions.USAGE,
         "",
         SECURITY_USAGE);
   }
@@ -126,6 +139,7 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
     String portSource = "STEMTRACE_PORT";
     String maxNodesSource = "STEMTRACE_MAX_NODES";
     Map<String, String> securityFlags = new java.util.HashMap<>();
+    Map<String, String> anomalyFlags = new java.util.HashMap<>();
 
     for (int i = 1; i < args.size(); i++) {
       String arg = args.get(i);
@@ -143,7 +157,8 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
       }
       boolean serverOnly = name.equals("--transport-url") || name.equals("--broker-url") || name.equals("--prefix");
       boolean security = SecurityOptions.FLAGS.contains(name);
-      boolean known = serverOnly || security || name.equals("--host") || name.equals("--port")
+      boolean anomaly = AnomalyOptions.FLAGS.contains(name);
+      boolean known = serverOnly || security || anomaly || name.equals("--host") || name.equals("--port")
           || name.equals("--max-nodes") || name.equals("--import");
       if (!known || (serverOnly && command == Command.DEMO)) {
         throw new UsageException("unknown option '" + name + "' for " + command.name().toLowerCase()
@@ -171,6 +186,10 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
           maxNodesSource = "--max-nodes";
         }
         default -> {
+          if (anomaly) {
+            anomalyFlags.put(name, value);
+            continue;
+          }
           if (!security) throw new IllegalStateException(name);
           // --allowed-origin may repeat; the other flags take their last value
           boolean repeatable = name.equals("--allowed-origin");
@@ -191,7 +210,8 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
           + " redis://localhost:6379/0");
     }
     SecurityOptions security = help ? SecurityOptions.DEFAULTS : SecurityOptions.parse(securityFlags, env);
-    return new CliOptions(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security);
+    AnomalyOptions anomalies = help ? AnomalyOptions.DEFAULTS : AnomalyOptions.parse(anomalyFlags, env);
+    return new CliOptions(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security, anomalies);
   }
 
   private static int integer(String source, String text, int min, int max) throws UsageException {

@@ -66,7 +66,7 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
     String frameAncestors = pick(flags, "--frame-ancestors", env, "STEMTRACE_FRAME_ANCESTORS", "'none'");
     String originsText = pick(flags, "--allowed-origin", env, "STEMTRACE_ALLOWED_ORIGINS", "");
 
-    Duration ttl = ttlText == null ? DEFAULT_SESSION_TTL : duration(ttlText);
+    Duration ttl = ttlText == null ? DEFAULT_SESSION_TTL : duration("--session-ttl", ttlText);
     boolean openHealth = switch (healthText.trim().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "1", "" -> true;
       case "false", "no", "0" -> false;
@@ -114,7 +114,7 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
   }
 
   /** {@code 8h}, {@code 30m}, {@code 3600s}, {@code 2d} or ISO-8601 ({@code PT8H}); at least one second. */
-  static Duration duration(String text) throws CliOptions.UsageException {
+  static Duration duration(String source, String text) throws CliOptions.UsageException {
     String trimmed = text.trim().toLowerCase(Locale.ROOT);
     Duration duration;
     try {
@@ -135,9 +135,9 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
         };
       }
     } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-      throw new CliOptions.UsageException("--session-ttl must be like 8h, 30m, 3600s or PT8H, got '" + text + "'");
+      throw new CliOptions.UsageException(source + " must be like 8h, 30m, 3600s or PT8H, got '" + text + "'");
     }
-    if (duration.toSeconds() < 1) throw new CliOptions.UsageException("--session-ttl must be at least 1s, got '" + text + "'");
+    if (duration.toSeconds() < 1) throw new CliOptions.UsageException(source + " must be at least 1s, got '" + text + "'");
     return duration;
   }
 

@@ -119,6 +119,10 @@ public final class StemtraceServer implements AutoCloseable {
       } else {
         builder.transportUrl(options.transportUrl()).prefix(options.prefix());
       }
+      AnomalyOptions anomalies = options.anomalies();
+      if (anomalies.stuckPendingAfter() != null) builder.stuckPendingAfter(anomalies.stuckPendingAfter());
+      if (anomalies.stuckStartedAfter() != null) builder.stuckStartedAfter(anomalies.stuckStartedAfter());
+      if (anomalies.chordJoinWithin() != null) builder.chordJoinWithin(anomalies.chordJoinWithin());
       handler = builder.build();
     } catch (IllegalArgumentException e) {
       if (demoTransport != null) demoTransport.close();

@@ -90,6 +90,20 @@ class CliOptionsTest {
   }
 
   @Test
+  void anomalyThresholds_flagsWinOverEnvironment_unsetMeansTheDefault() throws Exception {
+    CliOptions none = parse(Map.of(), "server", "--transport-url", "memory://x");
+    assertThat(none.anomalies()).isEqualTo(AnomalyOptions.DEFAULTS);
+    Map<String, String> env = Map.of("STEMTRACE_STUCK_PENDING_AFTER", "10m", "STEMTRACE_CHORD_JOIN_WITHIN", "PT90S");
+    CliOptions options = parse(env, "server", "--transport-url", "memory://x", "--stuck-pending-after=90s",
+        "--stuck-started-after", "2h");
+    assertThat(options.anomalies().stuckPendingAfter()).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(options.anomalies().stuckStartedAfter()).isEqualTo(java.time.Duration.ofHours(2));
+    assertThat(options.anomalies().chordJoinWithin()).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(parse(Map.of(), "demo", "--chord-join-within", "1d").anomalies().chordJoinWithin())
+        .isEqualTo(java.time.Duration.ofDays(1));
+  }
+
+  @Test
   void badFlags_oneLineMessages() {
     assertBad("unknown option '--bogus'", "server", "--transport-url", "memory://x", "--bogus", "1");
     assertBad("unknown option '--transport-url' for demo", "demo", "--transport-url", "memory://x");
@@ -101,6 +115,9 @@ class CliOptionsTest {
     assertBad("unknown command 'serve'", "serve");
     assertBad("missing command");
     assertBad("STEMTRACE_PORT must be a number", Map.of("STEMTRACE_PORT", "eighty"), "demo");
+    assertBad("--stuck-pending-after must be like 8h, 30m, 3600s or PT8H, got 'soon'", "demo", "--stuck-pending-after", "soon");
+    assertBad("--stuck-started-after must be at least 1s", "demo", "--stuck-started-after", "0s");
+    assertBad("STEMTRACE_CHORD_JOIN_WITHIN must be like 8h", Map.of("STEMTRACE_CHORD_JOIN_WITHIN", "-"), "demo");
   }
 
   private static void assertBad(String message, String... args) {

@@ -86,11 +86,11 @@ class SecurityOptionsTest {
 
   @Test
   void duration_acceptsUnitsAndIso() throws Exception {
-    assertThat(SecurityOptions.duration("30m")).isEqualTo(Duration.ofMinutes(30));
-    assertThat(SecurityOptions.duration("2d")).isEqualTo(Duration.ofDays(2));
-    assertThat(SecurityOptions.duration("3600")).isEqualTo(Duration.ofHours(1));
-    assertThat(SecurityOptions.duration("PT8H")).isEqualTo(Duration.ofHours(8));
-    assertThatThrownBy(() -> SecurityOptions.duration("0s")).isInstanceOf(CliOptions.UsageException.class);
+    assertThat(SecurityOptions.duration("--session-ttl", "30m")).isEqualTo(Duration.ofMinutes(30));
+    assertThat(SecurityOptions.duration("--session-ttl", "2d")).isEqualTo(Duration.ofDays(2));
+    assertThat(SecurityOptions.duration("--session-ttl", "3600")).isEqualTo(Duration.ofHours(1));
+    assertThat(SecurityOptions.duration("--session-ttl", "PT8H")).isEqualTo(Duration.ofHours(8));
+    assertThatThrownBy(() -> SecurityOptions.duration("--session-ttl", "0s")).isInstanceOf(CliOptions.UsageException.class).hasMessage("--session-ttl must be at least 1s, got '0s'");
   }
 
   @Test

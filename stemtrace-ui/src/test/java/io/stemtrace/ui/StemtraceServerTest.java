@@ -100,4 +100,35 @@ class StemtraceServerTest {
       assertThat(Http.get(server.url() + "api/health").json().get("consumer_running").asBoolean()).isTrue();
     }
   }
+
+  @Test
+  void anomalyThresholds_fromTheCommandLine_decideWhatIsStuck() throws Exception {
+    // the same 10-minute-old PENDING task on two servers: stuck after the default 5 minutes, not after 1 hour
+    String strict = "memory://thresholds-default-" + java.util.UUID.randomUUID();
+    String lenient = "memory://thresholds-lenient-" + java.util.UUID.randomUUID();
+    byte[] pending = io.stemtrace.core.EventCodec.standard().encode(io.stemtrace.api.TaskEvent
+        .builder("waiting-task", io.stemtrace.api.TaskState.PENDING).name("billing.tasks.charge")
+        .timestamp(java.time.Instant.now().minus(java.time.Duration.ofMinutes(10))).build());
+    try (StemtraceServer byDefault = StemtraceServer.start(CliOptions.parse(java.util.List.of("server",
+            "--transport-url", strict, "--port", "0"), Map.of()));
+        StemtraceServer patient = StemtraceServer.start(CliOptions.parse(java.util.List.of("server",
+            "--transport-url", lenient, "--port", "0", "--stuck-pending-after", "1h"),
+            Map.of("STEMTRACE_STUCK_STARTED_AFTER", "2h")));
+        io.stemtrace.api.Transport toDefault = io.stemtrace.core.Transports.open(strict, "stemtrace");
+        io.stemtrace.api.Transport toPatient = io.stemtrace.core.Transports.open(lenient, "stemtrace")) {
+      toDefault.send(java.util.List.of(pending));
+      toPatient.send(java.util.List.of(pending));
+      String stuck = "api/anomalies?type=STUCK_PENDING";
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (Http.get(byDefault.url() + stuck).json().get("total").asInt() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(Http.get(byDefault.url() + stuck).json().get("anomalies").get(0).get("task_id").asText())
+          .isEqualTo("waiting-task");
+      // the other server has the task, and its detector has had the same time to look at it
+      assertThat(Http.get(patient.url() + "api/tasks/waiting-task").status()).isEqualTo(200);
+      Thread.sleep(1_500);
+      assertThat(Http.get(patient.url() + stuck).json().get("total").asInt()).isZero();
+    }
+  }
 }
