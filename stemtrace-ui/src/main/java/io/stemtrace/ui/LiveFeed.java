@@ -8,10 +8,12 @@ import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.core.EventListener;
 import io.stemtrace.core.anomaly.AnomalyChange;
 import io.stemtrace.core.anomaly.AnomalyListener;
+import io.stemtrace.ui.auth.Authentication;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.CloseMessage;
 import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
@@ -34,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
 
 /**
  * The {@code /ws} feed: records which tasks and workers changed and pushes one coalesced frame per
@@ -138,6 +141,8 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
     Client client = new Client(channel);
     clients.add(client);
     channel.addCloseTask(c -> clients.remove(client));
+    Instant accessEnds = exchange.getAttachment(Authentication.ACCESS_EXPIRES);
+    if (accessEnds != null) closeAt(channel, accessEnds);
     channel.getReceiveSetter().set(new AbstractReceiveListener() {
       @Override
       protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
@@ -184,6 +189,29 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
 
   long framesSent() {
     return framesSent.get();
+  }
+
+  /**
+   * Closes the connection (1008, "session expired") when the access it was opened with ends: a WebSocket
+   * would otherwise keep pushing task data to a browser whose session is over.
+   */
+  private static void closeAt(WebSocketChannel channel, Instant accessEnds) {
+    long delayMillis = Math.max(0, Duration.between(Instant.now(), accessEnds).toMillis());
+    XnioExecutor.Key timer = channel.getIoThread().executeAfter(() -> {
+      LOG.debug("closing websocket client {}: its session expired", channel.getPeerAddress());
+      WebSockets.sendClose(CloseMessage.MSG_VIOLATES_POLICY, "session expired", channel, new WebSocketCallback<Void>() {
+        @Override
+        public void complete(WebSocketChannel ch, Void context) {
+          IoUtils.safeClose(ch);
+        }
+
+        @Override
+        public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+          IoUtils.safeClose(ch);
+        }
+      });
+    }, delayMillis, TimeUnit.MILLISECONDS);
+    channel.addCloseTask(c -> timer.remove());
   }
 
   // ---------------------------------------------------------------- flushing

@@ -175,6 +175,53 @@ class DashboardSecurityTest {
         assertThat(websocket(server, "Cookie", session + "x")).isEqualTo("refused 401");
       }
     }
+
+    @Test
+    void websocket_isClosedWhenTheSessionThatOpenedItExpires() throws Exception {
+      try (TestServer shortSessions = server(Authentication.form("admin", PASSWORD, Duration.ofSeconds(4)), false);
+          TestServer longSessions = server(Authentication.form("admin", PASSWORD, Duration.ofHours(1)), false)) {
+        ClosingListener expiring = ClosingListener.open(shortSessions, login(shortSessions));
+        ClosingListener lasting = ClosingListener.open(longSessions, login(longSessions));
+        assertThat(expiring.closed.getCount()).as("open after the upgrade").isEqualTo(1);
+        java.util.Map.Entry<Integer, String> close = expiring.awaitClose(Duration.ofSeconds(20));
+        assertThat(close).isEqualTo(java.util.Map.entry(1008, "session expired"));
+        // same server code, same wait, a session still valid: still open
+        assertThat(lasting.closed.getCount()).isEqualTo(1);
+        lasting.socket.abort();
+      }
+    }
+  }
+
+  /** A WebSocket client that records how the server closed it. */
+  static final class ClosingListener implements WebSocket.Listener {
+    final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    volatile java.util.Map.Entry<Integer, String> close;
+    WebSocket socket;
+
+    static ClosingListener open(TestServer server, String cookie) {
+      ClosingListener listener = new ClosingListener();
+      listener.socket = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).header("Cookie", cookie)
+          .buildAsync(URI.create(server.baseUrl().replace("http://", "ws://") + "/ws"), listener).join();
+      return listener;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      close = java.util.Map.entry(statusCode, reason);
+      closed.countDown();
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      close = java.util.Map.entry(-1, String.valueOf(error));
+      closed.countDown();
+    }
+
+    java.util.Map.Entry<Integer, String> awaitClose(Duration timeout) throws InterruptedException {
+      assertThat(closed.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).as("closed by the server").isTrue();
+      return close;
+    }
   }
 
   @Nested

@@ -2,10 +2,12 @@ package io.stemtrace.ui.auth;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -30,6 +32,13 @@ public final class Authentication {
 
   /** The shortest secret accepted for signing session cookies, in UTF-8 bytes. */
   public static final int MIN_SECRET_BYTES = 16;
+
+  /**
+   * When the access granted to a request ends, if it does: form login records its session's expiry here,
+   * and the dashboard closes a WebSocket opened by that request at that moment. A custom authentication
+   * (see {@link #wrapping}) may set it too.
+   */
+  public static final AttachmentKey<Instant> ACCESS_EXPIRES = AttachmentKey.create(Instant.class);
 
   private static final Authentication NONE = new Authentication("none", null);
 

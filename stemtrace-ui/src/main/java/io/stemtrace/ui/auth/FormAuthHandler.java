@@ -68,6 +68,8 @@ final class FormAuthHandler implements HttpHandler {
     } else if (relative.equals("/logout")) {
       logout(exchange, base);
     } else if (hasSession(exchange)) {
+      // a WebSocket opened now must not outlive the session that opened it
+      exchange.putAttachment(Authentication.ACCESS_EXPIRES, sessionExpiry(exchange));
       next.handleRequest(exchange);
     } else {
       refuse(exchange, base, relative);
@@ -90,12 +92,21 @@ final class FormAuthHandler implements HttpHandler {
   }
 
   boolean hasSession(HttpServerExchange exchange) {
+    return sessionExpiry(exchange) != null;
+  }
+
+  /** When the request's valid session ends (the latest, if it has several), or null without one. */
+  private Instant sessionExpiry(HttpServerExchange exchange) {
     Instant now = clock.instant();
+    Instant latest = null;
     for (String value : Exchanges.cookies(exchange, SESSION_COOKIE)) {
-      Optional<String> sessionUser = tokens.verify(SESSION_PURPOSE, value, now);
-      if (sessionUser.isPresent() && sessionUser.get().equals(user)) return true;
+      Optional<SignedTokens.Verified> session = tokens.verified(SESSION_PURPOSE, value, now);
+      if (session.isPresent() && session.get().content().equals(user)
+          && (latest == null || session.get().expiry().isAfter(latest))) {
+        latest = session.get().expiry();
+      }
     }
-    return false;
+    return latest;
   }
 
   private void login(HttpServerExchange exchange, String base) throws IOException {

@@ -35,6 +35,14 @@ final class SignedTokens {
 
   /** The content of a token signed for {@code purpose} with this key and not expired at {@code now}. */
   Optional<String> verify(String purpose, String token, Instant now) {
+    return verified(purpose, token, now).map(Verified::content);
+  }
+
+  /** What a valid token carries, and until when it is valid. */
+  record Verified(String content, Instant expiry) {}
+
+  /** As {@link #verify}, with the token's expiry. */
+  Optional<Verified> verified(String purpose, String token, Instant now) {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) return Optional.empty();
     int dot = token.indexOf('.');
     if (dot <= 0 || dot != token.lastIndexOf('.')) return Optional.empty();
@@ -58,7 +66,7 @@ final class SignedTokens {
       return Optional.empty();
     }
     if (now.getEpochSecond() >= expiry) return Optional.empty();
-    return Optional.of(payload.substring(0, bar));
+    return Optional.of(new Verified(payload.substring(0, bar), Instant.ofEpochSecond(expiry)));
   }
 
   private byte[] mac(String purpose, String body) {
