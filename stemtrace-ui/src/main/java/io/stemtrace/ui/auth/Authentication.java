@@ -57,17 +57,24 @@ public final class Authentication {
 
   /**
    * HTTP Basic authentication with one user (realm {@code stemtrace}). Use it over HTTPS: Basic sends the
-   * password with every request.
+   * password with every request. After 5 wrong credentials in a row from one address, its attempts are
+   * answered 429 (with {@code Retry-After}) until a delay doubling from 1 s to 1 min has passed.
    */
   public static Authentication basic(String user, String password) {
+    return basic(user, password, Clock.systemUTC());
+  }
+
+  static Authentication basic(String user, String password, Clock clock) {
     checkUser(user);
     checkPassword(password);
+    Objects.requireNonNull(clock, "clock == null");
     if (user.indexOf(':') >= 0) throw new IllegalArgumentException("user contains ':' (not allowed by HTTP Basic)");
-    return new Authentication("basic(user=" + user + ")", next -> new BasicAuthHandler(next, user, password));
+    return new Authentication("basic(user=" + user + ")", next -> new BasicAuthHandler(next, user, password, clock));
   }
 
   /**
-   * A login form and a signed session cookie.
+   * A login form and a signed session cookie. After 5 wrong sign-ins in a row from one address, its
+   * attempts are refused (429) until a delay doubling from 1 s to 1 min has passed.
    *
    * @param secret signs the session cookies (HMAC-SHA256); give every replica the same secret so a
    *     session opened on one is accepted by the others; at least {@link #MIN_SECRET_BYTES} bytes. Changing

@@ -6,12 +6,15 @@ import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 
 /**
  * HTTP Basic authentication (RFC 7617) against one configured user. User and password are compared as
  * SHA-256 digests with {@link MessageDigest#isEqual}, both always, so the time taken says nothing about
- * which part or how much of it was wrong.
+ * which part or how much of it was wrong. Wrong credentials are throttled per client address
+ * ({@link FailedLoginThrottle}): 429 with {@code Retry-After} while an address must wait.
  */
 final class BasicAuthHandler implements HttpHandler {
 
@@ -21,18 +24,32 @@ final class BasicAuthHandler implements HttpHandler {
   private final HttpHandler next;
   private final byte[] userDigest;
   private final byte[] passwordDigest;
+  private final FailedLoginThrottle throttle;
 
-  BasicAuthHandler(HttpHandler next, String user, String password) {
+  BasicAuthHandler(HttpHandler next, String user, String password, Clock clock) {
     this.next = next;
+    this.throttle = new FailedLoginThrottle(clock);
     this.userDigest = SignedTokens.sha256(user);
     this.passwordDigest = SignedTokens.sha256(password);
   }
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    if (isAuthorized(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
-      next.handleRequest(exchange);
-      return;
+    String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+    if (header != null) {
+      Duration wait = throttle.waitBeforeAttempt(exchange);
+      if (!wait.isZero()) {
+        exchange.getResponseHeaders().put(Headers.RETRY_AFTER, wait.toSeconds());
+        Exchanges.json(exchange, StatusCodes.TOO_MANY_REQUESTS,
+            "too many failed sign-ins from this address; try again in " + wait.toSeconds() + " s");
+        return;
+      }
+      if (isAuthorized(header)) {
+        throttle.succeeded(exchange);
+        next.handleRequest(exchange);
+        return;
+      }
+      throttle.failed(exchange); // credentials given and wrong; a request without any is not a guess
     }
     exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, CHALLENGE);
     Exchanges.json(exchange, StatusCodes.UNAUTHORIZED, "authentication required");

@@ -46,6 +46,7 @@ final class FormAuthHandler implements HttpHandler {
   private final String password;
   private final SignedTokens tokens;
   private final Duration sessionTtl;
+  private final FailedLoginThrottle throttle;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
@@ -56,6 +57,7 @@ final class FormAuthHandler implements HttpHandler {
     this.password = password;
     this.tokens = tokens;
     this.sessionTtl = sessionTtl;
+    this.throttle = new FailedLoginThrottle(clock);
     this.clock = clock;
   }
 
@@ -135,14 +137,23 @@ final class FormAuthHandler implements HttpHandler {
       showLogin(exchange, base, StatusCodes.FORBIDDEN, next, "The sign-in form expired. Please try again.");
       return;
     }
+    Duration wait = throttle.waitBeforeAttempt(exchange);
+    if (!wait.isZero()) {
+      exchange.getResponseHeaders().put(Headers.RETRY_AFTER, wait.toSeconds());
+      showLogin(exchange, base, StatusCodes.TOO_MANY_REQUESTS, next,
+          "Too many failed sign-ins. Try again in " + wait.toSeconds() + " s.");
+      return;
+    }
     String givenUser = form.getOrDefault("username", "");
     String givenPassword = form.getOrDefault("password", "");
     boolean userMatches = SignedTokens.constantTimeEquals(user, givenUser);
     boolean passwordMatches = SignedTokens.constantTimeEquals(password, givenPassword);
     if (!(userMatches & passwordMatches)) {
+      throttle.failed(exchange);
       showLogin(exchange, base, StatusCodes.UNAUTHORIZED, next, "Wrong user or password.");
       return;
     }
+    throttle.succeeded(exchange);
     Instant expiry = clock.instant().plus(sessionTtl);
     String session = tokens.sign(SESSION_PURPOSE, user, expiry);
     setCookie(exchange, SESSION_COOKIE, session, base, sessionTtl.toSeconds(), "Lax");

@@ -7,24 +7,63 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class BasicAuthTest {
 
-  static AuthServer server;
+  // a server per test: wrong credentials sent by one test must not throttle the next
+  io.stemtrace.core.testing.MutableClock clock =
+      new io.stemtrace.core.testing.MutableClock(java.time.Instant.parse("2026-11-26T04:00:00Z"));
+  AuthServer server;
 
-  @BeforeAll
-  static void start() {
-    server = new AuthServer(Authentication.basic("admin", "s3cret pass:word"), "/dash");
+  @BeforeEach
+  void start() {
+    server = new AuthServer(Authentication.basic("admin", "s3cret pass:word", clock), "/dash");
   }
 
-  @AfterAll
-  static void stop() {
+  @AfterEach
+  void stop() {
     server.close();
+  }
+
+  @Test
+  void failures_areForgottenAfterAQuietSpell() {
+    String wrong = basic("admin", "guess");
+    for (int i = 1; i <= FailedLoginThrottle.FREE_FAILURES; i++) {
+      assertThat(server.get("/api/tasks", "Authorization", wrong).statusCode()).isEqualTo(401);
+    }
+    clock.advance(FailedLoginThrottle.FORGET_AFTER.plusSeconds(1));
+    // counted afresh: one failure, no delay (the sixth in a row would have been delayed)
+    assertThat(server.get("/api/tasks", "Authorization", wrong).statusCode()).isEqualTo(401);
+    assertThat(server.get("/api/tasks", "Authorization", GOOD).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void wrongCredentials_fromOneAddress_areThrottled_untilTheDelayHasPassed() {
+    String wrong = basic("admin", "guess");
+    for (int i = 1; i <= FailedLoginThrottle.FREE_FAILURES + 1; i++) {
+      assertThat(server.get("/api/tasks", "Authorization", wrong).statusCode()).as("attempt " + i).isEqualTo(401);
+    }
+    HttpResponse<String> refused = server.get("/api/tasks", "Authorization", GOOD);
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+    assertThat(refused.body()).contains("too many failed sign-ins");
+    // no credentials is no guess: the browser still gets its challenge
+    assertThat(server.get("/api/tasks").headers().firstValue("WWW-Authenticate")).contains(BasicAuthHandler.CHALLENGE);
+
+    clock.advance(java.time.Duration.ofSeconds(1));
+    assertThat(server.get("/api/tasks", "Authorization", wrong).statusCode()).isEqualTo(401);
+    clock.advance(java.time.Duration.ofSeconds(1));
+    assertThat(server.get("/api/tasks", "Authorization", GOOD).statusCode()).as("the delay doubled").isEqualTo(429);
+    clock.advance(java.time.Duration.ofSeconds(1));
+    assertThat(server.get("/api/tasks", "Authorization", GOOD).statusCode()).isEqualTo(200);
+    // a success starts afresh
+    assertThat(server.get("/api/tasks", "Authorization", wrong).statusCode()).isEqualTo(401);
+    assertThat(server.get("/api/tasks", "Authorization", GOOD).statusCode()).isEqualTo(200);
   }
 
   static String basic(String user, String password) {

@@ -197,6 +197,29 @@ class FormAuthTest {
   }
 
   @Test
+  void login_repeatedWrongPasswords_areThrottled_untilTheDelayHasPassed() {
+    for (int i = 1; i <= FailedLoginThrottle.FREE_FAILURES + 1; i++) {
+      assertThat(loginWith("admin", "guess " + i, "/dash/").statusCode()).as("attempt " + i).isEqualTo(401);
+    }
+    // even the right password is not checked while the address waits
+    HttpResponse<String> refused = loginWith("admin", "pa ss&word", "/dash/");
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+    assertThat(refused.body()).contains("Too many failed sign-ins. Try again in 1 s.").contains("name=\"csrf\"");
+    assertThat(cookie(refused, FormAuthHandler.SESSION_COOKIE)).isNull();
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(loginWith("admin", "guess 7", "/dash/").statusCode()).isEqualTo(401);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(loginWith("admin", "pa ss&word", "/dash/").statusCode()).as("the delay doubled").isEqualTo(429);
+    clock.advance(Duration.ofSeconds(1));
+    login();
+    // a success starts afresh
+    assertThat(loginWith("admin", "guess", "/dash/").statusCode()).isEqualTo(401);
+    login();
+  }
+
+  @Test
   void login_withoutCsrf_isRefused() {
     HttpResponse<String> response = post("/login", form("username", "admin", "password", "pa ss&word"));
     assertThat(response.statusCode()).isEqualTo(403);
