@@ -11,7 +11,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { assert, check, finish, launchChromium, skip } from './checks.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -36,21 +36,6 @@ const shots = resolve(opts.screenshots);
 const timeout = Number(opts.timeout);
 mkdirSync(shots, { recursive: true });
 
-const results = { passed: 0, failed: 0 };
-async function check(name, fn) {
-  try {
-    const note = await fn();
-    results.passed++;
-    console.log(`PASS ${name}${note ? ` (${note})` : ''}`);
-  } catch (e) {
-    results.failed++;
-    console.log(`FAIL ${name}: ${(e?.message ?? String(e)).split('\n')[0]}`);
-  }
-}
-const skip = (name, why) => console.log(`SKIP ${name}: ${why}`);
-const assert = (cond, message) => {
-  if (!cond) throw new Error(message);
-};
 
 async function api(path) {
   const res = await fetch(`${base}${path}`, { headers: { accept: 'application/json' } });
@@ -72,11 +57,7 @@ async function until(probe, what, limit = timeout) {
 
 const testId = (id) => `[data-testid="${id.replace(/"/g, '\\"')}"]`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 const page = await context.newPage();
 page.setDefaultTimeout(timeout);
@@ -307,5 +288,4 @@ try {
   await browser.close();
 }
 
-console.log(`${results.passed} passed, ${results.failed} failed`);
-process.exit(results.failed === 0 ? 0 : 1);
+finish();

@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
 import { websocketUrl } from './lib/base';
 import { backoffDelay, graphIsStale, parseFrame, planInvalidation, taskIsStale } from './lib/liveUpdate';
+import { reloadForSignIn, SESSION_EXPIRED_CLOSE_CODE } from './lib/signIn';
 import type { GraphResponse, TaskDetailResponse } from './lib/types';
 import { BASE } from './env';
 
@@ -90,7 +91,11 @@ export function startLiveUpdates(client: QueryClient): void {
     ws.onmessage = (ev: MessageEvent<unknown>) => {
       if (typeof ev.data === 'string') applyFrame(client, ev.data);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev: CloseEvent) => {
+      if (ev.code === SESSION_EXPIRED_CLOSE_CODE) {
+        reloadForSignIn();
+        return;
+      }
       setState('polling');
       setTimeout(connect, backoffDelay(failures++));
     };

@@ -1,21 +1,29 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { ApiError } from './api';
+import { reloadForSignIn } from './lib/signIn';
 import { pollInterval, startLiveUpdates } from './live';
 import { router } from './router';
 
 const queryClient = new QueryClient({
+  // 401: the session expired or the credentials changed; the server's answer to a reload signs in again
+  queryCache: new QueryCache({
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 401) reloadForSignIn();
+    },
+  }),
   defaultOptions: {
     queries: {
       // Pushed updates invalidate queries; polling only covers the time the socket is down.
       refetchInterval: pollInterval,
       staleTime: 1000,
       // An unknown id stays unknown; other failures may be a server restart.
-      retry: (failures, error) => failures < 2 && !(error instanceof ApiError && error.status === 404),
+      retry: (failures, error) =>
+        failures < 2 && !(error instanceof ApiError && (error.status === 404 || error.status === 401)),
     },
   },
 });

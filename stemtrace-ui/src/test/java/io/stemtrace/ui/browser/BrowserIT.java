@@ -49,6 +49,20 @@ class BrowserIT {
     }
   }
 
+  @Test
+  void formLogin_signsIn_andThePageReturnsToTheLoginPageWhenTheSessionEnds() throws Exception {
+    String password = "correct horse battery";
+    try (TestServer server = TestServer.start(TestServer.options().mount("/stemtrace")
+        .authentication(io.stemtrace.ui.auth.Authentication.form("admin", password, java.time.Duration.ofSeconds(6))))) {
+      BrowserSuite.requireBrowser(uiBuilt());
+
+      BrowserSuite.Result result = BrowserSuite.runScript("e2e/session.mjs", server.baseUrl(),
+          Path.of("target/screenshots/session"), "--user", "admin", "--password", password, "--session-seconds", "6");
+
+      result.assertAllPassed(4);
+    }
+  }
+
   private static boolean uiBuilt() {
     return Files.isRegularFile(Path.of("target/classes/io/stemtrace/ui/static/index.html"));
   }

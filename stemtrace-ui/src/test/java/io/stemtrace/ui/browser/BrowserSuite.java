@@ -82,7 +82,13 @@ public final class BrowserSuite {
   /** Runs the checks with {@code --base baseUrl --screenshots screenshots} and the extra arguments. */
   public static Result run(String baseUrl, Path screenshots, String... extraArgs)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("node", "e2e/run.mjs", "--base", baseUrl,
+    return runScript("e2e/run.mjs", baseUrl, screenshots, extraArgs);
+  }
+
+  /** Runs another script of {@code frontend/e2e} the same way (same arguments and output format). */
+  public static Result runScript(String script, String baseUrl, Path screenshots, String... extraArgs)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("node", script, "--base", baseUrl,
         "--screenshots", screenshots.toAbsolutePath().toString()));
     command.addAll(List.of(extraArgs));
     Process process = new ProcessBuilder(command).directory(frontendDir().toFile()).redirectErrorStream(true).start();
