@@ -25,6 +25,13 @@ final class TracedCallable<T> implements Callable<T>, Runnable {
     return true;
   }
 
+  /** Reports the task REJECTED when the executor refused it before it started; true if it did. */
+  boolean rejectIfNotStarted(Throwable refusal) {
+    if (!claimed.compareAndSet(false, true)) return false;
+    task.rejected(refusal);
+    return true;
+  }
+
   @Override
   public T call() throws Exception {
     claimed.set(true);

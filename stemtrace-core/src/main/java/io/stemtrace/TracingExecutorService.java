@@ -101,25 +101,58 @@ public final class TracingExecutorService implements ExecutorService {
 
   @Override
   public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
-    return delegate.invokeAll(announceAll(tasks));
+    return invokeTraced(tasks, delegate::invokeAll);
   }
 
   @Override
   public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
       throws InterruptedException {
-    return delegate.invokeAll(announceAll(tasks), timeout, unit);
+    return invokeTraced(tasks, announced -> delegate.invokeAll(announced, timeout, unit));
   }
 
   @Override
-  public <T> T invokeAny(Collection<? extends Callable<T>> tasks)
-      throws InterruptedException, ExecutionException {
-    return delegate.invokeAny(announceAll(tasks));
+  public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+    return invokeTraced(tasks, delegate::invokeAny);
   }
 
   @Override
   public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
-    return delegate.invokeAny(announceAll(tasks), timeout, unit);
+    return this.<T, T, ExecutionException, TimeoutException>invokeTraced(tasks,
+        announced -> delegate.invokeAny(announced, timeout, unit));
+  }
+
+  /** One of the delegate's invokeAll/invokeAny calls, over the announced tasks. */
+  @FunctionalInterface
+  private interface Invocation<T, R, X1 extends Exception, X2 extends Exception> {
+    R run(List<TracedCallable<T>> announced) throws InterruptedException, X1, X2;
+  }
+
+  private <T, R, X1 extends Exception, X2 extends Exception> R invokeTraced(Collection<? extends Callable<T>> tasks,
+      Invocation<T, R, X1, X2> invocation) throws InterruptedException, X1, X2 {
+    List<TracedCallable<T>> announced = announceAll(tasks);
+    try {
+      return invocation.run(announced);
+    } catch (RejectedExecutionException e) {
+      throw rejectUnstarted(announced, e);
+    } finally {
+      // the ones a timeout or invokeAny's winner cancelled, or that were never handed to a thread
+      revokeUnstarted(announced);
+    }
+  }
+
+  /**
+   * After an invokeAll or invokeAny returned or threw, every future it made is done or cancelled: a task
+   * that has not started by now never will, and would otherwise stay PENDING on the dashboard forever.
+   */
+  private static void revokeUnstarted(List<? extends TracedCallable<?>> announced) {
+    for (TracedCallable<?> callable : announced) callable.revokeIfNotStarted();
+  }
+
+  private static RejectedExecutionException rejectUnstarted(List<? extends TracedCallable<?>> announced,
+      RejectedExecutionException refusal) {
+    for (TracedCallable<?> callable : announced) callable.rejectIfNotStarted(refusal);
+    return refusal;
   }
 
   @Override public void shutdown() { delegate.shutdown(); }
@@ -333,9 +366,9 @@ public final class TracingExecutorService implements ExecutorService {
     return new TracedCallable<>(task, body);
   }
 
-  private <T> List<Callable<T>> announceAll(Collection<? extends Callable<T>> tasks) {
+  private <T> List<TracedCallable<T>> announceAll(Collection<? extends Callable<T>> tasks) {
     Objects.requireNonNull(tasks, "tasks == null");
-    List<Callable<T>> wrapped = new ArrayList<>(tasks.size());
+    List<TracedCallable<T>> wrapped = new ArrayList<>(tasks.size());
     for (Callable<T> task : tasks) wrapped.add(announce(TaskNames.of(task), task));
     return wrapped;
   }

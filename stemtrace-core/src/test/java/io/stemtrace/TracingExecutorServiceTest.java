@@ -421,6 +421,86 @@ class TracingExecutorServiceTest {
     assertThat(log().tasks()).filteredOn(e -> e.state() == SUCCESS).hasSize(2);
   }
 
+  @Test
+  void invokeAny_tasksThatNeverRan_areRevoked_noneStaysPending() throws Exception {
+    ExecutorService single = Executors.newSingleThreadExecutor();
+    TracingExecutorService traced = stemtrace.wrap(single);
+    try {
+      Integer winner = traced.invokeAny(List.of(new Quick(), new Slow(), new Slow(), new Slow()));
+      assertThat(winner).isEqualTo(1);
+    } finally {
+      traced.shutdownNow();
+      traced.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    EventLog log = log();
+    assertThat(log.states(log.idNamed(Quick.NAME))).containsExactly(PENDING, STARTED, SUCCESS);
+    List<String> losers = log.idsNamed(Slow.NAME);
+    assertThat(losers).hasSize(3);
+    // one thread, the first task won: the others were cancelled in the queue or never handed over, except
+    // perhaps one the thread took up just before the cancellation, which was interrupted
+    int revoked = 0;
+    for (String loser : losers) {
+      List<io.stemtrace.api.TaskState> states = log.states(loser);
+      assertThat(states).as(loser).isIn(List.of(PENDING, io.stemtrace.api.TaskState.REVOKED), List.of(PENDING, STARTED, FAILURE));
+      if (states.contains(io.stemtrace.api.TaskState.REVOKED)) revoked++;
+    }
+    assertThat(revoked).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void invokeAll_withTimeout_reportsTheTasksItCancelledBeforeTheyRanRevoked() throws Exception {
+    ExecutorService single = Executors.newSingleThreadExecutor();
+    TracingExecutorService traced = stemtrace.wrap(single);
+    List<Future<Integer>> futures;
+    try {
+      futures = traced.invokeAll(List.of(new Slow(), new Quick(), new Quick()), 200, TimeUnit.MILLISECONDS);
+    } finally {
+      traced.shutdown();
+      traced.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    assertThat(futures).allMatch(Future::isCancelled);
+    EventLog log = log();
+    // the running one was interrupted: it failed; the queued ones never ran
+    assertThat(log.states(log.idNamed(Slow.NAME))).containsExactly(PENDING, STARTED, FAILURE);
+    for (String queued : log.idsNamed(Quick.NAME)) {
+      assertThat(log.states(queued)).containsExactly(PENDING, io.stemtrace.api.TaskState.REVOKED);
+    }
+    assertThat(log.idsNamed(Quick.NAME)).hasSize(2);
+  }
+
+  @Test
+  void invokeAll_refusedByTheExecutor_reportsTheTasksRejected() throws Exception {
+    ExecutorService stopped = Executors.newSingleThreadExecutor();
+    stopped.shutdown();
+    TracingExecutorService traced = stemtrace.wrap(stopped);
+    assertThatThrownBy(() -> traced.invokeAll(List.of(new Quick(), new Quick())))
+        .isInstanceOf(RejectedExecutionException.class);
+    EventLog log = log();
+    assertThat(log.idsNamed(Quick.NAME)).hasSize(2);
+    for (String refused : log.idsNamed(Quick.NAME)) assertThat(log.states(refused)).containsExactly(PENDING, REJECTED);
+  }
+
+  /** Returns at once. */
+  static final class Quick implements java.util.concurrent.Callable<Integer> {
+    static final String NAME = "io.stemtrace.TracingExecutorServiceTest.Quick";
+
+    @Override
+    public Integer call() {
+      return 1;
+    }
+  }
+
+  /** Runs until interrupted. */
+  static final class Slow implements java.util.concurrent.Callable<Integer> {
+    static final String NAME = "io.stemtrace.TracingExecutorServiceTest.Slow";
+
+    @Override
+    public Integer call() throws InterruptedException {
+      Thread.sleep(60_000);
+      return 2;
+    }
+  }
+
   private void waitForState(String id, io.stemtrace.api.TaskState state) {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (System.nanoTime() < deadline) {
