@@ -178,7 +178,7 @@ class DashboardSecurityTest {
 
     @Test
     void websocket_isClosedWhenTheSessionThatOpenedItExpires() throws Exception {
-      try (TestServer shortSessions = server(Authentication.form("admin", PASSWORD, Duration.ofSeconds(4)), false);
+      try (TestServer shortSessions = server(Authentication.form("admin", PASSWORD, Duration.ofSeconds(5)), false);
           TestServer longSessions = server(Authentication.form("admin", PASSWORD, Duration.ofHours(1)), false)) {
         ClosingListener expiring = ClosingListener.open(shortSessions, login(shortSessions));
         ClosingListener lasting = ClosingListener.open(longSessions, login(longSessions));

@@ -53,11 +53,11 @@ class BrowserIT {
   void formLogin_signsIn_andThePageReturnsToTheLoginPageWhenTheSessionEnds() throws Exception {
     String password = "correct horse battery";
     try (TestServer server = TestServer.start(TestServer.options().mount("/stemtrace")
-        .authentication(io.stemtrace.ui.auth.Authentication.form("admin", password, java.time.Duration.ofSeconds(6))))) {
+        .authentication(io.stemtrace.ui.auth.Authentication.form("admin", password, java.time.Duration.ofSeconds(10))))) {
       BrowserSuite.requireBrowser(uiBuilt());
 
       BrowserSuite.Result result = BrowserSuite.runScript("e2e/session.mjs", server.baseUrl(),
-          Path.of("target/screenshots/session"), "--user", "admin", "--password", password, "--session-seconds", "6");
+          Path.of("target/screenshots/session"), "--user", "admin", "--password", password, "--session-seconds", "10");
 
       result.assertAllPassed(4);
     }
