@@ -7,6 +7,7 @@ import io.stemtrace.api.EventSink;
 import io.stemtrace.api.Subscription;
 import io.stemtrace.api.Transport;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * stream {@code {prefix}:events} with the single field {@code data} holding the event's JSON.
  *
  * <p>Publishing: one {@link #send} is one pipelined round trip ({@code XADD ... MAXLEN ~ N * data <json>} per
- * event, plus {@code XTRIM ... MINID ~} when a retention is set), on a connection of its own. When Redis is
+ * event, plus {@code XTRIM ... MINID ~} when a retention is set), on a connection of its own. Where the server
+ * allows {@code CLIENT REPLY}, the XADDs of a batch are sent with replies off except the last one's, in chunks
+ * Lettuce handles as one command each, followed by an {@code ECHO} that proves the replies are in step (see
+ * {@link QuietXaddCommand}); otherwise, or with {@code replies=each}, every XADD is answered. When Redis is
  * unreachable, {@code send} throws {@link IOException} within the configured timeout and the transport
  * reconnects with exponential backoff (100 ms doubling to 5 s) on later sends; a failed batch is never
  * replayed, so no entry is written twice by the transport.
@@ -34,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * the sink returned, and after a lost connection it resumes right after the last entry handed over.
  *
  * <p>URL: {@code redis[s]://[[user]:password@]host[:port][/database][?maxlen=100000&retention=PT24H&timeout=PT10S
- * &start=0-0|$|<entry id>&verifypeer=true]}.
+ * &start=0-0|$|<entry id>&verifypeer=true&replies=batch|each]}.
  */
 public final class RedisTransport implements Transport {
 
@@ -55,6 +59,11 @@ public final class RedisTransport implements Transport {
   private volatile StatefulRedisConnection<String, byte[]> publishConnection; // written under publishLock
   private long nextConnectAttemptMillis; // guarded by publishLock
   private boolean publishFailing; // guarded by publishLock; true between a failure and the next success
+  /** guarded by publishLock; whether this connection's batches use CLIENT REPLY OFF ({@link QuietXaddCommand}) */
+  private boolean quietReplies;
+  /** guarded by publishLock; false once the option or the server said no */
+  private boolean quietRepliesAllowed;
+  private long batchNumber; // guarded by publishLock
   private final AtomicLong sentEntries = new AtomicLong();
   private final AtomicLong failedBatches = new AtomicLong();
 
@@ -67,6 +76,7 @@ public final class RedisTransport implements Transport {
     this.clock = Objects.requireNonNull(clock, "clock == null");
     this.connector = new RedisConnector(config);
     this.xaddHeader = XaddCommand.header(config.streamKey(), config.maxlen());
+    this.quietRepliesAllowed = config.quietReplies();
   }
 
   @Override
@@ -77,33 +87,50 @@ public final class RedisTransport implements Transport {
     synchronized (publishLock) {
       ensureOpen();
       StatefulRedisConnection<String, byte[]> connection = publishConnection();
+      for (byte[] payload : batch) Objects.requireNonNull(payload, "payload == null");
       CountDownLatch answered = new CountDownLatch(1);
-      List<XaddCommand> commands = new ArrayList<>(batch.size());
+      List<XaddCommand> commands = new ArrayList<>(quietReplies ? 1 : batch.size());
+      List<QuietXaddCommand> quiet = new ArrayList<>();
       int last = batch.size() - 1;
-      int flushed = 0;
-      for (int i = 0; i <= last; i++) {
-        byte[] payload = Objects.requireNonNull(batch.get(i), "payload == null");
-        commands.add(new XaddCommand(xaddHeader, payload, i == last ? answered : null));
-        if (commands.size() - flushed == WRITE_CHUNK && i < last) {
-          // Redis starts on the first commands while the rest are encoded; still no wait in between
-          connection.dispatch(commands.subList(flushed, commands.size()));
-          connection.flushCommands();
-          flushed = commands.size();
+      if (quietReplies) {
+        // chunks of silent XADDs, each one command for Lettuce, then the last entry with its reply
+        for (int from = 0; from < last; from += WRITE_CHUNK) {
+          QuietXaddCommand chunk = new QuietXaddCommand(xaddHeader, List.copyOf(batch.subList(from, Math.min(last, from + WRITE_CHUNK))));
+          quiet.add(chunk);
+          connection.dispatch(chunk);
+          connection.flushCommands(); // Redis starts on the first chunk while the next is encoded
         }
+        commands.add(new XaddCommand(xaddHeader, batch.get(last), answered));
+        connection.dispatch(commands.get(0));
+      } else {
+        int flushed = 0;
+        for (int i = 0; i <= last; i++) {
+          commands.add(new XaddCommand(xaddHeader, batch.get(i), i == last ? answered : null));
+          if (commands.size() - flushed == WRITE_CHUNK && i < last) {
+            // Redis starts on the first commands while the rest are encoded; still no wait in between
+            connection.dispatch(commands.subList(flushed, commands.size()));
+            connection.flushCommands();
+            flushed = commands.size();
+          }
+        }
+        connection.dispatch(commands.subList(flushed, commands.size()));
       }
-      connection.dispatch(commands.subList(flushed, commands.size()));
+      // replies come in order: a stranger's reply here means they are out of step with the commands
+      byte[] token = quiet.isEmpty() ? null : ("stemtrace-" + (++batchNumber)).getBytes(StandardCharsets.US_ASCII);
+      RedisFuture<byte[]> echo = token == null ? null : connection.async().echo(token);
       RedisFuture<Long> trim = null;
       if (config.retention() != null) {
         String minId = StreamIds.minIdAt(clock.millis() - config.retention().toMillis());
         trim = connection.async().xtrim(config.streamKey(), new XTrimArgs().minId(minId).approximateTrimming());
       }
       connection.flushCommands(); // the batch is one pipelined round trip: nothing waits between its writes
-      awaitReplies(connection, answered, commands, trim);
+      awaitReplies(connection, answered, quiet, commands, trim, echo, token);
     }
   }
 
   private void awaitReplies(StatefulRedisConnection<String, byte[]> connection, CountDownLatch answered,
-      List<XaddCommand> commands, RedisFuture<Long> trim) throws IOException {
+      List<QuietXaddCommand> quiet, List<XaddCommand> commands, RedisFuture<Long> trim, RedisFuture<byte[]> echo,
+      byte[] token) throws IOException {
     long timeoutMillis = config.timeout().toMillis();
     try {
       if (!answered.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
@@ -112,9 +139,22 @@ public final class RedisTransport implements Transport {
       if (trim != null && !trim.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
         throw publishFailed(connection, "no reply to XTRIM within " + config.timeout(), null);
       }
+      if (echo != null && !echo.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        throw publishFailed(connection, "no reply to ECHO within " + config.timeout(), null);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw publishFailed(connection, "interrupted while waiting for Redis", e);
+    }
+    for (QuietXaddCommand chunk : quiet) {
+      if (chunk.answeredOk()) continue;
+      // a refused or unknown CLIENT REPLY also means the XADDs behind it answered: the connection is out of step
+      if (chunk.refusedByServer()) disableQuietReplies("CLIENT REPLY refused: " + chunk.problem());
+      throw publishFailed(connection, chunk.problem(), null);
+    }
+    if (echo != null && (echo.getError() != null || !java.util.Arrays.equals(token, echoed(echo)))) {
+      disableQuietReplies("replies out of step after CLIENT REPLY OFF");
+      throw publishFailed(connection, "replies out of step with the batch", null);
     }
     // Redis answers in order: the last reply arrived, so every command of the batch is complete
     for (XaddCommand command : commands) {
@@ -129,11 +169,27 @@ public final class RedisTransport implements Transport {
       // trimming by age failed (old server without MINID): the entries are written, so the batch counts
       logPublishFailure("XTRIM MINID refused: " + trim.getError());
     }
-    sentEntries.addAndGet(commands.size());
+    sentEntries.addAndGet(commands.size() + quiet.stream().mapToInt(QuietXaddCommand::size).sum());
     if (publishFailing) {
       publishFailing = false;
       LOG.info("publishing to {} works again", describe());
     }
+  }
+
+  private static byte[] echoed(RedisFuture<byte[]> echo) {
+    try {
+      return echo.get();
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** From now on one reply per entry: this server (or a proxy in front) does not keep CLIENT REPLY OFF. */
+  private void disableQuietReplies(String why) {
+    if (!quietRepliesAllowed) return;
+    quietRepliesAllowed = false;
+    quietReplies = false;
+    LOG.warn("publishing to {} with a reply per entry from now on: {}", describe(), why);
   }
 
   private IOException publishFailed(StatefulRedisConnection<String, byte[]> broken, String reason, Throwable cause) {
@@ -163,9 +219,26 @@ public final class RedisTransport implements Transport {
     }
     publishBackoff.reset();
     nextConnectAttemptMillis = 0;
+    quietReplies = quietRepliesAllowed && acceptsClientReply(connection);
     connection.setAutoFlushCommands(false); // pipelining: a batch leaves in one write
     publishConnection = connection;
     return connection;
+  }
+
+  /** Asks for {@code CLIENT REPLY ON}: a server (or proxy, or ACL) that refuses it gets a reply per entry. */
+  private boolean acceptsClientReply(StatefulRedisConnection<String, byte[]> connection) {
+    try {
+      RedisFuture<String> reply = connection.async().dispatch(io.lettuce.core.protocol.CommandType.CLIENT,
+          new io.lettuce.core.output.StatusOutput<>(RedisConnector.CODEC),
+          new io.lettuce.core.protocol.CommandArgs<>(RedisConnector.CODEC).add("REPLY").add("ON"));
+      if (reply.await(config.timeout().toMillis(), TimeUnit.MILLISECONDS) && reply.getError() == null) return true;
+      disableQuietReplies("CLIENT REPLY ON answered " + (reply.isDone() ? reply.getError() : "nothing in time"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      disableQuietReplies("CLIENT REPLY ON failed: " + RedisConnector.rootMessage(e));
+    }
+    return false;
   }
 
   private void dropPublishConnection(StatefulRedisConnection<String, byte[]> connection) {
@@ -209,6 +282,13 @@ public final class RedisTransport implements Transport {
   /** Entries written by {@link #send} since this transport was created. */
   public long sentEntries() {
     return sentEntries.get();
+  }
+
+  /** Whether the current connection sends batches with CLIENT REPLY OFF (for tests). */
+  boolean repliesPerBatchOnly() {
+    synchronized (publishLock) {
+      return quietReplies;
+    }
   }
 
   /** Batches {@link #send} could not write (Redis unreachable, timed out or refusing). */

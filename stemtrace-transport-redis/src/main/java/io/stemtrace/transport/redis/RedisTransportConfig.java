@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  * {@code retention} (ISO-8601 duration such as {@code PT24H}: entries older than that are trimmed),
  * {@code timeout} (connect and command timeout, ISO-8601 or seconds, default 10 s), {@code start} (where a
  * subscription begins: {@code 0-0} replays the whole stream, {@code $} only new entries, an entry id
- * resumes after that entry), {@code verifypeer} (TLS peer verification for {@code rediss}, default true).
+ * resumes after that entry), {@code verifypeer} (TLS peer verification for {@code rediss}, default true),
+ * {@code replies} ({@code batch}, the default: the publisher turns Redis's replies off for all but the last
+ * entry of each chunk of a batch with {@code CLIENT REPLY}, when the server allows it; {@code each}: a reply
+ * per entry, for proxies that mishandle {@code CLIENT REPLY}).
  * Unknown options fail fast with the option named.
  */
 record RedisTransportConfig(
@@ -31,14 +34,15 @@ record RedisTransportConfig(
     Duration retention,
     Duration timeout,
     String start,
-    boolean verifyPeer) {
+    boolean verifyPeer,
+    boolean quietReplies) {
 
   static final long DEFAULT_MAXLEN = 100_000;
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   static final String START_BEGINNING = "0-0";
   static final String START_NEW = "$";
   private static final Pattern ENTRY_ID = Pattern.compile("\\d{1,19}(-\\d{1,19})?");
-  private static final String KNOWN_OPTIONS = "maxlen, retention, timeout, start, verifypeer";
+  private static final String KNOWN_OPTIONS = "maxlen, retention, timeout, start, verifypeer, replies";
 
   static RedisTransportConfig parse(URI url, String prefix) {
     if (url == null) throw new NullPointerException("url == null");
@@ -84,6 +88,7 @@ record RedisTransportConfig(
     Duration timeout = DEFAULT_TIMEOUT;
     String start = START_BEGINNING;
     boolean verifyPeer = true;
+    boolean quietReplies = true;
     String query = url.getRawQuery();
     if (query != null && !query.isEmpty()) {
       for (String option : query.split("&")) {
@@ -121,13 +126,19 @@ record RedisTransportConfig(
             }
             verifyPeer = Boolean.parseBoolean(value);
           }
+          case "replies" -> {
+            if (!value.equals("batch") && !value.equals("each")) {
+              throw new IllegalArgumentException("redis option replies must be batch or each, got '" + value + "'");
+            }
+            quietReplies = value.equals("batch");
+          }
           default -> throw new IllegalArgumentException(
               "unknown redis transport option '" + name + "' (known: " + KNOWN_OPTIONS + ")");
         }
       }
     }
     return new RedisTransportConfig(scheme.equals("rediss"), host, port, database, username, password,
-        prefix + ":events", maxlen, retention, timeout, start, verifyPeer);
+        prefix + ":events", maxlen, retention, timeout, start, verifyPeer, quietReplies);
   }
 
   /** The URL without credentials or options: safe for logs and thread names. */

@@ -52,6 +52,11 @@ final class XaddCommand extends Command<String, byte[], Void> {
 
   @Override
   public void encode(ByteBuf buf) {
+    write(buf, header, payload);
+  }
+
+  /** Writes one complete XADD: the pre-encoded arguments, then the payload as the last bulk string. */
+  static void write(ByteBuf buf, byte[] header, byte[] payload) {
     buf.writeBytes(header);
     buf.writeByte('$');
     buf.writeCharSequence(Integer.toString(payload.length), StandardCharsets.US_ASCII);

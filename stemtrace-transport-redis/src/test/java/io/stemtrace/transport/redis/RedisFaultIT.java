@@ -37,9 +37,10 @@ class RedisFaultIT {
   void killAndRestartRedis_whileProducingAndConsuming_consumerAppliesEveryStoredEntryOnce() throws Exception {
     try (RedisServerProcess server = RedisServerProcess.start(dir, true);
         Transport consumerSide = Transports.open(server.url() + "?timeout=PT1S", "fault");
+        // no trimming: every acknowledged entry must still be in the stream at the end
+        AcknowledgedBatches publishing = new AcknowledgedBatches(Transports.open(server.url() + "?timeout=PT2S&maxlen=0", "fault"));
         Stemtrace producer = Stemtrace.builder()
-            .transportUrl(server.url() + "?timeout=PT2S")
-            .prefix("fault")
+            .transport(publishing)
             .queueSize(20_000)
             .batchSize(500)
             .shutdownHook(false)
@@ -82,6 +83,9 @@ class RedisFaultIT {
       List<String> applied = collector.strings();
       assertThat(new HashSet<>(applied)).as("no event applied twice").hasSize(applied.size());
       assertThat(applied).as("applied == stream content, in stream order").containsExactlyElementsOf(stream);
+      // what Redis acknowledged (appendfsync always) survived the kill -9
+      assertThat(publishing.acknowledged).as("acknowledged entries").hasSizeGreaterThan(1_000);
+      assertThat(stream).as("every acknowledged entry, in order").containsSubsequence(publishing.acknowledged);
       subscription.close();
     }
   }
@@ -188,6 +192,37 @@ class RedisFaultIT {
     void stop() throws InterruptedException {
       running.set(false);
       for (Thread thread : threads) thread.join(5_000);
+    }
+  }
+
+  /** The producer's transport, noting every entry of each batch whose send returned normally. */
+  static final class AcknowledgedBatches implements Transport {
+    final List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Transport delegate;
+
+    AcknowledgedBatches(Transport delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void send(List<byte[]> batch) throws IOException {
+      delegate.send(batch);
+      for (byte[] payload : batch) acknowledged.add(new String(payload, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public io.stemtrace.api.Subscription subscribe(io.stemtrace.api.EventSink sink) throws IOException {
+      return delegate.subscribe(sink);
+    }
+
+    @Override
+    public String describe() {
+      return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
     }
   }
 }

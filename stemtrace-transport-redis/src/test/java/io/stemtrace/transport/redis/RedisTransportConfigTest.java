@@ -28,6 +28,9 @@ class RedisTransportConfigTest {
     assertThat(config.retention()).isNull();
     assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.start()).isEqualTo("0-0");
+    assertThat(config.quietReplies()).isTrue();
+    assertThat(parse("redis://localhost?replies=each").quietReplies()).isFalse();
+    assertThat(parse("redis://localhost?replies=batch").quietReplies()).isTrue();
   }
 
   @Test
@@ -88,6 +91,7 @@ class RedisTransportConfigTest {
     assertThatThrownBy(() -> parse("redis://h?timeout=-PT1S")).hasMessageContaining("timeout");
     assertThatThrownBy(() -> parse("redis://h?start=latest")).hasMessageContaining("start");
     assertThatThrownBy(() -> parse("redis://h?verifypeer=maybe")).hasMessageContaining("verifypeer");
+    assertThatThrownBy(() -> parse("redis://h?replies=none")).hasMessage("redis option replies must be batch or each, got 'none'");
     assertThatThrownBy(() -> parse("redis://h/zero")).hasMessageContaining("database number");
     assertThatThrownBy(() -> parse("redis:///0")).hasMessageContaining("needs a host");
     assertThatThrownBy(() -> parse("http://h")).hasMessageContaining("redis://");

@@ -257,6 +257,51 @@ class RedisTransportIT extends TransportContractTest {
   }
 
   @Test
+  void send_withRepliesForEachEntryOrOnlyTheLast_writesTheSameEntries() throws Exception {
+    for (String replies : List.of("each", "batch")) {
+      String prefix = freshPrefix();
+      RedisTransport transport = (RedisTransport) openWith(prefix, "?replies=" + replies);
+      List<byte[]> batch = payloads(300); // several chunks of 128
+      transport.send(batch);
+      transport.send(batch.subList(0, 1)); // a batch of one: no quiet chunk at all
+      assertThat(transport.repliesPerBatchOnly()).as(replies).isEqualTo(replies.equals("batch"));
+      try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
+        List<String> stored = redis.commands().xrange(prefix + ":events", io.lettuce.core.Range.create("-", "+")).stream()
+            .map(entry -> entry.getBody().get("data")).toList();
+        List<String> sent = new ArrayList<>();
+        for (byte[] payload : batch) sent.add(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+        sent.add(sent.get(0));
+        assertThat(stored).as(replies).isEqualTo(sent);
+      }
+      assertThat(transport.sentEntries()).isEqualTo(301);
+    }
+  }
+
+  @Test
+  void send_asAUserWithoutClientCommands_fallsBackToAReplyPerEntry() throws Exception {
+    String prefix = freshPrefix();
+    String user = "stemtrace-noclient-" + prefix;
+    try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
+      // everything but CLIENT REPLY, as a managed Redis or a proxy may refuse it
+      redis.commands().dispatch(io.lettuce.core.protocol.CommandType.ACL,
+          new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+          new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
+              .add("SETUSER").add(user).add("on").add(">pw").add("~*").add("&*").add("+@all").add("-client|reply"));
+      try {
+        RedisTransport transport = (RedisTransport) Transports.open(
+            "redis://" + user + ":pw@127.0.0.1:" + RedisTestSupport.PORT + "/0", streams.track(prefix));
+        closeLater(transport);
+        transport.send(payloads(200));
+        assertThat(transport.repliesPerBatchOnly()).isFalse();
+        assertThat(redis.commands().xlen(prefix + ":events")).isEqualTo(200);
+        assertThat(transport.failedBatches()).isZero();
+      } finally {
+        redis.commands().aclDeluser(user);
+      }
+    }
+  }
+
+  @Test
   void send_refusedByRedis_throwsAndKeepsTheConnectionForTheNextBatch() throws Exception {
     String prefix = freshPrefix();
     RedisTransport transport = (RedisTransport) openWith(prefix, "");

@@ -33,6 +33,45 @@ class XaddCommandTest {
   }
 
   @Test
+  void quietChunk_isClientReplyOff_thePlainXadds_thenClientReplyOn() {
+    byte[] header = XaddCommand.header("shop:events", 100_000);
+    byte[] second = "{\"task_id\":\"2\"}".getBytes(StandardCharsets.UTF_8);
+    ByteBuf expected = Unpooled.buffer();
+    expected.writeBytes("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n".getBytes(StandardCharsets.US_ASCII));
+    expected.writeBytes(encoded(new XaddCommand(header, PAYLOAD, null)));
+    expected.writeBytes(encoded(new XaddCommand(header, second, null)));
+    expected.writeBytes("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$2\r\nON\r\n".getBytes(StandardCharsets.US_ASCII));
+    byte[] wanted = new byte[expected.readableBytes()];
+    expected.readBytes(wanted);
+    assertThat(encoded(new QuietXaddCommand(header, java.util.List.of(PAYLOAD, second)))).isEqualTo(wanted);
+  }
+
+  @Test
+  void quietChunk_isFineOnlyWithTheOkOfClientReplyOn() {
+    QuietXaddCommand ok = new QuietXaddCommand(XaddCommand.header("k", 0), java.util.List.of(PAYLOAD));
+    ok.getOutput().set(java.nio.ByteBuffer.wrap("OK".getBytes(StandardCharsets.US_ASCII)));
+    ok.complete();
+    assertThat(ok.answeredOk()).isTrue();
+
+    QuietXaddCommand stranger = new QuietXaddCommand(XaddCommand.header("k", 0), java.util.List.of(PAYLOAD));
+    stranger.getOutput().set(java.nio.ByteBuffer.wrap("1764000000000-0".getBytes(StandardCharsets.US_ASCII)));
+    stranger.complete();
+    assertThat(stranger.answeredOk()).isFalse();
+    assertThat(stranger.problem()).contains("unexpected reply '1764000000000-0'");
+
+    QuietXaddCommand refused = new QuietXaddCommand(XaddCommand.header("k", 0), java.util.List.of(PAYLOAD));
+    refused.getOutput().setError("NOPERM this user has no permissions to run the 'client|reply' command");
+    refused.complete();
+    assertThat(refused.answeredOk()).isFalse();
+    assertThat(refused.refusedByServer()).isTrue();
+
+    QuietXaddCommand lost = new QuietXaddCommand(XaddCommand.header("k", 0), java.util.List.of(PAYLOAD));
+    lost.completeExceptionally(new java.io.IOException("Connection reset"));
+    assertThat(lost.refusedByServer()).isFalse();
+    assertThat(lost.problem()).contains("Connection reset");
+  }
+
+  @Test
   void lastCommandOfABatch_releasesTheLatch_onReplyOrOnLoss() {
     CountDownLatch replied = new CountDownLatch(1);
     XaddCommand ok = new XaddCommand(XaddCommand.header("k", 0), PAYLOAD, replied);
