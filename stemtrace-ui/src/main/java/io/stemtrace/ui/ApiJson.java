@@ -196,11 +196,7 @@ final class ApiJson {
     g.writeStartObject();
     g.writeArrayFieldStart("tasks");
     for (TaskNode t : tasks) task(g, t, false, null, flags);
-    g.writeEndArray();
-    g.writeNumberField("total", total);
-    g.writeNumberField("limit", limit);
-    g.writeNumberField("offset", offset);
-    g.writeEndObject();
+    endPage(g, total, limit, offset);
   }
 
   static void taskDetail(JsonGenerator g, TaskNode task, List<TaskNode> children, Flags flags) throws IOException {
@@ -219,6 +215,15 @@ final class ApiJson {
     for (TaskNode child : children) task(g, child, false, null, flags);
     g.writeEndArray();
     g.writeNumberField("total", children.size());
+    g.writeEndObject();
+  }
+
+  /** Closes a page's item array and the page, with its {@code total}, {@code limit} and {@code offset}. */
+  private static void endPage(JsonGenerator g, long total, int limit, int offset) throws IOException {
+    g.writeEndArray();
+    g.writeNumberField("total", total);
+    g.writeNumberField("limit", limit);
+    g.writeNumberField("offset", offset);
     g.writeEndObject();
   }
 
@@ -241,11 +246,7 @@ final class ApiJson {
       millis(g, "duration_ms", between(s.firstSeen(), s.lastUpdated()));
       g.writeEndObject();
     }
-    g.writeEndArray();
-    g.writeNumberField("total", total);
-    g.writeNumberField("limit", limit);
-    g.writeNumberField("offset", offset);
-    g.writeEndObject();
+    endPage(g, total, limit, offset);
   }
 
   /**
@@ -324,11 +325,7 @@ final class ApiJson {
       nullableString(g, "detail", a.detail());
       g.writeEndObject();
     }
-    g.writeEndArray();
-    g.writeNumberField("total", total);
-    g.writeNumberField("limit", limit);
-    g.writeNumberField("offset", offset);
-    g.writeEndObject();
+    endPage(g, total, limit, offset);
   }
 
   /** The {@code anomalies} entries of a WebSocket frame. */

@@ -8,8 +8,6 @@ import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
@@ -178,11 +176,6 @@ final class RequestGuard implements HttpHandler {
   }
 
   private static void json(HttpServerExchange exchange, int status, String detail) {
-    byte[] body = ("{\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
-    exchange.setStatusCode(status);
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-    exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
-    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    Responses.json(exchange, status, ApiJson.error(detail));
   }
 }

@@ -3,6 +3,9 @@ package io.stemtrace.transport.redis;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.stemtrace.api.EventSink;
 import io.stemtrace.api.Subscription;
 import io.stemtrace.api.Transport;
@@ -10,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -152,7 +156,7 @@ public final class RedisTransport implements Transport {
       if (chunk.refusedByServer()) disableQuietReplies("CLIENT REPLY refused: " + chunk.problem());
       throw publishFailed(connection, chunk.problem(), null);
     }
-    if (echo != null && (echo.getError() != null || !java.util.Arrays.equals(token, echoed(echo)))) {
+    if (echo != null && (echo.getError() != null || !Arrays.equals(token, echoed(echo)))) {
       disableQuietReplies("replies out of step after CLIENT REPLY OFF");
       throw publishFailed(connection, "replies out of step with the batch", null);
     }
@@ -228,9 +232,8 @@ public final class RedisTransport implements Transport {
   /** Asks for {@code CLIENT REPLY ON}: a server (or proxy, or ACL) that refuses it gets a reply per entry. */
   private boolean acceptsClientReply(StatefulRedisConnection<String, byte[]> connection) {
     try {
-      RedisFuture<String> reply = connection.async().dispatch(io.lettuce.core.protocol.CommandType.CLIENT,
-          new io.lettuce.core.output.StatusOutput<>(RedisConnector.CODEC),
-          new io.lettuce.core.protocol.CommandArgs<>(RedisConnector.CODEC).add("REPLY").add("ON"));
+      RedisFuture<String> reply = connection.async().dispatch(CommandType.CLIENT, new StatusOutput<>(RedisConnector.CODEC),
+          new CommandArgs<>(RedisConnector.CODEC).add("REPLY").add("ON"));
       if (reply.await(config.timeout().toMillis(), TimeUnit.MILLISECONDS) && reply.getError() == null) return true;
       disableQuietReplies("CLIENT REPLY ON answered " + (reply.isDone() ? reply.getError() : "nothing in time"));
     } catch (InterruptedException e) {

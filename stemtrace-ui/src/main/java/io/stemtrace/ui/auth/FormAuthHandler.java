@@ -122,15 +122,7 @@ final class FormAuthHandler implements HttpHandler {
       showLogin(exchange, base, StatusCodes.OK, next, null);
       return;
     }
-    if (!method.equals("POST")) {
-      notAllowed(exchange);
-      return;
-    }
-    if (exchange.isInIoThread()) {
-      exchange.dispatch(this);
-      return;
-    }
-    Map<String, String> form = readForm(exchange);
+    Map<String, String> form = postedForm(exchange);
     if (form == null) return;
     String next = form.get("next");
     if (!isValidCsrf(exchange, form.get("csrf"))) {
@@ -161,6 +153,22 @@ final class FormAuthHandler implements HttpHandler {
     Exchanges.seeOther(exchange, SafeRedirect.target(next, base));
   }
 
+  /**
+   * The form of a POST, read on a worker thread; null when the request was answered already (405 for another
+   * method, or a refused form) or handed to a worker thread, which calls this handler again.
+   */
+  private Map<String, String> postedForm(HttpServerExchange exchange) throws IOException {
+    if (!exchange.getRequestMethod().toString().equals("POST")) {
+      notAllowed(exchange);
+      return null;
+    }
+    if (exchange.isInIoThread()) {
+      exchange.dispatch(this);
+      return null;
+    }
+    return readForm(exchange);
+  }
+
   private void logout(HttpServerExchange exchange, String base) throws IOException {
     String method = exchange.getRequestMethod().toString();
     if (method.equals("GET") || method.equals("HEAD")) {
@@ -168,15 +176,7 @@ final class FormAuthHandler implements HttpHandler {
       Exchanges.html(exchange, StatusCodes.OK, LoginPage.logout(SafeRedirect.encodePath(base) + "/logout", csrf));
       return;
     }
-    if (!method.equals("POST")) {
-      notAllowed(exchange);
-      return;
-    }
-    if (exchange.isInIoThread()) {
-      exchange.dispatch(this);
-      return;
-    }
-    Map<String, String> form = readForm(exchange);
+    Map<String, String> form = postedForm(exchange);
     if (form == null) return;
     if (!isValidCsrf(exchange, form.get("csrf"))) {
       Exchanges.json(exchange, StatusCodes.FORBIDDEN, "invalid or missing CSRF token");

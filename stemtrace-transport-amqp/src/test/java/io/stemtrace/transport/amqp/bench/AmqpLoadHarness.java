@@ -45,15 +45,14 @@ public final class AmqpLoadHarness {
         events, batches.get(0).get(0).length, batchSize, url.replaceFirst("//[^@/]*@", "//"),
         Runtime.getRuntime().availableProcessors());
 
-    double raw = rawClient(url, batches);
-    System.out.printf(Locale.ROOT, "raw RabbitMQ client on this broker (same batches, persistent, one confirm wait per batch): %,10.0f events/s%n", raw);
-    // is the broker the limit? more connections in parallel, persistent and not, with its CPU per message
+    // the broker's ceiling: the plain client, one confirm wait per batch, over more connections in parallel,
+    // persistent and not, with the broker's CPU per message
     for (int connections : new int[] {1, 2, 4}) {
-      System.out.printf(Locale.ROOT, "  broker ceiling, %d connection(s) in parallel, persistent, confirms: %s%n", connections,
-          rawClientParallel(url, batches, connections, true));
+      System.out.printf(Locale.ROOT, "raw RabbitMQ client, %d connection(s) in parallel, persistent, confirms: %s%n", connections,
+          rawClient(url, batches, connections, true));
     }
-    System.out.printf(Locale.ROOT, "  broker ceiling, 4 connections in parallel, transient, confirms: %s%n",
-        rawClientParallel(url, batches, 4, false));
+    System.out.printf(Locale.ROOT, "raw RabbitMQ client, 4 connections in parallel, transient, confirms: %s%n",
+        rawClient(url, batches, 4, false));
     double perEvent = connectionPerEvent(url, batches.get(0).subList(0, Math.min(200, batches.get(0).size())));
     System.out.printf(Locale.ROOT, "a connection per event, as Python stemtrace 0.3 publishes: %,10.0f events/s%n", perEvent);
 
@@ -82,14 +81,14 @@ public final class AmqpLoadHarness {
       EventConsumer consumer = EventConsumer.builder(store).build();
       long started = System.nanoTime();
       for (List<byte[]> batch : batches) consumer.accept(batch);
-      if (round == 1) return total / ((System.nanoTime() - started) / 1e9);
+      if (round == 1) return perSecond(total, started);
     }
     throw new AssertionError("unreachable");
   }
 
   /** Encoded events sent in batches, consumed into the in-memory graph: the transport's share of the path. */
   private static double transportIntoGraph(String url, List<List<byte[]>> batches, String extra) throws Exception {
-    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    String prefix = newPrefix();
     long total = batches.stream().mapToLong(List::size).sum();
     InMemoryGraphStore store = InMemoryGraphStore.create((int) Math.max(total, 100_000));
     RabbitMqTransport consumerSide = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S" + extra, prefix);
@@ -100,7 +99,7 @@ public final class AmqpLoadHarness {
       long started = System.nanoTime();
       for (List<byte[]> batch : batches) producerSide.send(batch);
       while (consumer.metrics().eventsApplied() + consumer.metrics().eventsRejected() < total) Thread.sleep(1);
-      return total / ((System.nanoTime() - started) / 1e9);
+      return perSecond(total, started);
     } finally {
       delete(url, consumerSide); // after the consumer stopped, or it would declare the queue again
     }
@@ -111,7 +110,7 @@ public final class AmqpLoadHarness {
    * publisher thread sending batches with confirms, the consumer applying them to the in-memory graph.
    */
   private static void producerIntoGraph(String url, int events, int batchSize, String extra) throws Exception {
-    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    String prefix = newPrefix();
     String options = "?consumer_id=bench&retention=PT300S" + extra;
     int tasks = events / 3;
     InMemoryGraphStore store = InMemoryGraphStore.create(Math.max(tasks, 100_000));
@@ -144,39 +143,14 @@ public final class AmqpLoadHarness {
   }
 
 
-  /** The broker's ceiling here: the plain client, no transport code, same exchange and queue shape. */
-  private static double rawClient(String url, List<List<byte[]>> batches) throws Exception {
-    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    try (RabbitMqTransport names = RabbitMqTransport.create(url + "?consumer_id=bench", prefix);
-        Connection connection = admin(url)) {
-      declareQueue(url, names);
-      try {
-        Channel channel = connection.createChannel();
-        channel.confirmSelect();
-        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType("application/json")
-            .contentEncoding("utf-8").deliveryMode(2).build();
-        long started = System.nanoTime();
-        long count = 0;
-        for (List<byte[]> batch : batches) {
-          for (byte[] payload : batch) channel.basicPublish(names.exchangeName(), "", properties, payload);
-          channel.waitForConfirmsOrDie(30_000);
-          count += batch.size();
-        }
-        return count / ((System.nanoTime() - started) / 1e9);
-      } finally {
-        delete(url, names);
-      }
-    }
-  }
-
   /**
    * The plain client publishing the batches over {@code connections} connections at once (one channel and
    * thread each, one confirm wait per batch) into the same exchange and queue shape. Returns the rate and the
    * broker's CPU per message, read from /proc for the local beam processes.
    */
-  private static String rawClientParallel(String url, List<List<byte[]>> batches, int connections, boolean persistent)
+  private static String rawClient(String url, List<List<byte[]>> batches, int connections, boolean persistent)
       throws Exception {
-    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    String prefix = newPrefix();
     try (RabbitMqTransport names = RabbitMqTransport.create(url + "?consumer_id=bench", prefix)) {
       declareQueue(url, names);
       ConnectionFactory factory = new ConnectionFactory();
@@ -207,7 +181,7 @@ public final class AmqpLoadHarness {
         }
         long total = 0;
         for (java.util.concurrent.Future<Long> count : sent) total += count.get();
-        double rate = total / ((System.nanoTime() - started) / 1e9);
+        double rate = perSecond(total, started);
         long ticks = brokerCpuTicks() - brokerTicks;
         return String.format(Locale.ROOT, "%,10.0f events/s%s", rate,
             brokerTicks < 0 ? "" : String.format(Locale.ROOT, ", broker CPU %.1f us/message", ticks * 10_000.0 / total));
@@ -241,7 +215,7 @@ public final class AmqpLoadHarness {
 
   /** What Python stemtrace 0.3 does per event: connect, open a channel, declare, publish, disconnect. */
   private static double connectionPerEvent(String url, List<byte[]> events) throws Exception {
-    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    String prefix = newPrefix();
     try (RabbitMqTransport names = RabbitMqTransport.create(url + "?consumer_id=bench", prefix)) {
       declareQueue(url, names);
       try {
@@ -257,7 +231,7 @@ public final class AmqpLoadHarness {
             channel.basicPublish(names.exchangeName(), "", properties, payload);
           }
         }
-        return events.size() / ((System.nanoTime() - started) / 1e9);
+        return perSecond(events.size(), started);
       } finally {
         delete(url, names);
       }
@@ -266,7 +240,7 @@ public final class AmqpLoadHarness {
 
   /** Publishes every batch to an exchange with one bound queue (so the broker stores what it confirms). */
   private static double publish(String url, String options, List<List<byte[]>> batches, String extra) throws Exception {
-    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    String prefix = newPrefix();
     try (RabbitMqTransport transport = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S&" + options + extra, prefix)) {
       declareQueue(url, transport);
       try {
@@ -276,7 +250,7 @@ public final class AmqpLoadHarness {
           transport.send(batch);
           count += batch.size();
         }
-        return count / ((System.nanoTime() - started) / 1e9);
+        return perSecond(count, started);
       } finally {
         delete(url, transport);
       }
@@ -285,7 +259,7 @@ public final class AmqpLoadHarness {
 
   /** Fills the queue first (confirms off), then measures how fast a subscription empties it. */
   private static double drain(String url, List<List<byte[]>> batches, String extra) throws Exception {
-    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    String prefix = newPrefix();
     long total = batches.stream().mapToLong(List::size).sum();
     AtomicLong received = new AtomicLong();
     try (RabbitMqTransport transport = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S" + extra, prefix)) {
@@ -295,7 +269,7 @@ public final class AmqpLoadHarness {
         long started = System.nanoTime();
         Subscription subscription = transport.subscribe(batch -> received.addAndGet(batch.size()));
         while (received.get() < total) Thread.sleep(1);
-        double rate = total / ((System.nanoTime() - started) / 1e9);
+        double rate = perSecond(total, started);
         subscription.close();
         return rate;
       } finally {
@@ -306,7 +280,7 @@ public final class AmqpLoadHarness {
 
   /** Publishes on this thread while a subscription of the same transport counts what it receives. */
   private static double endToEnd(String url, List<List<byte[]>> batches, String extra) throws Exception {
-    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    String prefix = newPrefix();
     long total = batches.stream().mapToLong(List::size).sum();
     AtomicLong received = new AtomicLong();
     try (RabbitMqTransport transport = RabbitMqTransport.create(url + "?consumer_id=bench&retention=PT300S" + extra, prefix)) {
@@ -315,13 +289,22 @@ public final class AmqpLoadHarness {
         long started = System.nanoTime();
         for (List<byte[]> batch : batches) transport.send(batch);
         while (received.get() < total) Thread.sleep(1);
-        double rate = total / ((System.nanoTime() - started) / 1e9);
+        double rate = perSecond(total, started);
         subscription.close();
         return rate;
       } finally {
         delete(url, transport);
       }
     }
+  }
+
+  /** A fresh {@code bench-*} prefix: every exchange and queue a phase declares is its own. */
+  private static String newPrefix() {
+    return "bench-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static double perSecond(long count, long startedNanos) {
+    return count / ((System.nanoTime() - startedNanos) / 1e9);
   }
 
   private static void declareQueue(String url, RabbitMqTransport transport) throws Exception {
