@@ -4,7 +4,7 @@
 // Usage: node e2e/fixture-server.mjs [--port 8765] [--prefix /stemtrace]
 //   GET  {prefix}/api/...        docs/API.md endpoints over e2e/fixtures/capture-api.json
 //   GET  {prefix}/api/graphs/big-{mixed|star|chain|group} 2 000-node workflows (not listed in /api/graphs)
-//   GET  {prefix}/api/stats      computed over the capture with its last event as "now" (see stats())
+//   GET  {prefix}/api/stats      computed over the capture with its last event as "now" (see statsFor())
 //   POST {prefix}/__inject       adds a STARTED task `e2e.live` and pushes an update frame on /ws
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync, statSync } from 'node:fs';
@@ -67,18 +67,24 @@ function percentiles(values) {
   return { p50: at(50), p95: at(95), p99: at(99) };
 }
 
-function stats(windowMinutes) {
-  const end = Date.parse(captureEnd);
-  const start = end - windowMinutes * 60_000;
-  const inWindow = data.tasks.filter((t) => Date.parse(t.last_updated) >= start);
-  const names = [...new Set(inWindow.map((t) => t.name))].sort();
+const MINUTE = 60_000;
+const MAX_WINDOW_MINUTES = 366 * 24 * 60;
+const minuteIso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** The statistics of the whole minutes from..to (epoch ms, `to` exclusive), counted by each task's last update. */
+function stats(from, to, windowMinutes) {
+  const inPeriod = data.tasks.filter((t) => {
+    const at = Date.parse(t.last_updated);
+    return at >= from && at < to;
+  });
+  const names = [...new Set(inPeriod.map((t) => t.name))].sort();
   const tasks = names.map((name) => {
-    const runs = inWindow.filter((t) => t.name === name);
+    const runs = inPeriod.filter((t) => t.name === name);
     const counts = Object.fromEntries(STATES.map((s) => [s, runs.filter((t) => t.state === s).length]));
     const finished = counts.SUCCESS + counts.FAILURE;
     const perMinute = new Map();
     for (const t of runs.filter((r) => TERMINAL.has(r.state))) {
-      const minute = new Date(Math.floor(Date.parse(t.last_updated) / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
+      const minute = minuteIso(Math.floor(Date.parse(t.last_updated) / MINUTE) * MINUTE);
       perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
     }
     return {
@@ -87,7 +93,39 @@ function stats(windowMinutes) {
       throughput: [...perMinute].sort().map(([minute, count]) => ({ minute, count })),
     };
   });
-  return { window_minutes: windowMinutes, generated_at: captureEnd, tasks };
+  const held = data.tasks.map((t) => Date.parse(t.last_updated));
+  return {
+    window_minutes: windowMinutes,
+    from: minuteIso(from),
+    to: minuteIso(to),
+    generated_at: captureEnd,
+    data_from: held.length ? minuteIso(Math.floor(Math.min(...held) / MINUTE) * MINUTE) : null,
+    data_to: held.length ? minuteIso(Math.floor(Math.max(...held) / MINUTE) * MINUTE + MINUTE) : null,
+    tasks,
+  };
+}
+
+/**
+ * GET /api/stats like the server: `window_minutes` (the last N minutes, the capture's last minute being
+ * the current one) or `from`/`to` (widened to whole minutes; a missing end defaults as the server does).
+ */
+function statsFor(q) {
+  const nowMinuteEnd = Math.floor(Date.parse(captureEnd) / MINUTE) * MINUTE + MINUTE;
+  const rawFrom = q.get('from');
+  const rawTo = q.get('to');
+  if (rawFrom == null && rawTo == null) {
+    const minutes = Number(q.get('window_minutes') ?? 60);
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_WINDOW_MINUTES) {
+      return [400, { detail: `window_minutes must be an integer in 1..${MAX_WINDOW_MINUTES}` }];
+    }
+    return [200, stats(nowMinuteEnd - minutes * MINUTE, nowMinuteEnd, minutes)];
+  }
+  if (q.get('window_minutes') != null) return [400, { detail: "give either 'window_minutes' or 'from'/'to', not both" }];
+  const to = rawTo == null ? nowMinuteEnd : Date.parse(rawTo);
+  const from = rawFrom == null ? to - 60 * MINUTE : Date.parse(rawFrom);
+  if (Number.isNaN(from) || Number.isNaN(to)) return [400, { detail: "query parameters 'from' and 'to' must be ISO-8601 instants" }];
+  if (from >= to) return [400, { detail: `query parameters 'from' and 'to': from ${rawFrom} is not before to ${rawTo}` }];
+  return [200, stats(Math.floor(from / MINUTE) * MINUTE, Math.ceil(to / MINUTE) * MINUTE, null)];
 }
 
 function api(path, q, res) {
@@ -139,11 +177,7 @@ function api(path, q, res) {
     const matching = data.anomalies.filter((a) => types.length === 0 || types.includes(a.type));
     return send(res, 200, { anomalies: matching.slice(offset, offset + limit), total: matching.length, limit, offset });
   }
-  if (path === '/api/stats') {
-    const minutes = Number(q.get('window_minutes') ?? 60);
-    if (!Number.isInteger(minutes) || minutes < 1) return send(res, 400, { detail: 'window_minutes must be a positive integer' });
-    return send(res, 200, stats(minutes));
-  }
+  if (path === '/api/stats') return send(res, ...statsFor(q));
   return send(res, 404, { detail: 'not found' });
 }
 

@@ -1,5 +1,6 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { BASE } from './env';
+import { type StatsPeriod, periodParams } from './lib/stats';
 import type {
   AnomalyListResponse,
   AnomalyType,
@@ -60,7 +61,7 @@ export const keys = {
   registry: (query: string, status: RegistryStatus | '') => ['registry', query, status] as const,
   anomalyList: (types: AnomalyType[]) => ['anomalies', 'list', types] as const,
   anomalyCount: ['anomalies', 'count'] as const,
-  stats: (windowMinutes: number) => ['stats', windowMinutes] as const,
+  stats: (period: StatsPeriod) => ['stats', period] as const,
 };
 
 export const taskListQuery = (f: TaskFilter) =>
@@ -138,16 +139,15 @@ export const anomalyCountQuery = () =>
   });
 
 /**
- * Window aggregates move slowly and cost the server a pass over the window, so they refresh on a
+ * Period aggregates move slowly and cost the server a pass over the period, so they refresh on a
  * timer instead of on every pushed frame (up to four a second under load).
  */
 export const STATS_REFRESH_MS = 15_000;
 
-export const statsQuery = (windowMinutes: number) =>
+export const statsQuery = (period: StatsPeriod) =>
   queryOptions({
-    queryKey: keys.stats(windowMinutes),
-    queryFn: ({ signal }) =>
-      getJson<StatsResponse>('/api/stats', new URLSearchParams({ window_minutes: String(windowMinutes) }), signal),
+    queryKey: keys.stats(period),
+    queryFn: ({ signal }) => getJson<StatsResponse>('/api/stats', new URLSearchParams(periodParams(period)), signal),
     refetchInterval: STATS_REFRESH_MS,
   });
 

@@ -3,7 +3,7 @@ import { Link, Outlet, createRootRoute, createRoute, createRouter } from '@tanst
 import { anomalyCountQuery } from './api';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { BASE } from './env';
-import { type StatsWindow, parseWindow } from './lib/stats';
+import { type StatsPeriodSearch, parseStatsSearch } from './lib/stats';
 import { AnomaliesPage } from './pages/AnomaliesPage';
 import { GraphPage } from './pages/GraphPage';
 import { GraphsPage } from './pages/GraphsPage';
@@ -85,10 +85,8 @@ export interface AnomaliesSearch {
   type?: string;
 }
 
-export interface StatsSearch {
-  /** Window in minutes; the page's default when absent. */
-  window?: StatsWindow;
-}
+/** `window` in minutes (the page's default when absent), or a `from`/`to` range of ISO instants. */
+export type StatsSearch = StatsPeriodSearch;
 
 const rootRoute = createRootRoute({ component: Shell, notFoundComponent: NotFound });
 
@@ -129,7 +127,7 @@ const statsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/stats',
   component: StatsPage,
-  validateSearch: (s: Record<string, unknown>): StatsSearch => ({ window: s.window === undefined ? undefined : parseWindow(s.window) }),
+  validateSearch: (s: Record<string, unknown>): StatsSearch => parseStatsSearch(s),
 });
 
 const routeTree = rootRoute.addChildren([

@@ -1,6 +1,6 @@
 import { type ReactNode, type RefObject, useLayoutEffect, useRef, useState } from 'react';
-import { formatClock } from '../lib/format';
-import { type ThroughputSeries, ellipsize, niceTicks, timeTicks } from '../lib/stats';
+import { formatPeriod, isoUtc } from '../lib/format';
+import { type ThroughputSeries, bucketLabel, ellipsize, niceTicks, timeTickLabel, timeTicks } from '../lib/stats';
 
 /** Distinct colours for task names (series-0 .. series-7 in styles.css); further names share a grey. */
 export const SERIES_COLOURS = 8;
@@ -28,9 +28,6 @@ function useWidth<T extends HTMLElement>(): [RefObject<T | null>, number] {
   return [ref, width];
 }
 
-/** `HH:MM` in local time. */
-const hhmm = (t: number) => formatClock(new Date(t).toISOString()).slice(0, 5);
-
 const THROUGHPUT_HEIGHT = 200;
 const PAD = { left: 40, right: 8, top: 10, bottom: 22 };
 
@@ -45,7 +42,7 @@ export function ThroughputChart({ series }: { series: ThroughputSeries }) {
   const barW = slot >= 4 ? slot * 0.78 : slot;
   const x = (t: number) => PAD.left + ((t - series.start) / (series.end - series.start)) * plotW;
   const y = (v: number) => PAD.top + plotH - (v / top) * plotH;
-  const per = series.bucketMinutes === 1 ? 'minute' : `${series.bucketMinutes} minutes`;
+  const per = bucketLabel(series.bucketMinutes);
 
   return (
     <div className="chart" ref={ref}>
@@ -61,7 +58,7 @@ export function ThroughputChart({ series }: { series: ThroughputSeries }) {
           ))}
           {timeTicks(series.start, series.end).map((t) => (
             <text key={t} className="chart-tick" x={x(t)} y={THROUGHPUT_HEIGHT - 6} textAnchor="middle">
-              {hhmm(t)}
+              {timeTickLabel(t)}
             </text>
           ))}
           {series.buckets.map((b, i) => {
@@ -70,7 +67,7 @@ export function ThroughputChart({ series }: { series: ThroughputSeries }) {
             return (
               <g key={b.start}>
                 <title>
-                  {`${hhmm(b.start)}–${hhmm(b.start + series.bucketMinutes * 60_000)}: ${b.total} finished\n`}
+                  {`${formatPeriod(isoUtc(b.start), isoUtc(b.start + series.bucketMinutes * 60_000))}: ${b.total} finished\n`}
                   {b.parts
                     .map((count, s) => (count ? `${series.names[s] ?? 'other'}: ${count}` : ''))
                     .filter(Boolean)
@@ -87,7 +84,7 @@ export function ThroughputChart({ series }: { series: ThroughputSeries }) {
           })}
           {series.max === 0 && (
             <text className="chart-empty" x={PAD.left + plotW / 2} y={PAD.top + plotH / 2} textAnchor="middle">
-              Nothing finished in this window
+              Nothing finished in this period
             </text>
           )}
         </svg>

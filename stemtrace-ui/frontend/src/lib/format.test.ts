@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatRelative, shortId, shortName } from './format';
+import { formatDuration, formatPeriod, formatRelative, fromLocalInput, isoUtc, shortId, shortName, toLocalInput } from './format';
 
 describe('formatDuration', () => {
   it('keeps precision proportional to magnitude', () => {
@@ -50,5 +50,32 @@ describe('ids and names', () => {
     expect(shortName('com.acme.jobs.Report')).toBe('Report');
     expect(shortName('plain')).toBe('plain');
     expect(shortName('trailing.')).toBe('trailing.');
+  });
+});
+
+describe('periods and local date-time inputs', () => {
+  const local = (...parts: [number, number, number, number?, number?]) => isoUtc(new Date(...parts).getTime());
+  const now = new Date(2026, 11, 3).getTime();
+
+  it('writes UTC ISO without zero milliseconds', () => {
+    expect(isoUtc(Date.parse('2026-11-26T03:31:00Z'))).toBe('2026-11-26T03:31:00Z');
+    expect(isoUtc(Date.parse('2026-11-26T03:31:00.250Z'))).toBe('2026-11-26T03:31:00.250Z');
+  });
+
+  it('shows a period in local time, naming the second day only when it differs', () => {
+    expect(formatPeriod(local(2026, 10, 26, 3, 31), local(2026, 10, 26, 4, 31), now)).toBe('26 Nov 03:31 – 04:31');
+    expect(formatPeriod(local(2026, 10, 26, 23, 0), local(2026, 10, 27), now)).toBe('26 Nov 23:00 – 27 Nov 00:00');
+    expect(formatPeriod(local(2025, 11, 31, 12, 0), local(2026, 0, 1, 12, 0), now)).toBe('31 Dec 2025 12:00 – 1 Jan 12:00');
+    expect(formatPeriod(null, local(2026, 10, 26), now)).toBe('—');
+  });
+
+  it('converts between datetime-local values and UTC ISO', () => {
+    const iso = local(2026, 10, 26, 3, 31);
+    expect(toLocalInput(iso)).toBe('2026-11-26T03:31');
+    expect(fromLocalInput('2026-11-26T03:31')).toBe(iso);
+    expect(toLocalInput(undefined)).toBe('');
+    expect(toLocalInput('bogus')).toBe('');
+    expect(fromLocalInput('')).toBeUndefined();
+    expect(fromLocalInput('bogus')).toBeUndefined();
   });
 });

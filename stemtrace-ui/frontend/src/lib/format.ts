@@ -62,6 +62,54 @@ export function formatDateTime(iso: string | null | undefined): string {
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${formatClock(iso)}`;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `2026-11-26T03:31:00Z`: UTC ISO, without the milliseconds when they are zero. */
+export function isoUtc(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** Local day and month, `26 Nov`, with the year when it is not the current one: `26 Nov 2025`. */
+export function formatDay(ms: number, now = Date.now()): string {
+  const d = new Date(ms);
+  const year = d.getFullYear() === new Date(now).getFullYear() ? '' : ` ${d.getFullYear()}`;
+  return `${d.getDate()} ${MONTHS[d.getMonth()]}${year}`;
+}
+
+/** Local hours and minutes, `04:31`. */
+export function formatMinute(ms: number): string {
+  const d = new Date(ms);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+}
+
+/**
+ * A period as local days and minutes, `26 Nov 03:31 – 04:31`, naming the second day only when it
+ * differs from the first. `to` is shown as given: an exclusive end.
+ */
+export function formatPeriod(from: string | null | undefined, to: string | null | undefined, now = Date.now()): string {
+  const f = parseTime(from);
+  const t = parseTime(to);
+  if (f == null || t == null) return '—';
+  const endDay = formatDay(t, now);
+  return `${formatDay(f, now)} ${formatMinute(f)} – ${endDay === formatDay(f, now) ? '' : `${endDay} `}${formatMinute(t)}`;
+}
+
+/** `datetime-local` inputs speak local wall time to the minute; the URL and the API speak UTC ISO. */
+export function toLocalInput(iso: string | null | undefined): string {
+  const t = parseTime(iso);
+  if (t == null) return '';
+  const d = new Date(t);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}T${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+}
+
+/** The UTC ISO instant of a `datetime-local` value, or undefined when it is empty or unreadable. */
+export function fromLocalInput(value: string): string | undefined {
+  if (!value) return undefined;
+  // Without a zone, Date reads a date-time as local time, which is what the input shows.
+  const t = new Date(value).getTime();
+  return Number.isNaN(t) ? undefined : isoUtc(t);
+}
+
 /** First eight characters of a UUID; container ids keep their `group:` prefix. */
 export function shortId(id: string): string {
   const colon = id.indexOf(':');

@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { formatPeriod } from './format';
 import {
+  bucketLabel,
   buildThroughput,
+  describePeriod,
   ellipsize,
   failureRate,
   failureRows,
   formatPercentiles,
   formatRate,
+  newestPeriod,
   niceTicks,
+  parseRange,
+  parseStatsSearch,
   parseWindow,
   percentileRows,
+  periodOf,
+  periodParams,
+  rangeFromInputs,
+  timeTickLabel,
   timeTicks,
 } from './stats';
 import type { StatsResponse, TaskStats } from './types';
@@ -77,16 +87,23 @@ describe('percentiles', () => {
   });
 });
 
-describe('throughput series', () => {
-  const response = (window: number, tasks: TaskStats[], generatedAt = '2026-11-26T04:00:30.123456Z'): StatsResponse => ({
-    window_minutes: window,
-    generated_at: generatedAt,
-    tasks,
-  });
+const response = (from: string, to: string, tasks: TaskStats[], extra: Partial<StatsResponse> = {}): StatsResponse => ({
+  window_minutes: null,
+  from,
+  to,
+  generated_at: '2026-11-26T04:00:30.123456Z',
+  data_from: '2026-11-20T00:00:00Z',
+  data_to: '2026-11-26T04:01:00Z',
+  tasks,
+  ...extra,
+});
 
-  it('fills every minute of the window and stacks names busiest first', () => {
+describe('throughput series', () => {
+  const last15 = (tasks: TaskStats[]) => response('2026-11-26T03:46:00Z', '2026-11-26T04:01:00Z', tasks, { window_minutes: 15 });
+
+  it('fills every minute of the period and stacks names busiest first', () => {
     const s = buildThroughput(
-      response(15, [
+      last15([
         stats('capp.tsum', 1, { throughput: [{ minute: '2026-11-26T03:58:00Z', count: 1 }] }),
         stats('capp.add', 5, {
           throughput: [
@@ -112,19 +129,19 @@ describe('throughput series', () => {
   it('merges the quietest names into one series beyond the colour limit', () => {
     const point = (count: number) => [{ minute: '2026-11-26T04:00:00Z', count }];
     const s = buildThroughput(
-      response(15, [stats('a', 9, { throughput: point(9) }), stats('b', 5, { throughput: point(5) }), stats('c', 2, { throughput: point(2) }), stats('d', 1, { throughput: point(1) })]),
+      last15([stats('a', 9, { throughput: point(9) }), stats('b', 5, { throughput: point(5) }), stats('c', 2, { throughput: point(2) }), stats('d', 1, { throughput: point(1) })]),
       120,
       3,
     );
     expect(s.names).toEqual(['a', 'b']);
     expect(s.other).toEqual(['c', 'd']);
     expect(s.buckets.at(-1)).toMatchObject({ total: 17, parts: [9, 5, 3] });
-    expect(buildThroughput(response(15, [stats('a', 9, { throughput: point(9) })]), 120, 3)).toMatchObject({ names: ['a'], other: [] });
+    expect(buildThroughput(last15([stats('a', 9, { throughput: point(9) })]), 120, 3)).toMatchObject({ names: ['a'], other: [] });
   });
 
-  it('merges minutes into buckets for long windows and drops points outside the window', () => {
+  it('merges minutes into buckets for long periods and drops points outside the period', () => {
     const s = buildThroughput(
-      response(1440, [
+      response('2026-11-25T04:01:00Z', '2026-11-26T04:01:00Z', [
         stats('capp.add', 9, {
           throughput: [
             { minute: '2026-11-25T03:00:00Z', count: 100 },
@@ -140,10 +157,114 @@ describe('throughput series', () => {
     expect(s.max).toBe(9);
   });
 
-  it('ends at the latest minute when generated_at is unreadable', () => {
-    const s = buildThroughput(response(15, [stats('a', 1, { throughput: [{ minute: '2026-11-26T03:10:00Z', count: 1 }] })], 'bogus'));
-    expect(new Date(s.end).toISOString()).toBe('2026-11-26T03:11:00.000Z');
-    expect(s.buckets.at(-1)?.total).toBe(1);
+  it('keeps seven days to at most maxBars bars', () => {
+    const s = buildThroughput(response('2026-11-19T04:01:00Z', '2026-11-26T04:01:00Z', [], { window_minutes: 10080 }));
+    expect(s.bucketMinutes).toBe(84);
+    expect(s.buckets).toHaveLength(120);
+    expect(new Date(s.start).toISOString()).toBe('2026-11-19T04:01:00.000Z');
+    expect(buildThroughput(response('2026-11-19T04:01:00Z', '2026-11-26T04:01:00Z', []), 50).buckets.length).toBeLessThanOrEqual(50);
+  });
+
+  it('spans a custom range by its ends, not by when the response was made', () => {
+    const s = buildThroughput(
+      response('2026-11-26T03:35:00Z', '2026-11-26T03:37:00Z', [stats('capp.add', 3, { throughput: [{ minute: '2026-11-26T03:35:00Z', count: 3 }] })], {
+        generated_at: '2026-12-03T18:00:00Z',
+      }),
+    );
+    expect(new Date(s.start).toISOString()).toBe('2026-11-26T03:35:00.000Z');
+    expect(new Date(s.end).toISOString()).toBe('2026-11-26T03:37:00.000Z');
+    expect(s.buckets.map((b) => b.total)).toEqual([3, 0]);
+  });
+
+  it('ends the last bucket with the period when the minutes do not divide evenly', () => {
+    const s = buildThroughput(response('2026-11-26T02:00:00Z', '2026-11-26T04:05:00Z', []));
+    expect(s.bucketMinutes).toBe(2);
+    expect(s.buckets).toHaveLength(63);
+    expect(new Date(s.end).toISOString()).toBe('2026-11-26T04:05:00.000Z');
+    expect(new Date(s.start).toISOString()).toBe('2026-11-26T01:59:00.000Z');
+  });
+
+  it('names bucket lengths for captions', () => {
+    expect([1, 12, 84, 60, 120, 1440, 2880].map(bucketLabel)).toEqual(['minute', '12 minutes', '84 minutes', 'hour', '2 hours', 'day', '2 days']);
+  });
+});
+
+describe('periods', () => {
+  const from = '2026-11-26T03:31:00Z';
+  const to = '2026-11-26T04:31:00Z';
+
+  it('keeps a window, or a from/to range of zoned ISO instants with from before to', () => {
+    expect(parseStatsSearch({ window: '15' })).toEqual({ window: 15 });
+    expect(parseStatsSearch({ window: 10080 })).toEqual({ window: 10080 });
+    expect(parseStatsSearch({ window: 'week' })).toEqual({ window: 60 });
+    expect(parseStatsSearch({})).toEqual({ window: undefined });
+    // the server refuses both at once, so a valid range drops the window
+    expect(parseStatsSearch({ from, to, window: 15 })).toEqual({ from, to });
+    expect(parseStatsSearch({ from: '2026-11-26T03:31:00.123456+01:00', to })).toEqual({ from: '2026-11-26T03:31:00.123456+01:00', to });
+  });
+
+  it('drops ranges that are not one', () => {
+    expect(parseStatsSearch({ from: to, to: from, window: 15 })).toEqual({ window: 15 });
+    expect(parseStatsSearch({ from, to: from })).toEqual({ window: undefined });
+    expect(parseStatsSearch({ from })).toEqual({ window: undefined });
+    expect(parseRange('2026-11-26T03:31', to)).toBeNull();
+    expect(parseRange('2026-11-26', to)).toBeNull();
+    expect(parseRange('garbage', to)).toBeNull();
+    expect(parseRange(Date.parse(from), to)).toBeNull();
+    expect(parseRange('2026-13-45T03:31:00Z', to)).toBeNull();
+  });
+
+  it('turns the search into a period and the period into query parameters', () => {
+    expect(periodOf({})).toEqual({ window: 60 });
+    expect(periodOf({ window: 1440 })).toEqual({ window: 1440 });
+    expect(periodOf({ from, to })).toEqual({ from, to });
+    expect(periodParams({ window: 15 })).toEqual({ window_minutes: '15' });
+    expect(periodParams({ from, to })).toEqual({ from, to });
+  });
+
+  it('reads a custom range from local date-time inputs', () => {
+    const range = rangeFromInputs('2026-11-26T03:31', '2026-11-26T04:31');
+    expect('error' in range).toBe(false);
+    if (!('error' in range)) {
+      expect(range.from).toBe(new Date(2026, 10, 26, 3, 31).toISOString().replace('.000Z', 'Z'));
+      expect(Date.parse(range.to) - Date.parse(range.from)).toBe(3_600_000);
+    }
+    expect(rangeFromInputs('', '2026-11-26T04:31')).toEqual({ error: 'Give both a start and an end.' });
+    expect(rangeFromInputs('2026-11-26T04:31', '2026-11-26T04:31')).toEqual({ error: 'The start must be before the end.' });
+    expect(rangeFromInputs('2026-11-26T05:00', '2026-11-26T04:31')).toEqual({ error: 'The start must be before the end.' });
+  });
+
+  it('describes the period for sentences', () => {
+    expect(describePeriod(response(from, to, [], { window_minutes: 60 }))).toBe('the last 1 hour');
+    expect(describePeriod(response(from, to, [], { window_minutes: 10080 }))).toBe('the last 7 days');
+    expect(describePeriod(response(from, to, [], { window_minutes: 90 }))).toBe('the last 90 minutes');
+    expect(describePeriod(response(from, to, []))).toBe(formatPeriod(from, to));
+  });
+});
+
+describe('the newest period', () => {
+  const empty = (from: string, to: string, dataFrom: string | null, dataTo: string | null) =>
+    response(from, to, [], { window_minutes: 60, data_from: dataFrom, data_to: dataTo });
+
+  it('ends with the newest minute held and is as long as the current period', () => {
+    expect(newestPeriod(empty('2026-12-03T17:13:00Z', '2026-12-03T18:13:00Z', '2026-11-20T00:00:00Z', '2026-11-26T03:37:00Z'))).toEqual({
+      from: '2026-11-26T02:37:00Z',
+      to: '2026-11-26T03:37:00Z',
+    });
+  });
+
+  it('starts no earlier than the oldest minute held', () => {
+    expect(newestPeriod(empty('2026-12-03T17:13:00Z', '2026-12-03T18:13:00Z', '2026-11-26T03:35:00Z', '2026-11-26T03:37:00Z'))).toEqual({
+      from: '2026-11-26T03:35:00Z',
+      to: '2026-11-26T03:37:00Z',
+    });
+  });
+
+  it('offers nothing when the period holds tasks, nothing is held, or it is the period shown', () => {
+    const held = response('2026-11-26T03:00:00Z', '2026-11-26T04:00:00Z', [stats('capp.add', 1)], { data_to: '2026-11-26T03:37:00Z' });
+    expect(newestPeriod(held)).toBeNull();
+    expect(newestPeriod(empty('2026-12-03T17:13:00Z', '2026-12-03T18:13:00Z', null, null))).toBeNull();
+    expect(newestPeriod(empty('2026-11-26T02:37:00Z', '2026-11-26T03:37:00Z', '2026-11-20T00:00:00Z', '2026-11-26T03:37:00Z'))).toBeNull();
   });
 });
 
@@ -166,12 +287,31 @@ describe('axes', () => {
     expect(day[0]).toBe('07:30');
     expect(day).toHaveLength(6);
   });
+
+  it('steps by days over longer periods, at local midnight', () => {
+    const end = Date.parse('2026-11-26T04:01:00Z');
+    const week = timeTicks(end - 7 * 86_400_000, end, 7, 0).map((t) => new Date(t).toISOString());
+    expect(week).toHaveLength(7);
+    expect(week[0]).toBe('2026-11-20T00:00:00.000Z');
+    expect(timeTicks(end - 7 * 86_400_000, end, 7, 330 * 60_000).map((t) => new Date(t).toISOString().slice(11, 16))[0]).toBe('18:30');
+    expect(timeTicks(end - 7 * 86_400_000, end, 6, 0).map((t) => new Date(t).toISOString().slice(0, 10))).toEqual(['2026-11-21', '2026-11-23', '2026-11-25']);
+    expect(timeTicks(end - 14 * 86_400_000, end, 6, 0)).toHaveLength(4);
+    expect(timeTicks(end - 90 * 86_400_000, end, 6, 0).length).toBeLessThanOrEqual(7);
+  });
+
+  it('labels midnight with the day and other ticks with the time', () => {
+    const now = new Date(2026, 11, 3).getTime();
+    expect(timeTickLabel(new Date(2026, 10, 27).getTime(), now)).toBe('27 Nov');
+    expect(timeTickLabel(new Date(2026, 10, 27, 4, 5).getTime(), now)).toBe('04:05');
+    expect(timeTickLabel(new Date(2025, 10, 27).getTime(), now)).toBe('27 Nov 2025');
+  });
 });
 
 describe('inputs', () => {
-  it('accepts only the offered windows', () => {
+  it('accepts only the offered windows, and 4 hours from older links', () => {
     expect(parseWindow(240)).toBe(240);
     expect(parseWindow('1440')).toBe(1440);
+    expect(parseWindow('10080')).toBe(10080);
     expect(parseWindow('7')).toBe(60);
     expect(parseWindow(undefined)).toBe(60);
   });

@@ -202,8 +202,16 @@ export interface TaskStats {
 }
 
 export interface StatsResponse {
-  window_minutes: number;
+  /** The length of a "last N minutes" period; null when the period was given by its ends. */
+  window_minutes: number | null;
+  /** The period covered, whole minutes: `from` inclusive, `to` exclusive. */
+  from: string;
+  to: string;
   generated_at: string;
+  /** Start of the oldest minute the statistics hold; null when they hold nothing. */
+  data_from: string | null;
+  /** End of the newest minute the statistics hold; null when they hold nothing. */
+  data_to: string | null;
   tasks: TaskStats[];
 }
 

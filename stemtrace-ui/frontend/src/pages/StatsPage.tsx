@@ -3,23 +3,25 @@ import { Link, getRouteApi } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { statsQuery } from '../api';
 import { BarChart, type BarRow, SERIES_COLOURS, ThroughputChart, seriesClass } from '../components/Charts';
+import { PeriodPicker } from '../components/PeriodPicker';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { RelativeTime } from '../components/Time';
-import { formatDuration } from '../lib/format';
+import { formatDuration, formatPeriod } from '../lib/format';
 import { stateClass } from '../lib/states';
 import {
-  DEFAULT_WINDOW,
   type DurationMetric,
-  STATS_WINDOWS,
-  WINDOW_LABEL,
+  type StatsRange,
   buildThroughput,
+  describePeriod,
   failureRows,
   formatPercentiles,
   formatRate,
+  newestPeriod,
   percentileRows,
+  periodOf,
   sortByTotal,
 } from '../lib/stats';
-import { TASK_STATES, type Percentiles } from '../lib/types';
+import { TASK_STATES, type Percentiles, type StatsResponse } from '../lib/types';
 
 const route = getRouteApi('/stats');
 
@@ -38,13 +40,32 @@ function PercentileCells({ p }: { p: Percentiles }) {
   );
 }
 
+/** Why the page is empty, and a way to the newest events when the statistics hold any. */
+function NoActivity({ data, onShow }: { data: StatsResponse; onShow: (range: StatsRange) => void }) {
+  if (data.data_to == null) return <Empty>No task activity recorded yet.</Empty>;
+  const newest = newestPeriod(data);
+  return (
+    <Empty>
+      <p>No task activity in {describePeriod(data)}.</p>
+      <p className="muted small">The statistics hold {formatPeriod(data.data_from, data.data_to)}.</p>
+      {newest && (
+        <button type="button" className="button" data-testid="stats-show-newest" onClick={() => onShow(newest)}>
+          Show the period of the newest events
+        </button>
+      )}
+    </Empty>
+  );
+}
+
 export function StatsPage() {
-  const minutes = route.useSearch().window ?? DEFAULT_WINDOW;
+  const search = route.useSearch();
+  const period = useMemo(() => periodOf(search), [search]);
   const navigate = route.useNavigate();
-  const query = useQuery(statsQuery(minutes));
+  const query = useQuery(statsQuery(period));
   const [metric, setMetric] = useState<DurationMetric>('run_time_ms');
 
   const data = query.data;
+  const covered = useMemo(() => (data ? { from: data.from, to: data.to } : null), [data]);
   const tasks = useMemo(() => (data ? sortByTotal(data.tasks) : []), [data]);
   const throughput = useMemo(() => (data ? buildThroughput(data, 120, SERIES_COLOURS) : null), [data]);
   // Task names keep the colour they have in the throughput chart wherever they appear.
@@ -82,23 +103,13 @@ export function StatsPage() {
         <h1>Statistics</h1>
         {data && (
           <span className="muted">
-            {tasks.length} task name{tasks.length === 1 ? '' : 's'} · updated <RelativeTime iso={data.generated_at} />
+            <span data-testid="stats-period" title="Local time; the end is exclusive">
+              {formatPeriod(data.from, data.to)}
+            </span>{' '}
+            · {tasks.length} task name{tasks.length === 1 ? '' : 's'} · updated <RelativeTime iso={data.generated_at} />
           </span>
         )}
-        <div className="segmented" role="group" aria-label="Window">
-          {STATS_WINDOWS.map((w) => (
-            <button
-              key={w}
-              type="button"
-              className={w === minutes ? 'active' : ''}
-              aria-pressed={w === minutes}
-              data-testid={`stats-window-${w}`}
-              onClick={() => void navigate({ search: { window: w } })}
-            >
-              {WINDOW_LABEL[w]}
-            </button>
-          ))}
-        </div>
+        <PeriodPicker period={period} covered={covered} onSelect={(next) => void navigate({ search: next })} />
       </div>
 
       {query.isPending ? (
@@ -106,7 +117,7 @@ export function StatsPage() {
       ) : query.isError ? (
         <ErrorState error={query.error} onRetry={() => void query.refetch()} />
       ) : tasks.length === 0 || !throughput ? (
-        <Empty>No task activity in the last {WINDOW_LABEL[minutes]}.</Empty>
+        data && <NoActivity data={data} onShow={(range) => void navigate({ search: range })} />
       ) : (
         <>
           <div className="card">
@@ -127,7 +138,7 @@ export function StatsPage() {
                 </div>
               </div>
               {durationRows.bars.length === 0 ? (
-                <p className="muted">No {METRIC_LABEL[metric].toLowerCase()} samples in this window.</p>
+                <p className="muted">No {METRIC_LABEL[metric].toLowerCase()} samples in this period.</p>
               ) : (
                 <BarChart
                   rows={durationRows.bars}

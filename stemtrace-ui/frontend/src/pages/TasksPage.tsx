@@ -6,27 +6,12 @@ import { AnomalyBadges } from '../components/AnomalyBadge';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
-import { formatDuration, shortId } from '../lib/format';
+import { formatDuration, fromLocalInput, shortId, toLocalInput } from '../lib/format';
 import { stateClass } from '../lib/states';
 import { TASK_STATES } from '../lib/types';
 import { TaskGantt } from './TaskGantt';
 
 const route = getRouteApi('/');
-
-/** `datetime-local` inputs speak local wall time; the URL and the API speak UTC ISO. */
-function toLocalInput(iso: string | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 16);
-}
-
-function fromLocalInput(value: string): string | undefined {
-  if (!value) return undefined;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-}
 
 export function TasksPage() {
   const search = route.useSearch();

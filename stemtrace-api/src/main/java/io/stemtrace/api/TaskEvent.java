@@ -61,7 +61,10 @@ public record TaskEvent(
         .args(args).kwargs(kwargs).result(result).exception(exception).traceback(traceback);
   }
 
-  /** Builds a {@link TaskEvent}; the timestamp defaults to now. Not thread-safe. */
+  /**
+   * Builds a {@link TaskEvent}. The timestamp is required: an event's time comes from the caller's clock,
+   * never from a clock read hidden in a builder. Not thread-safe.
+   */
   public static final class Builder {
     private String taskId;
     private String name;
@@ -100,7 +103,7 @@ public record TaskEvent(
     public Builder traceback(String traceback) { this.traceback = traceback; return this; }
 
     public TaskEvent build() {
-      return new TaskEvent(taskId, name, state, timestamp != null ? timestamp : Instant.now(),
+      return new TaskEvent(taskId, name, state, timestamp,
           parentId, rootId, groupId, chordId, chordCallbackId, traceId, retries,
           args, kwargs, result, exception, traceback);
     }

@@ -343,8 +343,17 @@ final class ApiJson {
 
   static void stats(JsonGenerator g, StatsSnapshot snapshot) throws IOException {
     g.writeStartObject();
-    g.writeNumberField("window_minutes", snapshot.windowMinutes());
+    if (snapshot.windowMinutes() == null) {
+      g.writeNullField("window_minutes");
+    } else {
+      g.writeNumberField("window_minutes", snapshot.windowMinutes());
+    }
+    timestamp(g, "from", snapshot.from());
+    timestamp(g, "to", snapshot.to());
     timestamp(g, "generated_at", snapshot.generatedAt());
+    // where the statistics hold anything: lets a page whose period is empty offer the newest events instead
+    timestamp(g, "data_from", snapshot.dataFrom());
+    timestamp(g, "data_to", snapshot.dataTo());
     g.writeArrayFieldStart("tasks");
     for (TaskNameStats s : snapshot.tasks()) {
       g.writeStartObject();

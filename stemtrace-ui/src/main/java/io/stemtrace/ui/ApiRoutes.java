@@ -179,9 +179,29 @@ final class ApiRoutes {
     return ApiJson.renderChunked(g -> ApiJson.anomalyPage(g, page.items(), page.total(), limit, offset));
   }
 
+  /**
+   * {@code GET /api/stats}: the last {@code window_minutes} (default 60), or the period {@code from}..{@code to}
+   * in the events' own time (a missing {@code from} is {@code to} minus one hour, a missing {@code to} is the
+   * end of the current minute).
+   */
   private ChunkedOutput stats(QueryParams query) {
-    int window = query.integer("window_minutes", 60, 1, TaskStatistics.MAX_WINDOW_MINUTES);
-    StatsSnapshot snapshot = statistics.snapshot(window);
+    Instant from = query.instant("from", false);
+    Instant to = query.instant("to", true);
+    StatsSnapshot snapshot;
+    if (from == null && to == null) {
+      snapshot = statistics.snapshot(query.integer("window_minutes", 60, 1, TaskStatistics.MAX_WINDOW_MINUTES));
+    } else {
+      if (query.string("window_minutes") != null) {
+        throw ApiException.badRequest("give either 'window_minutes' or 'from'/'to', not both");
+      }
+      if (to == null) to = Instant.ofEpochMilli(Math.floorDiv(clock.millis(), 60_000L) * 60_000L + 60_000L);
+      if (from == null) from = to.minus(java.time.Duration.ofHours(1));
+      try {
+        snapshot = statistics.snapshot(from, to);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("query parameters 'from' and 'to': " + e.getMessage());
+      }
+    }
     return ApiJson.renderChunked(g -> ApiJson.stats(g, snapshot));
   }
 

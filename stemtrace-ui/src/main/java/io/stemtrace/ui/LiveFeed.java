@@ -19,6 +19,7 @@ import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +61,8 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
   private final long intervalMillis;
   private final int maxTasksPerFrame;
   private final int maxPendingFrames;
+  /** Session ends (ACCESS_EXPIRES) are read against the handler's clock. */
+  private final Clock clock;
 
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
   private final AtomicLong dropped = new AtomicLong();
@@ -75,7 +78,7 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
   private ScheduledExecutorService flusher;
   private volatile boolean closed;
 
-  LiveFeed(GraphStore store, Duration interval, int maxTasksPerFrame, int maxPendingFrames) {
+  LiveFeed(GraphStore store, Duration interval, int maxTasksPerFrame, int maxPendingFrames, Clock clock) {
     if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval <= 0: " + interval);
     if (maxTasksPerFrame < 1) throw new IllegalArgumentException("maxTasksPerFrame < 1: " + maxTasksPerFrame);
     if (maxPendingFrames < 1) throw new IllegalArgumentException("maxPendingFrames < 1: " + maxPendingFrames);
@@ -83,6 +86,7 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
     this.intervalMillis = interval.toMillis();
     this.maxTasksPerFrame = maxTasksPerFrame;
     this.maxPendingFrames = maxPendingFrames;
+    this.clock = clock;
   }
 
   // ---------------------------------------------------------------- consumer side
@@ -195,8 +199,8 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
    * Closes the connection (1008, "session expired") when the access it was opened with ends: a WebSocket
    * would otherwise keep pushing task data to a browser whose session is over.
    */
-  private static void closeAt(WebSocketChannel channel, Instant accessEnds) {
-    long delayMillis = Math.max(0, Duration.between(Instant.now(), accessEnds).toMillis());
+  private void closeAt(WebSocketChannel channel, Instant accessEnds) {
+    long delayMillis = Math.max(0, Duration.between(clock.instant(), accessEnds).toMillis());
     XnioExecutor.Key timer = channel.getIoThread().executeAfter(() -> {
       LOG.debug("closing websocket client {}: its session expired", channel.getPeerAddress());
       WebSockets.sendClose(CloseMessage.MSG_VIOLATES_POLICY, "session expired", channel, new WebSocketCallback<Void>() {

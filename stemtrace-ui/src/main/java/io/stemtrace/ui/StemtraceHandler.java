@@ -71,7 +71,8 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       if (ownsTransport) transport.close();
       throw e;
     }
-    this.feed = new LiveFeed(store, builder.pushInterval, builder.maxTasksPerFrame, builder.maxPendingFrames);
+    this.feed = new LiveFeed(store, builder.pushInterval, builder.maxTasksPerFrame, builder.maxPendingFrames,
+        builder.clock);
     this.anomalies = AnomalyDetector.builder(store).clock(builder.clock)
         .pendingThreshold(builder.stuckPendingAfter).startedThreshold(builder.stuckStartedAfter)
         .chordThreshold(builder.chordJoinWithin).maxWatched(builder.maxNodes).listener(feed).build();
@@ -323,7 +324,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       return this;
     }
 
-    /** The clock of anomaly detection, statistics windows and export times (tests). */
+    /** The clock of anomaly detection, statistics windows, live feed session ends and export times (tests). */
     Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
       return this;

@@ -30,7 +30,7 @@ class AnomalyStatsExportIT {
   static final Instant AFTER_CAPTURE = Instant.parse("2026-11-26T03:36:01Z");
 
   static TestServer captureServer(MutableClock clock) {
-    return TestServer.start(TestServer.options().clock(clock).pushInterval(Duration.ofMillis(50)));
+    return TestServer.start(TestServer.options().clock(clock).recordedTimes().pushInterval(Duration.ofMillis(50)));
   }
 
   static String encode(String value) {
@@ -150,8 +150,58 @@ class AnomalyStatsExportIT {
       assertThat(unregistered.get("throughput")).isEmpty();
 
       assertThat(Http.get(server.baseUrl() + "/api/stats?window_minutes=0").status()).isEqualTo(400);
-      assertThat(Http.get(server.baseUrl() + "/api/stats?window_minutes=1441").status()).isEqualTo(400);
+      assertThat(Http.get(server.baseUrl() + "/api/stats?window_minutes=527041").status()).isEqualTo(400);
       assertThat(Http.get(server.baseUrl() + "/api/stats").json().get("window_minutes").asInt()).isEqualTo(60);
+    }
+  }
+
+  @Test
+  void stats_ofTheCapturesOwnPeriod_countItsTasks_whateverTheDateToday() {
+    // a replay of last week's stream: the server's clock is today's, the capture keeps its recorded times
+    MutableClock yearLater = new MutableClock(AFTER_CAPTURE.plus(Duration.ofDays(365)));
+    try (TestServer server = TestServer.start(TestServer.options().clock(yearLater).recordedTimes())) {
+      String api = server.baseUrl() + "/api/stats";
+      JsonNode lastWeek = Http.get(api + "?window_minutes=10080").json();
+      assertThat(lastWeek.get("tasks")).isEmpty();
+      assertThat(lastWeek.get("from").asText()).isEqualTo("2027-11-19T03:37:00.000000Z");
+      assertThat(lastWeek.get("to").asText()).isEqualTo("2027-11-26T03:37:00.000000Z");
+      // where the data is, so that the page can offer it
+      assertThat(lastWeek.get("data_from").asText()).isEqualTo("2026-11-26T03:35:00.000000Z");
+      assertThat(lastWeek.get("data_to").asText()).isEqualTo("2026-11-26T03:36:00.000000Z");
+
+      JsonNode own = Http.get(api + "?from=" + lastWeek.get("data_from").asText() + "&to="
+          + lastWeek.get("data_to").asText()).json();
+      assertThat(own.get("window_minutes").isNull()).isTrue();
+      assertThat(own.get("from").asText()).isEqualTo("2026-11-26T03:35:00.000000Z");
+      assertThat(own.get("to").asText()).isEqualTo("2026-11-26T03:36:00.000000Z");
+      JsonNode add = null;
+      for (JsonNode t : own.get("tasks")) if (t.get("name").asText().equals("capp.add")) add = t;
+      assertThat(add).as("capp.add in the capture's own period").isNotNull();
+      assertThat(add.get("total").asInt()).isEqualTo(13);
+      assertThat(add.get("counts").get("SUCCESS").asInt()).isEqualTo(13);
+      assertThat(add.get("throughput")).singleElement().satisfies(minute -> {
+        assertThat(minute.get("minute").asText()).isEqualTo("2026-11-26T03:35:00Z");
+        assertThat(minute.get("count").asInt()).isEqualTo(13);
+      });
+      // a date alone is that whole day (UTC); a period after the capture holds nothing
+      assertThat(Http.get(api + "?from=2026-11-26&to=2026-11-26").json().get("tasks")).hasSize(own.get("tasks").size());
+      assertThat(Http.get(api + "?from=2026-11-26T03:36:00Z&to=2026-11-27").json().get("tasks")).isEmpty();
+      // from alone runs to the end of the current minute; to alone covers the hour before it
+      assertThat(Http.get(api + "?from=2026-11-26T03:00:00Z").json().get("to").asText())
+          .isEqualTo("2027-11-26T03:37:00.000000Z");
+      assertThat(Http.get(api + "?to=2026-11-26T04:00:00Z").json().get("from").asText())
+          .isEqualTo("2026-11-26T03:00:00.000000Z");
+
+      Http.Response both = Http.get(api + "?window_minutes=60&from=2026-11-26T03:00:00Z");
+      assertThat(both.status()).isEqualTo(400);
+      assertThat(both.text()).contains("give either 'window_minutes' or 'from'/'to', not both");
+      Http.Response reversed = Http.get(api + "?from=2026-11-26T04:00:00Z&to=2026-11-26T03:00:00Z");
+      assertThat(reversed.status()).isEqualTo(400);
+      assertThat(reversed.text()).contains("is not before to");
+      assertThat(Http.get(api + "?from=yesterday").status()).isEqualTo(400);
+      Http.Response far = Http.get(api + "?from=-999999999-01-01T00:00:00Z&to=2026-11-26T03:00:00Z");
+      assertThat(far.status()).isEqualTo(400);
+      assertThat(far.text()).contains("period end outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59Z");
     }
   }
 

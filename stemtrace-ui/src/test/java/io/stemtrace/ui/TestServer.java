@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,8 +47,10 @@ public final class TestServer implements AutoCloseable {
   private final StemtraceHandler handler;
   private final Transport transport;
   private final String baseUrl;
+  private final Clock clock;
 
   private TestServer(Options options) {
+    this.clock = options.clock != null ? options.clock : Clock.systemUTC();
     String channel = "test-" + COUNTER.incrementAndGet() + "-" + UUID.randomUUID();
     this.transport = Transports.open("memory://" + channel, "stemtrace");
     StemtraceHandler.Builder builder = StemtraceHandler.builder().transport(transport).maxNodes(options.maxNodes)
@@ -73,8 +76,9 @@ public final class TestServer implements AutoCloseable {
     String mount = options.mount == null || options.mount.equals("/") ? "" : options.mount;
     this.baseUrl = "http://127.0.0.1:" + port + mount;
     if (options.replayCapture) {
-      inject(Captures.pythonCanvas());
-      awaitApplied(Captures.pythonCanvas().size());
+      List<byte[]> capture = options.recordedTimes ? Captures.pythonCanvas() : Captures.pythonCanvasEndingAt(clock.instant());
+      inject(capture);
+      awaitApplied(capture.size());
     }
   }
 
@@ -82,6 +86,7 @@ public final class TestServer implements AutoCloseable {
   public static final class Options {
     GraphStore store;
     boolean replayCapture = true;
+    boolean recordedTimes;
     String mount;
     String staticRoot;
     io.stemtrace.ui.auth.Authentication authentication;
@@ -95,7 +100,13 @@ public final class TestServer implements AutoCloseable {
     java.time.Clock clock;
 
     public Options store(GraphStore store) { this.store = store; return this; }
+    /** Replays the Python capture at start (default), moved in time so that its newest event is the clock's now. */
     public Options replayCapture(boolean replay) { this.replayCapture = replay; return this; }
+    /**
+     * Replays the capture with the times it was recorded with, for tests that check those times; such a test
+     * sets a {@link #clock} near the capture, or it depends on the date it runs on.
+     */
+    public Options recordedTimes() { this.recordedTimes = true; return this; }
     public Options mount(String mount) { this.mount = mount; return this; }
     public Options staticRoot(String staticRoot) { this.staticRoot = staticRoot; return this; }
     public Options authentication(io.stemtrace.ui.auth.Authentication authentication) {
@@ -167,10 +178,10 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  /** A new task named {@code e2e.live} (PENDING, then STARTED): what an empty inject request adds. */
-  static List<byte[]> liveTaskEvents() {
+  /** A new task named {@code e2e.live} (PENDING, then STARTED) at the server's now: what an empty inject adds. */
+  List<byte[]> liveTaskEvents() {
     String id = "e2e-live-" + UUID.randomUUID();
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     return List.of(
         CODEC.encode(TaskEvent.builder(id, TaskState.PENDING).name("e2e.live").timestamp(now).build()),
         CODEC.encode(TaskEvent.builder(id, TaskState.STARTED).name("e2e.live").timestamp(now.plusMillis(3)).build()));
@@ -183,7 +194,7 @@ public final class TestServer implements AutoCloseable {
   public String addBigWorkflow(int size) {
     if (size < 12) throw new IllegalArgumentException("size < 12: " + size);
     String root = "e2e-big-" + UUID.randomUUID();
-    Instant t0 = Instant.now();
+    Instant t0 = clock.instant();
     List<byte[]> events = new ArrayList<>(size * 3);
     succeeded(events, root, "e2e.big.root", null, root, null, t0);
     int remaining = size - 11;

@@ -63,7 +63,7 @@ class WebSocketIT {
             .pushInterval(Duration.ofMillis(50)).mount("/stemtrace"));
          Listener listener = Listener.connect(server)) {
       awaitTrue(() -> server.handler().websocketConnections() == 1, "client registered under /stemtrace/ws");
-      server.inject(TestServer.liveTaskEvents());
+      server.inject(server.liveTaskEvents());
       awaitTrue(() -> listener.frames.stream().anyMatch(f -> f.toString().contains("e2e.live")), "live frame");
     }
   }

@@ -19,24 +19,35 @@ import java.util.TreeMap;
 /**
  * Per task name statistics kept up to date from the events a consumer applied (register it as the
  * consumer's {@link EventListener}): counts by state, success rate, queue and run time percentiles and
- * throughput per minute, over any window of up to {@value #MAX_WINDOW_MINUTES} minutes.
+ * throughput per minute, over the last N minutes or any period in the events' own time.
  *
- * <p>How: every task is counted once, in the minute its first event arrived with, under its current state;
- * a state change moves one count between states (never a rescan). When a task first reaches a terminal
- * state, that minute's throughput grows by one and its queue and run time become samples. Percentiles are
- * exact over the most recent {@code samplesPerName} samples of a name (nearest rank), so a window holding
- * more samples than that is summarised by its newest ones. A snapshot costs O(names x minutes kept +
- * samples in the window), never a scan of the tasks.
+ * <p>How: per-minute roll-ups. Every task is counted once, in the minute its first event carries, under
+ * its current state; a state change moves one count between states (never a rescan). When a task first
+ * reaches a terminal state, that minute's throughput grows by one and its queue and run time become
+ * samples. Percentiles are exact over the most recent {@code samplesPerName} samples of a name (nearest
+ * rank), so a period holding more samples than that is summarised by its newest ones. A snapshot costs
+ * O(names x log minutes + minutes in the period + samples kept), never a scan of the tasks.
  *
  * <p>The figures are history, not a view of the store: a task the store evicted still counts in the minute
- * it ran, and minutes older than {@value #MAX_WINDOW_MINUTES} are forgotten. To follow late events, each
- * task's state is remembered for the newest {@code maxTrackedTasks} tasks; an event for a task forgotten
- * since counts it anew. Thread-safe (one lock).
+ * it ran. Minutes are kept by the events' time, not the wall clock, so a replayed or imported capture of
+ * last week has statistics like today's traffic; at most {@code maxMinuteSlots} (name, minute) roll-ups are
+ * kept (about {@value #BYTES_PER_SLOT} bytes each), and past that the oldest minute is forgotten first. To
+ * follow late events, each task's state is remembered for the newest {@code maxTrackedTasks} tasks; an event
+ * for a task forgotten since counts it anew. Thread-safe (one lock).
  */
 public final class TaskStatistics implements EventListener {
 
-  /** The longest window, and how long minutes are kept: 24 hours. */
-  public static final int MAX_WINDOW_MINUTES = 1440;
+  /** The longest "last N minutes" window: 366 days. Periods given by their ends have no limit. */
+  public static final int MAX_WINDOW_MINUTES = 366 * 24 * 60;
+
+  /** Periods given by their ends must lie within these instants (years 1 to 9999, UTC). */
+  public static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+
+  /** See {@link #MIN_INSTANT}. */
+  public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
+
+  /** Heap per (name, minute) roll-up, measured on a 64-bit JVM with compressed pointers (RATIONALE.md). */
+  static final int BYTES_PER_SLOT = 150;
 
   private static final TaskState[] STATES = TaskState.values();
   private static final long MINUTE = 60_000L;
@@ -44,13 +55,20 @@ public final class TaskStatistics implements EventListener {
   private final Clock clock;
   private final int maxTrackedTasks;
   private final int samplesPerName;
+  private final int maxMinuteSlots;
   private final LinkedHashMap<String, Track> tracks = new LinkedHashMap<>();
   private final Map<String, NameStats> names = new HashMap<>();
+  /** Which names hold a roll-up of each minute: the eviction order, oldest minute first. */
+  private final TreeMap<Long, List<NameStats>> minutes = new TreeMap<>();
+  private int slotCount;
+  /** Minutes before this one were forgotten; later events for them are not counted again. */
+  private long forgottenBefore = Long.MIN_VALUE;
 
   private TaskStatistics(Builder builder) {
     this.clock = builder.clock;
     this.maxTrackedTasks = builder.maxTrackedTasks;
     this.samplesPerName = builder.samplesPerName;
+    this.maxMinuteSlots = builder.maxMinuteSlots;
   }
 
   public static Builder builder() {
@@ -114,7 +132,7 @@ public final class TaskStatistics implements EventListener {
       track.finished = true;
       if (track.name == null) return;
       long finishedAt = at.toEpochMilli();
-      Slot slot = track.name.slot(Math.floorDiv(finishedAt, MINUTE), true);
+      Slot slot = slot(track.name, Math.floorDiv(finishedAt, MINUTE), true);
       if (slot != null) slot.finished++;
       double queue = track.firstPending != null && track.firstStarted != null
           && !track.firstStarted.isBefore(track.firstPending)
@@ -132,10 +150,41 @@ public final class TaskStatistics implements EventListener {
     return seconds * 1000.0 + nanos / 1_000_000.0;
   }
 
-  private static void count(Track track, TaskState state, int delta) {
+  private void count(Track track, TaskState state, int delta) {
     if (track.name == null) return;
-    Slot slot = track.name.slot(track.firstMinute, delta > 0);
+    Slot slot = slot(track.name, track.firstMinute, delta > 0);
     if (slot != null) slot.counts[state.ordinal()] += delta;
+  }
+
+  /** The roll-up of a name's minute, made on demand; null for minutes already forgotten. */
+  private Slot slot(NameStats name, long minute, boolean create) {
+    // most events of a name land in the minute its previous event did
+    if (name.lastSlot != null && name.lastMinute == minute) return name.lastSlot;
+    Slot slot = name.slots.get(minute);
+    if (slot == null) {
+      if (!create || minute < forgottenBefore) return null;
+      slot = new Slot();
+      name.slots.put(minute, slot);
+      minutes.computeIfAbsent(minute, m -> new ArrayList<>(2)).add(name);
+      slotCount++;
+      forgetOldestBeyondTheCap();
+      if (minute < forgottenBefore) return null;
+    }
+    name.lastMinute = minute;
+    name.lastSlot = slot;
+    return slot;
+  }
+
+  private void forgetOldestBeyondTheCap() {
+    while (slotCount > maxMinuteSlots) {
+      Map.Entry<Long, List<NameStats>> oldest = minutes.pollFirstEntry();
+      for (NameStats owner : oldest.getValue()) {
+        owner.slots.remove(oldest.getKey());
+        if (owner.lastMinute == oldest.getKey()) owner.lastSlot = null;
+      }
+      slotCount -= oldest.getValue().size();
+      forgottenBefore = oldest.getKey() + 1;
+    }
   }
 
   /** Same precedence as the store: later attempt, then terminal over running over PENDING, then later time. */
@@ -153,25 +202,61 @@ public final class TaskStatistics implements EventListener {
   }
 
   /**
-   * The figures of the last {@code windowMinutes} minutes, the current one included (and any minute after
-   * it, for producers whose clocks run ahead).
+   * The figures of the last {@code windowMinutes} minutes by the clock, the current one included: the
+   * period from the start of the minute {@code windowMinutes - 1} minutes ago to the end of the current one.
    */
   public StatsSnapshot snapshot(int windowMinutes) {
     if (windowMinutes < 1 || windowMinutes > MAX_WINDOW_MINUTES) {
       throw new IllegalArgumentException("windowMinutes not in 1.." + MAX_WINDOW_MINUTES + ": " + windowMinutes);
     }
     long now = clock.millis();
-    long fromMinute = Math.floorDiv(now, MINUTE) - windowMinutes + 1;
+    long toMinute = Math.floorDiv(now, MINUTE) + 1;
+    return snapshot(toMinute - windowMinutes, toMinute, windowMinutes, now);
+  }
+
+  /**
+   * The figures of any period, in the events' own time: the whole minutes from the one holding {@code from}
+   * to the one holding the instant just before {@code to} (a period is widened to whole minutes, which the
+   * snapshot reports).
+   *
+   * @throws IllegalArgumentException when {@code from} is not before {@code to}, or either is outside
+   *     {@link #MIN_INSTANT}..{@link #MAX_INSTANT}
+   */
+  public StatsSnapshot snapshot(Instant from, Instant to) {
+    Objects.requireNonNull(from, "from == null");
+    Objects.requireNonNull(to, "to == null");
+    for (Instant end : new Instant[] {from, to}) {
+      if (end.isBefore(MIN_INSTANT) || end.isAfter(MAX_INSTANT)) {
+        throw new IllegalArgumentException("period end outside " + MIN_INSTANT + ".." + MAX_INSTANT + ": " + end);
+      }
+    }
+    if (!from.isBefore(to)) throw new IllegalArgumentException("from " + from + " is not before to " + to);
+    long toMillis = to.toEpochMilli();
+    boolean wholeMilli = to.getNano() % 1_000_000 == 0;
+    long toMinute = -Math.floorDiv(-(wholeMilli ? toMillis : toMillis + 1), MINUTE);
+    return snapshot(Math.floorDiv(from.toEpochMilli(), MINUTE), toMinute, null, clock.millis());
+  }
+
+  private StatsSnapshot snapshot(long fromMinute, long toMinute, Integer windowMinutes, long now) {
     List<TaskNameStats> result = new ArrayList<>();
+    Instant dataFrom;
+    Instant dataTo;
     synchronized (this) {
       List<NameStats> sorted = new ArrayList<>(names.values());
       sorted.sort((a, b) -> a.name.compareTo(b.name));
       for (NameStats name : sorted) {
-        TaskNameStats stats = name.summarise(fromMinute);
+        TaskNameStats stats = name.summarise(fromMinute, toMinute);
         if (stats != null) result.add(stats);
       }
+      dataFrom = minutes.isEmpty() ? null : minuteStart(minutes.firstKey());
+      dataTo = minutes.isEmpty() ? null : minuteStart(minutes.lastKey() + 1);
     }
-    return new StatsSnapshot(windowMinutes, Instant.ofEpochMilli(now), result);
+    return new StatsSnapshot(windowMinutes, minuteStart(fromMinute), minuteStart(toMinute), Instant.ofEpochMilli(now),
+        dataFrom, dataTo, result);
+  }
+
+  private static Instant minuteStart(long minute) {
+    return Instant.ofEpochMilli(minute * MINUTE);
   }
 
   /** Nearest-rank percentile of sorted values: the smallest value with at least p% of values at or below it. */
@@ -199,14 +284,15 @@ public final class TaskStatistics implements EventListener {
 
   /** One minute of one name: tasks first seen in it by current state, and tasks finished in it. */
   private static final class Slot {
-    long minute;
-    final long[] counts = new long[STATES.length];
-    long finished;
+    final int[] counts = new int[STATES.length];
+    int finished;
   }
 
   private static final class NameStats {
     final String name;
-    final Slot[] slots = new Slot[MAX_WINDOW_MINUTES];
+    final TreeMap<Long, Slot> slots = new TreeMap<>();
+    long lastMinute;
+    Slot lastSlot;
     final int maxSamples;
     // grown on demand up to maxSamples, then used as a ring
     long[] sampleAt = new long[16];
@@ -218,23 +304,6 @@ public final class TaskStatistics implements EventListener {
     NameStats(String name, int maxSamples) {
       this.name = name;
       this.maxSamples = maxSamples;
-    }
-
-    /** The slot of a minute; a slot still holding an older minute is reused; null for minutes already gone. */
-    Slot slot(long minute, boolean create) {
-      int index = (int) Math.floorMod(minute, (long) MAX_WINDOW_MINUTES);
-      Slot slot = slots[index];
-      if (slot != null && slot.minute == minute) return slot;
-      if (!create || (slot != null && slot.minute > minute)) return null;
-      if (slot == null) {
-        slot = new Slot();
-        slots[index] = slot;
-      } else {
-        Arrays.fill(slot.counts, 0);
-        slot.finished = 0;
-      }
-      slot.minute = minute;
-      return slot;
     }
 
     void addSample(long at, double queue, double run) {
@@ -251,38 +320,36 @@ public final class TaskStatistics implements EventListener {
       if (sampleCount < maxSamples) sampleCount++;
     }
 
-    TaskNameStats summarise(long fromMinute) {
+    TaskNameStats summarise(long fromMinute, long toMinute) {
       Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
       for (TaskState state : STATES) counts.put(state, 0L);
       long total = 0;
-      TreeMap<Long, Long> finished = new TreeMap<>();
-      for (Slot slot : slots) {
-        if (slot == null || slot.minute < fromMinute) continue;
+      List<MinuteCount> throughput = new ArrayList<>();
+      for (Map.Entry<Long, Slot> entry : slots.subMap(fromMinute, toMinute).entrySet()) {
+        Slot slot = entry.getValue();
         for (TaskState state : STATES) {
-          long count = slot.counts[state.ordinal()];
+          int count = slot.counts[state.ordinal()];
           if (count != 0) {
-            counts.merge(state, count, Long::sum);
+            counts.merge(state, (long) count, Long::sum);
             total += count;
           }
         }
-        if (slot.finished > 0) finished.put(slot.minute, slot.finished);
+        if (slot.finished > 0) throughput.add(new MinuteCount(minuteStart(entry.getKey()), slot.finished));
       }
       long fromMillis = fromMinute * MINUTE;
+      long toMillis = toMinute * MINUTE;
       double[] queues = new double[sampleCount];
       double[] runs = new double[sampleCount];
       int queueCount = 0;
       int runCount = 0;
       int inWindow = 0;
       for (int i = 0; i < sampleCount; i++) {
-        if (sampleAt[i] < fromMillis) continue;
+        if (sampleAt[i] < fromMillis || sampleAt[i] >= toMillis) continue;
         inWindow++;
         if (!Double.isNaN(queueMs[i])) queues[queueCount++] = queueMs[i];
         if (!Double.isNaN(runMs[i])) runs[runCount++] = runMs[i];
       }
-      if (total == 0 && finished.isEmpty() && inWindow == 0) return null;
-      List<MinuteCount> throughput = new ArrayList<>(finished.size());
-      finished.forEach((minute, count) ->
-          throughput.add(new MinuteCount(Instant.ofEpochMilli(minute * MINUTE), count)));
+      if (total == 0 && throughput.isEmpty() && inWindow == 0) return null;
       long success = counts.get(TaskState.SUCCESS);
       long failure = counts.get(TaskState.FAILURE);
       Double rate = success + failure == 0 ? null : (double) success / (success + failure);
@@ -303,6 +370,7 @@ public final class TaskStatistics implements EventListener {
     private Clock clock = Clock.systemUTC();
     private int maxTrackedTasks = 100_000;
     private int samplesPerName = 10_000;
+    private int maxMinuteSlots = 200_000;
 
     Builder() {}
 
@@ -323,6 +391,17 @@ public final class TaskStatistics implements EventListener {
     public Builder samplesPerName(int samplesPerName) {
       if (samplesPerName < 1) throw new IllegalArgumentException("samplesPerName < 1: " + samplesPerName);
       this.samplesPerName = samplesPerName;
+      return this;
+    }
+
+    /**
+     * How many (task name, minute) roll-ups are kept, about {@value TaskStatistics#BYTES_PER_SLOT} bytes each;
+     * past it the oldest minute is forgotten. Default 200 000 (about 30 MB): a week of every minute for 20
+     * busy task names.
+     */
+    public Builder maxMinuteSlots(int maxMinuteSlots) {
+      if (maxMinuteSlots < 1) throw new IllegalArgumentException("maxMinuteSlots < 1: " + maxMinuteSlots);
+      this.maxMinuteSlots = maxMinuteSlots;
       return this;
     }
 

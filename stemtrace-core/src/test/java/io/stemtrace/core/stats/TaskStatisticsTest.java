@@ -96,10 +96,16 @@ class TaskStatisticsTest {
     return out;
   }
 
-  /** The expected figures, computed from each task's complete event list with no incremental state. */
+  /** The expected figures of the last minutes before NOW, the current one included. */
   static Map<String, TaskNameStats> bruteForce(List<Generated> tasks, int windowMinutes) {
-    long fromMinute = Math.floorDiv(NOW.toEpochMilli(), 60_000L) - windowMinutes + 1;
+    long toMinute = Math.floorDiv(NOW.toEpochMilli(), 60_000L) + 1;
+    return bruteForce(tasks, toMinute - windowMinutes, toMinute);
+  }
+
+  /** The expected figures of the minutes [fromMinute, toMinute), from each task's complete event list. */
+  static Map<String, TaskNameStats> bruteForce(List<Generated> tasks, long fromMinute, long toMinute) {
     long fromMillis = fromMinute * 60_000L;
+    long toMillis = toMinute * 60_000L;
     Map<String, Map<TaskState, Long>> counts = new TreeMap<>();
     Map<String, List<Double>> queues = new HashMap<>();
     Map<String, List<Double>> runs = new HashMap<>();
@@ -109,10 +115,11 @@ class TaskStatisticsTest {
       TaskEvent first = events.get(0);
       TaskEvent last = events.get(events.size() - 1);
       long firstMinute = Math.floorDiv(first.timestamp().toEpochMilli(), 60_000L);
-      if (firstMinute >= fromMinute) {
+      if (firstMinute >= fromMinute && firstMinute < toMinute) {
         counts.computeIfAbsent(task.name(), n -> zeroCounts()).merge(last.state(), 1L, Long::sum);
       }
-      if (!last.state().isTerminal() || last.timestamp().toEpochMilli() < fromMillis) continue;
+      long lastMillis = last.timestamp().toEpochMilli();
+      if (!last.state().isTerminal() || lastMillis < fromMillis || lastMillis >= toMillis) continue;
       counts.computeIfAbsent(task.name(), n -> zeroCounts());
       throughput.computeIfAbsent(task.name(), n -> new TreeMap<>())
           .merge(Math.floorDiv(last.timestamp().toEpochMilli(), 60_000L), 1L, Long::sum);
@@ -209,8 +216,24 @@ class TaskStatisticsTest {
         StatsSnapshot snapshot = stats.snapshot(window);
         assertThat(snapshot.windowMinutes()).isEqualTo(window);
         assertThat(snapshot.generatedAt()).isEqualTo(NOW);
+        assertThat(snapshot.to()).isEqualTo(Instant.parse("2026-11-26T04:31:00Z"));
+        assertThat(snapshot.from()).isEqualTo(snapshot.to().minus(Duration.ofMinutes(window)));
         assertMatches(snapshot, bruteForce(tasks, window));
       }
+      // any period, in the events' own time: the clock plays no part
+      for (int i = 0; i < 20; i++) {
+        Instant from = NOW.minusMillis((long) (random.nextDouble() * 27 * 3600_000L));
+        Instant to = from.plusMillis(1 + (long) (random.nextDouble() * 6 * 3600_000L));
+        clock.set(NOW.plus(Duration.ofDays(random.nextInt(800) - 400)));
+        StatsSnapshot snapshot = stats.snapshot(from, to);
+        long fromMinute = Math.floorDiv(from.toEpochMilli(), 60_000L);
+        long toMinute = Math.floorDiv(to.toEpochMilli() - 1, 60_000L) + 1;
+        assertThat(snapshot.windowMinutes()).isNull();
+        assertThat(snapshot.from()).isEqualTo(Instant.ofEpochMilli(fromMinute * 60_000L));
+        assertThat(snapshot.to()).isEqualTo(Instant.ofEpochMilli(toMinute * 60_000L));
+        assertMatches(snapshot, bruteForce(tasks, fromMinute, toMinute));
+      }
+      clock.set(NOW);
       // the durations are the store's: queue and run time of every finished task agree with its node
       for (Generated task : tasks.subList(0, 200)) {
         TaskNode node = store.task(task.id()).orElseThrow();
@@ -262,9 +285,69 @@ class TaskStatisticsTest {
   @Test
   void snapshot_windowOutsideTheRange_isRejected() {
     TaskStatistics stats = TaskStatistics.create();
-    assertThatThrownBy(() -> stats.snapshot(0)).hasMessage("windowMinutes not in 1..1440: 0");
-    assertThatThrownBy(() -> stats.snapshot(1441)).hasMessage("windowMinutes not in 1..1440: 1441");
+    assertThatThrownBy(() -> stats.snapshot(0)).hasMessage("windowMinutes not in 1..527040: 0");
+    assertThatThrownBy(() -> stats.snapshot(527041)).hasMessage("windowMinutes not in 1..527040: 527041");
     assertThat(stats.snapshot(60).tasks()).isEmpty();
+    assertThat(stats.snapshot(60).dataFrom()).isNull();
+  }
+
+  @Test
+  void snapshot_periodNotInOrderOrOutsideTheRange_isRejected() {
+    TaskStatistics stats = TaskStatistics.create();
+    assertThatThrownBy(() -> stats.snapshot(NOW, NOW))
+        .hasMessage("from 2026-11-26T04:30:20Z is not before to 2026-11-26T04:30:20Z");
+    assertThatThrownBy(() -> stats.snapshot(Instant.MIN, NOW))
+        .hasMessageStartingWith("period end outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59Z: ");
+    assertThatThrownBy(() -> stats.snapshot(NOW, Instant.MAX)).hasMessageContaining("period end outside");
+    assertThatThrownBy(() -> stats.snapshot(null, NOW)).hasMessage("from == null");
+  }
+
+  @Test
+  void snapshot_ofAWeekOldReplay_isFoundByItsOwnPeriod_andTheDataRangeSaysWhere() {
+    // the clock is a week past the events: "the last 24 hours" is empty, the events' period is not
+    clock.set(NOW.plus(Duration.ofDays(7)));
+    TaskStatistics stats = TaskStatistics.builder().clock(clock).build();
+    Instant t = NOW.minusSeconds(90);
+    stats.onApplied(List.of(
+        event("t1", "app.a", TaskState.PENDING, t, 0),
+        event("t1", "app.a", TaskState.STARTED, t.plusMillis(5), 0),
+        event("t1", "app.a", TaskState.SUCCESS, t.plusSeconds(60), 0)));
+
+    StatsSnapshot lastDay = stats.snapshot(1440);
+    assertThat(lastDay.tasks()).isEmpty();
+    assertThat(lastDay.dataFrom()).isEqualTo(Instant.parse("2026-11-26T04:28:00Z"));
+    assertThat(lastDay.dataTo()).isEqualTo(Instant.parse("2026-11-26T04:30:00Z"));
+
+    StatsSnapshot own = stats.snapshot(lastDay.dataFrom(), lastDay.dataTo());
+    assertThat(own.tasks()).singleElement().satisfies(a -> {
+      assertThat(a.total()).isEqualTo(1);
+      assertThat(a.counts().get(TaskState.SUCCESS)).isEqualTo(1);
+      assertThat(a.throughput()).containsExactly(new MinuteCount(Instant.parse("2026-11-26T04:29:00Z"), 1));
+      assertThat(a.runTimeMs().p50()).isEqualTo(59_995.0);
+    });
+    // a period ending inside a minute covers that whole minute; one ending on a minute's start does not
+    assertThat(stats.snapshot(t, t.plusNanos(1)).to()).isEqualTo(Instant.parse("2026-11-26T04:29:00Z"));
+    assertThat(stats.snapshot(NOW.minusSeconds(120), Instant.parse("2026-11-26T04:29:00Z")).tasks().get(0).throughput())
+        .isEmpty();
+  }
+
+  @Test
+  void maxMinuteSlots_forgetsTheOldestMinutesFirst_andDoesNotCountThemAgain() {
+    TaskStatistics stats = TaskStatistics.builder().clock(clock).maxMinuteSlots(3).build();
+    Instant start = NOW.minus(Duration.ofMinutes(10));
+    List<StemtraceEvent> events = new ArrayList<>();
+    for (int minute = 0; minute < 5; minute++) {
+      events.add(event("t" + minute, "app.a", TaskState.PENDING, start.plus(Duration.ofMinutes(minute)), 0));
+    }
+    stats.onApplied(events);
+    StatsSnapshot snapshot = stats.snapshot(60);
+    assertThat(snapshot.tasks().get(0).total()).isEqualTo(3);
+    assertThat(snapshot.dataFrom()).isEqualTo(Instant.parse("2026-11-26T04:22:00Z"));
+
+    // a late task of a forgotten minute is not counted; one of a kept minute is
+    stats.onApplied(List.of(event("late-old", "app.a", TaskState.PENDING, start, 0),
+        event("late-kept", "app.a", TaskState.PENDING, start.plus(Duration.ofMinutes(4)), 0)));
+    assertThat(stats.snapshot(60).tasks().get(0).total()).isEqualTo(4);
   }
 
   @Test

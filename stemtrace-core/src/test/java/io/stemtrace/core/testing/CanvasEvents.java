@@ -79,7 +79,8 @@ public final class CanvasEvents {
 
     Run(String id, String name) {
       this.id = id;
-      this.template = TaskEvent.builder(id, TaskState.PENDING).name(name).rootId(id);
+      // the template carries the structure; every emitted event gets its own time from tick()
+      this.template = TaskEvent.builder(id, TaskState.PENDING).name(name).rootId(id).timestamp(Instant.EPOCH);
     }
 
     public Run parent(String parentId) {

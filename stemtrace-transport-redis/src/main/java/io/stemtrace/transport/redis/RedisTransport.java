@@ -61,7 +61,7 @@ public final class RedisTransport implements Transport {
   private final Object publishLock = new Object();
   private final Backoff publishBackoff = new Backoff();
   private volatile StatefulRedisConnection<String, byte[]> publishConnection; // written under publishLock
-  private long nextConnectAttemptMillis; // guarded by publishLock
+  private long nextConnectAttemptNanos; // System.nanoTime, 0 for none; guarded by publishLock
   private boolean publishFailing; // guarded by publishLock; true between a failure and the next success
   /** guarded by publishLock; whether this connection's batches use CLIENT REPLY OFF ({@link QuietXaddCommand}) */
   private boolean quietReplies;
@@ -207,22 +207,23 @@ public final class RedisTransport implements Transport {
     StatefulRedisConnection<String, byte[]> connection = publishConnection;
     if (connection != null && connection.isOpen()) return connection;
     if (connection != null) dropPublishConnection(connection);
-    long now = System.currentTimeMillis();
-    if (now < nextConnectAttemptMillis) {
+    // backoff runs on the monotonic clock: a wall clock stepped by NTP (or faketime) must not stretch it
+    long now = System.nanoTime();
+    if (nextConnectAttemptNanos != 0 && now - nextConnectAttemptNanos < 0) {
       failedBatches.incrementAndGet();
       throw new IOException("Redis at " + config.safeUrl() + " unavailable; next connection attempt in "
-          + (nextConnectAttemptMillis - now) + " ms");
+          + (nextConnectAttemptNanos - now) / 1_000_000 + " ms");
     }
     try {
       connection = connector.connect();
     } catch (IOException e) {
       failedBatches.incrementAndGet();
-      nextConnectAttemptMillis = System.currentTimeMillis() + publishBackoff.nextDelayMillis();
+      nextConnectAttemptNanos = System.nanoTime() + publishBackoff.nextDelayMillis() * 1_000_000;
       logPublishFailure(e.getMessage());
       throw e;
     }
     publishBackoff.reset();
-    nextConnectAttemptMillis = 0;
+    nextConnectAttemptNanos = 0;
     quietReplies = quietRepliesAllowed && acceptsClientReply(connection);
     connection.setAutoFlushCommands(false); // pipelining: a batch leaves in one write
     publishConnection = connection;

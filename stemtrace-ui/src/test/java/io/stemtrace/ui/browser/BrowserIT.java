@@ -2,13 +2,18 @@ package io.stemtrace.ui.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemtrace.core.testing.Captures;
 import io.stemtrace.ui.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dashboard in a real headless Chromium, against the real server with the public capture replayed:
+ * The dashboard in a real headless Chromium, against the real server with the public capture replayed (moved
+ * to now at the root; with its recorded times and a clock a week later under a prefix):
  * tasks, timeline, workflows, the chord graph, task detail with args, the flaky task's attempts, workers,
  * registry, anomalies, stats, export, a live event appearing without a reload, and the render time of a
  * 2 000-node workflow. Screenshots of every page land in {@code target/screenshots}.
@@ -30,7 +35,7 @@ class BrowserIT {
           "--big-budget-ms", "20000",
           "--expect-workflows", "8");
 
-      result.assertAllPassed(14);
+      result.assertAllPassed(15);
       System.out.println("figure: " + BIG_WORKFLOW + "-node workflow rendered in " + result.renderMillis() + " ms");
       assertThat(result.renderMillis()).as("render time measured").isPositive();
       assertThat(Path.of("target/screenshots/root/graph.png")).exists();
@@ -39,13 +44,17 @@ class BrowserIT {
 
   @Test
   void dashboard_mountedUnderAPrefix_passesEveryBrowserCheck() throws Exception {
-    try (TestServer server = TestServer.start(TestServer.options().mount("/stemtrace"))) {
+    // here the capture keeps its recorded times and the server's clock runs a week after it, as when last
+    // week's stream is replayed: the stats page must offer the capture's period instead of an empty page
+    Instant captureEnd = Captures.newest(Captures.lines(Captures.PYTHON_CANVAS));
+    Clock weekLater = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), captureEnd.plus(Duration.ofDays(7))));
+    try (TestServer server = TestServer.start(TestServer.options().mount("/stemtrace").recordedTimes().clock(weekLater))) {
       BrowserSuite.requireBrowser(uiBuilt());
 
       BrowserSuite.Result result = BrowserSuite.run(server.baseUrl(), Path.of("target/screenshots/prefix"),
           "--inject-url", "http://127.0.0.1:" + server.port() + "/__test/inject");
 
-      result.assertAllPassed(12);
+      result.assertAllPassed(13);
     }
   }
 
