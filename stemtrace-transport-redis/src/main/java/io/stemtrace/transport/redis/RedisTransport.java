@@ -62,6 +62,7 @@ public final class RedisTransport implements Transport {
   private final Backoff publishBackoff = new Backoff();
   private volatile StatefulRedisConnection<String, byte[]> publishConnection; // written under publishLock
   private long nextConnectAttemptNanos; // System.nanoTime, 0 for none; guarded by publishLock
+  private long serverClockOffsetMillis; // guarded by publishLock
   private boolean publishFailing; // guarded by publishLock; true between a failure and the next success
   /** guarded by publishLock; whether this connection's batches use CLIENT REPLY OFF ({@link QuietXaddCommand}) */
   private boolean quietReplies;
@@ -124,7 +125,7 @@ public final class RedisTransport implements Transport {
       RedisFuture<byte[]> echo = token == null ? null : connection.async().echo(token);
       RedisFuture<Long> trim = null;
       if (config.retention() != null) {
-        String minId = StreamIds.minIdAt(clock.millis() - config.retention().toMillis());
+        String minId = StreamIds.minIdAt(clock.millis() + serverClockOffsetMillis - config.retention().toMillis());
         trim = connection.async().xtrim(config.streamKey(), new XTrimArgs().minId(minId).approximateTrimming());
       }
       connection.flushCommands(); // the batch is one pipelined round trip: nothing waits between its writes
@@ -225,9 +226,41 @@ public final class RedisTransport implements Transport {
     publishBackoff.reset();
     nextConnectAttemptNanos = 0;
     quietReplies = quietRepliesAllowed && acceptsClientReply(connection);
+    if (config.retention() != null) serverClockOffsetMillis = serverClockOffset(connection);
     connection.setAutoFlushCommands(false); // pipelining: a batch leaves in one write
     publishConnection = connection;
     return connection;
+  }
+
+  /**
+   * Redis's clock minus ours, read with {@code TIME} once per connection: entry ids carry Redis's clock, so the
+   * retention's MINID must too, or a clock skew between this host and Redis trims too much or too little.
+   * 0 (our clock) when the server refuses {@code TIME}.
+   */
+  private long serverClockOffset(StatefulRedisConnection<String, byte[]> connection) {
+    try {
+      long before = clock.millis();
+      RedisFuture<List<byte[]>> reply = connection.async().time();
+      if (reply.await(config.timeout().toMillis(), TimeUnit.MILLISECONDS) && reply.getError() == null) {
+        long after = clock.millis();
+        List<byte[]> time = reply.get();
+        long serverMillis = Long.parseLong(new String(time.get(0), StandardCharsets.US_ASCII)) * 1000
+            + Long.parseLong(new String(time.get(1), StandardCharsets.US_ASCII)) / 1000;
+        long offset = serverMillis - (before + after) / 2;
+        if (Math.abs(offset) > 60_000) {
+          LOG.warn("the clock of Redis at {} differs from this host's by {} ms; retention follows Redis's", describe(),
+              offset);
+        }
+        return offset;
+      }
+      LOG.warn("TIME at {} answered {}; retention trims by this host's clock", describe(),
+          reply.isDone() ? reply.getError() : "nothing in time");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+      LOG.warn("TIME at {} failed ({}); retention trims by this host's clock", describe(), RedisConnector.rootMessage(e));
+    }
+    return 0;
   }
 
   /** Asks for {@code CLIENT REPLY ON}: a server (or proxy, or ACL) that refuses it gets a reply per entry. */
