@@ -2,6 +2,7 @@ package io.stemtrace.transport.amqp;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.stemtrace.core.testing.ServerProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -131,7 +132,7 @@ final class PrivateRabbitMq implements AutoCloseable {
 
   private static String run(List<String> command, Map<String, String> environment, boolean ignoreFailure)
       throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = ServerProcesses.onTheRealClock(new ProcessBuilder(command)).redirectErrorStream(true);
     builder.environment().putAll(environment);
     Process process = builder.start();
     process.getOutputStream().close();

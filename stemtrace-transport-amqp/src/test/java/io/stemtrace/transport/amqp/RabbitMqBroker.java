@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.stemtrace.core.testing.ServerProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -117,7 +118,7 @@ final class RabbitMqBroker {
     List<String> command = new ArrayList<>();
     command.add("rabbitmqctl");
     command.addAll(List.of(arguments));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process process = ServerProcesses.onTheRealClock(new ProcessBuilder(command)).redirectErrorStream(true).start();
     process.getOutputStream().close();
     String output;
     try (InputStream in = process.getInputStream()) {

@@ -1,5 +1,6 @@
 package io.stemtrace.transport.redis;
 
+import io.stemtrace.core.testing.ServerProcesses;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -45,7 +46,8 @@ final class RedisServerProcess implements AutoCloseable {
     if (durable) command.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
     else command.addAll(List.of("--appendonly", "no"));
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+      process = ServerProcesses.onTheRealClock(new ProcessBuilder(command)).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("stdout.log").toFile()).start();
     } catch (IOException e) {
       RedisTestSupport.missing("redis-server is not installed or not runnable (" + e.getMessage()
           + "); the fault tests start their own server (apt-get install redis-server)");
