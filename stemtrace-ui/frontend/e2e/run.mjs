@@ -319,6 +319,118 @@ try {
     skip('a new task appears on the tasks page without reload', 'no --inject-url or --inject-cmd');
   }
 
+  // Ids that name Object.prototype members, and one with a lone UTF-16 surrogate (which
+  // encodeURIComponent refuses): the pages must show them, not crash. The events go in as the body of
+  // the inject POST, so this needs --inject-url.
+  const HOSTILE_ROOT = '__proto__';
+  const HOSTILE_CHILDREN = ['constructor', 'toString', 'valueOf', 'hasOwnProperty'];
+  const HOSTILE_LONE = 'lone-\ud800';
+  const HOSTILE_NAME = 'e2e.hostile';
+  const hostileChecks = [
+    'hostile ids: the tasks and workflows pages list them; the lone-surrogate task opens without a crash',
+    `hostile ids: the graph of ${HOSTILE_ROOT} draws its 5 nodes at finite positions`,
+    'hostile ids: the task page of constructor shows its parent',
+  ];
+  if (opts['inject-url']) {
+    const hostileEvents = () => {
+      const start = Date.now();
+      const event = (id, parent, root, state, at) =>
+        JSON.stringify({
+          task_id: id, name: HOSTILE_NAME, state, timestamp: new Date(at).toISOString(),
+          parent_id: parent, root_id: root, group_id: null, chord_id: null, chord_callback_id: null, trace_id: null,
+          retries: 0, args: null, kwargs: null, result: null, exception: null, traceback: null,
+        });
+      const lifecycle = (id, parent, root) =>
+        ['PENDING', 'STARTED', 'SUCCESS'].map((state, i) => event(id, parent, root, state, start + i * 5));
+      const lines = [
+        ...lifecycle(HOSTILE_ROOT, null, HOSTILE_ROOT),
+        ...HOSTILE_CHILDREN.flatMap((id) => lifecycle(id, HOSTILE_ROOT, HOSTILE_ROOT)),
+        ...lifecycle(HOSTILE_LONE, null, HOSTILE_LONE),
+      ];
+      // JSON.stringify writes a lone surrogate as the escape \ud800, which the server decodes back into one
+      assert(lines.some((l) => l.includes('"task_id":"lone-\\ud800"')), 'the lone surrogate is not escaped in the JSON text');
+      return lines.join('\n');
+    };
+
+    /** The header with every navigation link is there, and the router's whole-app error is not. */
+    const assertShellIntact = async (where) => {
+      const links = page.locator('header.topbar nav a');
+      await links.first().waitFor({ state: 'visible' });
+      const count = await links.count();
+      assert(count >= 6, `${where}: the navigation has ${count} links`);
+      assert((await page.getByText('Something went wrong').count()) === 0, `${where}: the app shows "Something went wrong"`);
+      const failed = page.locator(`${testId('page-error')}, ${testId('render-error')}`);
+      if ((await failed.count()) > 0) assert(false, `${where}: ${await failed.first().textContent()}`);
+    };
+
+    await check(hostileChecks[0], async () => {
+      const res = await fetch(opts['inject-url'], { method: 'POST', body: hostileEvents() });
+      assert(res.ok, `POST ${opts['inject-url']}: ${res.status}`);
+
+      await go(`/?name=${encodeURIComponent(HOSTILE_NAME)}`);
+      await until(async () => (await page.locator(testId('task-row')).count()) === 6, `6 ${HOSTILE_NAME} task rows`);
+      for (const id of [HOSTILE_ROOT, ...HOSTILE_CHILDREN]) {
+        await page.locator(`${testId('task-row')}[data-task-id="${id}"]`).waitFor({ state: 'visible' });
+      }
+      await assertShellIntact('tasks page');
+      await shot('hostile-tasks');
+
+      await go('/graphs');
+      await page.locator(`${testId('graph-row')}[data-root-id="${HOSTILE_ROOT}"]`).waitFor({ state: 'visible' });
+      await page.locator(`${testId('graph-row')}[data-root-id^="lone-"]`).waitFor({ state: 'visible' });
+      await assertShellIntact('workflows page');
+
+      // The lone surrogate cannot go into a URL; the link carries U+FFFD instead, which the server does not
+      // know: the task page answers with a contained error (or the task), the app around it stays.
+      await go(`/?name=${encodeURIComponent(HOSTILE_NAME)}`);
+      const lone = page.locator(`${testId('task-row')}[data-task-id^="lone-"]`);
+      await lone.waitFor({ state: 'visible' });
+      await lone.click();
+      await page.waitForURL((url) => url.pathname.endsWith('/tasks/lone-%EF%BF%BD'));
+      await page.locator('.task-page, .status-error').first().waitFor({ state: 'visible' });
+      const links = await page.locator('header.topbar nav a').count();
+      assert(links >= 6, `lone-surrogate task page: the navigation has ${links} links`);
+      assert((await page.getByText('Something went wrong').count()) === 0, 'lone-surrogate task page: the app shows "Something went wrong"');
+      const shown = (await page.locator('.task-page h1, .status-error').first().textContent())?.trim();
+      await shot('hostile-lone-task');
+      return `the lone-surrogate task page shows: ${shown}`;
+    });
+
+    await check(hostileChecks[1], async () => {
+      await go(`/graph/${encodeURIComponent(HOSTILE_ROOT)}`);
+      const boxes = new Map();
+      for (const id of [HOSTILE_ROOT, ...HOSTILE_CHILDREN]) {
+        const node = page.locator(`${testId(`graph-node-${id}`)}[data-node-type="TASK"]`);
+        await node.waitFor({ state: 'visible' });
+        const box = await node.boundingBox();
+        assert(box && [box.x, box.y, box.width, box.height].every(Number.isFinite), `node ${id} has no finite box: ${JSON.stringify(box)}`);
+        boxes.set(id, box);
+      }
+      const root = boxes.get(HOSTILE_ROOT);
+      for (const id of HOSTILE_CHILDREN) assert(boxes.get(id).x > root.x + root.width / 2, `child ${id} is not drawn right of ${HOSTILE_ROOT}`);
+      assert(new Set([...boxes.values()].map((b) => `${Math.round(b.x)},${Math.round(b.y)}`)).size === 5, 'nodes are drawn on top of each other');
+      const drawn = await page.locator(testId('graph-canvas')).getAttribute('data-drawn-count');
+      assert(drawn === '5', `the canvas draws ${drawn} nodes`);
+      await until(async () => (await page.locator('.react-flow__edge').count()) === 4, '4 edges');
+      await assertShellIntact('graph page');
+      await shot('hostile-graph');
+    });
+
+    await check(hostileChecks[2], async () => {
+      await go('/tasks/constructor');
+      const parent = page.locator(testId('task-parent'));
+      await parent.waitFor({ state: 'visible' });
+      assert((await parent.textContent()).includes(HOSTILE_ROOT), `parent shows ${await parent.textContent()}`);
+      const workflow = await page.locator(testId('task-workflow-link')).getAttribute('href');
+      assert(workflow?.endsWith(`/graph/${HOSTILE_ROOT}`), `the workflow link points to ${workflow}`);
+      assert((await page.locator('.task-page h1').textContent()) === HOSTILE_NAME, 'the page does not show the task name');
+      await assertShellIntact('task page');
+      await shot('hostile-task');
+    });
+  } else {
+    for (const name of hostileChecks) skip(name, 'no --inject-url');
+  }
+
   if (opts['big-root']) {
     const budget = Number(opts['big-budget-ms']);
     await check(`large workflow renders within ${budget} ms`, async () => {

@@ -1,6 +1,7 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { BASE } from './env';
 import { type StatsPeriod, periodParams } from './lib/stats';
+import { pathSegment } from './lib/urls';
 import type {
   AnomalyListResponse,
   AnomalyType,
@@ -91,13 +92,13 @@ export const graphListQuery = () =>
 export const graphQuery = (rootId: string) =>
   queryOptions({
     queryKey: keys.graph(rootId),
-    queryFn: ({ signal }) => getJson<GraphResponse>(`/api/graphs/${encodeURIComponent(rootId)}`, undefined, signal),
+    queryFn: ({ signal }) => getJson<GraphResponse>(`/api/graphs/${pathSegment(rootId)}`, undefined, signal),
   });
 
 export const taskQuery = (id: string) =>
   queryOptions({
     queryKey: keys.task(id),
-    queryFn: ({ signal }) => getJson<TaskDetailResponse>(`/api/tasks/${encodeURIComponent(id)}`, undefined, signal),
+    queryFn: ({ signal }) => getJson<TaskDetailResponse>(`/api/tasks/${pathSegment(id)}`, undefined, signal),
   });
 
 export const workersQuery = () =>
@@ -153,5 +154,5 @@ export const statsQuery = (period: StatsPeriod) =>
 
 /** Download link for a workflow's events; the server names the file (Content-Disposition). */
 export function graphExportUrl(rootId: string): string {
-  return `${BASE}/api/graphs/${encodeURIComponent(rootId)}/export`;
+  return `${BASE}/api/graphs/${pathSegment(rootId)}/export`;
 }

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, Outlet, createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
+import { type ErrorComponentProps, Link, Outlet, createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
 import { anomalyCountQuery } from './api';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
+import { RenderBoundary, pageError } from './components/ErrorBoundary';
 import { BASE } from './env';
 import { type StatsPeriodSearch, parseStatsSearch } from './lib/stats';
 import { AnomaliesPage } from './pages/AnomaliesPage';
@@ -29,27 +30,52 @@ function AnomaliesNavLink() {
   );
 }
 
+/** The header with the navigation; its live parts fail on their own, so the links always stay. */
+function TopBar() {
+  return (
+    <header className="topbar">
+      <Link to="/" className="brand">
+        stemtrace
+      </Link>
+      <nav className="nav">
+        <Link to="/" activeOptions={{ exact: true, includeSearch: false }}>
+          Tasks
+        </Link>
+        <Link to="/graphs">Workflows</Link>
+        <Link to="/workers">Workers</Link>
+        <Link to="/registry">Registry</Link>
+        <RenderBoundary what="the anomaly count" frame={() => <Link to="/anomalies">Anomalies</Link>}>
+          <AnomaliesNavLink />
+        </RenderBoundary>
+        <Link to="/stats">Statistics</Link>
+      </nav>
+      <RenderBoundary what="the connection state" frame={() => null}>
+        <ConnectionIndicator />
+      </RenderBoundary>
+    </header>
+  );
+}
+
 function Shell() {
   return (
     <div className="app">
-      <header className="topbar">
-        <Link to="/" className="brand">
-          stemtrace
-        </Link>
-        <nav className="nav">
-          <Link to="/" activeOptions={{ exact: true, includeSearch: false }}>
-            Tasks
-          </Link>
-          <Link to="/graphs">Workflows</Link>
-          <Link to="/workers">Workers</Link>
-          <Link to="/registry">Registry</Link>
-          <AnomaliesNavLink />
-          <Link to="/stats">Statistics</Link>
-        </nav>
-        <ConnectionIndicator />
-      </header>
+      <TopBar />
       <main className="content">
         <Outlet />
+      </main>
+    </div>
+  );
+}
+
+const ShellError = pageError('this page');
+
+/** Stands in for the shell when something outside every page failed, navigation included. */
+function AppError(props: ErrorComponentProps) {
+  return (
+    <div className="app">
+      <TopBar />
+      <main className="content">
+        <ShellError {...props} />
       </main>
     </div>
   );
@@ -88,12 +114,15 @@ export interface AnomaliesSearch {
 /** `window` in minutes (the page's default when absent), or a `from`/`to` range of ISO instants. */
 export type StatsSearch = StatsPeriodSearch;
 
-const rootRoute = createRootRoute({ component: Shell, notFoundComponent: NotFound });
+// Every page has its own error component, inside the shell: a page that fails to render leaves the
+// navigation working. The root's stands in for the shell itself.
+const rootRoute = createRootRoute({ component: Shell, errorComponent: AppError, notFoundComponent: NotFound });
 
 const tasksRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/',
   component: TasksPage,
+  errorComponent: pageError('the task list'),
   validateSearch: (s: Record<string, unknown>): TasksSearch => ({
     state: str(s.state),
     name: str(s.name),
@@ -103,14 +132,35 @@ const tasksRoute = createRoute({
   }),
 });
 
-const graphsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/graphs', component: GraphsPage });
-const graphRoute = createRoute({ getParentRoute: () => rootRoute, path: '/graph/$rootId', component: GraphPage });
-const taskRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tasks/$taskId', component: TaskPage });
-const workersRoute = createRoute({ getParentRoute: () => rootRoute, path: '/workers', component: WorkersPage });
+const graphsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/graphs',
+  component: GraphsPage,
+  errorComponent: pageError('the workflow list'),
+});
+const graphRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/graph/$rootId',
+  component: GraphPage,
+  errorComponent: pageError('this workflow'),
+});
+const taskRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/tasks/$taskId',
+  component: TaskPage,
+  errorComponent: pageError('this task'),
+});
+const workersRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/workers',
+  component: WorkersPage,
+  errorComponent: pageError('the workers'),
+});
 const registryRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/registry',
   component: RegistryPage,
+  errorComponent: pageError('the registry'),
   validateSearch: (s: Record<string, unknown>): RegistrySearch => {
     const status = s.status === 'active' || s.status === 'never_run' || s.status === 'not_registered' ? s.status : undefined;
     return { q: str(s.q), status };
@@ -121,12 +171,14 @@ const anomaliesRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/anomalies',
   component: AnomaliesPage,
+  errorComponent: pageError('the anomalies'),
   validateSearch: (s: Record<string, unknown>): AnomaliesSearch => ({ type: str(s.type) }),
 });
 const statsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/stats',
   component: StatsPage,
+  errorComponent: pageError('the statistics'),
   validateSearch: (s: Record<string, unknown>): StatsSearch => parseStatsSearch(s),
 });
 

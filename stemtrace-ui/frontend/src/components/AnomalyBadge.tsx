@@ -1,4 +1,4 @@
-import { ANOMALY_EXPLANATION, ANOMALY_LABEL, anomalyClass } from '../lib/anomalies';
+import { anomalyClass, anomalyExplanation, anomalyLabel } from '../lib/anomalies';
 import type { AnomalyType } from '../lib/types';
 
 export function AnomalyBadge({ type, compact = false }: { type: AnomalyType; compact?: boolean }) {
@@ -7,10 +7,9 @@ export function AnomalyBadge({ type, compact = false }: { type: AnomalyType; com
       className={`badge anomaly ${anomalyClass(type)}${compact ? ' compact' : ''}`}
       data-testid="anomaly-badge"
       data-anomaly-type={type}
-      title={ANOMALY_EXPLANATION[type]}
+      title={anomalyExplanation(type)}
     >
-      {/* A type added by a newer server still gets a readable badge. */}
-      {ANOMALY_LABEL[type] ?? type.toLowerCase()}
+      {anomalyLabel(type)}
     </span>
   );
 }

@@ -1,3 +1,4 @@
+import { ownValue } from './records';
 import { ANOMALY_TYPES, type AnomalyType } from './types';
 
 export const ANOMALY_LABEL: Record<AnomalyType, string> = {
@@ -16,6 +17,16 @@ export const ANOMALY_EXPLANATION: Record<AnomalyType, string> = {
   STUCK_STARTED: 'The task started but has not finished for longer than the running threshold.',
   CHORD_NOT_JOINED: 'Every member of this chord has finished but its callback has not started.',
 };
+
+/** The label of a type the server reports; a type added by a newer server reads as its own name. */
+export function anomalyLabel(type: AnomalyType): string {
+  return ownValue(ANOMALY_LABEL, type) ?? String(type).toLowerCase();
+}
+
+/** The explanation of a type the server reports; none for a type this page does not know. */
+export function anomalyExplanation(type: AnomalyType): string | undefined {
+  return ownValue(ANOMALY_EXPLANATION, type);
+}
 
 /** Lower-case token for CSS classes (`anomaly-stuck_pending`), like stateClass for states. */
 export function anomalyClass(type: AnomalyType): string {

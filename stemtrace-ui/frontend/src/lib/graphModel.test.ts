@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ModelItem, type Scope, buildGraphModel, summariseContainer } from './graphModel';
+import { type ModelItem, type Scope, buildGraphModel, nodesById, summariseContainer } from './graphModel';
 import { layoutGraph } from './layout';
 import { container, graph, task } from './testNodes';
 
@@ -119,7 +119,7 @@ describe('collapsing big groups', () => {
       ['aggregate', 'group:c'],
       ['task', 'cb'],
     ]);
-    const summary = summariseContainer(g.nodes['group:c'] as Parameters<typeof summariseContainer>[0], g.nodes);
+    const summary = summariseContainer(g.nodes['group:c'] as Parameters<typeof summariseContainer>[0], nodesById(g));
     expect(summary).toMatchObject({ members: 3, tasks: 3, minMs: null, medianMs: null, maxMs: null });
   });
 });

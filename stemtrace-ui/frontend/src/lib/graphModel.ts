@@ -1,3 +1,4 @@
+import { ownValue } from './records';
 import { isRunning } from './states';
 import type { ContainerNode, GraphNode, GraphResponse, TaskNode, TaskState } from './types';
 
@@ -45,6 +46,19 @@ export interface GraphModel {
   drawnCount: number;
 }
 
+/**
+ * The response's nodes by id. `nodes` is a JSON object keyed by task id, and a task id may be
+ * `constructor` or `__proto__`: looked up directly, a missing `constructor` would be Object's.
+ */
+export function nodesById(graph: GraphResponse): Map<string, GraphNode> {
+  return new Map(Object.entries(graph.nodes));
+}
+
+/** One node of the response, or undefined when it has none by that id. */
+export function graphNode(graph: GraphResponse, id: string): GraphNode | undefined {
+  return ownValue(graph.nodes, id);
+}
+
 function membersOf(node: ContainerNode): string[] {
   const callback = node.node_type === 'CHORD' ? node.chord_callback_id : null;
   return callback ? node.children.filter((id) => id !== callback) : node.children;
@@ -62,17 +76,18 @@ function median(sorted: number[]): number | null {
  */
 export function summariseContainer(
   container: ContainerNode,
-  nodes: Record<string, GraphNode>,
+  nodes: ReadonlyMap<string, GraphNode>,
   placed: Set<string> = new Set(),
 ): AggregateSummary {
   const members = membersOf(container);
-  const counts: Partial<Record<TaskState, number>> = {};
+  // Keyed by what the server calls the state; no prototype to collide with.
+  const counts: Partial<Record<TaskState, number>> = Object.create(null);
   const durations: number[] = [];
   let tasks = 0;
   const stack = [...members];
   while (stack.length > 0) {
     const id = stack.pop()!;
-    const node = nodes[id];
+    const node = nodes.get(id);
     if (!node || placed.has(id)) continue;
     placed.add(id);
     if (node.node_type === 'TASK') {
@@ -117,7 +132,7 @@ export function buildGraphModel(
   expanded: ReadonlySet<string> = new Set(),
   threshold: number = COLLAPSE_THRESHOLD,
 ): GraphModel {
-  const { nodes } = graph;
+  const nodes = nodesById(graph);
   const root: Scope = { items: [], edges: [] };
   const placed = new Set<string>();
   let drawnCount = 0;
@@ -127,7 +142,7 @@ export function buildGraphModel(
   const drain = () => {
     while (stack.length > 0) {
       const { id, scope, from } = stack.pop()!;
-      const node = nodes[id];
+      const node = nodes.get(id);
       if (!node || placed.has(id)) continue;
       placed.add(id);
       drawnCount++;
@@ -160,7 +175,7 @@ export function buildGraphModel(
   stack.push({ id: graph.root_id, scope: root, from: null });
   drain();
   // Nodes the root does not reach are still part of the workflow: draw them as extra roots.
-  for (const id of Object.keys(nodes)) {
+  for (const id of nodes.keys()) {
     if (!placed.has(id)) {
       stack.push({ id, scope: root, from: null });
       drain();
@@ -168,6 +183,6 @@ export function buildGraphModel(
   }
 
   let taskCount = 0;
-  for (const node of Object.values(nodes)) if (node.node_type === 'TASK') taskCount++;
+  for (const node of nodes.values()) if (node.node_type === 'TASK') taskCount++;
   return { scope: root, taskCount, drawnCount };
 }

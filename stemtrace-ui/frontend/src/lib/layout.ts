@@ -187,19 +187,25 @@ function layoutScope(scope: Scope): ScopeLayout {
   for (const run of runs) addBlock(run, packRows);
   for (const fan of findFans(ids, scope.edges, new Set(blockOf.keys()))) addBlock(fan, packColumns);
 
-  // Only ids and sizes go into dagre; node payloads stay out to keep the layout cheap.
+  // dagre keeps its nodes in plain objects keyed by name, where task ids such as `constructor` or
+  // `__proto__` collide with Object.prototype; it gets names of its own, made from the item's index.
+  const dagreName = new Map(sized.map((s, i) => [s.item.id, `n${i}`]));
+  const nameOf = (id: string) => dagreName.get(blockOf.get(id) ?? id);
+
+  // Only names and sizes go into dagre; node payloads stay out to keep the layout cheap.
   const g = new Graph({ multigraph: false, compound: false });
   g.setGraph({ rankdir: 'LR', nodesep: NODE_SEP, ranksep: RANK_SEP, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const s of sized) {
     const block = blockOf.get(s.item.id);
-    if (block === undefined) g.setNode(s.item.id, { width: s.width, height: s.height });
-    else if (block === s.item.id) g.setNode(block, { width: blocks.get(block)!.packed.width, height: blocks.get(block)!.packed.height });
+    if (block === undefined) g.setNode(nameOf(s.item.id)!, { width: s.width, height: s.height });
+    else if (block === s.item.id) g.setNode(nameOf(block)!, { width: blocks.get(block)!.packed.width, height: blocks.get(block)!.packed.height });
   }
   for (const e of scope.edges) {
-    const source = blockOf.get(e.source) ?? e.source;
-    const target = blockOf.get(e.target) ?? e.target;
-    if (source !== target) g.setEdge(source, target);
+    const source = nameOf(e.source);
+    const target = nameOf(e.target);
+    // An edge to an item outside the scope would make dagre invent a node without a size.
+    if (source !== undefined && target !== undefined && source !== target) g.setEdge(source, target);
   }
   dagreLayout(g);
 
@@ -214,12 +220,12 @@ function layoutScope(scope: Scope): ScopeLayout {
   for (const s of sized) {
     const block = blockOf.get(s.item.id);
     if (block === undefined) {
-      const p = g.node(s.item.id);
+      const p = g.node(nameOf(s.item.id)!);
       // dagre reports centres; React Flow positions are top-left corners.
       place(s, p.x - s.width / 2, p.y - s.height / 2);
     } else if (block === s.item.id) {
       const { members, packed } = blocks.get(block)!;
-      const p = g.node(block);
+      const p = g.node(nameOf(block)!);
       const left = p.x - packed.width / 2;
       const top = p.y - packed.height / 2;
       members.forEach((m, i) => place(m, left + packed.offsets[i]!.x, top + packed.offsets[i]!.y));

@@ -65,7 +65,8 @@ export function planInvalidation(frame: UpdateFrame): Invalidation {
 export function graphIsStale(plan: Invalidation, rootId: string, data: GraphResponse | undefined): boolean {
   if (plan.workflowIds.has(rootId)) return true;
   if (!data) return false;
-  for (const id of plan.anomalyIds) if (id in data.nodes) return true;
+  // Own keys only: `toString in nodes` is true for every graph.
+  for (const id of plan.anomalyIds) if (Object.hasOwn(data.nodes, id)) return true;
   return false;
 }
 

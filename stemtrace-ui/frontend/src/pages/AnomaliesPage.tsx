@@ -3,25 +3,29 @@ import { Link, getRouteApi } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { anomalyListQuery } from '../api';
 import { AnomalyBadge } from '../components/AnomalyBadge';
+import { RenderBoundary, tableCellsFrame } from '../components/ErrorBoundary';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { RelativeTime } from '../components/Time';
 import { ANOMALY_EXPLANATION, ANOMALY_LABEL, anomalyClass, parseAnomalyTypes } from '../lib/anomalies';
 import { formatDateTime, shortId } from '../lib/format';
 import { ANOMALY_TYPES, type Anomaly, type AnomalyType } from '../lib/types';
+import { graphParams, taskParams } from '../lib/urls';
 
 const route = getRouteApi('/anomalies');
+
+const anomalyRowFrame = tableCellsFrame(6);
 
 /** A chord that did not join has no task of its own to open; its workflow graph shows the container. */
 function SubjectLink({ anomaly }: { anomaly: Anomaly }) {
   if (anomaly.type === 'CHORD_NOT_JOINED') {
     return (
-      <Link to="/graph/$rootId" params={{ rootId: anomaly.workflow_id }} className="mono" title={`Workflow ${anomaly.workflow_id}`}>
+      <Link to="/graph/$rootId" params={graphParams(anomaly.workflow_id)} className="mono" title={`Workflow ${anomaly.workflow_id}`}>
         {shortId(anomaly.task_id)}
       </Link>
     );
   }
   return (
-    <Link to="/tasks/$taskId" params={{ taskId: anomaly.task_id }} className="mono" title={anomaly.task_id}>
+    <Link to="/tasks/$taskId" params={taskParams(anomaly.task_id)} className="mono" title={anomaly.task_id}>
       {shortId(anomaly.task_id)}
     </Link>
   );
@@ -90,20 +94,27 @@ export function AnomaliesPage() {
           </thead>
           <tbody>
             {anomalies.map((a) => (
-              <tr key={`${a.type}:${a.task_id}`} data-testid="anomaly-row" data-anomaly-type={a.type} data-task-id={a.task_id}>
-                <td>
-                  <AnomalyBadge type={a.type} />
-                </td>
-                <td className="mono">{a.name}</td>
-                <td>
-                  <SubjectLink anomaly={a} />
-                </td>
-                <td className="muted nowrap" title={`since ${formatDateTime(a.since)}, detected ${formatDateTime(a.detected_at)}`}>
-                  <RelativeTime iso={a.since} />
-                </td>
-                <td className="mono small">{a.worker ?? <span className="muted">—</span>}</td>
-                <td className="small">{a.detail}</td>
-              </tr>
+              <RenderBoundary
+                key={`${a.type}:${a.task_id}`}
+                what={`the ${a.type} anomaly of ${a.task_id}`}
+                resetKey={a}
+                frame={anomalyRowFrame}
+              >
+                <tr data-testid="anomaly-row" data-anomaly-type={a.type} data-task-id={a.task_id}>
+                  <td>
+                    <AnomalyBadge type={a.type} />
+                  </td>
+                  <td className="mono">{a.name}</td>
+                  <td>
+                    <SubjectLink anomaly={a} />
+                  </td>
+                  <td className="muted nowrap" title={`since ${formatDateTime(a.since)}, detected ${formatDateTime(a.detected_at)}`}>
+                    <RelativeTime iso={a.since} />
+                  </td>
+                  <td className="mono small">{a.worker ?? <span className="muted">—</span>}</td>
+                  <td className="small">{a.detail}</td>
+                </tr>
+              </RenderBoundary>
             ))}
           </tbody>
         </table>

@@ -3,20 +3,93 @@ import { Link, getRouteApi, useNavigate } from '@tanstack/react-router';
 import { Background, Controls, type Edge, ReactFlow } from '@xyflow/react';
 import { useCallback, useMemo, useState } from 'react';
 import { graphExportUrl, graphQuery } from '../api';
+import { RenderBoundary } from '../components/ErrorBoundary';
 import { type FlowNode, nodeTypes } from '../components/GraphNodes';
 import { ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { formatDateTime, formatDuration, shortId } from '../lib/format';
-import { buildGraphModel } from '../lib/graphModel';
+import { type GraphModel, buildGraphModel, graphNode } from '../lib/graphModel';
 import { layoutGraph } from '../lib/layout';
 import { TASK_STATES } from '../lib/types';
 import { stateClass } from '../lib/states';
+import { taskParams } from '../lib/urls';
 
 const route = getRouteApi('/graph/$rootId');
 
+/** The laid-out graph; a failure in here leaves the page head with its links in place. */
+function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: string) => void }) {
+  const navigate = useNavigate();
+  const layout = useMemo(() => layoutGraph(model), [model]);
+
+  const nodes: FlowNode[] = useMemo(
+    () =>
+      layout.nodes.map((n): FlowNode => {
+        const common = {
+          id: n.id,
+          position: { x: n.x, y: n.y },
+          parentId: n.parentId,
+          width: n.width,
+          height: n.height,
+          // Containers sit below their members and edges so clicks reach the tasks inside.
+          zIndex: n.item.kind === 'container' ? -1 : undefined,
+        };
+        if (n.item.kind === 'task') return { ...common, type: 'task', data: { task: n.item.node } };
+        if (n.item.kind === 'aggregate') return { ...common, type: 'aggregate', data: { container: n.item.node, summary: n.item.summary } };
+        return { ...common, type: 'container', data: { container: n.item.node, collapsible: n.item.collapsible, onToggle } };
+      }),
+    [layout, onToggle],
+  );
+
+  const edges: Edge[] = useMemo(
+    () =>
+      layout.edges.map((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        animated: e.running,
+        className: e.running ? 'edge-running' : undefined,
+        // Edges are not interactive; skipping the wide invisible hit path halves the SVG paths.
+        interactionWidth: 0,
+      })),
+    [layout],
+  );
+
+  const onNodeClick = useCallback(
+    (_: unknown, node: FlowNode) => {
+      if (node.type === 'task') void navigate({ to: '/tasks/$taskId', params: taskParams(node.id) });
+      else if (node.type === 'aggregate') onToggle(node.id);
+    },
+    [navigate, onToggle],
+  );
+
+  return (
+    <div className="graph-canvas" data-testid="graph-canvas" data-drawn-count={nodes.length}>
+      <ReactFlow<FlowNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodeClick={onNodeClick}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        // Every node stays in the DOM (onlyRenderVisibleElements is off): find-in-page works and
+        // browser tests can see each node; the layout keeps 2 000 nodes within budget regardless.
+        onlyRenderVisibleElements={false}
+        fitView
+        fitViewOptions={{ padding: 0.1, maxZoom: 1.2 }}
+        minZoom={0.02}
+        maxZoom={2}
+        colorMode="system"
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}
+
 export function GraphPage() {
   const { rootId } = route.useParams();
-  const navigate = useNavigate();
   const query = useQuery(graphQuery(rootId));
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
 
@@ -29,54 +102,13 @@ export function GraphPage() {
   }, []);
 
   // Model and layout only change with the response or the expanded set; live refetches that return
-  // the same graph are cheap because TanStack Query keeps structurally equal data referentially equal.
+  // the same graph are cheap because structural sharing keeps structurally equal data referentially equal.
   const model = useMemo(() => (query.data ? buildGraphModel(query.data, expanded) : null), [query.data, expanded]);
-  const layout = useMemo(() => (model ? layoutGraph(model) : null), [model]);
-
-  const nodes: FlowNode[] = useMemo(() => {
-    if (!layout) return [];
-    return layout.nodes.map((n): FlowNode => {
-      const common = {
-        id: n.id,
-        position: { x: n.x, y: n.y },
-        parentId: n.parentId,
-        width: n.width,
-        height: n.height,
-        // Containers sit below their members and edges so clicks reach the tasks inside.
-        zIndex: n.item.kind === 'container' ? -1 : undefined,
-      };
-      if (n.item.kind === 'task') return { ...common, type: 'task', data: { task: n.item.node } };
-      if (n.item.kind === 'aggregate') return { ...common, type: 'aggregate', data: { container: n.item.node, summary: n.item.summary } };
-      return { ...common, type: 'container', data: { container: n.item.node, collapsible: n.item.collapsible, onToggle: toggle } };
-    });
-  }, [layout, toggle]);
-
-  const edges: Edge[] = useMemo(
-    () =>
-      layout?.edges.map((e) => ({
-        id: e.id,
-        source: e.source,
-        target: e.target,
-        animated: e.running,
-        className: e.running ? 'edge-running' : undefined,
-        // Edges are not interactive; skipping the wide invisible hit path halves the SVG paths.
-        interactionWidth: 0,
-      })) ?? [],
-    [layout],
-  );
-
-  const onNodeClick = useCallback(
-    (_: unknown, node: FlowNode) => {
-      if (node.type === 'task') void navigate({ to: '/tasks/$taskId', params: { taskId: node.id } });
-      else if (node.type === 'aggregate') toggle(node.id);
-    },
-    [navigate, toggle],
-  );
 
   if (query.isPending) return <Loading what="workflow" />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
 
-  const root = query.data.nodes[query.data.root_id];
+  const root = graphNode(query.data, query.data.root_id);
   const rootIsTask = root?.node_type === 'TASK';
   return (
     <section className="page graph-page">
@@ -95,7 +127,7 @@ export function GraphPage() {
         </span>
         <span className="page-actions">
           {rootIsTask && (
-            <Link to="/tasks/$taskId" params={{ taskId: rootId }} className="button ghost">
+            <Link to="/tasks/$taskId" params={taskParams(rootId)} className="button ghost">
               Root task
             </Link>
           )}
@@ -117,28 +149,11 @@ export function GraphPage() {
           </span>
         ))}
       </div>
-      <div className="graph-canvas" data-testid="graph-canvas" data-drawn-count={nodes.length}>
-        <ReactFlow<FlowNode>
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          onNodeClick={onNodeClick}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          elementsSelectable={false}
-          // Every node stays in the DOM (onlyRenderVisibleElements is off): find-in-page works and
-          // browser tests can see each node; the layout keeps 2 000 nodes within budget regardless.
-          onlyRenderVisibleElements={false}
-          fitView
-          fitViewOptions={{ padding: 0.1, maxZoom: 1.2 }}
-          minZoom={0.02}
-          maxZoom={2}
-          colorMode="system"
-        >
-          <Background gap={24} size={1} />
-          <Controls showInteractive={false} />
-        </ReactFlow>
-      </div>
+      {model && (
+        <RenderBoundary what="the workflow graph" resetKey={model}>
+          <GraphCanvas model={model} onToggle={toggle} />
+        </RenderBoundary>
+      )}
     </section>
   );
 }

@@ -1,10 +1,12 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { graphListQuery } from '../api';
+import { RenderBoundary, tableRowFrame } from '../components/ErrorBoundary';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
 import { formatDateTime, formatDuration, shortId } from '../lib/format';
+import { graphParams } from '../lib/urls';
 
 export function GraphsPage() {
   const query = useInfiniteQuery(graphListQuery());
@@ -33,21 +35,30 @@ export function GraphsPage() {
             <span className="num">Duration</span>
           </div>
           {graphs.map((g) => (
-            <Link key={g.root_id} to="/graph/$rootId" params={{ rootId: g.root_id }} className="trow" role="row" data-testid="graph-row">
-              <span>
-                <StateBadge state={g.state} />
-              </span>
-              <span className="name">
-                {g.node_type !== 'TASK' && <span className={`pill kind-${g.node_type.toLowerCase()}`}>{g.node_type}</span>}
-                {g.name}
-              </span>
-              <span className="mono muted">{shortId(g.root_id)}</span>
-              <span className="num mono">{g.task_count}</span>
-              <span className="muted" title={formatDateTime(g.first_seen)}>
-                <RelativeTime iso={g.first_seen} />
-              </span>
-              <span className="num mono">{formatDuration(g.duration_ms)}</span>
-            </Link>
+            <RenderBoundary key={g.root_id} what={`workflow ${g.root_id}`} resetKey={g} frame={tableRowFrame}>
+              <Link
+                to="/graph/$rootId"
+                params={graphParams(g.root_id)}
+                className="trow"
+                role="row"
+                data-testid="graph-row"
+                data-root-id={g.root_id}
+              >
+                <span>
+                  <StateBadge state={g.state} />
+                </span>
+                <span className="name">
+                  {g.node_type !== 'TASK' && <span className={`pill kind-${g.node_type.toLowerCase()}`}>{g.node_type}</span>}
+                  {g.name}
+                </span>
+                <span className="mono muted">{shortId(g.root_id)}</span>
+                <span className="num mono">{g.task_count}</span>
+                <span className="muted" title={formatDateTime(g.first_seen)}>
+                  <RelativeTime iso={g.first_seen} />
+                </span>
+                <span className="num mono">{formatDuration(g.duration_ms)}</span>
+              </Link>
+            </RenderBoundary>
           ))}
         </div>
       )}

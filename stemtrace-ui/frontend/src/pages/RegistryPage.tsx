@@ -2,8 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, getRouteApi } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { registryQuery } from '../api';
+import { RenderBoundary, tableCellsFrame } from '../components/ErrorBoundary';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { RelativeTime } from '../components/Time';
+import { ownValue } from '../lib/records';
 import type { RegistryStatus } from '../lib/types';
 
 const route = getRouteApi('/registry');
@@ -19,6 +21,8 @@ const STATUS_TITLE: Record<RegistryStatus, string> = {
   never_run: 'Registered by a worker but no run was seen',
   not_registered: 'Runs were seen but no known worker registers this name',
 };
+
+const registryRowFrame = tableCellsFrame(6);
 
 export function RegistryPage() {
   const search = route.useSearch();
@@ -84,23 +88,25 @@ export function RegistryPage() {
           </thead>
           <tbody>
             {query.data.tasks.map((t) => (
-              <tr key={t.name} data-testid="registry-row">
-                <td>
-                  <Link to="/" search={{ name: t.name }} className="mono" title="Show runs of this task">
-                    {t.name}
-                  </Link>
-                  {t.docstring && <div className="muted small">{t.docstring}</div>}
-                </td>
-                <td>
-                  <span className={`badge reg-${t.status}`} title={STATUS_TITLE[t.status]}>
-                    {STATUS_LABEL[t.status]}
-                  </span>
-                </td>
-                <td className="mono small">{t.signature ?? <span className="muted">—</span>}</td>
-                <td className="mono small">{t.registered_by.length ? t.registered_by.join(', ') : <span className="muted">—</span>}</td>
-                <td className="num mono">{t.execution_count}</td>
-                <td className="muted">{t.last_run ? <RelativeTime iso={t.last_run} /> : '—'}</td>
-              </tr>
+              <RenderBoundary key={t.name} what={`task name ${t.name}`} resetKey={t} frame={registryRowFrame}>
+                <tr data-testid="registry-row">
+                  <td>
+                    <Link to="/" search={{ name: t.name }} className="mono" title="Show runs of this task">
+                      {t.name}
+                    </Link>
+                    {t.docstring && <div className="muted small">{t.docstring}</div>}
+                  </td>
+                  <td>
+                    <span className={`badge reg-${t.status}`} title={ownValue(STATUS_TITLE, t.status)}>
+                      {ownValue(STATUS_LABEL, t.status) ?? t.status}
+                    </span>
+                  </td>
+                  <td className="mono small">{t.signature ?? <span className="muted">—</span>}</td>
+                  <td className="mono small">{t.registered_by.length ? t.registered_by.join(', ') : <span className="muted">—</span>}</td>
+                  <td className="num mono">{t.execution_count}</td>
+                  <td className="muted">{t.last_run ? <RelativeTime iso={t.last_run} /> : '—'}</td>
+                </tr>
+              </RenderBoundary>
             ))}
           </tbody>
         </table>

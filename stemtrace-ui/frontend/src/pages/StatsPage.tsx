@@ -3,6 +3,7 @@ import { Link, getRouteApi } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { statsQuery } from '../api';
 import { BarChart, type BarRow, SERIES_COLOURS, ThroughputChart, seriesClass } from '../components/Charts';
+import { RenderBoundary, tableCellsFrame } from '../components/ErrorBoundary';
 import { PeriodPicker } from '../components/PeriodPicker';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { RelativeTime } from '../components/Time';
@@ -27,6 +28,7 @@ const route = getRouteApi('/stats');
 
 const METRIC_LABEL: Record<DurationMetric, string> = { run_time_ms: 'Run time', queue_time_ms: 'Queue time' };
 const PERCENTILES = ['p50', 'p95', 'p99'] as const;
+const statsRowFrame = tableCellsFrame(10);
 
 function PercentileCells({ p }: { p: Percentiles }) {
   return (
@@ -196,27 +198,29 @@ export function StatsPage() {
             </thead>
             <tbody>
               {tasks.map((t) => (
-                <tr key={t.name} data-testid="stats-row" data-name={t.name}>
-                  <td>
-                    <span className={`chart-swatch ${colour.get(t.name) ?? 'none'}`} />
-                    <Link to="/" search={{ name: t.name }} className="mono" title="Show runs of this task">
-                      {t.name}
-                    </Link>
-                  </td>
-                  <td className="num mono">{t.total}</td>
-                  <td>
-                    <span className="state-counts">
-                      {TASK_STATES.filter((s) => t.counts[s]).map((s) => (
-                        <span key={s} className={stateClass(s)} title={s}>
-                          {t.counts[s]} {s.toLowerCase()}
-                        </span>
-                      ))}
-                    </span>
-                  </td>
-                  <td className="num mono">{formatRate(t.success_rate)}</td>
-                  <PercentileCells p={t.queue_time_ms} />
-                  <PercentileCells p={t.run_time_ms} />
-                </tr>
+                <RenderBoundary key={t.name} what={`the statistics of ${t.name}`} resetKey={t} frame={statsRowFrame}>
+                  <tr data-testid="stats-row" data-name={t.name}>
+                    <td>
+                      <span className={`chart-swatch ${colour.get(t.name) ?? 'none'}`} />
+                      <Link to="/" search={{ name: t.name }} className="mono" title="Show runs of this task">
+                        {t.name}
+                      </Link>
+                    </td>
+                    <td className="num mono">{t.total}</td>
+                    <td>
+                      <span className="state-counts">
+                        {TASK_STATES.filter((s) => t.counts[s]).map((s) => (
+                          <span key={s} className={stateClass(s)} title={s}>
+                            {t.counts[s]} {s.toLowerCase()}
+                          </span>
+                        ))}
+                      </span>
+                    </td>
+                    <td className="num mono">{formatRate(t.success_rate)}</td>
+                    <PercentileCells p={t.queue_time_ms} />
+                    <PercentileCells p={t.run_time_ms} />
+                  </tr>
+                </RenderBoundary>
               ))}
             </tbody>
           </table>

@@ -1,10 +1,14 @@
 import { Link } from '@tanstack/react-router';
-import { useMemo } from 'react';
+import { type ReactNode, useMemo } from 'react';
+import { RenderBoundary } from '../components/ErrorBoundary';
 import { useNow } from '../components/Time';
 import { buildGantt } from '../lib/gantt';
 import { formatClock, formatDuration, shortId, shortName } from '../lib/format';
 import { stateClass } from '../lib/states';
 import type { TaskNode } from '../lib/types';
+import { taskParams } from '../lib/urls';
+
+const ganttRowFrame = (message: ReactNode) => <div className="gantt-row row-error">{message}</div>;
 
 /** Gantt view of the tasks loaded by the list: one row per task, first_seen to last_updated. */
 export function TaskGantt({ tasks }: { tasks: TaskNode[] }) {
@@ -25,21 +29,23 @@ export function TaskGantt({ tasks }: { tasks: TaskNode[] }) {
         </div>
       </div>
       {gantt.bars.map(({ task, left, width }) => (
-        <Link key={task.task_id} to="/tasks/$taskId" params={{ taskId: task.task_id }} className="gantt-row" data-testid="gantt-row">
-          <span className="gantt-label" title={task.name}>
-            <span className="mono muted">{shortId(task.task_id)}</span> {shortName(task.name)}
-          </span>
-          <div className="gantt-track">
-            {gantt.ticks.map((t) => (
-              <span key={t.at} className="gantt-grid" style={{ left: `${t.left}%` }} />
-            ))}
-            <span
-              className={`gantt-bar ${stateClass(task.state)}`}
-              style={{ left: `${left}%`, width: `${width}%` }}
-              title={`${task.name} · ${task.state} · ${formatClock(task.first_seen)} → ${formatClock(task.last_updated)}`}
-            />
-          </div>
-        </Link>
+        <RenderBoundary key={task.task_id} what={`task ${task.task_id}`} resetKey={task} frame={ganttRowFrame}>
+          <Link to="/tasks/$taskId" params={taskParams(task.task_id)} className="gantt-row" data-testid="gantt-row">
+            <span className="gantt-label" title={task.name}>
+              <span className="mono muted">{shortId(task.task_id)}</span> {shortName(task.name)}
+            </span>
+            <div className="gantt-track">
+              {gantt.ticks.map((t) => (
+                <span key={t.at} className="gantt-grid" style={{ left: `${t.left}%` }} />
+              ))}
+              <span
+                className={`gantt-bar ${stateClass(task.state)}`}
+                style={{ left: `${left}%`, width: `${width}%` }}
+                title={`${task.name} · ${task.state} · ${formatClock(task.first_seen)} → ${formatClock(task.last_updated)}`}
+              />
+            </div>
+          </Link>
+        </RenderBoundary>
       ))}
     </div>
   );

@@ -3,18 +3,22 @@ import { Link, getRouteApi } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { taskQuery } from '../api';
 import { AnomalyBadge, AnomalyBadges } from '../components/AnomalyBadge';
+import { RenderBoundary, listItemFrame, tableCellsFrame } from '../components/ErrorBoundary';
 import { ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime, useNow } from '../components/Time';
-import { ANOMALY_EXPLANATION } from '../lib/anomalies';
+import { anomalyExplanation } from '../lib/anomalies';
 import { formatClock, formatDateTime, formatDuration, formatJson, shortId } from '../lib/format';
 import { stateClass } from '../lib/states';
 import { type Segment, buildSegments } from '../lib/timeline';
 import type { AnomalyType, TaskNode } from '../lib/types';
+import { graphParams, taskParams } from '../lib/urls';
 
 const route = getRouteApi('/tasks/$taskId');
 
 const SEGMENT_LABEL = { queued: 'queued', running: 'running', 'retry-wait': 'retry wait' } as const;
+const attemptRowFrame = tableCellsFrame(6);
+const eventRowFrame = tableCellsFrame(3);
 
 function SegmentBar({ segments }: { segments: Segment[] }) {
   const first = segments[0];
@@ -59,7 +63,7 @@ function JsonBlock({ title, value, testId }: { title: string; value: unknown; te
 
 function TaskLink({ id, label }: { id: string; label?: string }) {
   return (
-    <Link to="/tasks/$taskId" params={{ taskId: id }} className="mono">
+    <Link to="/tasks/$taskId" params={taskParams(id)} className="mono">
       {label ?? shortId(id)}
     </Link>
   );
@@ -85,7 +89,7 @@ function Facts({ task }: { task: TaskNode }) {
       <dd data-testid="task-parent">{parent ? <TaskLink id={parent} label={parent} /> : <span className="muted">none (root)</span>}</dd>
       <dt>Workflow</dt>
       <dd>
-        <Link to="/graph/$rootId" params={{ rootId: task.workflow_id }} data-testid="task-workflow-link">
+        <Link to="/graph/$rootId" params={graphParams(task.workflow_id)} data-testid="task-workflow-link">
           View graph <span className="mono muted">{shortId(task.workflow_id)}</span>
         </Link>
       </dd>
@@ -121,7 +125,7 @@ function AnomalyCallout({ types }: { types: AnomalyType[] }) {
       <ul>
         {types.map((t) => (
           <li key={t}>
-            <AnomalyBadge type={t} /> {ANOMALY_EXPLANATION[t]}
+            <AnomalyBadge type={t} /> {anomalyExplanation(t)}
           </li>
         ))}
       </ul>
@@ -182,16 +186,18 @@ export function TaskPage() {
             </thead>
             <tbody>
               {task.attempts.map((a) => (
-                <tr key={a.number} data-testid="attempt-row">
-                  <td className="mono">{a.number}</td>
-                  <td>
-                    <StateBadge state={a.state} />
-                  </td>
-                  <td className="mono">{formatClock(a.started_at)}</td>
-                  <td className="mono">{formatClock(a.finished_at)}</td>
-                  <td className="num mono">{formatDuration(a.run_time_ms)}</td>
-                  <td className="exception-cell">{a.exception ?? <span className="muted">—</span>}</td>
-                </tr>
+                <RenderBoundary key={a.number} what={`attempt ${a.number}`} resetKey={a} frame={attemptRowFrame}>
+                  <tr data-testid="attempt-row">
+                    <td className="mono">{a.number}</td>
+                    <td>
+                      <StateBadge state={a.state} />
+                    </td>
+                    <td className="mono">{formatClock(a.started_at)}</td>
+                    <td className="mono">{formatClock(a.finished_at)}</td>
+                    <td className="num mono">{formatDuration(a.run_time_ms)}</td>
+                    <td className="exception-cell">{a.exception ?? <span className="muted">—</span>}</td>
+                  </tr>
+                </RenderBoundary>
               ))}
             </tbody>
           </table>
@@ -224,10 +230,12 @@ export function TaskPage() {
         ) : (
           <ul className="child-list">
             {children.map((c) => (
-              <li key={c.task_id} data-testid="child-link">
-                <StateBadge state={c.state} /> <TaskLink id={c.task_id} /> {c.name}
-                <span className="muted mono"> {formatDuration(c.duration_ms)}</span> <AnomalyBadges types={c.anomalies} />
-              </li>
+              <RenderBoundary key={c.task_id} what={`child task ${c.task_id}`} resetKey={c} frame={listItemFrame}>
+                <li data-testid="child-link">
+                  <StateBadge state={c.state} /> <TaskLink id={c.task_id} /> {c.name}
+                  <span className="muted mono"> {formatDuration(c.duration_ms)}</span> <AnomalyBadges types={c.anomalies} />
+                </li>
+              </RenderBoundary>
             ))}
           </ul>
         )}
@@ -239,13 +247,15 @@ export function TaskPage() {
           <table className="grid-table">
             <tbody>
               {events.map((e, i) => (
-                <tr key={i}>
-                  <td className="mono">{formatDateTime(e.timestamp)}</td>
-                  <td>
-                    <StateBadge state={e.state} />
-                  </td>
-                  <td className="mono muted">attempt {e.retries}</td>
-                </tr>
+                <RenderBoundary key={i} what={`event ${i + 1}`} resetKey={e} frame={eventRowFrame}>
+                  <tr>
+                    <td className="mono">{formatDateTime(e.timestamp)}</td>
+                    <td>
+                      <StateBadge state={e.state} />
+                    </td>
+                    <td className="mono muted">attempt {e.retries}</td>
+                  </tr>
+                </RenderBoundary>
               ))}
             </tbody>
           </table>

@@ -3,11 +3,13 @@ import { Link, getRouteApi } from '@tanstack/react-router';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { type TaskFilter, taskListQuery } from '../api';
 import { AnomalyBadges } from '../components/AnomalyBadge';
+import { RenderBoundary, tableRowFrame } from '../components/ErrorBoundary';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
 import { formatDuration, fromLocalInput, shortId, toLocalInput } from '../lib/format';
 import { stateClass } from '../lib/states';
+import { taskParams } from '../lib/urls';
 import { TASK_STATES } from '../lib/types';
 import { TaskGantt } from './TaskGantt';
 
@@ -155,29 +157,30 @@ export function TasksPage() {
             <span className="num">Seen</span>
           </div>
           {tasks.map((t) => (
-            <Link
-              key={t.task_id}
-              to="/tasks/$taskId"
-              params={{ taskId: t.task_id }}
-              className="trow"
-              role="row"
-              data-testid="task-row"
-              data-task-id={t.task_id}
-            >
-              <span>
-                <StateBadge state={t.state} />
-              </span>
-              <span className="name">
-                {t.name}
-                {t.retries > 0 && <span className="pill">retry {t.retries}</span>}
-                <AnomalyBadges types={t.anomalies} />
-              </span>
-              <span className="mono muted">{shortId(t.task_id)}</span>
-              <span className="num mono">{formatDuration(t.duration_ms)}</span>
-              <span className="num muted">
-                <RelativeTime iso={t.first_seen} />
-              </span>
-            </Link>
+            <RenderBoundary key={t.task_id} what={`task ${t.task_id}`} resetKey={t} frame={tableRowFrame}>
+              <Link
+                to="/tasks/$taskId"
+                params={taskParams(t.task_id)}
+                className="trow"
+                role="row"
+                data-testid="task-row"
+                data-task-id={t.task_id}
+              >
+                <span>
+                  <StateBadge state={t.state} />
+                </span>
+                <span className="name">
+                  {t.name}
+                  {t.retries > 0 && <span className="pill">retry {t.retries}</span>}
+                  <AnomalyBadges types={t.anomalies} />
+                </span>
+                <span className="mono muted">{shortId(t.task_id)}</span>
+                <span className="num mono">{formatDuration(t.duration_ms)}</span>
+                <span className="num muted">
+                  <RelativeTime iso={t.first_seen} />
+                </span>
+              </Link>
+            </RenderBoundary>
           ))}
         </div>
       )}
