@@ -41,6 +41,19 @@ import java.util.Map;
  */
 public final class EventCodec {
 
+  /**
+   * The earliest event time the codec accepts; earlier ones are rejected as {@code BAD_TIMESTAMP}. With
+   * {@link #LATEST_TIMESTAMP} it bounds every time the store keeps, so that any two are less than 292 years
+   * apart: every duration fits a {@link java.time.Duration} in nanoseconds and every time fits epoch
+   * nanoseconds in a long, so no page can fail on a time. A sentinel such as {@code 0001-01-01} is refused
+   * (counted) rather than clamped: a clamped time would be a made-up fact shown as real.
+   */
+  public static final Instant EARLIEST_TIMESTAMP = Instant.EPOCH;
+
+  /** The first event time the codec no longer accepts: 2262-01-01T00:00:00Z. */
+  public static final Instant LATEST_TIMESTAMP = Instant.parse("2262-01-01T00:00:00Z");
+
+
   /** Default largest accepted payload: 4 MiB. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 4 << 20;
   /** Default deepest accepted nesting of JSON containers. */
@@ -265,21 +278,33 @@ public final class EventCodec {
   private static Instant optionalTimestamp(Fields f, String field) {
     Object value = f.get(field);
     if (value == null) return null;
+    Instant parsed;
     if (value instanceof Number number) {
       // seconds since the epoch, as some producers send
       double seconds = number.doubleValue();
       if (!Double.isFinite(seconds)) throw new FieldException(DecodeError.Kind.BAD_TIMESTAMP, field + " is not finite");
+      if (seconds < EARLIEST_TIMESTAMP.getEpochSecond() || seconds >= LATEST_TIMESTAMP.getEpochSecond()) {
+        throw outOfRange(field, number.toString());
+      }
       long whole = (long) Math.floor(seconds);
-      return Instant.ofEpochSecond(whole, Math.round((seconds - whole) * 1_000_000) * 1_000L);
-    }
-    if (!(value instanceof String text)) {
+      parsed = Instant.ofEpochSecond(whole, Math.round((seconds - whole) * 1_000_000) * 1_000L);
+    } else if (value instanceof String text) {
+      parsed = parseTimestamp(text);
+      if (parsed == null) {
+        throw new FieldException(DecodeError.Kind.BAD_TIMESTAMP, field + " is not ISO-8601: " + abbreviate(text));
+      }
+    } else {
       throw new FieldException(DecodeError.Kind.WRONG_TYPE, field + " is not a string");
     }
-    Instant parsed = parseTimestamp(text);
-    if (parsed == null) {
-      throw new FieldException(DecodeError.Kind.BAD_TIMESTAMP, field + " is not ISO-8601: " + abbreviate(text));
+    if (parsed.isBefore(EARLIEST_TIMESTAMP) || !parsed.isBefore(LATEST_TIMESTAMP)) {
+      throw outOfRange(field, parsed.toString());
     }
     return parsed;
+  }
+
+  private static FieldException outOfRange(String field, String value) {
+    return new FieldException(DecodeError.Kind.BAD_TIMESTAMP, field + " " + abbreviate(value) + " is outside "
+        + EARLIEST_TIMESTAMP + " (inclusive) to " + LATEST_TIMESTAMP + " (exclusive)");
   }
 
   /** Parses ISO-8601 with {@code Z}, with an offset, or naive (taken as UTC); null when it is none of them. */

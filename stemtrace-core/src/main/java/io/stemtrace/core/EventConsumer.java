@@ -193,15 +193,25 @@ public final class EventConsumer implements EventSink, AutoCloseable {
   private void notifyListeners(List<StemtraceEvent> events) {
     List<StemtraceEvent> view = List.copyOf(events);
     for (EventListener listener : listeners) {
-      try {
-        listener.onApplied(view);
-      } catch (RuntimeException e) {
-        if (listenerFailures.getAndIncrement() == 0) {
-          LOG.warn("event listener {} threw; further failures logged at DEBUG", listener, e);
-        } else {
-          LOG.debug("event listener {} threw", listener, e);
-        }
+      if (tell(listener, view) || view.size() == 1) continue;
+      // one bad event must cost only itself: the batch again, one event at a time (listeners are idempotent)
+      for (StemtraceEvent event : view) tell(listener, List.of(event));
+    }
+  }
+
+  /** False, counted once per failed call, when the listener threw. */
+  private boolean tell(EventListener listener, List<StemtraceEvent> events) {
+    try {
+      listener.onApplied(events);
+      return true;
+    } catch (RuntimeException e) {
+      if (events.size() == 1 && listenerFailures.getAndIncrement() == 0) {
+        LOG.warn("event listener {} threw on an event; skipping it there (further failures logged at DEBUG)",
+            listener, e);
+      } else {
+        LOG.debug("event listener {} threw on {} events", listener, events.size(), e);
       }
+      return false;
     }
   }
 

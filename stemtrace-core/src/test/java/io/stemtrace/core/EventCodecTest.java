@@ -149,6 +149,11 @@ class EventCodecTest {
       "{\"event_type\":\"worker_party\",\"hostname\":\"h\",\"timestamp\":\"2026-01-01T00:00:00Z\"}|UNKNOWN_EVENT",
       "{\"task_id\":\"t\",\"state\":\"DANCING\",\"timestamp\":\"2026-01-01T00:00:00Z\"}|UNKNOWN_STATE",
       "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"yesterday\"}|BAD_TIMESTAMP",
+      "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"0001-01-01T00:00:00Z\"}|BAD_TIMESTAMP",
+      "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"+999999999-12-31T23:59:59Z\"}|BAD_TIMESTAMP",
+      "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":-31557014167219200}|BAD_TIMESTAMP",
+      "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":1e300}|BAD_TIMESTAMP",
+      "{\"event_type\":\"worker_shutdown\",\"hostname\":\"h\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"shutdown_time\":\"0001-01-01T00:00:00Z\"}|BAD_TIMESTAMP",
       "{\"task_id\":\"t\",\"state\":\"PENDING\"}|MISSING_FIELD",
       "{\"task_id\":7,\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\"}|WRONG_TYPE",
       "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"retries\":\"2\"}|WRONG_TYPE",
@@ -160,6 +165,19 @@ class EventCodecTest {
     DecodeResult result = codec.decode(payload);
     assertThat(result).isInstanceOf(DecodeResult.Rejected.class);
     assertThat(((DecodeResult.Rejected) result).error().kind()).isEqualTo(kind);
+  }
+
+  @Test
+  void decode_timestampRange_acceptsBothEdges_andNamesTheRangeWhenRefusing() {
+    for (String at : new String[] {"1970-01-01T00:00:00Z", "2261-12-31T23:59:59.999999Z"}) {
+      DecodeResult result = codec.decode("{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"" + at + "\"}");
+      assertThat(result).as(at).isInstanceOf(DecodeResult.Decoded.class);
+    }
+    assertThat(codec.decode("{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":0}"))
+        .isInstanceOf(DecodeResult.Decoded.class);
+    DecodeResult sentinel = codec.decode("{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"0001-01-01T00:00:00Z\"}");
+    assertThat(((DecodeResult.Rejected) sentinel).error().detail()).isEqualTo("timestamp 0001-01-01T00:00:00Z is outside"
+        + " 1970-01-01T00:00:00Z (inclusive) to 2262-01-01T00:00:00Z (exclusive)");
   }
 
   @Test

@@ -99,9 +99,33 @@ class EventConsumerTest {
     var metrics = consumer.metrics();
     assertThat(metrics.eventsApplied()).isEqualTo(2);
     assertThat(metrics.applyFailures()).isEqualTo(1);
-    assertThat(metrics.listenerFailures()).isEqualTo(1);
+    // the failing listener is told the batch, then each event alone: it threw on both
+    assertThat(metrics.listenerFailures()).isEqualTo(2);
     assertThat(secondListener).containsExactly(2);
     assertThat(delegate.taskCount()).isEqualTo(2);
+  }
+
+  @Test
+  void accept_listenerThrowingOnOneEvent_losesOnlyThatEvent_andCountsIt() {
+    List<String> seen = new ArrayList<>();
+    EventConsumer consumer = EventConsumer.builder(InMemoryGraphStore.create())
+        .listener(events -> {
+          for (StemtraceEvent event : events) {
+            if (event instanceof TaskEvent task && task.taskId().equals("poison")) throw new ArithmeticException("bug");
+          }
+          for (StemtraceEvent event : events) seen.add(((TaskEvent) event).taskId());
+        })
+        .build();
+    Instant at = Instant.parse("2026-11-26T03:00:00Z");
+    List<StemtraceEvent> batch = new ArrayList<>();
+    for (int i = 0; i < 99; i++) {
+      batch.add(TaskEvent.builder(i == 49 ? "poison" : "t" + i, TaskState.STARTED).timestamp(at).build());
+    }
+    consumer.acceptEvents(batch);
+
+    assertThat(seen).hasSize(98).doesNotContain("poison").contains("t0", "t48", "t50", "t98");
+    assertThat(consumer.metrics().listenerFailures()).isEqualTo(1);
+    assertThat(consumer.metrics().eventsApplied()).isEqualTo(99);
   }
 
   @Test

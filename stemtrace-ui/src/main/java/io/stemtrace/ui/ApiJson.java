@@ -538,7 +538,13 @@ final class ApiJson {
   }
 
   static String millisText(Duration value) {
-    long micros = value.toNanos() / 1_000L;
+    // the codec keeps times within 292 years of each other, so this never saturates; if it did, a page must not fail
+    long micros;
+    try {
+      micros = value.toNanos() / 1_000L;
+    } catch (ArithmeticException beyondNanos) {
+      micros = value.isNegative() ? -Long.MAX_VALUE : Long.MAX_VALUE;
+    }
     long abs = Math.abs(micros);
     StringBuilder text = new StringBuilder(16);
     if (micros < 0) text.append('-');

@@ -110,6 +110,9 @@ final class ApiRoutes {
         for (var entry : metrics.rejectedByKind().entrySet()) g.writeNumberField(entry.getKey().name(), entry.getValue());
       }
       g.writeEndObject();
+      // events decoded fine that the store, or a listener (statistics, anomalies, live feed), failed on
+      g.writeNumberField("apply_failures", metrics == null ? 0 : metrics.applyFailures());
+      g.writeNumberField("listener_failures", metrics == null ? 0 : metrics.listenerFailures());
       if (metrics == null || metrics.lag().isEmpty()) {
         g.writeNullField("lag");
       } else {

@@ -187,8 +187,9 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       Responses.json(exchange, StatusCodes.OK, api.importDocument(readBody(exchange, MAX_IMPORT_BYTES)));
       return;
     }
-    if (!exchange.getRequestMethod().equals(Methods.GET)) {
-      exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
+    // HEAD wherever GET (probes and proxies use it): the same answer, and Undertow sends no body for HEAD
+    if (!exchange.getRequestMethod().equals(Methods.GET) && !exchange.getRequestMethod().equals(Methods.HEAD)) {
+      exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
       throw new ApiException(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
     }
     if (segments.length == 3 && segments[0].equals("graphs") && segments[2].equals("export")) {

@@ -19,6 +19,13 @@ import java.util.Map;
  */
 public final class StemtraceServer implements AutoCloseable {
 
+  /** How long a client has to send a request's headers once it began; then the connection is closed. */
+  static final java.time.Duration REQUEST_HEADER_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+  /** How long a connection may stay open without a request. */
+  static final java.time.Duration IDLE_CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(60);
+
+
   private final Undertow undertow;
   private final StemtraceHandler handler;
   private final Transport demoTransport;
@@ -133,6 +140,10 @@ public final class StemtraceServer implements AutoCloseable {
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 1L << 20) // the handler sets each request's own limit
         .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 << 10)
         .setServerOption(UndertowOptions.MAX_PARAMETERS, 256)
+        // a client that starts a request must finish its headers in time, and an idle one is closed: a few
+        // slow-header (slowloris) connections must not hold the server's connections and threads
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) REQUEST_HEADER_TIMEOUT.toMillis())
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) IDLE_CONNECTION_TIMEOUT.toMillis())
         .setHandler(handler)
         .build();
     try {

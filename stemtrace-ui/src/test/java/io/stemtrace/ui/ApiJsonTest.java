@@ -33,6 +33,9 @@ class ApiJsonTest {
     assertThat(ApiJson.millisText(Duration.ofNanos(7_000))).isEqualTo("0.007");
     assertThat(ApiJson.millisText(Duration.ofMillis(-1_500))).isEqualTo("-1500.000");
     assertThat(ApiJson.millisText(Duration.ofHours(30))).isEqualTo("108000000.000");
+    // beyond nanoseconds in a long (292 years): saturates instead of failing the page
+    assertThat(ApiJson.millisText(Duration.ofDays(365L * 2025))).isEqualTo("9223372036854775.807");
+    assertThat(ApiJson.millisText(Duration.ofDays(-365L * 2025))).isEqualTo("-9223372036854775.807");
   }
 
   @Test

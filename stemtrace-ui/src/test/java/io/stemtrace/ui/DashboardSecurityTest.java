@@ -122,6 +122,12 @@ class DashboardSecurityTest {
         HttpRequest post = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/health"))
             .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
         assertThat(send(post).statusCode()).as("only reads of health are open").isEqualTo(401);
+        HttpRequest head = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/health"))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        assertThat(send(head).statusCode()).as("a HEAD probe of open health").isEqualTo(200);
+        HttpRequest headTasks = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/tasks"))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        assertThat(send(headTasks).statusCode()).isEqualTo(401);
       }
     }
   }

@@ -174,6 +174,21 @@ class StemtraceHandlerTest {
     Http.Response response = Http.post(api + "/tasks", "{}");
     assertThat(response.status()).isEqualTo(405);
     assertThat(response.json().get("detail").asText()).isEqualTo("Method Not Allowed");
+    assertThat(response.headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
+
+  @Test
+  void head_isAnsweredWhereverGetIs_withoutABody() {
+    for (String path : new String[] {"/health", "/tasks", "/graphs", "/stats", "/anomalies", "/workers"}) {
+      Http.Response head = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + path))
+          .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+      assertThat(head.status()).as(path).isEqualTo(200);
+      assertThat(head.body()).as(path).isEmpty();
+      assertThat(head.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(t -> assertThat(t).contains("json"));
+    }
+    Http.Response importHead = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/import"))
+        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(importHead.status()).isEqualTo(405);
   }
 
   @Test

@@ -102,6 +102,30 @@ class StemtraceServerTest {
   }
 
   @Test
+  void partialRequestHeaders_areCutOffAfterTheHeaderTimeout() throws Exception {
+    try (StemtraceServer server = StemtraceServer.start(new CliOptions(CliOptions.Command.SERVER,
+        "memory://slow-headers-" + java.util.UUID.randomUUID(), "stemtrace", "127.0.0.1", 0, 1000, false));
+        java.net.Socket slow = new java.net.Socket("127.0.0.1", server.port())) {
+      // a slowloris client: a request line and one header, then nothing
+      slow.getOutputStream().write("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(
+          java.nio.charset.StandardCharsets.US_ASCII));
+      slow.getOutputStream().flush();
+      slow.setSoTimeout((int) StemtraceServer.REQUEST_HEADER_TIMEOUT.plusSeconds(20).toMillis());
+      long started = System.nanoTime();
+      int read;
+      try {
+        read = slow.getInputStream().read();
+      } catch (java.net.SocketException reset) {
+        read = -1;
+      }
+      long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+      assertThat(read).as("the server closed the connection (after " + waitedMillis + " ms)").isEqualTo(-1);
+      // and it still serves others
+      assertThat(Http.get(server.url() + "api/health").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void anomalyThresholds_fromTheCommandLine_decideWhatIsStuck() throws Exception {
     // the same 10-minute-old PENDING task on two servers: stuck after the default 5 minutes, not after 1 hour
     String strict = "memory://thresholds-default-" + java.util.UUID.randomUUID();

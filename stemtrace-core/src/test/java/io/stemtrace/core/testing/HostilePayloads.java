@@ -71,12 +71,18 @@ public final class HostilePayloads {
           + escape(UNKNOWN_STATES[random.nextInt(UNKNOWN_STATES.length)]) + "\"," + TS + "}");
       case 11 -> text(DecodeError.Kind.BAD_TIMESTAMP, "{\"task_id\":\"" + id()
           + "\",\"state\":\"STARTED\",\"timestamp\":\"" + pick("yesterday", "2026-13-45T99:00:00Z", "0", "NaN",
-          "2026-11-26T03:35:48.652721Zgarbage", "x".repeat(100)) + "\"}");
+          "2026-11-26T03:35:48.652721Zgarbage", "x".repeat(100),
+          // parse, but outside the accepted range: a "min date" sentinel, Instant.MAX's year, either side of it
+          "0001-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z", "1969-12-31T23:59:59.999999Z",
+          "2262-01-01T00:00:00Z") + "\"}");
       case 12 -> text(DecodeError.Kind.WRONG_TYPE, "{\"event_type\":\"worker_ready\",\"hostname\":\"h\"," + TS
           + ",\"pid\":\"" + word(4) + "\"}");
       case 13 -> text(DecodeError.Kind.WRONG_TYPE, "{\"event_type\":\"worker_ready\",\"hostname\":\"h\"," + TS
           + ",\"registered_tasks\":" + pick("\"x\"", "[1,2]", "{\"a\":1}", "[null]") + "}");
       case 14 -> deepNesting(65 + random.nextInt(40), random.nextBoolean());
+      // epoch seconds no view could render: Instant.MIN's, before 1970, past 2262, beyond a long
+      case 15 -> text(DecodeError.Kind.BAD_TIMESTAMP, "{\"task_id\":\"" + id() + "\",\"state\":\"STARTED\",\"timestamp\":"
+          + pick("-31557014167219200", "-1", "9214646400", "1e300", "-1e300") + "}");
       default -> nonObject();
     };
   }
