@@ -53,7 +53,6 @@ public final class EventCodec {
   /** The first event time the codec no longer accepts: 2262-01-01T00:00:00Z. */
   public static final Instant LATEST_TIMESTAMP = Instant.parse("2262-01-01T00:00:00Z");
 
-
   /** Default largest accepted payload: 4 MiB. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 4 << 20;
   /** Default deepest accepted nesting of JSON containers. */

@@ -343,11 +343,7 @@ final class ApiJson {
 
   static void stats(JsonGenerator g, StatsSnapshot snapshot) throws IOException {
     g.writeStartObject();
-    if (snapshot.windowMinutes() == null) {
-      g.writeNullField("window_minutes");
-    } else {
-      g.writeNumberField("window_minutes", snapshot.windowMinutes());
-    }
+    nullableNumber(g, "window_minutes", snapshot.windowMinutes());
     timestamp(g, "from", snapshot.from());
     timestamp(g, "to", snapshot.to());
     timestamp(g, "generated_at", snapshot.generatedAt());
@@ -364,11 +360,7 @@ final class ApiJson {
         g.writeNumberField(count.getKey().name(), count.getValue());
       }
       g.writeEndObject();
-      if (s.successRate() == null) {
-        g.writeNullField("success_rate");
-      } else {
-        g.writeNumberField("success_rate", s.successRate());
-      }
+      nullableNumber(g, "success_rate", s.successRate());
       percentiles(g, "queue_time_ms", s.queueTimeMs());
       percentiles(g, "run_time_ms", s.runTimeMs());
       g.writeArrayFieldStart("throughput");
@@ -482,6 +474,14 @@ final class ApiJson {
 
   static void nullableString(JsonGenerator g, String field, String value) throws IOException {
     if (value == null) g.writeNullField(field); else g.writeStringField(field, value);
+  }
+
+  static void nullableNumber(JsonGenerator g, String field, Integer value) throws IOException {
+    if (value == null) g.writeNullField(field); else g.writeNumberField(field, value);
+  }
+
+  static void nullableNumber(JsonGenerator g, String field, Double value) throws IOException {
+    if (value == null) g.writeNullField(field); else g.writeNumberField(field, value);
   }
 
   static void timestamp(JsonGenerator g, String field, Instant value) throws IOException {

@@ -231,9 +231,8 @@ public final class TaskStatistics implements EventListener {
       }
     }
     if (!from.isBefore(to)) throw new IllegalArgumentException("from " + from + " is not before to " + to);
-    long toMillis = to.toEpochMilli();
-    boolean wholeMilli = to.getNano() % 1_000_000 == 0;
-    long toMinute = -Math.floorDiv(-(wholeMilli ? toMillis : toMillis + 1), MINUTE);
+    // the period ends with the minute holding its last instant, one nanosecond before `to`
+    long toMinute = Math.floorDiv(to.minusNanos(1).toEpochMilli(), MINUTE) + 1;
     return snapshot(Math.floorDiv(from.toEpochMilli(), MINUTE), toMinute, null, clock.millis());
   }
 
