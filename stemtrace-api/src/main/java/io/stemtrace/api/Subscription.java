@@ -15,6 +15,15 @@ public interface Subscription extends AutoCloseable {
     return true;
   }
 
+  /**
+   * How many times the subscription found that the broker's stream had been replaced under it (recreated
+   * empty, rewound by a failover) and started again from the new stream's beginning. Zero for transports
+   * without a position in a stream.
+   */
+  default long streamResets() {
+    return 0;
+  }
+
   /** Stops delivery; after it returns the sink is not called again. Idempotent. */
   @Override
   void close();

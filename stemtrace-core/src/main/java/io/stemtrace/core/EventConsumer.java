@@ -233,6 +233,7 @@ public final class EventConsumer implements EventSink, AutoCloseable {
         byKind,
         applyFailures.get(),
         listenerFailures.get(),
+        current == null ? 0 : current.streamResets(),
         current == null ? OptionalLong.empty() : current.lag());
   }
 

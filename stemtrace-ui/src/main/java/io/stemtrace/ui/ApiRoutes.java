@@ -113,6 +113,8 @@ final class ApiRoutes {
       // events decoded fine that the store, or a listener (statistics, anomalies, live feed), failed on
       g.writeNumberField("apply_failures", metrics == null ? 0 : metrics.applyFailures());
       g.writeNumberField("listener_failures", metrics == null ? 0 : metrics.listenerFailures());
+      // the broker's stream was found replaced (recreated empty, rewound) and read again from its start
+      g.writeNumberField("stream_resets", metrics == null ? 0 : metrics.streamResets());
       if (metrics == null || metrics.lag().isEmpty()) {
         g.writeNullField("lag");
       } else {
