@@ -30,7 +30,12 @@ public record DecodeError(Kind kind, String detail) {
     /** Nesting deeper than the codec allows. */
     TOO_DEEP,
     /** A payload or string larger than the codec allows. */
-    TOO_LARGE
+    TOO_LARGE,
+    /**
+     * An id, task name or hostname longer than {@link EventCodec#MAX_IDENTIFIER_LENGTH} characters or holding a
+     * lone UTF-16 surrogate: either could not be named in a URL, so no page could ever show it.
+     */
+    BAD_ID
   }
 
   public DecodeError {

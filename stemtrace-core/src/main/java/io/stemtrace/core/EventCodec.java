@@ -55,6 +55,12 @@ public final class EventCodec {
 
   /** Default largest accepted payload: 4 MiB. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 4 << 20;
+  /**
+   * The longest id, task name or hostname accepted (in UTF-16 characters). Celery's ids are 36 characters and its
+   * task names rarely pass 200; 512 characters percent-encode to at most 4.5 KiB, so every accepted id can be
+   * named in a URL. Longer ones are rejected as {@link DecodeError.Kind#BAD_ID}.
+   */
+  public static final int MAX_IDENTIFIER_LENGTH = 512;
   /** Default deepest accepted nesting of JSON containers. */
   public static final int DEFAULT_MAX_DEPTH = 64;
   /** Default longest accepted string: 1 MiB of characters. */
@@ -153,28 +159,55 @@ public final class EventCodec {
   }
 
   private static TaskEvent toTaskEvent(TopLevel f) {
-    String taskId = requiredString(f, TopLevel.TASK_ID);
+    String taskId = identifier(requiredString(f, TopLevel.TASK_ID), TopLevel.TASK_ID);
     if (taskId.isEmpty()) throw new FieldException(DecodeError.Kind.MISSING_FIELD, "task_id is empty");
     String stateName = requiredString(f, TopLevel.STATE);
     TaskState state = TopLevel.stateNamed(stateName);
     if (state == null) throw new FieldException(DecodeError.Kind.UNKNOWN_STATE, "unknown state " + abbreviate(stateName));
     return new TaskEvent(
         taskId,
-        optionalString(f, TopLevel.NAME),
+        identifier(optionalString(f, TopLevel.NAME), TopLevel.NAME),
         state,
         requiredTimestamp(f, "timestamp"),
-        optionalString(f, TopLevel.PARENT_ID),
-        optionalString(f, TopLevel.ROOT_ID),
-        optionalString(f, TopLevel.GROUP_ID),
-        optionalString(f, TopLevel.CHORD_ID),
-        optionalString(f, TopLevel.CHORD_CALLBACK_ID),
-        optionalString(f, TopLevel.TRACE_ID),
+        identifier(optionalString(f, TopLevel.PARENT_ID), TopLevel.PARENT_ID),
+        identifier(optionalString(f, TopLevel.ROOT_ID), TopLevel.ROOT_ID),
+        identifier(optionalString(f, TopLevel.GROUP_ID), TopLevel.GROUP_ID),
+        identifier(optionalString(f, TopLevel.CHORD_ID), TopLevel.CHORD_ID),
+        identifier(optionalString(f, TopLevel.CHORD_CALLBACK_ID), TopLevel.CHORD_CALLBACK_ID),
+        identifier(optionalString(f, TopLevel.TRACE_ID), TopLevel.TRACE_ID),
         optionalRetries(f),
         f.value(TopLevel.ARGS),
         f.value(TopLevel.KWARGS),
         f.value(TopLevel.RESULT),
         optionalString(f, TopLevel.EXCEPTION),
         optionalString(f, TopLevel.TRACEBACK));
+  }
+
+  /**
+   * The value itself when it can name a page: at most {@link #MAX_IDENTIFIER_LENGTH} characters (so any id fits
+   * in a URL, percent-encoded, far below common 8 KiB request-line limits) and well-formed UTF-16 (a lone
+   * surrogate has no UTF-8 form, so no URL can carry it).
+   */
+  private static String identifier(String value, int slot) {
+    return identifier(value, TopLevel.NAMES[slot]);
+  }
+
+  private static String identifier(String value, String field) {
+    if (value == null) return null;
+    if (value.length() > MAX_IDENTIFIER_LENGTH) {
+      throw new FieldException(DecodeError.Kind.BAD_ID, field + " is longer than " + MAX_IDENTIFIER_LENGTH
+          + " characters (" + value.length() + ")");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!Character.isSurrogate(c)) continue;
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+        continue;
+      }
+      throw new FieldException(DecodeError.Kind.BAD_ID, field + " holds a lone UTF-16 surrogate at " + i);
+    }
+    return value;
   }
 
   private static String requiredString(TopLevel f, int slot) {
@@ -212,7 +245,7 @@ public final class EventCodec {
         if (!(name instanceof String s)) {
           throw new FieldException(DecodeError.Kind.WRONG_TYPE, "registered_tasks holds a non-string");
         }
-        registered.add(s);
+        registered.add(identifier(s, "registered_tasks"));
       }
     }
     Map<String, RegisteredTaskDefinition> definitions = new LinkedHashMap<>();
@@ -231,8 +264,9 @@ public final class EventCodec {
         if (bound != null && !(bound instanceof Boolean)) {
           throw new FieldException(DecodeError.Kind.WRONG_TYPE, "bound is not a boolean");
         }
-        definitions.put((String) entry.getKey(), new RegisteredTaskDefinition(
-            name != null ? name : (String) entry.getKey(),
+        String key = identifier((String) entry.getKey(), "task_definitions");
+        definitions.put(key, new RegisteredTaskDefinition(
+            name != null ? identifier(name, "task_definitions name") : key,
             optionalString(d, "module"),
             optionalString(d, "signature"),
             optionalString(d, "docstring"),
@@ -241,7 +275,7 @@ public final class EventCodec {
     }
     return new WorkerEvent(
         type,
-        requiredString(f, "hostname"),
+        identifier(requiredString(f, "hostname"), "hostname"),
         pid == null ? 0L : ((Number) pid).longValue(),
         requiredTimestamp(f, "timestamp"),
         registered,

@@ -213,4 +213,27 @@ class EventCodecTest {
     String json = "{\"task_id\":\"t\",\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"future_field\":{\"x\":[1]}}";
     assertThat(codec.decode(json)).isInstanceOf(DecodeResult.Decoded.class);
   }
+
+  @Test
+  void decode_identifiers_anyUrlCanName_areKept_otherwiseBadId() {
+    String longest = "i".repeat(EventCodec.MAX_IDENTIFIER_LENGTH);
+    String base = "{\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\",";
+    // slashes, backslashes, percent signs and a surrogate pair (an emoji) are fine: the query-parameter routes reach them
+    for (String id : List.of(longest, "a/b\\\\c%2F?#", "emoji-\\ud83d\\ude00")) {
+      assertThat(codec.decode(base + "\"task_id\":\"" + id + "\"}")).as(id).isInstanceOf(DecodeResult.Decoded.class);
+    }
+    for (String field : List.of("task_id", "parent_id", "root_id", "group_id", "chord_id", "chord_callback_id", "name")) {
+      String prefix = field.equals("task_id") ? base : base + "\"task_id\":\"t\",";
+      for (String bad : List.of(longest + "i", "lone-\\ud800", "\\udc00-low-first", "end-\\ud83d")) {
+        DecodeResult result = codec.decode(prefix + "\"" + field + "\":\"" + bad + "\"}");
+        assertThat(result).as(field + " " + bad).isInstanceOf(DecodeResult.Rejected.class);
+        assertThat(((DecodeResult.Rejected) result).error().kind()).isEqualTo(DecodeError.Kind.BAD_ID);
+      }
+    }
+    String worker = "{\"event_type\":\"worker_ready\",\"timestamp\":\"2026-01-01T00:00:00Z\",";
+    assertThat(((DecodeResult.Rejected) codec.decode(worker + "\"hostname\":\"h\\ud800\"}")).error().kind())
+        .isEqualTo(DecodeError.Kind.BAD_ID);
+    assertThat(((DecodeResult.Rejected) codec.decode(worker + "\"hostname\":\"h\",\"registered_tasks\":[\"ok\",\""
+        + longest + "x\"]}")).error().kind()).isEqualTo(DecodeError.Kind.BAD_ID);
+  }
 }

@@ -403,26 +403,39 @@ final class ApiJson {
   // ---------------------------------------------------------------- workers and registry
 
   static void worker(JsonGenerator g, WorkerInfo w) throws IOException {
+    worker(g, w, Integer.MAX_VALUE);
+  }
+
+  /** A worker with at most {@code listedTasks} of its registered task names (all are counted). */
+  private static void worker(JsonGenerator g, WorkerInfo w, int listedTasks) throws IOException {
     g.writeStartObject();
     g.writeStringField("hostname", w.hostname());
     g.writeNumberField("pid", w.pid());
-    stringArray(g, "registered_tasks", w.registeredTasks());
+    List<String> registered = w.registeredTasks();
+    stringArray(g, "registered_tasks", registered.size() <= listedTasks ? registered : registered.subList(0, listedTasks));
+    g.writeNumberField("registered_task_count", registered.size());
     g.writeStringField("status", w.status().name().toLowerCase(Locale.ROOT));
     timestamp(g, "registered_at", w.registeredAt());
     timestamp(g, "last_seen", w.lastSeen());
     g.writeEndObject();
   }
 
-  static void workers(JsonGenerator g, List<WorkerInfo> workers) throws IOException {
+  /** How many of a worker's registered task names a list shows; its own endpoint has them all. */
+  static final int LISTED_REGISTERED_TASKS = 100;
+
+  static void workers(JsonGenerator g, List<WorkerInfo> workers, int total, int limit, int offset) throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("workers");
-    for (WorkerInfo w : workers) worker(g, w);
+    for (WorkerInfo w : workers) worker(g, w, LISTED_REGISTERED_TASKS);
     g.writeEndArray();
-    g.writeNumberField("total", workers.size());
+    g.writeNumberField("total", total);
+    g.writeNumberField("limit", limit);
+    g.writeNumberField("offset", offset);
     g.writeEndObject();
   }
 
-  static void registry(JsonGenerator g, List<RegistryEntry> entries) throws IOException {
+  static void registry(JsonGenerator g, List<RegistryEntry> entries, int total, int limit, int offset)
+      throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("tasks");
     for (RegistryEntry e : entries) {
@@ -439,7 +452,9 @@ final class ApiJson {
       g.writeEndObject();
     }
     g.writeEndArray();
-    g.writeNumberField("total", entries.size());
+    g.writeNumberField("total", total);
+    g.writeNumberField("limit", limit);
+    g.writeNumberField("offset", offset);
     g.writeEndObject();
   }
 

@@ -65,7 +65,11 @@ final class ApiRoutes {
         case "health": return health();
         case "tasks": return tasks(query);
         case "graphs": return graphs(query);
-        case "workers": return ApiJson.renderChunked(g -> ApiJson.workers(g, store.workers()));
+        case "workers": return workers(query);
+        // the query-parameter forms reach every id the codec accepts, "/" and "\\" included
+        case "task": return task(query.requiredExact("id"));
+        case "graph": return graph(query.requiredExact("id"));
+        case "worker": return worker(query.requiredExact("hostname"));
         case "anomalies": return anomalies(query);
         case "stats": return stats(query);
         default: throw notFound();
@@ -76,6 +80,9 @@ final class ApiRoutes {
         case "tasks":
           return segments[1].equals("registry") ? registry(query) : task(segments[1]);
         case "graphs": return graph(segments[1]);
+        case "task":
+          if (segments[1].equals("children")) return children(query.requiredExact("id"));
+          throw notFound();
         case "workers": return worker(segments[1]);
         default: throw notFound();
       }
@@ -137,8 +144,23 @@ final class ApiRoutes {
   private ChunkedOutput registry(QueryParams query) {
     String text = query.string("query");
     var status = query.registryStatus();
+    int limit = query.integer("limit", QueryParams.DEFAULT_REGISTRY_LIMIT, 1, QueryParams.MAX_LIMIT);
+    int offset = query.offset();
     var entries = store.registry(text, status);
-    return ApiJson.renderChunked(g -> ApiJson.registry(g, entries));
+    return ApiJson.renderChunked(g -> ApiJson.registry(g, page(entries, limit, offset), entries.size(), limit, offset));
+  }
+
+  private ChunkedOutput workers(QueryParams query) {
+    int limit = query.limit();
+    int offset = query.offset();
+    List<WorkerInfo> workers = store.workers();
+    return ApiJson.renderChunked(g -> ApiJson.workers(g, page(workers, limit, offset), workers.size(), limit, offset));
+  }
+
+  /** The items from offset on, at most limit of them. */
+  private static <T> List<T> page(List<T> all, int limit, int offset) {
+    if (offset >= all.size()) return List.of();
+    return all.subList(offset, (int) Math.min(all.size(), (long) offset + limit));
   }
 
   private ChunkedOutput task(String id) {

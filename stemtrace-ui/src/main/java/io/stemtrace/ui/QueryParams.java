@@ -25,6 +25,8 @@ final class QueryParams {
 
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 1000;
+  /** The registry's page: names are short, and a page of them is read at a glance. */
+  static final int DEFAULT_REGISTRY_LIMIT = 100;
 
   private final Map<String, Deque<String>> params;
 
@@ -41,6 +43,21 @@ final class QueryParams {
     }
     String value = values.getFirst().trim();
     return value.isEmpty() ? null : value;
+  }
+
+  /**
+   * A parameter naming an id or host name, exactly as given (not trimmed: an id may start with a space): the
+   * form that reaches every id, including those with {@code /} or {@code \\} that no path segment can carry.
+   */
+  String requiredExact(String name) {
+    Deque<String> values = params.get(name);
+    if (values == null || values.isEmpty() || values.getFirst().isEmpty()) {
+      throw ApiException.badRequest("query parameter '" + name + "' is required");
+    }
+    if (values.size() > 1) {
+      throw ApiException.badRequest("query parameter '" + name + "' is given " + values.size() + " times; give it once");
+    }
+    return values.getFirst();
   }
 
   int limit() {

@@ -192,10 +192,16 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
       throw new ApiException(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
     }
+    String exportRoot = null;
     if (segments.length == 3 && segments[0].equals("graphs") && segments[2].equals("export")) {
-      ChunkedOutput document = api.export(segments[1]);
+      exportRoot = segments[1];
+    } else if (segments.length == 2 && segments[0].equals("graph") && segments[1].equals("export")) {
+      exportRoot = new QueryParams(exchange.getQueryParameters()).requiredExact("id");
+    }
+    if (exportRoot != null) {
+      ChunkedOutput document = api.export(exportRoot);
       exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION,
-          "attachment; filename=\"" + ApiRoutes.exportFileName(segments[1]) + "\"");
+          "attachment; filename=\"" + ApiRoutes.exportFileName(exportRoot) + "\"");
       Responses.json(exchange, StatusCodes.OK, document);
       return;
     }

@@ -246,12 +246,22 @@ class StemtraceHandlerTest {
     JsonNode w1 = workers.get("workers").get(0);
     assertThat(w1.get("hostname").asText()).isEqualTo("w1@vm");
     assertThat(w1.get("status").asText()).isEqualTo("offline");
-    assertThat(w1.fieldNames()).toIterable().containsExactly("hostname", "pid", "registered_tasks", "status",
-        "registered_at", "last_seen");
+    assertThat(w1.fieldNames()).toIterable().containsExactly("hostname", "pid", "registered_tasks",
+        "registered_task_count", "status", "registered_at", "last_seen");
+    assertThat(workers.get("limit").asInt()).isEqualTo(50);
+    assertThat(workers.get("offset").asInt()).isZero();
+    assertThat(Http.get(api + "/workers?offset=1").json().get("workers")).isEmpty();
     assertThat(Http.get(api + "/workers/w1@vm").json().get("hostname").asText()).isEqualTo("w1@vm");
+    assertThat(Http.get(api + "/worker?hostname=w1%40vm").json().get("hostname").asText()).isEqualTo("w1@vm");
     JsonNode registry = Http.get(api + "/tasks/registry?query=add").json();
     assertThat(registry.get("tasks").get(0).get("name").asText()).isEqualTo("capp.add");
     assertThat(registry.get("tasks").get(0).get("status").asText()).isEqualTo("never_run");
+    JsonNode all = Http.get(api + "/tasks/registry").json();
+    assertThat(all.get("limit").asInt()).isEqualTo(100);
+    JsonNode second = Http.get(api + "/tasks/registry?limit=2&offset=2").json();
+    assertThat(second.get("total").asInt()).isEqualTo(all.get("total").asInt()).isGreaterThan(3);
+    assertThat(second.get("tasks")).hasSize(2);
+    assertThat(second.get("tasks").get(0).get("name")).isEqualTo(all.get("tasks").get(2).get("name"));
   }
 
   @Test

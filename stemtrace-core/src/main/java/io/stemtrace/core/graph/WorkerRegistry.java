@@ -4,6 +4,7 @@ import io.stemtrace.api.RegisteredTaskDefinition;
 import io.stemtrace.api.RegistryEntry;
 import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.api.WorkerInfo;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,10 +20,24 @@ import java.util.TreeSet;
  * Workers by host name, from worker_ready and worker_shutdown events, and the task registry built from them
  * and from the task names seen. Status follows the latest event by timestamp, so a late worker_ready from
  * before a shutdown does not bring a worker back online. Guarded by the store's lock.
+ *
+ * <p>Bounded whatever arrives: at most {@link #MAX_WORKERS} workers and {@link #MAX_REGISTERED_NAMES} registered
+ * task names in all (at most {@link #MAX_REGISTERED_PER_WORKER} per worker, the rest not kept). A worker offline
+ * for {@link #OFFLINE_RETENTION} of event time is forgotten; beyond the caps the worker heard from least recently
+ * goes first, offline ones before online ones.
  */
 final class WorkerRegistry {
 
+  static final int MAX_WORKERS = 1_000;
+  static final int MAX_REGISTERED_PER_WORKER = 10_000;
+  static final int MAX_REGISTERED_NAMES = 100_000;
+  static final Duration OFFLINE_RETENTION = Duration.ofDays(1);
+
   private final Map<String, Worker> workers = new HashMap<>();
+  private long registeredNames;
+  private long evicted;
+  /** the newest worker event time seen: retention is measured in the events' own time, as replays are */
+  private Instant newest;
 
   private static final class Worker {
     final String hostname;
@@ -44,15 +59,19 @@ final class WorkerRegistry {
   }
 
   void apply(WorkerEvent event) {
-    Worker worker = workers.computeIfAbsent(event.hostname(), Worker::new);
     Instant at = event.timestamp();
+    if (newest == null || at.isAfter(newest)) newest = at;
+    Worker worker = workers.computeIfAbsent(event.hostname(), Worker::new);
     if (worker.lastSeen == null || at.isAfter(worker.lastSeen)) worker.lastSeen = at;
     boolean latest = worker.statusAt == null || !at.isBefore(worker.statusAt);
     if (event.type() == WorkerEvent.Type.READY) {
       if (worker.registeredAt == null || !at.isBefore(worker.registeredAt)) {
         worker.registeredAt = at;
         worker.pid = event.pid();
-        worker.registeredTasks = event.registeredTasks();
+        List<String> registered = event.registeredTasks();
+        if (registered.size() > MAX_REGISTERED_PER_WORKER) registered = List.copyOf(registered.subList(0, MAX_REGISTERED_PER_WORKER));
+        registeredNames += registered.size() - worker.registeredTasks.size();
+        worker.registeredTasks = registered;
         worker.definitions = event.taskDefinitions();
       }
       if (latest) {
@@ -66,6 +85,49 @@ final class WorkerRegistry {
         worker.statusAt = at;
       }
     }
+    evictBeyondBounds(worker);
+  }
+
+  /** Forgets workers offline past the retention, then the least recently heard from beyond the caps. */
+  private void evictBeyondBounds(Worker keep) {
+    Instant offlineBefore = newest.minus(OFFLINE_RETENTION);
+    boolean overCaps = workers.size() > MAX_WORKERS || registeredNames > MAX_REGISTERED_NAMES;
+    List<Worker> candidates = new ArrayList<>();
+    for (var it = workers.values().iterator(); it.hasNext(); ) {
+      Worker w = it.next();
+      if (w != keep && w.status == WorkerInfo.Status.OFFLINE && w.statusAt.isBefore(offlineBefore)) {
+        it.remove();
+        forget(w);
+      } else if (overCaps && w != keep) {
+        candidates.add(w);
+      }
+    }
+    if (workers.size() <= MAX_WORKERS && registeredNames <= MAX_REGISTERED_NAMES) return;
+    candidates.sort(Comparator.comparing((Worker w) -> w.status == WorkerInfo.Status.ONLINE)
+        .thenComparing(w -> w.lastSeen));
+    for (Worker w : candidates) {
+      if (workers.size() <= MAX_WORKERS && registeredNames <= MAX_REGISTERED_NAMES) break;
+      workers.remove(w.hostname);
+      forget(w);
+    }
+  }
+
+  private void forget(Worker w) {
+    registeredNames -= w.registeredTasks.size();
+    evicted++;
+  }
+
+  /** Workers forgotten so far (offline past the retention, or beyond the caps). */
+  long evicted() {
+    return evicted;
+  }
+
+  int size() {
+    return workers.size();
+  }
+
+  long registeredNames() {
+    return registeredNames;
   }
 
   /** Online first, then by host name. */

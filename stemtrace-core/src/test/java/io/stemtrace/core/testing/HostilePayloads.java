@@ -55,7 +55,7 @@ public final class HostilePayloads {
   }
 
   private Payload small(int i) {
-    return switch (i % 16) {
+    return switch (i % 17) {
       case 0 -> notJsonText();
       case 1 -> binaryGarbage();
       case 2 -> truncatedJson();
@@ -83,8 +83,24 @@ public final class HostilePayloads {
       // epoch seconds no view could render: Instant.MIN's, before 1970, past 2262, beyond a long
       case 15 -> text(DecodeError.Kind.BAD_TIMESTAMP, "{\"task_id\":\"" + id() + "\",\"state\":\"STARTED\",\"timestamp\":"
           + pick("-31557014167219200", "-1", "9214646400", "1e300", "-1e300") + "}");
+      case 16 -> badIdentifier();
       default -> nonObject();
     };
+  }
+
+  /** An id, name or hostname no URL could name: a lone surrogate (as a JSON escape) or 513+ characters. */
+  private Payload badIdentifier() {
+    String bad = random.nextBoolean()
+        ? pick("lone-\\ud800", "\\udfff-first", "pair-reversed-\\udc00\\ud800", "\\ud83d")
+        : "x".repeat(513 + random.nextInt(10_000));
+    String json = switch (random.nextInt(5)) {
+      case 0 -> "{\"task_id\":\"" + bad + "\",\"state\":\"STARTED\"," + TS + "}";
+      case 1 -> "{\"task_id\":\"" + id() + "\",\"state\":\"STARTED\",\"parent_id\":\"" + bad + "\"," + TS + "}";
+      case 2 -> "{\"task_id\":\"" + id() + "\",\"state\":\"SUCCESS\",\"root_id\":\"" + bad + "\"," + TS + "}";
+      case 3 -> "{\"task_id\":\"" + id() + "\",\"name\":\"" + bad + "\",\"state\":\"PENDING\"," + TS + "}";
+      default -> "{\"event_type\":\"worker_ready\",\"hostname\":\"" + bad + "\"," + TS + "}";
+    };
+    return text(DecodeError.Kind.BAD_ID, json);
   }
 
   private Payload notJsonText() {
