@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param importFile an export document to load at start, or null
  * @param security authentication, open health endpoint, frame-ancestors, allowed origins
  * @param anomalies anomaly thresholds given on the command line or in the environment
+ * @param maxBytes the most estimated heap bytes the store holds, or 0 for a quarter of the maximum heap
  */
 record CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes,
-    boolean help, String importFile, SecurityOptions security, AnomalyOptions anomalies) {
+    boolean help, String importFile, SecurityOptions security, AnomalyOptions anomalies, long maxBytes) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8000;
@@ -45,6 +46,12 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
     Objects.requireNonNull(command, "command == null");
     Objects.requireNonNull(security, "security == null");
     Objects.requireNonNull(anomalies, "anomalies == null");
+  }
+
+  /** Options with the default store byte bound. */
+  CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes, boolean help,
+      String importFile, SecurityOptions security, AnomalyOptions anomalies) {
+    this(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security, anomalies, 0);
   }
 
   /** Options with the default anomaly thresholds. */
@@ -95,6 +102,8 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
         "  --port N             port to listen on (env STEMTRACE_PORT, default " + DEFAULT_PORT + ")",
         "  --max-nodes N        task nodes kept in memory before the oldest workflows are evicted",
         "                       (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")",
+        "  --max-bytes SIZE     estimated heap the stored workflows may take (512m, 2g) before the oldest are",
+        "                       evicted (env STEMTRACE_MAX_BYTES, default a quarter of the maximum heap, -Xmx)",
         "  --import FILE        load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start,",
         "                       for example one attached to a bug report",
         "",
@@ -138,6 +147,8 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
     String importFile = null;
     String portSource = "STEMTRACE_PORT";
     String maxNodesSource = "STEMTRACE_MAX_NODES";
+    String maxBytesText = env.get("STEMTRACE_MAX_BYTES");
+    String maxBytesSource = "STEMTRACE_MAX_BYTES";
     Map<String, String> securityFlags = new java.util.HashMap<>();
     Map<String, String> anomalyFlags = new java.util.HashMap<>();
 
@@ -160,7 +171,8 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
       boolean anomaly = AnomalyOptions.FLAGS.contains(name);
       boolean known = serverOnly || security || anomaly || name.equals("--host") || name.equals("--port")
           || name.equals("--max-nodes") || name.equals("--import");
-      if (!known || (serverOnly && command == Command.DEMO)) {
+      known |= name.equals("--max-bytes");
+    if (!known || (serverOnly && command == Command.DEMO)) {
         throw new UsageException("unknown option '" + name + "' for " + command.name().toLowerCase()
             + " (see ./stemtrace " + command.name().toLowerCase() + " --help)");
       }
@@ -185,6 +197,10 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
           maxNodesText = value;
           maxNodesSource = "--max-nodes";
         }
+        case "--max-bytes" -> {
+          maxBytesText = value;
+          maxBytesSource = "--max-bytes";
+        }
         default -> {
           if (anomaly) {
             anomalyFlags.put(name, value);
@@ -200,6 +216,7 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
     int port = portText == null || portText.isBlank() ? DEFAULT_PORT : integer(portSource, portText, 0, 65_535);
     int maxNodes = maxNodesText == null || maxNodesText.isBlank()
         ? DEFAULT_MAX_NODES : integer(maxNodesSource, maxNodesText, 1, Integer.MAX_VALUE);
+    long maxBytes = maxBytesText == null || maxBytesText.isBlank() ? 0 : byteSize(maxBytesSource, maxBytesText);
     if (host.isBlank()) throw new UsageException("--host is blank");
     if (prefix.isBlank()) throw new UsageException("--prefix is blank");
     if (command == Command.DEMO) {
@@ -211,7 +228,30 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
     }
     SecurityOptions security = help ? SecurityOptions.DEFAULTS : SecurityOptions.parse(securityFlags, env);
     AnomalyOptions anomalies = help ? AnomalyOptions.DEFAULTS : AnomalyOptions.parse(anomalyFlags, env);
-    return new CliOptions(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security, anomalies);
+    return new CliOptions(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security, anomalies,
+        maxBytes);
+  }
+
+  /** A size such as 512m, 2g, 300000k or a plain number of bytes; at least 1 MiB. */
+  static long byteSize(String source, String text) throws UsageException {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    long unit = 1;
+    if (t.endsWith("ib")) t = t.substring(0, t.length() - 2);
+    else if (t.endsWith("b")) t = t.substring(0, t.length() - 1);
+    if (t.endsWith("k")) unit = 1L << 10;
+    else if (t.endsWith("m")) unit = 1L << 20;
+    else if (t.endsWith("g")) unit = 1L << 30;
+    if (unit != 1) t = t.substring(0, t.length() - 1);
+    long value;
+    try {
+      value = Long.parseLong(t.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(source + " must be a size such as 512m or 2g, got '" + text + "'");
+    }
+    if (value < 1 || value > Long.MAX_VALUE / unit || value * unit < (1L << 20)) {
+      throw new UsageException(source + " must be at least 1m (1 MiB), got '" + text + "'");
+    }
+    return value * unit;
   }
 
   private static int integer(String source, String text, int min, int max) throws UsageException {

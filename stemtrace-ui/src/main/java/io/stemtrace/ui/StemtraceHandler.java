@@ -7,6 +7,7 @@ import io.stemtrace.core.ConsumerMetrics;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.Transports;
 import io.stemtrace.core.anomaly.AnomalyDetector;
+import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.core.export.WorkflowExport;
 import io.stemtrace.core.stats.TaskStatistics;
 import io.stemtrace.ui.auth.Authentication;
@@ -66,7 +67,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     this.transport = ownsTransport ? Transports.open(builder.transportUrl, builder.prefix) : builder.transport;
     this.ownsStore = builder.store == null;
     try {
-      this.store = ownsStore ? createStore(builder.maxNodes) : builder.store;
+      this.store = ownsStore ? createStore(builder.maxNodes, builder.maxBytes) : builder.store;
     } catch (RuntimeException e) {
       if (ownsTransport) transport.close();
       throw e;
@@ -284,7 +285,9 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     if (ownsStore) store.close();
   }
 
-  private static GraphStore createStore(int maxNodes) {
+  private static GraphStore createStore(int maxNodes, long maxBytes) {
+    // the in-memory store is core's own: its byte bound is set here, beyond what the provider interface carries
+    if (maxBytes > 0) return InMemoryGraphStore.builder().maxNodes(maxNodes).maxBytes(maxBytes).build();
     for (GraphStoreProvider provider : ServiceLoader.load(GraphStoreProvider.class, StemtraceHandler.class.getClassLoader())) {
       if (provider.name().equals("memory")) return provider.create(maxNodes);
     }
@@ -298,6 +301,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     private String prefix = "stemtrace";
     private GraphStore store;
     private int maxNodes = 100_000;
+    private long maxBytes;
     private Duration pushInterval = Duration.ofMillis(250);
     private int maxTasksPerFrame = 500;
     private int maxPendingFrames = 8;
@@ -370,6 +374,16 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     /** A store the caller created (and closes); default: a new in-memory store of {@link #maxNodes}. */
     public Builder store(GraphStore store) {
       this.store = Objects.requireNonNull(store, "store == null");
+      return this;
+    }
+
+    /**
+     * The most estimated heap bytes the handler's own in-memory store holds before evicting whole oldest
+     * workflows; default a quarter of the maximum heap. 0 means that default.
+     */
+    public Builder maxBytes(long maxBytes) {
+      if (maxBytes != 0 && maxBytes < 1 << 20) throw new IllegalArgumentException("maxBytes < 1 MiB: " + maxBytes);
+      this.maxBytes = maxBytes;
       return this;
     }
 

@@ -104,6 +104,19 @@ class CliOptionsTest {
   }
 
   @Test
+  void maxBytes_fromFlagOrEnv_withUnits_defaultZeroMeansAQuarterOfTheHeap() throws Exception {
+    assertThat(parse(Map.of(), "demo").maxBytes()).isZero();
+    assertThat(parse(Map.of(), "demo", "--max-bytes", "512m").maxBytes()).isEqualTo(512L << 20);
+    assertThat(parse(Map.of(), "demo", "--max-bytes=2GiB").maxBytes()).isEqualTo(2L << 30);
+    assertThat(parse(Map.of("STEMTRACE_MAX_BYTES", "300000k"), "demo").maxBytes()).isEqualTo(300_000L << 10);
+    assertThat(parse(Map.of("STEMTRACE_MAX_BYTES", "1g"), "demo", "--max-bytes", "1048576").maxBytes())
+        .isEqualTo(1L << 20);
+    assertBad("--max-bytes must be a size such as 512m or 2g, got 'lots'", "demo", "--max-bytes", "lots");
+    assertBad("--max-bytes must be at least 1m (1 MiB), got '1000'", "demo", "--max-bytes", "1000");
+    assertBad("STEMTRACE_MAX_BYTES must be at least 1m", Map.of("STEMTRACE_MAX_BYTES", "-5g"), "demo");
+  }
+
+  @Test
   void badFlags_oneLineMessages() {
     assertBad("unknown option '--bogus'", "server", "--transport-url", "memory://x", "--bogus", "1");
     assertBad("unknown option '--transport-url' for demo", "demo", "--transport-url", "memory://x");

@@ -8,11 +8,13 @@ import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.core.EventListener;
+import io.stemtrace.core.WorkerLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -73,6 +75,8 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
   private final Map<String, Set<Watch>> runningByWorker = new HashMap<>();
   private final Map<String, WorkerView> workers = new HashMap<>();
   private final Map<String, Set<String>> hostsByName = new HashMap<>();
+  private long registeredNames;
+  private Instant newestWorkerEvent;
   private final LinkedHashMap<String, ChordWatch> chords = new LinkedHashMap<>();
   private final Map<String, ChordWatch> chordOfMember = new HashMap<>();
   private final LinkedHashMap<String, Boolean> closedChords = new LinkedHashMap<>(64, 0.75f, false) {
@@ -307,6 +311,16 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
   private void onWorker(WorkerEvent event) {
     WorkerView worker = workers.computeIfAbsent(event.hostname(), WorkerView::new);
     Instant at = event.timestamp();
+    try {
+      onWorker(worker, event, at);
+    } finally {
+      if (newestWorkerEvent == null || at.isAfter(newestWorkerEvent)) newestWorkerEvent = at;
+      if (worker.lastHeard == null || at.isAfter(worker.lastHeard)) worker.lastHeard = at;
+      forgetWorkersBeyondBounds(worker);
+    }
+  }
+
+  private void onWorker(WorkerView worker, WorkerEvent event, Instant at) {
     boolean latest = worker.statusAt == null || !at.isBefore(worker.statusAt);
     if (event.type() == WorkerEvent.Type.READY) {
       if (worker.registeredAt == null || !at.isBefore(worker.registeredAt)) {
@@ -314,7 +328,13 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
           Set<String> hosts = hostsByName.get(name);
           if (hosts != null && hosts.remove(worker.hostname) && hosts.isEmpty()) hostsByName.remove(name);
         }
-        worker.registered = new LinkedHashSet<>(event.registeredTasks());
+        List<String> names = event.registeredTasks();
+        if (names.size() > WorkerLimits.MAX_REGISTERED_PER_WORKER) {
+          names = names.subList(0, WorkerLimits.MAX_REGISTERED_PER_WORKER);
+        }
+        registeredNames -= worker.registered.size();
+        worker.registered = new LinkedHashSet<>(names);
+        registeredNames += worker.registered.size();
         worker.registeredAt = at;
         for (String name : worker.registered) {
           hostsByName.computeIfAbsent(name, n -> new HashSet<>(2)).add(worker.hostname);
@@ -343,6 +363,44 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
           raiseInterrupted(watch, worker.hostname, at);
         }
       }
+    }
+  }
+
+  /** As the store's registry does ({@link WorkerLimits}): offline past the retention, then the least recent. */
+  private void forgetWorkersBeyondBounds(WorkerView keep) {
+    Instant offlineBefore = newestWorkerEvent.minus(WorkerLimits.OFFLINE_RETENTION);
+    List<WorkerView> expired = new ArrayList<>();
+    for (WorkerView w : workers.values()) {
+      if (w != keep && !w.online && w.statusAt != null && w.statusAt.isBefore(offlineBefore)) expired.add(w);
+    }
+    for (WorkerView w : expired) forgetWorker(w);
+    if (workers.size() <= WorkerLimits.MAX_WORKERS && registeredNames <= WorkerLimits.MAX_REGISTERED_NAMES) return;
+    List<WorkerView> candidates = new ArrayList<>(workers.values());
+    candidates.remove(keep);
+    candidates.sort(Comparator.comparing((WorkerView w) -> w.online).thenComparing(w -> w.lastHeard));
+    for (WorkerView w : candidates) {
+      if (workers.size() <= WorkerLimits.MAX_WORKERS && registeredNames <= WorkerLimits.MAX_REGISTERED_NAMES) break;
+      forgetWorker(w);
+    }
+  }
+
+  private void forgetWorker(WorkerView worker) {
+    workers.remove(worker.hostname);
+    registeredNames -= worker.registered.size();
+    for (String name : worker.registered) {
+      Set<String> hosts = hostsByName.get(name);
+      if (hosts != null && hosts.remove(worker.hostname) && hosts.isEmpty()) hostsByName.remove(name);
+    }
+    Set<Watch> running = runningByWorker.remove(worker.hostname);
+    if (running != null) {
+      for (Watch watch : running) watch.worker = null;
+    }
+  }
+
+  /** Workers known to detection now (bounded by {@link WorkerLimits}). */
+  int workerCount() {
+    synchronized (lock) {
+      return workers.size();
     }
   }
 
@@ -662,6 +720,7 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     Instant registeredAt;
     Instant statusAt;
     Instant shutdownAt;
+    Instant lastHeard;
     boolean online;
 
     WorkerView(String hostname) {

@@ -46,10 +46,23 @@ public final class InMemoryGraphStore implements GraphStore {
 
   /** How many tasks a store keeps unless told otherwise. */
   public static final int DEFAULT_MAX_NODES = 100_000;
+  /** Unless told otherwise, a store holds at most this fraction of the JVM's maximum heap (estimated). */
+  public static final double DEFAULT_HEAP_FRACTION = 0.25;
+  private static final long DEFAULT_MIN_BYTES = 16L << 20;
+  /** The most estimated heap one payload field (args, kwargs, result, exception, traceback) keeps. */
+  public static final int DEFAULT_MAX_FIELD_BYTES = 64 << 10;
+  /** The most estimated heap of payloads one task keeps over all its events. */
+  public static final int DEFAULT_MAX_TASK_PAYLOAD_BYTES = 256 << 10;
 
   private static final TaskState[] STATES = TaskState.values();
 
   private final int maxNodes;
+  private final long maxBytes;
+  private final int maxFieldBytes;
+  private final int maxTaskPayloadBytes;
+  /** estimated heap of everything held ({@link HeapEstimate}); whole oldest workflows go beyond maxBytes */
+  private long heldBytes;
+  private long payloadsNotKept;
   private final Lock readLock;
   private final Lock writeLock;
 
@@ -71,6 +84,10 @@ public final class InMemoryGraphStore implements GraphStore {
 
   private InMemoryGraphStore(Builder builder) {
     this.maxNodes = builder.maxNodes;
+    this.maxBytes = builder.maxBytes > 0 ? builder.maxBytes
+        : Math.max(DEFAULT_MIN_BYTES, (long) (Runtime.getRuntime().maxMemory() * DEFAULT_HEAP_FRACTION));
+    this.maxFieldBytes = builder.maxFieldBytes;
+    this.maxTaskPayloadBytes = builder.maxTaskPayloadBytes;
     ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     this.readLock = lock.readLock();
     this.writeLock = lock.writeLock();
@@ -93,6 +110,31 @@ public final class InMemoryGraphStore implements GraphStore {
   /** The most tasks this store keeps before evicting whole oldest workflows. */
   public int maxNodes() {
     return maxNodes;
+  }
+
+  /** The most estimated heap bytes this store holds before evicting whole oldest workflows. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /** Estimated heap bytes held now. */
+  public long heldBytes() {
+    readLock.lock();
+    try {
+      return heldBytes;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** Payload fields replaced by a note because they were over the per-field or per-task limit. */
+  public long payloadsNotKept() {
+    readLock.lock();
+    try {
+      return payloadsNotKept;
+    } finally {
+      readLock.unlock();
+    }
   }
 
   // ---------------------------------------------------------------- applying events
@@ -126,11 +168,14 @@ public final class InMemoryGraphStore implements GraphStore {
     if (created) {
       task = new TaskRecord(received.taskId(), nextSeq++);
       register(task, received.name());
+      task.heldBytes = HeapEstimate.TASK + HeapEstimate.string(task.id);
+      heldBytes += task.heldBytes;
     } else if (task.isDuplicate(received, stamp)) {
       return;
     } else if (task.name == unnamed && received.name() != null) {
       rename(task, received.name());
     }
+    received = withinPayloadLimits(task, received);
 
     boolean structural = created;
     String parentId = received.parentId();
@@ -168,13 +213,20 @@ public final class InMemoryGraphStore implements GraphStore {
 
     int meta = task.compactMeta(received);
     Object extra;
+    long eventBytes;
     if (meta < 0 || !TaskRecord.inRange(stamp)) {
       meta = TaskRecord.orderingMeta(received);
       extra = canonical(task, received);
+      eventBytes = HeapEstimate.VERBATIM_EVENT + payloadBytes(received);
     } else {
-      extra = payload(task, received);
+      TaskRecord.Payload latest = task.latestPayload();
+      TaskRecord.Payload payload = payload(task, received);
+      extra = payload;
+      eventBytes = HeapEstimate.EVENT + (payload == null || payload == latest ? 0 : newPayloadBytes(payload, latest));
     }
     task.addEvent(stamp, meta, extra);
+    task.heldBytes += eventBytes;
+    heldBytes += eventBytes;
     if (TaskRecord.beats(meta, stamp, task.winnerMeta, task.winnerStamp)) {
       int before = task.winnerMeta;
       task.winnerMeta = meta;
@@ -189,8 +241,63 @@ public final class InMemoryGraphStore implements GraphStore {
     Workflow workflow = task.workflow;
     workflow.widen(stamp, stamp);
     if (structural) workflow.version++;
-    if (tasksById.size() > maxNodes) evictOldest();
+    if (tasksById.size() > maxNodes || heldBytes > maxBytes) evictOldest();
   }
+
+  private static long payloadBytes(TaskEvent event) {
+    return HeapEstimate.json(event.args()) + HeapEstimate.json(event.kwargs()) + HeapEstimate.json(event.result())
+        + HeapEstimate.string(event.exception()) + HeapEstimate.string(event.traceback());
+  }
+
+  /** The bytes of the fields of a new payload that it does not share with the latest one. */
+  private static long newPayloadBytes(TaskRecord.Payload payload, TaskRecord.Payload latest) {
+    long bytes = 48;
+    if (latest == null || payload.args() != latest.args()) bytes += HeapEstimate.json(payload.args());
+    if (latest == null || payload.kwargs() != latest.kwargs()) bytes += HeapEstimate.json(payload.kwargs());
+    if (latest == null || payload.result() != latest.result()) bytes += HeapEstimate.json(payload.result());
+    if (latest == null || !Objects.equals(payload.exception(), latest.exception())) {
+      bytes += HeapEstimate.string(payload.exception());
+    }
+    if (latest == null || !Objects.equals(payload.traceback(), latest.traceback())) {
+      bytes += HeapEstimate.string(payload.traceback());
+    }
+    return bytes;
+  }
+
+  /**
+   * The event with every payload field over the per-field limit, or past what the task may still keep, replaced
+   * by a short note saying what was there: one 3 MB result costs a few dozen bytes, and pages still say why.
+   */
+  private TaskEvent withinPayloadLimits(TaskRecord task, TaskEvent event) {
+    if (event.args() == null && event.kwargs() == null && event.result() == null && event.exception() == null
+        && event.traceback() == null) {
+      return event;
+    }
+    long room = maxTaskPayloadBytes - task.payloadBytes;
+    long[] sizes = {HeapEstimate.json(event.args()), HeapEstimate.json(event.kwargs()),
+        HeapEstimate.json(event.result()), HeapEstimate.string(event.exception()), HeapEstimate.string(event.traceback())};
+    Object[] values = {event.args(), event.kwargs(), event.result(), event.exception(), event.traceback()};
+    boolean changed = false;
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == null) continue;
+      if (sizes[i] > maxFieldBytes || sizes[i] > room) {
+        values[i] = "[not kept: " + PAYLOAD_FIELDS[i] + " of about " + (sizes[i] >> 10) + " KiB is over the "
+            + (sizes[i] > maxFieldBytes ? (maxFieldBytes >> 10) + " KiB a field may keep]"
+                : (maxTaskPayloadBytes >> 10) + " KiB a task may keep]");
+        payloadsNotKept++;
+        changed = true;
+      } else {
+        room -= sizes[i];
+      }
+    }
+    task.payloadBytes = maxTaskPayloadBytes - Math.max(0, room);
+    if (!changed) return event;
+    return new TaskEvent(event.taskId(), event.name(), event.state(), event.timestamp(), event.parentId(),
+        event.rootId(), event.groupId(), event.chordId(), event.chordCallbackId(), event.traceId(), event.retries(),
+        values[0], values[1], values[2], (String) values[3], (String) values[4]);
+  }
+
+  private static final String[] PAYLOAD_FIELDS = {"args", "kwargs", "result", "exception", "traceback"};
 
   /** Equal JSON trees with their keys in the same order: one may stand for the other without changing a byte. */
   static boolean sameJson(Object a, Object b) {
@@ -427,7 +534,7 @@ public final class InMemoryGraphStore implements GraphStore {
   // ---------------------------------------------------------------- eviction
 
   private void evictOldest() {
-    while (tasksById.size() > maxNodes) {
+    while (tasksById.size() > maxNodes || heldBytes > maxBytes) {
       Workflow oldest = workflowsBySeq.first();
       if (oldest == null) return;
       evict(oldest);
@@ -436,6 +543,7 @@ public final class InMemoryGraphStore implements GraphStore {
 
   private void evict(Workflow workflow) {
     for (TaskRecord task : workflow.tasks) {
+      heldBytes -= task.heldBytes;
       tasksById.remove(task.id);
       tasksBySeq.remove(task.seq);
       NameEntry entry = task.name;
@@ -762,7 +870,7 @@ public final class InMemoryGraphStore implements GraphStore {
 
   @Override
   public String toString() {
-    return "InMemoryGraphStore{maxNodes=" + maxNodes + "}";
+    return "InMemoryGraphStore{maxNodes=" + maxNodes + ", maxBytes=" + maxBytes + "}";
   }
 
   /** The size of every internal table, so tests can check that eviction leaves nothing behind. */
@@ -810,8 +918,37 @@ public final class InMemoryGraphStore implements GraphStore {
   /** Configures an {@link InMemoryGraphStore}. */
   public static final class Builder {
     private int maxNodes = DEFAULT_MAX_NODES;
+    private long maxBytes;
+    private int maxFieldBytes = DEFAULT_MAX_FIELD_BYTES;
+    private int maxTaskPayloadBytes = DEFAULT_MAX_TASK_PAYLOAD_BYTES;
 
     Builder() {}
+
+    /**
+     * The most estimated heap bytes to hold; whole oldest workflows are evicted beyond it, as for
+     * {@link #maxNodes}. Default: a quarter of the JVM's maximum heap (at least 16 MiB).
+     */
+    public Builder maxBytes(long maxBytes) {
+      if (maxBytes < 1 << 20) throw new IllegalArgumentException("maxBytes < 1 MiB: " + maxBytes);
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    /** The most estimated heap one payload field keeps; larger ones become a note. Default 64 KiB. */
+    public Builder maxFieldBytes(int maxFieldBytes) {
+      if (maxFieldBytes < 1) throw new IllegalArgumentException("maxFieldBytes < 1: " + maxFieldBytes);
+      this.maxFieldBytes = maxFieldBytes;
+      return this;
+    }
+
+    /** The most estimated heap of payloads one task keeps over all its events. Default 256 KiB. */
+    public Builder maxTaskPayloadBytes(int maxTaskPayloadBytes) {
+      if (maxTaskPayloadBytes < 1) {
+        throw new IllegalArgumentException("maxTaskPayloadBytes < 1: " + maxTaskPayloadBytes);
+      }
+      this.maxTaskPayloadBytes = maxTaskPayloadBytes;
+      return this;
+    }
 
     /** The most tasks to keep; whole oldest workflows are evicted beyond it. Default 100 000. */
     public Builder maxNodes(int maxNodes) {

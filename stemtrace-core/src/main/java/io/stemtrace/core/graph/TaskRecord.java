@@ -65,6 +65,10 @@ final class TaskRecord {
   TaskRecord[] children;
   int childCount;
   Workflow workflow;
+  /** estimated heap of this record with its events and payloads, as counted into the store's total */
+  long heldBytes;
+  /** estimated heap of the payloads kept, against the store's per-task limit */
+  long payloadBytes;
 
   /** The fields of an event that carry data rather than structure. */
   record Payload(Object args, Object kwargs, Object result, String exception, String traceback) {}

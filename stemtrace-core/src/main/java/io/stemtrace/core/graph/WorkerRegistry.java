@@ -4,6 +4,7 @@ import io.stemtrace.api.RegisteredTaskDefinition;
 import io.stemtrace.api.RegistryEntry;
 import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.api.WorkerInfo;
+import io.stemtrace.core.WorkerLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,17 +22,14 @@ import java.util.TreeSet;
  * and from the task names seen. Status follows the latest event by timestamp, so a late worker_ready from
  * before a shutdown does not bring a worker back online. Guarded by the store's lock.
  *
- * <p>Bounded whatever arrives: at most {@link #MAX_WORKERS} workers and {@link #MAX_REGISTERED_NAMES} registered
- * task names in all (at most {@link #MAX_REGISTERED_PER_WORKER} per worker, the rest not kept). A worker offline
- * for {@link #OFFLINE_RETENTION} of event time is forgotten; beyond the caps the worker heard from least recently
- * goes first, offline ones before online ones.
+ * <p>Bounded whatever arrives, by {@link WorkerLimits}.
  */
 final class WorkerRegistry {
 
-  static final int MAX_WORKERS = 1_000;
-  static final int MAX_REGISTERED_PER_WORKER = 10_000;
-  static final int MAX_REGISTERED_NAMES = 100_000;
-  static final Duration OFFLINE_RETENTION = Duration.ofDays(1);
+  static final int MAX_WORKERS = WorkerLimits.MAX_WORKERS;
+  static final int MAX_REGISTERED_PER_WORKER = WorkerLimits.MAX_REGISTERED_PER_WORKER;
+  static final int MAX_REGISTERED_NAMES = WorkerLimits.MAX_REGISTERED_NAMES;
+  static final Duration OFFLINE_RETENTION = WorkerLimits.OFFLINE_RETENTION;
 
   private final Map<String, Worker> workers = new HashMap<>();
   private long registeredNames;

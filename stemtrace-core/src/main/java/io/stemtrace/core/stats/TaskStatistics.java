@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,9 @@ import java.util.TreeMap;
  * last week has statistics like today's traffic; at most {@code maxMinuteSlots} (name, minute) roll-ups are
  * kept (about {@value #BYTES_PER_SLOT} bytes each), and past that the oldest minute is forgotten first. To
  * follow late events, each task's state is remembered for the newest {@code maxTrackedTasks} tasks; an event
- * for a task forgotten since counts it anew. Thread-safe (one lock).
+ * for a task forgotten since counts it anew. At most {@code maxNames} task names are kept, the one whose newest
+ * task came longest ago forgotten first (with its roll-ups), and the duration samples of all names together never
+ * exceed {@code maxSamples}: a flood of unique names costs a bounded amount of heap. Thread-safe (one lock).
  */
 public final class TaskStatistics implements EventListener {
 
@@ -56,8 +57,16 @@ public final class TaskStatistics implements EventListener {
   private final int maxTrackedTasks;
   private final int samplesPerName;
   private final int maxMinuteSlots;
+  private final int maxNames;
+  private final int maxSamples;
   private final LinkedHashMap<String, Track> tracks = new LinkedHashMap<>();
-  private final Map<String, NameStats> names = new HashMap<>();
+  /** in access order: the eldest is the name whose newest task came longest ago */
+  private final LinkedHashMap<String, NameStats> names = new LinkedHashMap<>(16, 0.75f, true);
+  /** sample slots allocated over all names, at most maxSamples (plus the first few of each name) */
+  private long sampleCapacity;
+  /** references in {@link #minutes} to names forgotten since; compacted away once they outnumber the live ones */
+  private int staleMinuteRefs;
+  private long forgottenNames;
   /** Which names hold a roll-up of each minute: the eviction order, oldest minute first. */
   private final TreeMap<Long, List<NameStats>> minutes = new TreeMap<>();
   private int slotCount;
@@ -69,6 +78,8 @@ public final class TaskStatistics implements EventListener {
     this.maxTrackedTasks = builder.maxTrackedTasks;
     this.samplesPerName = builder.samplesPerName;
     this.maxMinuteSlots = builder.maxMinuteSlots;
+    this.maxNames = builder.maxNames;
+    this.maxSamples = builder.maxSamples;
   }
 
   public static Builder builder() {
@@ -100,8 +111,9 @@ public final class TaskStatistics implements EventListener {
         eldest.remove();
       }
     }
-    if (track.name == null && event.name() != null) {
-      track.name = names.computeIfAbsent(event.name(), name -> new NameStats(name, samplesPerName));
+    // a track whose name was forgotten counts again under the name's new entry, as a task first heard of now
+    if ((track.name == null || track.name.forgotten) && event.name() != null) {
+      track.name = nameStats(event.name());
       if (track.state != null) count(track, track.state, 1);
     }
     Instant at = event.timestamp();
@@ -140,8 +152,45 @@ public final class TaskStatistics implements EventListener {
       double run = track.attemptStarted != null && event.retries() == track.attempt
           && !at.isBefore(track.attemptStarted)
           ? millis(track.attemptStarted, at) : Double.NaN;
-      track.name.addSample(finishedAt, queue, run);
+      addSample(track.name, finishedAt, queue, run);
     }
+  }
+
+  private NameStats nameStats(String name) {
+    NameStats stats = names.get(name);
+    if (stats != null) return stats;
+    stats = new NameStats(name, samplesPerName);
+    names.put(name, stats);
+    sampleCapacity += stats.sampleAt.length;
+    if (names.size() > maxNames) forget(names.values().iterator().next());
+    return stats;
+  }
+
+  private void forget(NameStats stats) {
+    names.remove(stats.name);
+    stats.forgotten = true;
+    slotCount -= stats.slots.size();
+    staleMinuteRefs += stats.slots.size();
+    stats.slots.clear();
+    stats.lastSlot = null;
+    sampleCapacity -= stats.sampleAt.length;
+    stats.releaseSamples();
+    forgottenNames++;
+    if (staleMinuteRefs > slotCount + 1024) {
+      // rebuilt at most once per as many forgotten roll-ups as live ones: amortised O(1) per name
+      for (var it = minutes.entrySet().iterator(); it.hasNext(); ) {
+        List<NameStats> owners = it.next().getValue();
+        owners.removeIf(owner -> owner.forgotten);
+        if (owners.isEmpty()) it.remove();
+      }
+      staleMinuteRefs = 0;
+    }
+  }
+
+  private void addSample(NameStats stats, long at, double queue, double run) {
+    int grown = stats.capacityForNextSample((int) Math.min(Integer.MAX_VALUE, Math.max(0, maxSamples - sampleCapacity)));
+    sampleCapacity += grown;
+    stats.addSample(at, queue, run);
   }
 
   private static double millis(Instant from, Instant to) {
@@ -179,12 +228,31 @@ public final class TaskStatistics implements EventListener {
     while (slotCount > maxMinuteSlots) {
       Map.Entry<Long, List<NameStats>> oldest = minutes.pollFirstEntry();
       for (NameStats owner : oldest.getValue()) {
+        if (owner.forgotten) {
+          staleMinuteRefs--;
+          continue;
+        }
         owner.slots.remove(oldest.getKey());
+        slotCount--;
         if (owner.lastMinute == oldest.getKey()) owner.lastSlot = null;
       }
-      slotCount -= oldest.getValue().size();
       forgottenBefore = oldest.getKey() + 1;
     }
+  }
+
+  /** Task names held now, at most {@code maxNames}. */
+  public synchronized int nameCount() {
+    return names.size();
+  }
+
+  /** Task names forgotten so far to stay within {@code maxNames}. */
+  public synchronized long forgottenNames() {
+    return forgottenNames;
+  }
+
+  /** Duration sample slots allocated over all names (bounded by {@code maxSamples}, plus 16 per name). */
+  synchronized long sampleCapacity() {
+    return sampleCapacity;
   }
 
   /** Same precedence as the store: later attempt, then terminal over running over PENDING, then later time. */
@@ -292,31 +360,55 @@ public final class TaskStatistics implements EventListener {
     final TreeMap<Long, Slot> slots = new TreeMap<>();
     long lastMinute;
     Slot lastSlot;
+    boolean forgotten;
     final int maxSamples;
     // grown on demand up to maxSamples, then used as a ring
-    long[] sampleAt = new long[16];
-    double[] queueMs = new double[16];
-    double[] runMs = new double[16];
+    long[] sampleAt;
+    double[] queueMs;
+    double[] runMs;
     int next;
     int sampleCount;
 
     NameStats(String name, int maxSamples) {
       this.name = name;
       this.maxSamples = maxSamples;
+      int initial = Math.min(16, maxSamples);
+      this.sampleAt = new long[initial];
+      this.queueMs = new double[initial];
+      this.runMs = new double[initial];
+    }
+
+    /**
+     * Makes room for the next sample: the ring doubles while it is full, below its own cap and within
+     * {@code budget} more slots (what is left of the budget over all names); otherwise the next sample replaces
+     * the oldest. Returns the slots added.
+     */
+    int capacityForNextSample(int budget) {
+      // only when full with the oldest sample first (next wrapped to 0), so that copying keeps the ring's order
+      if (budget <= 0 || next != 0 || sampleCount != sampleAt.length || sampleAt.length >= maxSamples) return 0;
+      int length = sampleAt.length;
+      int capacity = (int) Math.min(Math.min(maxSamples, Math.max(16, length * 2)), (long) length + budget);
+      sampleAt = Arrays.copyOf(sampleAt, capacity);
+      queueMs = Arrays.copyOf(queueMs, capacity);
+      runMs = Arrays.copyOf(runMs, capacity);
+      next = length;
+      return capacity - length;
     }
 
     void addSample(long at, double queue, double run) {
-      if (sampleCount < maxSamples && sampleCount == sampleAt.length) {
-        int capacity = Math.min(maxSamples, sampleAt.length * 2);
-        sampleAt = Arrays.copyOf(sampleAt, capacity);
-        queueMs = Arrays.copyOf(queueMs, capacity);
-        runMs = Arrays.copyOf(runMs, capacity);
-      }
       sampleAt[next] = at;
       queueMs[next] = queue;
       runMs[next] = run;
-      next = (next + 1) % maxSamples;
-      if (sampleCount < maxSamples) sampleCount++;
+      next = (next + 1) % sampleAt.length;
+      if (sampleCount < sampleAt.length) sampleCount++;
+    }
+
+    void releaseSamples() {
+      sampleAt = new long[0];
+      queueMs = new double[0];
+      runMs = new double[0];
+      sampleCount = 0;
+      next = 0;
     }
 
     TaskNameStats summarise(long fromMinute, long toMinute) {
@@ -370,8 +462,30 @@ public final class TaskStatistics implements EventListener {
     private int maxTrackedTasks = 100_000;
     private int samplesPerName = 10_000;
     private int maxMinuteSlots = 200_000;
+    private int maxNames = 10_000;
+    private int maxSamples = 2_000_000;
 
     Builder() {}
+
+    /**
+     * How many task names are kept; past it the name whose newest task came longest ago is forgotten, with its
+     * roll-ups. Default 10 000 (a name costs about 1 KB besides its roll-ups and samples).
+     */
+    public Builder maxNames(int maxNames) {
+      if (maxNames < 1) throw new IllegalArgumentException("maxNames < 1: " + maxNames);
+      this.maxNames = maxNames;
+      return this;
+    }
+
+    /**
+     * How many duration samples all names keep together (24 bytes each); a name's ring stops growing once they
+     * are spent and keeps its newest samples. Default 2 000 000 (about 48 MB).
+     */
+    public Builder maxSamples(int maxSamples) {
+      if (maxSamples < 1) throw new IllegalArgumentException("maxSamples < 1: " + maxSamples);
+      this.maxSamples = maxSamples;
+      return this;
+    }
 
     /** Decides which minutes a window covers; default the system UTC clock. */
     public Builder clock(Clock clock) {

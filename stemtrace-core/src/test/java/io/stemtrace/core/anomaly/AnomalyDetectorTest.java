@@ -78,6 +78,28 @@ class AnomalyDetectorTest {
     return T0.plusSeconds(seconds);
   }
 
+  // ---------------------------------------------------------------- bounds
+
+  @Test
+  void hostnameFlood_keepsAtMostTheWorkerCap_andTheNewestStillAttributesItsTasks() {
+    int flood = io.stemtrace.core.WorkerLimits.MAX_WORKERS * 3;
+    StemtraceEvent[] events = new StemtraceEvent[flood];
+    for (int i = 0; i < flood; i++) events[i] = ready("flood-" + i, T0.plusMillis(i), "app.name" + i);
+    feed(events);
+    assertThat(detector.workerCount()).isEqualTo(io.stemtrace.core.WorkerLimits.MAX_WORKERS);
+    // a forgotten worker's names are no longer registered: its task is flagged, the newest worker's is not
+    feed(task("old", "app.name0", TaskState.PENDING, at(10)), task("new", "app.name" + (flood - 1), TaskState.PENDING, at(10)));
+    assertThat(flags("old")).containsExactly(AnomalyType.UNREGISTERED);
+    assertThat(flags("new")).isEmpty();
+  }
+
+  @Test
+  void offlineWorker_isForgottenAfterTheRetention_itsRunningTaskNoLongerAttributed() {
+    feed(ready("w1", at(0), "app.add"), shutdown("w1", at(5)));
+    feed(ready("w2", at(5).plus(io.stemtrace.core.WorkerLimits.OFFLINE_RETENTION).plusSeconds(1), "app.other"));
+    assertThat(detector.workerCount()).isEqualTo(1);
+  }
+
   // ---------------------------------------------------------------- UNREGISTERED
 
   @Test

@@ -283,6 +283,60 @@ class TaskStatisticsTest {
   }
 
   @Test
+  void uniqueNameFlood_keepsAtMostMaxNames_newestNamesAndBusyNamesStay() {
+    TaskStatistics stats = TaskStatistics.builder().clock(clock).maxNames(100).build();
+    Instant t = NOW.minusSeconds(30);
+    for (int i = 0; i < 10_000; i++) {
+      // a busy name keeps getting new tasks among the flood; each flood name is seen once
+      stats.onApplied(List.of(event("busy" + i, "app.busy", TaskState.SUCCESS, t, 0),
+          event("flood" + i, "flood.name" + i, TaskState.SUCCESS, t, 0)));
+    }
+    assertThat(stats.nameCount()).isEqualTo(100);
+    assertThat(stats.forgottenNames()).isEqualTo(10_000 + 1 - 100);
+    List<TaskNameStats> kept = stats.snapshot(5).tasks();
+    assertThat(kept).hasSize(100);
+    assertThat(kept).extracting(TaskNameStats::name).contains("app.busy", "flood.name9999").doesNotContain("flood.name0");
+    TaskNameStats busy = kept.stream().filter(n -> n.name().equals("app.busy")).findFirst().orElseThrow();
+    assertThat(busy.total()).isEqualTo(10_000);
+    assertThat(busy.counts().get(TaskState.SUCCESS)).isEqualTo(10_000);
+  }
+
+  @Test
+  void forgottenName_lateEventOfItsTask_countsAnewWithoutGoingNegative() {
+    TaskStatistics stats = TaskStatistics.builder().clock(clock).maxNames(1).build();
+    Instant t = NOW.minusSeconds(30);
+    stats.onApplied(List.of(event("a1", "app.a", TaskState.STARTED, t, 0)));
+    stats.onApplied(List.of(event("b1", "app.b", TaskState.STARTED, t, 0))); // app.a forgotten
+    stats.onApplied(List.of(event("a2", "app.a", TaskState.STARTED, t, 0), // app.b forgotten, app.a anew
+        event("a1", "app.a", TaskState.SUCCESS, t.plusSeconds(1), 0)));
+    TaskNameStats a = stats.snapshot(5).tasks().get(0);
+    assertThat(a.name()).isEqualTo("app.a");
+    assertThat(a.counts().get(TaskState.STARTED)).isEqualTo(1);
+    assertThat(a.counts().get(TaskState.SUCCESS)).isEqualTo(1);
+    assertThat(a.counts().values()).allMatch(count -> count >= 0);
+  }
+
+  @Test
+  void samplesOfAllNames_stayWithinMaxSamples_eachNameKeepsItsNewest() {
+    TaskStatistics stats = TaskStatistics.builder().clock(clock).samplesPerName(10_000).maxSamples(1_000).build();
+    Instant t = NOW.minusSeconds(50);
+    List<StemtraceEvent> events = new ArrayList<>();
+    for (int n = 0; n < 20; n++) {
+      for (int i = 0; i < 2_000; i++) {
+        events.add(event("n" + n + "t" + i, "app.n" + n, TaskState.STARTED, t, 0));
+        events.add(event("n" + n + "t" + i, "app.n" + n, TaskState.SUCCESS, t.plusMillis(i), 0));
+      }
+    }
+    stats.onApplied(events);
+    assertThat(stats.sampleCapacity()).isLessThanOrEqualTo(1_000 + 20 * 16); // the budget, plus 16 per name to start with
+    for (TaskNameStats name : stats.snapshot(5).tasks()) {
+      assertThat(name.total()).isEqualTo(2_000);
+      // the ring kept the newest run times, whatever its size: the 99th percentile is among the last tasks
+      assertThat(name.runTimeMs().p99()).as(name.name()).isGreaterThanOrEqualTo(1_900.0);
+    }
+  }
+
+  @Test
   void snapshot_windowOutsideTheRange_isRejected() {
     TaskStatistics stats = TaskStatistics.create();
     assertThatThrownBy(() -> stats.snapshot(0)).hasMessage("windowMinutes not in 1..527040: 0");
