@@ -1,7 +1,7 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { BASE } from './env';
 import { type StatsPeriod, periodParams } from './lib/stats';
-import { pathSegment } from './lib/urls';
+import { idQuery } from './lib/urls';
 import type {
   AnomalyListResponse,
   AnomalyType,
@@ -89,16 +89,19 @@ export const graphListQuery = () =>
     getNextPageParam: (last) => (last.offset + last.graphs.length < last.total ? last.offset + last.graphs.length : undefined),
   });
 
+// Ids go in the query string: a path segment cannot carry an id holding / or \ (the server does not
+// decode %2F or %5C there), a query parameter carries every id.
+
 export const graphQuery = (rootId: string) =>
   queryOptions({
     queryKey: keys.graph(rootId),
-    queryFn: ({ signal }) => getJson<GraphResponse>(`/api/graphs/${pathSegment(rootId)}`, undefined, signal),
+    queryFn: ({ signal }) => getJson<GraphResponse>('/api/graph', idQuery('id', rootId), signal),
   });
 
 export const taskQuery = (id: string) =>
   queryOptions({
     queryKey: keys.task(id),
-    queryFn: ({ signal }) => getJson<TaskDetailResponse>(`/api/tasks/${pathSegment(id)}`, undefined, signal),
+    queryFn: ({ signal }) => getJson<TaskDetailResponse>('/api/task', idQuery('id', id), signal),
   });
 
 export const workersQuery = () =>
@@ -154,5 +157,5 @@ export const statsQuery = (period: StatsPeriod) =>
 
 /** Download link for a workflow's events; the server names the file (Content-Disposition). */
 export function graphExportUrl(rootId: string): string {
-  return `${BASE}/api/graphs/${pathSegment(rootId)}/export`;
+  return `${BASE}/api/graph/export?${idQuery('id', rootId)}`;
 }
