@@ -4,6 +4,7 @@ import { anomalyCountQuery } from './api';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { RenderBoundary, pageError } from './components/ErrorBoundary';
 import { BASE } from './env';
+import { parsePage } from './lib/pages';
 import { idSearch, parseIdSearch, parseSearch, stringifySearch } from './lib/search';
 import { type StatsPeriodSearch, parseStatsSearch } from './lib/stats';
 import { AnomaliesPage } from './pages/AnomaliesPage';
@@ -105,6 +106,13 @@ export interface TasksSearch {
 export interface RegistrySearch {
   q?: string;
   status?: RegistryStatus;
+  /** 1-based; absent on the first page. */
+  page?: number;
+}
+
+export interface WorkersSearch {
+  /** 1-based; absent on the first page. */
+  page?: number;
 }
 
 export interface AnomaliesSearch {
@@ -175,6 +183,7 @@ const workersRoute = createRoute({
   path: '/workers',
   component: WorkersPage,
   errorComponent: pageError('the workers'),
+  validateSearch: (s: Record<string, unknown>): WorkersSearch => ({ page: parsePage(s.page) }),
 });
 const registryRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -183,7 +192,7 @@ const registryRoute = createRoute({
   errorComponent: pageError('the registry'),
   validateSearch: (s: Record<string, unknown>): RegistrySearch => {
     const status = s.status === 'active' || s.status === 'never_run' || s.status === 'not_registered' ? s.status : undefined;
-    return { q: str(s.q), status };
+    return { q: str(s.q), status, page: parsePage(s.page) };
   },
 });
 
