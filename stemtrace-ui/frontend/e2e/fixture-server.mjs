@@ -3,7 +3,7 @@
 //
 // Usage: node e2e/fixture-server.mjs [--port 8765] [--prefix /stemtrace]
 //   GET  {prefix}/api/...        docs/API.md endpoints over e2e/fixtures/capture-api.json
-//   GET  {prefix}/api/graphs/big-{mixed|star|chain|group} 2 000-node workflows (not listed in /api/graphs)
+//   GET  {prefix}/api/graph?id=big-{mixed|star|chain|group} 2 000-node workflows (not listed in /api/graphs)
 //   GET  {prefix}/api/stats      computed over the capture with its last event as "now" (see statsFor())
 //   POST {prefix}/__inject       adds a STARTED task `e2e.live` and pushes an update frame on /ws
 import { createHash } from 'node:crypto';
@@ -128,6 +128,38 @@ function statsFor(q) {
   return [200, stats(Math.floor(from / MINUTE) * MINUTE, Math.ceil(to / MINUTE) * MINUTE, null)];
 }
 
+/** `{[key]: items on the page, total, limit, offset}` for ?limit&offset, as the server pages its lists. */
+function page(q, defaultLimit, items, key) {
+  const limit = Math.min(1000, Math.max(1, Number(q.get('limit') ?? defaultLimit)));
+  const offset = Math.max(0, Number(q.get('offset') ?? 0));
+  return { [key]: items.slice(offset, offset + limit), total: items.length, limit, offset };
+}
+
+function task(res, id, childrenOnly) {
+  const found = data.tasks.find((t) => t.task_id === id);
+  if (!found) return send(res, 404, { detail: 'task not found' });
+  const children = data.tasks.filter((t) => t.parent_id === found.task_id);
+  return send(res, 200, childrenOnly ? { children, total: children.length } : { task: found, children });
+}
+
+function graph(res, id) {
+  const found = Object.hasOwn(data.graphs, id) ? data.graphs[id] : bigGraphs.get(id);
+  return found ? send(res, 200, found) : send(res, 404, { detail: 'workflow not found' });
+}
+
+function graphExport(res, id) {
+  const found = Object.hasOwn(data.graphs, id) ? data.graphs[id] : undefined;
+  if (!found) return send(res, 404, { detail: 'workflow not found' });
+  // Task events only: the fixtures keep no raw worker events to add.
+  const events = Object.values(found.nodes).flatMap((n) => n.events ?? []).sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  const body = { format: 'stemtrace-export', version: 1, root_id: id, exported_at: new Date().toISOString(), events };
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-disposition': `attachment; filename="stemtrace-${id.replace(/[^A-Za-z0-9._:-]/g, '_')}.json"`,
+  });
+  return res.end(JSON.stringify(body));
+}
+
 function api(path, q, res) {
   if (path === '/api/health') return send(res, 200, { status: 'ok', version: 'fixture', node_count: data.tasks.length });
   if (path === '/api/tasks') return send(res, 200, listTasks(q));
@@ -135,41 +167,28 @@ function api(path, q, res) {
     const query = q.get('query')?.toLowerCase() ?? '';
     const status = q.get('status');
     const tasks = data.registry.filter((r) => r.name.toLowerCase().includes(query) && (!status || r.status === status));
-    return send(res, 200, { tasks, total: tasks.length });
+    return send(res, 200, page(q, 100, tasks, 'tasks'));
   }
+  // the query-parameter forms, which the dashboard uses, and the path forms
+  if (path === '/api/task' || path === '/api/task/children') return task(res, q.get('id'), path.endsWith('/children'));
   let m = /^\/api\/tasks\/([^/]+)(\/children)?$/.exec(path);
-  if (m) {
-    const task = data.tasks.find((t) => t.task_id === decodeURIComponent(m[1]));
-    if (!task) return send(res, 404, { detail: 'task not found' });
-    const children = data.tasks.filter((t) => t.parent_id === task.task_id);
-    return send(res, 200, m[2] ? { children, total: children.length } : { task, children });
-  }
-  if (path === '/api/graphs') {
-    const limit = Number(q.get('limit') ?? 50);
-    const offset = Number(q.get('offset') ?? 0);
-    return send(res, 200, { graphs: data.summaries.slice(offset, offset + limit), total: data.summaries.length, limit, offset });
-  }
+  if (m) return task(res, decodeURIComponent(m[1]), Boolean(m[2]));
+  if (path === '/api/graphs') return send(res, 200, page(q, 50, data.summaries, 'graphs'));
+  if (path === '/api/graph/export') return graphExport(res, q.get('id'));
   m = /^\/api\/graphs\/([^/]+)\/export$/.exec(path);
-  if (m) {
-    const id = decodeURIComponent(m[1]);
-    const graph = data.graphs[id];
-    if (!graph) return send(res, 404, { detail: 'workflow not found' });
-    // Task events only: the fixtures keep no raw worker events to add.
-    const events = Object.values(graph.nodes).flatMap((n) => n.events ?? []).sort((a, b) => a.timestamp.localeCompare(b.timestamp));
-    const body = { format: 'stemtrace-export', version: 1, root_id: id, exported_at: new Date().toISOString(), events };
-    res.writeHead(200, {
-      'content-type': 'application/json',
-      'content-disposition': `attachment; filename="stemtrace-${id.replace(/[^A-Za-z0-9._:-]/g, '_')}.json"`,
-    });
-    return res.end(JSON.stringify(body));
-  }
+  if (m) return graphExport(res, decodeURIComponent(m[1]));
+  if (path === '/api/graph') return graph(res, q.get('id'));
   m = /^\/api\/graphs\/([^/]+)$/.exec(path);
-  if (m) {
-    const id = decodeURIComponent(m[1]);
-    const graph = data.graphs[id] ?? bigGraphs.get(id);
-    return graph ? send(res, 200, graph) : send(res, 404, { detail: 'workflow not found' });
+  if (m) return graph(res, decodeURIComponent(m[1]));
+  if (path === '/api/workers') {
+    // lists carry the first 100 names of each worker, like the server
+    const workers = data.workers.map((w) => ({ ...w, registered_tasks: w.registered_tasks.slice(0, 100), registered_task_count: w.registered_tasks.length }));
+    return send(res, 200, page(q, 50, workers, 'workers'));
   }
-  if (path === '/api/workers') return send(res, 200, { workers: data.workers, total: data.workers.length });
+  if (path === '/api/worker') {
+    const worker = data.workers.find((w) => w.hostname === q.get('hostname'));
+    return worker ? send(res, 200, { ...worker, registered_task_count: worker.registered_tasks.length }) : send(res, 404, { detail: 'worker not found' });
+  }
   if (path === '/api/anomalies') {
     const types = q.getAll('type').flatMap((s) => s.split(',')).filter(Boolean);
     const limit = Math.min(1000, Math.max(1, Number(q.get('limit') ?? 50)));

@@ -55,7 +55,12 @@ async function until(probe, what, limit = timeout) {
   throw new Error(`timed out after ${limit} ms waiting for ${what}${last !== undefined ? ` (last: ${last})` : ''}`);
 }
 
-const testId = (id) => `[data-testid="${id.replace(/"/g, '\\"')}"]`;
+/** A CSS string holding `value`: backslashes and quotes escaped, as ids may hold both. */
+const cssString = (value) => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+const testId = (id) => `[data-testid=${cssString(id)}]`;
+/** The dashboard's address of one task or workflow. */
+const taskPath = (id) => `/task?id=${encodeURIComponent(id)}`;
+const graphPath = (id) => `/graph?id=${encodeURIComponent(id)}`;
 
 const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -102,13 +107,13 @@ try {
       root = graphs.find((g) => g.node_type === 'CHORD')?.root_id;
       assert(root, 'no CHORD workflow in GET /api/graphs');
     }
-    const graph = await api(`/api/graphs/${encodeURIComponent(root)}`);
+    const graph = await api(`/api/graph?id=${encodeURIComponent(root)}`);
     const chord = graph.nodes[root];
     assert(chord?.node_type === 'CHORD', `root ${root} is not a CHORD`);
     const callback = chord.chord_callback_id;
     const members = chord.children.filter((id) => id !== callback);
     assert(members.length === 3, `API lists ${members.length} chord members`);
-    await go(`/graph/${encodeURIComponent(root)}`);
+    await go(graphPath(root));
     const container = page.locator(`${testId(`graph-node-${root}`)}[data-node-type="CHORD"]`);
     await container.waitFor({ state: 'visible' });
     const box = await container.boundingBox();
@@ -135,7 +140,7 @@ try {
     const { tasks } = await api('/api/tasks?limit=1000&name=capp.');
     const task = tasks.find((t) => Array.isArray(t.args) && t.args.length > 0);
     assert(task, 'no task with args in GET /api/tasks');
-    await go(`/tasks/${encodeURIComponent(task.task_id)}`);
+    await go(taskPath(task.task_id));
     const args = page.locator(testId('task-args'));
     await args.waitFor({ state: 'visible' });
     const shown = (await args.textContent()).replace(/\s+/g, '');
@@ -148,8 +153,11 @@ try {
     const { tasks } = await api(`/api/tasks?name=${encodeURIComponent('capp.flaky')}&limit=10`);
     const flaky = tasks.find((t) => t.name === 'capp.flaky');
     assert(flaky, 'no capp.flaky task in GET /api/tasks');
+    // the earlier path form of a task's address still opens it, under its /task?id= address
     await go(`/tasks/${encodeURIComponent(flaky.task_id)}`);
     await until(async () => (await page.locator(testId('attempt-row')).count()) === 3, '3 attempt rows');
+    const url = new URL(page.url());
+    assert(url.pathname.endsWith('/task') && url.searchParams.get('id') === flaky.task_id, `the old address went to ${url.pathname}${url.search}`);
     await shot('task-flaky');
   });
 
@@ -184,10 +192,10 @@ try {
     const badge = `${testId('anomaly-badge')}[data-anomaly-type="UNREGISTERED"]`;
     await go(`/?name=${encodeURIComponent(anomaly.name)}`);
     await page.locator(`${testId('task-row')}[data-task-id="${anomaly.task_id}"] ${badge}`).waitFor({ state: 'visible' });
-    await go(`/tasks/${encodeURIComponent(anomaly.task_id)}`);
+    await go(taskPath(anomaly.task_id));
     await page.locator(`${testId('anomaly-callout')} ${badge}`).waitFor({ state: 'visible' });
     await shot('task-anomaly');
-    await go(`/graph/${encodeURIComponent(anomaly.workflow_id)}`);
+    await go(graphPath(anomaly.workflow_id));
     await page.locator(`${testId(`graph-node-${anomaly.task_id}`)} ${badge}`).waitFor({ state: 'visible' });
   });
 
@@ -282,12 +290,12 @@ try {
     const { graphs } = await api('/api/graphs?limit=1');
     const root = graphs[0]?.root_id;
     assert(root, 'no workflow in GET /api/graphs');
-    await go(`/graph/${encodeURIComponent(root)}`);
+    await go(graphPath(root));
     const link = page.locator(testId('graph-export'));
     await link.waitFor({ state: 'visible' });
     assert((await link.getAttribute('download')) !== null, 'the link has no download attribute');
     const href = new URL(await link.getAttribute('href'), page.url());
-    assert(href.pathname.endsWith(`/api/graphs/${encodeURIComponent(root)}/export`), `link points to ${href.pathname}`);
+    assert(href.pathname.endsWith('/api/graph/export') && href.searchParams.get('id') === root, `link points to ${href.pathname}${href.search}`);
     const res = await fetch(href);
     assert(res.ok, `GET ${href.pathname}: ${res.status}`);
     assert(/attachment/.test(res.headers.get('content-disposition') ?? ''), 'no Content-Disposition: attachment');
@@ -319,15 +327,16 @@ try {
     skip('a new task appears on the tasks page without reload', 'no --inject-url or --inject-cmd');
   }
 
-  // Ids that name Object.prototype members, and one with a lone UTF-16 surrogate (which
-  // encodeURIComponent refuses): the pages must show them, not crash. The events go in as the body of
-  // the inject POST, so this needs --inject-url.
+  // Ids that name Object.prototype members: the pages must show them, not crash. One with a lone UTF-16
+  // surrogate (which encodeURIComponent refuses) the server refuses as BAD_ID; the address it would have
+  // had in a link must show a contained not-found. The events go in as the body of the inject POST, so
+  // this needs --inject-url.
   const HOSTILE_ROOT = '__proto__';
   const HOSTILE_CHILDREN = ['constructor', 'toString', 'valueOf', 'hasOwnProperty'];
   const HOSTILE_LONE = 'lone-\ud800';
   const HOSTILE_NAME = 'e2e.hostile';
   const hostileChecks = [
-    'hostile ids: the tasks and workflows pages list them; the lone-surrogate task opens without a crash',
+    'hostile ids: the tasks and workflows pages list them; the refused lone-surrogate id shows a contained not-found',
     `hostile ids: the graph of ${HOSTILE_ROOT} draws its 5 nodes at finite positions`,
     'hostile ids: the task page of constructor shows its parent',
   ];
@@ -368,7 +377,7 @@ try {
       assert(res.ok, `POST ${opts['inject-url']}: ${res.status}`);
 
       await go(`/?name=${encodeURIComponent(HOSTILE_NAME)}`);
-      await until(async () => (await page.locator(testId('task-row')).count()) === 6, `6 ${HOSTILE_NAME} task rows`);
+      await until(async () => (await page.locator(testId('task-row')).count()) === 5, `5 ${HOSTILE_NAME} task rows`);
       for (const id of [HOSTILE_ROOT, ...HOSTILE_CHILDREN]) {
         await page.locator(`${testId('task-row')}[data-task-id="${id}"]`).waitFor({ state: 'visible' });
       }
@@ -377,23 +386,18 @@ try {
 
       await go('/graphs');
       await page.locator(`${testId('graph-row')}[data-root-id="${HOSTILE_ROOT}"]`).waitFor({ state: 'visible' });
-      await page.locator(`${testId('graph-row')}[data-root-id^="lone-"]`).waitFor({ state: 'visible' });
+      assert((await page.locator(`${testId('graph-row')}[data-root-id^="lone-"]`).count()) === 0, 'the lone-surrogate workflow is listed');
       await assertShellIntact('workflows page');
+      const { events_rejected_by_kind: rejected } = await api('/api/health');
+      assert(rejected?.BAD_ID >= 3, `the server did not refuse the lone-surrogate events: ${JSON.stringify(rejected)}`);
 
-      // The lone surrogate cannot go into a URL; the link carries U+FFFD instead, which the server does not
-      // know: the task page answers with a contained error (or the task), the app around it stays.
-      await go(`/?name=${encodeURIComponent(HOSTILE_NAME)}`);
-      const lone = page.locator(`${testId('task-row')}[data-task-id^="lone-"]`);
-      await lone.waitFor({ state: 'visible' });
-      await lone.click();
-      await page.waitForURL((url) => url.pathname.endsWith('/tasks/lone-%EF%BF%BD'));
+      // A lone surrogate becomes U+FFFD in a link; that id names no task: a contained error, the app stays.
+      await go(taskPath('lone-\ufffd'));
       await page.locator('.task-page, .status-error').first().waitFor({ state: 'visible' });
-      const links = await page.locator('header.topbar nav a').count();
-      assert(links >= 6, `lone-surrogate task page: the navigation has ${links} links`);
-      assert((await page.getByText('Something went wrong').count()) === 0, 'lone-surrogate task page: the app shows "Something went wrong"');
+      await assertShellIntact('lone-surrogate task page');
       const shown = (await page.locator('.task-page h1, .status-error').first().textContent())?.trim();
       await shot('hostile-lone-task');
-      return `the lone-surrogate task page shows: ${shown}`;
+      return `the U+FFFD task page shows: ${shown}`;
     });
 
     await check(hostileChecks[1], async () => {
@@ -417,18 +421,181 @@ try {
     });
 
     await check(hostileChecks[2], async () => {
-      await go('/tasks/constructor');
+      await go(taskPath('constructor'));
       const parent = page.locator(testId('task-parent'));
       await parent.waitFor({ state: 'visible' });
       assert((await parent.textContent()).includes(HOSTILE_ROOT), `parent shows ${await parent.textContent()}`);
       const workflow = await page.locator(testId('task-workflow-link')).getAttribute('href');
-      assert(workflow?.endsWith(`/graph/${HOSTILE_ROOT}`), `the workflow link points to ${workflow}`);
+      assert(workflow?.endsWith(graphPath(HOSTILE_ROOT)), `the workflow link points to ${workflow}`);
       assert((await page.locator('.task-page h1').textContent()) === HOSTILE_NAME, 'the page does not show the task name');
       await assertShellIntact('task page');
       await shot('hostile-task');
     });
   } else {
     for (const name of hostileChecks) skip(name, 'no --inject-url');
+  }
+
+  // Ids holding what no path segment can carry (the server refuses an encoded / \ or % in a path) and
+  // spaces at either end; the dashboard names them in the query (/graph?id=, /task?id=).
+  const ODD_ROOT = ' e2e/odd\\root%2F?x=1#top ';
+  const ODD_CHILDREN = ['e2e/odd\\child%25/1', 'e2e/odd child?#2 '];
+  const ODD_NAME = 'e2e.odd';
+  // Workers beyond the first page of 50, one registering more names than a list carries (100), and a
+  // worker registering 250 names: three pages of the registry.
+  const PAGER_WORKERS = 60;
+  const MANY_NAMES_HOST = 'e2e-pager-many@names';
+  const MANY_NAMES = 150;
+  const REGISTRY_HOST = 'e2e-pager-registry@names';
+  const REGISTRY_PREFIX = 'e2e.reg.';
+  const REGISTRY_NAMES = 250;
+  const moreChecks = [
+    'ids with / \\ % ? # and spaces: the workflow opens from the list and by its URL, with its graph and task pages',
+    `workers page paginates ${PAGER_WORKERS} more workers and shows all ${MANY_NAMES} names of one on request`,
+    `registry page paginates ${REGISTRY_NAMES} names: page 3 shows the last 50, the filter kept in the URL`,
+  ];
+  if (opts['inject-url']) {
+    const inject = async (lines) => {
+      const res = await fetch(opts['inject-url'], { method: 'POST', body: lines.join('\n') });
+      assert(res.ok, `POST ${opts['inject-url']}: ${res.status}`);
+    };
+    const workerReady = (hostname, names, at) =>
+      JSON.stringify({ event_type: 'worker_ready', hostname, pid: 4242, timestamp: new Date(at).toISOString(), registered_tasks: names });
+    const numbered = (prefix, count) => Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
+
+    await check(moreChecks[0], async () => {
+      const start = Date.now();
+      const event = (id, parent, state, at) =>
+        JSON.stringify({
+          task_id: id, name: ODD_NAME, state, timestamp: new Date(at).toISOString(),
+          parent_id: parent, root_id: ODD_ROOT, group_id: null, chord_id: null, chord_callback_id: null, trace_id: null,
+          retries: 0, args: null, kwargs: null, result: null, exception: null, traceback: null,
+        });
+      const lifecycle = (id, parent) => ['PENDING', 'STARTED', 'SUCCESS'].map((state, i) => event(id, parent, state, start + i * 5));
+      await inject([...lifecycle(ODD_ROOT, null), ...ODD_CHILDREN.flatMap((id) => lifecycle(id, ODD_ROOT))]);
+
+      const graphShown = async (where) => {
+        for (const id of [ODD_ROOT, ...ODD_CHILDREN]) {
+          await page.locator(`${testId(`graph-node-${id}`)}[data-node-type="TASK"]`).waitFor({ state: 'visible' });
+        }
+        const url = new URL(page.url());
+        assert(url.pathname.endsWith('/graph') && url.searchParams.get('id') === ODD_ROOT, `${where}: the graph is at ${url.pathname}${url.search}`);
+      };
+      const taskShown = async (id, where) => {
+        await page.locator('.task-page h1', { hasText: ODD_NAME }).waitFor({ state: 'visible' });
+        const shownId = await page.locator('.task-page .facts dd').first().textContent();
+        assert(shownId === id, `${where}: the task page shows id ${JSON.stringify(shownId)}, expected ${JSON.stringify(id)}`);
+        const url = new URL(page.url());
+        assert(url.pathname.endsWith('/task') && url.searchParams.get('id') === id, `${where}: the task is at ${url.pathname}${url.search}`);
+      };
+
+      // from the lists: the workflow row, a node of its graph, the root task, and a row of the tasks page
+      await go('/graphs');
+      await page.locator(`${testId('graph-row')}[data-root-id=${cssString(ODD_ROOT)}]`).click();
+      await graphShown('from the workflow list');
+      await page.locator(testId(`graph-node-${ODD_CHILDREN[0]}`)).click();
+      await taskShown(ODD_CHILDREN[0], 'from the graph');
+      await page.locator(testId('task-parent')).getByRole('link').click();
+      await taskShown(ODD_ROOT, 'from the parent link');
+      await page.locator(testId('task-workflow-link')).click();
+      await graphShown('from the task page');
+      await go(`/?name=${encodeURIComponent(ODD_NAME)}`);
+      await page.locator(`${testId('task-row')}[data-task-id=${cssString(ODD_CHILDREN[1])}]`).click();
+      await taskShown(ODD_CHILDREN[1], 'from the task list');
+
+      // by URL, in a fresh tab: nothing cached, the server's fallback must hand out the app for these addresses
+      const fresh = await context.newPage();
+      fresh.on('pageerror', (e) => pageErrors.push(e.message));
+      try {
+        await fresh.goto(`${base}${graphPath(ODD_ROOT)}`, { waitUntil: 'domcontentloaded' });
+        for (const id of [ODD_ROOT, ...ODD_CHILDREN]) await fresh.locator(testId(`graph-node-${id}`)).waitFor({ state: 'visible' });
+        const exportHref = new URL(await fresh.locator(testId('graph-export')).getAttribute('href'), fresh.url());
+        const exported = await fetch(exportHref);
+        assert(exported.ok, `GET ${exportHref.pathname}${exportHref.search}: ${exported.status}`);
+        const doc = await exported.json();
+        // the export also carries the workers' events; the workflow's own are its 3 tasks' 3 each
+        const own = doc.events.filter((e) => [ODD_ROOT, ...ODD_CHILDREN].includes(e.task_id)).length;
+        assert(doc.root_id === ODD_ROOT && own === 9, `the export holds root ${JSON.stringify(doc.root_id)} and ${own} of its task events`);
+        await fresh.screenshot({ path: join(shots, 'odd-ids-graph.png') });
+        for (const id of [ODD_ROOT, ...ODD_CHILDREN]) {
+          await fresh.goto(`${base}${taskPath(id)}`, { waitUntil: 'domcontentloaded' });
+          await fresh.locator('.task-page h1', { hasText: ODD_NAME }).waitFor({ state: 'visible' });
+          const shownId = await fresh.locator('.task-page .facts dd').first().textContent();
+          assert(shownId === id, `task URL of ${JSON.stringify(id)} shows id ${JSON.stringify(shownId)}`);
+        }
+      } finally {
+        await fresh.close();
+      }
+      return `${JSON.stringify(ODD_ROOT)} and ${ODD_CHILDREN.map((id) => JSON.stringify(id)).join(', ')}`;
+    });
+
+    await check(moreChecks[1], async () => {
+      const now = Date.now();
+      const hosts = Array.from({ length: PAGER_WORKERS - 1 }, (_, i) => `e2e-pager-${String(i).padStart(2, '0')}@workers`);
+      await inject([
+        ...hosts.map((h, i) => workerReady(h, [`e2e.pager.task${i}`], now)),
+        workerReady(MANY_NAMES_HOST, numbered('e2e.many.', MANY_NAMES), now),
+      ]);
+      const { total } = await api('/api/workers?limit=1');
+      assert(total > 50 && total <= 100, `GET /api/workers counts ${total} workers, expected 51..100`);
+      const range = page.locator(testId('pager-range'));
+
+      await go('/workers');
+      await until(async () => (await range.textContent())?.startsWith(`1–50 of ${total} `), `1–50 of ${total}`);
+      assert((await page.locator(testId('worker-card')).count()) === 50, 'the first page does not show 50 workers');
+      assert(await page.locator(testId('pager-previous')).isDisabled(), 'Previous is enabled on the first page');
+      await page.locator(testId('pager-next')).click();
+      await until(async () => (await range.textContent())?.startsWith(`51–${total} of ${total} `), `51–${total} of ${total}`);
+      await until(async () => (await page.locator(testId('worker-card')).count()) === total - 50, `${total - 50} worker cards`);
+      assert(new URL(page.url()).searchParams.get('page') === '2', `the URL is ${page.url()}`);
+      assert(await page.locator(testId('pager-next')).isDisabled(), 'Next is enabled on the last page');
+      await shot('workers-page-2');
+
+      // the page that holds the worker with many names, by its URL
+      const { workers } = await api('/api/workers?limit=1000');
+      const index = workers.findIndex((w) => w.hostname === MANY_NAMES_HOST);
+      assert(index >= 0, `${MANY_NAMES_HOST} is not in GET /api/workers`);
+      await go(`/workers?page=${Math.floor(index / 50) + 1}`);
+      const card = page.locator(`${testId('worker-card')}[data-hostname=${cssString(MANY_NAMES_HOST)}]`);
+      await card.waitFor({ state: 'visible' });
+      const names = card.locator(`${testId('worker-names')} li`);
+      assert((await card.locator('h3').textContent()) === `Registered tasks (${MANY_NAMES})`, `the card says ${await card.locator('h3').textContent()}`);
+      assert((await names.count()) === 100, `the card lists ${await names.count()} names before asking for all`);
+      await card.locator(testId('worker-names-toggle')).click();
+      await until(async () => (await names.count()) === MANY_NAMES, `${MANY_NAMES} names`);
+      assert((await names.last().textContent()) === `e2e.many.${MANY_NAMES - 1}`, `the last name is ${await names.last().textContent()}`);
+      return `${total} workers`;
+    });
+
+    await check(moreChecks[2], async () => {
+      await inject([workerReady(REGISTRY_HOST, numbered(REGISTRY_PREFIX, REGISTRY_NAMES), Date.now())]);
+      const range = page.locator(testId('pager-range'));
+      const rows = page.locator(testId('registry-row'));
+      await go(`/registry?q=${encodeURIComponent(REGISTRY_PREFIX)}&status=never_run`);
+      await until(async () => (await range.textContent())?.startsWith(`1–100 of ${REGISTRY_NAMES} `), `1–100 of ${REGISTRY_NAMES}`);
+      assert((await rows.count()) === 100, `the first page shows ${await rows.count()} rows`);
+      await page.locator(testId('pager-next')).click();
+      await until(async () => (await range.textContent())?.startsWith(`101–200 of ${REGISTRY_NAMES} `), '101–200');
+      await page.locator(testId('pager-next')).click();
+      await until(async () => (await range.textContent())?.startsWith(`201–250 of ${REGISTRY_NAMES} `), '201–250');
+      const lastPage = async (where) => {
+        await until(async () => (await rows.count()) === 50, `${where}: 50 rows`);
+        const first = await rows.first().getAttribute('data-name');
+        const last = await rows.last().getAttribute('data-name');
+        assert(first === `${REGISTRY_PREFIX}200` && last === `${REGISTRY_PREFIX}249`, `${where}: rows ${first} to ${last}`);
+        const search = new URL(page.url()).searchParams;
+        assert(search.get('q') === REGISTRY_PREFIX && search.get('status') === 'never_run' && search.get('page') === '3', `${where}: the URL is ${page.url()}`);
+      };
+      await lastPage('after two clicks on Next');
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await lastPage('after a reload');
+      await shot('registry-page-3');
+      // another filter starts again at the first page
+      await page.locator('.segmented button', { hasText: 'All' }).click();
+      await until(async () => !new URL(page.url()).searchParams.has('page'), 'the page left out of the URL');
+      await until(async () => (await range.textContent())?.startsWith(`1–100 of ${REGISTRY_NAMES} `), 'the first page of all statuses');
+    });
+  } else {
+    for (const name of moreChecks) skip(name, 'no --inject-url');
   }
 
   if (opts['big-root']) {
@@ -438,7 +605,7 @@ try {
       // A fresh page so nothing is cached in the app; navigation timing starts at this goto.
       const big = await context.newPage();
       big.on('pageerror', (e) => pageErrors.push(e.message));
-      await big.goto(`${base}/graph/${encodeURIComponent(root)}`, { waitUntil: 'commit' });
+      await big.goto(`${base}${graphPath(root)}`, { waitUntil: 'commit' });
       // Done when every node the app decided to draw (data-drawn-count; a group of more than 50
       // members counts as one aggregate node) is in the DOM and measured by React Flow, which keeps
       // unmeasured nodes at visibility:hidden. onlyRenderVisibleElements is off, so nodes outside the
@@ -457,7 +624,7 @@ try {
         { timeout: 60_000, polling: 'raf' },
       );
       const { ms, drawn } = await handle.jsonValue();
-      const graph = await api(`/api/graphs/${encodeURIComponent(root)}`);
+      const graph = await api(`/api/graph?id=${encodeURIComponent(root)}`);
       const total = Object.keys(graph.nodes).length;
       console.log(`graph-render-ms: ${ms}`);
       console.log(`graph-render-nodes: ${drawn} drawn of ${total} in the response`);

@@ -1,7 +1,7 @@
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { BASE } from './env';
 import { type StatsPeriod, periodParams } from './lib/stats';
-import { pathSegment } from './lib/urls';
+import { idQuery } from './lib/urls';
 import type {
   AnomalyListResponse,
   AnomalyType,
@@ -12,6 +12,7 @@ import type {
   StatsResponse,
   TaskDetailResponse,
   TaskListResponse,
+  Worker,
   WorkerListResponse,
 } from './lib/types';
 
@@ -42,6 +43,8 @@ async function getJson<T>(path: string, params?: URLSearchParams, signal?: Abort
 }
 
 export const PAGE_SIZE = 50;
+export const WORKERS_PAGE_SIZE = 50;
+export const REGISTRY_PAGE_SIZE = 100;
 
 export interface TaskFilter {
   states: string[];
@@ -59,7 +62,9 @@ export const keys = {
   graphs: ['graphs'] as const,
   graph: (rootId: string) => ['graph', rootId] as const,
   workers: ['workers'] as const,
-  registry: (query: string, status: RegistryStatus | '') => ['registry', query, status] as const,
+  workerList: (offset: number) => ['workers', 'list', offset] as const,
+  worker: (hostname: string) => ['workers', 'one', hostname] as const,
+  registry: (query: string, status: RegistryStatus | '', offset: number) => ['registry', query, status, offset] as const,
   anomalyList: (types: AnomalyType[]) => ['anomalies', 'list', types] as const,
   anomalyCount: ['anomalies', 'count'] as const,
   stats: (period: StatsPeriod) => ['stats', period] as const,
@@ -89,33 +94,48 @@ export const graphListQuery = () =>
     getNextPageParam: (last) => (last.offset + last.graphs.length < last.total ? last.offset + last.graphs.length : undefined),
   });
 
+// Ids go in the query string: a path segment cannot carry an id holding / or \ (the server does not
+// decode %2F or %5C there), a query parameter carries every id.
+
 export const graphQuery = (rootId: string) =>
   queryOptions({
     queryKey: keys.graph(rootId),
-    queryFn: ({ signal }) => getJson<GraphResponse>(`/api/graphs/${pathSegment(rootId)}`, undefined, signal),
+    queryFn: ({ signal }) => getJson<GraphResponse>('/api/graph', idQuery('id', rootId), signal),
   });
 
 export const taskQuery = (id: string) =>
   queryOptions({
     queryKey: keys.task(id),
-    queryFn: ({ signal }) => getJson<TaskDetailResponse>(`/api/tasks/${pathSegment(id)}`, undefined, signal),
+    queryFn: ({ signal }) => getJson<TaskDetailResponse>('/api/task', idQuery('id', id), signal),
   });
 
-export const workersQuery = () =>
+/** One page of workers; the previous page stays on screen while the next one loads. */
+export const workersQuery = (offset: number) =>
   queryOptions({
-    queryKey: keys.workers,
-    queryFn: ({ signal }) => getJson<WorkerListResponse>('/api/workers', undefined, signal),
+    queryKey: keys.workerList(offset),
+    queryFn: ({ signal }) =>
+      getJson<WorkerListResponse>('/api/workers', new URLSearchParams({ limit: String(WORKERS_PAGE_SIZE), offset: String(offset) }), signal),
+    placeholderData: keepPreviousData,
   });
 
-export const registryQuery = (query: string, status: RegistryStatus | '') =>
+/** One worker with every name it registers (a list holds only the first 100). */
+export const workerQuery = (hostname: string) =>
   queryOptions({
-    queryKey: keys.registry(query, status),
+    queryKey: keys.worker(hostname),
+    queryFn: ({ signal }) => getJson<Worker>('/api/worker', idQuery('hostname', hostname), signal),
+  });
+
+/** One page of task names; only that page is fetched and drawn, however many names there are. */
+export const registryQuery = (query: string, status: RegistryStatus | '', offset: number) =>
+  queryOptions({
+    queryKey: keys.registry(query, status, offset),
     queryFn: ({ signal }) => {
-      const p = new URLSearchParams();
+      const p = new URLSearchParams({ limit: String(REGISTRY_PAGE_SIZE), offset: String(offset) });
       if (query) p.set('query', query);
       if (status) p.set('status', status);
       return getJson<RegistryResponse>('/api/tasks/registry', p, signal);
     },
+    placeholderData: keepPreviousData,
   });
 
 export const anomalyListQuery = (types: AnomalyType[]) =>
@@ -154,5 +174,5 @@ export const statsQuery = (period: StatsPeriod) =>
 
 /** Download link for a workflow's events; the server names the file (Content-Disposition). */
 export function graphExportUrl(rootId: string): string {
-  return `${BASE}/api/graphs/${pathSegment(rootId)}/export`;
+  return `${BASE}/api/graph/export?${idQuery('id', rootId)}`;
 }

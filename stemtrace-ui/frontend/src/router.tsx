@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { type ErrorComponentProps, Link, Outlet, createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
+import { type ErrorComponentProps, Link, Outlet, createRootRoute, createRoute, createRouter, redirect } from '@tanstack/react-router';
 import { anomalyCountQuery } from './api';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { RenderBoundary, pageError } from './components/ErrorBoundary';
 import { BASE } from './env';
+import { parsePage } from './lib/pages';
+import { idSearch, parseIdSearch, parseSearch, stringifySearch } from './lib/search';
 import { type StatsPeriodSearch, parseStatsSearch } from './lib/stats';
 import { AnomaliesPage } from './pages/AnomaliesPage';
 import { GraphPage } from './pages/GraphPage';
@@ -104,6 +106,13 @@ export interface TasksSearch {
 export interface RegistrySearch {
   q?: string;
   status?: RegistryStatus;
+  /** 1-based; absent on the first page. */
+  page?: number;
+}
+
+export interface WorkersSearch {
+  /** 1-based; absent on the first page. */
+  page?: number;
 }
 
 export interface AnomaliesSearch {
@@ -138,23 +147,43 @@ const graphsRoute = createRoute({
   component: GraphsPage,
   errorComponent: pageError('the workflow list'),
 });
+// A task or workflow is named in the search (/task?id=...), not the path: the server refuses an encoded
+// slash, backslash or percent sign in a path, and ids may hold all three.
 const graphRoute = createRoute({
   getParentRoute: () => rootRoute,
-  path: '/graph/$rootId',
+  path: '/graph',
   component: GraphPage,
   errorComponent: pageError('this workflow'),
+  validateSearch: parseIdSearch,
 });
 const taskRoute = createRoute({
   getParentRoute: () => rootRoute,
-  path: '/tasks/$taskId',
+  path: '/task',
   component: TaskPage,
   errorComponent: pageError('this task'),
+  validateSearch: parseIdSearch,
+});
+// The earlier path forms, which links to plain ids still use.
+const legacyGraphRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/graph/$rootId',
+  beforeLoad: ({ params }) => {
+    throw redirect({ to: '/graph', search: idSearch(params.rootId), replace: true });
+  },
+});
+const legacyTaskRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/tasks/$taskId',
+  beforeLoad: ({ params }) => {
+    throw redirect({ to: '/task', search: idSearch(params.taskId), replace: true });
+  },
 });
 const workersRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/workers',
   component: WorkersPage,
   errorComponent: pageError('the workers'),
+  validateSearch: (s: Record<string, unknown>): WorkersSearch => ({ page: parsePage(s.page) }),
 });
 const registryRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -163,7 +192,7 @@ const registryRoute = createRoute({
   errorComponent: pageError('the registry'),
   validateSearch: (s: Record<string, unknown>): RegistrySearch => {
     const status = s.status === 'active' || s.status === 'never_run' || s.status === 'not_registered' ? s.status : undefined;
-    return { q: str(s.q), status };
+    return { q: str(s.q), status, page: parsePage(s.page) };
   },
 });
 
@@ -187,13 +216,15 @@ const routeTree = rootRoute.addChildren([
   graphsRoute,
   graphRoute,
   taskRoute,
+  legacyGraphRoute,
+  legacyTaskRoute,
   workersRoute,
   registryRoute,
   anomaliesRoute,
   statsRoute,
 ]);
 
-export const router = createRouter({ routeTree, basepath: BASE || '/', defaultPreload: false });
+export const router = createRouter({ routeTree, basepath: BASE || '/', defaultPreload: false, parseSearch, stringifySearch });
 
 declare module '@tanstack/react-router' {
   interface Register {

@@ -127,7 +127,9 @@ export interface TaskDetailResponse {
 export interface Worker {
   hostname: string;
   pid: number | null;
+  /** In a list, at most the first 100 names; from GET /api/worker, every one. */
   registered_tasks: string[];
+  registered_task_count: number;
   status: 'online' | 'offline';
   registered_at: string | null;
   last_seen: string | null;
@@ -136,6 +138,8 @@ export interface Worker {
 export interface WorkerListResponse {
   workers: Worker[];
   total: number;
+  limit: number;
+  offset: number;
 }
 
 export type RegistryStatus = 'active' | 'never_run' | 'not_registered';
@@ -155,6 +159,8 @@ export interface RegistryEntry {
 export interface RegistryResponse {
   tasks: RegistryEntry[];
   total: number;
+  limit: number;
+  offset: number;
 }
 
 export interface Anomaly {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphParams, pathSegment, taskParams, wellFormed } from './urls';
+import { idQuery, wellFormed } from './urls';
 
 const LONE_HIGH = '\ud800';
 const LONE_LOW = '\udc00';
@@ -38,17 +38,15 @@ describe('wellFormed', () => {
 describe('ids in URLs', () => {
   it('encodes a lone surrogate where encodeURIComponent throws', () => {
     expect(() => encodeURIComponent(`lone-${LONE_HIGH}`)).toThrow(URIError);
-    expect(pathSegment(`lone-${LONE_HIGH}`)).toBe('lone-%EF%BF%BD');
+    expect(idQuery('id', `lone-${LONE_HIGH}`).toString()).toBe('id=lone-%EF%BF%BD');
   });
 
-  it('encodes a path segment like encodeURIComponent otherwise', () => {
-    expect(pathSegment('group:a/b c')).toBe('group%3Aa%2Fb%20c');
-    expect(pathSegment(`${SMILEY}`)).toBe('%F0%9F%98%80');
-    expect(pathSegment('__proto__')).toBe('__proto__');
-  });
-
-  it('hands the router well-formed route params', () => {
-    expect(taskParams(`x${LONE_LOW}`)).toEqual({ taskId: 'x\ufffd' });
-    expect(graphParams('constructor')).toEqual({ rootId: 'constructor' });
+  it('carries every character an id may hold in the query string', () => {
+    for (const id of ['a/b\\c', '50%', 'what?', '#1', ' padded ', 'group:a/b c', '1+1', SMILEY, '__proto__']) {
+      const query = idQuery('id', id).toString();
+      expect(query).not.toMatch(/[/\\?#\s]/);
+      expect(new URLSearchParams(query).get('id')).toBe(id);
+    }
+    expect(idQuery('hostname', 'w1@vm').toString()).toBe('hostname=w1%40vm');
   });
 });

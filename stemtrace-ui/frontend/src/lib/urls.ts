@@ -30,19 +30,10 @@ export function wellFormed(text: string): string {
 }
 
 /**
- * One path segment of an API URL. An id with a lone surrogate then names the id with U+FFFD in its
- * place, which the server will not find: a not-found answer instead of a page that cannot render.
+ * The query string naming one id, such as `id=...` of GET /api/task or `hostname=...` of GET
+ * /api/worker. An id with a lone surrogate then names the id with U+FFFD in its place, which the
+ * server will not find: a not-found answer instead of a page that cannot render.
  */
-export function pathSegment(text: string): string {
-  return encodeURIComponent(wellFormed(text));
-}
-
-/** Route params of /tasks/$taskId; the router encodes them, so they must be well formed. */
-export function taskParams(taskId: string): { taskId: string } {
-  return { taskId: wellFormed(taskId) };
-}
-
-/** Route params of /graph/$rootId. */
-export function graphParams(rootId: string): { rootId: string } {
-  return { rootId: wellFormed(rootId) };
+export function idQuery(key: string, id: string): URLSearchParams {
+  return new URLSearchParams({ [key]: wellFormed(id) });
 }

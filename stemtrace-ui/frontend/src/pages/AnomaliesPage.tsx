@@ -8,8 +8,8 @@ import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { RelativeTime } from '../components/Time';
 import { ANOMALY_EXPLANATION, ANOMALY_LABEL, anomalyClass, parseAnomalyTypes } from '../lib/anomalies';
 import { formatDateTime, shortId } from '../lib/format';
+import { idSearch } from '../lib/search';
 import { ANOMALY_TYPES, type Anomaly, type AnomalyType } from '../lib/types';
-import { graphParams, taskParams } from '../lib/urls';
 
 const route = getRouteApi('/anomalies');
 
@@ -19,13 +19,13 @@ const anomalyRowFrame = tableCellsFrame(6);
 function SubjectLink({ anomaly }: { anomaly: Anomaly }) {
   if (anomaly.type === 'CHORD_NOT_JOINED') {
     return (
-      <Link to="/graph/$rootId" params={graphParams(anomaly.workflow_id)} className="mono" title={`Workflow ${anomaly.workflow_id}`}>
+      <Link to="/graph" search={idSearch(anomaly.workflow_id)} className="mono" title={`Workflow ${anomaly.workflow_id}`}>
         {shortId(anomaly.task_id)}
       </Link>
     );
   }
   return (
-    <Link to="/tasks/$taskId" params={taskParams(anomaly.task_id)} className="mono" title={anomaly.task_id}>
+    <Link to="/task" search={idSearch(anomaly.task_id)} className="mono" title={anomaly.task_id}>
       {shortId(anomaly.task_id)}
     </Link>
   );

@@ -5,16 +5,16 @@ import { useCallback, useMemo, useState } from 'react';
 import { graphExportUrl, graphQuery } from '../api';
 import { RenderBoundary } from '../components/ErrorBoundary';
 import { type FlowNode, nodeTypes } from '../components/GraphNodes';
-import { ErrorState, Loading } from '../components/QueryStatus';
+import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { formatDateTime, formatDuration, shortId } from '../lib/format';
 import { type GraphModel, buildGraphModel, graphNode } from '../lib/graphModel';
 import { layoutGraph } from '../lib/layout';
+import { idSearch } from '../lib/search';
 import { TASK_STATES } from '../lib/types';
 import { stateClass } from '../lib/states';
-import { taskParams } from '../lib/urls';
 
-const route = getRouteApi('/graph/$rootId');
+const route = getRouteApi('/graph');
 
 /** The laid-out graph; a failure in here leaves the page head with its links in place. */
 function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: string) => void }) {
@@ -56,7 +56,7 @@ function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: st
 
   const onNodeClick = useCallback(
     (_: unknown, node: FlowNode) => {
-      if (node.type === 'task') void navigate({ to: '/tasks/$taskId', params: taskParams(node.id) });
+      if (node.type === 'task') void navigate({ to: '/task', search: idSearch(node.id) });
       else if (node.type === 'aggregate') onToggle(node.id);
     },
     [navigate, onToggle],
@@ -89,8 +89,8 @@ function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: st
 }
 
 export function GraphPage() {
-  const { rootId } = route.useParams();
-  const query = useQuery(graphQuery(rootId));
+  const { id: rootId } = route.useSearch();
+  const query = useQuery({ ...graphQuery(rootId), enabled: rootId !== '' });
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
 
   const toggle = useCallback((id: string) => {
@@ -105,6 +105,7 @@ export function GraphPage() {
   // the same graph are cheap because structural sharing keeps structurally equal data referentially equal.
   const model = useMemo(() => (query.data ? buildGraphModel(query.data, expanded) : null), [query.data, expanded]);
 
+  if (rootId === '') return <Empty>No workflow id in the address (/graph?id=...).</Empty>;
   if (query.isPending) return <Loading what="workflow" />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
 
@@ -127,7 +128,7 @@ export function GraphPage() {
         </span>
         <span className="page-actions">
           {rootIsTask && (
-            <Link to="/tasks/$taskId" params={taskParams(rootId)} className="button ghost">
+            <Link to="/task" search={idSearch(rootId)} className="button ghost">
               Root task
             </Link>
           )}

@@ -6,7 +6,7 @@ import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
 import { formatDateTime, formatDuration, shortId } from '../lib/format';
-import { graphParams } from '../lib/urls';
+import { idSearch } from '../lib/search';
 
 export function GraphsPage() {
   const query = useInfiniteQuery(graphListQuery());
@@ -37,8 +37,8 @@ export function GraphsPage() {
           {graphs.map((g) => (
             <RenderBoundary key={g.root_id} what={`workflow ${g.root_id}`} resetKey={g} frame={tableRowFrame}>
               <Link
-                to="/graph/$rootId"
-                params={graphParams(g.root_id)}
+                to="/graph"
+                search={idSearch(g.root_id)}
                 className="trow"
                 role="row"
                 data-testid="graph-row"

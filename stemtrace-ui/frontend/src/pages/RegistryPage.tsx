@@ -1,10 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, getRouteApi } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
-import { registryQuery } from '../api';
+import { REGISTRY_PAGE_SIZE, registryQuery } from '../api';
 import { RenderBoundary, tableCellsFrame } from '../components/ErrorBoundary';
+import { Pager } from '../components/Pager';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { RelativeTime } from '../components/Time';
+import { pageOffset } from '../lib/pages';
 import { ownValue } from '../lib/records';
 import type { RegistryStatus } from '../lib/types';
 
@@ -31,11 +33,12 @@ export function RegistryPage() {
   useEffect(() => setText(search.q ?? ''), [search.q]);
   useEffect(() => {
     if (text === (search.q ?? '')) return;
-    const t = setTimeout(() => void navigate({ search: (s) => ({ ...s, q: text || undefined }), replace: true }), 250);
+    const t = setTimeout(() => void navigate({ search: (s) => ({ ...s, q: text || undefined, page: undefined }), replace: true }), 250);
     return () => clearTimeout(t);
   }, [text, search.q, navigate]);
 
-  const query = useQuery(registryQuery(search.q ?? '', search.status ?? ''));
+  const page = search.page ?? 1;
+  const query = useQuery(registryQuery(search.q ?? '', search.status ?? '', pageOffset(page, REGISTRY_PAGE_SIZE)));
   return (
     <section className="page">
       <div className="page-head">
@@ -53,7 +56,7 @@ export function RegistryPage() {
           onChange={(e) => setText(e.target.value)}
         />
         <div className="segmented" role="group" aria-label="Status">
-          <button type="button" className={search.status ? '' : 'active'} onClick={() => void navigate({ search: (s) => ({ ...s, status: undefined }) })}>
+          <button type="button" className={search.status ? '' : 'active'} aria-pressed={!search.status} onClick={() => void navigate({ search: (s) => ({ ...s, status: undefined, page: undefined }) })}>
             All
           </button>
           {(Object.keys(STATUS_LABEL) as RegistryStatus[]).map((s) => (
@@ -61,19 +64,33 @@ export function RegistryPage() {
               key={s}
               type="button"
               className={search.status === s ? 'active' : ''}
-              onClick={() => void navigate({ search: (p) => ({ ...p, status: s }) })}
+              aria-pressed={search.status === s}
+              onClick={() => void navigate({ search: (p) => ({ ...p, status: s, page: undefined }) })}
             >
               {STATUS_LABEL[s]}
             </button>
           ))}
         </div>
       </div>
+      {query.data && (
+        <Pager
+          what="task names"
+          page={page}
+          pageSize={REGISTRY_PAGE_SIZE}
+          offset={query.data.offset}
+          shown={query.data.tasks.length}
+          total={query.data.total}
+          onPage={(next) => void navigate({ search: (s) => ({ ...s, page: next === 1 ? undefined : next }) })}
+        />
+      )}
       {query.isPending ? (
         <Loading what="registry" />
       ) : query.isError ? (
         <ErrorState error={query.error} onRetry={() => void query.refetch()} />
       ) : query.data.tasks.length === 0 ? (
-        <Empty>{search.q || search.status ? 'No task name matches.' : 'No task names known yet.'}</Empty>
+        <Empty>
+          {query.data.total > 0 ? 'No task name on this page.' : search.q || search.status ? 'No task name matches.' : 'No task names known yet.'}
+        </Empty>
       ) : (
         <table className="grid-table registry-table">
           <thead>
@@ -89,7 +106,7 @@ export function RegistryPage() {
           <tbody>
             {query.data.tasks.map((t) => (
               <RenderBoundary key={t.name} what={`task name ${t.name}`} resetKey={t} frame={registryRowFrame}>
-                <tr data-testid="registry-row">
+                <tr data-testid="registry-row" data-name={t.name}>
                   <td>
                     <Link to="/" search={{ name: t.name }} className="mono" title="Show runs of this task">
                       {t.name}

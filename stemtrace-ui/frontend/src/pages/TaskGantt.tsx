@@ -4,9 +4,9 @@ import { RenderBoundary } from '../components/ErrorBoundary';
 import { useNow } from '../components/Time';
 import { buildGantt } from '../lib/gantt';
 import { formatClock, formatDuration, shortId, shortName } from '../lib/format';
+import { idSearch } from '../lib/search';
 import { stateClass } from '../lib/states';
 import type { TaskNode } from '../lib/types';
-import { taskParams } from '../lib/urls';
 
 const ganttRowFrame = (message: ReactNode) => <div className="gantt-row row-error">{message}</div>;
 
@@ -30,7 +30,7 @@ export function TaskGantt({ tasks }: { tasks: TaskNode[] }) {
       </div>
       {gantt.bars.map(({ task, left, width }) => (
         <RenderBoundary key={task.task_id} what={`task ${task.task_id}`} resetKey={task} frame={ganttRowFrame}>
-          <Link to="/tasks/$taskId" params={taskParams(task.task_id)} className="gantt-row" data-testid="gantt-row">
+          <Link to="/task" search={idSearch(task.task_id)} className="gantt-row" data-testid="gantt-row">
             <span className="gantt-label" title={task.name}>
               <span className="mono muted">{shortId(task.task_id)}</span> {shortName(task.name)}
             </span>

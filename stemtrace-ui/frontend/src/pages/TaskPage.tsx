@@ -4,17 +4,17 @@ import { useMemo } from 'react';
 import { taskQuery } from '../api';
 import { AnomalyBadge, AnomalyBadges } from '../components/AnomalyBadge';
 import { RenderBoundary, listItemFrame, tableCellsFrame } from '../components/ErrorBoundary';
-import { ErrorState, Loading } from '../components/QueryStatus';
+import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime, useNow } from '../components/Time';
 import { anomalyExplanation } from '../lib/anomalies';
 import { formatClock, formatDateTime, formatDuration, formatJson, shortId } from '../lib/format';
+import { idSearch } from '../lib/search';
 import { stateClass } from '../lib/states';
 import { type Segment, buildSegments } from '../lib/timeline';
 import type { AnomalyType, TaskNode } from '../lib/types';
-import { graphParams, taskParams } from '../lib/urls';
 
-const route = getRouteApi('/tasks/$taskId');
+const route = getRouteApi('/task');
 
 const SEGMENT_LABEL = { queued: 'queued', running: 'running', 'retry-wait': 'retry wait' } as const;
 const attemptRowFrame = tableCellsFrame(6);
@@ -63,7 +63,7 @@ function JsonBlock({ title, value, testId }: { title: string; value: unknown; te
 
 function TaskLink({ id, label }: { id: string; label?: string }) {
   return (
-    <Link to="/tasks/$taskId" params={taskParams(id)} className="mono">
+    <Link to="/task" search={idSearch(id)} className="mono">
       {label ?? shortId(id)}
     </Link>
   );
@@ -89,7 +89,7 @@ function Facts({ task }: { task: TaskNode }) {
       <dd data-testid="task-parent">{parent ? <TaskLink id={parent} label={parent} /> : <span className="muted">none (root)</span>}</dd>
       <dt>Workflow</dt>
       <dd>
-        <Link to="/graph/$rootId" params={graphParams(task.workflow_id)} data-testid="task-workflow-link">
+        <Link to="/graph" search={idSearch(task.workflow_id)} data-testid="task-workflow-link">
           View graph <span className="mono muted">{shortId(task.workflow_id)}</span>
         </Link>
       </dd>
@@ -137,12 +137,13 @@ function AnomalyCallout({ types }: { types: AnomalyType[] }) {
 }
 
 export function TaskPage() {
-  const { taskId } = route.useParams();
-  const query = useQuery(taskQuery(taskId));
+  const { id: taskId } = route.useSearch();
+  const query = useQuery({ ...taskQuery(taskId), enabled: taskId !== '' });
   const now = useNow();
   const events = query.data?.task.events;
   const segments = useMemo(() => buildSegments(events ?? [], now), [events, now]);
 
+  if (taskId === '') return <Empty>No task id in the address (/task?id=...).</Empty>;
   if (query.isPending) return <Loading what="task" />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   const { task, children } = query.data;

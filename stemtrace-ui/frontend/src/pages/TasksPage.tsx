@@ -8,8 +8,8 @@ import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
 import { formatDuration, fromLocalInput, shortId, toLocalInput } from '../lib/format';
+import { idSearch } from '../lib/search';
 import { stateClass } from '../lib/states';
-import { taskParams } from '../lib/urls';
 import { TASK_STATES } from '../lib/types';
 import { TaskGantt } from './TaskGantt';
 
@@ -159,8 +159,8 @@ export function TasksPage() {
           {tasks.map((t) => (
             <RenderBoundary key={t.task_id} what={`task ${t.task_id}`} resetKey={t} frame={tableRowFrame}>
               <Link
-                to="/tasks/$taskId"
-                params={taskParams(t.task_id)}
+                to="/task"
+                search={idSearch(t.task_id)}
                 className="trow"
                 role="row"
                 data-testid="task-row"

@@ -30,7 +30,7 @@ class EmbeddedHostBrowserIT {
       BrowserSuite.Result result = BrowserSuite.run("http://127.0.0.1:" + host.port() + "/stemtrace",
           Path.of("target/screenshots/example-host"));
 
-      result.assertAllPassed(13);
+      result.assertAllPassed(14);
     }
   }
 

@@ -35,7 +35,7 @@ class BrowserIT {
           "--big-budget-ms", "20000",
           "--expect-workflows", "8");
 
-      result.assertAllPassed(18);
+      result.assertAllPassed(22);
       System.out.println("figure: " + BIG_WORKFLOW + "-node workflow rendered in " + result.renderMillis() + " ms");
       assertThat(result.renderMillis()).as("render time measured").isPositive();
       assertThat(Path.of("target/screenshots/root/graph.png")).exists();
@@ -54,7 +54,7 @@ class BrowserIT {
       BrowserSuite.Result result = BrowserSuite.run(server.baseUrl(), Path.of("target/screenshots/prefix"),
           "--inject-url", "http://127.0.0.1:" + server.port() + "/__test/inject");
 
-      result.assertAllPassed(16);
+      result.assertAllPassed(21);
     }
   }
 
