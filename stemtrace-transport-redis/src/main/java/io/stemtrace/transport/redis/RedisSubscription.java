@@ -57,6 +57,7 @@ public final class RedisSubscription implements Subscription {
   private volatile long delivered;
   private volatile long skipped;
   private volatile long reconnects;
+  private volatile long streamResets;
   // lag bookkeeping: entries the stream ever received, and how many of those lie at or before our position
   private volatile long entriesAdded = -1;
   private volatile long entriesPassed = -1;
@@ -100,7 +101,14 @@ public final class RedisSubscription implements Subscription {
           // a round trip (and Redis a read) per handful of entries, so let a few more accumulate first
           boolean linger = !read.isEmpty() && read.entries() < LINGER_BELOW;
           if (!linger) next = read(commands, cursor); // queued behind XINFO, so XINFO answers first
-          if (info != null) updateLag(info, replyTimeoutMillis); // answered at once, before the read
+          if (info != null && updateLag(info, replyTimeoutMillis)) { // answered at once, before the read
+            // the stream was replaced: what was just read, and the read in flight, came from the old position;
+            // all of it is read again from the new stream's start
+            if (!linger) await(next, replyTimeoutMillis);
+            cursor = position;
+            next = read(commands, cursor);
+            continue;
+          }
           if (!read.isEmpty()) deliver(read);
           if (linger) {
             LockSupport.parkNanos(LINGER_NANOS);
@@ -199,15 +207,20 @@ public final class RedisSubscription implements Subscription {
     return true;
   }
 
-  private void updateLag(RedisFuture<List<Object>> reply, long timeoutMillis) throws IOException {
+  /**
+   * Refreshes the lag figures; returns true when the stream turned out to be a new one (the position was reset to
+   * its beginning).
+   */
+  private boolean updateLag(RedisFuture<List<Object>> reply, long timeoutMillis) throws IOException {
     StreamInfo info;
     try {
       info = StreamInfo.parse(await(reply, timeoutMillis));
     } catch (RedisCommandExecutionException e) {
-      if (!String.valueOf(e.getMessage()).contains("no such key")) return; // XINFO refused (ACL): lag stays unknown
+      if (!String.valueOf(e.getMessage()).contains("no such key")) return false; // XINFO refused (ACL): lag unknown
       info = StreamInfo.EMPTY;
     }
-    if (info.entriesAdded() < 0) return; // before Redis 7: no entries-added, lag unknown
+    if (replaced(info)) return true;
+    if (info.entriesAdded() < 0) return false; // before Redis 7: no entries-added, lag unknown
     String at = position;
     if (StreamIds.compare(at, info.lastGeneratedId()) >= 0) {
       entriesPassed = info.entriesAdded();
@@ -215,6 +228,35 @@ public final class RedisSubscription implements Subscription {
       entriesPassed = info.entriesAdded() - info.length(); // everything the stream holds is still ahead
     }
     entriesAdded = info.entriesAdded();
+    return false;
+  }
+
+  /**
+   * Whether the stream under the key is not the one the position belongs to, and if so starts again from its
+   * beginning. A stream never generates an id at or below one it generated before, and trimming or XDEL leave
+   * both its last id and its entries-added count as they were: so a last id below the position (Redis restarted
+   * empty with its clock behind, or a replica promoted that had not seen our entries), a missing key after
+   * entries were read, or fewer entries ever added than before (recreated, even with ids above the position)
+   * mean a new stream, whose entries would otherwise be skipped in silence.
+   */
+  private boolean replaced(StreamInfo info) {
+    String at = position;
+    boolean behind = !at.equals("0-0") && StreamIds.compare(at, info.lastGeneratedId()) > 0;
+    boolean fewerAdded = info.entriesAdded() >= 0 && entriesAdded >= 0 && info.entriesAdded() < entriesAdded;
+    if (!behind && !fewerAdded) return false;
+    LOG.warn("stream {} on {} was replaced (position {}, its last id now {}, entries added {} before, {} now);"
+        + " reading the new stream from its beginning", config.streamKey(), config.safeUrl(), at,
+        info.lastGeneratedId(), entriesAdded, info.entriesAdded());
+    position = "0-0";
+    streamResets++;
+    entriesAdded = info.entriesAdded();
+    entriesPassed = info.entriesAdded() < 0 ? -1 : info.entriesAdded() - info.length();
+    return true;
+  }
+
+  @Override
+  public long streamResets() {
+    return streamResets;
   }
 
   /** Entries the stream holds after the position, as of the last check (at most a second old). */

@@ -112,6 +112,36 @@ class RedisFaultIT {
     }
   }
 
+  @Test
+  void restartWithoutPersistence_newIdsBelowThePosition_streamResetAndEveryNewEntryRead() throws Exception {
+    try (RedisServerProcess server = RedisServerProcess.start(dir, false);
+        Transport transport = Transports.open(server.url() + "?timeout=PT1S", "behind")) {
+      Collector collector = new Collector();
+      RedisSubscription subscription = (RedisSubscription) transport.subscribe(collector);
+      transport.send(numbered("a", 200));
+      collector.awaitCount(200, Duration.ofSeconds(10));
+
+      server.kill();
+      server.start();
+      // the restarted server's clock is behind (or a replica took over): its ids lie below the position
+      List<String> second = new ArrayList<>();
+      try (var redis = new RedisTestSupport.RawRedis(server.port())) {
+        for (int i = 0; i < 300; i++) {
+          String data = "{\"task_id\":\"b-" + i + "\",\"state\":\"PENDING\"}";
+          redis.commands().xadd("behind:events", new io.lettuce.core.XAddArgs().id("1-" + (i + 1)), java.util.Map.of("data", data));
+          second.add(data);
+        }
+      }
+      collector.awaitCount(500, Duration.ofSeconds(20));
+      Thread.sleep(1_500); // a second look at the stream must not reset again or deliver twice
+      assertThat(collector.received).hasSize(500);
+      assertThat(collector.strings().subList(200, 500)).containsExactlyElementsOf(second);
+      assertThat(subscription.streamResets()).isEqualTo(1);
+      assertThat(subscription.position()).isEqualTo("1-300");
+      assertThat(waitFor(() -> subscription.lag().orElse(-1) == 0, Duration.ofSeconds(5))).as("lag 0").isTrue();
+    }
+  }
+
   private static void sendUntilAccepted(Transport transport, List<byte[]> batch, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
