@@ -36,10 +36,18 @@ import org.slf4j.LoggerFactory;
  * connection drops arrives again, and the graph applies a repeated event idempotently). Deliveries still
  * buffered from a connection that died are dropped, because the broker redelivers them. Messages that cannot
  * hold an event (see {@link MessageCheck}) are rejected without requeue and counted.
+ *
+ * <p>Bounded in bytes as well as in messages: the prefetch starts at {@value #INITIAL_PREFETCH} and is sized
+ * after each batch so that prefetch times the largest message of the batch stays within
+ * {@value #MAX_UNACKED_BYTES} bytes (growing by doubling up to the configured prefetch while messages are small,
+ * down to 1 for huge ones). The client then holds about that much, plus one window of the largest messages
+ * seen before a resize.
  */
 final class AmqpSubscription implements Subscription {
 
   private static final Logger LOG = LoggerFactory.getLogger(AmqpSubscription.class);
+  static final int INITIAL_PREFETCH = 16;
+  static final long MAX_UNACKED_BYTES = 32L << 20;
 
   private final AmqpConfig config;
   private final ConnectionFactory factory;
@@ -59,6 +67,10 @@ final class AmqpSubscription implements Subscription {
   private volatile String consumerTag;
   private Channel statsChannel;
   private Thread thread;
+  /** the channel's prefetch now, sized by the bytes of the messages seen */
+  private volatile int prefetch = INITIAL_PREFETCH;
+  private final AtomicLong heldBytes = new AtomicLong();
+  private volatile long maxHeldBytes;
 
   AmqpSubscription(AmqpConfig config, EventSink sink, LongAdder rejected, Runnable onClose) {
     this.config = config;
@@ -107,7 +119,9 @@ final class AmqpSubscription implements Subscription {
     Channel opened = created;
     try {
       opened = declareQueue(created);
-      opened.basicQos(config.prefetch());
+      // channel-wide (global), so that a new size applies to the running consumer at once
+      prefetch = Math.min(INITIAL_PREFETCH, config.prefetch());
+      opened.basicQos(prefetch, true);
       opened.queueBind(config.queueName(), config.exchangeName(), "");
       opened.addShutdownListener(this::channelShutDown);
       generation.incrementAndGet();
@@ -203,6 +217,46 @@ final class AmqpSubscription implements Subscription {
       lastGoodTag = delivery.tag;
       ackChannel = delivery.channel;
     }
+    long batchBytes = 0;
+    int largest = 0;
+    for (Delivery delivery : pending) {
+      batchBytes += delivery.body.length;
+      largest = Math.max(largest, delivery.body.length);
+    }
+    try {
+      deliverBodies(bodies, ackChannel, lastGoodTag);
+    } finally {
+      heldBytes.addAndGet(-batchBytes);
+    }
+    resizePrefetch(largest, pending.size());
+  }
+
+  /** Prefetch x largest message within {@link #MAX_UNACKED_BYTES}; doubling at most per batch that filled it. */
+  private void resizePrefetch(int largest, int batchSize) {
+    Channel current = channel;
+    if (current == null || largest == 0) return;
+    int fits = (int) Math.max(1, Math.min(config.prefetch(), MAX_UNACKED_BYTES / largest));
+    int next = batchSize * 2 >= prefetch ? Math.min(fits, prefetch * 2) : Math.min(fits, prefetch);
+    if (next == prefetch) return;
+    try {
+      current.basicQos(next, true);
+      prefetch = next;
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("resizing the prefetch on {} failed: {}", config.safeUrl(), e.getMessage());
+    }
+  }
+
+  /** The prefetch in use now. */
+  int prefetch() {
+    return prefetch;
+  }
+
+  /** The most message bytes held at once (received, not yet acknowledged or dropped). */
+  long maxHeldBytes() {
+    return maxHeldBytes;
+  }
+
+  private void deliverBodies(List<byte[]> bodies, Channel ackChannel, long lastGoodTag) {
     if (bodies.isEmpty() || !running.get()) return;
     try {
       sink.accept(bodies);
@@ -233,6 +287,7 @@ final class AmqpSubscription implements Subscription {
   }
 
   private boolean trySetUpAgain() throws InterruptedException {
+    for (Delivery dropped : buffer) heldBytes.addAndGet(-dropped.body.length);
     buffer.clear();
     try {
       Channel old = channel;
@@ -313,6 +368,8 @@ final class AmqpSubscription implements Subscription {
 
     @Override
     public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+      long held = heldBytes.addAndGet(body.length);
+      if (held > maxHeldBytes) maxHeldBytes = held;
       buffer.add(new Delivery(getChannel(), generation.get(), envelope.getDeliveryTag(), properties.getContentType(),
           properties.getContentEncoding(), body));
     }

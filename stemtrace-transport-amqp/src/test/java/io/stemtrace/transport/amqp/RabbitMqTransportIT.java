@@ -55,6 +55,27 @@ class RabbitMqTransportIT extends TransportContractTest {
   }
 
   @Test
+  void subscribe_largeMessages_prefetchShrinksToTheByteBudget_thenGrowsBackForSmallOnes() throws Exception {
+    String prefix = freshPrefix();
+    try (RabbitMqTransport producer = open(prefix, "bytes");
+        RabbitMqTransport consumer = open(prefix, "bytes")) {
+      Collector collector = new Collector();
+      AmqpSubscription subscription = (AmqpSubscription) consumer.subscribe(collector);
+      String big = "{\"task_id\":\"big\",\"state\":\"SUCCESS\",\"result\":\"" + "x".repeat(3_000_000) + "\"}";
+      List<byte[]> bigOnes = new java.util.ArrayList<>();
+      for (int i = 0; i < 60; i++) bigOnes.add(big.getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < 60; i += 10) producer.send(bigOnes.subList(i, i + 10));
+      collector.awaitCount(60, java.time.Duration.ofSeconds(60));
+      long window = Math.max(AmqpSubscription.MAX_UNACKED_BYTES, AmqpSubscription.INITIAL_PREFETCH * (long) big.length());
+      assertThat(subscription.maxHeldBytes()).as("bytes held at once").isLessThanOrEqualTo(window + big.length());
+      assertThat(subscription.prefetch()).isLessThanOrEqualTo((int) (AmqpSubscription.MAX_UNACKED_BYTES / big.length()));
+      producer.send(payloads(20_000));
+      collector.awaitCount(20_060, java.time.Duration.ofSeconds(60));
+      assertThat(subscription.prefetch()).as("grown back for small messages").isGreaterThan(100);
+    }
+  }
+
+  @Test
   void send_publishesWhatPythonConsumersExpect() throws Exception {
     String prefix = freshPrefix();
     try (RabbitMqTransport transport = open(prefix, "props");

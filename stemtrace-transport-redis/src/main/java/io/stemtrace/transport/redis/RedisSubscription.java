@@ -36,6 +36,7 @@ public final class RedisSubscription implements Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(RedisSubscription.class);
   /** Entries per XREAD: large enough that replaying a long stream is dominated by Redis, not round trips. */
   static final int READ_COUNT = 1_000;
+  static final int INITIAL_READ_COUNT = 16;
   private static final long STREAM_INFO_INTERVAL_MILLIS = 1_000;
   /** Reads returning fewer entries than this wait {@link #LINGER_NANOS} before the next read. */
   static final int LINGER_BELOW = READ_COUNT / 10;
@@ -58,6 +59,8 @@ public final class RedisSubscription implements Subscription {
   private volatile long skipped;
   private volatile long reconnects;
   private volatile long streamResets;
+  /** entries asked for per XREAD, sized by {@link #sizeNextRead}; starts small, as the entries' size is unknown */
+  private int readCount = INITIAL_READ_COUNT;
   // lag bookkeeping: entries the stream ever received, and how many of those lie at or before our position
   private volatile long entriesAdded = -1;
   private volatile long entriesPassed = -1;
@@ -96,10 +99,11 @@ public final class RedisSubscription implements Subscription {
         while (running.get()) {
           StreamBatchOutput.Batch read = await(next, replyTimeoutMillis);
           if (!read.isEmpty()) cursor = read.lastId();
+          sizeNextRead(read);
           RedisFuture<List<Object>> info = dueForStreamInfo() ? commands.xinfoStream(config.streamKey()) : null;
           // a small batch means entries trickle in as they are written: reading again at once would cost
           // a round trip (and Redis a read) per handful of entries, so let a few more accumulate first
-          boolean linger = !read.isEmpty() && read.entries() < LINGER_BELOW;
+          boolean linger = !read.isEmpty() && read.entries() < LINGER_BELOW && !read.full() && readCount >= LINGER_BELOW;
           if (!linger) next = read(commands, cursor); // queued behind XINFO, so XINFO answers first
           if (info != null && updateLag(info, replyTimeoutMillis)) { // answered at once, before the read
             // the stream was replaced: what was just read, and the read in flight, came from the old position;
@@ -126,8 +130,24 @@ public final class RedisSubscription implements Subscription {
   /** {@code XREAD COUNT n BLOCK ms STREAMS key from}, decoded by {@link StreamBatchOutput}. */
   private RedisFuture<StreamBatchOutput.Batch> read(RedisAsyncCommands<String, byte[]> commands, String from) {
     CommandArgs<String, byte[]> args = new CommandArgs<>(RedisConnector.CODEC)
-        .add("COUNT").add(READ_COUNT).add("BLOCK").add(blockMillis).add("STREAMS").addKey(config.streamKey()).add(from);
-    return commands.dispatch(CommandType.XREAD, new StreamBatchOutput(), args);
+        .add("COUNT").add(readCount).add("BLOCK").add(blockMillis).add("STREAMS").addKey(config.streamKey()).add(from);
+    return commands.dispatch(CommandType.XREAD,
+        new StreamBatchOutput(config.maxReadBytes(), RedisTransportConfig.MAX_ENTRY_BYTES), args);
+  }
+
+  /**
+   * Sizes the next read by the bytes of the last: as many entries as the byte budget holds at the size of the
+   * largest one seen, growing by doubling from a few (an unknown stream may hold huge entries), at most
+   * {@link #READ_COUNT}. Redis then never builds a reply far beyond the budget for us to pass over.
+   */
+  private void sizeNextRead(StreamBatchOutput.Batch read) {
+    if (read.isEmpty()) return;
+    int fits = (int) Math.min(READ_COUNT, Math.max(1, config.maxReadBytes() / Math.max(1, read.largest())));
+    if (read.full()) {
+      readCount = Math.max(1, Math.min(fits, read.entries()));
+    } else {
+      readCount = Math.min(fits, read.entries() >= readCount ? readCount * 2 : readCount);
+    }
   }
 
   private static <T> T await(RedisFuture<T> reply, long timeoutMillis) throws IOException {

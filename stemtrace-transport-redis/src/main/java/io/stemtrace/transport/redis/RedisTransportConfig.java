@@ -35,14 +35,23 @@ record RedisTransportConfig(
     Duration timeout,
     String start,
     boolean verifyPeer,
-    boolean quietReplies) {
+    boolean quietReplies,
+    long maxReadBytes) {
 
   static final long DEFAULT_MAXLEN = 100_000;
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  /** The most entry bytes one read holds (one entry more, when a single entry is larger). */
+  static final long DEFAULT_MAX_READ_BYTES = 16L << 20;
+  /**
+   * The most bytes of one entry's data kept: the consumer's codec refuses payloads over 4 MiB as TOO_LARGE before
+   * parsing (EventCodec.DEFAULT_MAX_PAYLOAD_BYTES, which this module cannot import), so its first 4 MiB + 1 bytes
+   * are counted exactly as the whole would be, at a fraction of the memory.
+   */
+  static final int MAX_ENTRY_BYTES = (4 << 20) + 1;
   static final String START_BEGINNING = "0-0";
   static final String START_NEW = "$";
   private static final Pattern ENTRY_ID = Pattern.compile("\\d{1,19}(-\\d{1,19})?");
-  private static final String KNOWN_OPTIONS = "maxlen, retention, timeout, start, verifypeer, replies";
+  private static final String KNOWN_OPTIONS = "maxlen, retention, timeout, start, verifypeer, replies, maxreadbytes";
 
   static RedisTransportConfig parse(URI url, String prefix) {
     if (url == null) throw new NullPointerException("url == null");
@@ -89,6 +98,7 @@ record RedisTransportConfig(
     String start = START_BEGINNING;
     boolean verifyPeer = true;
     boolean quietReplies = true;
+    long maxReadBytes = DEFAULT_MAX_READ_BYTES;
     String query = url.getRawQuery();
     if (query != null && !query.isEmpty()) {
       for (String option : query.split("&")) {
@@ -132,13 +142,21 @@ record RedisTransportConfig(
             }
             quietReplies = value.equals("batch");
           }
+          case "maxreadbytes" -> {
+            try {
+              maxReadBytes = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("redis option maxreadbytes is not a number of bytes: '" + value + "'");
+            }
+            if (maxReadBytes < 1024) throw new IllegalArgumentException("redis option maxreadbytes < 1024: " + maxReadBytes);
+          }
           default -> throw new IllegalArgumentException(
               "unknown redis transport option '" + name + "' (known: " + KNOWN_OPTIONS + ")");
         }
       }
     }
     return new RedisTransportConfig(scheme.equals("rediss"), host, port, database, username, password,
-        prefix + ":events", maxlen, retention, timeout, start, verifyPeer, quietReplies);
+        prefix + ":events", maxlen, retention, timeout, start, verifyPeer, quietReplies, maxReadBytes);
   }
 
   /** The URL without credentials or options: safe for logs and thread names. */

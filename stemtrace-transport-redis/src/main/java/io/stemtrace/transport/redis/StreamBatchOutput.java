@@ -15,6 +15,11 @@ import java.util.List;
  * <p>The RESP2 reply is {@code [[stream, [[id, [field, value, ...]], ...]]]}: bulk strings at depth 4 are
  * entry ids, at depth 5 alternating field names and values. Depth is tracked from Lettuce's callbacks: each
  * array pushes its element count, each finished element counts down its parent.
+ *
+ * <p>Bounded in bytes: once the payloads kept reach {@code maxBytes}, later entries of the reply are passed over
+ * (the batch is {@code full}, and its last id is the last entry kept, so the next read starts right after it),
+ * and of one entry's data at most {@code maxEntryBytes} are kept. Lettuce decodes a reply one bulk string at a
+ * time, so a read holds about {@code maxBytes} plus one entry, however many entries Redis sends.
  */
 final class StreamBatchOutput extends CommandOutput<String, byte[], StreamBatchOutput.Batch> {
 
@@ -23,7 +28,8 @@ final class StreamBatchOutput extends CommandOutput<String, byte[], StreamBatchO
   private static final int FIELD_DEPTH = 5;
 
   /** What one read returned. {@code lastId} is null when the read returned nothing. */
-  record Batch(List<byte[]> payloads, String lastId, int entries, int malformed, String firstMalformedId) {
+  record Batch(List<byte[]> payloads, String lastId, int entries, int malformed, String firstMalformedId,
+      boolean full, long bytes, int largest) {
     boolean isEmpty() {
       return entries == 0;
     }
@@ -40,9 +46,20 @@ final class StreamBatchOutput extends CommandOutput<String, byte[], StreamBatchO
   private int entries;
   private int malformed;
   private String firstMalformedId;
+  private final long maxBytes;
+  private final int maxEntryBytes;
+  private long bytesKept;
+  private int largest;
+  private boolean full;
 
   StreamBatchOutput() {
+    this(Long.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  StreamBatchOutput(long maxBytes, int maxEntryBytes) {
     super(RedisConnector.CODEC, null);
+    this.maxBytes = maxBytes;
+    this.maxEntryBytes = maxEntryBytes;
   }
 
   @Override
@@ -61,6 +78,15 @@ final class StreamBatchOutput extends CommandOutput<String, byte[], StreamBatchO
 
   @Override
   public void set(ByteBuffer bytes) {
+    if (full) { // past the budget: the rest of the reply is only counted through
+      elementDone();
+      return;
+    }
+    if (depth == ID_DEPTH && entries > 0 && bytesKept >= maxBytes) {
+      full = true;
+      elementDone();
+      return;
+    }
     if (depth == ID_DEPTH) {
       finishEntry();
       entryIdLength = bytes == null ? 0 : bytes.remaining();
@@ -72,8 +98,10 @@ final class StreamBatchOutput extends CommandOutput<String, byte[], StreamBatchO
       if (fieldIndex % 2 == 0) {
         nextIsData = !entryHasData && isDataField(bytes);
       } else if (nextIsData) {
-        byte[] payload = new byte[bytes.remaining()];
+        largest = Math.max(largest, bytes.remaining());
+        byte[] payload = new byte[Math.min(bytes.remaining(), maxEntryBytes)];
         bytes.get(payload);
+        bytesKept += payload.length;
         payloads.add(payload);
         entryHasData = true;
         nextIsData = false;
@@ -87,7 +115,7 @@ final class StreamBatchOutput extends CommandOutput<String, byte[], StreamBatchO
   public Batch get() {
     finishEntry();
     String lastId = entryIdLength < 0 ? null : new String(entryId, 0, entryIdLength, StandardCharsets.US_ASCII);
-    return new Batch(payloads, lastId, entries, malformed, firstMalformedId);
+    return new Batch(payloads, lastId, entries, malformed, firstMalformedId, full, bytesKept, largest);
   }
 
   /** Counts the previous entry as malformed when it had no data field. */
