@@ -124,7 +124,10 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
       "  --open-health           leave GET /api/health open for load balancers (env STEMTRACE_OPEN_HEALTH=true)",
       "  --frame-ancestors S     who may frame the UI, e.g. \"'self'\" (env STEMTRACE_FRAME_ANCESTORS, default 'none')",
       "  --allowed-origin O      another origin that may open the WebSocket, behind a proxy rewriting Host;",
-      "                          repeatable (env STEMTRACE_ALLOWED_ORIGINS, comma separated)");
+      "                          repeatable (env STEMTRACE_ALLOWED_ORIGINS, comma separated)",
+      "  --allowed-host NAME     without --auth only localhost, *.localhost and IP addresses are served (421",
+      "                          otherwise, against DNS rebinding): a further name, or *.example.com for the",
+      "                          names under it, '*' for any; repeatable (env STEMTRACE_ALLOWED_HOSTS, comma separated)");
 
   /**
    * Parses {@code args} (the first one is the command) with {@code env} as defaults.
@@ -207,8 +210,8 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
             continue;
           }
           if (!security) throw new IllegalStateException(name);
-          // --allowed-origin may repeat; the other flags take their last value
-          boolean repeatable = name.equals("--allowed-origin");
+          // --allowed-origin and --allowed-host may repeat; the other flags take their last value
+          boolean repeatable = SecurityOptions.REPEATABLE.contains(name);
           securityFlags.merge(name, value, (a, b) -> repeatable ? a + "," + b : b);
         }
       }

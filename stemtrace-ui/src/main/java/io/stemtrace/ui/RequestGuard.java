@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * site's behalf, before authentication or any route sees it.
  *
  * <ul>
+ *   <li>Without authentication, a request whose {@code Host} is not one of {@link AllowedHosts} gets 421
+ *       (DNS rebinding: a foreign page whose name resolves to us would otherwise read the API).
  *   <li>Request URI (path and query) at most {@value #MAX_URI_LENGTH} characters (414), at most
  *       {@value #MAX_QUERY_PARAMETERS} query parameters of at most {@value #MAX_PARAMETER_LENGTH} characters
  *       each (400).
@@ -49,16 +51,24 @@ final class RequestGuard implements HttpHandler {
   private static final HttpString X_FORWARDED_HOST = new HttpString("X-Forwarded-Host");
   private static final Set<HttpString> SAFE_METHODS = Set.of(Methods.GET, Methods.HEAD, Methods.OPTIONS);
 
+  /** At most one WARN per this many nanoseconds about refused hosts; the rest go to DEBUG. */
+  private static final long HOST_WARNING_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
   private final HttpHandler next;
   private final Set<String> allowedOrigins;
+  private final AllowedHosts allowedHosts;
+  private final java.util.concurrent.atomic.AtomicLong refusedHosts = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong nextHostWarning = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
   /**
    * @param allowedOrigins further origins (such as {@code https://dash.example.com}) that may open the
    *     WebSocket and send writes: for a reverse proxy that rewrites the Host header
+   * @param allowedHosts the Host headers answered; {@link AllowedHosts#ANY} when authentication is on
    */
-  RequestGuard(HttpHandler next, Set<String> allowedOrigins) {
+  RequestGuard(HttpHandler next, Set<String> allowedOrigins, AllowedHosts allowedHosts) {
     this.next = Objects.requireNonNull(next, "next == null");
     this.allowedOrigins = Set.copyOf(allowedOrigins);
+    this.allowedHosts = Objects.requireNonNull(allowedHosts, "allowedHosts == null");
   }
 
   @Override
@@ -73,6 +83,7 @@ final class RequestGuard implements HttpHandler {
   }
 
   private boolean admit(HttpServerExchange exchange) {
+    if (!allowedHostsOnly(exchange)) return false;
     String query = exchange.getQueryString();
     if (exchange.getRequestURI().length() + (query == null ? 0 : query.length()) > MAX_URI_LENGTH) {
       json(exchange, 414, "request URI longer than " + MAX_URI_LENGTH + " characters");
@@ -115,6 +126,43 @@ final class RequestGuard implements HttpHandler {
       return false;
     }
     return true;
+  }
+
+  /** Answers 421 for a Host no unauthenticated dashboard should serve; every Host header must pass. */
+  private boolean allowedHostsOnly(HttpServerExchange exchange) {
+    if (allowedHosts.allowsAny()) return true;
+    io.undertow.util.HeaderValues hosts = exchange.getRequestHeaders().get(Headers.HOST);
+    String refused = null;
+    if (hosts != null) { // none: HTTP/1.0 without Host, which no browser sends
+      for (String host : hosts) {
+        if (!allowedHosts.allows(host)) refused = host;
+      }
+    }
+    if (refused == null) return true;
+    String name = AllowedHosts.hostName(refused); // null: not echoed
+    logRefusedHost(exchange, name);
+    exchange.setPersistent(false);
+    json(exchange, MISDIRECTED_REQUEST, "host " + (name == null ? "(malformed)" : "'" + name + "'")
+        + " is not served without authentication (DNS rebinding); allow it with --allowed-host "
+        + (name == null ? "NAME" : name) + " (STEMTRACE_ALLOWED_HOSTS, or allowedHosts(...) when embedding)"
+        + " or turn on authentication");
+    return false;
+  }
+
+  /** 421 Misdirected Request: this server does not answer for that authority. */
+  static final int MISDIRECTED_REQUEST = 421;
+
+  private void logRefusedHost(HttpServerExchange exchange, String name) {
+    long refused = refusedHosts.incrementAndGet();
+    long now = System.nanoTime();
+    long due = nextHostWarning.get();
+    if (now - due >= 0 && nextHostWarning.compareAndSet(due, now + HOST_WARNING_INTERVAL_NANOS)) {
+      LOG.warn("refused a request for host '{}' from {} with 421 ({} so far; at most one such warning a minute):"
+          + " without authentication only localhost, IP addresses and --allowed-host names are served",
+          name == null ? "(malformed)" : name, exchange.getSourceAddress(), refused);
+    } else {
+      LOG.debug("refused a request for host '{}' from {} with 421", name, exchange.getSourceAddress());
+    }
   }
 
   /** Clients that send neither Origin nor Sec-Fetch-Site (curl, servers) are not browsers acting for a site. */

@@ -21,18 +21,23 @@ import java.util.Objects;
  * @param openHealth true to leave {@code /api/health} open for load balancers
  * @param frameAncestors the CSP frame-ancestors sources
  * @param allowedOrigins further origins that may open the WebSocket and send writes
+ * @param allowedHosts further Host names served without authentication (normalized; {@code *} for any)
  */
 record SecurityOptions(Mode mode, String user, String password, String secret, Duration sessionTtl,
-    boolean openHealth, String frameAncestors, List<String> allowedOrigins) {
+    boolean openHealth, String frameAncestors, List<String> allowedOrigins, List<String> allowedHosts) {
 
   static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(12);
   static final String DEFAULT_USER = "admin";
   static final SecurityOptions DEFAULTS =
-      new SecurityOptions(Mode.NONE, DEFAULT_USER, null, null, DEFAULT_SESSION_TTL, false, "'none'", List.of());
+      new SecurityOptions(Mode.NONE, DEFAULT_USER, null, null, DEFAULT_SESSION_TTL, false, "'none'", List.of(),
+          List.of());
 
   /** The flags this record reads, all taking a value except {@code --open-health}. */
   static final List<String> FLAGS = List.of("--auth", "--auth-user", "--auth-password", "--auth-secret",
-      "--session-ttl", "--open-health", "--frame-ancestors", "--allowed-origin");
+      "--session-ttl", "--open-health", "--frame-ancestors", "--allowed-origin", "--allowed-host");
+
+  /** The flags that may repeat, their values joined with ','. */
+  static final List<String> REPEATABLE = List.of("--allowed-origin", "--allowed-host");
 
   /** How requests are authenticated. */
   enum Mode {
@@ -44,11 +49,18 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
   SecurityOptions {
     Objects.requireNonNull(mode, "mode == null");
     allowedOrigins = List.copyOf(allowedOrigins);
+    allowedHosts = List.copyOf(allowedHosts);
+  }
+
+  /** Options without further allowed hosts. */
+  SecurityOptions(Mode mode, String user, String password, String secret, Duration sessionTtl, boolean openHealth,
+      String frameAncestors, List<String> allowedOrigins) {
+    this(mode, user, password, secret, sessionTtl, openHealth, frameAncestors, allowedOrigins, List.of());
   }
 
   /**
-   * Reads the security flags ({@code flags}: name to the last value given; {@code --allowed-origin} may
-   * repeat, its values joined with ',') with {@code env} as defaults.
+   * Reads the security flags ({@code flags}: name to the last value given; {@code --allowed-origin} and
+   * {@code --allowed-host} may repeat, their values joined with ',') with {@code env} as defaults.
    */
   static SecurityOptions parse(Map<String, String> flags, Map<String, String> env) throws CliOptions.UsageException {
     String modeText = pick(flags, "--auth", env, "STEMTRACE_AUTH", "none");
@@ -65,6 +77,7 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
     String healthText = pick(flags, "--open-health", env, "STEMTRACE_OPEN_HEALTH", "false");
     String frameAncestors = pick(flags, "--frame-ancestors", env, "STEMTRACE_FRAME_ANCESTORS", "'none'");
     String originsText = pick(flags, "--allowed-origin", env, "STEMTRACE_ALLOWED_ORIGINS", "");
+    String hostsText = pick(flags, "--allowed-host", env, "STEMTRACE_ALLOWED_HOSTS", "");
 
     Duration ttl = ttlText == null ? DEFAULT_SESSION_TTL : duration("--session-ttl", ttlText);
     boolean openHealth = switch (healthText.trim().toLowerCase(Locale.ROOT)) {
@@ -99,8 +112,17 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
         throw new CliOptions.UsageException("--allowed-origin: " + e.getMessage());
       }
     }
+    List<String> hosts = new ArrayList<>();
+    for (String host : hostsText.split(",")) {
+      if (host.isBlank()) continue;
+      try {
+        hosts.add(AllowedHosts.normalize(host));
+      } catch (IllegalArgumentException e) {
+        throw new CliOptions.UsageException("--allowed-host: " + e.getMessage());
+      }
+    }
     return new SecurityOptions(mode, user, password, secret == null || secret.isEmpty() ? null : secret, ttl,
-        openHealth, frameAncestors.trim(), origins);
+        openHealth, frameAncestors.trim(), origins, hosts);
   }
 
   /** The authentication these options describe. */
@@ -153,6 +175,7 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
   public String toString() {
     return "SecurityOptions[mode=" + mode + ", user=" + user + ", password=" + (password == null ? "unset" : "***")
         + ", secret=" + (secret == null ? "random" : "***") + ", sessionTtl=" + sessionTtl + ", openHealth="
-        + openHealth + ", frameAncestors=" + frameAncestors + ", allowedOrigins=" + allowedOrigins + "]";
+        + openHealth + ", frameAncestors=" + frameAncestors + ", allowedOrigins=" + allowedOrigins
+        + ", allowedHosts=" + allowedHosts + "]";
   }
 }

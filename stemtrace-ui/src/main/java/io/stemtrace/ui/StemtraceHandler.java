@@ -99,7 +99,10 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
         authenticated.handleRequest(exchange);
       }
     };
-    this.front = new SecurityHeadersHandler(new RequestGuard(routed, builder.allowedOrigins), builder.frameAncestors);
+    // an authenticated dashboard needs no Host check: a rebinding page has no credentials for our origin
+    AllowedHosts hosts = builder.authentication.isEnabled() ? AllowedHosts.ANY : builder.allowedHosts;
+    this.front = new SecurityHeadersHandler(new RequestGuard(routed, builder.allowedOrigins, hosts),
+        builder.frameAncestors);
     if (builder.authentication.isEnabled()) {
       LOG.info("dashboard authentication: {}{}", builder.authentication, openHealth ? " (health endpoint open)" : "");
     }
@@ -310,6 +313,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     private boolean openHealth;
     private String frameAncestors = "'none'";
     private Set<String> allowedOrigins = Set.of();
+    private AllowedHosts allowedHosts = AllowedHosts.of(Set.of());
     private Duration stuckPendingAfter = Duration.ofMinutes(5);
     private Duration stuckStartedAfter = Duration.ofMinutes(30);
     private Duration chordJoinWithin = Duration.ofMinutes(1);
@@ -454,6 +458,36 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       Set<String> normalized = new LinkedHashSet<>();
       for (String origin : origins) normalized.add(RequestGuard.normalizeOrigin(origin));
       this.allowedOrigins = Set.copyOf(normalized);
+      return this;
+    }
+
+    /**
+     * Host names besides {@code localhost}, {@code *.localhost} and IP addresses that a dashboard without
+     * authentication answers (others get 421 Misdirected Request, against DNS rebinding), such as
+     * {@code dash.internal} or {@code *.example.com}; ignored when authentication is on. Each call replaces
+     * the previous names.
+     *
+     * @throws IllegalArgumentException for a URL, a name with a port or anything that is not a host name
+     */
+    public Builder allowedHosts(String... hosts) {
+      Objects.requireNonNull(hosts, "allowedHosts == null");
+      Set<String> normalized = new LinkedHashSet<>();
+      for (String host : hosts) {
+        String name = AllowedHosts.normalize(Objects.requireNonNull(host, "allowedHosts contains null"));
+        if (name.equals(AllowedHosts.ANY_HOST)) throw new IllegalArgumentException("'*' is not a host: use allowAnyHost()");
+        normalized.add(name);
+      }
+      this.allowedHosts = AllowedHosts.of(normalized);
+      return this;
+    }
+
+    /**
+     * Answers any Host without authentication: for a host that checks requests before they reach the
+     * dashboard (its own authentication around it), or a reverse proxy that rewrites Host to its upstream.
+     * Without either, a page on any site can read the dashboard through DNS rebinding.
+     */
+    public Builder allowAnyHost() {
+      this.allowedHosts = AllowedHosts.ANY;
       return this;
     }
 

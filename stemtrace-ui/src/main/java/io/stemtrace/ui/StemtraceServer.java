@@ -19,6 +19,8 @@ import java.util.Map;
  */
 public final class StemtraceServer implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StemtraceServer.class);
+
   /** How long a client has to send a request's headers once it began; then the connection is closed. */
   static final java.time.Duration REQUEST_HEADER_TIMEOUT = java.time.Duration.ofSeconds(10);
 
@@ -118,6 +120,11 @@ public final class StemtraceServer implements AutoCloseable {
           .openHealth(security.openHealth())
           .frameAncestors(security.frameAncestors())
           .allowedOrigins(security.allowedOrigins().toArray(String[]::new));
+      if (security.allowedHosts().contains(AllowedHosts.ANY_HOST)) {
+        builder.allowAnyHost();
+      } else {
+        builder.allowedHosts(security.allowedHosts().toArray(String[]::new));
+      }
       if (options.command() == CliOptions.Command.DEMO) {
         demoTransport = Transports.open(options.transportUrl(), options.prefix());
         // short thresholds, so that the demo shows every anomaly type within a minute
@@ -177,12 +184,26 @@ public final class StemtraceServer implements AutoCloseable {
       }
     }
     int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    warnIfOpenToTheNetwork(options, port);
     String host = options.host().equals("0.0.0.0") || options.host().equals("::") ? "localhost" : options.host();
     String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/";
     if (demoTransport != null) {
       demo = DemoWorkload.start(demoTransport);
     }
     return new StemtraceServer(undertow, handler, demoTransport, demo, port, url, imported);
+  }
+
+  /** Every interface and no authentication: worth a WARN, and a hint when only loopback names will be served. */
+  private static void warnIfOpenToTheNetwork(CliOptions options, int port) {
+    SecurityOptions security = options.security();
+    String host = options.host().trim();
+    boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    if (!wildcard || security.mode() != SecurityOptions.Mode.NONE) return;
+    LOG.warn("listening on {}:{} without authentication: anyone who can reach this port reads task arguments and"
+        + " results (turn on --auth basic or --auth form). {}", host, port, security.allowedHosts().isEmpty()
+        ? "Only localhost and IP addresses are accepted as Host (421 otherwise, against DNS rebinding): add"
+            + " --allowed-host NAME for the name clients use"
+        : "Hosts served: localhost, IP addresses and " + security.allowedHosts());
   }
 
   /** The demo's STUCK_PENDING and STUCK_STARTED threshold. */

@@ -34,7 +34,7 @@ class RequestGuardTest {
       read(exchange);
     };
     undertow = Undertow.builder().addHttpListener(0, "127.0.0.1")
-        .setHandler(Handlers.path().addPrefixPath("/dash", new RequestGuard(inner, Set.of("https://proxy.example.com"))))
+        .setHandler(Handlers.path().addPrefixPath("/dash", new RequestGuard(inner, Set.of("https://proxy.example.com"), AllowedHosts.ANY)))
         .build();
     undertow.start();
     base = "http://127.0.0.1:" + ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort() + "/dash";

@@ -59,6 +59,42 @@ class SecurityOptionsTest {
   }
 
   @Test
+  void allowedHosts_repeatOrCommaSeparate_fromFlagsOrEnvironment() throws Exception {
+    SecurityOptions flags = parse(Map.of("STEMTRACE_ALLOWED_HOSTS", "ignored.example"), "server", "--transport-url",
+        "memory://x", "--allowed-host", "Dash.Internal.", "--allowed-host=a.example,*.corp.example").security();
+    assertThat(flags.allowedHosts()).containsExactly("dash.internal", "a.example", "*.corp.example");
+    SecurityOptions env = parse(Map.of("STEMTRACE_ALLOWED_HOSTS", " x.example , y.example,"), "demo").security();
+    assertThat(env.allowedHosts()).containsExactly("x.example", "y.example");
+    assertThat(parse(Map.of(), "demo", "--allowed-host", "*").security().allowedHosts()).containsExactly("*");
+    assertThat(parse(Map.of(), "demo").security().allowedHosts()).isEmpty();
+  }
+
+  @Test
+  void allowedHosts_badValues_sayWhatIsWrong() {
+    for (String[] bad : new String[][] {
+        {"https://dash.example.com", "--allowed-host: 'https://dash.example.com' is not a host name"},
+        {"dash.example.com:8443", "--allowed-host: 'dash.example.com:8443' has a port"},
+        {"dash example", "--allowed-host: 'dash example' is not a host name"},
+        {"a,b/c", "--allowed-host: 'b/c' is not a host name"}}) {
+      assertThatThrownBy(() -> parse(Map.of(), "demo", "--allowed-host", bad[0]))
+          .isInstanceOf(CliOptions.UsageException.class).hasMessageStartingWith(bad[1]);
+    }
+    assertThatThrownBy(() -> parse(Map.of("STEMTRACE_ALLOWED_HOSTS", "x:1"), "demo"))
+        .isInstanceOf(CliOptions.UsageException.class).hasMessageContaining("has a port");
+    assertThatThrownBy(() -> parse(Map.of(), "demo", "--allowed-host"))
+        .isInstanceOf(CliOptions.UsageException.class).hasMessage("option --allowed-host needs a value");
+  }
+
+  @Test
+  void allowedHosts_builderRejectsBadNamesAndStar() {
+    assertThatThrownBy(() -> StemtraceHandler.builder().allowedHosts("a.example:80")).hasMessageContaining("has a port");
+    assertThatThrownBy(() -> StemtraceHandler.builder().allowedHosts("*")).hasMessageContaining("allowAnyHost()");
+    assertThatThrownBy(() -> StemtraceHandler.builder().allowedHosts((String[]) null)).hasMessage("allowedHosts == null");
+    assertThatThrownBy(() -> StemtraceHandler.builder().allowedHosts("a.example", null))
+        .hasMessage("allowedHosts contains null");
+  }
+
+  @Test
   void badSecurityOptions_areOneLineUsageErrors() {
     Map<String, String> none = Map.of();
     assertThatThrownBy(() -> parse(none, "server", "--transport-url", "memory://x", "--auth", "basic"))

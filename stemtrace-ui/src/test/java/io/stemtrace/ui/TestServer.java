@@ -59,6 +59,7 @@ public final class TestServer implements AutoCloseable {
     if (options.store != null) builder.store(options.store);
     if (options.clock != null) builder.clock(options.clock);
     if (options.staticRoot != null) builder.staticRoot(options.staticRoot);
+    if (options.allowedHosts != null) builder.allowedHosts(options.allowedHosts);
     if (options.authentication != null) builder.authentication(options.authentication).openHealth(options.openHealth);
     this.handler = builder.build();
     PathHandler host = Handlers.path();
@@ -91,6 +92,7 @@ public final class TestServer implements AutoCloseable {
     String staticRoot;
     io.stemtrace.ui.auth.Authentication authentication;
     boolean openHealth;
+    String[] allowedHosts;
     int port;
     int maxNodes = 100_000;
     Duration pushInterval = Duration.ofMillis(250);
@@ -114,6 +116,8 @@ public final class TestServer implements AutoCloseable {
       return this;
     }
     public Options openHealth(boolean openHealth) { this.openHealth = openHealth; return this; }
+    /** Host names served without authentication besides localhost and IP addresses. */
+    public Options allowedHosts(String... hosts) { this.allowedHosts = hosts; return this; }
     public Options port(int port) { this.port = port; return this; }
     public Options maxNodes(int maxNodes) { this.maxNodes = maxNodes; return this; }
     public Options pushInterval(Duration interval) { this.pushInterval = interval; return this; }
