@@ -322,17 +322,7 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
     long delayMillis = Math.max(0, Duration.between(clock.instant(), accessEnds).toMillis());
     XnioExecutor.Key timer = channel.getIoThread().executeAfter(() -> {
       LOG.debug("closing websocket client {}: its session expired", channel.getPeerAddress());
-      WebSockets.sendClose(CloseMessage.MSG_VIOLATES_POLICY, "session expired", channel, new WebSocketCallback<Void>() {
-        @Override
-        public void complete(WebSocketChannel ch, Void context) {
-          IoUtils.safeClose(ch);
-        }
-
-        @Override
-        public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
-          IoUtils.safeClose(ch);
-        }
-      });
+      WebSockets.sendClose(CloseMessage.MSG_VIOLATES_POLICY, "session expired", channel, CLOSE_WHEN_SENT);
     }, delayMillis, TimeUnit.MILLISECONDS);
     channel.addCloseTask(c -> timer.remove());
   }
