@@ -107,6 +107,7 @@ final class ApiRoutes {
       ApiJson.nullableString(g, "transport", transport);
       g.writeNumberField("websocket_connections", feed.clientCount());
       g.writeNumberField("websocket_dropped", feed.droppedCount());
+      g.writeNumberField("websocket_refused", feed.refusedCount());
       g.writeNumberField("node_count", taskCount);
       g.writeNumberField("workflow_count", workflowCount);
       g.writeNumberField("events_applied", metrics == null ? 0 : metrics.eventsApplied());

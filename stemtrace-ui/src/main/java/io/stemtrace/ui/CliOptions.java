@@ -127,7 +127,10 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
       "                          repeatable (env STEMTRACE_ALLOWED_ORIGINS, comma separated)",
       "  --allowed-host NAME     without --auth only localhost, *.localhost and IP addresses are served (421",
       "                          otherwise, against DNS rebinding): a further name, or *.example.com for the",
-      "                          names under it, '*' for any; repeatable (env STEMTRACE_ALLOWED_HOSTS, comma separated)");
+      "                          names under it, '*' for any; repeatable (env STEMTRACE_ALLOWED_HOSTS, comma separated)",
+      "  --max-websockets-per-address N  live feeds served at once to one client address, more get 429; raise",
+      "                          it behind a proxy (env STEMTRACE_MAX_WEBSOCKETS_PER_ADDRESS, default "
+          + SecurityOptions.DEFAULT_MAX_WEBSOCKETS_PER_ADDRESS + ")");
 
   /**
    * Parses {@code args} (the first one is the command) with {@code env} as defaults.

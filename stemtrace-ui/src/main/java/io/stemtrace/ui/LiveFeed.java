@@ -18,11 +18,17 @@ import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +38,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
+import org.xnio.Options;
 import org.xnio.XnioExecutor;
 
 /**
@@ -45,10 +51,14 @@ import org.xnio.XnioExecutor;
  *
  * <p>Guarantees: {@link #onApplied} (the consumer thread) only updates a map capped at
  * {@code maxTasksPerFrame} entries under a short lock, so consumption never waits on clients; frames are
- * built and sent on one daemon thread ({@code stemtrace-websocket-feed}); sends are asynchronous, and a
- * client with {@code maxPendingFrames} frames still unwritten is closed, so a slow or dead client costs at
- * most that many frames of memory and never delays the others. At most 1 000 clients are served, and a
- * client's own messages (ignored) are limited to 4 KiB.
+ * built and sent on one daemon thread ({@code stemtrace-websocket-feed}); sends are asynchronous. A client
+ * is judged by bytes, not frames: its socket's kernel send buffer is capped at {@value #SOCKET_SEND_BUFFER}
+ * bytes (the kernel would otherwise take megabytes from a client that never reads, and report every small
+ * frame as written), and a client with more than {@code maxPendingBytes} handed to the socket and not yet
+ * written, or whose oldest unwritten frame is older than {@code writeTimeout}, is closed (1008) and counted
+ * as dropped. So a slow or dead client costs a bounded amount of memory and never delays the others. At most
+ * 1 000 clients are served, at most {@code maxClientsPerAddress} from one address (more are refused and
+ * counted), and a client's own messages (ignored) are limited to 4 KiB.
  */
 final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnectionCallback, AutoCloseable {
 
@@ -56,16 +66,22 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
   private static final int MAX_WORKERS_PER_FRAME = 200;
   private static final int MAX_CLIENTS = 1_000;
   private static final long MAX_CLIENT_MESSAGE_BYTES = 4_096;
+  /** SO_SNDBUF of a WebSocket connection: enough for a full frame in flight, little for a client to pin. */
+  static final int SOCKET_SEND_BUFFER = 64 * 1024;
 
   private final GraphStore store;
   private final long intervalMillis;
   private final int maxTasksPerFrame;
-  private final int maxPendingFrames;
-  /** Session ends (ACCESS_EXPIRES) are read against the handler's clock. */
+  private final long maxPendingBytes;
+  private final long writeTimeoutMillis;
+  private final int maxClientsPerAddress;
+  /** Session ends (ACCESS_EXPIRES) and write timeouts are read against the handler's clock. */
   private final Clock clock;
 
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+  private final Map<InetAddress, Integer> clientsByAddress = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
   private final AtomicLong framesSent = new AtomicLong();
 
   // guarded by 'this'; swapped out by the flusher
@@ -78,14 +94,31 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
   private ScheduledExecutorService flusher;
   private volatile boolean closed;
 
-  LiveFeed(GraphStore store, Duration interval, int maxTasksPerFrame, int maxPendingFrames, Clock clock) {
+  /** How many bytes, how long and how many connections per address a client may hold. */
+  record ClientLimits(long maxPendingBytes, Duration writeTimeout, int maxClientsPerAddress) {
+    static final ClientLimits DEFAULTS = new ClientLimits(1L << 20, Duration.ofSeconds(30), 16);
+
+    ClientLimits {
+      if (maxPendingBytes < 1) throw new IllegalArgumentException("maxPendingBytes < 1: " + maxPendingBytes);
+      Objects.requireNonNull(writeTimeout, "writeTimeout == null");
+      if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+        throw new IllegalArgumentException("writeTimeout <= 0: " + writeTimeout);
+      }
+      if (maxClientsPerAddress < 1) {
+        throw new IllegalArgumentException("maxWebSocketsPerAddress < 1: " + maxClientsPerAddress);
+      }
+    }
+  }
+
+  LiveFeed(GraphStore store, Duration interval, int maxTasksPerFrame, ClientLimits limits, Clock clock) {
     if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval <= 0: " + interval);
     if (maxTasksPerFrame < 1) throw new IllegalArgumentException("maxTasksPerFrame < 1: " + maxTasksPerFrame);
-    if (maxPendingFrames < 1) throw new IllegalArgumentException("maxPendingFrames < 1: " + maxPendingFrames);
     this.store = store;
     this.intervalMillis = interval.toMillis();
     this.maxTasksPerFrame = maxTasksPerFrame;
-    this.maxPendingFrames = maxPendingFrames;
+    this.maxPendingBytes = limits.maxPendingBytes();
+    this.writeTimeoutMillis = limits.writeTimeout().toMillis();
+    this.maxClientsPerAddress = limits.maxClientsPerAddress();
     this.clock = clock;
   }
 
@@ -142,6 +175,15 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
       IoUtils.safeClose(channel);
       return;
     }
+    InetAddress address = address(channel.getSourceAddress());
+    if (!reserve(address)) {
+      // hasRoomFor let it through, then others from the same address got in first
+      refuse(address);
+      WebSockets.sendClose(CLOSE_TRY_AGAIN_LATER, "too many connections from this address", channel, CLOSE_WHEN_SENT);
+      return;
+    }
+    channel.addCloseTask(c -> release(address));
+    limitSendBuffer(channel);
     Client client = new Client(channel);
     clients.add(client);
     channel.addCloseTask(c -> clients.remove(client));
@@ -173,6 +215,71 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
     startFlusher();
   }
 
+  /** RFC 6455 1013, "try again later". */
+  static final int CLOSE_TRY_AGAIN_LATER = 1013;
+
+  private static final WebSocketCallback<Void> CLOSE_WHEN_SENT = new WebSocketCallback<>() {
+    @Override
+    public void complete(WebSocketChannel ch, Void context) {
+      IoUtils.safeClose(ch);
+    }
+
+    @Override
+    public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+      IoUtils.safeClose(ch);
+    }
+  };
+
+  /**
+   * Whether another WebSocket from this address would be served: the upgrade is refused (429) before the
+   * handshake when not; {@link #onConnect} checks again, atomically.
+   */
+  boolean hasRoomFor(java.net.SocketAddress peer) {
+    InetAddress address = address(peer);
+    if (clientsByAddress.getOrDefault(address, 0) < maxClientsPerAddress) return true;
+    refuse(address);
+    return false;
+  }
+
+  private void refuse(InetAddress address) {
+    if (refused.incrementAndGet() == 1) {
+      LOG.warn("refusing websocket clients from {}: {} are connected from there (further refusals at DEBUG)",
+          address, maxClientsPerAddress);
+    } else {
+      LOG.debug("refusing a websocket client from {}: {} are connected from there", address, maxClientsPerAddress);
+    }
+  }
+
+  private boolean reserve(InetAddress address) {
+    boolean[] reserved = new boolean[1];
+    clientsByAddress.compute(address, (a, count) -> {
+      int current = count == null ? 0 : count;
+      if (current >= maxClientsPerAddress) return count;
+      reserved[0] = true;
+      return current + 1;
+    });
+    return reserved[0];
+  }
+
+  private void release(InetAddress address) {
+    clientsByAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+  }
+
+  /** Clients without an IP address (none in practice) share one slot set. */
+  private static InetAddress address(java.net.SocketAddress peer) {
+    return peer instanceof InetSocketAddress inet && inet.getAddress() != null
+        ? inet.getAddress() : InetAddress.getLoopbackAddress();
+  }
+
+  private static void limitSendBuffer(WebSocketChannel channel) {
+    try {
+      Integer current = channel.getOption(Options.SEND_BUFFER);
+      if (current == null || current > SOCKET_SEND_BUFFER) channel.setOption(Options.SEND_BUFFER, SOCKET_SEND_BUFFER);
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.debug("cannot limit the send buffer of websocket client {}", channel.getPeerAddress(), e);
+    }
+  }
+
   private synchronized void startFlusher() {
     if (flusher != null || closed) return;
     flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -191,6 +298,18 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
     return dropped.get();
   }
 
+  /** Bytes handed to all clients' sockets and not written yet. */
+  long unwrittenBytes() {
+    long sum = 0;
+    for (Client client : clients) sum += client.pendingBytes.get();
+    return sum;
+  }
+
+  /** Connections refused because their address had {@code maxClientsPerAddress} open already. */
+  long refusedCount() {
+    return refused.get();
+  }
+
   long framesSent() {
     return framesSent.get();
   }
@@ -203,17 +322,7 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
     long delayMillis = Math.max(0, Duration.between(clock.instant(), accessEnds).toMillis());
     XnioExecutor.Key timer = channel.getIoThread().executeAfter(() -> {
       LOG.debug("closing websocket client {}: its session expired", channel.getPeerAddress());
-      WebSockets.sendClose(CloseMessage.MSG_VIOLATES_POLICY, "session expired", channel, new WebSocketCallback<Void>() {
-        @Override
-        public void complete(WebSocketChannel ch, Void context) {
-          IoUtils.safeClose(ch);
-        }
-
-        @Override
-        public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
-          IoUtils.safeClose(ch);
-        }
-      });
+      WebSockets.sendClose(CloseMessage.MSG_VIOLATES_POLICY, "session expired", channel, CLOSE_WHEN_SENT);
     }, delayMillis, TimeUnit.MILLISECONDS);
     channel.addCloseTask(c -> timer.remove());
   }
@@ -291,7 +400,10 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
   /** One connection and the frames handed to it that are not written yet. */
   private final class Client implements WebSocketCallback<Void> {
     final WebSocketChannel channel;
-    final AtomicInteger pending = new AtomicInteger();
+    /** bytes handed to Undertow and not written to the socket yet */
+    final AtomicLong pendingBytes = new AtomicLong();
+    /** when each unwritten frame was sent and its size, oldest first (callbacks come in send order) */
+    final Deque<long[]> unwritten = new ConcurrentLinkedDeque<>();
 
     Client(WebSocketChannel channel) {
       this.channel = channel;
@@ -302,23 +414,35 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
         clients.remove(this);
         return;
       }
-      if (pending.get() >= maxPendingFrames) {
-        drop("it did not read " + pending.get() + " frames");
+      long now = clock.millis();
+      long[] oldest = unwritten.peekFirst();
+      if (oldest != null && now - oldest[0] >= writeTimeoutMillis) {
+        drop("its oldest frame has waited " + (now - oldest[0]) + " ms to be written");
         return;
       }
-      pending.incrementAndGet();
+      long pending = pendingBytes.addAndGet(frame.length);
+      if (pending > maxPendingBytes) {
+        drop(pending + " bytes are waiting to be written (more than " + maxPendingBytes + ")");
+        return;
+      }
+      unwritten.addLast(new long[] {now, frame.length});
       framesSent.incrementAndGet();
       WebSockets.sendText(ByteBuffer.wrap(frame), channel, this);
     }
 
+    private void written() {
+      long[] frame = unwritten.pollFirst();
+      if (frame != null) pendingBytes.addAndGet(-frame[1]);
+    }
+
     @Override
     public void complete(WebSocketChannel ch, Void context) {
-      pending.decrementAndGet();
+      written();
     }
 
     @Override
     public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
-      pending.decrementAndGet();
+      written();
       drop("sending failed: " + throwable);
     }
 
@@ -327,6 +451,7 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
         dropped.incrementAndGet();
         LOG.debug("dropping websocket client {}: {}", channel.getPeerAddress(), why);
       }
+      // no close frame: it would queue behind the unwritten ones; the client sees the connection end
       IoUtils.safeClose(channel);
     }
   }

@@ -22,22 +22,28 @@ import java.util.Objects;
  * @param frameAncestors the CSP frame-ancestors sources
  * @param allowedOrigins further origins that may open the WebSocket and send writes
  * @param allowedHosts further Host names served without authentication (normalized; {@code *} for any)
+ * @param maxWebSocketsPerAddress WebSockets served at once to one client address
  */
 record SecurityOptions(Mode mode, String user, String password, String secret, Duration sessionTtl,
-    boolean openHealth, String frameAncestors, List<String> allowedOrigins, List<String> allowedHosts) {
+    boolean openHealth, String frameAncestors, List<String> allowedOrigins, List<String> allowedHosts,
+    int maxWebSocketsPerAddress) {
+
+  static final int DEFAULT_MAX_WEBSOCKETS_PER_ADDRESS = LiveFeed.ClientLimits.DEFAULTS.maxClientsPerAddress();
 
   static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(12);
   static final String DEFAULT_USER = "admin";
   static final SecurityOptions DEFAULTS =
       new SecurityOptions(Mode.NONE, DEFAULT_USER, null, null, DEFAULT_SESSION_TTL, false, "'none'", List.of(),
-          List.of());
+          List.of(), DEFAULT_MAX_WEBSOCKETS_PER_ADDRESS);
 
   /** The flags this record reads, all taking a value except {@code --open-health}. */
   static final List<String> FLAGS = List.of("--auth", "--auth-user", "--auth-password", "--auth-secret",
-      "--session-ttl", "--open-health", "--frame-ancestors", "--allowed-origin", "--allowed-host");
+      "--session-ttl", "--open-health", "--frame-ancestors", "--allowed-origin", "--allowed-host",
+      "--max-websockets-per-address");
 
   /** The flags that may repeat, their values joined with ','. */
-  static final List<String> REPEATABLE = List.of("--allowed-origin", "--allowed-host");
+  static final List<String> REPEATABLE = List.of("--allowed-origin", "--allowed-host",
+      "--max-websockets-per-address");
 
   /** How requests are authenticated. */
   enum Mode {
@@ -55,7 +61,8 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
   /** Options without further allowed hosts. */
   SecurityOptions(Mode mode, String user, String password, String secret, Duration sessionTtl, boolean openHealth,
       String frameAncestors, List<String> allowedOrigins) {
-    this(mode, user, password, secret, sessionTtl, openHealth, frameAncestors, allowedOrigins, List.of());
+    this(mode, user, password, secret, sessionTtl, openHealth, frameAncestors, allowedOrigins, List.of(),
+        DEFAULT_MAX_WEBSOCKETS_PER_ADDRESS);
   }
 
   /**
@@ -78,6 +85,18 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
     String frameAncestors = pick(flags, "--frame-ancestors", env, "STEMTRACE_FRAME_ANCESTORS", "'none'");
     String originsText = pick(flags, "--allowed-origin", env, "STEMTRACE_ALLOWED_ORIGINS", "");
     String hostsText = pick(flags, "--allowed-host", env, "STEMTRACE_ALLOWED_HOSTS", "");
+    String perAddressText = pick(flags, "--max-websockets-per-address", env, "STEMTRACE_MAX_WEBSOCKETS_PER_ADDRESS",
+        String.valueOf(DEFAULT_MAX_WEBSOCKETS_PER_ADDRESS));
+    int perAddress;
+    try {
+      perAddress = Integer.parseInt(perAddressText.trim());
+    } catch (NumberFormatException e) {
+      perAddress = -1;
+    }
+    if (perAddress < 1) {
+      throw new CliOptions.UsageException("--max-websockets-per-address must be a number of at least 1, got '"
+          + perAddressText + "'");
+    }
 
     Duration ttl = ttlText == null ? DEFAULT_SESSION_TTL : duration("--session-ttl", ttlText);
     boolean openHealth = switch (healthText.trim().toLowerCase(Locale.ROOT)) {
@@ -122,7 +141,7 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
       }
     }
     return new SecurityOptions(mode, user, password, secret == null || secret.isEmpty() ? null : secret, ttl,
-        openHealth, frameAncestors.trim(), origins, hosts);
+        openHealth, frameAncestors.trim(), origins, hosts, perAddress);
   }
 
   /** The authentication these options describe. */
@@ -176,6 +195,6 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
     return "SecurityOptions[mode=" + mode + ", user=" + user + ", password=" + (password == null ? "unset" : "***")
         + ", secret=" + (secret == null ? "random" : "***") + ", sessionTtl=" + sessionTtl + ", openHealth="
         + openHealth + ", frameAncestors=" + frameAncestors + ", allowedOrigins=" + allowedOrigins
-        + ", allowedHosts=" + allowedHosts + "]";
+        + ", allowedHosts=" + allowedHosts + ", maxWebSocketsPerAddress=" + maxWebSocketsPerAddress + "]";
   }
 }

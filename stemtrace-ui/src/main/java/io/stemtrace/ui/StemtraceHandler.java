@@ -72,7 +72,8 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       if (ownsTransport) transport.close();
       throw e;
     }
-    this.feed = new LiveFeed(store, builder.pushInterval, builder.maxTasksPerFrame, builder.maxPendingFrames,
+    this.feed = new LiveFeed(store, builder.pushInterval, builder.maxTasksPerFrame,
+        new LiveFeed.ClientLimits(builder.maxPendingBytes, builder.writeTimeout, builder.maxWebSocketsPerAddress),
         builder.clock);
     this.anomalies = AnomalyDetector.builder(store).clock(builder.clock)
         .pendingThreshold(builder.stuckPendingAfter).startedThreshold(builder.stuckStartedAfter)
@@ -156,6 +157,11 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       path = "/";
     }
     if (path.equals("/ws")) {
+      if (!feed.hasRoomFor(exchange.getSourceAddress())) {
+        Responses.json(exchange, StatusCodes.TOO_MANY_REQUESTS,
+            ApiJson.error("too many WebSocket connections from this address"));
+        return;
+      }
       websocket.handleRequest(exchange);
       return;
     }
@@ -307,7 +313,9 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     private long maxBytes;
     private Duration pushInterval = Duration.ofMillis(250);
     private int maxTasksPerFrame = 500;
-    private int maxPendingFrames = 8;
+    private long maxPendingBytes = LiveFeed.ClientLimits.DEFAULTS.maxPendingBytes();
+    private Duration writeTimeout = LiveFeed.ClientLimits.DEFAULTS.writeTimeout();
+    private int maxWebSocketsPerAddress = LiveFeed.ClientLimits.DEFAULTS.maxClientsPerAddress();
     private String staticRoot = StaticAssets.DEFAULT_ROOT;
     private Authentication authentication = Authentication.none();
     private boolean openHealth;
@@ -411,10 +419,28 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       return this;
     }
 
-    /** Frames a client may leave unread before it is dropped; default 8. */
-    Builder maxPendingFrames(int maxPendingFrames) {
-      if (maxPendingFrames < 1) throw new IllegalArgumentException("maxPendingFrames < 1: " + maxPendingFrames);
-      this.maxPendingFrames = maxPendingFrames;
+    /** Bytes of frames a WebSocket client may leave unwritten before it is dropped; default 1 MiB. */
+    Builder maxPendingBytes(long maxPendingBytes) {
+      if (maxPendingBytes < 1) throw new IllegalArgumentException("maxPendingBytes < 1: " + maxPendingBytes);
+      this.maxPendingBytes = maxPendingBytes;
+      return this;
+    }
+
+    /** How long a frame may wait to be written before its WebSocket client is dropped; default 30 s. */
+    Builder writeTimeout(Duration writeTimeout) {
+      this.writeTimeout = positive(writeTimeout, "writeTimeout");
+      return this;
+    }
+
+    /**
+     * WebSockets served at once to one client address; default 16, further upgrades get 429. Behind a
+     * reverse proxy every browser shares the proxy's address: raise it to the number of dashboards open.
+     */
+    public Builder maxWebSocketsPerAddress(int maxWebSocketsPerAddress) {
+      if (maxWebSocketsPerAddress < 1) {
+        throw new IllegalArgumentException("maxWebSocketsPerAddress < 1: " + maxWebSocketsPerAddress);
+      }
+      this.maxWebSocketsPerAddress = maxWebSocketsPerAddress;
       return this;
     }
 

@@ -119,7 +119,8 @@ public final class StemtraceServer implements AutoCloseable {
           .authentication(security.authentication())
           .openHealth(security.openHealth())
           .frameAncestors(security.frameAncestors())
-          .allowedOrigins(security.allowedOrigins().toArray(String[]::new));
+          .allowedOrigins(security.allowedOrigins().toArray(String[]::new))
+          .maxWebSocketsPerAddress(security.maxWebSocketsPerAddress());
       if (security.allowedHosts().contains(AllowedHosts.ANY_HOST)) {
         builder.allowAnyHost();
       } else {

@@ -54,7 +54,8 @@ public final class TestServer implements AutoCloseable {
     String channel = "test-" + COUNTER.incrementAndGet() + "-" + UUID.randomUUID();
     this.transport = Transports.open("memory://" + channel, "stemtrace");
     StemtraceHandler.Builder builder = StemtraceHandler.builder().transport(transport).maxNodes(options.maxNodes)
-        .pushInterval(options.pushInterval).maxPendingFrames(options.maxPendingFrames)
+        .pushInterval(options.pushInterval).maxPendingBytes(options.maxPendingBytes)
+        .maxWebSocketsPerAddress(options.maxWebSocketsPerAddress)
         .maxTasksPerFrame(options.maxTasksPerFrame);
     if (options.store != null) builder.store(options.store);
     if (options.clock != null) builder.clock(options.clock);
@@ -96,7 +97,8 @@ public final class TestServer implements AutoCloseable {
     int port;
     int maxNodes = 100_000;
     Duration pushInterval = Duration.ofMillis(250);
-    int maxPendingFrames = 8;
+    long maxPendingBytes = 1L << 20;
+    int maxWebSocketsPerAddress = 16;
     int maxTasksPerFrame = 500;
     int sendBuffer;
     java.time.Clock clock;
@@ -121,7 +123,8 @@ public final class TestServer implements AutoCloseable {
     public Options port(int port) { this.port = port; return this; }
     public Options maxNodes(int maxNodes) { this.maxNodes = maxNodes; return this; }
     public Options pushInterval(Duration interval) { this.pushInterval = interval; return this; }
-    public Options maxPendingFrames(int frames) { this.maxPendingFrames = frames; return this; }
+    public Options maxPendingBytes(long bytes) { this.maxPendingBytes = bytes; return this; }
+    public Options maxWebSocketsPerAddress(int max) { this.maxWebSocketsPerAddress = max; return this; }
     public Options maxTasksPerFrame(int tasks) { this.maxTasksPerFrame = tasks; return this; }
     /** The clock of anomaly detection, statistics and export times. */
     public Options clock(java.time.Clock clock) { this.clock = clock; return this; }

@@ -83,7 +83,7 @@ class WebSocketIT {
   @Test
   void clientThatNeverReads_isDroppedWithoutSlowingOthersOrTheConsumer() throws Exception {
     try (TestServer server = TestServer.start(TestServer.options().store(new NullGraphStore()).replayCapture(false)
-            .pushInterval(Duration.ofMillis(10)).maxPendingFrames(4).sendBuffer(8 * 1024));
+            .pushInterval(Duration.ofMillis(10)).maxPendingBytes(64 * 1024).sendBuffer(8 * 1024));
          Listener reader = Listener.connect(server);
          Socket stalled = stalledClient(server.port())) {
       awaitTrue(() -> server.handler().websocketConnections() == 2, "both clients registered");
@@ -114,6 +114,80 @@ class WebSocketIT {
     }
   }
 
+  @Test
+  void clientThatNeverReads_isDroppedByBytesOutstanding_withSmallAndLargeFrames() throws Exception {
+    // default socket buffers on both sides: before the bound by bytes the kernel took megabytes, and frames
+    // that fit there counted as written, so this client was never dropped
+    try (TestServer server = TestServer.start(TestServer.options().store(new NullGraphStore()).replayCapture(false)
+            .pushInterval(Duration.ofMillis(10)).maxPendingBytes(256 * 1024));
+         Listener reader = Listener.connect(server);
+         Socket stalled = stalledClient(server.port(), 0)) {
+      awaitTrue(() -> server.handler().websocketConnections() == 2, "both clients registered");
+      int total = 0;
+      // at most ~2 MB of frames (the pairs below make about 70 KB each)
+      for (int round = 0; round < 60 && server.handler().feed().droppedCount() == 0; round++) {
+        List<byte[]> events = burst("mix-" + round, round % 2 == 0 ? 5 : 500);
+        server.inject(events);
+        total += events.size();
+        server.awaitApplied(total);
+        Thread.sleep(15);
+      }
+      awaitTrue(() -> server.handler().feed().droppedCount() == 1, "stalled client dropped");
+      awaitTrue(() -> server.handler().websocketConnections() == 1, "only the reader left");
+      int framesBefore = reader.frames.size();
+      server.inject(burst("after", 3));
+      awaitTrue(() -> reader.frames.size() > framesBefore, "reader still served after the drop");
+      assertThat(Http.get(server.baseUrl() + "/api/health").json().get("websocket_dropped").asInt()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void clientWhoseOldestFrameWaitsPastTheWriteTimeout_isDropped() throws Exception {
+    io.stemtrace.core.testing.MutableClock clock =
+        new io.stemtrace.core.testing.MutableClock(Instant.parse("2026-11-26T04:00:00Z"));
+    try (TestServer server = TestServer.start(TestServer.options().store(new NullGraphStore()).replayCapture(false)
+            .clock(clock).pushInterval(Duration.ofMillis(10)).maxPendingBytes(1L << 30).sendBuffer(8 * 1024));
+         Socket stalled = stalledClient(server.port(), 4 * 1024)) {
+      awaitTrue(() -> server.handler().websocketConnections() == 1, "client registered");
+      int total = 0;
+      for (int round = 0; round < 200 && server.handler().feed().unwrittenBytes() == 0; round++) {
+        List<byte[]> events = burst("fill-" + round, 500);
+        server.inject(events);
+        total += events.size();
+        server.awaitApplied(total);
+        Thread.sleep(15);
+      }
+      awaitTrue(() -> server.handler().feed().unwrittenBytes() > 0, "a frame waits to be written");
+      assertThat(server.handler().feed().droppedCount()).as("within the bound of bytes").isZero();
+      clock.advance(Duration.ofSeconds(30));
+      server.inject(burst("late", 1));
+      awaitTrue(() -> server.handler().feed().droppedCount() == 1, "stalled client dropped");
+      awaitTrue(() -> server.handler().websocketConnections() == 0, "client gone");
+    }
+  }
+
+  @Test
+  void connectionsPerAddress_areLimited_theNextIsRefusedUntilOneCloses() throws Exception {
+    try (TestServer server = TestServer.start(TestServer.options().replayCapture(false).maxWebSocketsPerAddress(2));
+         Listener first = Listener.connect(server);
+         Listener second = Listener.connect(server)) {
+      awaitTrue(() -> server.handler().websocketConnections() == 2, "two clients registered");
+      java.util.concurrent.CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.CompletionException.class, () -> Listener.connect(server));
+      assertThat(refused.getCause()).isInstanceOf(java.net.http.WebSocketHandshakeException.class);
+      assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode())
+          .isEqualTo(429);
+      assertThat(server.handler().websocketConnections()).isEqualTo(2);
+      JsonNode health = Http.get(server.baseUrl() + "/api/health").json();
+      assertThat(health.get("websocket_refused").asInt()).isEqualTo(1);
+      first.close();
+      awaitTrue(() -> server.handler().websocketConnections() == 1, "first closed");
+      try (Listener third = Listener.connect(server)) {
+        awaitTrue(() -> server.handler().websocketConnections() == 2, "a slot was free again");
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static List<byte[]> burst(String prefix, int count) {
@@ -130,10 +204,14 @@ class WebSocketIT {
     return CODEC.encode(event);
   }
 
-  /** A client that completes the handshake, shrinks its receive buffer and then never reads. */
   private static Socket stalledClient(int port) throws IOException {
+    return stalledClient(port, 4 * 1024);
+  }
+
+  /** A client that completes the handshake and then never reads; {@code receiveBuffer} 0 keeps the default. */
+  private static Socket stalledClient(int port, int receiveBuffer) throws IOException {
     Socket socket = new Socket();
-    socket.setReceiveBufferSize(4 * 1024);
+    if (receiveBuffer > 0) socket.setReceiveBufferSize(receiveBuffer);
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
     String handshake = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
         + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";

@@ -79,7 +79,8 @@ public final class Authentication {
    * @param secret signs the session cookies (HMAC-SHA256); give every replica the same secret so a
    *     session opened on one is accepted by the others; at least {@link #MIN_SECRET_BYTES} bytes. Changing
    *     it signs everyone out.
-   * @param sessionTtl how long a session lasts after login
+   * @param sessionTtl how long a session lasts after login, unless it signs out: signing out ends that
+   *     session (its cookie and any copy of it) on this process; other sessions of the user stay
    */
   public static Authentication form(String user, String password, String secret, Duration sessionTtl) {
     Objects.requireNonNull(secret, "secret == null");
@@ -101,6 +102,12 @@ public final class Authentication {
   }
 
   static Authentication form(String user, String password, byte[] secret, Duration sessionTtl, Clock clock) {
+    return form(user, password, secret, sessionTtl, clock,
+        new InMemorySessionRevocations(InMemorySessionRevocations.DEFAULT_CAPACITY, clock));
+  }
+
+  static Authentication form(String user, String password, byte[] secret, Duration sessionTtl, Clock clock,
+      SessionRevocations revocations) {
     checkUser(user);
     checkPassword(password);
     Objects.requireNonNull(sessionTtl, "sessionTtl == null");
@@ -110,7 +117,7 @@ public final class Authentication {
     }
     SignedTokens tokens = new SignedTokens(secret);
     return new Authentication("form(user=" + user + ", sessionTtl=" + sessionTtl + ")",
-        next -> new FormAuthHandler(next, user, password, tokens, sessionTtl, clock));
+        next -> new FormAuthHandler(next, user, password, tokens, sessionTtl, clock, revocations));
   }
 
   /**

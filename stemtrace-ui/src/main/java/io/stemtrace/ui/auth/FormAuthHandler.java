@@ -26,9 +26,10 @@ import java.util.Optional;
  *
  * <p>{@code GET /login} shows the form, {@code POST /login} checks it, {@code GET /logout} shows a sign-out
  * button and {@code POST /logout} ends the session (all under the mount prefix). The session cookie is
- * {@code base64url(user|expiry).base64url(HMAC-SHA256)}: HttpOnly, SameSite=Lax, Secure over HTTPS, with
- * Max-Age equal to the session lifetime; replicas configured with the same secret accept each other's
- * cookies. Both forms carry a CSRF token that must equal the (signed, HttpOnly, SameSite=Strict) CSRF
+ * {@code base64url(user|issuedAtMillis|sessionId|expiry).base64url(HMAC-SHA256)}: HttpOnly, SameSite=Lax,
+ * Secure over HTTPS, with Max-Age equal to the session lifetime; replicas configured with the same secret
+ * accept each other's cookies. Signing out revokes the session id in {@link SessionRevocations}, so a copy
+ * of the cookie stops working too. Both forms carry a CSRF token that must equal the (signed, HttpOnly, SameSite=Strict) CSRF
  * cookie, and a POST from another origin is refused. Without a session a browser navigation is redirected
  * to the login page; API and WebSocket requests get 401.
  */
@@ -47,12 +48,14 @@ final class FormAuthHandler implements HttpHandler {
   private final SignedTokens tokens;
   private final Duration sessionTtl;
   private final FailedLoginThrottle throttle;
+  private final SessionRevocations revocations;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
   FormAuthHandler(HttpHandler next, String user, String password, SignedTokens tokens, Duration sessionTtl,
-      Clock clock) {
+      Clock clock, SessionRevocations revocations) {
     this.next = next;
+    this.revocations = revocations;
     this.user = user;
     this.password = password;
     this.tokens = tokens;
@@ -67,15 +70,20 @@ final class FormAuthHandler implements HttpHandler {
     String base = Exchanges.basePath(exchange);
     if (relative.equals("/login")) {
       login(exchange, base);
-    } else if (relative.equals("/logout")) {
-      logout(exchange, base);
-    } else if (hasSession(exchange)) {
-      // a WebSocket opened now must not outlive the session that opened it
-      exchange.putAttachment(Authentication.ACCESS_EXPIRES, sessionExpiry(exchange));
-      next.handleRequest(exchange);
-    } else {
-      refuse(exchange, base, relative);
+      return;
     }
+    if (relative.equals("/logout")) {
+      logout(exchange, base);
+      return;
+    }
+    Session session = session(exchange);
+    if (session == null) {
+      refuse(exchange, base, relative);
+      return;
+    }
+    // a WebSocket opened now must not outlive the session that opened it
+    exchange.putAttachment(Authentication.ACCESS_EXPIRES, session.expiry());
+    next.handleRequest(exchange);
   }
 
   private void refuse(HttpServerExchange exchange, String base, String relative) {
@@ -94,21 +102,44 @@ final class FormAuthHandler implements HttpHandler {
   }
 
   boolean hasSession(HttpServerExchange exchange) {
-    return sessionExpiry(exchange) != null;
+    return session(exchange) != null;
   }
 
-  /** When the request's valid session ends (the latest, if it has several), or null without one. */
-  private Instant sessionExpiry(HttpServerExchange exchange) {
-    Instant now = clock.instant();
-    Instant latest = null;
-    for (String value : Exchanges.cookies(exchange, SESSION_COOKIE)) {
-      Optional<SignedTokens.Verified> session = tokens.verified(SESSION_PURPOSE, value, now);
-      if (session.isPresent() && session.get().content().equals(user)
-          && (latest == null || session.get().expiry().isAfter(latest))) {
-        latest = session.get().expiry();
+  /** A signed-in session as its cookie carries it. */
+  record Session(String id, Instant issuedAt, Instant expiry) {}
+
+  /** The request's valid, unrevoked session that ends last, or null without one. */
+  private Session session(HttpServerExchange exchange) {
+    Session latest = null;
+    for (Session session : presentedSessions(exchange)) {
+      if (!revocations.isRevoked(session.id(), session.issuedAt())
+          && (latest == null || session.expiry().isAfter(latest.expiry()))) {
+        latest = session;
       }
     }
     return latest;
+  }
+
+  /** Every session cookie of the request signed by us, for our user and not expired (revoked or not). */
+  private java.util.List<Session> presentedSessions(HttpServerExchange exchange) {
+    Instant now = clock.instant();
+    java.util.List<Session> sessions = new java.util.ArrayList<>(1);
+    for (String value : Exchanges.cookies(exchange, SESSION_COOKIE)) {
+      Optional<SignedTokens.Verified> verified = tokens.verified(SESSION_PURPOSE, value, now);
+      if (verified.isEmpty()) continue;
+      // user|issuedAtMillis|id, read from the end: the user may contain '|'
+      String content = verified.get().content();
+      int idBar = content.lastIndexOf('|');
+      int issuedBar = idBar <= 0 ? -1 : content.lastIndexOf('|', idBar - 1);
+      if (issuedBar < 0 || !content.substring(0, issuedBar).equals(user)) continue;
+      try {
+        Instant issuedAt = Instant.ofEpochMilli(Long.parseLong(content.substring(issuedBar + 1, idBar)));
+        sessions.add(new Session(content.substring(idBar + 1), issuedAt, verified.get().expiry()));
+      } catch (NumberFormatException e) {
+        // not a session this handler signed (an older cookie format): ignored
+      }
+    }
+    return sessions;
   }
 
   private void login(HttpServerExchange exchange, String base) throws IOException {
@@ -146,8 +177,11 @@ final class FormAuthHandler implements HttpHandler {
       return;
     }
     throttle.succeeded(exchange);
-    Instant expiry = clock.instant().plus(sessionTtl);
-    String session = tokens.sign(SESSION_PURPOSE, user, expiry);
+    Instant issuedAt = clock.instant();
+    byte[] id = new byte[16];
+    random.nextBytes(id);
+    String session = tokens.sign(SESSION_PURPOSE, user + "|" + issuedAt.toEpochMilli() + "|"
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(id), issuedAt.plus(sessionTtl));
     setCookie(exchange, SESSION_COOKIE, session, base, sessionTtl.toSeconds(), "Lax");
     setCookie(exchange, CSRF_COOKIE, "", base, 0, "Strict");
     Exchanges.seeOther(exchange, SafeRedirect.target(next, base));
@@ -181,6 +215,10 @@ final class FormAuthHandler implements HttpHandler {
     if (!isValidCsrf(exchange, form.get("csrf"))) {
       Exchanges.json(exchange, StatusCodes.FORBIDDEN, "invalid or missing CSRF token");
       return;
+    }
+    // clearing the cookie is not enough: a copy of it would stay valid until it expires
+    for (Session session : presentedSessions(exchange)) {
+      revocations.revoke(session.id(), session.issuedAt(), session.expiry());
     }
     setCookie(exchange, SESSION_COOKIE, "", base, 0, "Lax");
     setCookie(exchange, CSRF_COOKIE, "", base, 0, "Strict");

@@ -173,7 +173,9 @@ class FormAuthTest {
     String value = cookie(response, FormAuthHandler.SESSION_COOKIE);
     String payload = new String(Base64.getUrlDecoder().decode(value.substring(0, value.indexOf('.'))),
         StandardCharsets.UTF_8);
-    assertThat(payload).isEqualTo("admin|" + clock.instant().plus(Duration.ofHours(8)).getEpochSecond());
+    // user | issued at (ms) | random session id | expiry (s)
+    assertThat(payload).matches("admin\\|" + clock.instant().toEpochMilli() + "\\|[A-Za-z0-9_-]{22}\\|"
+        + clock.instant().plus(Duration.ofHours(8)).getEpochSecond());
   }
 
   @Test
@@ -361,6 +363,70 @@ class FormAuthTest {
     assertThat(out.headers().firstValue("Location")).contains("/dash/login");
     assertThat(setCookieHeader(out, FormAuthHandler.SESSION_COOKIE)).startsWith("stemtrace_session=;")
         .contains("Max-Age=0");
+  }
+
+  /** Signs {@code session} out through the logout form. */
+  void logout(String session) {
+    HttpResponse<String> page = server.get("/logout", "Cookie", sessionHeader(session));
+    Matcher matcher = CSRF_FIELD.matcher(page.body());
+    assertThat(matcher.find()).isTrue();
+    HttpResponse<String> out = post("/logout", form("csrf", matcher.group(1)), "Cookie",
+        sessionHeader(session) + "; " + FormAuthHandler.CSRF_COOKIE + "=" + cookie(page, FormAuthHandler.CSRF_COOKIE));
+    assertThat(out.statusCode()).isEqualTo(303);
+  }
+
+  void assertSignedIn(String session, boolean signedIn) {
+    assertThat(server.get("/api/tasks", "Cookie", sessionHeader(session)).statusCode()).isEqualTo(signedIn ? 200 : 401);
+    assertThat(server.get("/graphs", "Cookie", sessionHeader(session)).statusCode()).isEqualTo(signedIn ? 200 : 302);
+    assertThat(server.websocket("Cookie", sessionHeader(session))).isEqualTo(signedIn ? "hello" : "refused 401");
+  }
+
+  @Test
+  void logout_endsThatSession_aCopiedCookieStopsWorking_otherSessionsStay() {
+    String copied = login();
+    String otherBrowser = login();
+    assertSignedIn(copied, true);
+    logout(copied);
+    assertSignedIn(copied, false);
+    assertSignedIn(otherBrowser, true);
+    assertThat(server.get("/login", "Cookie", sessionHeader(copied)).statusCode()).as("login form shown again")
+        .isEqualTo(200);
+    // a replica with its own memory does not know of it: that takes a shared SessionRevocations
+    try (AuthServer replica = new AuthServer(
+        Authentication.form("admin", "pa ss&word", SECRET, Duration.ofHours(8), clock), "/dash")) {
+      assertThat(replica.get("/api/tasks", "Cookie", sessionHeader(copied)).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void logout_whenTheRevocationListIsFull_signsEveryoneOutRatherThanForget() {
+    server.close();
+    server = new AuthServer(Authentication.form("admin", "pa ss&word", SECRET, Duration.ofHours(8), clock,
+        new InMemorySessionRevocations(2, clock)), "/dash");
+    String first = login();
+    String second = login();
+    String third = login();
+    clock.advance(Duration.ofSeconds(1));
+    String fourth = login();
+    logout(first);
+    logout(second);
+    assertSignedIn(third, true);
+    logout(third); // a third revocation does not fit: every session issued so far ends
+    for (String session : List.of(first, second, third, fourth)) assertSignedIn(session, false);
+    clock.advance(Duration.ofMillis(1));
+    String fresh = login();
+    assertSignedIn(fresh, true);
+    logout(fresh); // the list was emptied, so this one fits again and ends only itself
+    String later = login();
+    assertSignedIn(fresh, false);
+    assertSignedIn(later, true);
+  }
+
+  @Test
+  void aSessionCookieOfTheOldFormat_isRefused() {
+    String legacy = new SignedTokens(SECRET).sign(FormAuthHandler.SESSION_PURPOSE, "admin",
+        clock.instant().plus(Duration.ofHours(1)));
+    assertThat(server.get("/api/tasks", "Cookie", sessionHeader(legacy)).statusCode()).isEqualTo(401);
   }
 
   @Test
