@@ -89,7 +89,8 @@ class WebSocketIT {
       awaitTrue(() -> server.handler().websocketConnections() == 2, "both clients registered");
       int total = 0;
       long start = System.nanoTime();
-      for (int round = 0; round < 60 && server.handler().feed().droppedCount() == 0; round++) {
+      // until dropped: a loaded machine coalesces more events per frame, so how many rounds it takes varies
+      for (int round = 0; round < 600 && server.handler().feed().droppedCount() == 0; round++) {
         server.inject(burst("load-" + round, 2_000));
         total += 2_000;
         Thread.sleep(20);
