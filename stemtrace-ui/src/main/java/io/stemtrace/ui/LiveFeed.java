@@ -189,6 +189,8 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
     channel.addCloseTask(c -> clients.remove(client));
     Instant accessEnds = exchange.getAttachment(Authentication.ACCESS_EXPIRES);
     if (accessEnds != null) closeAt(channel, accessEnds);
+    java.util.function.BooleanSupplier accessValid = exchange.getAttachment(Authentication.ACCESS_VALID);
+    if (accessValid != null) closeWhenSignedOut(channel, accessValid);
     channel.getReceiveSetter().set(new AbstractReceiveListener() {
       @Override
       protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
@@ -325,6 +327,32 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
       WebSockets.sendClose(CloseMessage.MSG_VIOLATES_POLICY, "session expired", channel, CLOSE_WHEN_SENT);
     }, delayMillis, TimeUnit.MILLISECONDS);
     channel.addCloseTask(c -> timer.remove());
+  }
+
+  /** How often an open WebSocket's session is checked for a sign-out. */
+  static final long SIGN_OUT_CHECK_MILLIS = 1_000;
+
+  /** Closes the connection (1008, "signed out") within a second of its session being signed out. */
+  private void closeWhenSignedOut(WebSocketChannel channel, java.util.function.BooleanSupplier accessValid) {
+    XnioExecutor.Key[] timer = new XnioExecutor.Key[1];
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> {
+      if (!channel.isOpen()) return;
+      boolean valid;
+      try {
+        valid = accessValid.getAsBoolean();
+      } catch (RuntimeException e) {
+        valid = false; // cannot tell: a closed connection is the safe answer, and the page reconnects
+      }
+      if (!valid) {
+        LOG.debug("closing websocket client {}: its session was signed out", channel.getPeerAddress());
+        WebSockets.sendClose(CloseMessage.MSG_VIOLATES_POLICY, "signed out", channel, CLOSE_WHEN_SENT);
+        return;
+      }
+      timer[0] = channel.getIoThread().executeAfter(check[0], SIGN_OUT_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    };
+    timer[0] = channel.getIoThread().executeAfter(check[0], SIGN_OUT_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    channel.addCloseTask(c -> timer[0].remove());
   }
 
   // ---------------------------------------------------------------- flushing

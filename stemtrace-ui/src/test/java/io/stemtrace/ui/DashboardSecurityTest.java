@@ -183,6 +183,28 @@ class DashboardSecurityTest {
     }
 
     @Test
+    void websocket_isClosedWithinSecondsOfItsSessionSigningOut_anotherSessionsStaysOpen() throws Exception {
+      try (TestServer server = server(Authentication.form("admin", PASSWORD, Duration.ofHours(1)), false)) {
+        String signingOut = login(server);
+        String staying = login(server);
+        ClosingListener closing = ClosingListener.open(server, signingOut);
+        ClosingListener lasting = ClosingListener.open(server, staying);
+        HttpResponse<String> page = get(server, "/logout", "Cookie", signingOut);
+        Matcher matcher = CSRF.matcher(page.body());
+        assertThat(matcher.find()).isTrue();
+        HttpResponse<String> out = send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/logout"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Cookie", signingOut + "; stemtrace_csrf=" + cookie(page, "stemtrace_csrf"))
+            .POST(HttpRequest.BodyPublishers.ofString("csrf=" + URLEncoder.encode(matcher.group(1), StandardCharsets.UTF_8)))
+            .build());
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(closing.awaitClose(Duration.ofSeconds(20))).isEqualTo(java.util.Map.entry(1008, "signed out"));
+        assertThat(lasting.closed.getCount()).as("the other session's socket").isEqualTo(1);
+        lasting.socket.abort();
+      }
+    }
+
+    @Test
     void websocket_isClosedWhenTheSessionThatOpenedItExpires() throws Exception {
       try (TestServer shortSessions = server(Authentication.form("admin", PASSWORD, Duration.ofSeconds(5)), false);
           TestServer longSessions = server(Authentication.form("admin", PASSWORD, Duration.ofHours(1)), false)) {

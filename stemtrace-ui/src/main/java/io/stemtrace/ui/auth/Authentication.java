@@ -40,6 +40,14 @@ public final class Authentication {
    */
   public static final AttachmentKey<Instant> ACCESS_EXPIRES = AttachmentKey.create(Instant.class);
 
+  /**
+   * Set by the form login: whether the session a request came with is still signed in (not revoked by a sign-out
+   * since). The dashboard checks it every second for the WebSockets that request opened and closes them once it
+   * turns false.
+   */
+  public static final AttachmentKey<java.util.function.BooleanSupplier> ACCESS_VALID =
+      AttachmentKey.create(java.util.function.BooleanSupplier.class);
+
   private static final Authentication NONE = new Authentication("none", null);
 
   private final String description;

@@ -83,6 +83,7 @@ final class FormAuthHandler implements HttpHandler {
     }
     // a WebSocket opened now must not outlive the session that opened it
     exchange.putAttachment(Authentication.ACCESS_EXPIRES, session.expiry());
+    exchange.putAttachment(Authentication.ACCESS_VALID, () -> !revocations.isRevoked(session.id(), session.issuedAt()));
     next.handleRequest(exchange);
   }
 
