@@ -25,15 +25,38 @@ public final class HostileInputRun {
 
   /** {@code good} and {@code hostile} mixed at random, each list keeping its own order. */
   public static List<byte[]> interleave(List<byte[]> good, List<HostilePayloads.Payload> hostile, Random random) {
-    List<byte[]> out = new ArrayList<>(good.size() + hostile.size());
-    int g = 0;
-    int h = 0;
-    while (g < good.size() || h < hostile.size()) {
-      boolean takeGood = h >= hostile.size()
-          || (g < good.size() && random.nextInt(good.size() + hostile.size()) < good.size());
-      out.add(takeGood ? good.get(g++) : hostile.get(h++).bytes());
+    return mix(good, hostile.stream().map(HostilePayloads.Payload::bytes).toList(), random);
+  }
+
+  /** {@code first} and {@code second} mixed at random, each list keeping its own order. */
+  public static List<byte[]> mix(List<byte[]> first, List<byte[]> second, Random random) {
+    List<byte[]> out = new ArrayList<>(first.size() + second.size());
+    int f = 0;
+    int s = 0;
+    while (f < first.size() || s < second.size()) {
+      boolean takeFirst = s >= second.size()
+          || (f < first.size() && random.nextInt(first.size() + second.size()) < first.size());
+      out.add(takeFirst ? first.get(f++) : second.get(s++));
     }
     return out;
+  }
+
+  /**
+   * Sends the capture mixed with {@code large} accepted events through {@code transport} into a fresh store
+   * and asserts that every event applied and the capture's workflows came out as without them.
+   */
+  public static void assertLargeAcceptedEventsApply(Transport transport, List<byte[]> large) throws Exception {
+    List<byte[]> stream = mix(Captures.pythonCanvas(), large, new Random(17));
+    InMemoryGraphStore store = InMemoryGraphStore.create(100_000);
+    try (EventConsumer consumer = EventConsumer.builder(store).transport(transport).build()) {
+      consumer.start();
+      sendInBatches(transport, stream, 4);
+      ConsumerMetrics metrics = awaitConsumed(consumer, stream.size());
+      assertThat(metrics.eventsRejected()).as("rejected").isZero();
+      assertThat(metrics.applyFailures()).as("apply failures").isZero();
+      assertThat(metrics.eventsApplied()).as("applied").isEqualTo(stream.size());
+      assertCaptureWorkflowsUnchanged(store);
+    }
   }
 
   /** Sends {@code payloads} in batches of {@code size}, as a publisher would. */

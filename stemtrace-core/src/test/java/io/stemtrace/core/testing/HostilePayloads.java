@@ -13,7 +13,8 @@ import java.util.Random;
  * Generated hostile payloads for the consumer, each with the {@link DecodeError.Kind} the standard codec
  * must reject it as: non-JSON text, binary garbage, truncated JSON, non-objects, unknown events, missing
  * fields, wrong types, unknown states, bad timestamps, 10 000-deep nesting, 2 MiB strings and 6 MiB
- * payloads. The same seed gives the same payloads. Transport suites interleave them with a real capture and
+ * payloads; and, apart from those, large-but-accepted events ({@link #largeAccepted}). The same seed gives the
+ * same payloads. Transport suites interleave them with a real capture and
  * assert that the capture's graph is unchanged and the counters match {@link #expectedCounts}.
  */
 public final class HostilePayloads {
@@ -164,11 +165,26 @@ public final class HostilePayloads {
 
   /** 6 MiB of an otherwise harmless event: refused before parsing. */
   private Payload oversizedPayload() {
-    StringBuilder json = new StringBuilder((6 << 20) + 200);
-    json.append("{\"task_id\":\"").append(id()).append("\",\"state\":\"SUCCESS\",").append(TS).append(",\"args\":[");
-    while (json.length() < (6 << 20)) json.append("\"").append(word(60)).append("\",");
+    return text(DecodeError.Kind.TOO_LARGE, paddedEvent(id(), 6 << 20));
+  }
+
+  /**
+   * {@code count} valid task events of about {@code bytes} each (args of many short strings), each a task of
+   * its own: large but accepted when {@code bytes} is under the payload cap, such as 3 MB under 4 MiB. They
+   * must all apply; a consumer or transport that holds whole batches of them in memory runs out of it.
+   */
+  public List<byte[]> largeAccepted(int count, int bytes) {
+    List<byte[]> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) out.add(paddedEvent("large-" + i + "-" + Long.toHexString(random.nextLong()), bytes).getBytes(StandardCharsets.UTF_8));
+    return out;
+  }
+
+  private String paddedEvent(String taskId, int bytes) {
+    StringBuilder json = new StringBuilder(bytes + 200);
+    json.append("{\"task_id\":\"").append(taskId).append("\",\"state\":\"SUCCESS\",").append(TS).append(",\"args\":[");
+    while (json.length() < bytes) json.append("\"").append(word(60)).append("\",");
     json.append("0]}");
-    return text(DecodeError.Kind.TOO_LARGE, json.toString());
+    return json.toString();
   }
 
   /** Valid task events with fresh ids: a flood that only {@code maxNodes} keeps in check. */

@@ -98,6 +98,14 @@ class HostileInputTest {
     }
   }
 
+  @Test
+  void largeAcceptedEvents_mixedWithCapture_allApply() throws Exception {
+    List<byte[]> large = new HostilePayloads(3).largeAccepted(24, 3_000_000);
+    try (Transport transport = Transports.open("memory://large-" + UUID.randomUUID(), "stemtrace")) {
+      HostileInputRun.assertLargeAcceptedEventsApply(transport, large);
+    }
+  }
+
   static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 4; i++) {
