@@ -43,6 +43,14 @@ class HostileInputIT {
   }
 
   @Test
+  void largeAcceptedEvents_mixedWithCapture_allApply() throws Exception {
+    List<byte[]> large = new HostilePayloads(3).largeAccepted(24, 3_000_000);
+    try (Transport transport = Transports.open(RedisTestSupport.URL, freshPrefix())) {
+      HostileInputRun.assertLargeAcceptedEventsApply(transport, large);
+    }
+  }
+
+  @Test
   void hostilePayloads_interleavedWithCapture_leaveTheCaptureGraphIntact() throws Exception {
     List<HostilePayloads.Payload> hostile = new HostilePayloads(20261126).generate(3_000, 2);
     List<byte[]> capture = Captures.pythonCanvas();

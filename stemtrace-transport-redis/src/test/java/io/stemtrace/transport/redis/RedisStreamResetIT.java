@@ -44,6 +44,16 @@ class RedisStreamResetIT {
     return subscription;
   }
 
+  /** Ten entries written and read, and the stream's entries-added seen: a consumer at a position. */
+  private RedisSubscription tenReadThenFollowing(RedisTestSupport.RawRedis redis, String prefix, Collector collector)
+      throws Exception {
+    for (int i = 0; i < 10; i++) add(redis, prefix + ":events", null, data("a", i));
+    RedisSubscription subscription = follow(prefix, collector);
+    collector.awaitCount(10, Duration.ofSeconds(10));
+    RedisTransportIT.awaitTrue(() -> subscription.lag().isPresent(), "entries-added seen");
+    return subscription;
+  }
+
   private static String data(String run, int i) {
     return "{\"task_id\":\"" + run + "-" + i + "\",\"state\":\"PENDING\"}";
   }
@@ -60,9 +70,7 @@ class RedisStreamResetIT {
     String key = prefix + ":events";
     Collector collector = new Collector();
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
-      for (int i = 0; i < 10; i++) add(redis, key, null, data("a", i));
-      RedisSubscription subscription = follow(prefix, collector);
-      collector.awaitCount(10, Duration.ofSeconds(10));
+      RedisSubscription subscription = tenReadThenFollowing(redis, prefix, collector);
       redis.commands().del(key);
       List<String> second = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
@@ -84,10 +92,7 @@ class RedisStreamResetIT {
     String key = prefix + ":events";
     Collector collector = new Collector();
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
-      for (int i = 0; i < 10; i++) add(redis, key, null, data("a", i));
-      RedisSubscription subscription = follow(prefix, collector);
-      collector.awaitCount(10, Duration.ofSeconds(10));
-      RedisTransportIT.awaitTrue(() -> subscription.lag().isPresent(), "entries-added seen");
+      RedisSubscription subscription = tenReadThenFollowing(redis, prefix, collector);
       redis.commands().del(key);
       // one entry below the position, two above it: only entries-added (3 < 10) tells the streams apart
       String position = subscription.position();
@@ -108,10 +113,7 @@ class RedisStreamResetIT {
     String key = prefix + ":events";
     Collector collector = new Collector();
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
-      for (int i = 0; i < 10; i++) add(redis, key, null, data("a", i));
-      RedisSubscription subscription = follow(prefix, collector);
-      collector.awaitCount(10, Duration.ofSeconds(10));
-      RedisTransportIT.awaitTrue(() -> subscription.lag().isPresent(), "entries-added seen");
+      RedisSubscription subscription = tenReadThenFollowing(redis, prefix, collector);
       redis.commands().xtrim(key, 2);
       String last = redis.commands().xrevrange(key, io.lettuce.core.Range.create("-", "+"),
           io.lettuce.core.Limit.create(0, 1)).get(0).getId();
