@@ -14,6 +14,8 @@ final class HeapEstimate {
   static final int TASK = 400;
   /** One compact event: two longs in the task's event array, grown by half each time. */
   static final int EVENT = 24;
+  /** A payload record of five references. */
+  static final int PAYLOAD = 48;
   /** A verbatim event (a TaskEvent with its own references), before its strings and payload. */
   static final int VERBATIM_EVENT = 120;
 

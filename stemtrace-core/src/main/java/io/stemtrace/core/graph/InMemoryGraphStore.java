@@ -175,7 +175,6 @@ public final class InMemoryGraphStore implements GraphStore {
     } else if (task.name == unnamed && received.name() != null) {
       rename(task, received.name());
     }
-    received = withinPayloadLimits(task, received);
 
     boolean structural = created;
     String parentId = received.parentId();
@@ -216,13 +215,20 @@ public final class InMemoryGraphStore implements GraphStore {
     long eventBytes;
     if (meta < 0 || !TaskRecord.inRange(stamp)) {
       meta = TaskRecord.orderingMeta(received);
-      extra = canonical(task, received);
-      eventBytes = HeapEstimate.VERBATIM_EVENT + payloadBytes(received);
+      Object[] fields = fields(received.args(), received.kwargs(), received.result(), received.exception(),
+          received.traceback());
+      eventBytes = HeapEstimate.VERBATIM_EVENT + keepWithinLimits(task, fields, null);
+      extra = canonical(task, withPayload(received, fields));
     } else {
       TaskRecord.Payload latest = task.latestPayload();
       TaskRecord.Payload payload = payload(task, received);
+      eventBytes = HeapEstimate.EVENT;
+      if (payload != null && payload != latest) {
+        Object[] fields = fields(payload);
+        eventBytes += HeapEstimate.PAYLOAD + keepWithinLimits(task, fields, latest == null ? null : fields(latest));
+        payload = new TaskRecord.Payload(fields[0], fields[1], fields[2], (String) fields[3], (String) fields[4]);
+      }
       extra = payload;
-      eventBytes = HeapEstimate.EVENT + (payload == null || payload == latest ? 0 : newPayloadBytes(payload, latest));
     }
     task.addEvent(stamp, meta, extra);
     task.heldBytes += eventBytes;
@@ -244,57 +250,43 @@ public final class InMemoryGraphStore implements GraphStore {
     if (tasksById.size() > maxNodes || heldBytes > maxBytes) evictOldest();
   }
 
-  private static long payloadBytes(TaskEvent event) {
-    return HeapEstimate.json(event.args()) + HeapEstimate.json(event.kwargs()) + HeapEstimate.json(event.result())
-        + HeapEstimate.string(event.exception()) + HeapEstimate.string(event.traceback());
+  private static Object[] fields(Object args, Object kwargs, Object result, String exception, String traceback) {
+    return new Object[] {args, kwargs, result, exception, traceback};
   }
 
-  /** The bytes of the fields of a new payload that it does not share with the latest one. */
-  private static long newPayloadBytes(TaskRecord.Payload payload, TaskRecord.Payload latest) {
-    long bytes = 48;
-    if (latest == null || payload.args() != latest.args()) bytes += HeapEstimate.json(payload.args());
-    if (latest == null || payload.kwargs() != latest.kwargs()) bytes += HeapEstimate.json(payload.kwargs());
-    if (latest == null || payload.result() != latest.result()) bytes += HeapEstimate.json(payload.result());
-    if (latest == null || !Objects.equals(payload.exception(), latest.exception())) {
-      bytes += HeapEstimate.string(payload.exception());
-    }
-    if (latest == null || !Objects.equals(payload.traceback(), latest.traceback())) {
-      bytes += HeapEstimate.string(payload.traceback());
-    }
-    return bytes;
+  private static Object[] fields(TaskRecord.Payload payload) {
+    return fields(payload.args(), payload.kwargs(), payload.result(), payload.exception(), payload.traceback());
+  }
+
+  private static TaskEvent withPayload(TaskEvent event, Object[] fields) {
+    return new TaskEvent(event.taskId(), event.name(), event.state(), event.timestamp(), event.parentId(),
+        event.rootId(), event.groupId(), event.chordId(), event.chordCallbackId(), event.traceId(), event.retries(),
+        fields[0], fields[1], fields[2], (String) fields[3], (String) fields[4]);
   }
 
   /**
-   * The event with every payload field over the per-field limit, or past what the task may still keep, replaced
-   * by a short note saying what was there: one 3 MB result costs a few dozen bytes, and pages still say why.
+   * Replaces, in place, every payload field over the per-field limit, or past what the task may still keep, by a
+   * short note saying what was there: one 3 MB result costs a few dozen bytes, and pages still say why. Fields
+   * that are the very objects of {@code shared} (the latest payload's, kept once) cost nothing and are left as
+   * they are. Returns the estimated bytes of the fields kept.
    */
-  private TaskEvent withinPayloadLimits(TaskRecord task, TaskEvent event) {
-    if (event.args() == null && event.kwargs() == null && event.result() == null && event.exception() == null
-        && event.traceback() == null) {
-      return event;
-    }
-    long room = maxTaskPayloadBytes - task.payloadBytes;
-    long[] sizes = {HeapEstimate.json(event.args()), HeapEstimate.json(event.kwargs()),
-        HeapEstimate.json(event.result()), HeapEstimate.string(event.exception()), HeapEstimate.string(event.traceback())};
-    Object[] values = {event.args(), event.kwargs(), event.result(), event.exception(), event.traceback()};
-    boolean changed = false;
-    for (int i = 0; i < values.length; i++) {
-      if (values[i] == null) continue;
-      if (sizes[i] > maxFieldBytes || sizes[i] > room) {
-        values[i] = "[not kept: " + PAYLOAD_FIELDS[i] + " of about " + (sizes[i] >> 10) + " KiB is over the "
-            + (sizes[i] > maxFieldBytes ? (maxFieldBytes >> 10) + " KiB a field may keep]"
-                : (maxTaskPayloadBytes >> 10) + " KiB a task may keep]");
+  private long keepWithinLimits(TaskRecord task, Object[] fields, Object[] shared) {
+    long added = 0;
+    for (int i = 0; i < fields.length; i++) {
+      if (fields[i] == null || (shared != null && fields[i] == shared[i])) continue;
+      long size = HeapEstimate.json(fields[i]);
+      boolean overField = size > maxFieldBytes;
+      if (overField || task.payloadBytes + size > maxTaskPayloadBytes) {
+        fields[i] = "[not kept: " + PAYLOAD_FIELDS[i] + " of about " + (size >> 10) + " KiB is over the "
+            + (overField ? (maxFieldBytes >> 10) + " KiB a field may keep]" : (maxTaskPayloadBytes >> 10) + " KiB a task may keep]");
         payloadsNotKept++;
-        changed = true;
+        size = HeapEstimate.string((String) fields[i]);
       } else {
-        room -= sizes[i];
+        task.payloadBytes += size;
       }
+      added += size;
     }
-    task.payloadBytes = maxTaskPayloadBytes - Math.max(0, room);
-    if (!changed) return event;
-    return new TaskEvent(event.taskId(), event.name(), event.state(), event.timestamp(), event.parentId(),
-        event.rootId(), event.groupId(), event.chordId(), event.chordCallbackId(), event.traceId(), event.retries(),
-        values[0], values[1], values[2], (String) values[3], (String) values[4]);
+    return added;
   }
 
   private static final String[] PAYLOAD_FIELDS = {"args", "kwargs", "result", "exception", "traceback"};
@@ -336,11 +328,13 @@ public final class InMemoryGraphStore implements GraphStore {
     Object args = sameJson(latest.args(), event.args()) ? latest.args() : event.args();
     Object kwargs = sameJson(latest.kwargs(), event.kwargs()) ? latest.kwargs() : event.kwargs();
     Object result = sameJson(latest.result(), event.result()) ? latest.result() : event.result();
+    String exception = Objects.equals(latest.exception(), event.exception()) ? latest.exception() : event.exception();
+    String traceback = Objects.equals(latest.traceback(), event.traceback()) ? latest.traceback() : event.traceback();
     if (args == latest.args() && kwargs == latest.kwargs() && result == latest.result()
-        && Objects.equals(latest.exception(), event.exception()) && Objects.equals(latest.traceback(), event.traceback())) {
+        && exception == latest.exception() && traceback == latest.traceback()) {
       return latest;
     }
-    return new TaskRecord.Payload(args, kwargs, result, event.exception(), event.traceback());
+    return new TaskRecord.Payload(args, kwargs, result, exception, traceback);
   }
 
   /**

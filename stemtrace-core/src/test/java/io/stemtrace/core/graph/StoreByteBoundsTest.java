@@ -44,6 +44,18 @@ class StoreByteBoundsTest {
   }
 
   @Test
+  void argsRepeatedByEveryEvent_areKeptOnce_andDoNotUseUpTheTaskLimit() {
+    InMemoryGraphStore store = InMemoryGraphStore.builder().maxTaskPayloadBytes(200 << 10).build();
+    List<Object> args = List.of("a".repeat(20 << 10)); // about 40 KiB on the heap
+    for (int i = 0; i < 50; i++) {
+      store.apply(TaskEvent.builder("t1", TaskState.RETRY).retries(i).timestamp(T0.plusSeconds(i)).args(args).build());
+    }
+    assertThat(store.payloadsNotKept()).isZero();
+    assertThat(store.task("t1").orElseThrow().args()).isEqualTo(args);
+    assertThat(store.heldBytes()).isLessThan(50 << 10);
+  }
+
+  @Test
   void overMaxBytes_wholeOldestWorkflowsAreEvicted_newestKept() {
     InMemoryGraphStore store = InMemoryGraphStore.builder().maxBytes(4 << 20).build();
     String result = "r".repeat(30 << 10); // ~60 KiB per task: ~68 tasks fit
