@@ -1,14 +1,29 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import { AnomalyBadges } from './AnomalyBadge';
-import type { AggregateSummary } from '../lib/graphModel';
+import type { AggregateSummary, FrameCounts } from '../lib/graphModel';
 import { formatClock, formatDuration, shortId, shortName } from '../lib/format';
 import { stateClass } from '../lib/states';
 import { TASK_STATES, type ContainerNode, type TaskNode } from '../lib/types';
 
-export type TaskFlowNode = Node<{ task: TaskNode }, 'task'>;
-export type ContainerFlowNode = Node<{ container: ContainerNode; collapsible: boolean; onToggle: (id: string) => void }, 'container'>;
-export type AggregateFlowNode = Node<{ container: ContainerNode; summary: AggregateSummary }, 'aggregate'>;
+/** `depth`: frames around the node, 0 at the top level. */
+export type TaskFlowNode = Node<{ task: TaskNode; depth: number }, 'task'>;
+export type ContainerFlowNode = Node<
+  { container: ContainerNode; collapsible: boolean; onToggle: (id: string) => void; depth: number; counts: FrameCounts },
+  'container'
+>;
+export type AggregateFlowNode = Node<{ container: ContainerNode; summary: AggregateSummary; depth: number }, 'aggregate'>;
+
+/** Frames alternate between two looks so that a nested frame stands apart from the one around it. */
+const depthClass = (depth: number) => `depth-${depth} depth-${depth % 2 === 0 ? 'even' : 'odd'}`;
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** "3 lanes · 6 tasks", or "6 tasks" when the frame holds no chains. */
+export function frameSummary(counts: FrameCounts): string {
+  const tasks = plural(counts.tasks, 'task');
+  return counts.lanes > 0 ? `${plural(counts.lanes, 'lane')} · ${tasks}` : tasks;
+}
 export type FlowNode = TaskFlowNode | ContainerFlowNode | AggregateFlowNode;
 
 // Edges need handles to attach to; they are not for user connections, so they stay invisible.
@@ -20,13 +35,14 @@ const Handles = () => (
 );
 
 export const TaskFlowNodeView = memo(function TaskFlowNodeView({ data }: NodeProps<TaskFlowNode>) {
-  const { task } = data;
+  const { task, depth } = data;
   return (
     <div
       className={`gnode ${stateClass(task.state)}${task.anomalies?.length ? ' has-anomaly' : ''}`}
       data-testid={`graph-node-${task.task_id}`}
       data-node-type="TASK"
       data-state={task.state}
+      data-depth={depth}
       title={`${task.name}\n${task.task_id}\n${task.state}`}
     >
       <Handles />
@@ -60,20 +76,24 @@ function ContainerAnomalies({ container }: { container: ContainerNode }) {
 }
 
 export const ContainerFlowNodeView = memo(function ContainerFlowNodeView({ data }: NodeProps<ContainerFlowNode>) {
-  const { container, collapsible, onToggle } = data;
+  const { container, collapsible, onToggle, depth, counts } = data;
+  const summary = frameSummary(counts);
   return (
     <div
-      className={`gcontainer kind-${container.node_type.toLowerCase()} ${stateClass(container.state)}`}
+      className={`gcontainer kind-${container.node_type.toLowerCase()} ${stateClass(container.state)} ${depthClass(depth)}`}
       data-testid={`graph-node-${container.task_id}`}
       data-node-type={container.node_type}
       data-state={container.state}
-      title={`${container.node_type} ${container.group_id}`}
+      data-depth={depth}
+      data-task-count={counts.tasks}
+      data-lane-count={counts.lanes}
+      title={`${container.node_type} ${container.group_id}\n${summary}`}
     >
       <Handles />
       <ContainerAnomalies container={container} />
       <div className="gcontainer-head">
         <span className="gcontainer-kind">{container.node_type}</span>
-        <span className="muted">{container.member_count} tasks</span>
+        <span className="muted gcontainer-counts">{summary}</span>
         <span className="gnode-state">{container.state}</span>
         {collapsible && (
           <button type="button" className="link-button nodrag" onClick={() => onToggle(container.task_id)}>
@@ -86,14 +106,16 @@ export const ContainerFlowNodeView = memo(function ContainerFlowNodeView({ data 
 });
 
 export const AggregateFlowNodeView = memo(function AggregateFlowNodeView({ data }: NodeProps<AggregateFlowNode>) {
-  const { container, summary } = data;
+  const { container, summary, depth } = data;
   const total = summary.tasks || 1;
   return (
     <div
-      className={`gaggregate kind-${container.node_type.toLowerCase()} ${stateClass(container.state)}`}
+      className={`gaggregate kind-${container.node_type.toLowerCase()} ${stateClass(container.state)} ${depthClass(depth)}`}
       data-testid={`graph-node-${container.task_id}`}
       data-node-type={container.node_type}
       data-state={container.state}
+      data-depth={depth}
+      data-task-count={summary.tasks}
       data-collapsed="true"
       title="Click to expand"
     >

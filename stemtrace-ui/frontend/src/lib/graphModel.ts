@@ -6,7 +6,7 @@ import type { ContainerNode, GraphNode, GraphResponse, TaskNode, TaskState } fro
 export const COLLAPSE_THRESHOLD = 50;
 
 export interface AggregateSummary {
-  /** Direct members of the container (the callback of a chord is not one). */
+  /** Direct members of the container (its body, e.g. the callback of a chord, is not one). */
   members: number;
   /** Tasks hidden by collapsing: the members and everything drawn under them. */
   tasks: number;
@@ -16,10 +16,25 @@ export interface AggregateSummary {
   maxMs: number | null;
 }
 
+/** What a container frame holds, for its header. */
+export interface FrameCounts {
+  /**
+   * TASK nodes drawn inside the frame at any depth: nested frames, their bodies and the tasks hidden in
+   * collapsed containers inside it count; the frame's own body and whatever follows it do not.
+   */
+  tasks: number;
+  /**
+   * Lanes of the frame: the roots of its scope when at least one of them has something drawn after it
+   * (a chain), 0 when the frame holds only parallel items.
+   */
+  lanes: number;
+}
+
+/** `depth` is the number of frames around the item: 0 at the top level. */
 export type ModelItem =
-  | { kind: 'task'; id: string; node: TaskNode }
-  | { kind: 'container'; id: string; node: ContainerNode; scope: Scope; collapsible: boolean }
-  | { kind: 'aggregate'; id: string; node: ContainerNode; summary: AggregateSummary };
+  | { kind: 'task'; id: string; node: TaskNode; depth: number }
+  | { kind: 'container'; id: string; node: ContainerNode; scope: Scope; collapsible: boolean; depth: number; counts: FrameCounts }
+  | { kind: 'aggregate'; id: string; node: ContainerNode; summary: AggregateSummary; depth: number };
 
 export interface ModelEdge {
   id: string;
@@ -59,9 +74,19 @@ export function graphNode(graph: GraphResponse, id: string): GraphNode | undefin
   return ownValue(graph.nodes, id);
 }
 
-function membersOf(node: ContainerNode): string[] {
-  const callback = node.node_type === 'CHORD' ? node.chord_callback_id : null;
-  return callback ? node.children.filter((id) => id !== callback) : node.children;
+/**
+ * The child drawn after the container, in the scope around it: `body_id`, or for a server that does not
+ * send it (older than nested canvases), a CHORD's `chord_callback_id`.
+ */
+export function bodyOf(node: ContainerNode): string | null {
+  if (node.body_id !== undefined) return node.body_id;
+  return node.node_type === 'CHORD' ? node.chord_callback_id : null;
+}
+
+/** The children drawn inside the container's frame: all but its body. */
+export function membersOf(node: ContainerNode): string[] {
+  const body = bodyOf(node);
+  return body !== null ? node.children.filter((id) => id !== body) : node.children;
 }
 
 function median(sorted: number[]): number | null {
@@ -96,7 +121,7 @@ export function summariseContainer(
       if (node.duration_ms != null) durations.push(node.duration_ms);
       stack.push(...node.children);
     } else {
-      // A nested chord's callback is still drawn inside this container, so it is hidden too.
+      // A nested container's body is drawn inside this container too, so it is hidden with it.
       stack.push(...node.children);
     }
   }
@@ -116,6 +141,35 @@ interface Pending {
   scope: Scope;
   /** The node this one hangs under in the same scope, or null for a scope root. */
   from: string | null;
+  /** Frames around `scope`. */
+  depth: number;
+}
+
+type ContainerItem = Extract<ModelItem, { kind: 'container' }>;
+
+/**
+ * Fills in every container's counts, innermost first (containers listed parents before children, so
+ * walked backwards each one's nested containers are done before it).
+ */
+function countFrames(containers: ContainerItem[]): void {
+  for (let i = containers.length - 1; i >= 0; i--) {
+    const c = containers[i]!;
+    let tasks = 0;
+    for (const item of c.scope.items) {
+      if (item.kind === 'task') tasks++;
+      else if (item.kind === 'aggregate') tasks += item.summary.tasks;
+      else tasks += item.counts.tasks;
+    }
+    const targets = new Set<string>();
+    const sources = new Set<string>();
+    for (const e of c.scope.edges) {
+      targets.add(e.target);
+      sources.add(e.source);
+    }
+    const roots = c.scope.items.filter((item) => !targets.has(item.id));
+    const lanes = roots.some((item) => sources.has(item.id)) ? roots.length : 0;
+    c.counts = { tasks, lanes };
+  }
 }
 
 /**
@@ -123,9 +177,10 @@ interface Pending {
  *
  * Every node is placed exactly once, even if the response were to list it under two parents or
  * leave it unreachable from the root. A GROUP/CHORD container holds its members (with whatever hangs
- * under them, e.g. the rest of a chain) in its own scope; a chord's callback is placed next to the
- * container with an edge from it. Containers with more than `threshold` members become one aggregate
- * node unless their id is in `expanded`.
+ * under them, e.g. the rest of a chain, and nested containers) in its own scope; its body (`bodyOf`:
+ * a chord's callback, the next group of a chain) is placed next to the container, in the scope the
+ * container is in, with an edge from it. Containers with more than `threshold` members become one
+ * aggregate node unless their id is in `expanded`.
  */
 export function buildGraphModel(
   graph: GraphResponse,
@@ -139,9 +194,11 @@ export function buildGraphModel(
 
   // An explicit stack instead of recursion: a chain of thousands of tasks must not overflow it.
   const stack: Pending[] = [];
+  // Every container item, parents before the containers nested in them.
+  const containers: ContainerItem[] = [];
   const drain = () => {
     while (stack.length > 0) {
-      const { id, scope, from } = stack.pop()!;
+      const { id, scope, from, depth } = stack.pop()!;
       const node = nodes.get(id);
       if (!node || placed.has(id)) continue;
       placed.add(id);
@@ -150,37 +207,40 @@ export function buildGraphModel(
         scope.edges.push({ id: `${from}->${id}`, source: from, target: id, running: isRunning(node.state) });
       }
       if (node.node_type === 'TASK') {
-        scope.items.push({ kind: 'task', id, node });
+        scope.items.push({ kind: 'task', id, node, depth });
         for (let i = node.children.length - 1; i >= 0; i--) {
-          stack.push({ id: node.children[i]!, scope, from: id });
+          stack.push({ id: node.children[i]!, scope, from: id, depth });
         }
         continue;
       }
-      const callback = node.node_type === 'CHORD' ? node.chord_callback_id : null;
-      if (callback) stack.push({ id: callback, scope, from: id });
+      const body = bodyOf(node);
+      if (body !== null) stack.push({ id: body, scope, from: id, depth });
       const members = membersOf(node);
       const collapsible = members.length > threshold;
       if (collapsible && !expanded.has(id)) {
-        scope.items.push({ kind: 'aggregate', id, node, summary: summariseContainer(node, nodes, placed) });
+        scope.items.push({ kind: 'aggregate', id, node, summary: summariseContainer(node, nodes, placed), depth });
         continue;
       }
       const inner: Scope = { items: [], edges: [] };
-      scope.items.push({ kind: 'container', id, node, scope: inner, collapsible });
+      const item: ContainerItem = { kind: 'container', id, node, scope: inner, collapsible, depth, counts: { tasks: 0, lanes: 0 } };
+      scope.items.push(item);
+      containers.push(item);
       for (let i = members.length - 1; i >= 0; i--) {
-        stack.push({ id: members[i]!, scope: inner, from: null });
+        stack.push({ id: members[i]!, scope: inner, from: null, depth: depth + 1 });
       }
     }
   };
 
-  stack.push({ id: graph.root_id, scope: root, from: null });
+  stack.push({ id: graph.root_id, scope: root, from: null, depth: 0 });
   drain();
   // Nodes the root does not reach are still part of the workflow: draw them as extra roots.
   for (const id of nodes.keys()) {
     if (!placed.has(id)) {
-      stack.push({ id, scope: root, from: null });
+      stack.push({ id, scope: root, from: null, depth: 0 });
       drain();
     }
   }
+  countFrames(containers);
 
   let taskCount = 0;
   for (const node of nodes.values()) if (node.node_type === 'TASK') taskCount++;

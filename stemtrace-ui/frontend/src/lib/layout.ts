@@ -6,6 +6,11 @@ export const AGGREGATE_SIZE = { width: 240, height: 108 } as const;
 /** Inner padding of a container frame; the header strip sits above its contents. */
 export const CONTAINER_PADDING = 14;
 export const CONTAINER_HEADER = 30;
+/**
+ * Extra room under the header of a frame that holds frames: a nested frame's anomaly badges sit on its
+ * top border and must not cover the outer header.
+ */
+export const NESTED_FRAME_GAP = 12;
 
 export interface LaidOutNode {
   id: string;
@@ -30,6 +35,9 @@ interface ScopeLayout {
   width: number;
   height: number;
   placed: Array<{ item: ModelItem; x: number; y: number; width: number; height: number; inner?: ScopeLayout | undefined }>;
+  /** Where this scope's contents start inside the frame that holds it. */
+  offsetX: number;
+  offsetY: number;
 }
 
 /** Chains at least this long are packed into one block before dagre sees them. */
@@ -158,20 +166,24 @@ function packColumns(members: Sized[]): Packed {
   return { width: x + columnWidth, height, offsets };
 }
 
-function layoutScope(scope: Scope): ScopeLayout {
-  // Inner scopes first: a container's size is what its contents need.
+/** Lays out one scope whose nested scopes are laid out already (in `inners`). */
+function layoutScope(scope: Scope, inners: ReadonlyMap<Scope, ScopeLayout>): ScopeLayout {
+  const holdsFrames = scope.items.some((item) => item.kind !== 'task');
+  const offsetX = CONTAINER_PADDING;
+  const offsetY = CONTAINER_HEADER + (holdsFrames ? NESTED_FRAME_GAP : 0);
+  // A container's size is what its contents need.
   const sized: Sized[] = scope.items.map((item) => {
     if (item.kind === 'task') return { item, ...TASK_SIZE };
     if (item.kind === 'aggregate') return { item, ...AGGREGATE_SIZE };
-    const inner = layoutScope(item.scope);
+    const inner = inners.get(item.scope)!;
     return {
       item,
       inner,
-      width: Math.max(inner.width, TASK_SIZE.width) + 2 * CONTAINER_PADDING,
-      height: Math.max(inner.height, 24) + CONTAINER_HEADER + CONTAINER_PADDING,
+      width: Math.max(inner.width, TASK_SIZE.width) + inner.offsetX + CONTAINER_PADDING,
+      height: Math.max(inner.height, 24) + inner.offsetY + CONTAINER_PADDING,
     };
   });
-  if (sized.length === 0) return { width: 0, height: 0, placed: [] };
+  if (sized.length === 0) return { width: 0, height: 0, placed: [], offsetX, offsetY };
 
   const byId = new Map(sized.map((s) => [s.item.id, s]));
   const ids = sized.map((s) => s.item.id);
@@ -231,33 +243,41 @@ function layoutScope(scope: Scope): ScopeLayout {
       members.forEach((m, i) => place(m, left + packed.offsets[i]!.x, top + packed.offsets[i]!.y));
     }
   }
-  return { width, height, placed };
+  return { width, height, placed, offsetX, offsetY };
 }
 
-function flatten(layout: ScopeLayout, parentId: string | undefined, out: LaidOutNode[]): void {
-  for (const p of layout.placed) {
-    out.push({ id: p.item.id, item: p.item, parentId, x: p.x, y: p.y, width: p.width, height: p.height });
-    if (p.inner) {
-      const offsetInner: ScopeLayout = {
-        ...p.inner,
-        placed: p.inner.placed.map((c) => ({ ...c, x: c.x + CONTAINER_PADDING, y: c.y + CONTAINER_HEADER })),
-      };
-      flatten(offsetInner, p.item.id, out);
-    }
+/** Every scope of the model, each before the scopes nested in it; no recursion, however deep. */
+function allScopes(top: Scope): Scope[] {
+  const scopes: Scope[] = [];
+  const stack = [top];
+  while (stack.length > 0) {
+    const scope = stack.pop()!;
+    scopes.push(scope);
+    for (const item of scope.items) if (item.kind === 'container') stack.push(item.scope);
   }
-}
-
-function collectEdges(scope: Scope, out: ModelEdge[]): void {
-  out.push(...scope.edges);
-  for (const item of scope.items) if (item.kind === 'container') collectEdges(item.scope, out);
+  return scopes;
 }
 
 /** Layered left-to-right layout; every scope is laid out by dagre, containers sized by their contents. */
 export function layoutGraph(model: GraphModel): GraphLayout {
-  const top = layoutScope(model.scope);
+  const scopes = allScopes(model.scope);
+  // Innermost first: a container's size is what its contents need.
+  const layouts = new Map<Scope, ScopeLayout>();
+  for (let i = scopes.length - 1; i >= 0; i--) layouts.set(scopes[i]!, layoutScope(scopes[i]!, layouts));
+  const top = layouts.get(model.scope)!;
+
+  // Parents come out before their children; positions inside a frame are relative to its corner.
   const nodes: LaidOutNode[] = [];
-  flatten(top, undefined, nodes);
-  const edges: ModelEdge[] = [];
-  collectEdges(model.scope, edges);
+  const pending: Array<{ layout: ScopeLayout; parentId: string | undefined; dx: number; dy: number }> = [
+    { layout: top, parentId: undefined, dx: 0, dy: 0 },
+  ];
+  while (pending.length > 0) {
+    const { layout, parentId, dx, dy } = pending.pop()!;
+    for (const p of layout.placed) {
+      nodes.push({ id: p.item.id, item: p.item, parentId, x: p.x + dx, y: p.y + dy, width: p.width, height: p.height });
+      if (p.inner) pending.push({ layout: p.inner, parentId: p.item.id, dx: p.inner.offsetX, dy: p.inner.offsetY });
+    }
+  }
+  const edges: ModelEdge[] = scopes.flatMap((scope) => scope.edges);
   return { nodes, edges, width: top.width, height: top.height };
 }

@@ -80,7 +80,14 @@ export interface ContainerNode {
   last_updated: string | null;
   duration_ms: number | null;
   group_id: string;
+  /** The callback the header tasks declared; it may name a signature that never ran. Not used for drawing. */
   chord_callback_id: string | null;
+  /**
+   * The child drawn after the container: a chord's callback, the container of a chain's next group, or a
+   * task inferred as the body. Always one of `children` when set; absent from servers older than nested
+   * canvases (the dashboard then falls back to `chord_callback_id` for a CHORD).
+   */
+  body_id?: string | null;
   member_count: number;
   /** `CHORD_NOT_JOINED` is raised on the CHORD container; absent from older servers. */
   anomalies?: AnomalyType[];

@@ -33,9 +33,13 @@ function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: st
           // Containers sit below their members and edges so clicks reach the tasks inside.
           zIndex: n.item.kind === 'container' ? -1 : undefined,
         };
-        if (n.item.kind === 'task') return { ...common, type: 'task', data: { task: n.item.node } };
-        if (n.item.kind === 'aggregate') return { ...common, type: 'aggregate', data: { container: n.item.node, summary: n.item.summary } };
-        return { ...common, type: 'container', data: { container: n.item.node, collapsible: n.item.collapsible, onToggle } };
+        const { depth } = n.item;
+        if (n.item.kind === 'task') return { ...common, type: 'task', data: { task: n.item.node, depth } };
+        if (n.item.kind === 'aggregate') {
+          return { ...common, type: 'aggregate', data: { container: n.item.node, summary: n.item.summary, depth } };
+        }
+        const { node, collapsible, counts } = n.item;
+        return { ...common, type: 'container', data: { container: node, collapsible, onToggle, depth, counts } };
       }),
     [layout, onToggle],
   );
