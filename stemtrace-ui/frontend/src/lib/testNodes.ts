@@ -48,3 +48,16 @@ export function container(id: string, type: 'GROUP' | 'CHORD', children: string[
 export function graph(rootId: string, ...nodes: Array<TaskNode | ContainerNode>): GraphResponse {
   return { root_id: rootId, nodes: Object.fromEntries(nodes.map((n) => [n.task_id, n])) };
 }
+
+/**
+ * A container as a server with nested canvases sends it: `body` (or null) is drawn after the container.
+ * `callback` is what the header tasks declared, the body by default; it may name no node at all.
+ */
+export function canvas(id: string, children: string[], body: string | null, callback: string | null = body): ContainerNode {
+  const type = body !== null ? 'CHORD' : 'GROUP';
+  return {
+    ...container(id, type, children, callback),
+    body_id: body,
+    member_count: body !== null ? children.length - 1 : children.length,
+  };
+}
