@@ -3,15 +3,17 @@ import { chromium } from 'playwright-core';
 
 export const results = { passed: 0, failed: 0 };
 
-/** Runs one check; prints `PASS name (note)` or `FAIL name: first line of the error`. */
+/** Runs one check; prints `PASS name (note)` or `FAIL name: first line of the error`; says whether it passed. */
 export async function check(name, fn) {
   try {
     const note = await fn();
     results.passed++;
     console.log(`PASS ${name}${note ? ` (${note})` : ''}`);
+    return true;
   } catch (e) {
     results.failed++;
     console.log(`FAIL ${name}: ${(e?.message ?? String(e)).split('\n')[0]}`);
+    return false;
   }
 }
 

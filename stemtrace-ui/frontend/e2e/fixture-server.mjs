@@ -4,6 +4,8 @@
 // Usage: node e2e/fixture-server.mjs [--port 8765] [--prefix /stemtrace]
 //   GET  {prefix}/api/...        docs/API.md endpoints over e2e/fixtures/capture-api.json
 //   GET  {prefix}/api/graph?id=big-{mixed|star|chain|group} 2 000-node workflows (not listed in /api/graphs)
+//   GET  {prefix}/api/graph?id=group:{nested-G0|cog-G1|cic-G|lanes-L|deep-D0} nested canvases with body_id
+//        (a nested chord, a chain of groups, a chord in a chain, a chord of chains, three levels; not listed)
 //   GET  {prefix}/api/stats      computed over the capture with its last event as "now" (see statsFor())
 //   POST {prefix}/__inject       adds a STARTED task `e2e.live` and pushes an update frame on /ws
 import { createHash } from 'node:crypto';
@@ -12,6 +14,7 @@ import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bigWorkflow } from './fixtures/big-workflow.mjs';
+import { canvasWorkflows } from './fixtures/canvas-workflows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name, fallback) => {
@@ -29,6 +32,7 @@ for (const shape of ['mixed', 'star', 'chain', 'group']) {
   bigGraphs.set(`big-${shape}`, g);
   bigGraphs.set(g.root_id, g);
 }
+for (const g of canvasWorkflows) bigGraphs.set(g.root_id, g);
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
 

@@ -110,7 +110,8 @@ try {
     const graph = await api(`/api/graph?id=${encodeURIComponent(root)}`);
     const chord = graph.nodes[root];
     assert(chord?.node_type === 'CHORD', `root ${root} is not a CHORD`);
-    const callback = chord.chord_callback_id;
+    // the body drawn after the chord; a server older than nested canvases sends only the callback id
+    const callback = chord.body_id ?? chord.chord_callback_id;
     const members = chord.children.filter((id) => id !== callback);
     assert(members.length === 3, `API lists ${members.length} chord members`);
     await go(graphPath(root));
