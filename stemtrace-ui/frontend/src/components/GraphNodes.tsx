@@ -1,7 +1,7 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import { AnomalyBadges } from './AnomalyBadge';
-import type { AggregateSummary, FrameCounts } from '../lib/graphModel';
+import { type AggregateSummary, type FrameCounts, frameSummary } from '../lib/graphModel';
 import { formatClock, formatDuration, shortId, shortName } from '../lib/format';
 import { stateClass } from '../lib/states';
 import { TASK_STATES, type ContainerNode, type TaskNode } from '../lib/types';
@@ -17,13 +17,7 @@ export type AggregateFlowNode = Node<{ container: ContainerNode; summary: Aggreg
 /** Frames alternate between two looks so that a nested frame stands apart from the one around it. */
 const depthClass = (depth: number) => `depth-${depth} depth-${depth % 2 === 0 ? 'even' : 'odd'}`;
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-/** "3 lanes · 6 tasks", or "6 tasks" when the frame holds no chains. */
-export function frameSummary(counts: FrameCounts): string {
-  const tasks = plural(counts.tasks, 'task');
-  return counts.lanes > 0 ? `${plural(counts.lanes, 'lane')} · ${tasks}` : tasks;
-}
 export type FlowNode = TaskFlowNode | ContainerFlowNode | AggregateFlowNode;
 
 // Edges need handles to attach to; they are not for user connections, so they stay invisible.

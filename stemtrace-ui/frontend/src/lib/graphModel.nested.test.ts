@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type FrameCounts, type ModelItem, type Scope, buildGraphModel, nodesById, summariseContainer } from './graphModel';
-import { CONTAINER_HEADER, type LaidOutNode, layoutGraph } from './layout';
+import { type FrameCounts, type ModelItem, type Scope, buildGraphModel, frameSummary, nodesById, summariseContainer } from './graphModel';
+import { CONTAINER_HEADER, type LaidOutNode, NESTED_FRAME_GAP, layoutGraph } from './layout';
 import { canvas, container, graph, task } from './testNodes';
 import type { ContainerNode, GraphResponse } from './types';
 
@@ -181,6 +181,14 @@ describe('nested canvases', () => {
   });
 });
 
+describe('frame headers', () => {
+  it('show lanes beside the tasks only when the frame holds chains', () => {
+    expect(frameSummary({ tasks: 6, lanes: 3 })).toBe('3 lanes · 6 tasks');
+    expect(frameSummary({ tasks: 2, lanes: 0 })).toBe('2 tasks');
+    expect(frameSummary({ tasks: 1, lanes: 1 })).toBe('1 lane · 1 task');
+  });
+});
+
 describe('collapsing nested canvases', () => {
   it('hides nested frames and their bodies inside a collapsed frame, keeping its own body after it', () => {
     const model = buildGraphModel(nestedChord, new Set(), 2);
@@ -292,6 +300,8 @@ describe('laying out nested canvases', () => {
         expect(r.x, `${n.id} left of ${n.parentId}`).toBeGreaterThan(p.x);
         expect(r.x + r.width, `${n.id} right of ${n.parentId}`).toBeLessThan(p.x + p.width);
         expect(n.y, `${n.id} under the header of ${n.parentId}`).toBeGreaterThanOrEqual(CONTAINER_HEADER);
+        // a nested frame's badges on its top border stay clear of the header above it
+        if (n.item.kind !== 'task') expect(n.y, `${n.id} under the header of ${n.parentId}`).toBeGreaterThanOrEqual(CONTAINER_HEADER + NESTED_FRAME_GAP);
         expect(r.y + r.height, `${n.id} below ${n.parentId}`).toBeLessThan(p.y + p.height);
       }
       for (const item of allItems(model.scope)) {

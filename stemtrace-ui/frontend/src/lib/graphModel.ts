@@ -30,6 +30,14 @@ export interface FrameCounts {
   lanes: number;
 }
 
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** A frame header's count: "3 lanes · 6 tasks", or "6 tasks" when the frame holds no chains. */
+export function frameSummary(counts: FrameCounts): string {
+  const tasks = plural(counts.tasks, 'task');
+  return counts.lanes > 0 ? `${plural(counts.lanes, 'lane')} · ${tasks}` : tasks;
+}
+
 /** `depth` is the number of frames around the item: 0 at the top level. */
 export type ModelItem =
   | { kind: 'task'; id: string; node: TaskNode; depth: number }
