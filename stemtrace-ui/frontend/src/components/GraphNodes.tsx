@@ -17,7 +17,6 @@ export type AggregateFlowNode = Node<{ container: ContainerNode; summary: Aggreg
 /** Frames alternate between two looks so that a nested frame stands apart from the one around it. */
 const depthClass = (depth: number) => `depth-${depth} depth-${depth % 2 === 0 ? 'even' : 'odd'}`;
 
-
 export type FlowNode = TaskFlowNode | ContainerFlowNode | AggregateFlowNode;
 
 // Edges need handles to attach to; they are not for user connections, so they stay invisible.
