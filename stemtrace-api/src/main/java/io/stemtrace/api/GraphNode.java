@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param task the task's details for TASK nodes, null for containers
  * @param firstSeen earliest timestamp of the node (for containers, of any member)
  * @param lastUpdated latest timestamp of the node (for containers, of any member)
+ * @param bodyId for a CHORD container, the node drawn after its members and listed last among its
+ *     children: the callback task, or the task or container that ran as the chord's body (Celery's chain of
+ *     groups, a chord inside a chain); null for tasks, groups and chords whose callback has not been seen
  */
 public record GraphNode(
     String id,
@@ -24,7 +27,8 @@ public record GraphNode(
     List<String> children,
     TaskNode task,
     Instant firstSeen,
-    Instant lastUpdated) {
+    Instant lastUpdated,
+    String bodyId) {
 
   /** What a graph node stands for. */
   public enum NodeType {
@@ -38,5 +42,14 @@ public record GraphNode(
     Objects.requireNonNull(type, "type == null");
     Objects.requireNonNull(state, "state == null");
     children = List.copyOf(children);
+    if (bodyId != null && !children.contains(bodyId)) {
+      throw new IllegalArgumentException("bodyId " + bodyId + " is not among the children of " + id);
+    }
+  }
+
+  /** A node without a body: a task, a group, or a chord whose callback has not been seen. */
+  public GraphNode(String id, NodeType type, String name, TaskState state, List<String> children, TaskNode task,
+      Instant firstSeen, Instant lastUpdated) {
+    this(id, type, name, state, children, task, firstSeen, lastUpdated, null);
   }
 }

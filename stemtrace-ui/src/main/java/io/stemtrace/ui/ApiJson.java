@@ -297,6 +297,7 @@ final class ApiJson {
     millis(g, "duration_ms", between(node.firstSeen(), node.lastUpdated()));
     g.writeStringField("group_id", groupId);
     nullableString(g, "chord_callback_id", node.type() == GraphNode.NodeType.CHORD ? facts.chordCallbackId : null);
+    nullableString(g, "body_id", node.bodyId());
     g.writeNumberField("member_count", facts.members);
     anomalies(g, flags.of(node.id()));
     g.writeEndObject();

@@ -1,5 +1,6 @@
 package io.stemtrace.core.anomaly;
 
+import io.stemtrace.api.GraphNode;
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.Page;
 import io.stemtrace.api.StemtraceEvent;
@@ -7,6 +8,7 @@ import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.api.WorkerEvent;
+import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.core.EventListener;
 import io.stemtrace.core.WorkerLimits;
 import java.time.Clock;
@@ -447,6 +449,21 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     if (chord != null) onMember(chord, event);
     ChordWatch asCallback = chords.get(event.taskId());
     if (asCallback != null && event.state() != TaskState.PENDING) close(asCallback); // joined
+    if (event.state() != TaskState.PENDING && event.parentId() != null && event.groupId() != null) {
+      // the chord's body ran as a group or chord (Celery's chain of groups): its callback id names a chord
+      // signature that never runs as a task, and the body's members name the last header as their parent
+      ChordWatch headerOf = chordOfMember.get(event.parentId());
+      if (headerOf != null && !headerOf.containerId.equals(CONTAINER_PREFIX + event.groupId())) close(headerOf);
+    }
+  }
+
+  /** The chord's container in the store's graph has a body that went past PENDING. */
+  private boolean bodyRan(ChordWatch chord, String member) {
+    Optional<WorkflowGraph> graph = store.workflowOf(member).flatMap(store::workflow);
+    GraphNode container = graph.map(g -> g.nodes().get(chord.containerId)).orElse(null);
+    if (container == null || container.bodyId() == null) return false;
+    GraphNode body = graph.get().nodes().get(container.bodyId());
+    return body != null && body.state() != TaskState.PENDING;
   }
 
   private void onMember(ChordWatch chord, TaskEvent event) {
@@ -482,6 +499,10 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     String member = chord.members.keySet().iterator().next();
     if (store.task(member).isEmpty()) {
       close(chord); // evicted
+      return;
+    }
+    if (callback.isEmpty() && bodyRan(chord, member)) {
+      close(chord); // its body's events came before its headers', so the event path could not tell
       return;
     }
     raise(new Raised(AnomalyType.CHORD_NOT_JOINED, chord.containerId, callback.isPresent() ? chord.callbackId : member,

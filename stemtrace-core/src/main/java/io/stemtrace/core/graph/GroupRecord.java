@@ -12,6 +12,11 @@ final class GroupRecord {
   /** the chord callback's task id once a member carried one; makes the container a CHORD */
   String callbackId;
   Workflow workflow;
+  /**
+   * the group this chord belongs to, from its headers' {@code chord_id}: Celery's chord whose header holds
+   * chords names the outer group there, so the inner chord is drawn inside it before its callback arrives
+   */
+  GroupRecord enclosing;
 
   GroupRecord(String groupId) {
     this.groupId = groupId;

@@ -195,6 +195,11 @@ public final class InMemoryGraphStore implements GraphStore {
       structural = true;
     }
     if (task.chordId == null) task.chordId = received.chordId();
+    if (task.group != null && task.group.enclosing == null && task.chordId != null
+        && !task.chordId.equals(task.group.groupId)) {
+      enclose(task.group, task.chordId);
+      structural = true;
+    }
     if (task.traceId == null) task.traceId = received.traceId();
     if (created) {
       if (task.workflow == null) {
@@ -230,6 +235,7 @@ public final class InMemoryGraphStore implements GraphStore {
       }
       extra = payload;
     }
+    long firstBefore = created ? Long.MAX_VALUE : task.firstStamp();
     task.addEvent(stamp, meta, extra);
     task.heldBytes += eventBytes;
     heldBytes += eventBytes;
@@ -241,6 +247,12 @@ public final class InMemoryGraphStore implements GraphStore {
         if (before >= 0) count(task.name, TaskRecord.state(before), -1);
         count(task.name, TaskRecord.state(meta), 1);
       }
+      // a group's body is told from a child by when its members finished (Layout): a member's finish
+      // changes the drawing like a link does
+      if (task.group != null && TaskRecord.state(meta).isTerminal()) structural = true;
+    }
+    if (task.firstStamp() < firstBefore && (task.group != null || (task.parent != null && task.parent.group != null))) {
+      structural = true; // an earlier first appearance may make a body of a child, or the reverse
     }
     if (created && task.name.tasks != null) noteRun(task.name, stamp);
 
@@ -492,6 +504,19 @@ public final class InMemoryGraphStore implements GraphStore {
     if (task.chordCallbackId != null) registerCallback(group, task.chordCallbackId);
   }
 
+  /** Draws a chord inside the group its headers name as their chord id, creating that group if it is new. */
+  private void enclose(GroupRecord group, String enclosingId) {
+    GroupRecord outer = groups.get(enclosingId);
+    if (outer == null) {
+      outer = new GroupRecord(enclosingId);
+      groups.put(enclosingId, outer);
+      group.workflow.addGroup(outer);
+    } else {
+      union(outer.workflow, group.workflow);
+    }
+    group.enclosing = outer;
+  }
+
   private void registerCallback(GroupRecord group, String callbackId) {
     if (group.callbackId != null) return;
     group.callbackId = callbackId;
@@ -733,12 +758,10 @@ public final class InMemoryGraphStore implements GraphStore {
     for (TaskRecord member : group.members) {
       if (first == null || member.seq < first.seq) first = member;
     }
-    return new WorkflowSummary(group.containerId(), containerType(group), first == null ? null : first.name.name,
-        Layout.aggregateState(root.aggregated()), workflow.tasks.size(), TaskRecord.toInstant(workflow.firstSeen), TaskRecord.toInstant(workflow.lastUpdated));
-  }
-
-  private static GraphNode.NodeType containerType(GroupRecord group) {
-    return group.isChord() ? GraphNode.NodeType.CHORD : GraphNode.NodeType.GROUP;
+    TaskState state = Layout.withAwaitedBody(Layout.aggregateState(root.aggregated()), root.awaitsBody());
+    return new WorkflowSummary(group.containerId(), root.chord() ? GraphNode.NodeType.CHORD : GraphNode.NodeType.GROUP,
+        first == null ? null : first.name.name, state, workflow.tasks.size(), TaskRecord.toInstant(workflow.firstSeen),
+        TaskRecord.toInstant(workflow.lastUpdated));
   }
 
   /** The workflow's root, from the cache while the structure did not change. Safe under the read lock. */
@@ -768,10 +791,15 @@ public final class InMemoryGraphStore implements GraphStore {
               childIds, Snapshots.task(task, rootId), task.firstSeen(), task.lastUpdated()));
         } else {
           GroupRecord group = (GroupRecord) node;
-          List<TaskRecord> aggregated = layout.aggregated(group);
-          nodes.put(group.containerId(), new GraphNode(group.containerId(), containerType(group),
-              group.isChord() ? "chord" : "group", Layout.aggregateState(aggregated), childIds, null,
-              Layout.firstSeen(aggregated), Layout.lastUpdated(aggregated)));
+          Layout.Summary summary = layout.summary(group);
+          boolean chord = layout.isChord(group);
+          Object body = layout.body(group);
+          String bodyId = body == null ? null : Layout.idOf(body);
+          if (bodyId != null && !childIds.contains(bodyId)) bodyId = null; // moved by the cycle fallback
+          nodes.put(group.containerId(), new GraphNode(group.containerId(),
+              chord ? GraphNode.NodeType.CHORD : GraphNode.NodeType.GROUP, chord ? "chord" : "group",
+              summary.state(), childIds, null, summary.firstSeen(), summary.lastUpdated(),
+              bodyId));
         }
       }
       return Optional.of(new WorkflowGraph(rootId, nodes));

@@ -27,12 +27,17 @@ final class Snapshots {
     int retries = 0;
     Instant firstPending = null;
     Instant firstStarted = null;
+    int winnerAttempt = TaskRecord.retries(task.winnerMeta);
     for (int i = events.length - 1; i >= 0; i--) {
       TaskEvent event = events[i];
       if (args == null) args = event.args();
       if (kwargs == null) kwargs = event.kwargs();
-      if (exception == null) exception = event.exception();
-      if (traceback == null) traceback = event.traceback();
+      // the task's own exception is the one of the attempt that decided its state: a task that retried and
+      // then succeeded has none (the retries keep theirs on their attempts)
+      if (event.retries() == winnerAttempt) {
+        if (exception == null) exception = event.exception();
+        if (traceback == null) traceback = event.traceback();
+      }
       if (name == null) name = event.name();
     }
     for (TaskEvent event : events) {
@@ -43,7 +48,6 @@ final class Snapshots {
     int winnerIndex = task.winnerIndex();
     TaskEvent winner = winnerIndex < 0 ? null : events[winnerIndex];
     TaskState state = task.state();
-    int winnerAttempt = TaskRecord.retries(task.winnerMeta);
     List<Attempt> attempts = attempts(events);
     Duration runTime = null;
     for (Attempt attempt : attempts) {

@@ -37,9 +37,10 @@ final class Workflow {
 
   /**
    * The root of a workflow as of one structure version: a task, or a container with the tasks its state
-   * aggregates.
+   * aggregates (read live), whether a chord in it still waits for its callback, and whether it is a chord.
    */
-  record RootInfo(int version, TaskRecord task, GroupRecord group, List<TaskRecord> aggregated) {
+  record RootInfo(int version, TaskRecord task, GroupRecord group, List<TaskRecord> aggregated,
+      boolean awaitsBody, boolean chord) {
     String id() {
       return task != null ? task.id : group.containerId();
     }

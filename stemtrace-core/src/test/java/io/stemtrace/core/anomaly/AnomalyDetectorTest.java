@@ -11,15 +11,23 @@ import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.core.testing.CaptureExpectations;
+import io.stemtrace.core.DecodeResult;
+import io.stemtrace.core.EventCodec;
+import io.stemtrace.core.testing.CanvasCaptures;
+import io.stemtrace.core.testing.Captures;
 import io.stemtrace.core.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class AnomalyDetectorTest {
 
@@ -358,6 +366,41 @@ class AnomalyDetectorTest {
 
     assertThat(flags("group:g1")).isEmpty();
     assertThat(detector.watchedCount()).isZero();
+  }
+
+  List<StemtraceEvent> recorded(CanvasCaptures.Shape shape, boolean reversed) {
+    EventCodec codec = EventCodec.standard();
+    List<StemtraceEvent> events = new ArrayList<>();
+    for (String line : Captures.shiftedToEndAt(CanvasCaptures.lines(shape), clock.instant())) {
+      events.add(((DecodeResult.Decoded) codec.decode(line.getBytes(StandardCharsets.UTF_8))).event());
+    }
+    if (reversed) Collections.reverse(events);
+    return events;
+  }
+
+  @ParameterizedTest
+  @EnumSource(CanvasCaptures.Shape.class)
+  void chordNotJoined_recordedCanvasesWhoseBodiesRan_inOrderAndReversed_areNotFlagged(CanvasCaptures.Shape shape) {
+    for (boolean reversed : new boolean[] {false, true}) {
+      InMemoryGraphStore fresh = InMemoryGraphStore.create();
+      AnomalyDetector watching = newDetector(fresh);
+      EventConsumer feeding = EventConsumer.builder(fresh).listener(watching).build();
+      feeding.acceptEvents(recorded(shape, reversed));
+      clock.advance(CHORD.plusMinutes(5));
+      watching.checkDeadlines();
+      assertThat(watching.anomalies(Set.of(AnomalyType.CHORD_NOT_JOINED), 100, 0).items())
+          .as("%s %s", shape, reversed ? "reversed" : "in order").isEmpty();
+    }
+  }
+
+  @Test
+  void chordNotJoined_chainOfGroupsWhoseSecondGroupNeverRan_isFlagged() {
+    List<StemtraceEvent> firstStage = recorded(CanvasCaptures.Shape.CHAIN_OF_GROUPS, false).stream()
+        .filter(e -> !(e instanceof TaskEvent t && t.name().endsWith(".tsum"))).toList();
+    consumer.acceptEvents(firstStage);
+    after(CHORD.plusMinutes(5));
+    assertThat(all()).filteredOn(a -> a.type() == AnomalyType.CHORD_NOT_JOINED).singleElement()
+        .satisfies(a -> assertThat(a.detail()).contains("3 header tasks").contains("was never seen"));
   }
 
   // ---------------------------------------------------------------- cost, staleness, bounds

@@ -16,9 +16,9 @@ import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.graph.InMemoryGraphStore;
+import io.stemtrace.core.testing.CanvasCaptures;
 import io.stemtrace.core.testing.CaptureExpectations;
 import io.stemtrace.core.testing.Captures;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +45,21 @@ class GraphRoundTripIT {
 
   @Test
   void pythonCapture_publishedAsKombuDoes_buildsTheExpectedGraph() throws Exception {
+    CaptureExpectations.assertPythonCanvasGraph(publishedAsKombuDoes(Captures.pythonCanvas()));
+  }
+
+  @Test
+  void nestedCeleryCanvases_publishedAsKombuDoes_areDrawnAsWritten() throws Exception {
+    InMemoryGraphStore store = publishedAsKombuDoes(CanvasCaptures.allPayloads());
+    CaptureExpectations.assertEveryTaskExactlyOnce(store);
+    CanvasCaptures.assertAllDrawnAsWritten(store);
+  }
+
+  /**
+   * What a Celery worker with Python stemtrace puts on the broker, one kombu JSON message per event, consumed
+   * into a new store until every event applied.
+   */
+  private static InMemoryGraphStore publishedAsKombuDoes(List<byte[]> payloads) throws Exception {
     String prefix = "graph-" + UUID.randomUUID().toString().substring(0, 8);
     InMemoryGraphStore store = InMemoryGraphStore.create();
     try (RabbitMqTransport transport = RabbitMqTransport.create(RabbitMqBroker.URL + "?consumer_id=dash&retention=PT60S", prefix);
@@ -52,19 +67,15 @@ class GraphRoundTripIT {
         Connection python = RabbitMqBroker.adminConnection()) {
       RabbitMqBroker.deleteLater(transport.exchangeName(), transport.queueName());
       consumer.start();
-      // what a Celery worker with Python stemtrace puts on the broker: one kombu JSON message per event
       Channel channel = python.createChannel();
       AMQP.BasicProperties kombuJson = new AMQP.BasicProperties.Builder().contentType("application/json")
           .contentEncoding("utf-8").deliveryMode(2).priority(0).headers(Map.of()).build();
-      List<String> lines = Captures.lines(Captures.PYTHON_CANVAS);
-      for (String line : lines) {
-        channel.basicPublish(transport.exchangeName(), "", kombuJson, line.getBytes(StandardCharsets.UTF_8));
-      }
+      for (byte[] payload : payloads) channel.basicPublish(transport.exchangeName(), "", kombuJson, payload);
 
-      await(() -> consumer.metrics().eventsApplied() == lines.size(), "all " + lines.size() + " events applied");
+      await(() -> consumer.metrics().eventsApplied() == payloads.size(), "all " + payloads.size() + " events applied");
       assertThat(consumer.metrics().eventsRejected()).isZero();
-      CaptureExpectations.assertPythonCanvasGraph(store);
     }
+    return store;
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.stemtrace.api.Transport;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
+import io.stemtrace.core.testing.CanvasCaptures;
 import io.stemtrace.core.testing.CaptureExpectations;
 import io.stemtrace.core.testing.Captures;
 import java.util.ArrayList;
@@ -27,6 +28,23 @@ class CaptureReplayTest {
     List<byte[]> reversed = new ArrayList<>(Captures.pythonCanvas());
     Collections.reverse(reversed);
     assertReplay(reversed, "capture-replay-reversed");
+  }
+
+  @Test
+  void nestedCeleryCanvases_sentThroughMemoryTransport_areDrawnAsWritten() throws Exception {
+    InMemoryGraphStore store = InMemoryGraphStore.create();
+    List<byte[]> payloads = CanvasCaptures.allPayloads();
+    try (Transport transport = Transports.open("memory://canvas-replay", "stemtrace");
+        EventConsumer consumer = EventConsumer.builder(store).transport(transport).build()) {
+      consumer.start();
+      transport.send(payloads);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (consumer.metrics().eventsApplied() < payloads.size() && System.nanoTime() < deadline) Thread.sleep(5);
+      assertThat(consumer.metrics().eventsApplied()).isEqualTo(payloads.size());
+      assertThat(consumer.metrics().eventsRejected()).isZero();
+      CaptureExpectations.assertEveryTaskExactlyOnce(store);
+      CanvasCaptures.assertAllDrawnAsWritten(store);
+    }
   }
 
   private static void assertReplay(List<byte[]> payloads, String channel) throws Exception {

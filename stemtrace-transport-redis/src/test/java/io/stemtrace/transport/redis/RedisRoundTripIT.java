@@ -16,8 +16,10 @@ import io.stemtrace.api.WorkflowQuery;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
+import io.stemtrace.core.testing.CanvasCaptures;
 import io.stemtrace.core.testing.CaptureExpectations;
 import io.stemtrace.core.testing.Captures;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -46,24 +48,39 @@ class RedisRoundTripIT {
   }
 
   @Test
+  void nestedCeleryCanvases_writtenAsPythonStemtraceWritesThem_areDrawnAsWritten() throws Exception {
+    InMemoryGraphStore store = writtenAsPythonStemtraceWritesThem(CanvasCaptures.allPayloads());
+    CaptureExpectations.assertEveryTaskExactlyOnce(store);
+    CanvasCaptures.assertAllDrawnAsWritten(store);
+  }
+
+  @Test
   void capture_writtenAsPythonStemtraceWritesIt_buildsTheExpectedGraph() throws Exception {
+    CaptureExpectations.assertPythonCanvasGraph(writtenAsPythonStemtraceWritesThem(Captures.pythonCanvas()));
+  }
+
+  /**
+   * XADDs each payload as the Python library does, then consumes the stream into a new store until every
+   * event applied and the lag reads zero.
+   */
+  private InMemoryGraphStore writtenAsPythonStemtraceWritesThem(List<byte[]> payloads) throws Exception {
     String prefix = freshPrefix();
-    List<String> lines = Captures.lines(Captures.PYTHON_CANVAS);
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
-      for (String line : lines) {
-        redis.commands().xadd(prefix + ":events", new XAddArgs().maxlen(10_000).approximateTrimming(), "data", line);
+      for (byte[] payload : payloads) {
+        redis.commands().xadd(prefix + ":events", new XAddArgs().maxlen(10_000).approximateTrimming(), "data",
+            new String(payload, StandardCharsets.UTF_8));
       }
     }
     InMemoryGraphStore store = InMemoryGraphStore.create();
     try (Transport transport = Transports.open(RedisTestSupport.URL, prefix);
         EventConsumer consumer = EventConsumer.builder(store).transport(transport).build()) {
       consumer.start();
-      await(() -> consumer.metrics().eventsApplied() == lines.size(), "capture applied");
+      await(() -> consumer.metrics().eventsApplied() == payloads.size(), "capture applied");
       assertThat(consumer.metrics().eventsRejected()).isZero();
       assertThat(consumer.metrics().connected()).isTrue();
       await(() -> consumer.metrics().lag().orElse(-1) == 0, "lag reported as zero");
     }
-    CaptureExpectations.assertPythonCanvasGraph(store);
+    return store;
   }
 
   @Test

@@ -2,13 +2,18 @@ package io.stemtrace.ui.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemtrace.core.testing.CanvasCaptures;
 import io.stemtrace.core.testing.Captures;
 import io.stemtrace.ui.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * to now at the root; with its recorded times and a clock a week later under a prefix):
  * tasks, timeline, workflows, the chord graph, task detail with args, the flaky task's attempts, workers,
  * registry, anomalies, stats, export, a live event appearing without a reload, and the render time of a
- * 2 000-node workflow. Screenshots of every page land in {@code target/screenshots}.
+ * 2 000-node workflow; and the recorded nested Celery canvases, their frames inside each other and each body
+ * after its frame. Screenshots of every page land in {@code target/screenshots}.
  */
 class BrowserIT {
 
@@ -69,6 +75,36 @@ class BrowserIT {
           Path.of("target/screenshots/session"), "--user", "admin", "--password", password, "--session-seconds", "10");
 
       result.assertAllPassed(4);
+    }
+  }
+
+  @Test
+  void nestedCeleryCanvases_drawnWithTheirContainersInsideEachOther_stageAfterStage() throws Exception {
+    try (TestServer server = TestServer.start(TestServer.options().replayCapture(false))) {
+      BrowserSuite.requireBrowser(uiBuilt());
+      Map<CanvasCaptures.Shape, String> roots = new EnumMap<>(CanvasCaptures.Shape.class);
+      long sent = 0;
+      for (CanvasCaptures.Shape shape : List.of(CanvasCaptures.Shape.NESTED_CHORD, CanvasCaptures.Shape.CHAIN_OF_GROUPS,
+          CanvasCaptures.Shape.CHORD_IN_CHAIN, CanvasCaptures.Shape.CHORD_OF_CHAINS)) {
+        List<byte[]> payloads = Captures.shiftedToEndAt(CanvasCaptures.lines(shape), Instant.now()).stream()
+            .map(line -> line.getBytes(StandardCharsets.UTF_8)).toList();
+        server.inject(payloads);
+        sent += payloads.size();
+        server.awaitApplied(sent);
+        String anyHeader = CanvasCaptures.taskId(shape, "add", shape == CanvasCaptures.Shape.CHORD_IN_CHAIN ? "[6,3]" : "[1,1]");
+        roots.put(shape, server.handler().store().workflowOf(anyHeader).orElseThrow());
+      }
+      assertThat(roots.values()).allSatisfy(root -> assertThat(root).startsWith("group:"));
+
+      BrowserSuite.Result result = BrowserSuite.runScript("e2e/canvas.mjs", server.baseUrl(),
+          Path.of("target/screenshots/canvas"),
+          "--nested-root", roots.get(CanvasCaptures.Shape.NESTED_CHORD),
+          "--chain-of-groups-root", roots.get(CanvasCaptures.Shape.CHAIN_OF_GROUPS),
+          "--chord-in-chain-root", roots.get(CanvasCaptures.Shape.CHORD_IN_CHAIN),
+          "--root", roots.get(CanvasCaptures.Shape.CHORD_OF_CHAINS));
+
+      result.assertAllPassed(20);
+      assertThat(Path.of("target/screenshots/canvas")).isDirectoryContaining("glob:**.png");
     }
   }
 
