@@ -35,16 +35,16 @@ public final class TaskTracer {
   private final JsonValues values;
   private final boolean captureArgs;
   private final boolean captureResults;
-  private final int maxTextChars;
+  private final int maxTextBytes;
   private final Clock clock;
 
   TaskTracer(AsyncPublisher publisher, JsonValues values, boolean captureArgs, boolean captureResults,
-      int maxTextChars, Clock clock) {
+      int maxTextBytes, Clock clock) {
     this.publisher = publisher;
     this.values = values;
     this.captureArgs = captureArgs;
     this.captureResults = captureResults;
-    this.maxTextChars = maxTextChars;
+    this.maxTextBytes = maxTextBytes;
     this.clock = clock;
   }
 
@@ -96,7 +96,8 @@ public final class TaskTracer {
           cut(exception), cut(traceback));
       publisher.offer(event);
     } catch (RuntimeException | StackOverflowError e) {
-      // instrumentation must never break the task; a broken event is simply not sent
+      // instrumentation must never break the task; a broken event is not sent, and counted as dropped
+      publisher.countDropped();
     }
   }
 
@@ -120,9 +121,19 @@ public final class TaskTracer {
     }
   }
 
+  /** The text cut to at most {@code maxTextBytes} of UTF-8 (the limit is in bytes, as documented), marked. */
   private String cut(String text) {
-    if (text == null || text.length() <= maxTextChars) return text;
-    return text.substring(0, maxTextChars) + "...[Truncated: " + text.length() + " chars]";
+    if (text == null || text.length() <= maxTextBytes / 3) return text; // fits even if every char took 3 bytes
+    int bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      int width = c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 4 : Character.isLowSurrogate(c) ? 0 : 3;
+      if (bytes + width > maxTextBytes) {
+        return text.substring(0, i) + "...[Truncated: " + text.length() + " chars]";
+      }
+      bytes += width;
+    }
+    return text;
   }
 
   /** Options for a new task. Not thread-safe; build once. */

@@ -12,7 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stemtrace.api.TaskEvent;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,6 +177,42 @@ class TaskTracerTest {
       TaskEvent event = EventLog.of(limited, small).last(task.id());
       assertThat(event.exception()).hasSizeLessThan(1100).endsWith("[Truncated: 10003 chars]");
       assertThat(event.traceback()).hasSizeLessThan(1100);
+    }
+  }
+
+  @Test
+  void multibyteTraceback_isCutByItsUtf8Bytes_neverInsideACharacter() {
+    RecordingTransport small = new RecordingTransport();
+    try (Stemtrace limited = Stemtrace.builder().transport(small).maxPayloadBytes(1024).workerEvents(false)
+        .shutdownHook(false).build()) {
+      TracedTask task = limited.tracer().newTask("t");
+      // 3 bytes per CJK character, 4 per emoji (a surrogate pair): 1 000 characters are far over 1 KiB
+      task.failure("E: " + "日".repeat(1_000), "😀".repeat(1_000));
+      TaskEvent event = EventLog.of(limited, small).last(task.id());
+      String exceptionKept = event.exception().substring(0, event.exception().indexOf("...[Truncated"));
+      String tracebackKept = event.traceback().substring(0, event.traceback().indexOf("...[Truncated"));
+      assertThat(exceptionKept.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024).isGreaterThan(1000);
+      assertThat(tracebackKept.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024).isGreaterThan(1000);
+      assertThat(tracebackKept).matches("(😀)+");
+      assertThat(event.traceback()).endsWith("[Truncated: 2000 chars]");
+    }
+  }
+
+  @Test
+  void eventThatCannotBeBuilt_isCountedAsDropped_andTheTaskGoesOn() {
+    RecordingTransport quiet = new RecordingTransport();
+    // a clock that fails: building the event's timestamp throws inside the tracer
+    Clock failing = new Clock() {
+      @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(ZoneId zone) { return this; }
+      @Override public Instant instant() { throw new IllegalStateException("clock broke"); }
+    };
+    try (Stemtrace broken = Stemtrace.builder().transport(quiet).clock(failing).workerEvents(false)
+        .shutdownHook(false).build()) {
+      TracedTask task = broken.tracer().newTask("t");
+      task.started();
+      task.success("done");
+      assertThat(broken.metrics().dropped()).isEqualTo(2);
     }
   }
 

@@ -30,6 +30,20 @@ public record GraphNode(
     Instant lastUpdated,
     String bodyId) {
 
+  /** The prefix of a container's id: {@code group:} and then the group id. */
+  public static final String CONTAINER_PREFIX = "group:";
+
+  /** The id of the GROUP or CHORD container of a group. */
+  public static String containerId(String groupId) {
+    if (groupId == null) throw new NullPointerException("groupId == null");
+    return CONTAINER_PREFIX + groupId;
+  }
+
+  /** The group id a container id names, or null when {@code id} is not a container id. */
+  public static String groupIdOf(String id) {
+    return id != null && id.startsWith(CONTAINER_PREFIX) ? id.substring(CONTAINER_PREFIX.length()) : null;
+  }
+
   /** What a graph node stands for. */
   public enum NodeType {
     TASK,

@@ -48,6 +48,20 @@ public record TaskEvent(
     if (taskId.isEmpty()) throw new IllegalArgumentException("taskId is empty");
     if (retries < 0) throw new IllegalArgumentException("retries < 0: " + retries);
   }
+  /**
+   * True when this event decides the task's state over one of (retries, state, time): the rule of
+   * {@link TaskState#supersedes}.
+   */
+  public boolean supersedes(int currentRetries, TaskState current, Instant currentTime) {
+    int order = TaskState.compareAttempts(retries, state, currentRetries, current);
+    return order != 0 ? order > 0 : !timestamp.isBefore(currentTime);
+  }
+
+  /** True when this event decides the task's state over {@code current} (or there is none). */
+  public boolean supersedes(TaskEvent current) {
+    return current == null || supersedes(current.retries, current.state, current.timestamp);
+  }
+
 
   public static Builder builder(String taskId, TaskState state) {
     return new Builder().taskId(taskId).state(state);

@@ -19,6 +19,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -401,7 +402,7 @@ public final class EventCodec {
       return null;
     }
     if (day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()) return null;
-    long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+    long epochDay = LocalDate.of(year, month, day).toEpochDay();
     return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3_600L + minute * 60L + second, nanos);
   }
 
@@ -630,10 +631,44 @@ public final class EventCodec {
     }
   }
 
-  /** Formats an instant the way the wire wants it: UTC, microseconds, {@code Z}. */
+  /**
+   * Formats an instant the way the wire wants it ({@code 2026-11-26T03:35:48.652721Z}: UTC, microseconds,
+   * {@code Z}), the one formatter of events, exports and API responses. Written by hand: every event the
+   * producer sends and some 40 000 timestamps of a 10 000-task graph go through it, and DateTimeFormatter
+   * costs about a microsecond each.
+   */
   public static String formatTimestamp(Instant instant) {
-    return MICROS_UTC.format(instant);
+    long seconds = instant.getEpochSecond();
+    long days = Math.floorDiv(seconds, 86_400L);
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+    LocalDate date = LocalDate.ofEpochDay(days);
+    int year = date.getYear();
+    if (year < 0 || year > 9999) return MICROS_UTC.format(instant);
+    char[] c = new char[27];
+    digits(c, 0, year, 4);
+    c[4] = '-';
+    digits(c, 5, date.getMonthValue(), 2);
+    c[7] = '-';
+    digits(c, 8, date.getDayOfMonth(), 2);
+    c[10] = 'T';
+    digits(c, 11, secondOfDay / 3600, 2);
+    c[13] = ':';
+    digits(c, 14, (secondOfDay / 60) % 60, 2);
+    c[16] = ':';
+    digits(c, 17, secondOfDay % 60, 2);
+    c[19] = '.';
+    digits(c, 20, instant.getNano() / 1000, 6);
+    c[26] = 'Z';
+    return new String(c);
   }
+
+  private static void digits(char[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  }
+
 
   // ---------------------------------------------------------------- helpers
 

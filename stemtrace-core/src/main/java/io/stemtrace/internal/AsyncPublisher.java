@@ -79,6 +79,11 @@ public final class AsyncPublisher implements AutoCloseable {
     this.threadName = "stemtrace-publisher{" + describe(transport) + "}";
   }
 
+  /** Counts an event that could not even be built (the tracer caught a failure making it) as dropped. */
+  public void countDropped() {
+    dropped.increment();
+  }
+
   /** Queues an event for sending; returns false (and counts a drop) when the queue is full or closed. */
   public boolean offer(StemtraceEvent event) {
     if (!accepting || event == null) {

@@ -10,8 +10,11 @@ import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.core.testing.Captures;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -200,7 +203,7 @@ class EventCodecTest {
 
   @Test
   void decode_binaryGarbage_isRejectedNotThrown() {
-    java.util.Random random = new java.util.Random(42);
+    Random random = new Random(42);
     for (int i = 0; i < 2_000; i++) {
       byte[] garbage = new byte[random.nextInt(200)];
       random.nextBytes(garbage);
@@ -236,4 +239,23 @@ class EventCodecTest {
     assertThat(((DecodeResult.Rejected) codec.decode(worker + "\"hostname\":\"h\",\"registered_tasks\":[\"ok\",\""
         + longest + "x\"]}")).error().kind()).isEqualTo(DecodeError.Kind.BAD_ID);
   }
+
+  private static final DateTimeFormatter REFERENCE =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  @Test
+  void formatTimestamp_matchesAReferenceFormatter_overRandomInstants() {
+    Random random = new Random(42);
+    Instant[] fixed = {Instant.EPOCH, Instant.parse("2026-11-26T03:35:48.652721Z"),
+        Instant.parse("1999-12-31T23:59:59.999999999Z"), Instant.parse("2024-02-29T00:00:00Z"),
+        Instant.parse("9999-12-31T23:59:59.000001Z"), Instant.parse("1969-07-20T20:17:40.5Z")};
+    for (Instant instant : fixed) {
+      assertThat(EventCodec.formatTimestamp(instant)).isEqualTo(REFERENCE.format(instant));
+    }
+    for (int i = 0; i < 10_000; i++) {
+      Instant instant = Instant.ofEpochSecond(random.nextLong(-2_000_000_000L, 8_000_000_000L), random.nextInt(1_000_000_000));
+      assertThat(EventCodec.formatTimestamp(instant)).isEqualTo(REFERENCE.format(instant));
+    }
+  }
+
 }

@@ -2,28 +2,11 @@ package io.stemtrace.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stemtrace.core.EventCodec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ApiJsonTest {
-
-  @Test
-  void formatTimestamp_matchesTheWireFormat() {
-    Random random = new Random(42);
-    Instant[] fixed = {Instant.EPOCH, Instant.parse("2026-11-26T03:35:48.652721Z"),
-        Instant.parse("1999-12-31T23:59:59.999999999Z"), Instant.parse("2024-02-29T00:00:00Z"),
-        Instant.parse("9999-12-31T23:59:59.000001Z"), Instant.parse("1969-07-20T20:17:40.5Z")};
-    for (Instant instant : fixed) {
-      assertThat(new String(ApiJson.formatTimestamp(instant))).isEqualTo(EventCodec.formatTimestamp(instant));
-    }
-    for (int i = 0; i < 10_000; i++) {
-      Instant instant = Instant.ofEpochSecond(random.nextLong(-2_000_000_000L, 8_000_000_000L), random.nextInt(1_000_000_000));
-      assertThat(new String(ApiJson.formatTimestamp(instant))).isEqualTo(EventCodec.formatTimestamp(instant));
-    }
-  }
 
   @Test
   void millisText_isMillisecondsWithMicroseconds() {

@@ -57,7 +57,6 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AnomalyDetector.class);
   private static final long NONE = Long.MIN_VALUE;
-  private static final String CONTAINER_PREFIX = "group:";
   private static final int CLOSED_CHORDS_KEPT = 10_000;
 
   private final GraphStore store;
@@ -435,7 +434,7 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
       if (closedChords.containsKey(callbackId)) return;
       chord = chords.get(callbackId);
       if (chord == null) {
-        chord = new ChordWatch(callbackId, CONTAINER_PREFIX + event.groupId());
+        chord = new ChordWatch(callbackId, GraphNode.containerId(event.groupId()));
         chords.put(callbackId, chord);
         while (chords.size() > maxWatched) close(chords.values().iterator().next());
       }
@@ -453,7 +452,7 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
       // the chord's body ran as a group or chord (Celery's chain of groups): its callback id names a chord
       // signature that never runs as a task, and the body's members name the last header as their parent
       ChordWatch headerOf = chordOfMember.get(event.parentId());
-      if (headerOf != null && !headerOf.containerId.equals(CONTAINER_PREFIX + event.groupId())) close(headerOf);
+      if (headerOf != null && !headerOf.containerId.equals(GraphNode.containerId(event.groupId()))) close(headerOf);
     }
   }
 
@@ -672,18 +671,8 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
 
   // ---------------------------------------------------------------- state
 
-  /** Same precedence as the store: later attempt, then terminal over running over PENDING, then later time. */
   private static boolean beats(TaskEvent event, int retries, TaskState state, Instant stamp) {
-    if (state == null) return true;
-    if (event.retries() != retries) return event.retries() > retries;
-    int rank = rank(event.state()) - rank(state);
-    if (rank != 0) return rank > 0;
-    return !event.timestamp().isBefore(stamp);
-  }
-
-  private static int rank(TaskState state) {
-    if (state.isTerminal()) return 2;
-    return state == TaskState.PENDING ? 0 : 1;
+    return state == null || event.supersedes(retries, state, stamp);
   }
 
   private enum Category {

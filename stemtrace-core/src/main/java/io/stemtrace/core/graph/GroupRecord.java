@@ -1,12 +1,11 @@
 package io.stemtrace.core.graph;
 
+import io.stemtrace.api.GraphNode;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The tasks sharing one group id: drawn as a synthetic GROUP (or CHORD) container {@code group:<id>}. */
 final class GroupRecord {
-  static final String PREFIX = "group:";
-
   final String groupId;
   final List<TaskRecord> members = new ArrayList<>(4);
   /** the chord callback's task id once a member carried one; makes the container a CHORD */
@@ -24,7 +23,7 @@ final class GroupRecord {
 
   /** Built on demand: queries are rarer than groups, and the string would cost about 90 bytes per group. */
   String containerId() {
-    return PREFIX + groupId;
+    return GraphNode.containerId(groupId);
   }
 
   boolean isChord() {

@@ -809,8 +809,9 @@ public final class InMemoryGraphStore implements GraphStore {
   }
 
   private Workflow workflowById(String id) {
-    if (id.startsWith(GroupRecord.PREFIX)) {
-      GroupRecord group = groups.get(id.substring(GroupRecord.PREFIX.length()));
+    String groupId = GraphNode.groupIdOf(id);
+    if (groupId != null) {
+      GroupRecord group = groups.get(groupId);
       if (group != null) return group.workflow;
     }
     TaskRecord task = tasksById.get(id);

@@ -85,7 +85,7 @@ final class Snapshots {
       String exception = null;
       for (TaskEvent event : events) {
         if (event.retries() != number) continue;
-        if (TaskRecord.beats(event, best)) best = event;
+        if (event.supersedes(best)) best = event;
         if (startedAt == null && event.state() == TaskState.STARTED) startedAt = event.timestamp();
         if (finishedAt == null && (event.state().isTerminal() || event.state() == TaskState.RETRY)) {
           finishedAt = event.timestamp();

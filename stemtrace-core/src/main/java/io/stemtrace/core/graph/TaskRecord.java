@@ -274,27 +274,9 @@ final class TaskRecord {
     children[childCount++] = child;
   }
 
-  /** True when the candidate (meta, stamp) beats the current one for the task's state. */
+  /** True when the candidate (meta, stamp) beats the current one for the task's state ({@link TaskState#supersedes}). */
   static boolean beats(int candidateMeta, long candidateStamp, int currentMeta, long currentStamp) {
-    if (currentMeta < 0) return true;
-    int retries = retries(candidateMeta) - retries(currentMeta);
-    if (retries != 0) return retries > 0;
-    int rank = rank(state(candidateMeta)) - rank(state(currentMeta));
-    if (rank != 0) return rank > 0;
-    return candidateStamp >= currentStamp;
-  }
-
-  static boolean beats(TaskEvent candidate, TaskEvent current) {
-    if (current == null) return true;
-    if (candidate.retries() != current.retries()) return candidate.retries() > current.retries();
-    int rank = rank(candidate.state()) - rank(current.state());
-    if (rank != 0) return rank > 0;
-    return !candidate.timestamp().isBefore(current.timestamp());
-  }
-
-  /** Within one attempt: terminal beats running (RECEIVED, STARTED, RETRY) beats PENDING. */
-  static int rank(TaskState state) {
-    if (state.isTerminal()) return 2;
-    return state == TaskState.PENDING ? 0 : 1;
+    return currentMeta < 0 || TaskState.supersedes(retries(candidateMeta), state(candidateMeta), candidateStamp,
+        retries(currentMeta), state(currentMeta), currentStamp);
   }
 }

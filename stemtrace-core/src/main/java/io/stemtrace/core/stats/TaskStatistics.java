@@ -255,18 +255,8 @@ public final class TaskStatistics implements EventListener {
     return sampleCapacity;
   }
 
-  /** Same precedence as the store: later attempt, then terminal over running over PENDING, then later time. */
   private static boolean beats(TaskEvent event, Track track) {
-    if (track.state == null) return true;
-    if (event.retries() != track.retries) return event.retries() > track.retries;
-    int rank = rank(event.state()) - rank(track.state);
-    if (rank != 0) return rank > 0;
-    return !event.timestamp().isBefore(track.stamp);
-  }
-
-  private static int rank(TaskState state) {
-    if (state.isTerminal()) return 2;
-    return state == TaskState.PENDING ? 0 : 1;
+    return track.state == null || event.supersedes(track.retries, track.state, track.stamp);
   }
 
   /**
