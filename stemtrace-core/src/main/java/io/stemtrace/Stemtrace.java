@@ -3,7 +3,7 @@ package io.stemtrace;
 import io.stemtrace.api.RegisteredTaskDefinition;
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.WorkerEvent;
-import io.stemtrace.core.Transports;
+import io.stemtrace.core.TransportChoice;
 import io.stemtrace.internal.AsyncPublisher;
 import io.stemtrace.internal.JsonValues;
 import io.stemtrace.internal.Scrubber;
@@ -177,9 +177,7 @@ public final class Stemtrace implements AutoCloseable {
 
   /** Immutable configuration of a {@link Stemtrace}, collected fluently. Not thread-safe. */
   public static final class Builder {
-    private String transportUrl;
-    private Transport transport;
-    private String prefix = "stemtrace";
+    private final TransportChoice transport = new TransportChoice();
     private boolean captureArgs = true;
     private boolean captureResults = true;
     private final Set<String> sensitiveKeys = new LinkedHashSet<>();
@@ -199,21 +197,19 @@ public final class Stemtrace implements AutoCloseable {
 
     /** Where events go, such as {@code redis://localhost:6379/0}; the scheme picks the transport. */
     public Builder transportUrl(String transportUrl) {
-      this.transportUrl = Objects.requireNonNull(transportUrl, "transportUrl == null");
+      transport.url(transportUrl);
       return this;
     }
 
     /** An explicit transport instead of a URL. The caller keeps ownership: {@link #close} does not close it. */
     public Builder transport(Transport transport) {
-      this.transport = Objects.requireNonNull(transport, "transport == null");
+      this.transport.transport(transport);
       return this;
     }
 
     /** Key, stream or exchange prefix for URL transports; default {@code stemtrace}. */
     public Builder prefix(String prefix) {
-      Objects.requireNonNull(prefix, "prefix == null");
-      if (prefix.isBlank()) throw new IllegalArgumentException("prefix is blank");
-      this.prefix = prefix;
+      transport.prefix(prefix);
       return this;
     }
 
@@ -343,16 +339,10 @@ public final class Stemtrace implements AutoCloseable {
      * @throws IllegalArgumentException when the URL is malformed or no transport handles its scheme
      */
     public Stemtrace build() {
-      if (transport == null && transportUrl == null) {
-        throw new IllegalStateException("set transportUrl(...) or transport(...)");
-      }
-      if (transport != null && transportUrl != null) {
-        throw new IllegalStateException("set either transportUrl(...) or transport(...), not both");
-      }
-      if (transport != null) return new Stemtrace(this, transport, false);
-      Transport opened = Transports.open(transportUrl, prefix);
-      LOG.debug("stemtrace publishing to {}", opened.describe());
-      return new Stemtrace(this, opened, true);
+      if (!transport.isSet()) throw new IllegalStateException("set transportUrl(...) or transport(...)");
+      TransportChoice.Opened opened = transport.open();
+      LOG.debug("stemtrace publishing to {}", opened.transport().describe());
+      return new Stemtrace(this, opened.transport(), opened.owned());
     }
   }
 }

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -46,6 +47,7 @@ public final class EventConsumer implements EventSink, AutoCloseable {
   private final Transport transport;
   private final GraphStore store;
   private final EventCodec codec;
+  /** copy-on-write: listeners are added rarely (at start-up), told on every batch */
   private final List<EventListener> listeners;
 
   private final AtomicLong applied = new AtomicLong();
@@ -61,7 +63,7 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     this.transport = builder.transport;
     this.store = builder.store;
     this.codec = builder.codec;
-    this.listeners = List.copyOf(builder.listeners);
+    this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
   }
 
   /** A consumer applying to {@code store}; give it a transport to {@link #start()} from. */
@@ -256,6 +258,14 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     if (current != null) current.close();
     ExecutorService helper = decoder;
     if (helper != null) helper.shutdown();
+  }
+
+  /**
+   * Adds a listener told about the events applied from now on, with the isolation and counting of those
+   * given to the builder: a host's live view added after a collector started, say.
+   */
+  public void addListener(EventListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener == null"));
   }
 
   /** Configures an {@link EventConsumer}. */

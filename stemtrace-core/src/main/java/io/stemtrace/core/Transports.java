@@ -2,6 +2,7 @@ package io.stemtrace.core;
 
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.TransportProvider;
+import io.stemtrace.api.TransportOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -63,10 +64,6 @@ public final class Transports {
 
   /** The URL with any password replaced by {@code ***}, for logs and thread names. */
   public static String redact(URI uri) {
-    String userInfo = uri.getRawUserInfo();
-    if (userInfo == null) return uri.toString();
-    int colon = userInfo.indexOf(':');
-    String safe = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
-    return uri.toString().replace(userInfo + "@", safe + "@");
+    return TransportOptions.redact(uri);
   }
 }

@@ -11,7 +11,7 @@ import io.stemtrace.api.WorkflowQuery;
 import io.stemtrace.api.WorkflowSummary;
 import io.stemtrace.api.StemtraceEvent;
 import io.stemtrace.core.ConsumerMetrics;
-import io.stemtrace.core.EventConsumer;
+import io.stemtrace.core.StemtraceCollector;
 import io.stemtrace.core.anomaly.Anomaly;
 import io.stemtrace.core.anomaly.AnomalyDetector;
 import io.stemtrace.core.anomaly.AnomalyType;
@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The REST endpoints of docs/API.md: maps a path under {@code /api} and its query to a JSON document.
@@ -30,27 +29,22 @@ import java.util.function.Supplier;
  */
 final class ApiRoutes {
 
+  private final StemtraceCollector collector;
   private final GraphStore store;
-  private final Supplier<ConsumerMetrics> consumerMetrics;
-  private final Supplier<String> transportDescription;
   private final LiveFeed feed;
   private final AnomalyDetector anomalies;
   private final TaskStatistics statistics;
-  private final EventConsumer importer;
   private final ApiJson.Flags flags;
   private final Clock clock;
 
-  ApiRoutes(GraphStore store, Supplier<ConsumerMetrics> consumerMetrics, Supplier<String> transportDescription,
-      LiveFeed feed, AnomalyDetector anomalies, TaskStatistics statistics, EventConsumer importer, Clock clock) {
-    this.store = store;
-    this.consumerMetrics = consumerMetrics;
-    this.transportDescription = transportDescription;
+  ApiRoutes(StemtraceCollector collector, LiveFeed feed) {
+    this.collector = collector;
+    this.store = collector.store();
     this.feed = feed;
-    this.anomalies = anomalies;
-    this.statistics = statistics;
-    this.importer = importer;
+    this.anomalies = collector.anomalies();
+    this.statistics = collector.statistics();
     this.flags = anomalies::anomaliesOf;
-    this.clock = clock;
+    this.clock = collector.clock();
   }
 
   /**
@@ -94,10 +88,11 @@ final class ApiRoutes {
   }
 
   private ChunkedOutput health() {
-    ConsumerMetrics metrics = consumerMetrics.get();
+    // without a transport nothing is consumed: the consumer fields read as stopped (imports still count)
+    ConsumerMetrics metrics = collector.hasTransport() ? collector.metrics() : null;
     long taskCount = store.taskCount();
     long workflowCount = store.workflowCount();
-    String transport = transportDescription.get();
+    String transport = collector.transportDescription().orElse(null);
     return ApiJson.renderChunked(g -> {
       g.writeStartObject();
       g.writeStringField("status", "ok");
@@ -259,7 +254,7 @@ final class ApiRoutes {
     } catch (WorkflowExport.InvalidExportException e) {
       throw ApiException.badRequest(e.getMessage());
     }
-    WorkflowExport.ImportResult result = WorkflowExport.importInto(importer, document);
+    WorkflowExport.ImportResult result = collector.importDocument(document);
     return ApiJson.renderChunked(g -> {
       g.writeStartObject();
       g.writeNumberField("imported", result.imported());

@@ -1,6 +1,8 @@
 package io.stemtrace.ui;
 
+import io.stemtrace.core.graph.GraphStores;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,9 +21,11 @@ import java.util.Objects;
  * @param security authentication, open health endpoint, frame-ancestors, allowed origins
  * @param anomalies anomaly thresholds given on the command line or in the environment
  * @param maxBytes the most estimated heap bytes the store holds, or 0 for a quarter of the maximum heap
+ * @param storeUrl where the graph is kept ({@code memory://} unless told otherwise)
  */
 record CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes,
-    boolean help, String importFile, SecurityOptions security, AnomalyOptions anomalies, long maxBytes) {
+    boolean help, String importFile, SecurityOptions security, AnomalyOptions anomalies, long maxBytes,
+    String storeUrl) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8000;
@@ -46,6 +50,14 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
     Objects.requireNonNull(command, "command == null");
     Objects.requireNonNull(security, "security == null");
     Objects.requireNonNull(anomalies, "anomalies == null");
+    Objects.requireNonNull(storeUrl, "storeUrl == null");
+  }
+
+  /** Options with the default store. */
+  CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes, boolean help,
+      String importFile, SecurityOptions security, AnomalyOptions anomalies, long maxBytes) {
+    this(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security, anomalies, maxBytes,
+        GraphStores.DEFAULT_URL);
   }
 
   /** Options with the default store byte bound. */
@@ -100,6 +112,7 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
         "  --prefix P           key/stream/exchange prefix (env STEMTRACE_PREFIX, default " + DEFAULT_PREFIX + ")",
         "  --host H             interface to listen on (env STEMTRACE_HOST, default " + DEFAULT_HOST + ")",
         "  --port N             port to listen on (env STEMTRACE_PORT, default " + DEFAULT_PORT + ")",
+        "  --store-url URL      where the graph is kept (env STEMTRACE_STORE_URL, default " + GraphStores.DEFAULT_URL + ")",
         "  --max-nodes N        task nodes kept in memory before the oldest workflows are evicted",
         "                       (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")",
         "  --max-bytes SIZE     estimated heap the stored workflows may take (512m, 2g) before the oldest are",
@@ -155,6 +168,7 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
     String maxNodesSource = "STEMTRACE_MAX_NODES";
     String maxBytesText = env.get("STEMTRACE_MAX_BYTES");
     String maxBytesSource = "STEMTRACE_MAX_BYTES";
+    String storeUrl = firstNonBlank(env.get("STEMTRACE_STORE_URL"), GraphStores.DEFAULT_URL);
     Map<String, String> securityFlags = new java.util.HashMap<>();
     Map<String, String> anomalyFlags = new java.util.HashMap<>();
 
@@ -177,10 +191,10 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
       boolean anomaly = AnomalyOptions.FLAGS.contains(name);
       boolean known = serverOnly || security || anomaly || name.equals("--host") || name.equals("--port")
           || name.equals("--max-nodes") || name.equals("--import");
-      known |= name.equals("--max-bytes");
+      known |= name.equals("--max-bytes") || name.equals("--store-url");
     if (!known || (serverOnly && command == Command.DEMO)) {
-        throw new UsageException("unknown option '" + name + "' for " + command.name().toLowerCase()
-            + " (see ./stemtrace " + command.name().toLowerCase() + " --help)");
+        throw new UsageException("unknown option '" + name + "' for " + command.name().toLowerCase(Locale.ROOT)
+            + " (see ./stemtrace " + command.name().toLowerCase(Locale.ROOT) + " --help)");
       }
       if (value == null && name.equals("--open-health")) value = "true"; // a switch: no value needed
       if (value == null) {
@@ -190,6 +204,10 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
       switch (name) {
         case "--transport-url", "--broker-url" -> transportUrl = value;
         case "--prefix" -> prefix = value;
+        case "--store-url" -> {
+          if (value.isBlank()) throw new UsageException("--store-url is blank");
+          storeUrl = value;
+        }
         case "--host" -> host = value;
         case "--import" -> {
           if (value.isBlank()) throw new UsageException("--import needs a file name");
@@ -235,7 +253,7 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
     SecurityOptions security = help ? SecurityOptions.DEFAULTS : SecurityOptions.parse(securityFlags, env);
     AnomalyOptions anomalies = help ? AnomalyOptions.DEFAULTS : AnomalyOptions.parse(anomalyFlags, env);
     return new CliOptions(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security, anomalies,
-        maxBytes);
+        maxBytes, storeUrl);
   }
 
   /** A size such as 512m, 2g, 300000k or a plain number of bytes; at least 1 MiB. */

@@ -1,8 +1,8 @@
 package io.stemtrace.ui;
 
+import io.stemtrace.api.TransportOptions;
 import io.stemtrace.ui.auth.Authentication;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -99,11 +99,12 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
     }
 
     Duration ttl = ttlText == null ? DEFAULT_SESSION_TTL : duration("--session-ttl", ttlText);
-    boolean openHealth = switch (healthText.trim().toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "1", "" -> true;
-      case "false", "no", "0" -> false;
-      default -> throw new CliOptions.UsageException("--open-health must be true or false, got '" + healthText + "'");
-    };
+    boolean openHealth;
+    try {
+      openHealth = healthText.isBlank() || TransportOptions.parseBoolean(healthText);
+    } catch (IllegalArgumentException e) {
+      throw new CliOptions.UsageException("--open-health " + e.getMessage());
+    }
     if (mode != Mode.NONE) {
       if (user.isBlank()) throw new CliOptions.UsageException("--auth-user is blank");
       if (password == null || password.isEmpty()) {
@@ -154,29 +155,16 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
     };
   }
 
-  /** {@code 8h}, {@code 30m}, {@code 3600s}, {@code 2d} or ISO-8601 ({@code PT8H}); at least one second. */
+  /**
+   * A duration of the grammar transport URLs use too ({@link TransportOptions#parseDuration}: {@code 8h},
+   * {@code 30m}, {@code 3600s}, {@code 1.5}, {@code 2d} or ISO-8601 {@code PT8H}); at least one second.
+   */
   static Duration duration(String source, String text) throws CliOptions.UsageException {
-    String trimmed = text.trim().toLowerCase(Locale.ROOT);
     Duration duration;
     try {
-      if (trimmed.startsWith("p")) {
-        duration = Duration.parse(trimmed.toUpperCase(Locale.ROOT));
-      } else {
-        char unit = trimmed.isEmpty() ? ' ' : trimmed.charAt(trimmed.length() - 1);
-        long amount = Long.parseLong(Character.isDigit(unit) ? trimmed : trimmed.substring(0, trimmed.length() - 1));
-        duration = switch (unit) {
-          case 's' -> Duration.ofSeconds(amount);
-          case 'm' -> Duration.ofMinutes(amount);
-          case 'h' -> Duration.ofHours(amount);
-          case 'd' -> Duration.ofDays(amount);
-          default -> {
-            if (!Character.isDigit(unit)) throw new NumberFormatException();
-            yield Duration.ofSeconds(amount);
-          }
-        };
-      }
-    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-      throw new CliOptions.UsageException(source + " must be like 8h, 30m, 3600s or PT8H, got '" + text + "'");
+      duration = TransportOptions.parseDuration(text);
+    } catch (IllegalArgumentException e) {
+      throw new CliOptions.UsageException(source + " " + e.getMessage());
     }
     if (duration.toSeconds() < 1) throw new CliOptions.UsageException(source + " must be at least 1s, got '" + text + "'");
     return duration;

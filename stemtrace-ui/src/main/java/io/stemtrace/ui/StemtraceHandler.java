@@ -1,32 +1,28 @@
 package io.stemtrace.ui;
 
 import io.stemtrace.api.GraphStore;
-import io.stemtrace.api.GraphStoreProvider;
 import io.stemtrace.api.Transport;
 import io.stemtrace.core.ConsumerMetrics;
-import io.stemtrace.core.EventConsumer;
-import io.stemtrace.core.Transports;
+import io.stemtrace.core.StemtraceCollector;
 import io.stemtrace.core.anomaly.AnomalyDetector;
-import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.core.export.WorkflowExport;
 import io.stemtrace.core.stats.TaskStatistics;
 import io.stemtrace.ui.auth.Authentication;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Clock;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.Objects;
-import java.util.ServiceLoader;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,57 +41,35 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StemtraceHandler.class);
 
-  private final GraphStore store;
-  private final boolean ownsStore;
-  private final Transport transport;
-  private final boolean ownsTransport;
-  private final EventConsumer consumer;
-  private final boolean consuming;
+  private final StemtraceCollector collector;
+  private final boolean ownsCollector;
   private final LiveFeed feed;
-  private final AnomalyDetector anomalies;
-  private final TaskStatistics statistics;
   private final ApiRoutes api;
   private final StaticAssets assets;
   private final HttpHandler websocket;
   /** security headers, request limits and authentication in front of {@link #serve} */
   private final HttpHandler front;
-  private final HttpHandler core;
+  /** the dashboard itself, {@link #serve}, which {@link #front} hands requests to */
+  private final HttpHandler inner;
 
   private StemtraceHandler(Builder builder) {
-    // the transport first: an unknown scheme is the likeliest mistake and must be reported as such
-    this.ownsTransport = builder.transport == null && builder.transportUrl != null;
-    this.transport = ownsTransport ? Transports.open(builder.transportUrl, builder.prefix) : builder.transport;
-    this.ownsStore = builder.store == null;
-    try {
-      this.store = ownsStore ? createStore(builder.maxNodes, builder.maxBytes) : builder.store;
-    } catch (RuntimeException e) {
-      if (ownsTransport) transport.close();
-      throw e;
-    }
-    this.feed = new LiveFeed(store, builder.pushInterval, builder.maxTasksPerFrame,
+    this.ownsCollector = builder.collector == null;
+    this.collector = ownsCollector ? builder.collectorOptions.build() : builder.collector;
+    this.feed = new LiveFeed(collector.store(), builder.pushInterval, builder.maxTasksPerFrame,
         new LiveFeed.ClientLimits(builder.maxPendingBytes, builder.writeTimeout, builder.maxWebSocketsPerAddress),
-        builder.clock);
-    this.anomalies = AnomalyDetector.builder(store).clock(builder.clock)
-        .pendingThreshold(builder.stuckPendingAfter).startedThreshold(builder.stuckStartedAfter)
-        .chordThreshold(builder.chordJoinWithin).maxWatched(builder.maxNodes).listener(feed).build();
-    this.statistics = TaskStatistics.builder().clock(builder.clock).maxTrackedTasks(builder.maxNodes).build();
-    // without a transport the consumer still applies imported documents
-    EventConsumer.Builder consumerBuilder = EventConsumer.builder(store).listener(feed).listener(anomalies)
-        .listener(statistics);
-    if (transport != null) consumerBuilder.transport(transport);
-    this.consumer = consumerBuilder.build();
-    this.consuming = transport != null;
-    this.api = new ApiRoutes(store, this::consumerMetrics, () -> transport == null ? null : transport.describe(), feed,
-        anomalies, statistics, consumer, builder.clock);
+        collector.clock());
+    collector.addListener(feed);
+    collector.addAnomalyListener(feed);
+    this.api = new ApiRoutes(collector, feed);
     this.assets = StaticAssets.load(StemtraceHandler.class.getClassLoader(), builder.staticRoot);
     this.websocket = new WebSocketProtocolHandshakeHandler(feed, exchange ->
         Responses.json(exchange, StatusCodes.BAD_REQUEST, ApiJson.error("/ws expects a WebSocket upgrade")));
-    this.core = this::serve;
-    HttpHandler authenticated = builder.authentication.protect(core);
+    this.inner = this::serve;
+    HttpHandler authenticated = builder.authentication.protect(inner);
     boolean openHealth = builder.openHealth;
     HttpHandler routed = !openHealth ? authenticated : exchange -> {
       if (isHealthCheck(exchange)) {
-        core.handleRequest(exchange);
+        inner.handleRequest(exchange);
       } else {
         authenticated.handleRequest(exchange);
       }
@@ -118,13 +92,8 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
   }
 
   private void start() {
-    anomalies.start();
-    if (!consuming) return;
     try {
-      consumer.start();
-    } catch (IOException e) {
-      close();
-      throw new UncheckedIOException("cannot subscribe to " + transport.describe() + ": " + e.getMessage(), e);
+      collector.start();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -166,7 +135,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       return;
     }
     if (exchange.isInIoThread()) {
-      exchange.dispatch(core); // not this: the front already ran
+      exchange.dispatch(inner); // not this: the front already ran
       return;
     }
     try {
@@ -247,7 +216,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
    * @throws WorkflowExport.InvalidExportException when it is not an export document
    */
   WorkflowExport.ImportResult importDocument(byte[] document) {
-    return WorkflowExport.importInto(consumer, WorkflowExport.read(document));
+    return collector.importDocument(document);
   }
 
   /** The prefix the handler is mounted at, without trailing slash: "" at the root. */
@@ -256,24 +225,29 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     return resolved == null || resolved.equals("/") ? "" : resolved;
   }
 
-  /** The store this handler reads (and its consumer writes). */
+  /** The collector this handler serves: its store, anomalies, statistics and consumer. */
+  public StemtraceCollector collector() {
+    return collector;
+  }
+
+  /** The store this handler reads (and its collector writes). */
   public GraphStore store() {
-    return store;
+    return collector.store();
   }
 
-  /** What the consumer did so far, or null when the handler has no transport. */
+  /** What the collector's consumer did so far. */
   public ConsumerMetrics consumerMetrics() {
-    return consuming ? consumer.metrics() : null;
+    return collector.metrics();
   }
 
-  /** The live anomaly detector fed by this handler's consumer. */
+  /** The live anomaly detector fed by the collector. */
   public AnomalyDetector anomalies() {
-    return anomalies;
+    return collector.anomalies();
   }
 
-  /** The task statistics fed by this handler's consumer. */
+  /** The task statistics fed by the collector. */
   public TaskStatistics statistics() {
-    return statistics;
+    return collector.statistics();
   }
 
   /** WebSocket clients connected now. */
@@ -285,32 +259,18 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     return feed;
   }
 
+  /** Disconnects WebSocket clients, and closes the collector when the handler built it. */
   @Override
   public void close() {
-    consumer.close();
-    anomalies.close();
     feed.close();
-    if (ownsTransport && transport != null) transport.close();
-    if (ownsStore) store.close();
-  }
-
-  private static GraphStore createStore(int maxNodes, long maxBytes) {
-    // the in-memory store is core's own: its byte bound is set here, beyond what the provider interface carries
-    if (maxBytes > 0) return InMemoryGraphStore.builder().maxNodes(maxNodes).maxBytes(maxBytes).build();
-    for (GraphStoreProvider provider : ServiceLoader.load(GraphStoreProvider.class, StemtraceHandler.class.getClassLoader())) {
-      if (provider.name().equals("memory")) return provider.create(maxNodes);
-    }
-    throw new IllegalStateException("no GraphStoreProvider named 'memory' on the classpath (stemtrace-core provides it)");
+    if (ownsCollector) collector.close();
   }
 
   /** Configures a {@link StemtraceHandler}. Not thread-safe; {@link #build()} validates everything. */
   public static final class Builder {
-    private String transportUrl;
-    private Transport transport;
-    private String prefix = "stemtrace";
-    private GraphStore store;
-    private int maxNodes = 100_000;
-    private long maxBytes;
+    private final StemtraceCollector.Builder collectorOptions = StemtraceCollector.builder();
+    private boolean collectorOptionSet;
+    private StemtraceCollector collector;
     private Duration pushInterval = Duration.ofMillis(250);
     private int maxTasksPerFrame = 500;
     private long maxPendingBytes = LiveFeed.ClientLimits.DEFAULTS.maxPendingBytes();
@@ -322,90 +282,85 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     private String frameAncestors = "'none'";
     private Set<String> allowedOrigins = Set.of();
     private AllowedHosts allowedHosts = AllowedHosts.of(Set.of());
-    private Duration stuckPendingAfter = Duration.ofMinutes(5);
-    private Duration stuckStartedAfter = Duration.ofMinutes(30);
-    private Duration chordJoinWithin = Duration.ofMinutes(1);
-    private Clock clock = Clock.systemUTC();
-
     Builder() {}
 
-    /** How long a registered task may wait to run before it is STUCK_PENDING; default 5 minutes. */
+    /**
+     * The collector to serve, which the caller built (and closes); the handler starts it if it has not
+     * started. Instead of the collector options below, with which the handler builds (and closes) its own.
+     */
+    public Builder collector(StemtraceCollector collector) {
+      this.collector = Objects.requireNonNull(collector, "collector == null");
+      return this;
+    }
+
+    private StemtraceCollector.Builder options() {
+      collectorOptionSet = true;
+      return collectorOptions;
+    }
+
+    /** For the handler's own collector: see {@link StemtraceCollector.Builder#stuckPendingAfter}. */
     public Builder stuckPendingAfter(Duration threshold) {
-      this.stuckPendingAfter = positive(threshold, "stuckPendingAfter");
+      options().stuckPendingAfter(threshold);
       return this;
     }
 
-    /** How long a task may run before it is STUCK_STARTED; default 30 minutes. */
+    /** For the handler's own collector: see {@link StemtraceCollector.Builder#stuckStartedAfter}. */
     public Builder stuckStartedAfter(Duration threshold) {
-      this.stuckStartedAfter = positive(threshold, "stuckStartedAfter");
+      options().stuckStartedAfter(threshold);
       return this;
     }
 
-    /** How soon after its last header succeeded a chord callback must start, else CHORD_NOT_JOINED; default 1 min. */
+    /** For the handler's own collector: see {@link StemtraceCollector.Builder#chordJoinWithin}. */
     public Builder chordJoinWithin(Duration threshold) {
-      this.chordJoinWithin = positive(threshold, "chordJoinWithin");
+      options().chordJoinWithin(threshold);
       return this;
     }
 
-    /** The clock of anomaly detection, statistics windows, live feed session ends and export times (tests). */
+    /** The clock of the handler's own collector (tests); the live feed uses the collector's clock. */
     Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock == null");
+      options().clock(clock);
       return this;
     }
 
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name + " == null");
-      if (value.isNegative() || value.isZero()) throw new IllegalArgumentException(name + " <= 0: " + value);
-      return value;
-    }
-
-    /**
-     * Where events come from, such as {@code redis://localhost:6379/0}, {@code amqp://guest:guest@host:5672/}
-     * or {@code memory://demo}; the scheme picks the transport found on the classpath. The handler closes
-     * a transport it opened.
-     */
+    /** For the handler's own collector: see {@link StemtraceCollector.Builder#transportUrl}. */
     public Builder transportUrl(String transportUrl) {
-      this.transportUrl = Objects.requireNonNull(transportUrl, "transportUrl == null");
+      options().transportUrl(transportUrl);
       return this;
     }
 
-    /** A transport the caller opened (and closes); instead of {@link #transportUrl}. */
+    /** For the handler's own collector: see {@link StemtraceCollector.Builder#transport}. */
     public Builder transport(Transport transport) {
-      this.transport = Objects.requireNonNull(transport, "transport == null");
+      options().transport(transport);
       return this;
     }
 
-    /** The key, stream or exchange prefix for a transport opened from a URL; default {@code stemtrace}. */
+    /** For the handler's own collector: see {@link StemtraceCollector.Builder#prefix}. */
     public Builder prefix(String prefix) {
-      Objects.requireNonNull(prefix, "prefix == null");
-      if (prefix.isBlank()) throw new IllegalArgumentException("prefix is blank");
-      this.prefix = prefix;
+      options().prefix(prefix);
       return this;
     }
 
-    /** A store the caller created (and closes); default: a new in-memory store of {@link #maxNodes}. */
+    /** For the handler's own collector: see {@link StemtraceCollector.Builder#storeUrl}. */
+    public Builder storeUrl(String storeUrl) {
+      options().storeUrl(storeUrl);
+      return this;
+    }
+
+    /** For the handler's own collector: see {@link StemtraceCollector.Builder#store}. */
     public Builder store(GraphStore store) {
-      this.store = Objects.requireNonNull(store, "store == null");
+      options().store(store);
       return this;
     }
 
-    /**
-     * The most estimated heap bytes the handler's own in-memory store holds before evicting whole oldest
-     * workflows; default a quarter of the maximum heap. 0 means that default.
-     */
+    /** For the handler's own collector: see {@link StemtraceCollector.Builder#maxBytes}. */
     public Builder maxBytes(long maxBytes) {
-      if (maxBytes != 0 && maxBytes < 1 << 20) throw new IllegalArgumentException("maxBytes < 1 MiB: " + maxBytes);
-      this.maxBytes = maxBytes;
+      options().maxBytes(maxBytes);
       return this;
     }
 
-    /**
-     * The most task nodes the created in-memory store keeps, and the most unfinished tasks anomaly detection
-     * and statistics follow; default 100 000.
-     */
+    /** For the handler's own collector: see {@link StemtraceCollector.Builder#maxNodes}. */
     public Builder maxNodes(int maxNodes) {
-      if (maxNodes < 1) throw new IllegalArgumentException("maxNodes < 1: " + maxNodes);
-      this.maxNodes = maxNodes;
+      options().maxNodes(maxNodes);
       return this;
     }
 
@@ -428,7 +383,11 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
 
     /** How long a frame may wait to be written before its WebSocket client is dropped; default 30 s. */
     Builder writeTimeout(Duration writeTimeout) {
-      this.writeTimeout = positive(writeTimeout, "writeTimeout");
+      Objects.requireNonNull(writeTimeout, "writeTimeout == null");
+      if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+        throw new IllegalArgumentException("writeTimeout <= 0: " + writeTimeout);
+      }
+      this.writeTimeout = writeTimeout;
       return this;
     }
 
@@ -529,12 +488,14 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
      *
      * @throws IllegalArgumentException for an unknown transport scheme (the message lists the schemes found)
      *     or a malformed URL
-     * @throws IllegalStateException when both a URL and a transport are set
+     * @throws IllegalStateException when both a URL and a transport (or store) are set, or a collector and
+     *     options of the handler's own collector
      * @throws UncheckedIOException when the transport cannot subscribe
      */
     public StemtraceHandler build() {
-      if (transportUrl != null && transport != null) {
-        throw new IllegalStateException("set transportUrl or transport, not both");
+      if (collector != null && collectorOptionSet) {
+        throw new IllegalStateException("set collector(...) or the options of the handler's own collector"
+            + " (transport, store, limits, thresholds), not both");
       }
       StemtraceHandler handler = new StemtraceHandler(this);
       handler.start();

@@ -115,7 +115,7 @@ public final class StemtraceServer implements AutoCloseable {
     StemtraceHandler handler;
     try {
       SecurityOptions security = options.security();
-      StemtraceHandler.Builder builder = StemtraceHandler.builder().maxNodes(options.maxNodes()).maxBytes(options.maxBytes())
+      StemtraceHandler.Builder builder = StemtraceHandler.builder().storeUrl(options.storeUrl()).maxNodes(options.maxNodes()).maxBytes(options.maxBytes())
           .authentication(security.authentication())
           .openHealth(security.openHealth())
           .frameAncestors(security.frameAncestors())

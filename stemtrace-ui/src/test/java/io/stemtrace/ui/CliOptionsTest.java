@@ -14,6 +14,16 @@ class CliOptionsTest {
   }
 
   @Test
+  void storeUrl_defaultsToMemory_fromTheEnvironmentOrTheFlag() throws Exception {
+    assertThat(parse(Map.of(), "demo").storeUrl()).isEqualTo("memory://");
+    assertThat(parse(Map.of("STEMTRACE_STORE_URL", "memory://"), "server", "--transport-url", "memory://x").storeUrl())
+        .isEqualTo("memory://");
+    assertThat(parse(Map.of("STEMTRACE_STORE_URL", "env://a"), "demo", "--store-url", "flag://b").storeUrl())
+        .isEqualTo("flag://b");
+    assertBad("--store-url is blank", "demo", "--store-url=");
+  }
+
+  @Test
   void server_flagsWithSpacesOrEquals() throws Exception {
     CliOptions options = parse(Map.of(), "server", "--transport-url", "redis://localhost:6379/0", "--prefix=app",
         "--host", "0.0.0.0", "--port=9000", "--max-nodes", "5000");
@@ -128,9 +138,9 @@ class CliOptionsTest {
     assertBad("unknown command 'serve'", "serve");
     assertBad("missing command");
     assertBad("STEMTRACE_PORT must be a number", Map.of("STEMTRACE_PORT", "eighty"), "demo");
-    assertBad("--stuck-pending-after must be like 8h, 30m, 3600s or PT8H, got 'soon'", "demo", "--stuck-pending-after", "soon");
+    assertBad("--stuck-pending-after must be a duration such as 1.5 (seconds), 500ms, 30s, 5m, 8h, 2d or PT8H, got 'soon'", "demo", "--stuck-pending-after", "soon");
     assertBad("--stuck-started-after must be at least 1s", "demo", "--stuck-started-after", "0s");
-    assertBad("STEMTRACE_CHORD_JOIN_WITHIN must be like 8h", Map.of("STEMTRACE_CHORD_JOIN_WITHIN", "-"), "demo");
+    assertBad("STEMTRACE_CHORD_JOIN_WITHIN must be a duration such as", Map.of("STEMTRACE_CHORD_JOIN_WITHIN", "-"), "demo");
   }
 
   private static void assertBad(String message, String... args) {

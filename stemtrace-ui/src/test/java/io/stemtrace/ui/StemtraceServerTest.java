@@ -38,6 +38,14 @@ class StemtraceServerTest {
   }
 
   @Test
+  void unknownStoreScheme_exits2ListingSchemesFound_withoutThePassword() {
+    assertThat(run("server", "--transport-url", "memory://store-scheme", "--store-url", "cassandra://u:secret@h/ks",
+        "--port", "0")).isEqualTo(2);
+    assertThat(err()).startsWith("stemtrace: unknown store scheme 'cassandra'").contains("memory")
+        .doesNotContain("secret").hasLineCount(1);
+  }
+
+  @Test
   void portInUse_exits2() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       assertThat(run("server", "--transport-url", "memory://port-in-use", "--port",

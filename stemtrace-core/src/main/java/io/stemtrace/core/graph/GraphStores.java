@@ -2,45 +2,62 @@ package io.stemtrace.core.graph;
 
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.GraphStoreProvider;
+import io.stemtrace.api.TransportOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.TreeMap;
 
-/** Finds {@link GraphStoreProvider}s on the classpath with {@link ServiceLoader} and picks one by name. */
+/** Finds {@link GraphStoreProvider}s on the classpath with {@link ServiceLoader} and picks one by URL scheme. */
 public final class GraphStores {
+
+  /** The store a collector uses unless told otherwise: the in-memory store. */
+  public static final String DEFAULT_URL = "memory://";
 
   private GraphStores() {}
 
   /**
-   * Creates a store by provider name, such as {@code memory}.
+   * Opens a store for a URL such as {@code memory://}.
    *
-   * @throws IllegalArgumentException for a name no provider on the classpath has (the message lists those
-   *     found), or {@code maxNodes < 1}
+   * @throws IllegalArgumentException for a malformed URL, or a scheme no provider on the classpath handles
+   *     (the message lists the schemes found)
    */
-  public static GraphStore create(String name, int maxNodes) {
-    if (name == null) throw new NullPointerException("name == null");
-    if (maxNodes < 1) throw new IllegalArgumentException("maxNodes < 1: " + maxNodes);
+  public static GraphStore open(String url, GraphStoreProvider.Limits limits) {
+    if (url == null) throw new NullPointerException("url == null");
+    if (limits == null) throw new NullPointerException("limits == null");
+    URI uri = parse(url);
     Map<String, GraphStoreProvider> providers = providers();
-    GraphStoreProvider provider = providers.get(name.toLowerCase(Locale.ROOT));
+    GraphStoreProvider provider = providers.get(uri.getScheme().toLowerCase(Locale.ROOT));
     if (provider == null) {
-      throw new IllegalArgumentException("unknown graph store '" + name + "'; stores found on the classpath: "
-          + String.join(", ", providers.keySet()));
+      throw new IllegalArgumentException("unknown store scheme '" + uri.getScheme() + "' in "
+          + TransportOptions.redact(uri) + "; schemes found on the classpath: " + String.join(", ", providers.keySet()));
     }
-    return provider.create(maxNodes);
-  }
-
-  /** Every provider name on the classpath, sorted. */
-  public static Set<String> availableNames() {
-    return providers().keySet();
+    return provider.create(uri, limits);
   }
 
   private static Map<String, GraphStoreProvider> providers() {
-    Map<String, GraphStoreProvider> byName = new TreeMap<>();
+    Map<String, GraphStoreProvider> byScheme = new TreeMap<>();
     for (GraphStoreProvider provider : ServiceLoader.load(GraphStoreProvider.class, GraphStores.class.getClassLoader())) {
-      byName.putIfAbsent(provider.name().toLowerCase(Locale.ROOT), provider);
+      for (String scheme : provider.schemes()) byScheme.putIfAbsent(scheme.toLowerCase(Locale.ROOT), provider);
     }
-    return byName;
+    return byScheme;
+  }
+
+  private static URI parse(String url) {
+    String trimmed = url.trim();
+    // "memory://" names no host; java.net.URI wants something after the slashes
+    if (trimmed.endsWith("://")) trimmed = trimmed + "/";
+    try {
+      URI uri = new URI(trimmed);
+      if (uri.getScheme() == null) {
+        throw new IllegalArgumentException("store URL has no scheme: '" + TransportOptions.redact(url)
+            + "' (expected for example memory://)");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("malformed store URL: " + TransportOptions.redact(url), e);
+    }
   }
 }

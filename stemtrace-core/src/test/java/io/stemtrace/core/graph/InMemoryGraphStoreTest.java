@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stemtrace.api.GraphStore;
+import io.stemtrace.api.GraphStoreProvider;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.TaskQuery;
@@ -188,14 +189,22 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
   }
 
   @Test
-  void graphStores_findsTheMemoryStoreThroughServiceLoader() {
-    assertThat(GraphStores.availableNames()).contains("memory");
-    GraphStore store = GraphStores.create("memory", 123);
+  void graphStores_findsTheMemoryStoreByUrlThroughServiceLoader() {
+    GraphStore store = GraphStores.open("memory://", new GraphStoreProvider.Limits(123, 32L << 20));
     assertThat(store).isInstanceOf(InMemoryGraphStore.class);
     assertThat(((InMemoryGraphStore) store).maxNodes()).isEqualTo(123);
-    assertThatThrownBy(() -> GraphStores.create("cassandra", 10))
-        .hasMessageContaining("unknown graph store 'cassandra'")
-        .hasMessageContaining("memory");
+    assertThat(((InMemoryGraphStore) store).maxBytes()).isEqualTo(32L << 20);
+    assertThat(GraphStores.open(" MEMORY:// ", new GraphStoreProvider.Limits(5, 0))).isInstanceOf(InMemoryGraphStore.class);
+    assertThatThrownBy(() -> GraphStores.open("cassandra://u:secret@h/ks", new GraphStoreProvider.Limits(10, 0)))
+        .hasMessageContaining("unknown store scheme 'cassandra'")
+        .hasMessageContaining("schemes found on the classpath: memory")
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> GraphStores.open("memory://?max_nodes=5", new GraphStoreProvider.Limits(10, 0)))
+        .hasMessageContaining("unknown memory store transport option 'max_nodes'");
+    assertThatThrownBy(() -> GraphStores.open("memory://somewhere", new GraphStoreProvider.Limits(10, 0)))
+        .hasMessageContaining("memory://");
+    assertThatThrownBy(() -> GraphStores.open("no-scheme", new GraphStoreProvider.Limits(10, 0)))
+        .hasMessageContaining("no scheme");
   }
 
   @Test

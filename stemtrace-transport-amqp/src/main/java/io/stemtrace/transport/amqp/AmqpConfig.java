@@ -1,6 +1,7 @@
 package io.stemtrace.transport.amqp;
 
 import java.net.InetAddress;
+import io.stemtrace.api.TransportOptions;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -103,16 +103,13 @@ record AmqpConfig(
       password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
     }
 
-    Map<String, String> options = options(url);
-    String consumerId = options.containsKey("consumer_id") ? options.get("consumer_id") : hostName();
-    Duration retention = options.containsKey("retention")
-        ? duration("retention", options.get("retention"))
-        : DEFAULT_RETENTION;
-    boolean confirms = !options.containsKey("confirms") || bool("confirms", options.get("confirms"));
-    int prefetch = options.containsKey("prefetch") ? integer("prefetch", options.get("prefetch")) : DEFAULT_PREFETCH;
-    Duration confirmTimeout = options.containsKey("confirm_timeout")
-        ? duration("confirm_timeout", options.get("confirm_timeout"))
-        : DEFAULT_CONFIRM_TIMEOUT;
+    TransportOptions options = TransportOptions.parse(url, "AMQP", OPTIONS);
+    String consumerId = options.string("consumer_id", null);
+    if (consumerId == null) consumerId = hostName();
+    Duration retention = options.duration("retention", DEFAULT_RETENTION);
+    boolean confirms = options.bool("confirms", true);
+    int prefetch = (int) options.number("prefetch", 0, DEFAULT_PREFETCH);
+    Duration confirmTimeout = options.duration("confirm_timeout", DEFAULT_CONFIRM_TIMEOUT);
     return new AmqpConfig(tls, host, port, virtualHost, username, password, normalizePrefix(prefix), consumerId,
         retention, confirms, prefetch, confirmTimeout);
   }
@@ -182,58 +179,12 @@ record AmqpConfig(
     }
   }
 
-  private static Map<String, String> options(URI url) {
-    Map<String, String> options = new LinkedHashMap<>();
-    String rawQuery = url.getRawQuery();
-    if (rawQuery == null || rawQuery.isEmpty()) return options;
-    for (String pair : rawQuery.split("&")) {
-      if (pair.isEmpty()) continue;
-      int equals = pair.indexOf('=');
-      String key = decode(equals < 0 ? pair : pair.substring(0, equals));
-      String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-      if (!OPTIONS.contains(key)) {
-        throw new IllegalArgumentException("unknown AMQP transport option '" + key + "' (known: "
-            + String.join(", ", new java.util.TreeSet<>(OPTIONS)) + ")");
-      }
-      if (value.isEmpty()) throw new IllegalArgumentException("AMQP transport option " + key + " has no value");
-      options.put(key, value);
-    }
-    return options;
-  }
-
-  /** ISO-8601 ({@code PT24H}) or a plain number of seconds ({@code 86400}), as Python's ttl. */
-  private static Duration duration(String option, String value) {
-    try {
-      if (value.chars().allMatch(Character::isDigit)) return Duration.ofSeconds(Long.parseLong(value));
-      return Duration.parse(value.toUpperCase(Locale.ROOT));
-    } catch (DateTimeParseException | NumberFormatException e) {
-      throw new IllegalArgumentException("AMQP transport option " + option
-          + " is not an ISO-8601 duration (PT24H) or a number of seconds: " + value);
-    }
-  }
-
-  private static int integer(String option, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("AMQP transport option " + option + " is not a number: " + value);
-    }
-  }
-
-  private static boolean bool(String option, String value) {
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "true", "1", "yes", "on" -> true;
-      case "false", "0", "no", "off" -> false;
-      default -> throw new IllegalArgumentException("AMQP transport option " + option + " is not true or false: " + value);
-    };
-  }
-
   private static String decode(String raw) {
     return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   /** The URL with its password masked, for error messages (also when the URL is too broken to parse). */
   static String redact(URI url) {
-    return url.toString().replaceFirst("(//[^/?#@:]*):[^/?#@]*@", "$1:***@");
+    return TransportOptions.redact(url);
   }
 }

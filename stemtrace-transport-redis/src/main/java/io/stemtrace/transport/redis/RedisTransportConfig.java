@@ -1,10 +1,11 @@
 package io.stemtrace.transport.redis;
 
+import io.stemtrace.api.TransportOptions;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -51,7 +52,8 @@ record RedisTransportConfig(
   static final String START_BEGINNING = "0-0";
   static final String START_NEW = "$";
   private static final Pattern ENTRY_ID = Pattern.compile("\\d{1,19}(-\\d{1,19})?");
-  private static final String KNOWN_OPTIONS = "maxlen, retention, timeout, start, verifypeer, replies, maxreadbytes";
+  private static final List<String> KNOWN_OPTIONS =
+      List.of("maxlen", "retention", "timeout", "start", "verifypeer", "replies", "maxreadbytes");
 
   static RedisTransportConfig parse(URI url, String prefix) {
     if (url == null) throw new NullPointerException("url == null");
@@ -92,69 +94,25 @@ record RedisTransportConfig(
       if (database < 0) throw new IllegalArgumentException("redis database < 0: " + database);
     }
 
-    long maxlen = DEFAULT_MAXLEN;
-    Duration retention = null;
-    Duration timeout = DEFAULT_TIMEOUT;
-    String start = START_BEGINNING;
-    boolean verifyPeer = true;
-    boolean quietReplies = true;
-    long maxReadBytes = DEFAULT_MAX_READ_BYTES;
-    String query = url.getRawQuery();
-    if (query != null && !query.isEmpty()) {
-      for (String option : query.split("&")) {
-        if (option.isEmpty()) continue;
-        int eq = option.indexOf('=');
-        String name = decode(eq < 0 ? option : option.substring(0, eq)).toLowerCase(Locale.ROOT);
-        String value = eq < 0 ? "" : decode(option.substring(eq + 1)).trim();
-        switch (name) {
-          case "maxlen" -> {
-            try {
-              maxlen = Long.parseLong(value);
-            } catch (NumberFormatException e) {
-              throw new IllegalArgumentException("redis option maxlen is not a number: '" + value + "'");
-            }
-            if (maxlen < 0) throw new IllegalArgumentException("redis option maxlen < 0: " + maxlen);
-          }
-          case "retention" -> {
-            retention = duration("retention", value);
-            if (retention.isZero()) throw new IllegalArgumentException("redis option retention must be positive: " + value);
-          }
-          case "timeout" -> {
-            timeout = duration("timeout", value);
-            if (timeout.toMillis() < 1) throw new IllegalArgumentException("redis option timeout must be >= 1 ms: " + value);
-          }
-          case "start" -> {
-            if (!value.equals(START_NEW) && !ENTRY_ID.matcher(value).matches()) {
-              throw new IllegalArgumentException(
-                  "redis option start must be 0-0 (replay the stream), $ (only new entries) or an entry id, got '" + value + "'");
-            }
-            start = value.equals(START_NEW) || value.contains("-") ? value : value + "-0";
-          }
-          case "verifypeer" -> {
-            if (!value.equals("true") && !value.equals("false")) {
-              throw new IllegalArgumentException("redis option verifypeer must be true or false, got '" + value + "'");
-            }
-            verifyPeer = Boolean.parseBoolean(value);
-          }
-          case "replies" -> {
-            if (!value.equals("batch") && !value.equals("each")) {
-              throw new IllegalArgumentException("redis option replies must be batch or each, got '" + value + "'");
-            }
-            quietReplies = value.equals("batch");
-          }
-          case "maxreadbytes" -> {
-            try {
-              maxReadBytes = Long.parseLong(value);
-            } catch (NumberFormatException e) {
-              throw new IllegalArgumentException("redis option maxreadbytes is not a number of bytes: '" + value + "'");
-            }
-            if (maxReadBytes < 1024) throw new IllegalArgumentException("redis option maxreadbytes < 1024: " + maxReadBytes);
-          }
-          default -> throw new IllegalArgumentException(
-              "unknown redis transport option '" + name + "' (known: " + KNOWN_OPTIONS + ")");
-        }
-      }
+    TransportOptions options = TransportOptions.parse(url, "redis", KNOWN_OPTIONS);
+    long maxlen = options.number("maxlen", 0, DEFAULT_MAXLEN);
+    Duration retention = options.duration("retention", null);
+    if (retention != null && retention.isZero()) {
+      throw new IllegalArgumentException("redis option retention must be positive: " + options.string("retention", ""));
     }
+    Duration timeout = options.duration("timeout", DEFAULT_TIMEOUT);
+    if (timeout.toMillis() < 1) {
+      throw new IllegalArgumentException("redis option timeout must be >= 1 ms: " + options.string("timeout", ""));
+    }
+    String start = options.string("start", START_BEGINNING);
+    if (!start.equals(START_NEW) && !ENTRY_ID.matcher(start).matches()) {
+      throw new IllegalArgumentException(
+          "redis option start must be 0-0 (replay the stream), $ (only new entries) or an entry id, got '" + start + "'");
+    }
+    if (!start.equals(START_NEW) && !start.contains("-")) start = start + "-0";
+    boolean verifyPeer = options.bool("verifypeer", true);
+    boolean quietReplies = options.choice("replies", List.of("batch", "each"), "batch").equals("batch");
+    long maxReadBytes = options.number("maxreadbytes", 1024, DEFAULT_MAX_READ_BYTES);
     return new RedisTransportConfig(scheme.equals("rediss"), host, port, database, username, password,
         prefix + ":events", maxlen, retention, timeout, start, verifyPeer, quietReplies, maxReadBytes);
   }
@@ -170,20 +128,6 @@ record RedisTransportConfig(
     Duration half = timeout.dividedBy(2);
     Duration cap = Duration.ofSeconds(1);
     return half.compareTo(cap) < 0 ? half : cap;
-  }
-
-  private static Duration duration(String option, String value) {
-    if (value.matches("\\d+(\\.\\d+)?")) {
-      return Duration.ofNanos((long) (Double.parseDouble(value) * 1_000_000_000L));
-    }
-    try {
-      Duration parsed = Duration.parse(value.toUpperCase(Locale.ROOT));
-      if (parsed.isNegative()) throw new IllegalArgumentException("redis option " + option + " is negative: " + value);
-      return parsed;
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("redis option " + option
-          + " must be an ISO-8601 duration such as PT5S or a number of seconds, got '" + value + "'");
-    }
   }
 
   private static String decode(String raw) {

@@ -2,6 +2,7 @@ package io.stemtrace.ui.bench;
 
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.GraphStoreProvider;
+import io.stemtrace.core.graph.GraphStores;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.ui.StemtraceHandler;
@@ -14,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.ServiceLoader;
 
 /**
  * HTTP latency of the two heaviest reads, over real HTTP on loopback with one keep-alive client:
@@ -240,9 +240,6 @@ public final class ApiLatencyBench {
   }
 
   private static GraphStore memoryStore(int maxNodes) {
-    for (GraphStoreProvider provider : ServiceLoader.load(GraphStoreProvider.class)) {
-      if (provider.name().equals("memory")) return provider.create(maxNodes);
-    }
-    throw new IllegalStateException("no GraphStoreProvider 'memory' on the classpath");
+    return GraphStores.open(GraphStores.DEFAULT_URL, new GraphStoreProvider.Limits(maxNodes, 0));
   }
 }

@@ -1,0 +1,294 @@
+package io.stemtrace.core;
+
+import io.stemtrace.api.GraphStore;
+import io.stemtrace.api.GraphStoreProvider;
+import io.stemtrace.api.Transport;
+import io.stemtrace.core.anomaly.AnomalyDetector;
+import io.stemtrace.core.anomaly.AnomalyListener;
+import io.stemtrace.core.export.WorkflowExport;
+import io.stemtrace.core.graph.GraphStores;
+import io.stemtrace.core.graph.InMemoryGraphStore;
+import io.stemtrace.core.stats.TaskStatistics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A running collector: events from a transport, applied to a graph store, watched for anomalies and counted
+ * into statistics, with import of export documents. It needs no HTTP: a headless process that consumes into a
+ * shared store is a collector alone, and the dashboard ({@code StemtraceHandler}) is HTTP over one.
+ *
+ * <pre>{@code
+ * try (StemtraceCollector collector = StemtraceCollector.builder()
+ *     .transportUrl("redis://localhost:6379/0").build().start()) {
+ *   collector.anomalies().anomalies(Set.of(), 10, 0);
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops consuming and closes what the collector opened itself (a transport from a URL,
+ * a store from a URL); what the caller handed in stays the caller's.
+ */
+public final class StemtraceCollector implements AutoCloseable {
+
+  /** How many tasks the store keeps, and anomaly detection and statistics follow, unless told otherwise. */
+  public static final int DEFAULT_MAX_NODES = InMemoryGraphStore.DEFAULT_MAX_NODES;
+
+  private final Transport transport;
+  private final boolean ownsTransport;
+  private final GraphStore store;
+  private final boolean ownsStore;
+  private final AnomalyDetector anomalies;
+  private final TaskStatistics statistics;
+  private final EventConsumer consumer;
+  private final Clock clock;
+  private volatile boolean started;
+  private volatile boolean closed;
+
+  private StemtraceCollector(Builder builder, TransportChoice.Opened opened) {
+    this.ownsTransport = opened != null && opened.owned();
+    this.transport = opened == null ? null : opened.transport();
+    this.ownsStore = builder.store == null;
+    try {
+      this.store = ownsStore
+          ? GraphStores.open(builder.storeUrl, new GraphStoreProvider.Limits(builder.maxNodes, builder.maxBytes))
+          : builder.store;
+    } catch (RuntimeException e) {
+      if (ownsTransport) transport.close();
+      throw e;
+    }
+    this.clock = builder.clock;
+    this.anomalies = AnomalyDetector.builder(store).clock(clock)
+        .pendingThreshold(builder.stuckPendingAfter).startedThreshold(builder.stuckStartedAfter)
+        .chordThreshold(builder.chordJoinWithin).maxWatched(builder.maxNodes).build();
+    this.statistics = TaskStatistics.builder().clock(clock).maxTrackedTasks(builder.maxNodes).build();
+    // without a transport the consumer still applies imported documents
+    EventConsumer.Builder consumerBuilder = EventConsumer.builder(store).listener(anomalies).listener(statistics);
+    if (transport != null) consumerBuilder.transport(transport);
+    this.consumer = consumerBuilder.build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts the anomaly detector and subscribes to the transport (when there is one); returns this. Calling it
+   * again does nothing.
+   *
+   * @throws UncheckedIOException when the transport cannot subscribe (the collector is closed then)
+   */
+  public synchronized StemtraceCollector start() {
+    if (closed) throw new IllegalStateException("collector closed");
+    if (started) return this;
+    started = true;
+    anomalies.start();
+    if (transport == null) return this;
+    try {
+      consumer.start();
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException("cannot subscribe to " + transport.describe() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    return this;
+  }
+
+  /** The store events are applied to. */
+  public GraphStore store() {
+    return store;
+  }
+
+  /** The live anomaly detector fed by the consumer. */
+  public AnomalyDetector anomalies() {
+    return anomalies;
+  }
+
+  /** The task statistics fed by the consumer. */
+  public TaskStatistics statistics() {
+    return statistics;
+  }
+
+  /** What the consumer did so far (all zero before any event, and without a transport but for imports). */
+  public ConsumerMetrics metrics() {
+    return consumer.metrics();
+  }
+
+  /** The transport's description ({@code redis://host:6379/0 stream ...}), or empty without a transport. */
+  public Optional<String> transportDescription() {
+    return transport == null ? Optional.empty() : Optional.of(transport.describe());
+  }
+
+  /** Whether events come from a transport (else only imports reach the store). */
+  public boolean hasTransport() {
+    return transport != null;
+  }
+
+  /** The clock of anomaly detection, statistics windows and export times. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * Tells {@code listener} about every event applied from now on, on the consumer's thread (see
+   * {@link EventListener}); a dashboard's live feed listens here.
+   */
+  public void addListener(EventListener listener) {
+    consumer.addListener(listener);
+  }
+
+  /** Tells {@code listener} about anomalies raised and cleared from now on. */
+  public void addAnomalyListener(AnomalyListener listener) {
+    anomalies.addListener(listener);
+  }
+
+  /**
+   * Applies an export document (see docs/API.md) as if its events had arrived on the transport.
+   *
+   * @throws WorkflowExport.InvalidExportException when it is not an export document
+   */
+  public WorkflowExport.ImportResult importDocument(byte[] document) {
+    return importDocument(WorkflowExport.read(document));
+  }
+
+  /** Applies a parsed export document through the consumer, listeners included. */
+  public WorkflowExport.ImportResult importDocument(WorkflowExport.Document document) {
+    return WorkflowExport.importInto(consumer, document);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    consumer.close();
+    anomalies.close();
+    if (ownsTransport && transport != null) transport.close();
+    if (ownsStore) store.close();
+  }
+
+  @Override
+  public String toString() {
+    return "StemtraceCollector{" + transportDescription().orElse("no transport") + ", " + store + "}";
+  }
+
+  /** Configures a {@link StemtraceCollector}. Not thread-safe; {@link #build()} validates everything. */
+  public static final class Builder {
+    private final TransportChoice transport = new TransportChoice();
+    private String storeUrl = GraphStores.DEFAULT_URL;
+    private GraphStore store;
+    private int maxNodes = DEFAULT_MAX_NODES;
+    private long maxBytes;
+    private Duration stuckPendingAfter = Duration.ofMinutes(5);
+    private Duration stuckStartedAfter = Duration.ofMinutes(30);
+    private Duration chordJoinWithin = Duration.ofMinutes(1);
+    private Clock clock = Clock.systemUTC();
+
+    Builder() {}
+
+    /**
+     * Where events come from, such as {@code redis://localhost:6379/0}, {@code amqp://guest:guest@host:5672/}
+     * or {@code memory://demo}; the scheme picks the transport found on the classpath. The collector closes a
+     * transport it opened.
+     */
+    public Builder transportUrl(String transportUrl) {
+      transport.url(transportUrl);
+      return this;
+    }
+
+    /** A transport the caller opened (and closes); instead of {@link #transportUrl}. */
+    public Builder transport(Transport transport) {
+      this.transport.transport(transport);
+      return this;
+    }
+
+    /** The key, stream or exchange prefix for a transport opened from a URL; default {@code stemtrace}. */
+    public Builder prefix(String prefix) {
+      transport.prefix(prefix);
+      return this;
+    }
+
+    /**
+     * Where the graph is kept, such as {@code memory://} (the default); the scheme picks the store found on
+     * the classpath. The collector closes a store it opened.
+     */
+    public Builder storeUrl(String storeUrl) {
+      this.storeUrl = Objects.requireNonNull(storeUrl, "storeUrl == null");
+      return this;
+    }
+
+    /** A store the caller created (and closes); instead of {@link #storeUrl}. */
+    public Builder store(GraphStore store) {
+      this.store = Objects.requireNonNull(store, "store == null");
+      return this;
+    }
+
+    /**
+     * The most task nodes a store opened from a URL keeps, and the most unfinished tasks anomaly detection and
+     * statistics follow; default 100 000.
+     */
+    public Builder maxNodes(int maxNodes) {
+      if (maxNodes < 1) throw new IllegalArgumentException("maxNodes < 1: " + maxNodes);
+      this.maxNodes = maxNodes;
+      return this;
+    }
+
+    /**
+     * The most estimated heap bytes an in-memory store opened from a URL holds before evicting whole oldest
+     * workflows; default a quarter of the maximum heap. 0 means that default.
+     */
+    public Builder maxBytes(long maxBytes) {
+      if (maxBytes != 0 && maxBytes < 1 << 20) throw new IllegalArgumentException("maxBytes < 1 MiB: " + maxBytes);
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    /** How long a registered task may wait to run before it is STUCK_PENDING; default 5 minutes. */
+    public Builder stuckPendingAfter(Duration threshold) {
+      this.stuckPendingAfter = positive(threshold, "stuckPendingAfter");
+      return this;
+    }
+
+    /** How long a task may run before it is STUCK_STARTED; default 30 minutes. */
+    public Builder stuckStartedAfter(Duration threshold) {
+      this.stuckStartedAfter = positive(threshold, "stuckStartedAfter");
+      return this;
+    }
+
+    /** How soon after its last header succeeded a chord callback must start, else CHORD_NOT_JOINED; default 1 min. */
+    public Builder chordJoinWithin(Duration threshold) {
+      this.chordJoinWithin = positive(threshold, "chordJoinWithin");
+      return this;
+    }
+
+    /** The clock of anomaly detection, statistics windows and export times; default the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    private static Duration positive(Duration value, String name) {
+      Objects.requireNonNull(value, name + " == null");
+      if (value.isNegative() || value.isZero()) throw new IllegalArgumentException(name + " <= 0: " + value);
+      return value;
+    }
+
+    /**
+     * Creates the collector; {@link StemtraceCollector#start()} starts it.
+     *
+     * @throws IllegalArgumentException for an unknown transport or store scheme (the message lists the schemes
+     *     found) or a malformed URL
+     * @throws IllegalStateException when both a URL and an instance are set for the transport or the store
+     */
+    public StemtraceCollector build() {
+      if (store != null && !storeUrl.equals(GraphStores.DEFAULT_URL)) {
+        throw new IllegalStateException("set storeUrl or store, not both");
+      }
+      // the transport first: an unknown scheme is the likeliest mistake and must be reported as such
+      return new StemtraceCollector(this, transport.open());
+    }
+  }
+}
