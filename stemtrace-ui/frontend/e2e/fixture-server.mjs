@@ -2,7 +2,8 @@
 // its browser tests run without the Java server.
 //
 // Usage: node e2e/fixture-server.mjs [--port 8765] [--prefix /stemtrace]
-//   GET  {prefix}/api/...        docs/API.md endpoints over e2e/fixtures/capture-api.json
+//   GET  {prefix}/api/...        docs/API.md endpoints over e2e/fixtures/capture-api.json, which is dumped from the
+//                                real server (FrontendFixtures; FrontendFixturesTest keeps it current)
 //   GET  {prefix}/api/graph?id=big-{mixed|star|chain|group} 2 000-node workflows (not listed in /api/graphs)
 //   GET  {prefix}/api/graph?id=group:{nested-G0|cog-G1|cic-G|lanes-L|deep-D0} nested canvases with body_id
 //        (a nested chord, a chain of groups, a chord in a chain, a chord of chains, three levels; not listed)

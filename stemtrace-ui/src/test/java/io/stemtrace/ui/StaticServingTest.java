@@ -2,6 +2,8 @@ package io.stemtrace.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemtrace.core.graph.InMemoryGraphStore;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,9 +18,9 @@ class StaticServingTest {
 
   @BeforeAll
   static void start() {
-    root = TestServer.start(TestServer.options().store(new FakeGraphStore()).replayCapture(false)
+    root = TestServer.start(TestServer.options().store(InMemoryGraphStore.create()).replayCapture(false)
         .staticRoot("io/stemtrace/ui/testui/"));
-    mounted = TestServer.start(TestServer.options().store(new FakeGraphStore()).replayCapture(false)
+    mounted = TestServer.start(TestServer.options().store(InMemoryGraphStore.create()).replayCapture(false)
         .staticRoot("io/stemtrace/ui/testui/").mount("/stemtrace"));
   }
 
@@ -108,7 +110,7 @@ class StaticServingTest {
 
   @Test
   void noBuiltUi_explainsHowToBuildIt() {
-    try (TestServer bare = TestServer.start(TestServer.options().store(new FakeGraphStore()).replayCapture(false)
+    try (TestServer bare = TestServer.start(TestServer.options().store(InMemoryGraphStore.create()).replayCapture(false)
         .staticRoot("io/stemtrace/ui/no-such-dir/"))) {
       Http.Response response = Http.get(bare.baseUrl() + "/");
       assertThat(response.status()).isEqualTo(200);

@@ -3,14 +3,13 @@ package io.stemtrace.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stemtrace.api.GraphNode;
-import io.stemtrace.api.TaskNode;
+import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskState;
-import io.stemtrace.api.WorkflowGraph;
+import io.stemtrace.core.EventCodec;
+import io.stemtrace.core.graph.InMemoryGraphStore;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,18 +17,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Routing, rendering and errors of the API over real HTTP, with the capture replayed into a naive fake
- * store (graph semantics are tested against the real store in ServerIT).
+ * Routing, rendering and errors of the API over real HTTP, with the capture replayed into the real in-memory
+ * store.
  */
 class StemtraceHandlerTest {
 
-  static final FakeGraphStore STORE = new FakeGraphStore();
   static TestServer server;
   static String api;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(TestServer.options().store(STORE).staticRoot("io/stemtrace/ui/testui/"));
+    server = TestServer.start(TestServer.options().staticRoot("io/stemtrace/ui/testui/"));
     api = server.baseUrl() + "/api";
   }
 
@@ -208,35 +206,32 @@ class StemtraceHandlerTest {
   @Test
   void graph_containerNodeCarriesGroupFacts() {
     Instant t0 = Instant.parse("2026-11-26T03:00:00Z");
-    TaskNode a = member("m-a", "g1", "cb", t0);
-    TaskNode b = member("m-b", "g1", "cb", t0.plusMillis(5));
-    TaskNode callback = member("cb", null, null, t0.plusMillis(50));
-    Map<String, GraphNode> nodes = new LinkedHashMap<>();
-    nodes.put("group:g1", new GraphNode("group:g1", GraphNode.NodeType.CHORD, "chord", TaskState.SUCCESS,
-        List.of("m-a", "m-b", "cb"), null, t0, t0.plusMillis(60)));
-    nodes.put("m-a", taskNode(a));
-    nodes.put("m-b", taskNode(b));
-    nodes.put("cb", taskNode(callback));
-    STORE.putGraph(new WorkflowGraph("group:g1", nodes));
-
-    JsonNode graph = Http.get(api + "/graphs/group%3Ag1").json();
+    List<byte[]> events = new ArrayList<>();
+    for (String[] run : new String[][] {{"m-a", "0"}, {"m-b", "5"}, {"cb", "50"}}) {
+      boolean header = !run[0].equals("cb");
+      TaskEvent.Builder event = TaskEvent.builder(run[0], TaskState.STARTED).name(header ? "reports.fetch" : "reports.build")
+          .groupId(header ? "g1" : null).chordCallbackId(header ? "cb" : null).parentId(header ? null : "m-b")
+          .timestamp(t0.plusMillis(Long.parseLong(run[1])));
+      events.add(EventCodec.standard().encode(event.build()));
+      events.add(EventCodec.standard().encode(event.state(TaskState.SUCCESS).result(2)
+          .timestamp(t0.plusMillis(Long.parseLong(run[1]) + 10)).build()));
+    }
+    JsonNode graph;
+    try (TestServer own = TestServer.start(TestServer.options().replayCapture(false).staticRoot("io/stemtrace/ui/testui/"))) {
+      own.inject(events);
+      own.awaitApplied(events.size());
+      graph = Http.get(own.baseUrl() + "/api/graphs/group%3Ag1").json();
+    }
     JsonNode chord = graph.get("nodes").get("group:g1");
     assertThat(chord.get("node_type").asText()).isEqualTo("CHORD");
     assertThat(chord.get("group_id").asText()).isEqualTo("g1");
     assertThat(chord.get("chord_callback_id").asText()).isEqualTo("cb");
+    assertThat(chord.get("body_id").asText()).isEqualTo("cb");
+    assertThat(chord.get("children")).extracting(JsonNode::asText).containsExactly("m-a", "m-b", "cb");
     assertThat(chord.get("member_count").asInt()).isEqualTo(2);
-    assertThat(chord.get("duration_ms").asDouble()).isEqualTo(60.0);
+    assertThat(chord.get("duration_ms").asDouble()).as("first header start to callback end").isEqualTo(60.0);
     assertThat(graph.get("nodes").get("m-a").get("children")).isEmpty();
     assertThat(graph.get("nodes").get("m-a").has("events")).isFalse();
-  }
-
-  private static TaskNode member(String id, String groupId, String callback, Instant at) {
-    return new TaskNode(id, "reports.fetch", TaskState.SUCCESS, null, "group:g1", groupId, null, callback, null, 0,
-        List.of(1), null, 2, null, null, List.of(), List.of(), at, at.plusMillis(10), null, null, List.of());
-  }
-
-  private static GraphNode taskNode(TaskNode t) {
-    return new GraphNode(t.id(), GraphNode.NodeType.TASK, t.name(), t.state(), List.of(), t, t.firstSeen(), t.lastUpdated());
   }
 
   @Test
@@ -255,7 +250,7 @@ class StemtraceHandlerTest {
     assertThat(Http.get(api + "/worker?hostname=w1%40vm").json().get("hostname").asText()).isEqualTo("w1@vm");
     JsonNode registry = Http.get(api + "/tasks/registry?query=add").json();
     assertThat(registry.get("tasks").get(0).get("name").asText()).isEqualTo("capp.add");
-    assertThat(registry.get("tasks").get(0).get("status").asText()).isEqualTo("never_run");
+    assertThat(registry.get("tasks").get(0).get("status").asText()).as("registered and run").isEqualTo("active");
     JsonNode all = Http.get(api + "/tasks/registry").json();
     assertThat(all.get("limit").asInt()).isEqualTo(100);
     JsonNode second = Http.get(api + "/tasks/registry?limit=2&offset=2").json();
@@ -266,7 +261,7 @@ class StemtraceHandlerTest {
 
   @Test
   void mountedUnderPrefix_servesApiBesideHostRoutes() {
-    try (TestServer mounted = TestServer.start(TestServer.options().store(new FakeGraphStore())
+    try (TestServer mounted = TestServer.start(TestServer.options().store(InMemoryGraphStore.create())
         .mount("/stemtrace").replayCapture(false).staticRoot("io/stemtrace/ui/testui/"))) {
       assertThat(mounted.baseUrl()).endsWith("/stemtrace");
       assertThat(Http.get(mounted.baseUrl() + "/api/health").json().get("status").asText()).isEqualTo("ok");

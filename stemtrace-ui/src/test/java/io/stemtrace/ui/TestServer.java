@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * An empty inject body adds one live task named {@code e2e.live}.
  *
- * <p>As a main ({@code TestServer [--port N] [--mount /prefix] [--empty] [--big N]}) it replays the Python
+ * <p>With {@code --dump-fixtures} it writes the frontend's fixtures ({@link FrontendFixtures}) and exits.
+ * As a main ({@code TestServer [--port N] [--mount /prefix] [--empty] [--big N]}) it replays the Python
  * capture, prints {@code stemtrace test server: URL}, the inject URL and, with {@code --big N}, the root id of
  * an added N-task workflow, and runs until killed:
  * {@code mvn -q -pl stemtrace-ui -am test-compile -Ptest-server -Dtest-server.args="--port 8123"}.
@@ -262,17 +263,22 @@ public final class TestServer implements AutoCloseable {
     transport.close();
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
     Options options = new Options();
     int big = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--dump-fixtures" -> {
+          FrontendFixtures.write(FrontendFixtures.file());
+          System.out.println("wrote " + FrontendFixtures.file());
+          return;
+        }
         case "--port" -> options.port(Integer.parseInt(args[++i]));
         case "--mount" -> options.mount(args[++i]);
         case "--empty" -> options.replayCapture(false);
         case "--big" -> big = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + " (known: --port N, --mount /prefix, --empty, --big N)");
+            + " (known: --port N, --mount /prefix, --empty, --big N, --dump-fixtures)");
       }
     }
     TestServer server = start(options);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.core.EventCodec;
+import io.stemtrace.core.graph.InMemoryGraphStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -30,7 +31,7 @@ class WebSocketIT {
 
   @Test
   void client_receivesCoalescedUpdatesWhileEventsFlow() throws Exception {
-    try (TestServer server = TestServer.start(TestServer.options().store(new FakeGraphStore()).replayCapture(false)
+    try (TestServer server = TestServer.start(TestServer.options().store(InMemoryGraphStore.create()).replayCapture(false)
             .pushInterval(Duration.ofMillis(300)));
          Listener listener = Listener.connect(server)) {
       awaitTrue(() -> server.handler().websocketConnections() == 1, "client registered");
@@ -59,7 +60,7 @@ class WebSocketIT {
 
   @Test
   void underAMountPrefix_feedIsAtPrefixWs() throws Exception {
-    try (TestServer server = TestServer.start(TestServer.options().store(new FakeGraphStore()).replayCapture(false)
+    try (TestServer server = TestServer.start(TestServer.options().store(InMemoryGraphStore.create()).replayCapture(false)
             .pushInterval(Duration.ofMillis(50)).mount("/stemtrace"));
          Listener listener = Listener.connect(server)) {
       awaitTrue(() -> server.handler().websocketConnections() == 1, "client registered under /stemtrace/ws");
@@ -70,7 +71,7 @@ class WebSocketIT {
 
   @Test
   void burst_isCappedPerFrameAndMarkedTruncated() throws Exception {
-    try (TestServer server = TestServer.start(TestServer.options().store(new FakeGraphStore()).replayCapture(false)
+    try (TestServer server = TestServer.start(TestServer.options().store(InMemoryGraphStore.create()).replayCapture(false)
             .pushInterval(Duration.ofMillis(200)).maxTasksPerFrame(20));
          Listener listener = Listener.connect(server)) {
       awaitTrue(() -> server.handler().websocketConnections() == 1, "client registered");
