@@ -1,7 +1,7 @@
 package io.stemtrace.examples;
 
 import io.stemtrace.api.Transport;
-import io.stemtrace.core.Transports;
+import io.stemtrace.api.Transports;
 import io.stemtrace.core.testing.Captures;
 import io.stemtrace.ui.browser.BrowserSuite;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package io.stemtrace.core;
 
+import io.stemtrace.codec.DecodeError;
 import java.util.Map;
 import java.util.OptionalLong;
 

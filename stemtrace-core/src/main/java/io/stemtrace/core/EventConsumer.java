@@ -1,5 +1,8 @@
 package io.stemtrace.core;
 
+import io.stemtrace.codec.EventCodec;
+import io.stemtrace.codec.DecodeResult;
+import io.stemtrace.codec.DecodeError;
 import io.stemtrace.api.EventSink;
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.StemtraceEvent;

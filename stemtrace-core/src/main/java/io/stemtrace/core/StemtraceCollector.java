@@ -1,5 +1,6 @@
 package io.stemtrace.core;
 
+import io.stemtrace.api.TransportChoice;
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.GraphStoreProvider;
 import io.stemtrace.api.Transport;

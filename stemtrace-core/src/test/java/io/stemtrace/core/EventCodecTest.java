@@ -2,6 +2,9 @@ package io.stemtrace.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemtrace.codec.EventCodec;
+import io.stemtrace.codec.DecodeResult;
+import io.stemtrace.codec.DecodeError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stemtrace.api.TaskEvent;

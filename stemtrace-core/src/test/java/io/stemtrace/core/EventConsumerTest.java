@@ -2,6 +2,7 @@ package io.stemtrace.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemtrace.codec.DecodeError;
 import io.stemtrace.api.StemtraceEvent;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskState;

@@ -2,6 +2,9 @@ package io.stemtrace.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemtrace.codec.EventCodec;
+import io.stemtrace.codec.DecodeResult;
+import io.stemtrace.codec.DecodeError;
 import io.stemtrace.core.testing.HostilePayloads;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

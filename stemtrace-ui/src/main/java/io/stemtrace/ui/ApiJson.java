@@ -13,7 +13,7 @@ import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.api.WorkflowSummary;
-import io.stemtrace.core.EventCodec;
+import io.stemtrace.codec.EventCodec;
 import io.stemtrace.core.anomaly.Anomaly;
 import io.stemtrace.core.anomaly.AnomalyChange;
 import io.stemtrace.core.anomaly.AnomalyType;
@@ -545,6 +545,6 @@ final class ApiJson {
 
   /** Writes a JSON value tree exactly as the wire codec does. */
   static void value(JsonGenerator g, Object value) throws IOException {
-    io.stemtrace.core.EventCodec.standard().writeValue(g, value);
+    io.stemtrace.codec.EventCodec.standard().writeValue(g, value);
   }
 }

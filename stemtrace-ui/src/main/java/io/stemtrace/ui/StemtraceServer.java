@@ -1,7 +1,7 @@
 package io.stemtrace.ui;
 
 import io.stemtrace.api.Transport;
-import io.stemtrace.core.Transports;
+import io.stemtrace.api.Transports;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.io.PrintStream;

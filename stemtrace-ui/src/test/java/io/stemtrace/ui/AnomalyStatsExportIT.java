@@ -7,7 +7,7 @@ import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.TaskQuery;
 import io.stemtrace.api.TaskState;
-import io.stemtrace.core.EventCodec;
+import io.stemtrace.codec.EventCodec;
 import io.stemtrace.core.testing.MutableClock;
 import java.net.URI;
 import java.net.URLEncoder;

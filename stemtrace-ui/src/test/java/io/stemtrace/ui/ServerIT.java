@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stemtrace.api.Transport;
-import io.stemtrace.core.Transports;
+import io.stemtrace.api.Transports;
 import io.stemtrace.core.testing.Captures;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -2,6 +2,8 @@ package io.stemtrace.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemtrace.codec.EventCodec;
+import io.stemtrace.api.Transports;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -138,7 +140,7 @@ class StemtraceServerTest {
     // the same 10-minute-old PENDING task on two servers: stuck after the default 5 minutes, not after 1 hour
     String strict = "memory://thresholds-default-" + java.util.UUID.randomUUID();
     String lenient = "memory://thresholds-lenient-" + java.util.UUID.randomUUID();
-    byte[] pending = io.stemtrace.core.EventCodec.standard().encode(io.stemtrace.api.TaskEvent
+    byte[] pending = EventCodec.standard().encode(io.stemtrace.api.TaskEvent
         .builder("waiting-task", io.stemtrace.api.TaskState.PENDING).name("billing.tasks.charge")
         .timestamp(java.time.Instant.now().minus(java.time.Duration.ofMinutes(10))).build());
     try (StemtraceServer byDefault = StemtraceServer.start(CliOptions.parse(java.util.List.of("server",
@@ -146,8 +148,8 @@ class StemtraceServerTest {
         StemtraceServer patient = StemtraceServer.start(CliOptions.parse(java.util.List.of("server",
             "--transport-url", lenient, "--port", "0", "--stuck-pending-after", "1h"),
             Map.of("STEMTRACE_STUCK_STARTED_AFTER", "2h")));
-        io.stemtrace.api.Transport toDefault = io.stemtrace.core.Transports.open(strict, "stemtrace");
-        io.stemtrace.api.Transport toPatient = io.stemtrace.core.Transports.open(lenient, "stemtrace")) {
+        io.stemtrace.api.Transport toDefault = Transports.open(strict, "stemtrace");
+        io.stemtrace.api.Transport toPatient = Transports.open(lenient, "stemtrace")) {
       toDefault.send(java.util.List.of(pending));
       toPatient.send(java.util.List.of(pending));
       String stuck = "api/anomalies?type=STUCK_PENDING";

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskState;
-import io.stemtrace.core.EventCodec;
+import io.stemtrace.codec.EventCodec;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package io.stemtrace.core.testing;
 
-import io.stemtrace.core.DecodeError;
+import io.stemtrace.codec.DecodeError;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;

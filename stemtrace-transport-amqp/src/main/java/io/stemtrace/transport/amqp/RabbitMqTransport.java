@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code x-message-ttl}; the queue itself expires a minute after that without consumers), publisher confirms
  * on, prefetch 1000, confirm timeout 5 seconds. Connections recover by themselves after a loss.
  *
- * <p>Create one through {@code io.stemtrace.core.Transports.open(url, prefix)} or {@link #create}.
+ * <p>Create one through {@code io.stemtrace.api.Transports.open(url, prefix)} or {@link #create}.
  */
 public final class RabbitMqTransport implements Transport {
 

@@ -3,7 +3,7 @@ package io.stemtrace.transport.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemtrace.core.ConsumerMetrics;
-import io.stemtrace.core.DecodeError;
+import io.stemtrace.codec.DecodeError;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.core.testing.CaptureExpectations;

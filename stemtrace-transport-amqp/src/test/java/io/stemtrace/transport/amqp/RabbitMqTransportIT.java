@@ -10,7 +10,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.stemtrace.api.Subscription;
 import io.stemtrace.api.Transport;
-import io.stemtrace.core.Transports;
+import io.stemtrace.api.Transports;
 import io.stemtrace.core.testing.TransportContractTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

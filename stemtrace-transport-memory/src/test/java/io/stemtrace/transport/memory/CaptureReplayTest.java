@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemtrace.api.Transport;
 import io.stemtrace.core.EventConsumer;
-import io.stemtrace.core.Transports;
+import io.stemtrace.api.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.core.testing.CanvasCaptures;
 import io.stemtrace.core.testing.CaptureExpectations;

@@ -2,10 +2,11 @@ package io.stemtrace.transport.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemtrace.codec.DecodeError;
 import io.stemtrace.api.Transport;
 import io.stemtrace.core.ConsumerMetrics;
 import io.stemtrace.core.EventConsumer;
-import io.stemtrace.core.Transports;
+import io.stemtrace.api.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.core.testing.CaptureExpectations;
 import io.stemtrace.core.testing.Captures;
@@ -65,7 +66,7 @@ class HostileInputTest {
     List<byte[]> flood = HostileInputRun.interleave(generator.uniqueIdFlood(200_000), hostile, new Random(3));
     List<byte[]> capture = Captures.pythonCanvas();
     long floodSize = flood.size();
-    Map<io.stemtrace.core.DecodeError.Kind, Long> expectedRejections = HostilePayloads.expectedCounts(hostile);
+    Map<io.stemtrace.codec.DecodeError.Kind, Long> expectedRejections = HostilePayloads.expectedCounts(hostile);
     hostile = null;
 
     InMemoryGraphStore store = InMemoryGraphStore.create(maxNodes);

@@ -9,7 +9,7 @@ import io.stemtrace.StemtraceMetrics;
 import io.stemtrace.TaskTracer;
 import io.stemtrace.TracedTask;
 import io.stemtrace.api.Transport;
-import io.stemtrace.core.Transports;
+import io.stemtrace.api.Transports;
 import io.stemtrace.core.testing.TransportContractTest.Collector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

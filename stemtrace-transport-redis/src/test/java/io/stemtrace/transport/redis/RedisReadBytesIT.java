@@ -3,8 +3,8 @@ package io.stemtrace.transport.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemtrace.api.Transport;
-import io.stemtrace.core.EventCodec;
-import io.stemtrace.core.Transports;
+import io.stemtrace.codec.EventCodec;
+import io.stemtrace.api.Transports;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stemtrace.api.Transport;
-import io.stemtrace.core.Transports;
+import io.stemtrace.api.Transports;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

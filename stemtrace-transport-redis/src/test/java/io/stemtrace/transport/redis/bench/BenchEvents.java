@@ -2,7 +2,7 @@ package io.stemtrace.transport.redis.bench;
 
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskState;
-import io.stemtrace.core.EventCodec;
+import io.stemtrace.codec.EventCodec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

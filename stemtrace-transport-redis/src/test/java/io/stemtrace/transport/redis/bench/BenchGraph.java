@@ -6,7 +6,7 @@ import io.stemtrace.TaskTracer;
 import io.stemtrace.TracedTask;
 import io.stemtrace.api.Transport;
 import io.stemtrace.core.EventConsumer;
-import io.stemtrace.core.Transports;
+import io.stemtrace.api.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import java.time.Duration;
 import java.util.List;

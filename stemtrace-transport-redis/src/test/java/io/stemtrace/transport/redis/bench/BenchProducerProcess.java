@@ -1,7 +1,7 @@
 package io.stemtrace.transport.redis.bench;
 
 import io.stemtrace.api.Transport;
-import io.stemtrace.core.Transports;
+import io.stemtrace.api.Transports;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URL;

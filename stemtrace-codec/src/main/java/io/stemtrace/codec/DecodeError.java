@@ -1,4 +1,4 @@
-package io.stemtrace.core;
+package io.stemtrace.codec;
 
 import java.util.Objects;
 

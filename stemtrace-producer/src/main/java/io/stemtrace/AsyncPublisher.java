@@ -1,9 +1,10 @@
-package io.stemtrace.internal;
+package io.stemtrace;
 
 import io.stemtrace.api.StemtraceEvent;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.Transport;
-import io.stemtrace.core.EventCodec;
+import io.stemtrace.codec.EventCodec;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Moves events from task threads to a {@link Transport} without making task threads wait.
@@ -27,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * events as failed: the first failure is logged at WARN, repeats at DEBUG until a send works again.
  * Callers never see an exception from here.
  */
-public final class AsyncPublisher implements AutoCloseable {
+final class AsyncPublisher implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AsyncPublisher.class);
+  /** System.Logger, not SLF4J: the producer adds no logging dependency to the application (see RATIONALE.md) */
+  private static final System.Logger LOG = System.getLogger(AsyncPublisher.class.getName());
 
   private final Transport transport;
   private final boolean ownsTransport;
@@ -164,7 +164,7 @@ public final class AsyncPublisher implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      if (thread.isAlive()) LOG.warn("{} did not stop: the transport ignores interrupts", threadName);
+      if (thread.isAlive()) LOG.log(Level.WARNING, "{0} did not stop: the transport ignores interrupts", threadName);
     }
     int left = 0;
     while (queue.poll() != null) left++;
@@ -184,7 +184,7 @@ public final class AsyncPublisher implements AutoCloseable {
     try {
       transport.close();
     } catch (RuntimeException e) {
-      LOG.debug("closing {} failed", describe(transport), e);
+      LOG.log(Level.DEBUG, () -> "closing " + describe(transport) + " failed", e);
     }
   }
 
@@ -234,16 +234,16 @@ public final class AsyncPublisher implements AutoCloseable {
       sent.add(batch.size());
       if (failing) {
         failing = false;
-        LOG.info("sending events to {} works again", describe(transport));
+        LOG.log(Level.INFO, "sending events to {0} works again", describe(transport));
       }
     } catch (Exception | LinkageError | StackOverflowError e) {
       failed.add(batch.size());
       if (!failing) {
         failing = true;
-        LOG.warn("could not send {} events to {}; further failures are logged at DEBUG until it recovers: {}",
-            batch.size(), describe(transport), e.toString());
+        LOG.log(Level.WARNING, "could not send {0} events to {1}; further failures are logged at DEBUG until it recovers: {2}",
+            String.valueOf(batch.size()), describe(transport), e.toString());
       } else {
-        LOG.debug("could not send {} events to {}", batch.size(), describe(transport), e);
+        LOG.log(Level.DEBUG, () -> "could not send " + batch.size() + " events to " + describe(transport), e);
       }
       if (e instanceof InterruptedException) Thread.currentThread().interrupt();
     }
@@ -260,11 +260,11 @@ public final class AsyncPublisher implements AutoCloseable {
           return codec.encode(task.toBuilder().args(null).kwargs(null)
               .result("[Unserializable: " + e.getClass().getSimpleName() + "]").build());
         } catch (RuntimeException again) {
-          LOG.debug("could not encode event of task {}", task.taskId(), again);
+          LOG.log(Level.DEBUG, () -> "could not encode event of task " + task.taskId(), again);
           return null;
         }
       }
-      LOG.debug("could not encode {}", event, e);
+      LOG.log(Level.DEBUG, () -> "could not encode " + event, e);
       return null;
     }
   }

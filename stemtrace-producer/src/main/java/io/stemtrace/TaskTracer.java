@@ -2,9 +2,6 @@ package io.stemtrace;
 
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskState;
-import io.stemtrace.internal.AsyncPublisher;
-import io.stemtrace.internal.Ids;
-import io.stemtrace.internal.JsonValues;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.stemtrace.internal;
+package io.stemtrace;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,14 +22,13 @@ import java.util.UUID;
  * Objects that are not plain values go through Jackson; what Jackson cannot serialise becomes its
  * {@code toString()}. Never throws: the event must never be lost because of its payload. Thread-safe.
  */
-public final class JsonValues {
+final class JsonValues {
 
   /** Deepest nesting kept; below it a marker stands for the rest (also stops cycles). */
   static final int MAX_DEPTH = 16;
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  /** Whether jackson-databind (an optional dependency) is on the classpath to convert objects. */
+  static final boolean DATABIND = isPresent("com.fasterxml.jackson.databind.ObjectMapper");
 
   private final Scrubber scrubber;
   private final int maxBytes;
@@ -142,13 +141,32 @@ public final class JsonValues {
     return s.substring(0, keep) + "...[Truncated: " + s.length() + " chars]";
   }
 
-  /** Jackson's tree of an object, or its toString() when Jackson cannot serialise it. */
+  /**
+   * Jackson's tree of an object, or its toString() when Jackson cannot serialise it or jackson-databind is not
+   * on the classpath.
+   */
   private static Object viaJackson(Object value) {
+    if (!DATABIND) return describeUnconvertible(value);
     try {
-      return MAPPER.convertValue(value, Object.class);
+      return Databind.MAPPER.convertValue(value, Object.class);
     } catch (RuntimeException | StackOverflowError e) {
       return describeUnconvertible(value);
     }
+  }
+
+  private static boolean isPresent(String className) {
+    try {
+      Class.forName(className, false, JsonValues.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** Loaded only when jackson-databind is present, so that the producer runs without it. */
+  private static final class Databind {
+    static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   }
 
   private static String describeUnconvertible(Object value) {

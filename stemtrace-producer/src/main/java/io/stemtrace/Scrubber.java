@@ -1,4 +1,4 @@
-package io.stemtrace.internal;
+package io.stemtrace;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * while {@code author} and {@code tokenizer} are not. Safe keys win over everything. Thread-safe; answers are
  * cached per key because the same few keys come back with every event.
  */
-public final class Scrubber {
+final class Scrubber {
 
   /** What a sensitive value is replaced with. */
   public static final String FILTERED = "[Filtered]";

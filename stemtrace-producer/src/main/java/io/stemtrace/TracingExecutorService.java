@@ -1,6 +1,5 @@
 package io.stemtrace;
 
-import io.stemtrace.internal.Ids;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

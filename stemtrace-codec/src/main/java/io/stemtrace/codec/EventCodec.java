@@ -1,4 +1,4 @@
-package io.stemtrace.core;
+package io.stemtrace.codec;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;

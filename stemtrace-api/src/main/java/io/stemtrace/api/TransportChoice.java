@@ -1,6 +1,5 @@
-package io.stemtrace.core;
+package io.stemtrace.api;
 
-import io.stemtrace.api.Transport;
 import java.util.Objects;
 
 /**

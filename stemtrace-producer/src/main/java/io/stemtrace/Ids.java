@@ -1,4 +1,4 @@
-package io.stemtrace.internal;
+package io.stemtrace;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -8,7 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code SecureRandom}, which costs far more than the whole event on a task thread; ids only need to be
  * unique, not unpredictable, so a thread-local generator does.
  */
-public final class Ids {
+final class Ids {
   private Ids() {}
 
   /** A new random (version 4) UUID string. */

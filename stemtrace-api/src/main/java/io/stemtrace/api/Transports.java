@@ -1,8 +1,6 @@
-package io.stemtrace.core;
+package io.stemtrace.api;
 
-import io.stemtrace.api.Transport;
 import io.stemtrace.api.TransportProvider;
-import io.stemtrace.api.TransportOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.stemtrace.internal;
+package io.stemtrace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -3,10 +3,7 @@ package io.stemtrace;
 import io.stemtrace.api.RegisteredTaskDefinition;
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.WorkerEvent;
-import io.stemtrace.core.TransportChoice;
-import io.stemtrace.internal.AsyncPublisher;
-import io.stemtrace.internal.JsonValues;
-import io.stemtrace.internal.Scrubber;
+import io.stemtrace.api.TransportChoice;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Makes a JVM application's background work visible in stemtrace: the entry point of the producer side.
@@ -44,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Stemtrace implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Stemtrace.class);
+  private static final System.Logger LOG = System.getLogger(Stemtrace.class.getName());
 
   private final AsyncPublisher publisher;
   private final TaskTracer tracer;
@@ -341,7 +336,7 @@ public final class Stemtrace implements AutoCloseable {
     public Stemtrace build() {
       if (!transport.isSet()) throw new IllegalStateException("set transportUrl(...) or transport(...)");
       TransportChoice.Opened opened = transport.open();
-      LOG.debug("stemtrace publishing to {}", opened.transport().describe());
+      LOG.log(System.Logger.Level.DEBUG, "stemtrace publishing to {0}", opened.transport().describe());
       return new Stemtrace(this, opened.transport(), opened.owned());
     }
   }
