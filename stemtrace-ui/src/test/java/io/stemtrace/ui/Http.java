@@ -12,20 +12,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** A small blocking HTTP client for tests: GET a path, read status, headers and JSON. */
-final class Http {
+/** HTTP for tests of the dashboard (this module's and the standalone server's): one shared client, JSON bodies. */
+public final class Http {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
 
   private Http() {}
 
-  record Response(int status, java.net.http.HttpHeaders headers, byte[] body) {
-    String text() {
+  public record Response(int status, java.net.http.HttpHeaders headers, byte[] body) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
 
-    JsonNode json() {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -33,26 +34,26 @@ final class Http {
       }
     }
 
-    String header(String name) {
+    public String header(String name) {
       return headers.firstValue(name).orElse(null);
     }
   }
 
-  static Response get(String url) {
+  public static Response get(String url) {
     return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build());
   }
 
-  static Response get(String url, String headerName, String headerValue) {
+  public static Response get(String url, String headerName, String headerValue) {
     return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
         .header(headerName, headerValue).GET().build());
   }
 
-  static Response post(String url, String body) {
+  public static Response post(String url, String body) {
     return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
         .POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
-  static Response send(HttpRequest request) {
+  public static Response send(HttpRequest request) {
     try {
       HttpResponse<byte[]> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
       return new Response(response.statusCode(), response.headers(), response.body());
@@ -65,7 +66,7 @@ final class Http {
   }
 
   /** Sends raw bytes as the request (for paths an HTTP client would normalise) and returns the status. */
-  static int rawStatus(int port, String requestTarget) {
+  public static int rawStatus(int port, String requestTarget) {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       String request = "GET " + requestTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";

@@ -1,7 +1,8 @@
-package io.stemtrace.ui;
+package io.stemtrace.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemtrace.ui.Http;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Set;
 import java.util.TreeSet;

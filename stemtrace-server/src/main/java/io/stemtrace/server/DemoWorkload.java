@@ -1,4 +1,4 @@
-package io.stemtrace.ui;
+package io.stemtrace.server;
 
 import io.stemtrace.Stemtrace;
 import io.stemtrace.TaskCall;

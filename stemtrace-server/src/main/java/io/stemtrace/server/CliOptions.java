@@ -1,4 +1,4 @@
-package io.stemtrace.ui;
+package io.stemtrace.server;
 
 import io.stemtrace.core.graph.GraphStores;
 import java.util.List;

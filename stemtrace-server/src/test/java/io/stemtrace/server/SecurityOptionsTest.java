@@ -1,8 +1,9 @@
-package io.stemtrace.ui;
+package io.stemtrace.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stemtrace.ui.StemtraceHandler;
 import io.stemtrace.ui.auth.Authentication;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.stemtrace.ui;
+package io.stemtrace.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

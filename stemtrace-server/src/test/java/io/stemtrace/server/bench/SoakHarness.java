@@ -1,4 +1,4 @@
-package io.stemtrace.ui.bench;
+package io.stemtrace.server.bench;
 
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.TaskNode;
@@ -12,7 +12,7 @@ import io.stemtrace.api.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.core.testing.Captures;
 import io.stemtrace.core.testing.HostilePayloads;
-import io.stemtrace.ui.SoakAccess;
+import io.stemtrace.server.SoakAccess;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;

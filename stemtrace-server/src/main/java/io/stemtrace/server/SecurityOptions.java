@@ -1,6 +1,7 @@
-package io.stemtrace.ui;
+package io.stemtrace.server;
 
 import io.stemtrace.api.TransportOptions;
+import io.stemtrace.ui.SecuritySettings;
 import io.stemtrace.ui.auth.Authentication;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
     boolean openHealth, String frameAncestors, List<String> allowedOrigins, List<String> allowedHosts,
     int maxWebSocketsPerAddress) {
 
-  static final int DEFAULT_MAX_WEBSOCKETS_PER_ADDRESS = LiveFeed.ClientLimits.DEFAULTS.maxClientsPerAddress();
+  static final int DEFAULT_MAX_WEBSOCKETS_PER_ADDRESS = SecuritySettings.DEFAULT_MAX_WEBSOCKETS_PER_ADDRESS;
 
   static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(12);
   static final String DEFAULT_USER = "admin";
@@ -119,7 +120,7 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
           + " bytes (for example: openssl rand -base64 32)");
     }
     try {
-      SecurityHeadersHandler.checkFrameAncestors(frameAncestors);
+      SecuritySettings.checkFrameAncestors(frameAncestors);
     } catch (IllegalArgumentException e) {
       throw new CliOptions.UsageException("--frame-ancestors: " + e.getMessage());
     }
@@ -127,7 +128,7 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
     for (String origin : originsText.split(",")) {
       if (origin.isBlank()) continue;
       try {
-        origins.add(RequestGuard.normalizeOrigin(origin));
+        origins.add(SecuritySettings.normalizeOrigin(origin));
       } catch (IllegalArgumentException e) {
         throw new CliOptions.UsageException("--allowed-origin: " + e.getMessage());
       }
@@ -136,7 +137,7 @@ record SecurityOptions(Mode mode, String user, String password, String secret, D
     for (String host : hostsText.split(",")) {
       if (host.isBlank()) continue;
       try {
-        hosts.add(AllowedHosts.normalize(host));
+        hosts.add(SecuritySettings.normalizeHost(host));
       } catch (IllegalArgumentException e) {
         throw new CliOptions.UsageException("--allowed-host: " + e.getMessage());
       }

@@ -1,7 +1,9 @@
-package io.stemtrace.ui;
+package io.stemtrace.server;
 
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
+import io.stemtrace.ui.SecuritySettings;
+import io.stemtrace.ui.StemtraceHandler;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.io.PrintStream;
@@ -121,7 +123,7 @@ public final class StemtraceServer implements AutoCloseable {
           .frameAncestors(security.frameAncestors())
           .allowedOrigins(security.allowedOrigins().toArray(String[]::new))
           .maxWebSocketsPerAddress(security.maxWebSocketsPerAddress());
-      if (security.allowedHosts().contains(AllowedHosts.ANY_HOST)) {
+      if (security.allowedHosts().contains(SecuritySettings.ANY_HOST)) {
         builder.allowAnyHost();
       } else {
         builder.allowedHosts(security.allowedHosts().toArray(String[]::new));
@@ -175,7 +177,7 @@ public final class StemtraceServer implements AutoCloseable {
     if (options.importFile() != null) {
       try {
         byte[] document = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(options.importFile()));
-        imported = handler.importDocument(document);
+        imported = handler.collector().importDocument(document);
       } catch (java.io.IOException | IllegalArgumentException e) {
         undertow.stop();
         handler.close();

@@ -1,7 +1,8 @@
-package io.stemtrace.ui;
+package io.stemtrace.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemtrace.ui.Http;
 import io.stemtrace.codec.EventCodec;
 import io.stemtrace.api.Transports;
 import java.io.ByteArrayOutputStream;

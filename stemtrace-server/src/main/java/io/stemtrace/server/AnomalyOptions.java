@@ -1,4 +1,4 @@
-package io.stemtrace.ui;
+package io.stemtrace.server;
 
 import java.time.Duration;
 import java.util.Map;
