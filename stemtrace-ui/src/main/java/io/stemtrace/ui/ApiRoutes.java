@@ -18,9 +18,12 @@ import io.stemtrace.core.anomaly.AnomalyType;
 import io.stemtrace.core.export.WorkflowExport;
 import io.stemtrace.core.stats.StatsSnapshot;
 import io.stemtrace.core.stats.TaskStatistics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,44 +50,36 @@ final class ApiRoutes {
     this.clock = collector.clock();
   }
 
-  /**
-   * Answers {@code GET /api/...}.
-   *
-   * @param path the path after {@code /api}, starting with {@code /} (already URL-decoded)
-   */
-  ChunkedOutput get(String path, QueryParams query) {
-    String[] segments = segments(path);
-    if (segments.length == 1) {
-      switch (segments[0]) {
-        case "health": return health();
-        case "tasks": return tasks(query);
-        case "graphs": return graphs(query);
-        case "workers": return workers(query);
+  /** Largest accepted import document. */
+  static final long MAX_IMPORT_BYTES = 16L << 20;
+
+  /** Every endpoint of docs/API.md, import and export included. */
+  RouteTable table() {
+    return new RouteTable()
+        .get("health", r -> ok(health()))
+        .get("tasks", r -> ok(tasks(r.query())))
+        .get("tasks/registry", r -> ok(registry(r.query())))
+        .get("tasks/{id}", r -> ok(task(r.param("id"))))
+        .get("tasks/{id}/children", r -> ok(children(r.param("id"))))
         // the query-parameter forms reach every id the codec accepts, "/" and "\\" included
-        case "task": return task(query.requiredExact("id"));
-        case "graph": return graph(query.requiredExact("id"));
-        case "worker": return worker(query.requiredExact("hostname"));
-        case "anomalies": return anomalies(query);
-        case "stats": return stats(query);
-        default: throw notFound();
-      }
-    }
-    if (segments.length == 2) {
-      switch (segments[0]) {
-        case "tasks":
-          return segments[1].equals("registry") ? registry(query) : task(segments[1]);
-        case "graphs": return graph(segments[1]);
-        case "task":
-          if (segments[1].equals("children")) return children(query.requiredExact("id"));
-          throw notFound();
-        case "workers": return worker(segments[1]);
-        default: throw notFound();
-      }
-    }
-    if (segments.length == 3 && segments[0].equals("tasks") && segments[2].equals("children")) {
-      return children(segments[1]);
-    }
-    throw notFound();
+        .get("task", r -> ok(task(r.query().requiredExact("id"))))
+        .get("task/children", r -> ok(children(r.query().requiredExact("id"))))
+        .get("graphs", r -> ok(graphs(r.query())))
+        .get("graphs/{root}", r -> ok(graph(r.param("root"))))
+        .get("graphs/{root}/export", r -> export(r.param("root")))
+        .get("graph", r -> ok(graph(r.query().requiredExact("id"))))
+        .get("graph/export", r -> export(r.query().requiredExact("id")))
+        .get("workers", r -> ok(workers(r.query())))
+        .get("workers/{hostname}", r -> ok(worker(r.param("hostname"))))
+        .get("worker", r -> ok(worker(r.query().requiredExact("hostname"))))
+        .get("anomalies", r -> ok(anomalies(r.query())))
+        .get("stats", r -> ok(stats(r.query())))
+        // the one write endpoint: it stays behind authentication whenever that is enabled
+        .post("import", r -> ok(importDocument(r.body().read(MAX_IMPORT_BYTES))));
+  }
+
+  private static RouteTable.Response ok(ChunkedOutput body) {
+    return RouteTable.Response.ok(body);
   }
 
   private ChunkedOutput health() {
@@ -228,17 +223,18 @@ final class ApiRoutes {
     return ApiJson.renderChunked(g -> ApiJson.stats(g, snapshot));
   }
 
-  /** {@code GET /api/graphs/{root}/export}: the workflow's export document (the caller adds the download headers). */
-  ChunkedOutput export(String rootId) {
+  /** {@code GET /api/graphs/{root}/export}: the workflow's export document, offered as a download. */
+  RouteTable.Response export(String rootId) {
     List<StemtraceEvent> events = WorkflowExport.collect(store, rootId)
         .orElseThrow(() -> ApiException.notFound("workflow not found: " + rootId));
     ChunkedOutput out = new ChunkedOutput();
     try {
       WorkflowExport.write(out, rootId, clock.instant(), events);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return out;
+    return new RouteTable.Response(200, out,
+        Map.of("Content-Disposition", "attachment; filename=\"" + exportFileName(rootId) + "\""));
   }
 
   /** The file name offered for an export: the root id with anything unusual in a file name replaced. */

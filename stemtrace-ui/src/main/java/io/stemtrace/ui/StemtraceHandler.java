@@ -12,6 +12,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
@@ -44,7 +45,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
   private final StemtraceCollector collector;
   private final boolean ownsCollector;
   private final LiveFeed feed;
-  private final ApiRoutes api;
+  private final RouteTable routes;
   private final StaticAssets assets;
   private final HttpHandler websocket;
   /** security headers, request limits and authentication in front of {@link #serve} */
@@ -60,7 +61,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
         collector.clock());
     collector.addListener(feed);
     collector.addAnomalyListener(feed);
-    this.api = new ApiRoutes(collector, feed);
+    this.routes = new ApiRoutes(collector, feed).table();
     this.assets = StaticAssets.load(StemtraceHandler.class.getClassLoader(), builder.staticRoot);
     this.websocket = new WebSocketProtocolHandshakeHandler(feed, exchange ->
         Responses.json(exchange, StatusCodes.BAD_REQUEST, ApiJson.error("/ws expects a WebSocket upgrade")));
@@ -145,6 +146,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
         assets.serve(exchange, path, basePath(exchange));
       }
     } catch (ApiException e) {
+      if (e.allow() != null) exchange.getResponseHeaders().put(Headers.ALLOW, e.allow());
       Responses.json(exchange, e.status(), ApiJson.error(e.getMessage()));
     } catch (RuntimeException e) {
       LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
@@ -154,42 +156,14 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     }
   }
 
+  /** The Undertow side of {@link RouteTable}: the request in, the response out. */
   private void handleApi(HttpServerExchange exchange, String path) throws IOException {
-    String route = path.isEmpty() ? "/" : path;
-    String[] segments = ApiRoutes.segments(route);
-    if (segments.length == 1 && segments[0].equals("import")) {
-      // the one write endpoint: it must stay behind authentication whenever that is enabled
-      if (!exchange.getRequestMethod().equals(Methods.POST)) {
-        exchange.getResponseHeaders().put(Headers.ALLOW, "POST");
-        throw new ApiException(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
-      }
-      Responses.json(exchange, StatusCodes.OK, api.importDocument(readBody(exchange, MAX_IMPORT_BYTES)));
-      return;
-    }
-    // HEAD wherever GET (probes and proxies use it): the same answer, and Undertow sends no body for HEAD
-    if (!exchange.getRequestMethod().equals(Methods.GET) && !exchange.getRequestMethod().equals(Methods.HEAD)) {
-      exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
-      throw new ApiException(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
-    }
-    String exportRoot = null;
-    if (segments.length == 3 && segments[0].equals("graphs") && segments[2].equals("export")) {
-      exportRoot = segments[1];
-    } else if (segments.length == 2 && segments[0].equals("graph") && segments[1].equals("export")) {
-      exportRoot = new QueryParams(exchange.getQueryParameters()).requiredExact("id");
-    }
-    if (exportRoot != null) {
-      ChunkedOutput document = api.export(exportRoot);
-      exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION,
-          "attachment; filename=\"" + ApiRoutes.exportFileName(exportRoot) + "\"");
-      Responses.json(exchange, StatusCodes.OK, document);
-      return;
-    }
-    ChunkedOutput body = api.get(route, new QueryParams(exchange.getQueryParameters()));
-    Responses.json(exchange, StatusCodes.OK, body);
+    String[] segments = ApiRoutes.segments(path.isEmpty() ? "/" : path);
+    RouteTable.Response response = routes.dispatch(exchange.getRequestMethod().toString(), segments,
+        new QueryParams(exchange.getQueryParameters()), limit -> readBody(exchange, limit));
+    response.headers().forEach((name, value) -> exchange.getResponseHeaders().put(HttpString.tryFromString(name), value));
+    Responses.json(exchange, response.status(), response.body());
   }
-
-  /** Largest accepted import document. */
-  static final long MAX_IMPORT_BYTES = 16L << 20;
 
   private static byte[] readBody(HttpServerExchange exchange, long limit) throws IOException {
     long declared = exchange.getRequestContentLength();

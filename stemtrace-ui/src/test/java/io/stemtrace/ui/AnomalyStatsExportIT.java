@@ -271,7 +271,7 @@ class AnomalyStatsExportIT {
       // the limit is enforced on the declared length, before any of the body is read; announcing an
       // oversized body without sending it keeps the answer deterministic (a client still writing 16 MiB
       // may see the connection closed under it before it reads the 413)
-      String tooLarge = postHeadersOnly(server.port(), URI.create(url).getPath(), StemtraceHandler.MAX_IMPORT_BYTES + 1);
+      String tooLarge = postHeadersOnly(server.port(), URI.create(url).getPath(), ApiRoutes.MAX_IMPORT_BYTES + 1);
       assertThat(tooLarge).startsWith("HTTP/1.1 413").contains("16 MiB");
 
       assertThat(Http.get(server.baseUrl() + "/api/graphs/nope/export").status()).isEqualTo(404);
