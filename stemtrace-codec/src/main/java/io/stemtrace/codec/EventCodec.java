@@ -99,17 +99,6 @@ public final class EventCodec {
     return DEFAULT;
   }
 
-  /**
-   * A codec with custom limits.
-   *
-   * @param maxPayloadBytes largest accepted payload
-   * @param maxDepth deepest accepted nesting of objects and arrays
-   * @param maxStringLength longest accepted string, in characters
-   */
-  public static EventCodec withLimits(int maxPayloadBytes, int maxDepth, int maxStringLength) {
-    return new EventCodec(maxPayloadBytes, maxDepth, maxStringLength);
-  }
-
   // ---------------------------------------------------------------- decoding
 
   /** Decodes one payload. Never throws. */

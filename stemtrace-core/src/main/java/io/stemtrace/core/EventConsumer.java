@@ -275,7 +275,7 @@ public final class EventConsumer implements EventSink, AutoCloseable {
   public static final class Builder {
     private final GraphStore store;
     private Transport transport;
-    private EventCodec codec = EventCodec.standard();
+    private final EventCodec codec = EventCodec.standard();
     private final List<EventListener> listeners = new ArrayList<>();
 
     Builder(GraphStore store) {
@@ -285,12 +285,6 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     /** Where events come from. */
     public Builder transport(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport == null");
-      return this;
-    }
-
-    /** The codec (limits); defaults to {@link EventCodec#standard()}. */
-    public Builder codec(EventCodec codec) {
-      this.codec = Objects.requireNonNull(codec, "codec == null");
       return this;
     }
 

@@ -2,14 +2,24 @@ package io.stemtrace.server;
 
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
+import io.stemtrace.core.export.WorkflowExport;
 import io.stemtrace.ui.SecuritySettings;
 import io.stemtrace.ui.StemtraceHandler;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -24,10 +34,10 @@ public final class StemtraceServer implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StemtraceServer.class);
 
   /** How long a client has to send a request's headers once it began; then the connection is closed. */
-  static final java.time.Duration REQUEST_HEADER_TIMEOUT = java.time.Duration.ofSeconds(10);
+  static final Duration REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
 
   /** How long a connection may stay open without a request. */
-  static final java.time.Duration IDLE_CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(60);
+  static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(60);
 
 
   private final Undertow undertow;
@@ -36,10 +46,10 @@ public final class StemtraceServer implements AutoCloseable {
   private final DemoWorkload demo;
   private final int port;
   private final String url;
-  private final io.stemtrace.core.export.WorkflowExport.ImportResult imported;
+  private final WorkflowExport.ImportResult imported;
 
   private StemtraceServer(Undertow undertow, StemtraceHandler handler, Transport demoTransport, DemoWorkload demo,
-      int port, String url, io.stemtrace.core.export.WorkflowExport.ImportResult imported) {
+      int port, String url, WorkflowExport.ImportResult imported) {
     this.imported = imported;
     this.undertow = undertow;
     this.handler = handler;
@@ -51,7 +61,7 @@ public final class StemtraceServer implements AutoCloseable {
 
   // Undertow and XNIO log their versions at INFO through java.util.logging; the launcher's output should be
   // the ready line. Held here so the configured loggers are not garbage collected.
-  private static final java.util.List<java.util.logging.Logger> QUIET_LOGGERS = new java.util.ArrayList<>();
+  private static final List<java.util.logging.Logger> QUIET_LOGGERS = new ArrayList<>();
 
   public static void main(String[] args) {
     for (String name : new String[] {"org.xnio", "io.undertow", "org.jboss"}) {
@@ -111,7 +121,7 @@ public final class StemtraceServer implements AutoCloseable {
    * @throws StartException for an unknown transport scheme, a malformed URL or a port in use
    */
   static StemtraceServer start(CliOptions options) {
-    io.stemtrace.core.export.WorkflowExport.ImportResult imported = null;
+    WorkflowExport.ImportResult imported = null;
     Transport demoTransport = null;
     DemoWorkload demo = null;
     StemtraceHandler handler;
@@ -163,12 +173,12 @@ public final class StemtraceServer implements AutoCloseable {
       if (demoTransport != null) demoTransport.close();
       Throwable bind = cause(e, BindException.class);
       if (bind != null) {
-        boolean inUse = String.valueOf(bind.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("in use");
+        boolean inUse = String.valueOf(bind.getMessage()).toLowerCase(Locale.ROOT).contains("in use");
         throw new StartException("cannot listen on " + options.host() + ":" + options.port() + ": "
             + (inUse ? "the port is in use (choose another with --port)"
                 : bind.getMessage() + " (check --host)"), e);
       }
-      Throwable unknownHost = cause(e, java.net.UnknownHostException.class);
+      Throwable unknownHost = cause(e, UnknownHostException.class);
       if (unknownHost != null) {
         throw new StartException("cannot listen on " + options.host() + ": unknown host (check --host)", e);
       }
@@ -176,14 +186,14 @@ public final class StemtraceServer implements AutoCloseable {
     }
     if (options.importFile() != null) {
       try {
-        byte[] document = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(options.importFile()));
+        byte[] document = Files.readAllBytes(Path.of(options.importFile()));
         imported = handler.collector().importDocument(document);
-      } catch (java.io.IOException | IllegalArgumentException e) {
+      } catch (IOException | IllegalArgumentException e) {
         undertow.stop();
         handler.close();
         if (demoTransport != null) demoTransport.close();
         throw new StartException("cannot import " + options.importFile() + ": "
-            + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()), e);
+            + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()), e);
       }
     }
     int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
@@ -210,9 +220,9 @@ public final class StemtraceServer implements AutoCloseable {
   }
 
   /** The demo's STUCK_PENDING and STUCK_STARTED threshold. */
-  static final java.time.Duration DEMO_STUCK_AFTER = java.time.Duration.ofSeconds(20);
+  static final Duration DEMO_STUCK_AFTER = Duration.ofSeconds(20);
   /** The demo's CHORD_NOT_JOINED threshold. */
-  static final java.time.Duration DEMO_CHORD_JOIN_WITHIN = java.time.Duration.ofSeconds(10);
+  static final Duration DEMO_CHORD_JOIN_WITHIN = Duration.ofSeconds(10);
 
   private static Throwable cause(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -230,7 +240,7 @@ public final class StemtraceServer implements AutoCloseable {
   }
 
   /** What {@code --import} loaded, or null. */
-  io.stemtrace.core.export.WorkflowExport.ImportResult imported() {
+  WorkflowExport.ImportResult imported() {
     return imported;
   }
 

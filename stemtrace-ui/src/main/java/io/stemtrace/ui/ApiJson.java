@@ -10,6 +10,7 @@ import io.stemtrace.api.GraphNode;
 import io.stemtrace.api.RegistryEntry;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskNode;
+import io.stemtrace.api.TaskState;
 import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.api.WorkflowSummary;
@@ -25,6 +26,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -356,7 +359,7 @@ final class ApiJson {
       g.writeStringField("name", s.name());
       g.writeNumberField("total", s.total());
       g.writeObjectFieldStart("counts");
-      for (Map.Entry<io.stemtrace.api.TaskState, Long> count : s.counts().entrySet()) {
+      for (Map.Entry<TaskState, Long> count : s.counts().entrySet()) {
         g.writeNumberField(count.getKey().name(), count.getValue());
       }
       g.writeEndObject();
@@ -396,8 +399,7 @@ final class ApiJson {
 
   /** The start of a minute as {@code 2026-11-26T03:35:00Z}. */
   static String minuteText(Instant minute) {
-    return java.time.format.DateTimeFormatter.ISO_INSTANT
-        .format(minute.truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
+    return DateTimeFormatter.ISO_INSTANT.format(minute.truncatedTo(ChronoUnit.MINUTES));
   }
 
   // ---------------------------------------------------------------- workers and registry
@@ -545,6 +547,6 @@ final class ApiJson {
 
   /** Writes a JSON value tree exactly as the wire codec does. */
   static void value(JsonGenerator g, Object value) throws IOException {
-    io.stemtrace.codec.EventCodec.standard().writeValue(g, value);
+    EventCodec.standard().writeValue(g, value);
   }
 }

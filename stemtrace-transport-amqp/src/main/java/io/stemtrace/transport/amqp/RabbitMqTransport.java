@@ -85,7 +85,7 @@ public final class RabbitMqTransport implements Transport {
    * Messages this transport's subscriptions rejected without requeue because they cannot hold an event
    * (empty, not JSON by content type, not UTF-8). JSON that is not a valid event is counted by the consumer.
    */
-  public long rejectedMessages() {
+  long rejectedMessages() {
     return rejected.sum();
   }
 

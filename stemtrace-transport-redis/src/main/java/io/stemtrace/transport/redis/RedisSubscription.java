@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * every entry the stream still holds reaches the sink exactly once. Entries without a {@code data} field
  * are counted and skipped.
  */
-public final class RedisSubscription implements Subscription {
+final class RedisSubscription implements Subscription {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisSubscription.class);
   /** Entries per XREAD: large enough that replaying a long stream is dominated by Redis, not round trips. */
@@ -294,22 +294,22 @@ public final class RedisSubscription implements Subscription {
   }
 
   /** The id of the last entry handed to the sink ({@code 0-0} before the first): store it to resume later. */
-  public String position() {
+  String position() {
     return position;
   }
 
   /** Entries handed to the sink so far. */
-  public long deliveredEntries() {
+  long deliveredEntries() {
     return delivered;
   }
 
   /** Entries skipped because they had no {@code data} field. */
-  public long skippedEntries() {
+  long skippedEntries() {
     return skipped;
   }
 
   /** How often the connection was lost and established again. */
-  public long reconnects() {
+  long reconnects() {
     return reconnects;
   }
 

@@ -317,7 +317,7 @@ public final class RedisTransport implements Transport {
   }
 
   /** Entries written by {@link #send} since this transport was created. */
-  public long sentEntries() {
+  long sentEntries() {
     return sentEntries.get();
   }
 
@@ -329,7 +329,7 @@ public final class RedisTransport implements Transport {
   }
 
   /** Batches {@link #send} could not write (Redis unreachable, timed out or refusing). */
-  public long failedBatches() {
+  long failedBatches() {
     return failedBatches.get();
   }
 
