@@ -4,7 +4,7 @@
 # Redis server. Usage: scripts/canvas-recorder/record.sh [OUT_DIR] [SHAPE...]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-out=${1:-$here/../../stemtrace-core/src/test/resources/io/stemtrace/core/testing/canvas}
+out=${1:-$here/../../stemtrace-tests/src/main/resources/io/stemtrace/testing/canvas}
 shift || true
 shapes=("$@")
 [ ${#shapes[@]} -gt 0 ] || shapes=(nested-chord chain-of-groups chord-in-chain chord-of-chains errbacks retry-success)

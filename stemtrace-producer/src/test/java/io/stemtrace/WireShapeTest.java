@@ -3,7 +3,7 @@ package io.stemtrace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stemtrace.core.testing.Captures;
+import io.stemtrace.testing.Captures;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.core.graph.InMemoryGraphStore;
-import io.stemtrace.core.testing.CaptureExpectations;
+import io.stemtrace.testing.CaptureExpectations;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.stemtrace.examples;
 
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
-import io.stemtrace.core.testing.Captures;
+import io.stemtrace.testing.Captures;
 import io.stemtrace.ui.browser.BrowserSuite;
 import java.net.URI;
 import java.net.http.HttpClient;

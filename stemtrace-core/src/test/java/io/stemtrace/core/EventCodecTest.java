@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.api.WorkerEvent;
-import io.stemtrace.core.testing.Captures;
+import io.stemtrace.testing.Captures;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;

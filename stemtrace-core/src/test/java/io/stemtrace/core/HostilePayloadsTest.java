@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stemtrace.codec.EventCodec;
 import io.stemtrace.codec.DecodeResult;
 import io.stemtrace.codec.DecodeError;
-import io.stemtrace.core.testing.HostilePayloads;
+import io.stemtrace.testing.HostilePayloads;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

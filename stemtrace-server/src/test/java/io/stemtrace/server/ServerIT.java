@@ -6,7 +6,7 @@ import io.stemtrace.ui.Http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
-import io.stemtrace.core.testing.Captures;
+import io.stemtrace.testing.Captures;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URLEncoder;

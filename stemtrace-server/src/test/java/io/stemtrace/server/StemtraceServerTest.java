@@ -75,7 +75,7 @@ class StemtraceServerTest {
   void importFile_isLoadedAtStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     io.stemtrace.core.graph.InMemoryGraphStore source = io.stemtrace.core.graph.InMemoryGraphStore.create();
     io.stemtrace.core.EventConsumer.builder(source).build()
-        .acceptEvents(io.stemtrace.core.testing.CaptureExpectations.pythonCanvasEvents());
+        .acceptEvents(io.stemtrace.testing.CaptureExpectations.pythonCanvasEvents());
     String root = "2286e677-e9ff-4278-acff-9970fcbfd019";
     java.nio.file.Path file = dir.resolve("bug.json");
     java.nio.file.Files.write(file, io.stemtrace.core.export.WorkflowExport.toBytes(root, java.time.Instant.now(),

@@ -8,7 +8,7 @@ import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.TaskQuery;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.codec.EventCodec;
-import io.stemtrace.core.testing.MutableClock;
+import io.stemtrace.testing.MutableClock;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stemtrace.core.testing.Captures;
+import io.stemtrace.testing.Captures;
 import io.stemtrace.ui.browser.BrowserSuite;
 import java.io.IOException;
 import java.net.URLEncoder;

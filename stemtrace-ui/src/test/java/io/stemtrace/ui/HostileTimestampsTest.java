@@ -3,7 +3,7 @@ package io.stemtrace.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stemtrace.core.testing.MutableClock;
+import io.stemtrace.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

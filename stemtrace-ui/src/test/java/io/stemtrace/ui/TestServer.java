@@ -7,7 +7,7 @@ import io.stemtrace.api.TaskState;
 import io.stemtrace.core.ConsumerMetrics;
 import io.stemtrace.codec.EventCodec;
 import io.stemtrace.api.Transports;
-import io.stemtrace.core.testing.Captures;
+import io.stemtrace.testing.Captures;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;

@@ -145,8 +145,8 @@ class WebSocketIT {
 
   @Test
   void clientWhoseOldestFrameWaitsPastTheWriteTimeout_isDropped() throws Exception {
-    io.stemtrace.core.testing.MutableClock clock =
-        new io.stemtrace.core.testing.MutableClock(Instant.parse("2026-11-26T04:00:00Z"));
+    io.stemtrace.testing.MutableClock clock =
+        new io.stemtrace.testing.MutableClock(Instant.parse("2026-11-26T04:00:00Z"));
     try (TestServer server = TestServer.start(TestServer.options().store(new NullGraphStore()).replayCapture(false)
             .clock(clock).pushInterval(Duration.ofMillis(10)).maxPendingBytes(1L << 30).sendBuffer(8 * 1024));
          Socket stalled = stalledClient(server.port(), 4 * 1024)) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
-import io.stemtrace.core.testing.TransportContractTest;
+import io.stemtrace.testing.TransportContractTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.core.anomaly.AnomalyDetector;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.core.stats.TaskStatistics;
-import io.stemtrace.core.testing.MutableClock;
+import io.stemtrace.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

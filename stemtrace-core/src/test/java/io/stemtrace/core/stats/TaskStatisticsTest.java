@@ -10,7 +10,7 @@ import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.graph.InMemoryGraphStore;
-import io.stemtrace.core.testing.MutableClock;
+import io.stemtrace.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stemtrace.Stemtrace;
 import io.stemtrace.TaskTracer;
 import io.stemtrace.api.Subscription;
-import io.stemtrace.core.testing.TransportContractTest.Collector;
+import io.stemtrace.testing.TransportContractTest.Collector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

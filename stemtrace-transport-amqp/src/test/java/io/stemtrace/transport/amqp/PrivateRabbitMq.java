@@ -2,7 +2,7 @@ package io.stemtrace.transport.amqp;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import io.stemtrace.core.testing.ServerProcesses;
+import io.stemtrace.testing.ServerProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import io.stemtrace.core.testing.ServerProcesses;
+import io.stemtrace.testing.ServerProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

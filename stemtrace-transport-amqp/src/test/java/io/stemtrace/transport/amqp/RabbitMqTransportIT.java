@@ -11,7 +11,7 @@ import com.rabbitmq.client.GetResponse;
 import io.stemtrace.api.Subscription;
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
-import io.stemtrace.core.testing.TransportContractTest;
+import io.stemtrace.testing.TransportContractTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

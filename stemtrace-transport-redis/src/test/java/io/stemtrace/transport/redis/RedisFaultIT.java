@@ -10,7 +10,7 @@ import io.stemtrace.TaskTracer;
 import io.stemtrace.TracedTask;
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
-import io.stemtrace.core.testing.TransportContractTest.Collector;
+import io.stemtrace.testing.TransportContractTest.Collector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import io.stemtrace.codec.EventCodec;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.api.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
-import io.stemtrace.core.testing.ForwardingGraphStore;
+import io.stemtrace.testing.ForwardingGraphStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

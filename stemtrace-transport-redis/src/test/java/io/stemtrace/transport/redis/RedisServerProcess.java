@@ -1,6 +1,6 @@
 package io.stemtrace.transport.redis;
 
-import io.stemtrace.core.testing.ServerProcesses;
+import io.stemtrace.testing.ServerProcesses;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;

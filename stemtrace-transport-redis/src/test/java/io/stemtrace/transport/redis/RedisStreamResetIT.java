@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.XAddArgs;
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
-import io.stemtrace.core.testing.TransportContractTest.Collector;
+import io.stemtrace.testing.TransportContractTest.Collector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

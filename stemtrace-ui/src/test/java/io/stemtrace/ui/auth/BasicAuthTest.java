@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BasicAuthTest {
 
   // a server per test: wrong credentials sent by one test must not throttle the next
-  io.stemtrace.core.testing.MutableClock clock =
-      new io.stemtrace.core.testing.MutableClock(java.time.Instant.parse("2026-11-26T04:00:00Z"));
+  io.stemtrace.testing.MutableClock clock =
+      new io.stemtrace.testing.MutableClock(java.time.Instant.parse("2026-11-26T04:00:00Z"));
   AuthServer server;
 
   @BeforeEach

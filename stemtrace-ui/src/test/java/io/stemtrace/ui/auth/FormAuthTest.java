@@ -1,6 +1,6 @@
 package io.stemtrace.ui.auth;
 
-import io.stemtrace.core.testing.MutableClock;
+import io.stemtrace.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,7 +3,7 @@ package io.stemtrace.ui.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stemtrace.core.testing.MutableClock;
+import io.stemtrace.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

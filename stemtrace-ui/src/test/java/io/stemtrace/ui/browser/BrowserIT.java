@@ -2,8 +2,8 @@ package io.stemtrace.ui.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stemtrace.core.testing.CanvasCaptures;
-import io.stemtrace.core.testing.Captures;
+import io.stemtrace.testing.CanvasCaptures;
+import io.stemtrace.testing.Captures;
 import io.stemtrace.ui.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.stemtrace.transport.redis;
 
 import io.stemtrace.api.GraphStore;
-import io.stemtrace.core.testing.GraphStoreContractTest;
+import io.stemtrace.testing.GraphStoreContractTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The whole GraphStore contract with every event travelling producer transport -> Redis stream -> consumer
  * -> in-memory store: the graphs built through Redis are the graphs the store builds from direct calls.
  */
-class RedisGraphStoreContractIT extends GraphStoreContractTest {
+class GraphContractOverRedisIT extends GraphStoreContractTest {
 
   private final List<RedisRoutedGraphStore> stores = new ArrayList<>();
 

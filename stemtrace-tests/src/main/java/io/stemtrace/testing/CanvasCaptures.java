@@ -1,8 +1,8 @@
-package io.stemtrace.core.testing;
+package io.stemtrace.testing;
 
-import static io.stemtrace.core.testing.WorkflowShape.chord;
-import static io.stemtrace.core.testing.WorkflowShape.group;
-import static io.stemtrace.core.testing.WorkflowShape.task;
+import static io.stemtrace.testing.WorkflowShape.chord;
+import static io.stemtrace.testing.WorkflowShape.group;
+import static io.stemtrace.testing.WorkflowShape.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemtrace.api.Attempt;
@@ -26,7 +26,7 @@ import java.util.Map;
 
 /**
  * Real Celery 5.2 canvases that nest (recorded by {@code scripts/canvas-recorder}, one file per shape under
- * {@code io/stemtrace/core/testing/canvas/} in this test-jar) and the drawing each must get, checked strictly
+ * {@code io/stemtrace/testing/canvas/} in this test kit) and the drawing each must get, checked strictly
  * with {@link WorkflowShape}. Task ids are found in the capture by task name and arguments.
  */
 public final class CanvasCaptures {
@@ -59,9 +59,9 @@ public final class CanvasCaptures {
       return workflows;
     }
 
-    /** The capture's resource name in this test-jar. */
+    /** The capture's resource name in this test kit. */
     public String resource() {
-      return "/io/stemtrace/core/testing/canvas/" + file + ".jsonl";
+      return "/io/stemtrace/testing/canvas/" + file + ".jsonl";
     }
   }
 

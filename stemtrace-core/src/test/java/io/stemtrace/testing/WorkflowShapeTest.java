@@ -1,8 +1,8 @@
-package io.stemtrace.core.testing;
+package io.stemtrace.testing;
 
-import static io.stemtrace.core.testing.WorkflowShape.chord;
-import static io.stemtrace.core.testing.WorkflowShape.group;
-import static io.stemtrace.core.testing.WorkflowShape.task;
+import static io.stemtrace.testing.WorkflowShape.chord;
+import static io.stemtrace.testing.WorkflowShape.group;
+import static io.stemtrace.testing.WorkflowShape.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

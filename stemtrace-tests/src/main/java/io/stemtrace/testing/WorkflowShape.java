@@ -1,4 +1,4 @@
-package io.stemtrace.core.testing;
+package io.stemtrace.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

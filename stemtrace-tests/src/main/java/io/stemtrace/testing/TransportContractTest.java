@@ -1,4 +1,4 @@
-package io.stemtrace.core.testing;
+package io.stemtrace.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link Transport} keeps. Each implementation's test module extends this class; a user's
- * own transport can run it too (depend on the {@code stemtrace-core} test-jar).
+ * own transport can run it too (depend on {@code stemtrace-tests}).
  *
  * <p>Every test uses a fresh prefix, so tests never see each other's events on a shared broker.
  */

@@ -1,4 +1,4 @@
-package io.stemtrace.core.testing;
+package io.stemtrace.testing;
 
 import io.stemtrace.codec.DecodeError;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.stemtrace.core.testing;
+package io.stemtrace.core.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,9 @@ import io.stemtrace.api.WorkflowSummary;
 import io.stemtrace.core.ConsumerMetrics;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.graph.InMemoryGraphStore;
+import io.stemtrace.testing.CaptureExpectations;
+import io.stemtrace.testing.Captures;
+import io.stemtrace.testing.HostilePayloads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
