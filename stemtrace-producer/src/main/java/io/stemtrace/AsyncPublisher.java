@@ -19,16 +19,19 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Moves events from task threads to a {@link Transport} without making task threads wait.
  *
- * <p>{@link #offer} appends to a bounded lock-free queue and returns; when the queue is full the event is
- * counted as dropped. A daemon flusher thread ({@code stemtrace-publisher{transport}}), started with the
- * first event, wakes every flush interval (or as soon as a batch is ready), encodes the queued events with
- * {@link EventCodec} and hands them to the transport in batches. A send that fails or throws counts its
- * events as failed: the first failure is logged at WARN, repeats at DEBUG until a send works again.
- * Callers never see an exception from here.
+ * <p>{@link #offer} appends to a bounded lock-free queue and returns; when the queue is full the
+ * event is counted as dropped. A daemon flusher thread ({@code stemtrace-publisher{transport}}),
+ * started with the first event, wakes every flush interval (or as soon as a batch is ready),
+ * encodes the queued events with {@link EventCodec} and hands them to the transport in batches. A
+ * send that fails or throws counts its events as failed: the first failure is logged at WARN,
+ * repeats at DEBUG until a send works again. Callers never see an exception from here.
  */
 final class AsyncPublisher implements AutoCloseable {
 
-  /** System.Logger, not SLF4J: the producer adds no logging dependency to the application (see RATIONALE.md) */
+  /**
+   * System.Logger, not SLF4J: the producer adds no logging dependency to the application (see
+   * RATIONALE.md)
+   */
   private static final System.Logger LOG = System.getLogger(AsyncPublisher.class.getName());
 
   private final Transport transport;
@@ -61,7 +64,11 @@ final class AsyncPublisher implements AutoCloseable {
    * @param batchSize most events per {@link Transport#send}
    * @param flushInterval longest time an event waits before the flusher looks at it
    */
-  public AsyncPublisher(Transport transport, boolean ownsTransport, int maxQueueSize, int batchSize,
+  public AsyncPublisher(
+      Transport transport,
+      boolean ownsTransport,
+      int maxQueueSize,
+      int batchSize,
       Duration flushInterval) {
     if (transport == null) throw new NullPointerException("transport == null");
     if (maxQueueSize < 1) throw new IllegalArgumentException("maxQueueSize < 1: " + maxQueueSize);
@@ -79,12 +86,18 @@ final class AsyncPublisher implements AutoCloseable {
     this.threadName = "stemtrace-publisher{" + describe(transport) + "}";
   }
 
-  /** Counts an event that could not even be built (the tracer caught a failure making it) as dropped. */
+  /**
+   * Counts an event that could not even be built (the tracer caught a failure making it) as
+   * dropped.
+   */
   public void countDropped() {
     dropped.increment();
   }
 
-  /** Queues an event for sending; returns false (and counts a drop) when the queue is full or closed. */
+  /**
+   * Queues an event for sending; returns false (and counts a drop) when the queue is full or
+   * closed.
+   */
   public boolean offer(StemtraceEvent event) {
     if (!accepting || event == null) {
       dropped.increment();
@@ -108,16 +121,30 @@ final class AsyncPublisher implements AutoCloseable {
   }
 
   /** Counters since creation. */
-  public long queuedCount() { return queued.sum(); }
-  public long sentCount() { return sent.sum(); }
-  public long droppedCount() { return dropped.sum(); }
-  public long failedCount() { return failed.sum(); }
-  public int queueDepth() { return Math.max(0, size.get()); }
+  public long queuedCount() {
+    return queued.sum();
+  }
+
+  public long sentCount() {
+    return sent.sum();
+  }
+
+  public long droppedCount() {
+    return dropped.sum();
+  }
+
+  public long failedCount() {
+    return failed.sum();
+  }
+
+  public int queueDepth() {
+    return Math.max(0, size.get());
+  }
 
   /**
-   * Sends everything queued so far from the calling thread, waiting at most {@code timeout} (also for a batch
-   * the flusher is sending). Returns true when every event queued before the call was handed to the
-   * transport (sent, or counted as failed).
+   * Sends everything queued so far from the calling thread, waiting at most {@code timeout} (also
+   * for a batch the flusher is sending). Returns true when every event queued before the call was
+   * handed to the transport (sent, or counted as failed).
    */
   public boolean flush(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -142,8 +169,9 @@ final class AsyncPublisher implements AutoCloseable {
   }
 
   /**
-   * Stops accepting events, sends what is queued (waiting at most {@code timeout}), stops the flusher
-   * thread and, when owned, closes the transport. Events still queued after the timeout count as dropped.
+   * Stops accepting events, sends what is queued (waiting at most {@code timeout}), stops the
+   * flusher thread and, when owned, closes the transport. Events still queued after the timeout
+   * count as dropped.
    */
   public void close(Duration timeout) {
     if (!closed.compareAndSet(false, true)) return;
@@ -164,7 +192,8 @@ final class AsyncPublisher implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      if (thread.isAlive()) LOG.log(Level.WARNING, "{0} did not stop: the transport ignores interrupts", threadName);
+      if (thread.isAlive())
+        LOG.log(Level.WARNING, "{0} did not stop: the transport ignores interrupts", threadName);
     }
     int left = 0;
     while (queue.poll() != null) left++;
@@ -206,8 +235,10 @@ final class AsyncPublisher implements AutoCloseable {
           sendLock.unlock();
         }
       }
-      if (drained == 0 && running && queue.isEmpty()) LockSupport.parkNanos(this, flushIntervalNanos);
-      // an interrupt (from close) leaves the flag set; clear it so parkNanos waits again while draining
+      if (drained == 0 && running && queue.isEmpty())
+        LockSupport.parkNanos(this, flushIntervalNanos);
+      // an interrupt (from close) leaves the flag set; clear it so parkNanos waits again while
+      // draining
       if (Thread.interrupted() && !running) return;
     }
   }
@@ -240,10 +271,17 @@ final class AsyncPublisher implements AutoCloseable {
       failed.add(batch.size());
       if (!failing) {
         failing = true;
-        LOG.log(Level.WARNING, "could not send {0} events to {1}; further failures are logged at DEBUG until it recovers: {2}",
-            String.valueOf(batch.size()), describe(transport), e.toString());
+        LOG.log(
+            Level.WARNING,
+            "could not send {0} events to {1}; further failures are logged at DEBUG until it recovers: {2}",
+            String.valueOf(batch.size()),
+            describe(transport),
+            e.toString());
       } else {
-        LOG.log(Level.DEBUG, () -> "could not send " + batch.size() + " events to " + describe(transport), e);
+        LOG.log(
+            Level.DEBUG,
+            () -> "could not send " + batch.size() + " events to " + describe(transport),
+            e);
       }
       if (e instanceof InterruptedException) Thread.currentThread().interrupt();
     }
@@ -257,8 +295,12 @@ final class AsyncPublisher implements AutoCloseable {
       if (event instanceof TaskEvent task) {
         // keep the event, lose the payload that broke the encoder
         try {
-          return codec.encode(task.toBuilder().args(null).kwargs(null)
-              .result("[Unserializable: " + e.getClass().getSimpleName() + "]").build());
+          return codec.encode(
+              task.toBuilder()
+                  .args(null)
+                  .kwargs(null)
+                  .result("[Unserializable: " + e.getClass().getSimpleName() + "]")
+                  .build());
         } catch (RuntimeException again) {
           LOG.log(Level.DEBUG, () -> "could not encode event of task " + task.taskId(), again);
           return null;

@@ -1,8 +1,8 @@
 package io.stemtrace;
 
 /**
- * The thread's current task. One per JVM, not per {@link Stemtrace}: a task traced by one instance that
- * submits work to an executor wrapped by another is still its parent.
+ * The thread's current task. One per JVM, not per {@link Stemtrace}: a task traced by one instance
+ * that submits work to an executor wrapped by another is still its parent.
  */
 final class CurrentTask {
   private static final ThreadLocal<TaskContext> CURRENT = new ThreadLocal<>();

@@ -4,9 +4,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Random task and group ids in the UUID text form Celery uses. {@link UUID#randomUUID()} draws from a shared
- * {@code SecureRandom}, which costs far more than the whole event on a task thread; ids only need to be
- * unique, not unpredictable, so a thread-local generator does.
+ * Random task and group ids in the UUID text form Celery uses. {@link UUID#randomUUID()} draws from
+ * a shared {@code SecureRandom}, which costs far more than the whole event on a task thread; ids
+ * only need to be unique, not unpredictable, so a thread-local generator does.
  */
 final class Ids {
   private Ids() {}

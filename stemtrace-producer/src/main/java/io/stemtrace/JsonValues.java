@@ -16,11 +16,12 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Turns arbitrary task arguments and results into JSON trees ({@code null}, {@link String}, {@link Number},
- * {@link Boolean}, {@link List}, {@link Map}) that are safe to leave the process: values under sensitive keys
- * become {@link Scrubber#FILTERED}, and the tree is cut to a byte budget with readable truncation markers.
- * Objects that are not plain values go through Jackson; what Jackson cannot serialise becomes its
- * {@code toString()}. Never throws: the event must never be lost because of its payload. Thread-safe.
+ * Turns arbitrary task arguments and results into JSON trees ({@code null}, {@link String}, {@link
+ * Number}, {@link Boolean}, {@link List}, {@link Map}) that are safe to leave the process: values
+ * under sensitive keys become {@link Scrubber#FILTERED}, and the tree is cut to a byte budget with
+ * readable truncation markers. Objects that are not plain values go through Jackson; what Jackson
+ * cannot serialise becomes its {@code toString()}. Never throws: the event must never be lost
+ * because of its payload. Thread-safe.
  */
 final class JsonValues {
 
@@ -46,7 +47,10 @@ final class JsonValues {
 
   /** The JSON tree for {@code value}, scrubbed and within the byte budget. */
   public Object convert(Object value) {
-    if (value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long) {
+    if (value == null
+        || value instanceof Boolean
+        || value instanceof Integer
+        || value instanceof Long) {
       return value; // the common cheap cases, no budget bookkeeping needed
     }
     try {
@@ -66,22 +70,32 @@ final class JsonValues {
       budget.spend(5);
       return value;
     }
-    if (value instanceof Integer || value instanceof Long || value instanceof Double || value instanceof Float
-        || value instanceof Short || value instanceof Byte || value instanceof BigInteger
+    if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof Double
+        || value instanceof Float
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof BigInteger
         || value instanceof BigDecimal) {
       budget.spend(8);
       return value;
     }
     if (value instanceof Number n) return string(n.toString(), budget);
-    if (value instanceof Character || value instanceof CharSequence || value instanceof UUID
-        || value instanceof TemporalAccessor || value instanceof Enum<?>) {
+    if (value instanceof Character
+        || value instanceof CharSequence
+        || value instanceof UUID
+        || value instanceof TemporalAccessor
+        || value instanceof Enum<?>) {
       return string(value instanceof Enum<?> e ? e.name() : value.toString(), budget);
     }
     if (value instanceof Optional<?> optional) return toJson(optional.orElse(null), depth, budget);
-    if (depth >= MAX_DEPTH) return string("[Truncated: nested deeper than " + MAX_DEPTH + "]", budget);
+    if (depth >= MAX_DEPTH)
+      return string("[Truncated: nested deeper than " + MAX_DEPTH + "]", budget);
     if (value instanceof Map<?, ?> map) return map(map, depth, budget);
     if (value instanceof Iterable<?> items) return list(items.iterator(), depth, budget);
-    if (value instanceof Object[] items) return list(java.util.Arrays.asList(items).iterator(), depth, budget);
+    if (value instanceof Object[] items)
+      return list(java.util.Arrays.asList(items).iterator(), depth, budget);
     if (value.getClass().isArray()) return primitiveArray(value, depth, budget);
     return toJson(viaJackson(value), depth, budget);
   }
@@ -97,7 +111,11 @@ final class JsonValues {
       }
       String key = String.valueOf(entry.getKey());
       budget.spend(key.length() + 4);
-      out.put(key, scrubber.isSensitive(key) ? Scrubber.FILTERED : toJson(entry.getValue(), depth + 1, budget));
+      out.put(
+          key,
+          scrubber.isSensitive(key)
+              ? Scrubber.FILTERED
+              : toJson(entry.getValue(), depth + 1, budget));
       left--;
     }
     return Collections.unmodifiableMap(out);
@@ -142,8 +160,8 @@ final class JsonValues {
   }
 
   /**
-   * Jackson's tree of an object, or its toString() when Jackson cannot serialise it or jackson-databind is not
-   * on the classpath.
+   * Jackson's tree of an object, or its toString() when Jackson cannot serialise it or
+   * jackson-databind is not on the classpath.
    */
   private static Object viaJackson(Object value) {
     if (!DATABIND) return describeUnconvertible(value);
@@ -165,8 +183,10 @@ final class JsonValues {
 
   /** Loaded only when jackson-databind is present, so that the producer runs without it. */
   private static final class Databind {
-    static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    static final ObjectMapper MAPPER =
+        new ObjectMapper()
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   }
 
   private static String describeUnconvertible(Object value) {

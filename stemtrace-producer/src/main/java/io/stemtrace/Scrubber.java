@@ -9,11 +9,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decides which keys hold secrets. Keys are split into words (at {@code _ - . :} spaces and camelCase
- * boundaries) and compared case-insensitively, word by word: a key is sensitive when a run of its words,
- * joined, is a sensitive key. So {@code auth_token}, {@code userPassword} and {@code X-Api-Key} are sensitive
- * while {@code author} and {@code tokenizer} are not. Safe keys win over everything. Thread-safe; answers are
- * cached per key because the same few keys come back with every event.
+ * Decides which keys hold secrets. Keys are split into words (at {@code _ - . :} spaces and
+ * camelCase boundaries) and compared case-insensitively, word by word: a key is sensitive when a
+ * run of its words, joined, is a sensitive key. So {@code auth_token}, {@code userPassword} and
+ * {@code X-Api-Key} are sensitive while {@code author} and {@code tokenizer} are not. Safe keys win
+ * over everything. Thread-safe; answers are cached per key because the same few keys come back with
+ * every event.
  */
 final class Scrubber {
 
@@ -21,12 +22,43 @@ final class Scrubber {
   public static final String FILTERED = "[Filtered]";
 
   /** The keys scrubbed by default, in their separator-free lower-case form. */
-  public static final Set<String> DEFAULT_SENSITIVE_KEYS = Set.of(
-      "password", "passwd", "pwd", "passphrase", "secret", "clientsecret", "apikey", "token", "accesstoken",
-      "refreshtoken", "idtoken", "authtoken", "auth", "authorization", "bearer", "credentials", "credential",
-      "privatekey", "secretkey", "accesskey", "creditcard", "cardnumber", "cvv", "cvc", "ssn", "cookie",
-      "setcookie", "session", "sessionid", "csrf", "csrftoken", "xsrf", "otp",
-      "mysqlpwd", "connectionstring");
+  public static final Set<String> DEFAULT_SENSITIVE_KEYS =
+      Set.of(
+          "password",
+          "passwd",
+          "pwd",
+          "passphrase",
+          "secret",
+          "clientsecret",
+          "apikey",
+          "token",
+          "accesstoken",
+          "refreshtoken",
+          "idtoken",
+          "authtoken",
+          "auth",
+          "authorization",
+          "bearer",
+          "credentials",
+          "credential",
+          "privatekey",
+          "secretkey",
+          "accesskey",
+          "creditcard",
+          "cardnumber",
+          "cvv",
+          "cvc",
+          "ssn",
+          "cookie",
+          "setcookie",
+          "session",
+          "sessionid",
+          "csrf",
+          "csrftoken",
+          "xsrf",
+          "otp",
+          "mysqlpwd",
+          "connectionstring");
 
   private static final int MAX_CACHED_KEYS = 4096;
   private static final int MAX_WORDS_CHECKED = 16;
@@ -41,8 +73,8 @@ final class Scrubber {
   }
 
   /**
-   * A scrubber with the default keys plus {@code extraKeys}, never scrubbing {@code safeKeys}.
-   * Keys are given in any case and with any separators ({@code "Api-Key"} equals {@code "apikey"}).
+   * A scrubber with the default keys plus {@code extraKeys}, never scrubbing {@code safeKeys}. Keys
+   * are given in any case and with any separators ({@code "Api-Key"} equals {@code "apikey"}).
    */
   public static Scrubber create(Collection<String> extraKeys, Collection<String> safeKeys) {
     Set<String> sensitive = new HashSet<>(DEFAULT_SENSITIVE_KEYS);
@@ -94,7 +126,8 @@ final class Scrubber {
         char previous = key.charAt(i - 1);
         boolean nextIsLower = i + 1 < length && Character.isLowerCase(key.charAt(i + 1));
         // "userPassword" splits before P; "APIKey" splits before K (an acronym followed by a word)
-        if (Character.isLowerCase(previous) || Character.isDigit(previous)
+        if (Character.isLowerCase(previous)
+            || Character.isDigit(previous)
             || (Character.isUpperCase(previous) && nextIsLower)) {
           flush(words, word);
         }

@@ -2,8 +2,8 @@ package io.stemtrace;
 
 import io.stemtrace.api.RegisteredTaskDefinition;
 import io.stemtrace.api.Transport;
-import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.api.TransportChoice;
+import io.stemtrace.api.WorkerEvent;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Makes a JVM application's background work visible in stemtrace: the entry point of the producer side.
+ * Makes a JVM application's background work visible in stemtrace: the entry point of the producer
+ * side.
  *
  * <pre>{@code
  * try (Stemtrace stemtrace = Stemtrace.builder()
@@ -32,10 +33,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
- * <p>Building announces the worker (worker_ready with hostname, pid and registered task names); closing,
- * or the JVM shutting down, sends worker_shutdown, flushes what is queued within the close timeout and
- * stops the publisher thread. Events are published asynchronously: task threads never wait for the broker
- * and never see an exception from stemtrace. Thread-safe.
+ * <p>Building announces the worker (worker_ready with hostname, pid and registered task names);
+ * closing, or the JVM shutting down, sends worker_shutdown, flushes what is queued within the close
+ * timeout and stops the publisher thread. Events are published asynchronously: task threads never
+ * wait for the broker and never see an exception from stemtrace. Thread-safe.
  */
 public final class Stemtrace implements AutoCloseable {
 
@@ -57,14 +58,28 @@ public final class Stemtrace implements AutoCloseable {
     this.pid = ProcessHandle.current().pid();
     this.workerEvents = builder.workerEvents;
     this.closeTimeout = builder.closeTimeout;
-    this.publisher = new AsyncPublisher(transport, ownsTransport, builder.queueSize, builder.batchSize,
-        builder.flushInterval);
+    this.publisher =
+        new AsyncPublisher(
+            transport, ownsTransport, builder.queueSize, builder.batchSize, builder.flushInterval);
     Scrubber scrubber = Scrubber.create(builder.sensitiveKeys, builder.safeKeys);
-    this.tracer = new TaskTracer(publisher, new JsonValues(scrubber, builder.maxPayloadBytes),
-        builder.captureArgs, builder.captureResults, builder.maxPayloadBytes, clock);
+    this.tracer =
+        new TaskTracer(
+            publisher,
+            new JsonValues(scrubber, builder.maxPayloadBytes),
+            builder.captureArgs,
+            builder.captureResults,
+            builder.maxPayloadBytes,
+            clock);
     if (workerEvents) {
-      publisher.offer(new WorkerEvent(WorkerEvent.Type.READY, hostname, pid, Instant.now(clock),
-          List.copyOf(builder.definitions.keySet()), builder.definitions, null));
+      publisher.offer(
+          new WorkerEvent(
+              WorkerEvent.Type.READY,
+              hostname,
+              pid,
+              Instant.now(clock),
+              List.copyOf(builder.definitions.keySet()),
+              builder.definitions,
+              null));
     }
     this.shutdownHook = builder.shutdownHook ? registerShutdownHook() : null;
   }
@@ -79,14 +94,19 @@ public final class Stemtrace implements AutoCloseable {
     return tracer;
   }
 
-  /** Wraps an executor so that everything submitted to it is traced; shutting the wrapper down shuts it down. */
+  /**
+   * Wraps an executor so that everything submitted to it is traced; shutting the wrapper down shuts
+   * it down.
+   */
   public TracingExecutorService wrap(ExecutorService executor) {
     Objects.requireNonNull(executor, "executor == null");
     if (executor instanceof TracingExecutorService traced) return traced;
     return new TracingExecutorService(executor, tracer);
   }
 
-  /** Writes the thread's current task into message headers; does nothing when no task is current. */
+  /**
+   * Writes the thread's current task into message headers; does nothing when no task is current.
+   */
   public void inject(Map<String, String> headers) {
     Objects.requireNonNull(headers, "headers == null");
     TaskContext current = CurrentTask.get();
@@ -102,8 +122,8 @@ public final class Stemtrace implements AutoCloseable {
 
   /**
    * Reads a task context from message headers, or empty when they carry none. Make it current with
-   * {@link TaskTracer#withContext} so tasks started in it become its children, or continue the very task
-   * with {@link TaskTracer#join}.
+   * {@link TaskTracer#withContext} so tasks started in it become its children, or continue the very
+   * task with {@link TaskTracer#join}.
    */
   public Optional<TaskContext> extract(Map<String, String> headers) {
     Objects.requireNonNull(headers, "headers == null");
@@ -112,11 +132,18 @@ public final class Stemtrace implements AutoCloseable {
 
   /** The publisher's counters. */
   public StemtraceMetrics metrics() {
-    return new StemtraceMetrics(publisher.queuedCount(), publisher.sentCount(), publisher.droppedCount(),
-        publisher.failedCount(), publisher.queueDepth());
+    return new StemtraceMetrics(
+        publisher.queuedCount(),
+        publisher.sentCount(),
+        publisher.droppedCount(),
+        publisher.failedCount(),
+        publisher.queueDepth());
   }
 
-  /** Sends what is queued now from the calling thread; true when the queue emptied within {@code timeout}. */
+  /**
+   * Sends what is queued now from the calling thread; true when the queue emptied within {@code
+   * timeout}.
+   */
   public boolean flush(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout == null");
     return publisher.flush(timeout);
@@ -128,8 +155,8 @@ public final class Stemtrace implements AutoCloseable {
   }
 
   /**
-   * Sends worker_shutdown, flushes what is queued (waiting at most the close timeout), stops the publisher
-   * thread and closes the transport if it was opened from a URL. Idempotent.
+   * Sends worker_shutdown, flushes what is queued (waiting at most the close timeout), stops the
+   * publisher thread and closes the transport if it was opened from a URL. Idempotent.
    */
   @Override
   public void close() {
@@ -143,7 +170,8 @@ public final class Stemtrace implements AutoCloseable {
     }
     if (workerEvents) {
       Instant now = Instant.now(clock);
-      publisher.offer(new WorkerEvent(WorkerEvent.Type.SHUTDOWN, hostname, pid, now, List.of(), Map.of(), now));
+      publisher.offer(
+          new WorkerEvent(WorkerEvent.Type.SHUTDOWN, hostname, pid, now, List.of(), Map.of(), now));
     }
     publisher.close(closeTimeout);
   }
@@ -190,13 +218,18 @@ public final class Stemtrace implements AutoCloseable {
 
     Builder() {}
 
-    /** Where events go, such as {@code redis://localhost:6379/0}; the scheme picks the transport. */
+    /**
+     * Where events go, such as {@code redis://localhost:6379/0}; the scheme picks the transport.
+     */
     public Builder transportUrl(String transportUrl) {
       transport.url(transportUrl);
       return this;
     }
 
-    /** An explicit transport instead of a URL. The caller keeps ownership: {@link #close} does not close it. */
+    /**
+     * An explicit transport instead of a URL. The caller keeps ownership: {@link #close} does not
+     * close it.
+     */
     public Builder transport(Transport transport) {
       this.transport.transport(transport);
       return this;
@@ -246,9 +279,13 @@ public final class Stemtrace implements AutoCloseable {
       return safeKeys(List.of(keys));
     }
 
-    /** Largest size of one captured value (args, kwargs, result, traceback) before it is truncated; default 64 KiB. */
+    /**
+     * Largest size of one captured value (args, kwargs, result, traceback) before it is truncated;
+     * default 64 KiB.
+     */
     public Builder maxPayloadBytes(int maxPayloadBytes) {
-      if (maxPayloadBytes < 256) throw new IllegalArgumentException("maxPayloadBytes < 256: " + maxPayloadBytes);
+      if (maxPayloadBytes < 256)
+        throw new IllegalArgumentException("maxPayloadBytes < 256: " + maxPayloadBytes);
       this.maxPayloadBytes = maxPayloadBytes;
       return this;
     }
@@ -280,7 +317,8 @@ public final class Stemtrace implements AutoCloseable {
     /** How long {@link Stemtrace#close} waits for queued events to be sent; default 2 s. */
     public Builder closeTimeout(Duration closeTimeout) {
       Objects.requireNonNull(closeTimeout, "closeTimeout == null");
-      if (closeTimeout.isNegative()) throw new IllegalArgumentException("closeTimeout < 0: " + closeTimeout);
+      if (closeTimeout.isNegative())
+        throw new IllegalArgumentException("closeTimeout < 0: " + closeTimeout);
       this.closeTimeout = closeTimeout;
       return this;
     }
@@ -309,13 +347,17 @@ public final class Stemtrace implements AutoCloseable {
       return this;
     }
 
-    /** Whether to send worker_ready and worker_shutdown; default true. Turn off for pure clients. */
+    /**
+     * Whether to send worker_ready and worker_shutdown; default true. Turn off for pure clients.
+     */
     public Builder workerEvents(boolean workerEvents) {
       this.workerEvents = workerEvents;
       return this;
     }
 
-    /** Whether a JVM shutdown hook closes the instance (and sends worker_shutdown); default true. */
+    /**
+     * Whether a JVM shutdown hook closes the instance (and sends worker_shutdown); default true.
+     */
     public Builder shutdownHook(boolean shutdownHook) {
       this.shutdownHook = shutdownHook;
       return this;
@@ -334,9 +376,11 @@ public final class Stemtrace implements AutoCloseable {
      * @throws IllegalArgumentException when the URL is malformed or no transport handles its scheme
      */
     public Stemtrace build() {
-      if (!transport.isSet()) throw new IllegalStateException("set transportUrl(...) or transport(...)");
+      if (!transport.isSet())
+        throw new IllegalStateException("set transportUrl(...) or transport(...)");
       TransportChoice.Opened opened = transport.open();
-      LOG.log(System.Logger.Level.DEBUG, "stemtrace publishing to {0}", opened.transport().describe());
+      LOG.log(
+          System.Logger.Level.DEBUG, "stemtrace publishing to {0}", opened.transport().describe());
       return new Stemtrace(this, opened.transport(), opened.owned());
     }
   }

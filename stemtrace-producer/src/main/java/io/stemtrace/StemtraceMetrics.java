@@ -5,8 +5,8 @@ package io.stemtrace;
  *
  * @param queued events accepted into the queue
  * @param sent events handed to the transport successfully
- * @param dropped events refused because the queue was full or the instance closed, or still queued when
- *     {@link Stemtrace#close} gave up waiting
+ * @param dropped events refused because the queue was full or the instance closed, or still queued
+ *     when {@link Stemtrace#close} gave up waiting
  * @param failed events lost because the transport failed (or the event could not be encoded)
  * @param queueDepth events waiting right now
  */

@@ -8,10 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * A chain being described: each step runs after the previous one succeeded and receives its result, as in
- * Celery's {@code chain}. Each step's parent is the previous step and all share the first step's root; a
- * step is announced (PENDING) when the previous one finished. A failing step ends the chain. Immutable:
- * {@link #then} returns a longer chain.
+ * A chain being described: each step runs after the previous one succeeded and receives its result,
+ * as in Celery's {@code chain}. Each step's parent is the previous step and all share the first
+ * step's root; a step is announced (PENDING) when the previous one finished. A failing step ends
+ * the chain. Immutable: {@link #then} returns a longer chain.
  *
  * @param <T> the result type of the last step
  */
@@ -24,7 +24,8 @@ public final class TaskChain<T> {
 
   record Step(String name, Function<Object, Object> function) {}
 
-  TaskChain(TracingExecutorService executor, String firstName, Callable<?> first, List<Step> steps) {
+  TaskChain(
+      TracingExecutorService executor, String firstName, Callable<?> first, List<Step> steps) {
     this.executor = executor;
     this.firstName = firstName;
     this.first = first;
@@ -41,7 +42,9 @@ public final class TaskChain<T> {
     return new TaskChain<>(executor, firstName, first, List.copyOf(longer));
   }
 
-  /** Submits the first step; the future completes with the last step's result or the first failure. */
+  /**
+   * Submits the first step; the future completes with the last step's result or the first failure.
+   */
   @SuppressWarnings("unchecked")
   public CompletableFuture<T> start() {
     return (CompletableFuture<T>) executor.startChain(firstName, first, steps);

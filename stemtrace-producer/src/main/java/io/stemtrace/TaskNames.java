@@ -2,12 +2,13 @@ package io.stemtrace;
 
 /** Readable task names for submitted Runnables and Callables that were not given one. */
 final class TaskNames {
-  private static final ClassValue<String> NAMES = new ClassValue<>() {
-    @Override
-    protected String computeValue(Class<?> type) {
-      return readable(type.getName());
-    }
-  };
+  private static final ClassValue<String> NAMES =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+          return readable(type.getName());
+        }
+      };
 
   private TaskNames() {}
 
@@ -15,7 +16,10 @@ final class TaskNames {
     return NAMES.get(task.getClass());
   }
 
-  /** {@code com.acme.Billing$$Lambda$14/0x...} becomes {@code com.acme.Billing.lambda}; {@code $} becomes a dot. */
+  /**
+   * {@code com.acme.Billing$$Lambda$14/0x...} becomes {@code com.acme.Billing.lambda}; {@code $}
+   * becomes a dot.
+   */
   static String readable(String className) {
     String name = className;
     int lambda = name.indexOf("$$Lambda");

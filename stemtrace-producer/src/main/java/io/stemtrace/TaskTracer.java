@@ -11,9 +11,9 @@ import java.util.Objects;
 /**
  * Manual instrumentation: creates {@link TracedTask}s and keeps the thread's current task.
  *
- * <p>A task created while another is current becomes its child ({@code parent_id}, {@code root_id} and
- * {@code trace_id} follow). Emitting never blocks and never throws: the event is built on the calling thread
- * and queued; encoding and I/O happen on the publisher thread. Thread-safe.
+ * <p>A task created while another is current becomes its child ({@code parent_id}, {@code root_id}
+ * and {@code trace_id} follow). Emitting never blocks and never throws: the event is built on the
+ * calling thread and queued; encoding and I/O happen on the publisher thread. Thread-safe.
  *
  * <pre>{@code
  * TracedTask task = tracer.newTask("billing.charge");
@@ -35,8 +35,13 @@ public final class TaskTracer {
   private final int maxTextBytes;
   private final Clock clock;
 
-  TaskTracer(AsyncPublisher publisher, JsonValues values, boolean captureArgs, boolean captureResults,
-      int maxTextBytes, Clock clock) {
+  TaskTracer(
+      AsyncPublisher publisher,
+      JsonValues values,
+      boolean captureArgs,
+      boolean captureResults,
+      int maxTextBytes,
+      Clock clock) {
     this.publisher = publisher;
     this.values = values;
     this.captureArgs = captureArgs;
@@ -45,24 +50,39 @@ public final class TaskTracer {
     this.clock = clock;
   }
 
-  /** A new task, child of the thread's current task if there is one, else a new root. Emits nothing yet. */
+  /**
+   * A new task, child of the thread's current task if there is one, else a new root. Emits nothing
+   * yet.
+   */
   public TracedTask newTask(String name) {
     return task(name).build();
   }
 
-  /** A new task, child of {@code parent} (for example extracted from headers), or a root when null. */
+  /**
+   * A new task, child of {@code parent} (for example extracted from headers), or a root when null.
+   */
   public TracedTask newTask(String name, TaskContext parent) {
     return task(name).parent(parent).build();
   }
 
   /**
-   * The task described by {@code context} itself, for example one that another process created, sent
-   * PENDING for and passed along in message headers: events emitted through it carry the same task id.
+   * The task described by {@code context} itself, for example one that another process created,
+   * sent PENDING for and passed along in message headers: events emitted through it carry the same
+   * task id.
    */
   public TracedTask join(String name, TaskContext context) {
     Objects.requireNonNull(context, "context == null");
-    return new TracedTask(this, context.taskId(), name, context.parentId(), context.rootId(),
-        context.traceId(), context.groupId(), null, null, 0);
+    return new TracedTask(
+        this,
+        context.taskId(),
+        name,
+        context.parentId(),
+        context.rootId(),
+        context.traceId(),
+        context.groupId(),
+        null,
+        null,
+        0);
   }
 
   /** Starts describing a task with more options (id, parent, group, chord). */
@@ -82,18 +102,38 @@ public final class TaskTracer {
 
   // ------------------------------------------------------------------ emitting (package-private)
 
-  void emit(TracedTask task, TaskState state, int retries, Object args, Object kwargs, Object result,
-      String exception, String traceback) {
+  void emit(
+      TracedTask task,
+      TaskState state,
+      int retries,
+      Object args,
+      Object kwargs,
+      Object result,
+      String exception,
+      String traceback) {
     try {
-      TaskEvent event = new TaskEvent(task.id(), task.name(), state, Instant.now(clock), task.parentId(),
-          task.rootId(), task.groupId(), task.chordId(), task.chordCallbackId(), task.traceId(), retries,
-          captureArgs ? values.convert(args) : null,
-          captureArgs ? values.convert(kwargs) : null,
-          captureResults ? values.convert(result) : null,
-          cut(exception), cut(traceback));
+      TaskEvent event =
+          new TaskEvent(
+              task.id(),
+              task.name(),
+              state,
+              Instant.now(clock),
+              task.parentId(),
+              task.rootId(),
+              task.groupId(),
+              task.chordId(),
+              task.chordCallbackId(),
+              task.traceId(),
+              retries,
+              captureArgs ? values.convert(args) : null,
+              captureArgs ? values.convert(kwargs) : null,
+              captureResults ? values.convert(result) : null,
+              cut(exception),
+              cut(traceback));
       publisher.offer(event);
     } catch (RuntimeException | StackOverflowError e) {
-      // instrumentation must never break the task; a broken event is not sent, and counted as dropped
+      // instrumentation must never break the task; a broken event is not sent, and counted as
+      // dropped
       publisher.countDropped();
     }
   }
@@ -118,13 +158,22 @@ public final class TaskTracer {
     }
   }
 
-  /** The text cut to at most {@code maxTextBytes} of UTF-8 (the limit is in bytes, as documented), marked. */
+  /**
+   * The text cut to at most {@code maxTextBytes} of UTF-8 (the limit is in bytes, as documented),
+   * marked.
+   */
   private String cut(String text) {
-    if (text == null || text.length() <= maxTextBytes / 3) return text; // fits even if every char took 3 bytes
+    if (text == null || text.length() <= maxTextBytes / 3)
+      return text; // fits even if every char took 3 bytes
     int bytes = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      int width = c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 4 : Character.isLowSurrogate(c) ? 0 : 3;
+      int width =
+          c < 0x80
+              ? 1
+              : c < 0x800
+                  ? 2
+                  : Character.isHighSurrogate(c) ? 4 : Character.isLowSurrogate(c) ? 0 : 3;
       if (bytes + width > maxTextBytes) {
         return text.substring(0, i) + "...[Truncated: " + text.length() + " chars]";
       }
@@ -194,10 +243,20 @@ public final class TaskTracer {
       TaskContext parentContext = parentSet ? parent : CurrentTask.get();
       String id = taskId != null ? taskId : Ids.newId();
       if (parentContext == null) {
-        return new TracedTask(tracer, id, name, null, id, id, groupId, chordId, chordCallbackId, retries);
+        return new TracedTask(
+            tracer, id, name, null, id, id, groupId, chordId, chordCallbackId, retries);
       }
-      return new TracedTask(tracer, id, name, parentContext.taskId(), parentContext.rootId(),
-          parentContext.traceId(), groupId, chordId, chordCallbackId, retries);
+      return new TracedTask(
+          tracer,
+          id,
+          name,
+          parentContext.taskId(),
+          parentContext.rootId(),
+          parentContext.traceId(),
+          groupId,
+          chordId,
+          chordCallbackId,
+          retries);
     }
   }
 }

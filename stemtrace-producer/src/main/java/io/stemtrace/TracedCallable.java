@@ -4,8 +4,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs a callable as a traced task: current task while it runs, STARTED before, SUCCESS or FAILURE after.
- * The task's exception reaches the executor unchanged.
+ * Runs a callable as a traced task: current task while it runs, STARTED before, SUCCESS or FAILURE
+ * after. The task's exception reaches the executor unchanged.
  */
 final class TracedCallable<T> implements Callable<T>, Runnable {
   final TracedTask task;

@@ -5,7 +5,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** The executor's future for a traced task; cancelling it before the task ran reports the task REVOKED. */
+/**
+ * The executor's future for a traced task; cancelling it before the task ran reports the task
+ * REVOKED.
+ */
 final class TracedFuture<T> implements Future<T> {
   private final Future<T> delegate;
   private final TracedCallable<T> traced;
@@ -22,12 +25,24 @@ final class TracedFuture<T> implements Future<T> {
     return cancelled;
   }
 
-  @Override public boolean isCancelled() { return delegate.isCancelled(); }
-  @Override public boolean isDone() { return delegate.isDone(); }
-  @Override public T get() throws InterruptedException, ExecutionException { return delegate.get(); }
+  @Override
+  public boolean isCancelled() {
+    return delegate.isCancelled();
+  }
 
   @Override
-  public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+  public boolean isDone() {
+    return delegate.isDone();
+  }
+
+  @Override
+  public T get() throws InterruptedException, ExecutionException {
+    return delegate.get();
+  }
+
+  @Override
+  public T get(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
     return delegate.get(timeout, unit);
   }
 

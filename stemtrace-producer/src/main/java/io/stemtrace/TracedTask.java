@@ -3,9 +3,9 @@ package io.stemtrace;
 import io.stemtrace.api.TaskState;
 
 /**
- * One task being traced: its identity (id, name, parent, root, trace, group, chord) is fixed; its attempt
- * number grows with {@link #retry}. Each method emits one lifecycle event, never blocks and never throws.
- * Thread-safe: a task may be announced on one thread and run on another.
+ * One task being traced: its identity (id, name, parent, root, trace, group, chord) is fixed; its
+ * attempt number grows with {@link #retry}. Each method emits one lifecycle event, never blocks and
+ * never throws. Thread-safe: a task may be announced on one thread and run on another.
  */
 public final class TracedTask {
 
@@ -21,8 +21,17 @@ public final class TracedTask {
   private final TaskContext context;
   private volatile int retries;
 
-  TracedTask(TaskTracer tracer, String id, String name, String parentId, String rootId, String traceId,
-      String groupId, String chordId, String chordCallbackId, int retries) {
+  TracedTask(
+      TaskTracer tracer,
+      String id,
+      String name,
+      String parentId,
+      String rootId,
+      String traceId,
+      String groupId,
+      String chordId,
+      String chordCallbackId,
+      int retries) {
     this.tracer = tracer;
     this.id = id;
     this.name = name;
@@ -36,16 +45,42 @@ public final class TracedTask {
     this.context = new TaskContext(id, parentId, rootId, traceId, groupId);
   }
 
-  public String id() { return id; }
-  public String name() { return name; }
-  public String parentId() { return parentId; }
-  public String rootId() { return rootId; }
-  public String traceId() { return traceId; }
-  public String groupId() { return groupId; }
-  public String chordId() { return chordId; }
-  public String chordCallbackId() { return chordCallbackId; }
+  public String id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String parentId() {
+    return parentId;
+  }
+
+  public String rootId() {
+    return rootId;
+  }
+
+  public String traceId() {
+    return traceId;
+  }
+
+  public String groupId() {
+    return groupId;
+  }
+
+  public String chordId() {
+    return chordId;
+  }
+
+  public String chordCallbackId() {
+    return chordCallbackId;
+  }
+
   /** The current attempt, 0 for the first. */
-  public int retries() { return retries; }
+  public int retries() {
+    return retries;
+  }
 
   /** This task as a context: to make current, or to inject into message headers. */
   public TaskContext context() {
@@ -89,7 +124,8 @@ public final class TracedTask {
 
   /** Failed with this error; its stack trace becomes the traceback. */
   public TracedTask failure(Throwable error) {
-    return emit(TaskState.FAILURE, null, null, null, tracer.describe(error), tracer.stackTrace(error));
+    return emit(
+        TaskState.FAILURE, null, null, null, tracer.describe(error), tracer.stackTrace(error));
   }
 
   /** Failed, described as text (for errors that are not Java exceptions). */
@@ -98,8 +134,9 @@ public final class TracedTask {
   }
 
   /**
-   * This attempt failed with {@code error} and the task will run again: emits RETRY for the current attempt,
-   * then counts the next attempt, so the following {@link #started} carries {@code retries + 1}.
+   * This attempt failed with {@code error} and the task will run again: emits RETRY for the current
+   * attempt, then counts the next attempt, so the following {@link #started} carries {@code retries
+   * + 1}.
    */
   public TracedTask retry(Throwable error) {
     return retry(tracer.describe(error), tracer.stackTrace(error));
@@ -123,7 +160,12 @@ public final class TracedTask {
   }
 
   /** Emits any state with any payload, for the cases the other methods do not cover. */
-  public TracedTask emit(TaskState state, Object args, Object kwargs, Object result, String exception,
+  public TracedTask emit(
+      TaskState state,
+      Object args,
+      Object kwargs,
+      Object result,
+      String exception,
       String traceback) {
     if (state == null) return this;
     tracer.emit(this, state, retries, args, kwargs, result, exception, traceback);

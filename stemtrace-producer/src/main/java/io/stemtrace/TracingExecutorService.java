@@ -21,16 +21,16 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * An {@link ExecutorService} whose every submitted Runnable or Callable is a traced task: PENDING at submit,
- * STARTED when it runs, SUCCESS with its result or FAILURE with its exception and stack trace. The task
- * that submits is the parent. Task names default to a readable form of the task's class; the
- * {@code submit(String, ...)} overloads name them explicitly.
+ * An {@link ExecutorService} whose every submitted Runnable or Callable is a traced task: PENDING
+ * at submit, STARTED when it runs, SUCCESS with its result or FAILURE with its exception and stack
+ * trace. The task that submits is the parent. Task names default to a readable form of the task's
+ * class; the {@code submit(String, ...)} overloads name them explicitly.
  *
  * <p>Canvas helpers shape workflows the way Celery does, so JVM and Celery workflows draw alike:
  * {@link #group}, {@link #chain}, {@link #chord}, and {@link #submitWithRetry} for retried tasks.
  * Results, exceptions and rejections reach the caller exactly as with the wrapped executor; a task
- * refused by the executor is reported REJECTED, one cancelled before it ran REVOKED. Shutting this down
- * shuts the wrapped executor down.
+ * refused by the executor is reported REJECTED, one cancelled before it ran REVOKED. Shutting this
+ * down shuts the wrapped executor down.
  */
 public final class TracingExecutorService implements ExecutorService {
 
@@ -99,26 +99,29 @@ public final class TracingExecutorService implements ExecutorService {
   }
 
   @Override
-  public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+  public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks)
+      throws InterruptedException {
     return invokeTraced(tasks, delegate::invokeAll);
   }
 
   @Override
-  public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+  public <T> List<Future<T>> invokeAll(
+      Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
       throws InterruptedException {
     return invokeTraced(tasks, announced -> delegate.invokeAll(announced, timeout, unit));
   }
 
   @Override
-  public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+  public <T> T invokeAny(Collection<? extends Callable<T>> tasks)
+      throws InterruptedException, ExecutionException {
     return invokeTraced(tasks, delegate::invokeAny);
   }
 
   @Override
   public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
-    return this.<T, T, ExecutionException, TimeoutException>invokeTraced(tasks,
-        announced -> delegate.invokeAny(announced, timeout, unit));
+    return this.<T, T, ExecutionException, TimeoutException>invokeTraced(
+        tasks, announced -> delegate.invokeAny(announced, timeout, unit));
   }
 
   /** One of the delegate's invokeAll/invokeAny calls, over the announced tasks. */
@@ -127,8 +130,9 @@ public final class TracingExecutorService implements ExecutorService {
     R run(List<TracedCallable<T>> announced) throws InterruptedException, X1, X2;
   }
 
-  private <T, R, X1 extends Exception, X2 extends Exception> R invokeTraced(Collection<? extends Callable<T>> tasks,
-      Invocation<T, R, X1, X2> invocation) throws InterruptedException, X1, X2 {
+  private <T, R, X1 extends Exception, X2 extends Exception> R invokeTraced(
+      Collection<? extends Callable<T>> tasks, Invocation<T, R, X1, X2> invocation)
+      throws InterruptedException, X1, X2 {
     List<TracedCallable<T>> announced = announceAll(tasks);
     try {
       return invocation.run(announced);
@@ -141,22 +145,29 @@ public final class TracingExecutorService implements ExecutorService {
   }
 
   /**
-   * After an invokeAll or invokeAny returned or threw, every future it made is done or cancelled: a task
-   * that has not started by now never will, and would otherwise stay PENDING on the dashboard forever.
+   * After an invokeAll or invokeAny returned or threw, every future it made is done or cancelled: a
+   * task that has not started by now never will, and would otherwise stay PENDING on the dashboard
+   * forever.
    */
   private static void revokeUnstarted(List<? extends TracedCallable<?>> announced) {
     for (TracedCallable<?> callable : announced) callable.revokeIfNotStarted();
   }
 
-  private static RejectedExecutionException rejectUnstarted(List<? extends TracedCallable<?>> announced,
-      RejectedExecutionException refusal) {
+  private static RejectedExecutionException rejectUnstarted(
+      List<? extends TracedCallable<?>> announced, RejectedExecutionException refusal) {
     for (TracedCallable<?> callable : announced) callable.rejectIfNotStarted(refusal);
     return refusal;
   }
 
-  @Override public void shutdown() { delegate.shutdown(); }
+  @Override
+  public void shutdown() {
+    delegate.shutdown();
+  }
 
-  /** Shuts the wrapped executor down now; tasks that never started are reported REVOKED where visible. */
+  /**
+   * Shuts the wrapped executor down now; tasks that never started are reported REVOKED where
+   * visible.
+   */
   @Override
   public List<Runnable> shutdownNow() {
     List<Runnable> neverRan = delegate.shutdownNow();
@@ -165,8 +176,16 @@ public final class TracingExecutorService implements ExecutorService {
     }
     return neverRan;
   }
-  @Override public boolean isShutdown() { return delegate.isShutdown(); }
-  @Override public boolean isTerminated() { return delegate.isTerminated(); }
+
+  @Override
+  public boolean isShutdown() {
+    return delegate.isShutdown();
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return delegate.isTerminated();
+  }
 
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
@@ -176,9 +195,9 @@ public final class TracingExecutorService implements ExecutorService {
   // ------------------------------------------------------------------ canvas
 
   /**
-   * Runs the members in parallel as one group: they share a new {@code group_id} and their parent is the
-   * current task. The future completes with the results in member order, or with the first failure once
-   * all members finished.
+   * Runs the members in parallel as one group: they share a new {@code group_id} and their parent
+   * is the current task. The future completes with the results in member order, or with the first
+   * failure once all members finished.
    */
   public <T> CompletableFuture<List<T>> group(List<TaskCall<T>> members) {
     Objects.requireNonNull(members, "members == null");
@@ -196,8 +215,8 @@ public final class TracingExecutorService implements ExecutorService {
   }
 
   /**
-   * Starts describing a chain whose first step is {@code first}; add steps with {@link TaskChain#then} and
-   * submit with {@link TaskChain#start}.
+   * Starts describing a chain whose first step is {@code first}; add steps with {@link
+   * TaskChain#then} and submit with {@link TaskChain#start}.
    */
   public <T> TaskChain<T> chain(String name, Callable<T> first) {
     Objects.requireNonNull(name, "name == null");
@@ -206,12 +225,15 @@ public final class TracingExecutorService implements ExecutorService {
   }
 
   /**
-   * Runs {@code header} as a group, then {@code callback} with all header results (in header order), as
-   * Celery's {@code chord}: header tasks share a {@code group_id} and carry {@code chord_callback_id}, the
-   * callback's id; the callback's parent is the header task that finished last. When a header task fails
-   * the callback does not run: it is reported FAILURE with a {@code ChordError} and the future fails.
+   * Runs {@code header} as a group, then {@code callback} with all header results (in header
+   * order), as Celery's {@code chord}: header tasks share a {@code group_id} and carry {@code
+   * chord_callback_id}, the callback's id; the callback's parent is the header task that finished
+   * last. When a header task fails the callback does not run: it is reported FAILURE with a {@code
+   * ChordError} and the future fails.
    */
-  public <T, R> CompletableFuture<R> chord(List<TaskCall<T>> header, String callbackName,
+  public <T, R> CompletableFuture<R> chord(
+      List<TaskCall<T>> header,
+      String callbackName,
       Function<? super List<T>, ? extends R> callback) {
     Objects.requireNonNull(header, "header == null");
     Objects.requireNonNull(callbackName, "callbackName == null");
@@ -222,7 +244,10 @@ public final class TracingExecutorService implements ExecutorService {
     CompletableFuture<R> outcome = new CompletableFuture<>();
     if (header.isEmpty()) {
       TracedTask task = tracer.task(callbackName).taskId(callbackId).parent(parent).build();
-      runAsync(task, () -> callback.apply(List.of()), (result, error) -> complete(outcome, result, error));
+      runAsync(
+          task,
+          () -> callback.apply(List.of()),
+          (result, error) -> complete(outcome, result, error));
       return outcome;
     }
     AtomicReferenceArray<T> results = new AtomicReferenceArray<>(header.size());
@@ -231,36 +256,49 @@ public final class TracingExecutorService implements ExecutorService {
     for (int i = 0; i < header.size(); i++) {
       int index = i;
       TaskCall<T> member = header.get(i);
-      TracedTask task = tracer.task(member.name()).parent(parent).groupId(groupId)
-          .chordCallbackId(callbackId).build();
-      runAsync(task, member.callable(), (result, error) -> {
-        if (error == null) {
-          results.set(index, result);
-        } else {
-          firstFailure.compareAndSet(null, new Failure(task.id(), error));
-        }
-        if (remaining.decrementAndGet() != 0) return;
-        TracedTask callbackTask = tracer.task(callbackName).taskId(callbackId).parent(task.context()).build();
-        Failure failure = firstFailure.get();
-        if (failure != null) {
-          String reason = "ChordError: Dependency " + failure.taskId + " raised " + tracer.describe(failure.error);
-          callbackTask.failure(reason, null);
-          outcome.completeExceptionally(failure.error);
-          return;
-        }
-        List<T> all = new ArrayList<>(header.size());
-        for (int k = 0; k < header.size(); k++) all.add(results.get(k));
-        List<T> view = java.util.Collections.unmodifiableList(all);
-        runAsync(callbackTask, () -> callback.apply(view), (r, e) -> complete(outcome, r, e));
-      });
+      TracedTask task =
+          tracer
+              .task(member.name())
+              .parent(parent)
+              .groupId(groupId)
+              .chordCallbackId(callbackId)
+              .build();
+      runAsync(
+          task,
+          member.callable(),
+          (result, error) -> {
+            if (error == null) {
+              results.set(index, result);
+            } else {
+              firstFailure.compareAndSet(null, new Failure(task.id(), error));
+            }
+            if (remaining.decrementAndGet() != 0) return;
+            TracedTask callbackTask =
+                tracer.task(callbackName).taskId(callbackId).parent(task.context()).build();
+            Failure failure = firstFailure.get();
+            if (failure != null) {
+              String reason =
+                  "ChordError: Dependency "
+                      + failure.taskId
+                      + " raised "
+                      + tracer.describe(failure.error);
+              callbackTask.failure(reason, null);
+              outcome.completeExceptionally(failure.error);
+              return;
+            }
+            List<T> all = new ArrayList<>(header.size());
+            for (int k = 0; k < header.size(); k++) all.add(results.get(k));
+            List<T> view = java.util.Collections.unmodifiableList(all);
+            runAsync(callbackTask, () -> callback.apply(view), (r, e) -> complete(outcome, r, e));
+          });
     }
     return outcome;
   }
 
   /**
-   * Submits a task that is run again, up to {@code maxRetries} more times, while it throws an exception:
-   * RETRY (with the exception) between attempts, then STARTED with the next attempt number, as Celery
-   * does. The task keeps its id. Errors ({@link Error}) are not retried.
+   * Submits a task that is run again, up to {@code maxRetries} more times, while it throws an
+   * exception: RETRY (with the exception) between attempts, then STARTED with the next attempt
+   * number, as Celery does. The task keeps its id. Errors ({@link Error}) are not retried.
    */
   public <T> CompletableFuture<T> submitWithRetry(String name, int maxRetries, Callable<T> task) {
     Objects.requireNonNull(task, "task == null");
@@ -272,33 +310,35 @@ public final class TracingExecutorService implements ExecutorService {
     return outcome;
   }
 
-  private <T> void attempt(TracedTask traced, int maxRetries, Callable<T> task, CompletableFuture<T> outcome) {
-    Runnable run = () -> {
-      Scope scope = traced.makeCurrent();
-      T result;
-      try {
-        traced.started();
-        result = task.call();
-      } catch (Exception e) {
-        scope.close();
-        if (traced.retries() < maxRetries) {
-          traced.retry(e);
-          attempt(traced, maxRetries, task, outcome);
-        } else {
-          traced.failure(e);
-          outcome.completeExceptionally(e);
-        }
-        return;
-      } catch (Error e) {
-        scope.close();
-        traced.failure(e);
-        outcome.completeExceptionally(e);
-        throw e;
-      }
-      traced.success(result);
-      scope.close();
-      outcome.complete(result);
-    };
+  private <T> void attempt(
+      TracedTask traced, int maxRetries, Callable<T> task, CompletableFuture<T> outcome) {
+    Runnable run =
+        () -> {
+          Scope scope = traced.makeCurrent();
+          T result;
+          try {
+            traced.started();
+            result = task.call();
+          } catch (Exception e) {
+            scope.close();
+            if (traced.retries() < maxRetries) {
+              traced.retry(e);
+              attempt(traced, maxRetries, task, outcome);
+            } else {
+              traced.failure(e);
+              outcome.completeExceptionally(e);
+            }
+            return;
+          } catch (Error e) {
+            scope.close();
+            traced.failure(e);
+            outcome.completeExceptionally(e);
+            throw e;
+          }
+          traced.success(result);
+          scope.close();
+          outcome.complete(result);
+        };
     try {
       delegate.execute(run);
     } catch (RejectedExecutionException e) {
@@ -309,48 +349,60 @@ public final class TracingExecutorService implements ExecutorService {
 
   // ------------------------------------------------------------------ internals
 
-  CompletableFuture<Object> startChain(String firstName, Callable<?> first, List<TaskChain.Step> steps) {
+  CompletableFuture<Object> startChain(
+      String firstName, Callable<?> first, List<TaskChain.Step> steps) {
     CompletableFuture<Object> outcome = new CompletableFuture<>();
     TracedTask task = tracer.task(firstName).parent(CurrentTask.get()).build();
     runChainStep(task, first, steps, 0, outcome);
     return outcome;
   }
 
-  private void runChainStep(TracedTask task, Callable<?> body, List<TaskChain.Step> steps, int next,
+  private void runChainStep(
+      TracedTask task,
+      Callable<?> body,
+      List<TaskChain.Step> steps,
+      int next,
       CompletableFuture<Object> outcome) {
-    runAsync(task, body, (result, error) -> {
-      if (error != null) {
-        outcome.completeExceptionally(error);
-      } else if (next == steps.size()) {
-        outcome.complete(result);
-      } else {
-        TaskChain.Step step = steps.get(next);
-        TracedTask nextTask = tracer.task(step.name()).parent(task.context()).build();
-        runChainStep(nextTask, () -> step.function().apply(result), steps, next + 1, outcome);
-      }
-    });
+    runAsync(
+        task,
+        body,
+        (result, error) -> {
+          if (error != null) {
+            outcome.completeExceptionally(error);
+          } else if (next == steps.size()) {
+            outcome.complete(result);
+          } else {
+            TaskChain.Step step = steps.get(next);
+            TracedTask nextTask = tracer.task(step.name()).parent(task.context()).build();
+            runChainStep(nextTask, () -> step.function().apply(result), steps, next + 1, outcome);
+          }
+        });
   }
 
-  /** Announces the task (PENDING), then runs it on the wrapped executor and reports how it ended. */
-  private <T> void runAsync(TracedTask task, Callable<? extends T> body, BiConsumer<T, Throwable> done) {
+  /**
+   * Announces the task (PENDING), then runs it on the wrapped executor and reports how it ended.
+   */
+  private <T> void runAsync(
+      TracedTask task, Callable<? extends T> body, BiConsumer<T, Throwable> done) {
     task.pending();
-    Runnable run = () -> {
-      Scope scope = task.makeCurrent();
-      T result;
-      try {
-        task.started();
-        result = body.call();
-      } catch (Exception | Error e) {
-        task.failure(e);
-        scope.close();
-        done.accept(null, e);
-        if (e instanceof Error error) throw error;
-        return;
-      }
-      task.success(result);
-      scope.close();
-      done.accept(result, null);
-    };
+    Runnable run =
+        () -> {
+          Scope scope = task.makeCurrent();
+          T result;
+          try {
+            task.started();
+            result = body.call();
+          } catch (Exception | Error e) {
+            task.failure(e);
+            scope.close();
+            done.accept(null, e);
+            if (e instanceof Error error) throw error;
+            return;
+          }
+          task.success(result);
+          scope.close();
+          done.accept(result, null);
+        };
     try {
       delegate.execute(run);
     } catch (RejectedExecutionException e) {
@@ -376,8 +428,10 @@ public final class TracingExecutorService implements ExecutorService {
     if (error == null) {
       future.complete(result);
     } else {
-      future.completeExceptionally(error instanceof CompletionException && error.getCause() != null
-          ? error.getCause() : error);
+      future.completeExceptionally(
+          error instanceof CompletionException && error.getCause() != null
+              ? error.getCause()
+              : error);
     }
   }
 

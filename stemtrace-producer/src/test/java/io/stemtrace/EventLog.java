@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Decoded events of a test run, with the look-ups workflow assertions need. Decodes with the same codec the
- * consumer uses, so every test also proves the producer's JSON is readable. A graph store can be fed from
- * {@link #events()} once it exists.
+ * Decoded events of a test run, with the look-ups workflow assertions need. Decodes with the same
+ * codec the consumer uses, so every test also proves the producer's JSON is readable. A graph store
+ * can be fed from {@link #events()} once it exists.
  */
 final class EventLog {
 
@@ -30,7 +30,8 @@ final class EventLog {
     List<StemtraceEvent> decoded = new ArrayList<>();
     for (byte[] payload : payloads) {
       DecodeResult result = EventCodec.standard().decode(payload);
-      assertThat(result).as("decoding %s", new String(payload, java.nio.charset.StandardCharsets.UTF_8))
+      assertThat(result)
+          .as("decoding %s", new String(payload, java.nio.charset.StandardCharsets.UTF_8))
           .isInstanceOf(DecodeResult.Decoded.class);
       decoded.add(((DecodeResult.Decoded) result).event());
     }
@@ -52,7 +53,10 @@ final class EventLog {
   }
 
   List<WorkerEvent> workers() {
-    return events.stream().filter(WorkerEvent.class::isInstance).map(WorkerEvent.class::cast).toList();
+    return events.stream()
+        .filter(WorkerEvent.class::isInstance)
+        .map(WorkerEvent.class::cast)
+        .toList();
   }
 
   /** The events of one task, in emission order. */

@@ -14,22 +14,30 @@ import org.junit.jupiter.api.Test;
 
 class JsonValuesTest {
 
-  JsonValues values = new JsonValues(Scrubber.create(List.of("iban"), List.of("token_count")), 1024);
+  JsonValues values =
+      new JsonValues(Scrubber.create(List.of("iban"), List.of("token_count")), 1024);
 
   @Test
   void convert_scrubsNestedMapsAndListsByKey() {
-    Map<String, Object> kwargs = Map.of(
-        "user", Map.of("name", "ann", "Password", "hunter2", "author", "bob"),
-        "items", List.of(Map.of("api_key", "k1", "sku", 7), Map.of("tokenizer", "bpe", "IBAN", "DE00")),
-        "token_count", 12,
-        "auth_token", List.of("a", "b"));
+    Map<String, Object> kwargs =
+        Map.of(
+            "user", Map.of("name", "ann", "Password", "hunter2", "author", "bob"),
+            "items",
+                List.of(
+                    Map.of("api_key", "k1", "sku", 7), Map.of("tokenizer", "bpe", "IBAN", "DE00")),
+            "token_count", 12,
+            "auth_token", List.of("a", "b"));
 
     @SuppressWarnings("unchecked")
     Map<String, Object> out = (Map<String, Object>) values.convert(kwargs);
 
-    assertThat(out.get("user")).isEqualTo(Map.of("name", "ann", "Password", "[Filtered]", "author", "bob"));
-    assertThat(out.get("items")).isEqualTo(List.of(
-        Map.of("api_key", "[Filtered]", "sku", 7), Map.of("tokenizer", "bpe", "IBAN", "[Filtered]")));
+    assertThat(out.get("user"))
+        .isEqualTo(Map.of("name", "ann", "Password", "[Filtered]", "author", "bob"));
+    assertThat(out.get("items"))
+        .isEqualTo(
+            List.of(
+                Map.of("api_key", "[Filtered]", "sku", 7),
+                Map.of("tokenizer", "bpe", "IBAN", "[Filtered]")));
     assertThat(out.get("token_count")).isEqualTo(12);
     assertThat(out.get("auth_token")).isEqualTo("[Filtered]");
   }
@@ -75,7 +83,8 @@ class JsonValuesTest {
   @Test
   void convert_whatJacksonCannotSerialise_becomesToString() {
     assertThat(values.convert(new Unserializable())).isEqualTo("Unserializable#1");
-    assertThat(values.convert(List.of(new Unserializable()))).isEqualTo(List.of("Unserializable#1"));
+    assertThat(values.convert(List.of(new Unserializable())))
+        .isEqualTo(List.of("Unserializable#1"));
   }
 
   static final class Node {
@@ -95,7 +104,8 @@ class JsonValuesTest {
     map.put("me", map);
 
     assertThat(values.convert(new Node())).isEqualTo("Node");
-    assertThat(values.convert(selfContaining).toString()).contains("[Truncated: nested deeper than");
+    assertThat(values.convert(selfContaining).toString())
+        .contains("[Truncated: nested deeper than");
     assertThat(values.convert(map).toString()).contains("[Truncated: nested deeper than");
   }
 

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Task code keeps its results and never waits or fails because of stemtrace, whatever the transport does;
- * lost events are counted; closing leaves no threads behind.
+ * Task code keeps its results and never waits or fails because of stemtrace, whatever the transport
+ * does; lost events are counted; closing leaves no threads behind.
  */
 class PublisherFaultsTest {
 
@@ -23,7 +23,8 @@ class PublisherFaultsTest {
     for (Mode mode : List.of(Mode.THROW_IO, Mode.THROW_RUNTIME)) {
       RecordingTransport transport = new RecordingTransport(mode);
       Set<String> before = liveThreadNames();
-      try (Stemtrace stemtrace = Stemtrace.builder().transport(transport).shutdownHook(false).build()) {
+      try (Stemtrace stemtrace =
+          Stemtrace.builder().transport(transport).shutdownHook(false).build()) {
         TracingExecutorService pool = stemtrace.wrap(Executors.newFixedThreadPool(2));
         for (int i = 0; i < 20; i++) {
           int n = i;
@@ -46,7 +47,8 @@ class PublisherFaultsTest {
   @Test
   void transportRecovers_eventsFlowAgain() {
     RecordingTransport transport = new RecordingTransport(Mode.THROW_IO);
-    try (Stemtrace stemtrace = Stemtrace.builder().transport(transport).shutdownHook(false).build()) {
+    try (Stemtrace stemtrace =
+        Stemtrace.builder().transport(transport).shutdownHook(false).build()) {
       stemtrace.tracer().newTask("lost").pending();
       stemtrace.flush(Duration.ofSeconds(5));
       transport.mode(Mode.RECORD);
@@ -60,11 +62,18 @@ class PublisherFaultsTest {
   }
 
   @Test
-  void blockingTransport_tasksDoNotWait_fullQueueCountsDrops_closeReturnsAndStopsThreads() throws Exception {
+  void blockingTransport_tasksDoNotWait_fullQueueCountsDrops_closeReturnsAndStopsThreads()
+      throws Exception {
     RecordingTransport transport = new RecordingTransport(Mode.BLOCK);
     Set<String> before = liveThreadNames();
-    Stemtrace stemtrace = Stemtrace.builder().transport(transport).queueSize(50).batchSize(10)
-        .closeTimeout(Duration.ofMillis(300)).shutdownHook(false).build();
+    Stemtrace stemtrace =
+        Stemtrace.builder()
+            .transport(transport)
+            .queueSize(50)
+            .batchSize(10)
+            .closeTimeout(Duration.ofMillis(300))
+            .shutdownHook(false)
+            .build();
     TracingExecutorService pool = stemtrace.wrap(Executors.newFixedThreadPool(2));
     List<Future<Integer>> futures = new java.util.ArrayList<>();
     for (int i = 0; i < 200; i++) {
@@ -94,8 +103,13 @@ class PublisherFaultsTest {
   void close_flushesQueuedEvents_sendsWorkerShutdown_andStopsThePublisherThread() {
     RecordingTransport transport = new RecordingTransport();
     Set<String> before = liveThreadNames();
-    Stemtrace stemtrace = Stemtrace.builder().transport(transport).hostname("w1@test").shutdownHook(false)
-        .flushInterval(Duration.ofHours(1)).build();
+    Stemtrace stemtrace =
+        Stemtrace.builder()
+            .transport(transport)
+            .hostname("w1@test")
+            .shutdownHook(false)
+            .flushInterval(Duration.ofHours(1))
+            .build();
     for (int i = 0; i < 5; i++) stemtrace.tracer().newTask("t" + i).pending();
     assertThat(liveThreadNames()).contains("stemtrace-publisher{recording://test}");
 
@@ -104,7 +118,8 @@ class PublisherFaultsTest {
 
     EventLog log = EventLog.decode(transport.payloads());
     assertThat(log.tasks()).hasSize(5);
-    assertThat(log.workers()).extracting(e -> e.type().wireName())
+    assertThat(log.workers())
+        .extracting(e -> e.type().wireName())
         .containsExactly("worker_ready", "worker_shutdown");
     assertThat(log.workers().get(1).shutdownTime()).isNotNull();
     assertThat(transport.closed()).as("an explicit transport belongs to the caller").isFalse();
@@ -125,19 +140,30 @@ class PublisherFaultsTest {
   @Test
   void batches_areNoLargerThanTheBatchSize_andKeepOrder() {
     RecordingTransport transport = new RecordingTransport();
-    try (Stemtrace stemtrace = Stemtrace.builder().transport(transport).batchSize(7).workerEvents(false)
-        .flushInterval(Duration.ofHours(1)).shutdownHook(false).build()) {
+    try (Stemtrace stemtrace =
+        Stemtrace.builder()
+            .transport(transport)
+            .batchSize(7)
+            .workerEvents(false)
+            .flushInterval(Duration.ofHours(1))
+            .shutdownHook(false)
+            .build()) {
       for (int i = 0; i < 50; i++) stemtrace.tracer().newTask("t" + i).pending();
       stemtrace.flush(Duration.ofSeconds(5));
 
-      assertThat(transport.batches()).allSatisfy(batch -> assertThat(batch.size()).isLessThanOrEqualTo(7));
-      assertThat(EventLog.decode(transport.payloads()).tasks()).extracting(e -> e.name())
-          .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 50).mapToObj(i -> "t" + i).toList());
+      assertThat(transport.batches())
+          .allSatisfy(batch -> assertThat(batch.size()).isLessThanOrEqualTo(7));
+      assertThat(EventLog.decode(transport.payloads()).tasks())
+          .extracting(e -> e.name())
+          .containsExactlyElementsOf(
+              java.util.stream.IntStream.range(0, 50).mapToObj(i -> "t" + i).toList());
     }
   }
 
   static Set<String> liveThreadNames() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
         .collect(Collectors.toSet());
   }
 

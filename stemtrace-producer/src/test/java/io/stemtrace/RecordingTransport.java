@@ -8,12 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A fake transport that keeps every batch it is sent, for tests (the memory transport module depends on
- * this one, so it cannot be used here). Optionally fails or blocks on demand.
+ * A fake transport that keeps every batch it is sent, for tests (the memory transport module
+ * depends on this one, so it cannot be used here). Optionally fails or blocks on demand.
  */
 final class RecordingTransport implements Transport {
 
-  enum Mode { RECORD, THROW_IO, THROW_RUNTIME, BLOCK }
+  enum Mode {
+    RECORD,
+    THROW_IO,
+    THROW_RUNTIME,
+    BLOCK
+  }
 
   private final List<List<byte[]>> batches = new ArrayList<>();
   private volatile Mode mode;
@@ -47,7 +52,7 @@ final class RecordingTransport implements Transport {
           }
         }
       }
-      case RECORD -> { }
+      case RECORD -> {}
     }
     synchronized (batches) {
       batches.add(List.copyOf(batch));

@@ -12,21 +12,74 @@ class ScrubberTest {
   Scrubber defaults = Scrubber.create(List.of(), List.of());
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "password", "PASSWORD", "Password", "passwd", "pwd", "secret", "api_key", "apiKey", "APIKey", "X-Api-Key",
-      "apikey", "token", "access_token", "accessToken", "refresh_token", "authorization", "Authorization",
-      "bearer", "credentials", "private_key", "privateKey", "credit_card", "creditCardNumber", "card_number",
-      "cvv", "ssn", "cookie", "Set-Cookie", "session", "sessionId", "csrf", "csrftoken", "auth_token",
-      "userPassword", "user_password", "db.password", "client_secret", "AWS_SECRET_ACCESS_KEY", "x-auth-token",
-      "mysql_pwd"})
+  @ValueSource(
+      strings = {
+        "password",
+        "PASSWORD",
+        "Password",
+        "passwd",
+        "pwd",
+        "secret",
+        "api_key",
+        "apiKey",
+        "APIKey",
+        "X-Api-Key",
+        "apikey",
+        "token",
+        "access_token",
+        "accessToken",
+        "refresh_token",
+        "authorization",
+        "Authorization",
+        "bearer",
+        "credentials",
+        "private_key",
+        "privateKey",
+        "credit_card",
+        "creditCardNumber",
+        "card_number",
+        "cvv",
+        "ssn",
+        "cookie",
+        "Set-Cookie",
+        "session",
+        "sessionId",
+        "csrf",
+        "csrftoken",
+        "auth_token",
+        "userPassword",
+        "user_password",
+        "db.password",
+        "client_secret",
+        "AWS_SECRET_ACCESS_KEY",
+        "x-auth-token",
+        "mysql_pwd"
+      })
   void isSensitive_defaultKeysInAnyCaseAndAsWords(String key) {
     assertThat(defaults.isSensitive(key)).as(key).isTrue();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "author", "Author", "tokenizer", "tokens_used", "authority", "secretary", "passage", "cookiecutter",
-      "sessions_count", "keyboard", "card", "name", "order_id", "pwdx", "ssnake", "username", ""})
+  @ValueSource(
+      strings = {
+        "author",
+        "Author",
+        "tokenizer",
+        "tokens_used",
+        "authority",
+        "secretary",
+        "passage",
+        "cookiecutter",
+        "sessions_count",
+        "keyboard",
+        "card",
+        "name",
+        "order_id",
+        "pwdx",
+        "ssnake",
+        "username",
+        ""
+      })
   void isSensitive_wordsThatOnlyContainASensitiveKey_areNot(String key) {
     assertThat(defaults.isSensitive(key)).as(key).isFalse();
   }

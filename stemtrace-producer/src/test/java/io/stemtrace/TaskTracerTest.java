@@ -10,11 +10,11 @@ import static io.stemtrace.api.TaskState.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemtrace.api.TaskEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +26,13 @@ class TaskTracerTest {
   static final Instant NOW = Instant.parse("2026-11-26T03:35:48.652721Z");
 
   RecordingTransport transport = new RecordingTransport();
-  Stemtrace stemtrace = Stemtrace.builder().transport(transport).shutdownHook(false).workerEvents(false)
-      .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+  Stemtrace stemtrace =
+      Stemtrace.builder()
+          .transport(transport)
+          .shutdownHook(false)
+          .workerEvents(false)
+          .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+          .build();
   TaskTracer tracer = stemtrace.tracer();
 
   @AfterEach
@@ -44,18 +49,23 @@ class TaskTracerTest {
     task.success(3);
 
     List<TaskEvent> events = EventLog.of(stemtrace, transport).of(task.id());
-    assertThat(events).extracting(TaskEvent::state).containsExactly(PENDING, RECEIVED, STARTED, SUCCESS);
-    assertThat(events).allSatisfy(e -> {
-      assertThat(e.name()).isEqualTo("capp.add");
-      assertThat(e.parentId()).isNull();
-      assertThat(e.rootId()).isEqualTo(task.id());
-      assertThat(e.traceId()).isEqualTo(task.id());
-      assertThat(e.timestamp()).isEqualTo(NOW);
-    });
+    assertThat(events)
+        .extracting(TaskEvent::state)
+        .containsExactly(PENDING, RECEIVED, STARTED, SUCCESS);
+    assertThat(events)
+        .allSatisfy(
+            e -> {
+              assertThat(e.name()).isEqualTo("capp.add");
+              assertThat(e.parentId()).isNull();
+              assertThat(e.rootId()).isEqualTo(task.id());
+              assertThat(e.traceId()).isEqualTo(task.id());
+              assertThat(e.timestamp()).isEqualTo(NOW);
+            });
     assertThat(events.get(0).args()).isEqualTo(List.of(1, 2));
     assertThat(events.get(0).kwargs()).isEqualTo(Map.of("mode", "fast"));
     assertThat(events.get(3).result()).isEqualTo(3);
-    assertThat(task.id()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    assertThat(task.id())
+        .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   }
 
   @Test
@@ -85,8 +95,15 @@ class TaskTracerTest {
     TracedTask root = tracer.newTask("root");
     TracedTask member;
     try (Scope scope = root.makeCurrent()) {
-      member = tracer.task("member").taskId("m-1").groupId("g-1").chordCallbackId("cb-1").chordId("c-1")
-          .parent(null).build();
+      member =
+          tracer
+              .task("member")
+              .taskId("m-1")
+              .groupId("g-1")
+              .chordCallbackId("cb-1")
+              .chordId("c-1")
+              .parent(null)
+              .build();
     }
     member.pending();
 
@@ -109,7 +126,8 @@ class TaskTracerTest {
     task.failure(new IllegalArgumentException("gave up"));
 
     List<TaskEvent> events = EventLog.of(stemtrace, transport).of(task.id());
-    assertThat(events).extracting(TaskEvent::state)
+    assertThat(events)
+        .extracting(TaskEvent::state)
         .containsExactly(STARTED, RETRY, STARTED, RETRY, STARTED, FAILURE);
     assertThat(events).extracting(TaskEvent::retries).containsExactly(0, 0, 1, 1, 2, 2);
     assertThat(events.get(1).exception()).isEqualTo("java.lang.IllegalStateException: flaky");
@@ -146,32 +164,47 @@ class TaskTracerTest {
     EventLog log = EventLog.of(stemtrace, transport);
     String json = new String(transport.payloads().get(0), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(json).doesNotContain("hunter2");
-    assertThat(log.of(task.id()).get(0).kwargs()).isEqualTo(Map.of("password", "[Filtered]", "n", 7));
-    assertThat(log.last(task.id()).result()).isEqualTo(Map.of("accessToken", "[Filtered]", "author", "me"));
+    assertThat(log.of(task.id()).get(0).kwargs())
+        .isEqualTo(Map.of("password", "[Filtered]", "n", 7));
+    assertThat(log.last(task.id()).result())
+        .isEqualTo(Map.of("accessToken", "[Filtered]", "author", "me"));
   }
 
   @Test
   void captureOff_sendsNoArgsOrResults() {
     RecordingTransport quiet = new RecordingTransport();
-    try (Stemtrace off = Stemtrace.builder().transport(quiet).captureArgs(false).captureResults(false)
-        .workerEvents(false).shutdownHook(false).build()) {
+    try (Stemtrace off =
+        Stemtrace.builder()
+            .transport(quiet)
+            .captureArgs(false)
+            .captureResults(false)
+            .workerEvents(false)
+            .shutdownHook(false)
+            .build()) {
       TracedTask task = off.tracer().newTask("t");
       task.pending(List.of(1), Map.of("a", 1));
       task.success("r");
       EventLog log = EventLog.of(off, quiet);
-      assertThat(log.of(task.id())).allSatisfy(e -> {
-        assertThat(e.args()).isNull();
-        assertThat(e.kwargs()).isNull();
-        assertThat(e.result()).isNull();
-      });
+      assertThat(log.of(task.id()))
+          .allSatisfy(
+              e -> {
+                assertThat(e.args()).isNull();
+                assertThat(e.kwargs()).isNull();
+                assertThat(e.result()).isNull();
+              });
     }
   }
 
   @Test
   void hugeTraceback_isTruncatedNotDropped() {
     RecordingTransport small = new RecordingTransport();
-    try (Stemtrace limited = Stemtrace.builder().transport(small).maxPayloadBytes(1024).workerEvents(false)
-        .shutdownHook(false).build()) {
+    try (Stemtrace limited =
+        Stemtrace.builder()
+            .transport(small)
+            .maxPayloadBytes(1024)
+            .workerEvents(false)
+            .shutdownHook(false)
+            .build()) {
       TracedTask task = limited.tracer().newTask("t");
       task.failure("E: " + "x".repeat(10_000), "y".repeat(10_000));
       TaskEvent event = EventLog.of(limited, small).last(task.id());
@@ -183,16 +216,28 @@ class TaskTracerTest {
   @Test
   void multibyteTraceback_isCutByItsUtf8Bytes_neverInsideACharacter() {
     RecordingTransport small = new RecordingTransport();
-    try (Stemtrace limited = Stemtrace.builder().transport(small).maxPayloadBytes(1024).workerEvents(false)
-        .shutdownHook(false).build()) {
+    try (Stemtrace limited =
+        Stemtrace.builder()
+            .transport(small)
+            .maxPayloadBytes(1024)
+            .workerEvents(false)
+            .shutdownHook(false)
+            .build()) {
       TracedTask task = limited.tracer().newTask("t");
-      // 3 bytes per CJK character, 4 per emoji (a surrogate pair): 1 000 characters are far over 1 KiB
+      // 3 bytes per CJK character, 4 per emoji (a surrogate pair): 1 000 characters are far over 1
+      // KiB
       task.failure("E: " + "日".repeat(1_000), "😀".repeat(1_000));
       TaskEvent event = EventLog.of(limited, small).last(task.id());
-      String exceptionKept = event.exception().substring(0, event.exception().indexOf("...[Truncated"));
-      String tracebackKept = event.traceback().substring(0, event.traceback().indexOf("...[Truncated"));
-      assertThat(exceptionKept.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024).isGreaterThan(1000);
-      assertThat(tracebackKept.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024).isGreaterThan(1000);
+      String exceptionKept =
+          event.exception().substring(0, event.exception().indexOf("...[Truncated"));
+      String tracebackKept =
+          event.traceback().substring(0, event.traceback().indexOf("...[Truncated"));
+      assertThat(exceptionKept.getBytes(StandardCharsets.UTF_8).length)
+          .isLessThanOrEqualTo(1024)
+          .isGreaterThan(1000);
+      assertThat(tracebackKept.getBytes(StandardCharsets.UTF_8).length)
+          .isLessThanOrEqualTo(1024)
+          .isGreaterThan(1000);
       assertThat(tracebackKept).matches("(😀)+");
       assertThat(event.traceback()).endsWith("[Truncated: 2000 chars]");
     }
@@ -202,13 +247,30 @@ class TaskTracerTest {
   void eventThatCannotBeBuilt_isCountedAsDropped_andTheTaskGoesOn() {
     RecordingTransport quiet = new RecordingTransport();
     // a clock that fails: building the event's timestamp throws inside the tracer
-    Clock failing = new Clock() {
-      @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-      @Override public Clock withZone(ZoneId zone) { return this; }
-      @Override public Instant instant() { throw new IllegalStateException("clock broke"); }
-    };
-    try (Stemtrace broken = Stemtrace.builder().transport(quiet).clock(failing).workerEvents(false)
-        .shutdownHook(false).build()) {
+    Clock failing =
+        new Clock() {
+          @Override
+          public ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            throw new IllegalStateException("clock broke");
+          }
+        };
+    try (Stemtrace broken =
+        Stemtrace.builder()
+            .transport(quiet)
+            .clock(failing)
+            .workerEvents(false)
+            .shutdownHook(false)
+            .build()) {
       TracedTask task = broken.tracer().newTask("t");
       task.started();
       task.success("done");

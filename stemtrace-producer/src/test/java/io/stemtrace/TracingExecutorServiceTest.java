@@ -20,9 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +38,8 @@ class TracingExecutorServiceTest {
 
   @BeforeEach
   void setUp() {
-    stemtrace = Stemtrace.builder().transport(transport).hostname("test@host").shutdownHook(false).build();
+    stemtrace =
+        Stemtrace.builder().transport(transport).hostname("test@host").shutdownHook(false).build();
     pool = stemtrace.wrap(Executors.newFixedThreadPool(3));
     otherPool = stemtrace.wrap(Executors.newFixedThreadPool(2));
   }
@@ -73,9 +74,12 @@ class TracingExecutorServiceTest {
   @Test
   void submit_failingTask_emitsFailureWithStackTraceAndCallerSeesOriginalException() {
     IllegalStateException boom = new IllegalStateException("kaboom 3");
-    Future<Object> future = pool.submit("capp.boom", () -> {
-      throw boom;
-    });
+    Future<Object> future =
+        pool.submit(
+            "capp.boom",
+            () -> {
+              throw boom;
+            });
 
     assertThatThrownBy(future::get).isInstanceOf(ExecutionException.class).hasCause(boom);
     EventLog log = log();
@@ -83,7 +87,8 @@ class TracingExecutorServiceTest {
     assertThat(log.states(id)).containsExactly(PENDING, STARTED, FAILURE);
     TaskEvent failure = log.last(id);
     assertThat(failure.exception()).isEqualTo("java.lang.IllegalStateException: kaboom 3");
-    assertThat(failure.traceback()).startsWith("java.lang.IllegalStateException: kaboom 3")
+    assertThat(failure.traceback())
+        .startsWith("java.lang.IllegalStateException: kaboom 3")
         .contains("\tat io.stemtrace.TracingExecutorServiceTest");
   }
 
@@ -107,9 +112,11 @@ class TracingExecutorServiceTest {
 
   @Test
   void nestedSpawns_threeLevelsAcrossTwoPools_linkParentAndRoot() throws Exception {
-    Future<String> top = pool.submit("level1", () ->
-        otherPool.submit("level2", () ->
-            pool.submit("level3", () -> "deep").get()).get());
+    Future<String> top =
+        pool.submit(
+            "level1",
+            () ->
+                otherPool.submit("level2", () -> pool.submit("level3", () -> "deep").get()).get());
 
     assertThat(top.get(5, TimeUnit.SECONDS)).isEqualTo("deep");
     EventLog log = log();
@@ -120,7 +127,8 @@ class TracingExecutorServiceTest {
     log.assertLinks(l2, l1, l1);
     log.assertLinks(l3, l2, l1);
     assertThat(log.last(l3).traceId()).isEqualTo(l1);
-    for (String id : List.of(l1, l2, l3)) assertThat(log.states(id)).containsExactly(PENDING, STARTED, SUCCESS);
+    for (String id : List.of(l1, l2, l3))
+      assertThat(log.states(id)).containsExactly(PENDING, STARTED, SUCCESS);
   }
 
   @Test
@@ -138,10 +146,11 @@ class TracingExecutorServiceTest {
 
   @Test
   void chain_linksEachStepToThePreviousAndTheFirst() throws Exception {
-    CompletableFuture<Integer> result = pool.chain("capp.add", () -> 1 + 2)
-        .then("capp.add3", x -> x + 3)
-        .then("capp.add4", x -> x + 4)
-        .start();
+    CompletableFuture<Integer> result =
+        pool.chain("capp.add", () -> 1 + 2)
+            .then("capp.add3", x -> x + 3)
+            .then("capp.add4", x -> x + 4)
+            .start();
 
     assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo(10);
     EventLog log = log();
@@ -160,14 +169,18 @@ class TracingExecutorServiceTest {
 
   @Test
   void chain_failingStep_stopsTheChain() {
-    CompletableFuture<Integer> result = pool.chain("a", () -> 1)
-        .<Integer>then("b", x -> {
-          throw new IllegalArgumentException("bad " + x);
-        })
-        .then("c", x -> x + 1)
-        .start();
+    CompletableFuture<Integer> result =
+        pool.chain("a", () -> 1)
+            .<Integer>then(
+                "b",
+                x -> {
+                  throw new IllegalArgumentException("bad " + x);
+                })
+            .then("c", x -> x + 1)
+            .start();
 
-    assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalArgumentException.class);
     EventLog log = log();
     assertThat(log.states(log.idNamed("b"))).containsExactly(PENDING, STARTED, FAILURE);
     assertThat(log.idsNamed("c")).isEmpty();
@@ -175,9 +188,16 @@ class TracingExecutorServiceTest {
 
   @Test
   void group_membersShareGroupIdAndHangUnderTheLaunchingTask() throws Exception {
-    Future<List<Integer>> parent = pool.submit("capp.parent", () -> pool.group(List.of(
-        TaskCall.of("capp.add", () -> 0), TaskCall.of("capp.add", () -> 2), TaskCall.of("capp.add", () -> 4)))
-        .get(5, TimeUnit.SECONDS));
+    Future<List<Integer>> parent =
+        pool.submit(
+            "capp.parent",
+            () ->
+                pool.group(
+                        List.of(
+                            TaskCall.of("capp.add", () -> 0),
+                            TaskCall.of("capp.add", () -> 2),
+                            TaskCall.of("capp.add", () -> 4)))
+                    .get(5, TimeUnit.SECONDS));
 
     assertThat(parent.get(5, TimeUnit.SECONDS)).containsExactly(0, 2, 4);
     EventLog log = log();
@@ -196,8 +216,9 @@ class TracingExecutorServiceTest {
 
   @Test
   void group_atTopLevel_membersAreTheirOwnRoots_asCelery() throws Exception {
-    List<String> results = pool.group(List.of(TaskCall.of("g", () -> "a"), TaskCall.of("g", () -> "b")))
-        .get(5, TimeUnit.SECONDS);
+    List<String> results =
+        pool.group(List.of(TaskCall.of("g", () -> "a"), TaskCall.of("g", () -> "b")))
+            .get(5, TimeUnit.SECONDS);
 
     assertThat(results).containsExactly("a", "b");
     EventLog log = log();
@@ -205,10 +226,16 @@ class TracingExecutorServiceTest {
   }
 
   @Test
-  void chord_headerCarriesCallbackId_callbackGetsAllResultsAndFollowsTheLastHeader() throws Exception {
-    CompletableFuture<Integer> sum = pool.chord(List.of(
-            TaskCall.of("capp.add", () -> 20), TaskCall.of("capp.add", () -> 40), TaskCall.of("capp.add", () -> 60)),
-        "capp.tsum", xs -> xs.stream().mapToInt(Integer::intValue).sum());
+  void chord_headerCarriesCallbackId_callbackGetsAllResultsAndFollowsTheLastHeader()
+      throws Exception {
+    CompletableFuture<Integer> sum =
+        pool.chord(
+            List.of(
+                TaskCall.of("capp.add", () -> 20),
+                TaskCall.of("capp.add", () -> 40),
+                TaskCall.of("capp.add", () -> 60)),
+            "capp.tsum",
+            xs -> xs.stream().mapToInt(Integer::intValue).sum());
 
     assertThat(sum.get(5, TimeUnit.SECONDS)).isEqualTo(120);
     EventLog log = log();
@@ -218,10 +245,12 @@ class TracingExecutorServiceTest {
     String groupId = log.last(header.get(0)).groupId();
     assertThat(groupId).isNotNull();
     for (String member : header) {
-      assertThat(log.of(member)).allSatisfy(e -> {
-        assertThat(e.groupId()).isEqualTo(groupId);
-        assertThat(e.chordCallbackId()).isEqualTo(callback);
-      });
+      assertThat(log.of(member))
+          .allSatisfy(
+              e -> {
+                assertThat(e.groupId()).isEqualTo(groupId);
+                assertThat(e.chordCallbackId()).isEqualTo(callback);
+              });
       log.assertLinks(member, null, member);
     }
     TaskEvent done = log.last(callback);
@@ -237,8 +266,15 @@ class TracingExecutorServiceTest {
 
   @Test
   void chord_insideATask_headerAndCallbackShareThatTasksRoot() throws Exception {
-    Future<Integer> parent = pool.submit("flow", () -> pool.chord(
-        List.of(TaskCall.of("h", () -> 1), TaskCall.of("h", () -> 2)), "cb", xs -> xs.size()).get());
+    Future<Integer> parent =
+        pool.submit(
+            "flow",
+            () ->
+                pool.chord(
+                        List.of(TaskCall.of("h", () -> 1), TaskCall.of("h", () -> 2)),
+                        "cb",
+                        xs -> xs.size())
+                    .get());
 
     assertThat(parent.get(5, TimeUnit.SECONDS)).isEqualTo(2);
     EventLog log = log();
@@ -250,32 +286,46 @@ class TracingExecutorServiceTest {
   @Test
   void chord_failingHeader_reportsTheCallbackAsFailedWithoutRunningIt() {
     AtomicInteger callbackRuns = new AtomicInteger();
-    CompletableFuture<Integer> outcome = pool.chord(List.of(
-            TaskCall.of("ok", () -> 1), TaskCall.<Integer>of("bad", () -> {
-              throw new IllegalStateException("header broke");
-            })),
-        "cb", xs -> callbackRuns.incrementAndGet());
+    CompletableFuture<Integer> outcome =
+        pool.chord(
+            List.of(
+                TaskCall.of("ok", () -> 1),
+                TaskCall.<Integer>of(
+                    "bad",
+                    () -> {
+                      throw new IllegalStateException("header broke");
+                    })),
+            "cb",
+            xs -> callbackRuns.incrementAndGet());
 
-    assertThatThrownBy(() -> outcome.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> outcome.get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class);
     EventLog log = log();
     String callback = log.idNamed("cb");
     assertThat(log.states(callback)).containsExactly(FAILURE);
-    assertThat(log.last(callback).exception()).startsWith("ChordError: Dependency " + log.idNamed("bad"));
+    assertThat(log.last(callback).exception())
+        .startsWith("ChordError: Dependency " + log.idNamed("bad"));
     assertThat(callbackRuns).hasValue(0);
   }
 
   @Test
   void submitWithRetry_failsTwiceThenSucceeds_keepsIdAndCountsAttempts() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    CompletableFuture<String> result = pool.submitWithRetry("capp.flaky", 3, () -> {
-      if (calls.incrementAndGet() <= 2) throw new IllegalStateException("flaky " + calls.get());
-      return "ok";
-    });
+    CompletableFuture<String> result =
+        pool.submitWithRetry(
+            "capp.flaky",
+            3,
+            () -> {
+              if (calls.incrementAndGet() <= 2)
+                throw new IllegalStateException("flaky " + calls.get());
+              return "ok";
+            });
 
     assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("ok");
     EventLog log = log();
     String id = log.idNamed("capp.flaky");
-    assertThat(log.states(id)).containsExactly(PENDING, STARTED, RETRY, STARTED, RETRY, STARTED, SUCCESS);
+    assertThat(log.states(id))
+        .containsExactly(PENDING, STARTED, RETRY, STARTED, RETRY, STARTED, SUCCESS);
     assertThat(log.of(id).stream().map(TaskEvent::retries)).containsExactly(0, 0, 0, 1, 1, 2, 2);
     List<TaskEvent> retries = log.of(id).stream().filter(e -> e.state() == RETRY).toList();
     assertThat(retries.get(0).exception()).isEqualTo("java.lang.IllegalStateException: flaky 1");
@@ -285,11 +335,16 @@ class TracingExecutorServiceTest {
 
   @Test
   void submitWithRetry_exhausted_endsInFailure() {
-    CompletableFuture<String> result = pool.submitWithRetry("always", 1, () -> {
-      throw new java.io.IOException("down");
-    });
+    CompletableFuture<String> result =
+        pool.submitWithRetry(
+            "always",
+            1,
+            () -> {
+              throw new java.io.IOException("down");
+            });
 
-    assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(java.io.IOException.class);
+    assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(java.io.IOException.class);
     EventLog log = log();
     String id = log.idNamed("always");
     assertThat(log.states(id)).containsExactly(PENDING, STARTED, RETRY, STARTED, FAILURE);
@@ -300,29 +355,42 @@ class TracingExecutorServiceTest {
   void injectExtract_acrossProcesses_childLinksToTheSender() throws Exception {
     RecordingTransport remoteTransport = new RecordingTransport();
     Map<String, String> headers = new HashMap<>();
-    // the sending side: inside a task, announce the message's task and put its context into the headers
-    pool.submit("order.place", () -> {
-      TracedTask message = stemtrace.tracer().newTask("invoice.render");
-      message.pending(List.of(42), null);
-      stemtrace.inject(message.context(), headers);
-      return null;
-    }).get();
-    // the receiving side: another instance, on other threads, continues the same task and spawns a child
-    try (Stemtrace remote = Stemtrace.builder().transport(remoteTransport).hostname("remote@host")
-        .shutdownHook(false).build()) {
+    // the sending side: inside a task, announce the message's task and put its context into the
+    // headers
+    pool.submit(
+            "order.place",
+            () -> {
+              TracedTask message = stemtrace.tracer().newTask("invoice.render");
+              message.pending(List.of(42), null);
+              stemtrace.inject(message.context(), headers);
+              return null;
+            })
+        .get();
+    // the receiving side: another instance, on other threads, continues the same task and spawns a
+    // child
+    try (Stemtrace remote =
+        Stemtrace.builder()
+            .transport(remoteTransport)
+            .hostname("remote@host")
+            .shutdownHook(false)
+            .build()) {
       TracingExecutorService remotePool = remote.wrap(Executors.newSingleThreadExecutor());
       Map<String, String> received = new HashMap<>();
       headers.forEach((k, v) -> received.put(k.toUpperCase(java.util.Locale.ROOT), v));
-      remotePool.submit("consumer.loop", () -> {
-        TaskContext context = remote.extract(received).orElseThrow();
-        TracedTask same = remote.tracer().join("invoice.render", context);
-        try (Scope scope = same.makeCurrent()) {
-          same.started();
-          remotePool.submit("pdf.write", () -> "pdf");
-          same.success("done");
-        }
-        return null;
-      }).get();
+      remotePool
+          .submit(
+              "consumer.loop",
+              () -> {
+                TaskContext context = remote.extract(received).orElseThrow();
+                TracedTask same = remote.tracer().join("invoice.render", context);
+                try (Scope scope = same.makeCurrent()) {
+                  same.started();
+                  remotePool.submit("pdf.write", () -> "pdf");
+                  same.success("done");
+                }
+                return null;
+              })
+          .get();
       remotePool.shutdown();
       assertThat(remotePool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
       EventLog local = log();
@@ -341,10 +409,13 @@ class TracingExecutorServiceTest {
   @Test
   void injectCurrent_thenExtractAsParent_makesAChildOfTheSender() throws Exception {
     Map<String, String> headers = new HashMap<>();
-    pool.submit("sender", () -> {
-      stemtrace.inject(headers);
-      return null;
-    }).get();
+    pool.submit(
+            "sender",
+            () -> {
+              stemtrace.inject(headers);
+              return null;
+            })
+        .get();
     TaskContext parent = stemtrace.extract(headers).orElseThrow();
     try (Scope scope = stemtrace.tracer().withContext(parent)) {
       otherPool.submit("receiver", () -> 1).get();
@@ -357,12 +428,14 @@ class TracingExecutorServiceTest {
 
   @Test
   void submit_rejectedByTheExecutor_reportsRejectedAndThrowsAsThePlainExecutor() throws Exception {
-    ThreadPoolExecutor tiny = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new SynchronousQueue<>());
+    ThreadPoolExecutor tiny =
+        new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new SynchronousQueue<>());
     TracingExecutorService traced = stemtrace.wrap(tiny);
     CompletableFuture<Void> release = new CompletableFuture<>();
     try {
       traced.submit("blocker", () -> release.get());
-      assertThatThrownBy(() -> traced.submit("refused", () -> 1)).isInstanceOf(RejectedExecutionException.class);
+      assertThatThrownBy(() -> traced.submit("refused", () -> 1))
+          .isInstanceOf(RejectedExecutionException.class);
     } finally {
       release.complete(null);
       traced.shutdown();
@@ -387,7 +460,8 @@ class TracingExecutorServiceTest {
       traced.awaitTermination(5, TimeUnit.SECONDS);
     }
     EventLog log = log();
-    assertThat(log.states(log.idNamed("waiting"))).containsExactly(PENDING, io.stemtrace.api.TaskState.REVOKED);
+    assertThat(log.states(log.idNamed("waiting")))
+        .containsExactly(PENDING, io.stemtrace.api.TaskState.REVOKED);
     assertThat(log.states(log.idNamed("blocker"))).containsExactly(PENDING, STARTED, SUCCESS);
   }
 
@@ -396,21 +470,24 @@ class TracingExecutorServiceTest {
     ExecutorService single = Executors.newSingleThreadExecutor();
     TracingExecutorService traced = stemtrace.wrap(single);
     CompletableFuture<Void> running = new CompletableFuture<>();
-    traced.execute("busy", () -> {
-      running.complete(null);
-      try {
-        Thread.sleep(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    traced.execute("queued", () -> { });
+    traced.execute(
+        "busy",
+        () -> {
+          running.complete(null);
+          try {
+            Thread.sleep(10_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    traced.execute("queued", () -> {});
     running.get(5, TimeUnit.SECONDS);
 
     assertThat(traced.shutdownNow()).hasSize(1);
     assertThat(traced.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     EventLog log = log();
-    assertThat(log.states(log.idNamed("queued"))).containsExactly(PENDING, io.stemtrace.api.TaskState.REVOKED);
+    assertThat(log.states(log.idNamed("queued")))
+        .containsExactly(PENDING, io.stemtrace.api.TaskState.REVOKED);
   }
 
   @Test
@@ -436,12 +513,17 @@ class TracingExecutorServiceTest {
     assertThat(log.states(log.idNamed(Quick.NAME))).containsExactly(PENDING, STARTED, SUCCESS);
     List<String> losers = log.idsNamed(Slow.NAME);
     assertThat(losers).hasSize(3);
-    // one thread, the first task won: the others were cancelled in the queue or never handed over, except
+    // one thread, the first task won: the others were cancelled in the queue or never handed over,
+    // except
     // perhaps one the thread took up just before the cancellation, which was interrupted
     int revoked = 0;
     for (String loser : losers) {
       List<io.stemtrace.api.TaskState> states = log.states(loser);
-      assertThat(states).as(loser).isIn(List.of(PENDING, io.stemtrace.api.TaskState.REVOKED), List.of(PENDING, STARTED, FAILURE));
+      assertThat(states)
+          .as(loser)
+          .isIn(
+              List.of(PENDING, io.stemtrace.api.TaskState.REVOKED),
+              List.of(PENDING, STARTED, FAILURE));
       if (states.contains(io.stemtrace.api.TaskState.REVOKED)) revoked++;
     }
     assertThat(revoked).isGreaterThanOrEqualTo(2);
@@ -453,7 +535,9 @@ class TracingExecutorServiceTest {
     TracingExecutorService traced = stemtrace.wrap(single);
     List<Future<Integer>> futures;
     try {
-      futures = traced.invokeAll(List.of(new Slow(), new Quick(), new Quick()), 200, TimeUnit.MILLISECONDS);
+      futures =
+          traced.invokeAll(
+              List.of(new Slow(), new Quick(), new Quick()), 200, TimeUnit.MILLISECONDS);
     } finally {
       traced.shutdown();
       traced.awaitTermination(5, TimeUnit.SECONDS);
@@ -477,7 +561,8 @@ class TracingExecutorServiceTest {
         .isInstanceOf(RejectedExecutionException.class);
     EventLog log = log();
     assertThat(log.idsNamed(Quick.NAME)).hasSize(2);
-    for (String refused : log.idsNamed(Quick.NAME)) assertThat(log.states(refused)).containsExactly(PENDING, REJECTED);
+    for (String refused : log.idsNamed(Quick.NAME))
+      assertThat(log.states(refused)).containsExactly(PENDING, REJECTED);
   }
 
   /** Returns at once. */

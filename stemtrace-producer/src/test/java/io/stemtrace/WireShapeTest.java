@@ -22,8 +22,13 @@ class WireShapeTest {
   @Test
   void producerJson_hasThePythonCapturesFieldsInTheirOrder_andDecodes() throws Exception {
     RecordingTransport transport = new RecordingTransport();
-    try (Stemtrace stemtrace = Stemtrace.builder().transport(transport).hostname("w1@vm")
-        .registeredTasks("capp.add").shutdownHook(false).build()) {
+    try (Stemtrace stemtrace =
+        Stemtrace.builder()
+            .transport(transport)
+            .hostname("w1@vm")
+            .registeredTasks("capp.add")
+            .shutdownHook(false)
+            .build()) {
       TracingExecutorService pool = stemtrace.wrap(Executors.newSingleThreadExecutor());
       pool.submit("capp.add", () -> 3).get();
       pool.shutdown();
@@ -35,13 +40,17 @@ class WireShapeTest {
 
     Map<String, List<String>> pythonShapes = shapes(Captures.pythonCanvas());
     Map<String, List<String>> ourShapes = shapes(ours);
-    assertThat(ourShapes.keySet()).containsExactlyInAnyOrder("task", "worker_ready", "worker_shutdown");
-    assertThat(ourShapes).isEqualTo(Map.of(
-        "task", pythonShapes.get("task"),
-        "worker_ready", pythonShapes.get("worker_ready"),
-        "worker_shutdown", pythonShapes.get("worker_shutdown")));
+    assertThat(ourShapes.keySet())
+        .containsExactlyInAnyOrder("task", "worker_ready", "worker_shutdown");
+    assertThat(ourShapes)
+        .isEqualTo(
+            Map.of(
+                "task", pythonShapes.get("task"),
+                "worker_ready", pythonShapes.get("worker_ready"),
+                "worker_shutdown", pythonShapes.get("worker_shutdown")));
     String pending = new String(ours.get(1), StandardCharsets.UTF_8);
-    assertThat(pending).matches(".*\"timestamp\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z\".*");
+    assertThat(pending)
+        .matches(".*\"timestamp\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z\".*");
   }
 
   /** Field names in order, by kind of event. */
@@ -53,7 +62,9 @@ class WireShapeTest {
       List<String> names = new ArrayList<>();
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) names.add(it.next());
       List<String> previous = shapes.putIfAbsent(kind, names);
-      assertThat(previous == null || previous.equals(names)).as("one shape per kind: %s", kind).isTrue();
+      assertThat(previous == null || previous.equals(names))
+          .as("one shape per kind: %s", kind)
+          .isTrue();
     }
     return shapes;
   }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * JVM workflows, run through wrapped executors and canvas helpers, come out of the graph store as the graphs
- * users mean: the same shapes the store builds for Celery's events.
+ * JVM workflows, run through wrapped executors and canvas helpers, come out of the graph store as
+ * the graphs users mean: the same shapes the store builds for Celery's events.
  */
 class WorkflowGraphShapeTest {
 
@@ -34,7 +34,8 @@ class WorkflowGraphShapeTest {
 
   @BeforeEach
   void setUp() {
-    stemtrace = Stemtrace.builder().transport(transport).hostname("shape@host").shutdownHook(false).build();
+    stemtrace =
+        Stemtrace.builder().transport(transport).hostname("shape@host").shutdownHook(false).build();
     pool = stemtrace.wrap(Executors.newFixedThreadPool(3));
     otherPool = stemtrace.wrap(Executors.newFixedThreadPool(2));
   }
@@ -48,7 +49,9 @@ class WorkflowGraphShapeTest {
     stemtrace.close();
   }
 
-  /** Everything emitted so far, applied to a fresh store; checks every task is drawn exactly once. */
+  /**
+   * Everything emitted so far, applied to a fresh store; checks every task is drawn exactly once.
+   */
   private Fixture graphs() {
     EventLog log = EventLog.of(stemtrace, transport);
     InMemoryGraphStore store = InMemoryGraphStore.create();
@@ -71,8 +74,11 @@ class WorkflowGraphShapeTest {
 
   @Test
   void chain_isOnePathFromTheFirstStep() throws Exception {
-    pool.chain("etl.extract", () -> 1).then("etl.transform", x -> x + 1).then("etl.load", x -> x * 10)
-        .start().get(5, TimeUnit.SECONDS);
+    pool.chain("etl.extract", () -> 1)
+        .then("etl.transform", x -> x + 1)
+        .then("etl.load", x -> x * 10)
+        .start()
+        .get(5, TimeUnit.SECONDS);
 
     Fixture f = graphs();
     String extract = f.log().idNamed("etl.extract");
@@ -83,16 +89,24 @@ class WorkflowGraphShapeTest {
     assertThat(f.node(graph, extract).children()).containsExactly(transform);
     assertThat(f.node(graph, transform).children()).containsExactly(load);
     assertThat(f.node(graph, load).children()).isEmpty();
-    assertThat(graph.nodes().values()).allSatisfy(n -> assertThat(n.state()).isEqualTo(TaskState.SUCCESS));
+    assertThat(graph.nodes().values())
+        .allSatisfy(n -> assertThat(n.state()).isEqualTo(TaskState.SUCCESS));
   }
 
   @Test
   void groupInsideATask_isAGroupContainerUnderThatTask() throws Exception {
-    pool.submit("report.build", () -> {
-      pool.group(List.of(TaskCall.of("report.page", () -> 1), TaskCall.of("report.page", () -> 2),
-          TaskCall.of("report.page", () -> 3))).get(5, TimeUnit.SECONDS);
-      return pool.submit("report.index", () -> "idx").get();
-    }).get(5, TimeUnit.SECONDS);
+    pool.submit(
+            "report.build",
+            () -> {
+              pool.group(
+                      List.of(
+                          TaskCall.of("report.page", () -> 1),
+                          TaskCall.of("report.page", () -> 2),
+                          TaskCall.of("report.page", () -> 3)))
+                  .get(5, TimeUnit.SECONDS);
+              return pool.submit("report.index", () -> "idx").get();
+            })
+        .get(5, TimeUnit.SECONDS);
 
     Fixture f = graphs();
     String report = f.log().idNamed("report.build");
@@ -101,7 +115,8 @@ class WorkflowGraphShapeTest {
     assertThat(graph.rootId()).isEqualTo(report);
     GraphNode root = f.node(graph, report);
     String containerId = "group:" + f.log().last(pages.get(0)).groupId();
-    assertThat(root.children()).containsExactlyInAnyOrder(containerId, f.log().idNamed("report.index"));
+    assertThat(root.children())
+        .containsExactlyInAnyOrder(containerId, f.log().idNamed("report.index"));
     GraphNode container = f.node(graph, containerId);
     assertThat(container.type()).isEqualTo(NodeType.GROUP);
     assertThat(container.children()).containsExactlyInAnyOrderElementsOf(pages);
@@ -118,14 +133,20 @@ class WorkflowGraphShapeTest {
     WorkflowGraph graph = f.only();
     assertThat(graph.rootId()).isEqualTo("group:" + f.log().last(members.get(0)).groupId());
     assertThat(f.node(graph, graph.rootId()).type()).isEqualTo(NodeType.GROUP);
-    assertThat(f.node(graph, graph.rootId()).children()).containsExactlyInAnyOrderElementsOf(members);
+    assertThat(f.node(graph, graph.rootId()).children())
+        .containsExactlyInAnyOrderElementsOf(members);
   }
 
   @Test
   void chord_isAChordContainerFollowedByItsCallback() throws Exception {
-    pool.chord(List.of(TaskCall.of("price.fetch", () -> 20), TaskCall.of("price.fetch", () -> 40),
-            TaskCall.of("price.fetch", () -> 60)),
-        "price.sum", xs -> xs.stream().mapToInt(Integer::intValue).sum()).get(5, TimeUnit.SECONDS);
+    pool.chord(
+            List.of(
+                TaskCall.of("price.fetch", () -> 20),
+                TaskCall.of("price.fetch", () -> 40),
+                TaskCall.of("price.fetch", () -> 60)),
+            "price.sum",
+            xs -> xs.stream().mapToInt(Integer::intValue).sum())
+        .get(5, TimeUnit.SECONDS);
 
     Fixture f = graphs();
     List<String> header = f.log().idsNamed("price.fetch");
@@ -135,13 +156,16 @@ class WorkflowGraphShapeTest {
     assertThat(container.type()).isEqualTo(NodeType.CHORD);
     assertThat(container.children()).containsAll(header).contains(callback).hasSize(4);
     // the callback follows the container, not the header task that happened to finish last
-    for (String member : header) assertThat(f.node(graph, member).children()).doesNotContain(callback);
+    for (String member : header)
+      assertThat(f.node(graph, member).children()).doesNotContain(callback);
     assertThat(f.node(graph, callback).state()).isEqualTo(TaskState.SUCCESS);
   }
 
   @Test
   void nestedSpawnsThreeLevelsAcrossPools_areOneWorkflowThreeDeep() throws Exception {
-    pool.submit("level1", () -> otherPool.submit("level2", () -> pool.submit("level3", () -> "deep").get()).get())
+    pool.submit(
+            "level1",
+            () -> otherPool.submit("level2", () -> pool.submit("level3", () -> "deep").get()).get())
         .get(5, TimeUnit.SECONDS);
 
     Fixture f = graphs();
@@ -157,10 +181,15 @@ class WorkflowGraphShapeTest {
   @Test
   void retryTwiceThenSuccess_isOneRootWithThreeAttempts() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    pool.submitWithRetry("payment.charge", 3, () -> {
-      if (calls.incrementAndGet() <= 2) throw new IllegalStateException("gateway timeout " + calls.get());
-      return "charged";
-    }).get(5, TimeUnit.SECONDS);
+    pool.submitWithRetry(
+            "payment.charge",
+            3,
+            () -> {
+              if (calls.incrementAndGet() <= 2)
+                throw new IllegalStateException("gateway timeout " + calls.get());
+              return "charged";
+            })
+        .get(5, TimeUnit.SECONDS);
 
     Fixture f = graphs();
     String id = f.log().idNamed("payment.charge");
@@ -175,31 +204,42 @@ class WorkflowGraphShapeTest {
 
   @Test
   void failingTask_isAFailedRootWithItsStackTrace() {
-    Future<Object> failed = pool.submit("import.csv", () -> {
-      throw new IllegalArgumentException("line 7: bad date");
-    });
+    Future<Object> failed =
+        pool.submit(
+            "import.csv",
+            () -> {
+              throw new IllegalArgumentException("line 7: bad date");
+            });
     assertThat(failed).failsWithin(5, TimeUnit.SECONDS);
 
     Fixture f = graphs();
     String id = f.log().idNamed("import.csv");
     GraphNode root = f.node(f.only(), id);
     assertThat(root.state()).isEqualTo(TaskState.FAILURE);
-    assertThat(root.task().exception()).isEqualTo("java.lang.IllegalArgumentException: line 7: bad date");
+    assertThat(root.task().exception())
+        .isEqualTo("java.lang.IllegalArgumentException: line 7: bad date");
     assertThat(root.task().traceback()).contains("at io.stemtrace.WorkflowGraphShapeTest");
   }
 
   @Test
   void injectExtractHop_linksTheRemoteChildIntoTheSendersWorkflow() throws Exception {
     Map<String, String> headers = new HashMap<>();
-    pool.submit("order.place", () -> {
-      TracedTask message = stemtrace.tracer().newTask("invoice.render");
-      message.pending(List.of(42), null);
-      stemtrace.inject(message.context(), headers);
-      return null;
-    }).get(5, TimeUnit.SECONDS);
+    pool.submit(
+            "order.place",
+            () -> {
+              TracedTask message = stemtrace.tracer().newTask("invoice.render");
+              message.pending(List.of(42), null);
+              stemtrace.inject(message.context(), headers);
+              return null;
+            })
+        .get(5, TimeUnit.SECONDS);
     // the receiving process publishes through the same broker (one transport stands for it here)
-    try (Stemtrace remote = Stemtrace.builder().transport(transport).hostname("remote@host")
-        .shutdownHook(false).build()) {
+    try (Stemtrace remote =
+        Stemtrace.builder()
+            .transport(transport)
+            .hostname("remote@host")
+            .shutdownHook(false)
+            .build()) {
       TaskContext context = remote.extract(headers).orElseThrow();
       TracedTask invoice = remote.tracer().join("invoice.render", context);
       try (Scope scope = invoice.makeCurrent()) {

@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The dashboard works in a real browser when a host application mounts it under {@code /stemtrace}. */
+/**
+ * The dashboard works in a real browser when a host application mounts it under {@code /stemtrace}.
+ */
 class EmbeddedHostBrowserIT {
 
   @Test
@@ -22,13 +24,17 @@ class EmbeddedHostBrowserIT {
     try (EmbeddedHostExample host = EmbeddedHostExample.start(url, 0);
         Transport transport = Transports.open(url, "stemtrace")) {
       BrowserSuite.requireBrowser(dashboardBuilt(host.port()));
-      // moved to now: the host runs on the real clock, and the checks read stats windows and anomalies
+      // moved to now: the host runs on the real clock, and the checks read stats windows and
+      // anomalies
       transport.send(Captures.pythonCanvasEndingAt(Instant.now()));
       awaitTasks(host.port(), 18);
 
-      // the live-update check needs the test server's inject hook; the stemtrace-ui browser test covers it
-      BrowserSuite.Result result = BrowserSuite.run("http://127.0.0.1:" + host.port() + "/stemtrace",
-          Path.of("target/screenshots/example-host"));
+      // the live-update check needs the test server's inject hook; the stemtrace-ui browser test
+      // covers it
+      BrowserSuite.Result result =
+          BrowserSuite.run(
+              "http://127.0.0.1:" + host.port() + "/stemtrace",
+              Path.of("target/screenshots/example-host"));
 
       result.assertAllPassed(14);
     }
@@ -50,9 +56,11 @@ class EmbeddedHostBrowserIT {
   }
 
   private static String get(int port, String path) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     return response.body();
   }
 }

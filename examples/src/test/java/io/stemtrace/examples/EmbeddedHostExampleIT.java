@@ -13,7 +13,9 @@ class EmbeddedHostExampleIT {
   final HttpClient client = HttpClient.newHttpClient();
 
   HttpResponse<String> get(String url) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -14,4 +14,9 @@ import java.time.Instant;
  * @param exception the exception text of the attempt's FAILURE or RETRY, or null
  */
 public record Attempt(
-    int number, TaskState state, Instant startedAt, Instant finishedAt, Duration runTime, String exception) {}
+    int number,
+    TaskState state,
+    Instant startedAt,
+    Instant finishedAt,
+    Duration runTime,
+    String exception) {}

@@ -6,8 +6,8 @@ import java.util.List;
 @FunctionalInterface
 public interface EventSink {
   /**
-   * Takes one batch, in broker order. Called from the transport's thread, one batch at a time. When it
-   * returns, the events count as applied; it must not throw (stemtrace's consumer never does).
+   * Takes one batch, in broker order. Called from the transport's thread, one batch at a time. When
+   * it returns, the events count as applied; it must not throw (stemtrace's consumer never does).
    */
   void accept(List<byte[]> batch);
 }

@@ -11,13 +11,15 @@ import java.util.Objects;
  * @param type what the node is
  * @param name the task name; for containers {@code group} or {@code chord}
  * @param state the task's state; for containers the aggregate of the members
- * @param children ids of the nodes drawn below this one; every task is listed under exactly one node
+ * @param children ids of the nodes drawn below this one; every task is listed under exactly one
+ *     node
  * @param task the task's details for TASK nodes, null for containers
  * @param firstSeen earliest timestamp of the node (for containers, of any member)
  * @param lastUpdated latest timestamp of the node (for containers, of any member)
  * @param bodyId for a CHORD container, the node drawn after its members and listed last among its
- *     children: the callback task, or the task or container that ran as the chord's body (Celery's chain of
- *     groups, a chord inside a chain); null for tasks, groups and chords whose callback has not been seen
+ *     children: the callback task, or the task or container that ran as the chord's body (Celery's
+ *     chain of groups, a chord inside a chain); null for tasks, groups and chords whose callback
+ *     has not been seen
  */
 public record GraphNode(
     String id,
@@ -41,7 +43,9 @@ public record GraphNode(
 
   /** The group id a container id names, or null when {@code id} is not a container id. */
   public static String groupIdOf(String id) {
-    return id != null && id.startsWith(CONTAINER_PREFIX) ? id.substring(CONTAINER_PREFIX.length()) : null;
+    return id != null && id.startsWith(CONTAINER_PREFIX)
+        ? id.substring(CONTAINER_PREFIX.length())
+        : null;
   }
 
   /** What a graph node stands for. */
@@ -57,13 +61,21 @@ public record GraphNode(
     Objects.requireNonNull(state, "state == null");
     children = List.copyOf(children);
     if (bodyId != null && !children.contains(bodyId)) {
-      throw new IllegalArgumentException("bodyId " + bodyId + " is not among the children of " + id);
+      throw new IllegalArgumentException(
+          "bodyId " + bodyId + " is not among the children of " + id);
     }
   }
 
   /** A node without a body: a task, a group, or a chord whose callback has not been seen. */
-  public GraphNode(String id, NodeType type, String name, TaskState state, List<String> children, TaskNode task,
-      Instant firstSeen, Instant lastUpdated) {
+  public GraphNode(
+      String id,
+      NodeType type,
+      String name,
+      TaskState state,
+      List<String> children,
+      TaskNode task,
+      Instant firstSeen,
+      Instant lastUpdated) {
     this(id, type, name, state, children, task, firstSeen, lastUpdated, null);
   }
 }

@@ -6,15 +6,17 @@ import java.util.Optional;
 /**
  * Builds workflow graphs from events and answers queries over them.
  *
- * <p>Contract (checked by the shared GraphStore contract test): events may arrive in any order and more
- * than once; every task appears exactly once in any graph; a late event never moves a task back from a
- * terminal state of the same attempt, and a later attempt beats an earlier one; applying one event costs
- * O(1) amortised; memory is bounded by evicting whole oldest workflows. Implementations are thread-safe:
- * one consumer thread applies while any number of threads query.
+ * <p>Contract (checked by the shared GraphStore contract test): events may arrive in any order and
+ * more than once; every task appears exactly once in any graph; a late event never moves a task
+ * back from a terminal state of the same attempt, and a later attempt beats an earlier one;
+ * applying one event costs O(1) amortised; memory is bounded by evicting whole oldest workflows.
+ * Implementations are thread-safe: one consumer thread applies while any number of threads query.
  */
 public interface GraphStore extends AutoCloseable {
 
-  /** Applies a task event. Never throws for well-formed events; an exact duplicate changes nothing. */
+  /**
+   * Applies a task event. Never throws for well-formed events; an exact duplicate changes nothing.
+   */
   void apply(TaskEvent event);
 
   /** Applies a worker event to the worker registry. */
@@ -36,9 +38,9 @@ public interface GraphStore extends AutoCloseable {
   List<TaskNode> children(String taskId);
 
   /**
-   * A page of tasks matching the query, newest first: by when the store first heard of the task (arrival
-   * order), which keeps pages stable while late events arrive; the {@code from}/{@code to} filters use the
-   * tasks' own first-seen timestamps.
+   * A page of tasks matching the query, newest first: by when the store first heard of the task
+   * (arrival order), which keeps pages stable while late events arrive; the {@code from}/{@code to}
+   * filters use the tasks' own first-seen timestamps.
    */
   Page<TaskNode> tasks(TaskQuery query);
 
@@ -46,8 +48,8 @@ public interface GraphStore extends AutoCloseable {
   Page<WorkflowSummary> workflows(WorkflowQuery query);
 
   /**
-   * One workflow's graph by its root id (a task id, or a container id such as {@code group:<id>} when a
-   * group or chord has no parent task).
+   * One workflow's graph by its root id (a task id, or a container id such as {@code group:<id>}
+   * when a group or chord has no parent task).
    */
   Optional<WorkflowGraph> workflow(String rootId);
 

@@ -4,9 +4,10 @@ import java.net.URI;
 import java.util.Set;
 
 /**
- * Creates {@link GraphStore}s for the URL schemes it owns. Found with {@link java.util.ServiceLoader}, so a
- * store jar on the classpath is picked by the scheme of the configured store URL ({@code memory://}, the
- * default, or {@code postgresql://...}), the way transports are picked by theirs.
+ * Creates {@link GraphStore}s for the URL schemes it owns. Found with {@link
+ * java.util.ServiceLoader}, so a store jar on the classpath is picked by the scheme of the
+ * configured store URL ({@code memory://}, the default, or {@code postgresql://...}), the way
+ * transports are picked by theirs.
  */
 public interface GraphStoreProvider {
 
@@ -16,10 +17,12 @@ public interface GraphStoreProvider {
   /**
    * Creates a store.
    *
-   * @param url the store URL; its scheme is one of {@link #schemes()}; store options may sit in its query
-   * @param limits the bounds the collector was configured with; a store applies the ones that mean something
-   *     to it (an in-memory store keeps at most that many tasks and bytes)
-   * @throws IllegalArgumentException when the URL or an option in it is invalid, with a message saying which
+   * @param url the store URL; its scheme is one of {@link #schemes()}; store options may sit in its
+   *     query
+   * @param limits the bounds the collector was configured with; a store applies the ones that mean
+   *     something to it (an in-memory store keeps at most that many tasks and bytes)
+   * @throws IllegalArgumentException when the URL or an option in it is invalid, with a message
+   *     saying which
    */
   GraphStore create(URI url, Limits limits);
 

@@ -16,7 +16,9 @@ public enum TaskState {
     return this == SUCCESS || this == FAILURE || this == REVOKED || this == REJECTED;
   }
 
-  /** True while a worker holds the task: received, running, or waiting to run again after a retry. */
+  /**
+   * True while a worker holds the task: received, running, or waiting to run again after a retry.
+   */
   public boolean isRunning() {
     return this == RECEIVED || this == STARTED || this == RETRY;
   }
@@ -28,20 +30,29 @@ public enum TaskState {
   }
 
   /**
-   * The one precedence rule for "which event decides a task's state", which the graph store, the anomaly
-   * detector and the statistics all apply: an event of a later attempt wins; within an attempt the state
-   * further along wins (a late PENDING never undoes a SUCCESS); at equal progress the later time wins, a tie
-   * going to the candidate. Times are in any one unit (epoch nanoseconds, say).
+   * The one precedence rule for "which event decides a task's state", which the graph store, the
+   * anomaly detector and the statistics all apply: an event of a later attempt wins; within an
+   * attempt the state further along wins (a late PENDING never undoes a SUCCESS); at equal progress
+   * the later time wins, a tie going to the candidate. Times are in any one unit (epoch
+   * nanoseconds, say).
    *
    * @return true when the candidate (retries, state, time) beats the current one
    */
-  public static boolean supersedes(int retries, TaskState state, long time, int currentRetries, TaskState current,
+  public static boolean supersedes(
+      int retries,
+      TaskState state,
+      long time,
+      int currentRetries,
+      TaskState current,
       long currentTime) {
     int order = compareAttempts(retries, state, currentRetries, current);
     return order != 0 ? order > 0 : time >= currentTime;
   }
 
-  /** The precedence rule without the time tie-break: attempt first, then progress within the attempt. */
+  /**
+   * The precedence rule without the time tie-break: attempt first, then progress within the
+   * attempt.
+   */
   static int compareAttempts(int retries, TaskState state, int otherRetries, TaskState other) {
     if (retries != otherRetries) return Integer.compare(retries, otherRetries);
     return Integer.compare(state.progress(), other.progress());

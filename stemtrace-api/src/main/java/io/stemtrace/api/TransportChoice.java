@@ -3,9 +3,10 @@ package io.stemtrace.api;
 import java.util.Objects;
 
 /**
- * The transport a builder was told to use: one to open from a URL (its user then owns and closes it) or one the
- * caller handed in (which stays the caller's), with the prefix for the URL. The producer's and the collector's
- * builders share it, so that both take and refuse the same settings with the same words.
+ * The transport a builder was told to use: one to open from a URL (its user then owns and closes
+ * it) or one the caller handed in (which stays the caller's), with the prefix for the URL. The
+ * producer's and the collector's builders share it, so that both take and refuse the same settings
+ * with the same words.
  */
 public final class TransportChoice {
 
@@ -16,7 +17,10 @@ public final class TransportChoice {
   private Transport given;
   private String prefix = DEFAULT_PREFIX;
 
-  /** Where events go or come from, such as {@code redis://localhost:6379/0}; the scheme picks the transport. */
+  /**
+   * Where events go or come from, such as {@code redis://localhost:6379/0}; the scheme picks the
+   * transport.
+   */
   public void url(String transportUrl) {
     this.url = Objects.requireNonNull(transportUrl, "transportUrl == null");
   }

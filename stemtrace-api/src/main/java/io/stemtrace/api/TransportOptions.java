@@ -15,18 +15,20 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The options in a transport URL's query string ({@code redis://host?timeout=1.5&verifypeer=no}), read with the
- * one grammar every adapter and the command line share:
+ * The options in a transport URL's query string ({@code redis://host?timeout=1.5&verifypeer=no}),
+ * read with the one grammar every adapter and the command line share:
  *
  * <ul>
- *   <li>durations: a number of seconds ({@code 90}, {@code 1.5}), a number with a unit ({@code 500ms},
- *       {@code 30s}, {@code 5m}, {@code 8h}, {@code 2d}) or ISO-8601 ({@code PT24H}); never negative;
+ *   <li>durations: a number of seconds ({@code 90}, {@code 1.5}), a number with a unit ({@code
+ *       500ms}, {@code 30s}, {@code 5m}, {@code 8h}, {@code 2d}) or ISO-8601 ({@code PT24H}); never
+ *       negative;
  *   <li>booleans: {@code true|false}, {@code yes|no}, {@code on|off}, {@code 1|0}, in any case;
  *   <li>numbers: decimal integers.
  * </ul>
  *
- * An unknown option, an option without a value and an option given twice are refused with a message naming
- * the known ones, so that a typo never silently falls back to a default. {@link #redact} masks passwords.
+ * An unknown option, an option without a value and an option given twice are refused with a message
+ * naming the known ones, so that a typo never silently falls back to a default. {@link #redact}
+ * masks passwords.
  */
 public final class TransportOptions {
 
@@ -39,8 +41,8 @@ public final class TransportOptions {
   }
 
   /**
-   * The options of {@code url}'s query. Names are case-insensitive and percent-decoded; {@code kind} names
-   * the adapter in messages ({@code "redis"}).
+   * The options of {@code url}'s query. Names are case-insensitive and percent-decoded; {@code
+   * kind} names the adapter in messages ({@code "redis"}).
    */
   public static TransportOptions parse(URI url, String kind, Collection<String> known) {
     if (url == null) throw new NullPointerException("url == null");
@@ -51,13 +53,21 @@ public final class TransportOptions {
       for (String pair : query.split("&")) {
         if (pair.isEmpty()) continue;
         int equals = pair.indexOf('=');
-        String name = decode(equals < 0 ? pair : pair.substring(0, equals)).toLowerCase(Locale.ROOT);
+        String name =
+            decode(equals < 0 ? pair : pair.substring(0, equals)).toLowerCase(Locale.ROOT);
         String value = equals < 0 ? "" : decode(pair.substring(equals + 1)).trim();
         if (!known.contains(name)) {
-          throw new IllegalArgumentException("unknown " + kind + " transport option '" + name + "' (known: "
-              + String.join(", ", new TreeSet<>(known)) + ")");
+          throw new IllegalArgumentException(
+              "unknown "
+                  + kind
+                  + " transport option '"
+                  + name
+                  + "' (known: "
+                  + String.join(", ", new TreeSet<>(known))
+                  + ")");
         }
-        if (value.isEmpty()) throw new IllegalArgumentException(kind + " option " + name + " has no value");
+        if (value.isEmpty())
+          throw new IllegalArgumentException(kind + " option " + name + " has no value");
         if (values.put(name, value) != null) {
           throw new IllegalArgumentException(kind + " option " + name + " is given twice");
         }
@@ -101,9 +111,11 @@ public final class TransportOptions {
     try {
       number = Long.parseLong(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(kind + " option " + name + " must be a whole number, got '" + value + "'");
+      throw new IllegalArgumentException(
+          kind + " option " + name + " must be a whole number, got '" + value + "'");
     }
-    if (number < min) throw new IllegalArgumentException(kind + " option " + name + " < " + min + ": " + number);
+    if (number < min)
+      throw new IllegalArgumentException(kind + " option " + name + " < " + min + ": " + number);
     return number;
   }
 
@@ -114,15 +126,23 @@ public final class TransportOptions {
     for (String choice : choices) {
       if (choice.equalsIgnoreCase(value)) return choice;
     }
-    throw new IllegalArgumentException(kind + " option " + name + " must be " + String.join(" or ", choices)
-        + ", got '" + value + "'");
+    throw new IllegalArgumentException(
+        kind
+            + " option "
+            + name
+            + " must be "
+            + String.join(" or ", choices)
+            + ", got '"
+            + value
+            + "'");
   }
 
   /**
-   * A duration of the shared grammar: seconds ({@code 90}, {@code 1.5}), a number with a unit ({@code 500ms},
-   * {@code 30s}, {@code 5m}, {@code 8h}, {@code 2d}) or ISO-8601 ({@code PT24H}).
+   * A duration of the shared grammar: seconds ({@code 90}, {@code 1.5}), a number with a unit
+   * ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 8h}, {@code 2d}) or ISO-8601 ({@code PT24H}).
    *
-   * @throws IllegalArgumentException naming the accepted forms, for anything else or a negative duration
+   * @throws IllegalArgumentException naming the accepted forms, for anything else or a negative
+   *     duration
    */
   public static Duration parseDuration(String text) {
     if (text == null) throw new NullPointerException("text == null");
@@ -136,27 +156,36 @@ public final class TransportOptions {
         while (unitAt > 0 && Character.isLetter(trimmed.charAt(unitAt - 1))) unitAt--;
         String amount = trimmed.substring(0, unitAt);
         if (!amount.matches("\\d+(\\.\\d+)?")) throw new NumberFormatException(text);
-        long nanosPerUnit = switch (trimmed.substring(unitAt)) {
-          case "", "s" -> 1_000_000_000L;
-          case "ms" -> 1_000_000L;
-          case "m" -> 60_000_000_000L;
-          case "h" -> 3_600_000_000_000L;
-          case "d" -> 86_400_000_000_000L;
-          default -> throw new NumberFormatException(text);
-        };
-        duration = Duration.ofNanos(new BigDecimal(amount).multiply(BigDecimal.valueOf(nanosPerUnit))
-            .setScale(0, RoundingMode.DOWN).longValueExact());
+        long nanosPerUnit =
+            switch (trimmed.substring(unitAt)) {
+              case "", "s" -> 1_000_000_000L;
+              case "ms" -> 1_000_000L;
+              case "m" -> 60_000_000_000L;
+              case "h" -> 3_600_000_000_000L;
+              case "d" -> 86_400_000_000_000L;
+              default -> throw new NumberFormatException(text);
+            };
+        duration =
+            Duration.ofNanos(
+                new BigDecimal(amount)
+                    .multiply(BigDecimal.valueOf(nanosPerUnit))
+                    .setScale(0, RoundingMode.DOWN)
+                    .longValueExact());
       }
     } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-      throw new IllegalArgumentException("must be a duration such as 1.5 (seconds), 500ms, 30s, 5m, 8h, 2d or PT8H, got '"
-          + text + "'");
+      throw new IllegalArgumentException(
+          "must be a duration such as 1.5 (seconds), 500ms, 30s, 5m, 8h, 2d or PT8H, got '"
+              + text
+              + "'");
     }
-    if (duration.isNegative()) throw new IllegalArgumentException("must not be negative, got '" + text + "'");
+    if (duration.isNegative())
+      throw new IllegalArgumentException("must not be negative, got '" + text + "'");
     return duration;
   }
 
   /**
-   * A boolean of the shared grammar: {@code true|false}, {@code yes|no}, {@code on|off}, {@code 1|0}.
+   * A boolean of the shared grammar: {@code true|false}, {@code yes|no}, {@code on|off}, {@code
+   * 1|0}.
    *
    * @throws IllegalArgumentException for anything else
    */
@@ -165,13 +194,15 @@ public final class TransportOptions {
     return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0" -> false;
-      default -> throw new IllegalArgumentException("must be true or false (also yes/no, on/off, 1/0), got '" + text + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "must be true or false (also yes/no, on/off, 1/0), got '" + text + "'");
     };
   }
 
   /**
-   * The URL with the password of its user info replaced by {@code ***} (a lone secret, as in
-   * {@code redis://secret@host}, too), for logs, thread names and messages.
+   * The URL with the password of its user info replaced by {@code ***} (a lone secret, as in {@code
+   * redis://secret@host}, too), for logs, thread names and messages.
    */
   public static String redact(URI url) {
     if (url == null) return "null";

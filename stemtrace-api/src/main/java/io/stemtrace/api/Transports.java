@@ -1,6 +1,5 @@
 package io.stemtrace.api;
 
-import io.stemtrace.api.TransportProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -8,7 +7,10 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 
-/** Finds {@link TransportProvider}s on the classpath with {@link ServiceLoader} and picks one by URL scheme. */
+/**
+ * Finds {@link TransportProvider}s on the classpath with {@link ServiceLoader} and picks one by URL
+ * scheme.
+ */
 public final class Transports {
 
   private Transports() {}
@@ -16,8 +18,8 @@ public final class Transports {
   /**
    * Opens a transport for a URL such as {@code redis://localhost:6379/0} or {@code memory://demo}.
    *
-   * @throws IllegalArgumentException for a malformed URL, or a scheme no provider on the classpath handles
-   *     (the message lists the schemes found)
+   * @throws IllegalArgumentException for a malformed URL, or a scheme no provider on the classpath
+   *     handles (the message lists the schemes found)
    */
   public static Transport open(String url, String prefix) {
     if (url == null) throw new NullPointerException("url == null");
@@ -26,8 +28,13 @@ public final class Transports {
     Map<String, TransportProvider> providers = providers(Transports.class.getClassLoader());
     TransportProvider provider = providers.get(uri.getScheme().toLowerCase(Locale.ROOT));
     if (provider == null) {
-      throw new IllegalArgumentException("unknown transport scheme '" + uri.getScheme() + "' in "
-          + redact(uri) + "; schemes found on the classpath: " + String.join(", ", providers.keySet()));
+      throw new IllegalArgumentException(
+          "unknown transport scheme '"
+              + uri.getScheme()
+              + "' in "
+              + redact(uri)
+              + "; schemes found on the classpath: "
+              + String.join(", ", providers.keySet()));
     }
     return provider.create(uri, prefix);
   }
@@ -51,8 +58,10 @@ public final class Transports {
     try {
       URI uri = new URI(url.trim());
       if (uri.getScheme() == null) {
-        throw new IllegalArgumentException("transport URL has no scheme: '" + url
-            + "' (expected for example redis://localhost:6379/0, amqp://guest:guest@localhost:5672/ or memory://demo)");
+        throw new IllegalArgumentException(
+            "transport URL has no scheme: '"
+                + url
+                + "' (expected for example redis://localhost:6379/0, amqp://guest:guest@localhost:5672/ or memory://demo)");
       }
       return uri;
     } catch (URISyntaxException e) {

@@ -59,8 +59,9 @@ public record WorkerEvent(
     Objects.requireNonNull(timestamp, "timestamp == null");
     registeredTasks = registeredTasks == null ? List.of() : List.copyOf(registeredTasks);
     // keeps the producer's order, so that encoding a decoded event gives the same bytes back
-    taskDefinitions = taskDefinitions == null
-        ? Map.of()
-        : Collections.unmodifiableMap(new LinkedHashMap<>(taskDefinitions));
+    taskDefinitions =
+        taskDefinitions == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(taskDefinitions));
   }
 }

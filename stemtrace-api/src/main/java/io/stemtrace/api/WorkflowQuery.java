@@ -14,7 +14,8 @@ import java.util.Set;
  * @param limit page size, at least 1
  * @param offset results to skip, at least 0
  */
-public record WorkflowQuery(Set<TaskState> states, String nameContains, Instant from, Instant to, int limit, int offset) {
+public record WorkflowQuery(
+    Set<TaskState> states, String nameContains, Instant from, Instant to, int limit, int offset) {
   public WorkflowQuery {
     if (limit < 1) throw new IllegalArgumentException("limit < 1: " + limit);
     if (offset < 0) throw new IllegalArgumentException("offset < 0: " + offset);

@@ -26,7 +26,8 @@ class TaskStateTest {
 
   @Test
   void taskEventSupersedes_appliesTheSameRuleToInstants() {
-    TaskEvent latePending = TaskEvent.builder("t", TaskState.PENDING).timestamp(T.plusSeconds(5)).build();
+    TaskEvent latePending =
+        TaskEvent.builder("t", TaskState.PENDING).timestamp(T.plusSeconds(5)).build();
     TaskEvent success = TaskEvent.builder("t", TaskState.SUCCESS).timestamp(T).build();
     assertThat(latePending.supersedes(success)).isFalse();
     assertThat(success.supersedes(latePending)).isTrue();

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class TransportOptionsTest {
 
   private static TransportOptions parse(String url) {
-    return TransportOptions.parse(URI.create(url), "test", List.of("timeout", "tls", "count", "mode"));
+    return TransportOptions.parse(
+        URI.create(url), "test", List.of("timeout", "tls", "count", "mode"));
   }
 
   @Test
@@ -27,16 +28,21 @@ class TransportOptionsTest {
     assertThat(TransportOptions.parseDuration("PT24H")).isEqualTo(Duration.ofHours(24));
     assertThat(TransportOptions.parseDuration("pt1.5s")).isEqualTo(Duration.ofMillis(1500));
     for (String bad : List.of("", "soon", "-1", "-PT1S", "1.5.2", "3w", "ms", "1e3")) {
-      assertThatThrownBy(() -> TransportOptions.parseDuration(bad)).as(bad)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'" + bad + "'");
+      assertThatThrownBy(() -> TransportOptions.parseDuration(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'" + bad + "'");
     }
   }
 
   @Test
   void booleans_acceptTheUsualWords_inAnyCase() {
-    for (String yes : List.of("true", "YES", "on", "1")) assertThat(TransportOptions.parseBoolean(yes)).isTrue();
-    for (String no : List.of("false", "No", "OFF", "0")) assertThat(TransportOptions.parseBoolean(no)).isFalse();
-    assertThatThrownBy(() -> TransportOptions.parseBoolean("maybe")).hasMessageContaining("'maybe'");
+    for (String yes : List.of("true", "YES", "on", "1"))
+      assertThat(TransportOptions.parseBoolean(yes)).isTrue();
+    for (String no : List.of("false", "No", "OFF", "0"))
+      assertThat(TransportOptions.parseBoolean(no)).isFalse();
+    assertThatThrownBy(() -> TransportOptions.parseBoolean("maybe"))
+        .hasMessageContaining("'maybe'");
   }
 
   @Test
@@ -46,24 +52,34 @@ class TransportOptionsTest {
     assertThat(options.bool("tls", false)).isTrue();
     assertThat(options.number("count", 1, 0)).isEqualTo(7);
     assertThat(options.choice("mode", List.of("batch", "each"), "batch")).isEqualTo("each");
-    assertThat(parse("x://h").duration("timeout", Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+    assertThat(parse("x://h").duration("timeout", Duration.ofSeconds(3)))
+        .isEqualTo(Duration.ofSeconds(3));
 
-    assertThatThrownBy(() -> parse("x://h?colour=red")).hasMessage("unknown test transport option 'colour' (known: count, mode, timeout, tls)");
-    assertThatThrownBy(() -> parse("x://h?timeout=")).hasMessage("test option timeout has no value");
-    assertThatThrownBy(() -> parse("x://h?timeout=1&timeout=2")).hasMessage("test option timeout is given twice");
-    assertThatThrownBy(() -> parse("x://h?timeout=soon").duration("timeout", null)).hasMessageStartingWith("test option timeout must be a duration");
-    assertThatThrownBy(() -> parse("x://h?count=0").number("count", 1, 5)).hasMessage("test option count < 1: 0");
-    assertThatThrownBy(() -> parse("x://h?count=lots").number("count", 1, 5)).hasMessageContaining("whole number");
-    assertThatThrownBy(() -> parse("x://h?mode=all").choice("mode", List.of("batch", "each"), "batch"))
+    assertThatThrownBy(() -> parse("x://h?colour=red"))
+        .hasMessage("unknown test transport option 'colour' (known: count, mode, timeout, tls)");
+    assertThatThrownBy(() -> parse("x://h?timeout="))
+        .hasMessage("test option timeout has no value");
+    assertThatThrownBy(() -> parse("x://h?timeout=1&timeout=2"))
+        .hasMessage("test option timeout is given twice");
+    assertThatThrownBy(() -> parse("x://h?timeout=soon").duration("timeout", null))
+        .hasMessageStartingWith("test option timeout must be a duration");
+    assertThatThrownBy(() -> parse("x://h?count=0").number("count", 1, 5))
+        .hasMessage("test option count < 1: 0");
+    assertThatThrownBy(() -> parse("x://h?count=lots").number("count", 1, 5))
+        .hasMessageContaining("whole number");
+    assertThatThrownBy(
+            () -> parse("x://h?mode=all").choice("mode", List.of("batch", "each"), "batch"))
         .hasMessage("test option mode must be batch or each, got 'all'");
   }
 
   @Test
   void redact_masksPasswords_andLoneSecrets_butNothingElse() {
-    assertThat(TransportOptions.redact("amqp://guest:s3cret@host:5672/%2F?x=1")).isEqualTo("amqp://guest:***@host:5672/%2F?x=1");
+    assertThat(TransportOptions.redact("amqp://guest:s3cret@host:5672/%2F?x=1"))
+        .isEqualTo("amqp://guest:***@host:5672/%2F?x=1");
     assertThat(TransportOptions.redact("redis://s3cret@host")).isEqualTo("redis://***@host");
     assertThat(TransportOptions.redact("redis://host:6379/0")).isEqualTo("redis://host:6379/0");
-    assertThat(TransportOptions.redact(URI.create("rediss://user:p%40ss@h"))).isEqualTo("rediss://user:***@h");
+    assertThat(TransportOptions.redact(URI.create("rediss://user:p%40ss@h")))
+        .isEqualTo("rediss://user:***@h");
     assertThat(TransportOptions.redact("not a url: a:b@c")).isEqualTo("not a url: a:b@c");
   }
 }

@@ -3,8 +3,8 @@ package io.stemtrace.codec;
 import java.util.Objects;
 
 /**
- * Why an encoded event was rejected. The consumer counts rejections per {@link Kind} and logs the first
- * of each kind, so one malformed producer cannot flood the log.
+ * Why an encoded event was rejected. The consumer counts rejections per {@link Kind} and logs the
+ * first of each kind, so one malformed producer cannot flood the log.
  *
  * @param kind the class of problem
  * @param detail a short human-readable explanation (never the whole payload)
@@ -17,7 +17,10 @@ public record DecodeError(Kind kind, String detail) {
     NOT_JSON,
     /** Valid JSON but not an object. */
     NOT_AN_OBJECT,
-    /** An object with neither {@code event_type} nor {@code task_id}, or an unknown {@code event_type}. */
+    /**
+     * An object with neither {@code event_type} nor {@code task_id}, or an unknown {@code
+     * event_type}.
+     */
     UNKNOWN_EVENT,
     /** A required field is missing or null. */
     MISSING_FIELD,
@@ -32,8 +35,9 @@ public record DecodeError(Kind kind, String detail) {
     /** A payload or string larger than the codec allows. */
     TOO_LARGE,
     /**
-     * An id, task name or hostname longer than {@link EventCodec#MAX_IDENTIFIER_LENGTH} characters or holding a
-     * lone UTF-16 surrogate: either could not be named in a URL, so no page could ever show it.
+     * An id, task name or hostname longer than {@link EventCodec#MAX_IDENTIFIER_LENGTH} characters
+     * or holding a lone UTF-16 surrogate: either could not be named in a URL, so no page could ever
+     * show it.
      */
     BAD_ID
   }

@@ -2,7 +2,9 @@ package io.stemtrace.codec;
 
 import io.stemtrace.api.StemtraceEvent;
 
-/** The outcome of decoding one payload: an event, or the reason it was rejected. Never an exception. */
+/**
+ * The outcome of decoding one payload: an event, or the reason it was rejected. Never an exception.
+ */
 public sealed interface DecodeResult {
 
   /** A payload that decoded into an event. */

@@ -34,20 +34,21 @@ import java.util.Map;
 /**
  * The wire format: one UTF-8 JSON object per event, compatible with Python stemtrace 0.3.x.
  *
- * <p>Decoding never throws: every payload yields a {@link DecodeResult}. Unknown fields are ignored;
- * a field of the wrong type, an unknown state, excessive nesting or size reject the event. JSON values
- * ({@code args}, {@code kwargs}, {@code result}) decode to unmodifiable {@link Map}/{@link List} trees.
- * Encoding writes every field, nulls included, and timestamps in UTC with microseconds and {@code Z}.
- * Instances are immutable and thread-safe.
+ * <p>Decoding never throws: every payload yields a {@link DecodeResult}. Unknown fields are
+ * ignored; a field of the wrong type, an unknown state, excessive nesting or size reject the event.
+ * JSON values ({@code args}, {@code kwargs}, {@code result}) decode to unmodifiable {@link
+ * Map}/{@link List} trees. Encoding writes every field, nulls included, and timestamps in UTC with
+ * microseconds and {@code Z}. Instances are immutable and thread-safe.
  */
 public final class EventCodec {
 
   /**
-   * The earliest event time the codec accepts; earlier ones are rejected as {@code BAD_TIMESTAMP}. With
-   * {@link #LATEST_TIMESTAMP} it bounds every time the store keeps, so that any two are less than 292 years
-   * apart: every duration fits a {@link java.time.Duration} in nanoseconds and every time fits epoch
-   * nanoseconds in a long, so no page can fail on a time. A sentinel such as {@code 0001-01-01} is refused
-   * (counted) rather than clamped: a clamped time would be a made-up fact shown as real.
+   * The earliest event time the codec accepts; earlier ones are rejected as {@code BAD_TIMESTAMP}.
+   * With {@link #LATEST_TIMESTAMP} it bounds every time the store keeps, so that any two are less
+   * than 292 years apart: every duration fits a {@link java.time.Duration} in nanoseconds and every
+   * time fits epoch nanoseconds in a long, so no page can fail on a time. A sentinel such as {@code
+   * 0001-01-01} is refused (counted) rather than clamped: a clamped time would be a made-up fact
+   * shown as real.
    */
   public static final Instant EARLIEST_TIMESTAMP = Instant.EPOCH;
 
@@ -56,14 +57,18 @@ public final class EventCodec {
 
   /** Default largest accepted payload: 4 MiB. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 4 << 20;
+
   /**
-   * The longest id, task name or hostname accepted (in UTF-16 characters). Celery's ids are 36 characters and its
-   * task names rarely pass 200; 512 characters percent-encode to at most 4.5 KiB, so every accepted id can be
-   * named in a URL. Longer ones are rejected as {@link DecodeError.Kind#BAD_ID}.
+   * The longest id, task name or hostname accepted (in UTF-16 characters). Celery's ids are 36
+   * characters and its task names rarely pass 200; 512 characters percent-encode to at most 4.5
+   * KiB, so every accepted id can be named in a URL. Longer ones are rejected as {@link
+   * DecodeError.Kind#BAD_ID}.
    */
   public static final int MAX_IDENTIFIER_LENGTH = 512;
+
   /** Default deepest accepted nesting of JSON containers. */
   public static final int DEFAULT_MAX_DEPTH = 64;
+
   /** Default longest accepted string: 1 MiB of characters. */
   public static final int DEFAULT_MAX_STRING_LENGTH = 1 << 20;
 
@@ -78,9 +83,11 @@ public final class EventCodec {
   private final int maxDepth;
 
   private EventCodec(int maxPayloadBytes, int maxDepth, int maxStringLength) {
-    if (maxPayloadBytes < 1) throw new IllegalArgumentException("maxPayloadBytes < 1: " + maxPayloadBytes);
+    if (maxPayloadBytes < 1)
+      throw new IllegalArgumentException("maxPayloadBytes < 1: " + maxPayloadBytes);
     if (maxDepth < 2) throw new IllegalArgumentException("maxDepth < 2: " + maxDepth);
-    if (maxStringLength < 1) throw new IllegalArgumentException("maxStringLength < 1: " + maxStringLength);
+    if (maxStringLength < 1)
+      throw new IllegalArgumentException("maxStringLength < 1: " + maxStringLength);
     this.maxPayloadBytes = maxPayloadBytes;
     this.maxDepth = maxDepth;
     this.factory =
@@ -105,7 +112,8 @@ public final class EventCodec {
   public DecodeResult decode(byte[] payload) {
     if (payload == null) return rejected(DecodeError.Kind.NOT_JSON, "payload is null");
     if (payload.length > maxPayloadBytes) {
-      return rejected(DecodeError.Kind.TOO_LARGE,
+      return rejected(
+          DecodeError.Kind.TOO_LARGE,
           "payload of " + payload.length + " bytes exceeds " + maxPayloadBytes);
     }
     try (JsonParser parser = factory.createParser(payload)) {
@@ -121,12 +129,14 @@ public final class EventCodec {
       return toEvent(fields);
     } catch (StreamConstraintsException e) {
       String message = String.valueOf(e.getOriginalMessage());
-      DecodeError.Kind kind = message.contains("depth") ? DecodeError.Kind.TOO_DEEP : DecodeError.Kind.TOO_LARGE;
+      DecodeError.Kind kind =
+          message.contains("depth") ? DecodeError.Kind.TOO_DEEP : DecodeError.Kind.TOO_LARGE;
       return rejected(kind, firstLine(message));
     } catch (TooDeepException e) {
       return rejected(DecodeError.Kind.TOO_DEEP, "nesting deeper than " + maxDepth);
     } catch (IOException | RuntimeException e) {
-      // Jackson reports malformed input and bad UTF-8 as IOExceptions; anything else is a bug in the input too
+      // Jackson reports malformed input and bad UTF-8 as IOExceptions; anything else is a bug in
+      // the input too
       return rejected(DecodeError.Kind.NOT_JSON, firstLine(String.valueOf(e.getMessage())));
     }
   }
@@ -150,10 +160,13 @@ public final class EventCodec {
 
   private static TaskEvent toTaskEvent(TopLevel f) {
     String taskId = identifier(requiredString(f, TopLevel.TASK_ID), TopLevel.TASK_ID);
-    if (taskId.isEmpty()) throw new FieldException(DecodeError.Kind.MISSING_FIELD, "task_id is empty");
+    if (taskId.isEmpty())
+      throw new FieldException(DecodeError.Kind.MISSING_FIELD, "task_id is empty");
     String stateName = requiredString(f, TopLevel.STATE);
     TaskState state = TopLevel.stateNamed(stateName);
-    if (state == null) throw new FieldException(DecodeError.Kind.UNKNOWN_STATE, "unknown state " + abbreviate(stateName));
+    if (state == null)
+      throw new FieldException(
+          DecodeError.Kind.UNKNOWN_STATE, "unknown state " + abbreviate(stateName));
     return new TaskEvent(
         taskId,
         identifier(optionalString(f, TopLevel.NAME), TopLevel.NAME),
@@ -174,9 +187,9 @@ public final class EventCodec {
   }
 
   /**
-   * The value itself when it can name a page: at most {@link #MAX_IDENTIFIER_LENGTH} characters (so any id fits
-   * in a URL, percent-encoded, far below common 8 KiB request-line limits) and well-formed UTF-16 (a lone
-   * surrogate has no UTF-8 form, so no URL can carry it).
+   * The value itself when it can name a page: at most {@link #MAX_IDENTIFIER_LENGTH} characters (so
+   * any id fits in a URL, percent-encoded, far below common 8 KiB request-line limits) and
+   * well-formed UTF-16 (a lone surrogate has no UTF-8 form, so no URL can carry it).
    */
   private static String identifier(String value, int slot) {
     return identifier(value, TopLevel.NAMES[slot]);
@@ -185,31 +198,43 @@ public final class EventCodec {
   private static String identifier(String value, String field) {
     if (value == null) return null;
     if (value.length() > MAX_IDENTIFIER_LENGTH) {
-      throw new FieldException(DecodeError.Kind.BAD_ID, field + " is longer than " + MAX_IDENTIFIER_LENGTH
-          + " characters (" + value.length() + ")");
+      throw new FieldException(
+          DecodeError.Kind.BAD_ID,
+          field
+              + " is longer than "
+              + MAX_IDENTIFIER_LENGTH
+              + " characters ("
+              + value.length()
+              + ")");
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (!Character.isSurrogate(c)) continue;
-      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
         i++;
         continue;
       }
-      throw new FieldException(DecodeError.Kind.BAD_ID, field + " holds a lone UTF-16 surrogate at " + i);
+      throw new FieldException(
+          DecodeError.Kind.BAD_ID, field + " holds a lone UTF-16 surrogate at " + i);
     }
     return value;
   }
 
   private static String requiredString(TopLevel f, int slot) {
     String value = optionalString(f, slot);
-    if (value == null) throw new FieldException(DecodeError.Kind.MISSING_FIELD, TopLevel.NAMES[slot] + " is missing");
+    if (value == null)
+      throw new FieldException(
+          DecodeError.Kind.MISSING_FIELD, TopLevel.NAMES[slot] + " is missing");
     return value;
   }
 
   private static String optionalString(TopLevel f, int slot) {
     Object value = f.value(slot);
     if (value == null || value instanceof String) return (String) value;
-    throw new FieldException(DecodeError.Kind.WRONG_TYPE, TopLevel.NAMES[slot] + " is not a string");
+    throw new FieldException(
+        DecodeError.Kind.WRONG_TYPE, TopLevel.NAMES[slot] + " is not a string");
   }
 
   private static WorkerEvent toWorkerEvent(Fields f) {
@@ -219,7 +244,8 @@ public final class EventCodec {
     }
     WorkerEvent.Type type = WorkerEvent.Type.fromWireName(typeName);
     if (type == null) {
-      throw new FieldException(DecodeError.Kind.UNKNOWN_EVENT, "unknown event_type " + abbreviate(typeName));
+      throw new FieldException(
+          DecodeError.Kind.UNKNOWN_EVENT, "unknown event_type " + abbreviate(typeName));
     }
     Object pid = f.get("pid");
     if (pid != null && !(pid instanceof Integer || pid instanceof Long)) {
@@ -233,7 +259,8 @@ public final class EventCodec {
       }
       for (Object name : list) {
         if (!(name instanceof String s)) {
-          throw new FieldException(DecodeError.Kind.WRONG_TYPE, "registered_tasks holds a non-string");
+          throw new FieldException(
+              DecodeError.Kind.WRONG_TYPE, "registered_tasks holds a non-string");
         }
         registered.add(identifier(s, "registered_tasks"));
       }
@@ -246,7 +273,8 @@ public final class EventCodec {
       }
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         if (!(entry.getValue() instanceof Map<?, ?> definition)) {
-          throw new FieldException(DecodeError.Kind.WRONG_TYPE, "task_definitions entry is not an object");
+          throw new FieldException(
+              DecodeError.Kind.WRONG_TYPE, "task_definitions entry is not an object");
         }
         Fields d = name -> definition.get(name);
         String name = optionalString(d, "name");
@@ -255,12 +283,14 @@ public final class EventCodec {
           throw new FieldException(DecodeError.Kind.WRONG_TYPE, "bound is not a boolean");
         }
         String key = identifier((String) entry.getKey(), "task_definitions");
-        definitions.put(key, new RegisteredTaskDefinition(
-            name != null ? identifier(name, "task_definitions name") : key,
-            optionalString(d, "module"),
-            optionalString(d, "signature"),
-            optionalString(d, "docstring"),
-            Boolean.TRUE.equals(bound)));
+        definitions.put(
+            key,
+            new RegisteredTaskDefinition(
+                name != null ? identifier(name, "task_definitions name") : key,
+                optionalString(d, "module"),
+                optionalString(d, "signature"),
+                optionalString(d, "docstring"),
+                Boolean.TRUE.equals(bound)));
       }
     }
     return new WorkerEvent(
@@ -275,7 +305,8 @@ public final class EventCodec {
 
   private static String requiredString(Fields f, String field) {
     String value = optionalString(f, field);
-    if (value == null) throw new FieldException(DecodeError.Kind.MISSING_FIELD, field + " is missing");
+    if (value == null)
+      throw new FieldException(DecodeError.Kind.MISSING_FIELD, field + " is missing");
     return value;
   }
 
@@ -294,7 +325,8 @@ public final class EventCodec {
 
   private static Instant requiredTimestamp(Fields f, String field) {
     Instant value = optionalTimestamp(f, field);
-    if (value == null) throw new FieldException(DecodeError.Kind.MISSING_FIELD, field + " is missing");
+    if (value == null)
+      throw new FieldException(DecodeError.Kind.MISSING_FIELD, field + " is missing");
     return value;
   }
 
@@ -305,8 +337,10 @@ public final class EventCodec {
     if (value instanceof Number number) {
       // seconds since the epoch, as some producers send
       double seconds = number.doubleValue();
-      if (!Double.isFinite(seconds)) throw new FieldException(DecodeError.Kind.BAD_TIMESTAMP, field + " is not finite");
-      if (seconds < EARLIEST_TIMESTAMP.getEpochSecond() || seconds >= LATEST_TIMESTAMP.getEpochSecond()) {
+      if (!Double.isFinite(seconds))
+        throw new FieldException(DecodeError.Kind.BAD_TIMESTAMP, field + " is not finite");
+      if (seconds < EARLIEST_TIMESTAMP.getEpochSecond()
+          || seconds >= LATEST_TIMESTAMP.getEpochSecond()) {
         throw outOfRange(field, number.toString());
       }
       long whole = (long) Math.floor(seconds);
@@ -314,7 +348,8 @@ public final class EventCodec {
     } else if (value instanceof String text) {
       parsed = parseTimestamp(text);
       if (parsed == null) {
-        throw new FieldException(DecodeError.Kind.BAD_TIMESTAMP, field + " is not ISO-8601: " + abbreviate(text));
+        throw new FieldException(
+            DecodeError.Kind.BAD_TIMESTAMP, field + " is not ISO-8601: " + abbreviate(text));
       }
     } else {
       throw new FieldException(DecodeError.Kind.WRONG_TYPE, field + " is not a string");
@@ -326,11 +361,22 @@ public final class EventCodec {
   }
 
   private static FieldException outOfRange(String field, String value) {
-    return new FieldException(DecodeError.Kind.BAD_TIMESTAMP, field + " " + abbreviate(value) + " is outside "
-        + EARLIEST_TIMESTAMP + " (inclusive) to " + LATEST_TIMESTAMP + " (exclusive)");
+    return new FieldException(
+        DecodeError.Kind.BAD_TIMESTAMP,
+        field
+            + " "
+            + abbreviate(value)
+            + " is outside "
+            + EARLIEST_TIMESTAMP
+            + " (inclusive) to "
+            + LATEST_TIMESTAMP
+            + " (exclusive)");
   }
 
-  /** Parses ISO-8601 with {@code Z}, with an offset, or naive (taken as UTC); null when it is none of them. */
+  /**
+   * Parses ISO-8601 with {@code Z}, with an offset, or naive (taken as UTC); null when it is none
+   * of them.
+   */
   static Instant parseTimestamp(String text) {
     Instant fast = parseUtcFast(text);
     if (fast != null) return fast;
@@ -344,7 +390,8 @@ public final class EventCodec {
       return OffsetDateTime.parse(trimmed, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     } catch (DateTimeParseException notOffset) {
       try {
-        return LocalDateTime.parse(trimmed, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
+        return LocalDateTime.parse(trimmed, DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .toInstant(ZoneOffset.UTC);
       } catch (DateTimeParseException notLocal) {
         return null;
       }
@@ -352,13 +399,17 @@ public final class EventCodec {
   }
 
   /**
-   * The common wire shape, {@code 2026-11-26T03:35:48.652721Z} (0 to 9 fraction digits, {@code Z} or
-   * {@code +00:00}), parsed without a formatter: several times cheaper, and timestamps are on every event.
-   * Returns null for anything else, which the general parser then handles.
+   * The common wire shape, {@code 2026-11-26T03:35:48.652721Z} (0 to 9 fraction digits, {@code Z}
+   * or {@code +00:00}), parsed without a formatter: several times cheaper, and timestamps are on
+   * every event. Returns null for anything else, which the general parser then handles.
    */
   private static Instant parseUtcFast(String s) {
     int n = s.length();
-    if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+    if (n < 20
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(10) != 'T'
+        || s.charAt(13) != ':'
         || s.charAt(16) != ':') {
       return null;
     }
@@ -376,8 +427,17 @@ public final class EventCodec {
     int hour = digits(s, 11, 13);
     int minute = digits(s, 14, 16);
     int second = digits(s, 17, 19);
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
-        || minute > 59 || second < 0 || second > 59) {
+    if (year < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > 31
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59) {
       return null;
     }
     int nanos = 0;
@@ -406,7 +466,10 @@ public final class EventCodec {
     return value;
   }
 
-  /** Reads the top-level object (its START_OBJECT was just consumed) into slots, skipping unknown fields. */
+  /**
+   * Reads the top-level object (its START_OBJECT was just consumed) into slots, skipping unknown
+   * fields.
+   */
   private TopLevel readTopLevel(JsonParser parser) throws IOException {
     TopLevel fields = new TopLevel();
     JsonToken token;
@@ -415,7 +478,8 @@ public final class EventCodec {
       JsonToken value = parser.nextToken();
       if (slot < 0) {
         // forward compatibility: unknown fields are ignored without building their values
-        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) parser.skipChildren();
+        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY)
+          parser.skipChildren();
       } else {
         fields.set(slot, readValue(parser, 1));
       }
@@ -484,10 +548,10 @@ public final class EventCodec {
   // ---------------------------------------------------------------- encoding
 
   /**
-   * Encodes an event as UTF-8 JSON. Values in {@code args}, {@code kwargs} and {@code result} that are not
-   * JSON trees (maps with string keys, collections, arrays of them, strings, numbers, booleans) are written
-   * as their {@code toString()} so an event is never lost for its payload; the producer converts values
-   * before they get here, this is the last line of defence.
+   * Encodes an event as UTF-8 JSON. Values in {@code args}, {@code kwargs} and {@code result} that
+   * are not JSON trees (maps with string keys, collections, arrays of them, strings, numbers,
+   * booleans) are written as their {@code toString()} so an event is never lost for its payload;
+   * the producer converts values before they get here, this is the last line of defence.
    */
   public byte[] encode(StemtraceEvent event) {
     ByteArrayBuilder out = new ByteArrayBuilder(512);
@@ -499,7 +563,10 @@ public final class EventCodec {
     return out.toByteArray();
   }
 
-  /** Writes an event as one JSON object to an open generator (used for streams of events, such as export). */
+  /**
+   * Writes an event as one JSON object to an open generator (used for streams of events, such as
+   * export).
+   */
   public void write(JsonGenerator generator, StemtraceEvent event) throws IOException {
     if (event instanceof TaskEvent task) {
       writeTask(generator, task);
@@ -563,7 +630,8 @@ public final class EventCodec {
     g.writeEndObject();
   }
 
-  private static void writeNullableString(JsonGenerator g, String field, String value) throws IOException {
+  private static void writeNullableString(JsonGenerator g, String field, String value)
+      throws IOException {
     if (value == null) {
       g.writeNullField(field);
     } else {
@@ -572,9 +640,9 @@ public final class EventCodec {
   }
 
   /**
-   * Writes a JSON value tree ({@code args}, {@code kwargs}, {@code result}) the way events are encoded:
-   * maps, collections and arrays as JSON, numbers, strings and booleans as themselves, anything else, and
-   * anything nested deeper than the codec decodes, as its string form.
+   * Writes a JSON value tree ({@code args}, {@code kwargs}, {@code result}) the way events are
+   * encoded: maps, collections and arrays as JSON, numbers, strings and booleans as themselves,
+   * anything else, and anything nested deeper than the codec decodes, as its string form.
    */
   public void writeValue(JsonGenerator g, Object value) throws IOException {
     writeJsonValue(g, value, 1);
@@ -587,12 +655,17 @@ public final class EventCodec {
       g.writeString(s);
     } else if (value instanceof Boolean b) {
       g.writeBoolean(b);
-    } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+    } else if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte) {
       g.writeNumber(((Number) value).longValue());
     } else if (value instanceof Double d) {
-      if (d.isNaN() || d.isInfinite()) g.writeString(d.toString()); else g.writeNumber(d);
+      if (d.isNaN() || d.isInfinite()) g.writeString(d.toString());
+      else g.writeNumber(d);
     } else if (value instanceof Float f) {
-      if (f.isNaN() || f.isInfinite()) g.writeString(f.toString()); else g.writeNumber(f);
+      if (f.isNaN() || f.isInfinite()) g.writeString(f.toString());
+      else g.writeNumber(f);
     } else if (value instanceof BigInteger bi) {
       g.writeNumber(bi);
     } else if (value instanceof BigDecimal bd) {
@@ -621,10 +694,10 @@ public final class EventCodec {
   }
 
   /**
-   * Formats an instant the way the wire wants it ({@code 2026-11-26T03:35:48.652721Z}: UTC, microseconds,
-   * {@code Z}), the one formatter of events, exports and API responses. Written by hand: every event the
-   * producer sends and some 40 000 timestamps of a 10 000-task graph go through it, and DateTimeFormatter
-   * costs about a microsecond each.
+   * Formats an instant the way the wire wants it ({@code 2026-11-26T03:35:48.652721Z}: UTC,
+   * microseconds, {@code Z}), the one formatter of events, exports and API responses. Written by
+   * hand: every event the producer sends and some 40 000 timestamps of a 10 000-task graph go
+   * through it, and DateTimeFormatter costs about a microsecond each.
    */
   public static String formatTimestamp(Instant instant) {
     long seconds = instant.getEpochSecond();
@@ -657,7 +730,6 @@ public final class EventCodec {
       value /= 10;
     }
   }
-
 
   // ---------------------------------------------------------------- helpers
 
@@ -695,7 +767,8 @@ public final class EventCodec {
   private static final class TopLevel implements Fields {
     private static final String[] NAMES = {
       "task_id", "name", "state", "timestamp", "parent_id", "root_id", "group_id", "chord_id",
-      "chord_callback_id", "trace_id", "retries", "args", "kwargs", "result", "exception", "traceback",
+      "chord_callback_id", "trace_id", "retries", "args", "kwargs", "result", "exception",
+          "traceback",
       "event_type", "hostname", "pid", "registered_tasks", "task_definitions", "shutdown_time"
     };
     private static final Map<String, Integer> SLOTS = new java.util.HashMap<>();
@@ -720,7 +793,9 @@ public final class EventCodec {
       for (TaskState state : TaskState.values()) STATES.put(state.name(), state);
     }
 
-    /** The state of that exact name, or null: unlike {@code valueOf}, no exception for unknown ones. */
+    /**
+     * The state of that exact name, or null: unlike {@code valueOf}, no exception for unknown ones.
+     */
     static TaskState stateNamed(String name) {
       return STATES.get(name);
     }
@@ -752,7 +827,9 @@ public final class EventCodec {
     }
   }
 
-  /** A field problem, carried out of the field helpers as a typed error. Never escapes the codec. */
+  /**
+   * A field problem, carried out of the field helpers as a typed error. Never escapes the codec.
+   */
   private static final class FieldException extends RuntimeException {
     final DecodeError error;
 

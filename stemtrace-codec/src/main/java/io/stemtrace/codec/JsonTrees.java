@@ -13,11 +13,12 @@ import java.util.NoSuchElementException;
 import java.util.RandomAccess;
 
 /**
- * The immutable lists and maps decoded {@code args}, {@code kwargs} and {@code result} are made of. They
- * hold their elements in one exactly sized array: the graph store keeps these trees for every event, so
- * their size is most of what the store's memory (and the collector's copying) costs per event. Small
- * objects are an array of alternating keys and values looked up linearly; objects with many keys fall
- * back to an unmodifiable {@link LinkedHashMap}. Both keep the JSON's key order and allow null values.
+ * The immutable lists and maps decoded {@code args}, {@code kwargs} and {@code result} are made of.
+ * They hold their elements in one exactly sized array: the graph store keeps these trees for every
+ * event, so their size is most of what the store's memory (and the collector's copying) costs per
+ * event. Small objects are an array of alternating keys and values looked up linearly; objects with
+ * many keys fall back to an unmodifiable {@link LinkedHashMap}. Both keep the JSON's key order and
+ * allow null values.
  */
 final class JsonTrees {
 
@@ -31,7 +32,10 @@ final class JsonTrees {
     return new FixedList(size == items.length ? items : Arrays.copyOf(items, size));
   }
 
-  /** Collects an object's fields in order; a repeated key keeps its first position and its last value. */
+  /**
+   * Collects an object's fields in order; a repeated key keeps its first position and its last
+   * value.
+   */
   static final class ObjectBuilder {
     private Object[] keysAndValues = new Object[2 * 4];
     private int size;
@@ -50,7 +54,8 @@ final class JsonTrees {
       }
       if (size == SMALL_OBJECT_KEYS) {
         large = new LinkedHashMap<>(32);
-        for (int i = 0; i < size; i++) large.put((String) keysAndValues[2 * i], keysAndValues[2 * i + 1]);
+        for (int i = 0; i < size; i++)
+          large.put((String) keysAndValues[2 * i], keysAndValues[2 * i + 1]);
         large.put(key, value);
         return;
       }

@@ -13,8 +13,10 @@ import java.util.OptionalLong;
  * @param eventsRejected payloads that did not decode
  * @param rejectedByKind rejections per kind (only kinds seen)
  * @param applyFailures events the store threw on (a bug; counted, logged, skipped)
- * @param listenerFailures events a listener threw on, even when told them one at a time (once per listener)
- * @param streamResets times the transport found its stream replaced and started again from its beginning
+ * @param listenerFailures events a listener threw on, even when told them one at a time (once per
+ *     listener)
+ * @param streamResets times the transport found its stream replaced and started again from its
+ *     beginning
  * @param lag events the broker holds that were not received yet, when the transport knows it
  */
 public record ConsumerMetrics(

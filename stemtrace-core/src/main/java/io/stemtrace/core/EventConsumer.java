@@ -1,13 +1,13 @@
 package io.stemtrace.core;
 
-import io.stemtrace.codec.EventCodec;
-import io.stemtrace.codec.DecodeResult;
-import io.stemtrace.codec.DecodeError;
 import io.stemtrace.api.EventSink;
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.StemtraceEvent;
 import io.stemtrace.api.Subscription;
 import io.stemtrace.api.Transport;
+import io.stemtrace.codec.DecodeError;
+import io.stemtrace.codec.DecodeResult;
+import io.stemtrace.codec.EventCodec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -16,40 +16,46 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads encoded events from a {@link Transport}, decodes them and applies them to a {@link GraphStore}.
+ * Reads encoded events from a {@link Transport}, decodes them and applies them to a {@link
+ * GraphStore}.
  *
- * <p>Guarantees: a malformed payload is counted per {@link DecodeError.Kind} and skipped (the first of each
- * kind is logged at WARN, the rest at DEBUG); nothing thrown by the codec, the store or a listener stops
- * consumption; the transport counts a batch as consumed only after every event of it was applied. Delivery
- * runs on the transport's daemon thread; {@link #accept} may also be called directly (tests, import).
+ * <p>Guarantees: a malformed payload is counted per {@link DecodeError.Kind} and skipped (the first
+ * of each kind is logged at WARN, the rest at DEBUG); nothing thrown by the codec, the store or a
+ * listener stops consumption; the transport counts a batch as consumed only after every event of it
+ * was applied. Delivery runs on the transport's daemon thread; {@link #accept} may also be called
+ * directly (tests, import).
  */
 public final class EventConsumer implements EventSink, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
   private static final DecodeError.Kind[] KINDS = DecodeError.Kind.values();
+
   /** Batches at least this large are decoded a chunk ahead on a helper thread. */
   private static final int PIPELINE_MIN_BATCH = 256;
+
   private static final int CHUNK = 128;
+
   /** Overlapping decode and apply only pays with a second core. */
   private static final boolean PIPELINE = Runtime.getRuntime().availableProcessors() > 1;
 
   private final Transport transport;
   private final GraphStore store;
   private final EventCodec codec;
+
   /** copy-on-write: listeners are added rarely (at start-up), told on every batch */
   private final List<EventListener> listeners;
 
@@ -89,9 +95,10 @@ public final class EventConsumer implements EventSink, AutoCloseable {
   }
 
   /**
-   * Decodes and applies one batch. Never throws. Large batches are decoded on a helper thread a chunk
-   * ahead of the one being applied, so decoding and applying overlap on two cores; events are still
-   * applied one by one in batch order, and the call returns only when all of them are applied.
+   * Decodes and applies one batch. Never throws. Large batches are decoded on a helper thread a
+   * chunk ahead of the one being applied, so decoding and applying overlap on two cores; events are
+   * still applied one by one in batch order, and the call returns only when all of them are
+   * applied.
    */
   @Override
   public void accept(List<byte[]> batch) {
@@ -119,14 +126,16 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     }
   }
 
-  private CompletableFuture<DecodeResult[]> decodeAsync(List<byte[]> batch, int chunk, Executor decoder) {
+  private CompletableFuture<DecodeResult[]> decodeAsync(
+      List<byte[]> batch, int chunk, Executor decoder) {
     int from = chunk * CHUNK;
     int to = Math.min(batch.size(), from + CHUNK);
-    Supplier<DecodeResult[]> decode = () -> {
-      DecodeResult[] results = new DecodeResult[to - from];
-      for (int i = from; i < to; i++) results[i - from] = codec.decode(batch.get(i));
-      return results;
-    };
+    Supplier<DecodeResult[]> decode =
+        () -> {
+          DecodeResult[] results = new DecodeResult[to - from];
+          for (int i = from; i < to; i++) results[i - from] = codec.decode(batch.get(i));
+          return results;
+        };
     try {
       return CompletableFuture.supplyAsync(decode, decoder);
     } catch (RejectedExecutionException closedMeanwhile) {
@@ -141,13 +150,20 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     if (current != null) return current;
     synchronized (this) {
       if (decoder == null && !closed) {
-        String name = "stemtrace-decoder{" + (transport == null ? "direct" : transport.describe()) + "}";
-        ThreadPoolExecutor helper = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), runnable -> {
-              Thread thread = new Thread(runnable, name);
-              thread.setDaemon(true);
-              return thread;
-            });
+        String name =
+            "stemtrace-decoder{" + (transport == null ? "direct" : transport.describe()) + "}";
+        ThreadPoolExecutor helper =
+            new ThreadPoolExecutor(
+                1,
+                1,
+                5,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                runnable -> {
+                  Thread thread = new Thread(runnable, name);
+                  thread.setDaemon(true);
+                  return thread;
+                });
         // an idle consumer (or one its owner never closed) keeps no thread
         helper.allowCoreThreadTimeOut(true);
         decoder = helper;
@@ -157,7 +173,8 @@ public final class EventConsumer implements EventSink, AutoCloseable {
   }
 
   /**
-   * Applies already decoded events (import); listeners are told as for transported ones. Never throws.
+   * Applies already decoded events (import); listeners are told as for transported ones. Never
+   * throws.
    *
    * @return how many of the events the store accepted
    */
@@ -177,7 +194,9 @@ public final class EventConsumer implements EventSink, AutoCloseable {
       return true;
     } catch (RuntimeException e) {
       if (applyFailures.getAndIncrement() == 0) {
-        LOG.error("graph store failed to apply an event; skipping it (further failures logged at DEBUG)", e);
+        LOG.error(
+            "graph store failed to apply an event; skipping it (further failures logged at DEBUG)",
+            e);
       } else {
         LOG.debug("graph store failed to apply an event", e);
       }
@@ -188,8 +207,11 @@ public final class EventConsumer implements EventSink, AutoCloseable {
   private void reject(DecodeError error) {
     long before = rejected.getAndIncrement(error.kind().ordinal());
     if (before == 0) {
-      LOG.warn("rejected a malformed event ({}: {}); further {} rejections are logged at DEBUG",
-          error.kind(), error.detail(), error.kind());
+      LOG.warn(
+          "rejected a malformed event ({}: {}); further {} rejections are logged at DEBUG",
+          error.kind(),
+          error.detail(),
+          error.kind());
     } else if (LOG.isDebugEnabled()) {
       LOG.debug("rejected a malformed event ({}: {})", error.kind(), error.detail());
     }
@@ -199,7 +221,8 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     List<StemtraceEvent> view = List.copyOf(events);
     for (EventListener listener : listeners) {
       if (tell(listener, view) || view.size() == 1) continue;
-      // one bad event must cost only itself: the batch again, one event at a time (listeners are idempotent)
+      // one bad event must cost only itself: the batch again, one event at a time (listeners are
+      // idempotent)
       for (StemtraceEvent event : view) tell(listener, List.of(event));
     }
   }
@@ -211,8 +234,10 @@ public final class EventConsumer implements EventSink, AutoCloseable {
       return true;
     } catch (RuntimeException e) {
       if (events.size() == 1 && listenerFailures.getAndIncrement() == 0) {
-        LOG.warn("event listener {} threw on an event; skipping it there (further failures logged at DEBUG)",
-            listener, e);
+        LOG.warn(
+            "event listener {} threw on an event; skipping it there (further failures logged at DEBUG)",
+            listener,
+            e);
       } else {
         LOG.debug("event listener {} threw on {} events", listener, events.size(), e);
       }
@@ -264,8 +289,8 @@ public final class EventConsumer implements EventSink, AutoCloseable {
   }
 
   /**
-   * Adds a listener told about the events applied from now on, with the isolation and counting of those
-   * given to the builder: a host's live view added after a collector started, say.
+   * Adds a listener told about the events applied from now on, with the isolation and counting of
+   * those given to the builder: a host's live view added after a collector started, say.
    */
   public void addListener(EventListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener == null"));

@@ -1,9 +1,9 @@
 package io.stemtrace.core;
 
-import io.stemtrace.api.TransportChoice;
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.GraphStoreProvider;
 import io.stemtrace.api.Transport;
+import io.stemtrace.api.TransportChoice;
 import io.stemtrace.core.anomaly.AnomalyDetector;
 import io.stemtrace.core.anomaly.AnomalyListener;
 import io.stemtrace.core.export.WorkflowExport;
@@ -18,9 +18,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A running collector: events from a transport, applied to a graph store, watched for anomalies and counted
- * into statistics, with import of export documents. It needs no HTTP: a headless process that consumes into a
- * shared store is a collector alone, and the dashboard ({@code StemtraceHandler}) is HTTP over one.
+ * A running collector: events from a transport, applied to a graph store, watched for anomalies and
+ * counted into statistics, with import of export documents. It needs no HTTP: a headless process
+ * that consumes into a shared store is a collector alone, and the dashboard ({@code
+ * StemtraceHandler}) is HTTP over one.
  *
  * <pre>{@code
  * try (StemtraceCollector collector = StemtraceCollector.builder()
@@ -29,12 +30,15 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * <p>{@link #close()} stops consuming and closes what the collector opened itself (a transport from a URL,
- * a store from a URL); what the caller handed in stays the caller's.
+ * <p>{@link #close()} stops consuming and closes what the collector opened itself (a transport from
+ * a URL, a store from a URL); what the caller handed in stays the caller's.
  */
 public final class StemtraceCollector implements AutoCloseable {
 
-  /** How many tasks the store keeps, and anomaly detection and statistics follow, unless told otherwise. */
+  /**
+   * How many tasks the store keeps, and anomaly detection and statistics follow, unless told
+   * otherwise.
+   */
   public static final int DEFAULT_MAX_NODES = InMemoryGraphStore.DEFAULT_MAX_NODES;
 
   private final Transport transport;
@@ -53,20 +57,30 @@ public final class StemtraceCollector implements AutoCloseable {
     this.transport = opened == null ? null : opened.transport();
     this.ownsStore = builder.store == null;
     try {
-      this.store = ownsStore
-          ? GraphStores.open(builder.storeUrl, new GraphStoreProvider.Limits(builder.maxNodes, builder.maxBytes))
-          : builder.store;
+      this.store =
+          ownsStore
+              ? GraphStores.open(
+                  builder.storeUrl,
+                  new GraphStoreProvider.Limits(builder.maxNodes, builder.maxBytes))
+              : builder.store;
     } catch (RuntimeException e) {
       if (ownsTransport) transport.close();
       throw e;
     }
     this.clock = builder.clock;
-    this.anomalies = AnomalyDetector.builder(store).clock(clock)
-        .pendingThreshold(builder.stuckPendingAfter).startedThreshold(builder.stuckStartedAfter)
-        .chordThreshold(builder.chordJoinWithin).maxWatched(builder.maxNodes).build();
-    this.statistics = TaskStatistics.builder().clock(clock).maxTrackedTasks(builder.maxNodes).build();
+    this.anomalies =
+        AnomalyDetector.builder(store)
+            .clock(clock)
+            .pendingThreshold(builder.stuckPendingAfter)
+            .startedThreshold(builder.stuckStartedAfter)
+            .chordThreshold(builder.chordJoinWithin)
+            .maxWatched(builder.maxNodes)
+            .build();
+    this.statistics =
+        TaskStatistics.builder().clock(clock).maxTrackedTasks(builder.maxNodes).build();
     // without a transport the consumer still applies imported documents
-    EventConsumer.Builder consumerBuilder = EventConsumer.builder(store).listener(anomalies).listener(statistics);
+    EventConsumer.Builder consumerBuilder =
+        EventConsumer.builder(store).listener(anomalies).listener(statistics);
     if (transport != null) consumerBuilder.transport(transport);
     this.consumer = consumerBuilder.build();
   }
@@ -76,8 +90,8 @@ public final class StemtraceCollector implements AutoCloseable {
   }
 
   /**
-   * Starts the anomaly detector and subscribes to the transport (when there is one); returns this. Calling it
-   * again does nothing.
+   * Starts the anomaly detector and subscribes to the transport (when there is one); returns this.
+   * Calling it again does nothing.
    *
    * @throws UncheckedIOException when the transport cannot subscribe (the collector is closed then)
    */
@@ -91,7 +105,8 @@ public final class StemtraceCollector implements AutoCloseable {
       consumer.start();
     } catch (IOException e) {
       close();
-      throw new UncheckedIOException("cannot subscribe to " + transport.describe() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot subscribe to " + transport.describe() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -114,12 +129,18 @@ public final class StemtraceCollector implements AutoCloseable {
     return statistics;
   }
 
-  /** What the consumer did so far (all zero before any event, and without a transport but for imports). */
+  /**
+   * What the consumer did so far (all zero before any event, and without a transport but for
+   * imports).
+   */
   public ConsumerMetrics metrics() {
     return consumer.metrics();
   }
 
-  /** The transport's description ({@code redis://host:6379/0 stream ...}), or empty without a transport. */
+  /**
+   * The transport's description ({@code redis://host:6379/0 stream ...}), or empty without a
+   * transport.
+   */
   public Optional<String> transportDescription() {
     return transport == null ? Optional.empty() : Optional.of(transport.describe());
   }
@@ -173,10 +194,17 @@ public final class StemtraceCollector implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "StemtraceCollector{" + transportDescription().orElse("no transport") + ", " + store + "}";
+    return "StemtraceCollector{"
+        + transportDescription().orElse("no transport")
+        + ", "
+        + store
+        + "}";
   }
 
-  /** Configures a {@link StemtraceCollector}. Not thread-safe; {@link #build()} validates everything. */
+  /**
+   * Configures a {@link StemtraceCollector}. Not thread-safe; {@link #build()} validates
+   * everything.
+   */
   public static final class Builder {
     private final TransportChoice transport = new TransportChoice();
     private String storeUrl = GraphStores.DEFAULT_URL;
@@ -191,9 +219,9 @@ public final class StemtraceCollector implements AutoCloseable {
     Builder() {}
 
     /**
-     * Where events come from, such as {@code redis://localhost:6379/0}, {@code amqp://guest:guest@host:5672/}
-     * or {@code memory://demo}; the scheme picks the transport found on the classpath. The collector closes a
-     * transport it opened.
+     * Where events come from, such as {@code redis://localhost:6379/0}, {@code
+     * amqp://guest:guest@host:5672/} or {@code memory://demo}; the scheme picks the transport found
+     * on the classpath. The collector closes a transport it opened.
      */
     public Builder transportUrl(String transportUrl) {
       transport.url(transportUrl);
@@ -206,15 +234,18 @@ public final class StemtraceCollector implements AutoCloseable {
       return this;
     }
 
-    /** The key, stream or exchange prefix for a transport opened from a URL; default {@code stemtrace}. */
+    /**
+     * The key, stream or exchange prefix for a transport opened from a URL; default {@code
+     * stemtrace}.
+     */
     public Builder prefix(String prefix) {
       transport.prefix(prefix);
       return this;
     }
 
     /**
-     * Where the graph is kept, such as {@code memory://} (the default); the scheme picks the store found on
-     * the classpath. The collector closes a store it opened.
+     * Where the graph is kept, such as {@code memory://} (the default); the scheme picks the store
+     * found on the classpath. The collector closes a store it opened.
      */
     public Builder storeUrl(String storeUrl) {
       this.storeUrl = Objects.requireNonNull(storeUrl, "storeUrl == null");
@@ -228,8 +259,8 @@ public final class StemtraceCollector implements AutoCloseable {
     }
 
     /**
-     * The most task nodes a store opened from a URL keeps, and the most unfinished tasks anomaly detection and
-     * statistics follow; default 100 000.
+     * The most task nodes a store opened from a URL keeps, and the most unfinished tasks anomaly
+     * detection and statistics follow; default 100 000.
      */
     public Builder maxNodes(int maxNodes) {
       if (maxNodes < 1) throw new IllegalArgumentException("maxNodes < 1: " + maxNodes);
@@ -238,11 +269,12 @@ public final class StemtraceCollector implements AutoCloseable {
     }
 
     /**
-     * The most estimated heap bytes an in-memory store opened from a URL holds before evicting whole oldest
-     * workflows; default a quarter of the maximum heap. 0 means that default.
+     * The most estimated heap bytes an in-memory store opened from a URL holds before evicting
+     * whole oldest workflows; default a quarter of the maximum heap. 0 means that default.
      */
     public Builder maxBytes(long maxBytes) {
-      if (maxBytes != 0 && maxBytes < 1 << 20) throw new IllegalArgumentException("maxBytes < 1 MiB: " + maxBytes);
+      if (maxBytes != 0 && maxBytes < 1 << 20)
+        throw new IllegalArgumentException("maxBytes < 1 MiB: " + maxBytes);
       this.maxBytes = maxBytes;
       return this;
     }
@@ -259,13 +291,19 @@ public final class StemtraceCollector implements AutoCloseable {
       return this;
     }
 
-    /** How soon after its last header succeeded a chord callback must start, else CHORD_NOT_JOINED; default 1 min. */
+    /**
+     * How soon after its last header succeeded a chord callback must start, else CHORD_NOT_JOINED;
+     * default 1 min.
+     */
     public Builder chordJoinWithin(Duration threshold) {
       this.chordJoinWithin = positive(threshold, "chordJoinWithin");
       return this;
     }
 
-    /** The clock of anomaly detection, statistics windows and export times; default the system UTC clock. */
+    /**
+     * The clock of anomaly detection, statistics windows and export times; default the system UTC
+     * clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
       return this;
@@ -273,22 +311,25 @@ public final class StemtraceCollector implements AutoCloseable {
 
     private static Duration positive(Duration value, String name) {
       Objects.requireNonNull(value, name + " == null");
-      if (value.isNegative() || value.isZero()) throw new IllegalArgumentException(name + " <= 0: " + value);
+      if (value.isNegative() || value.isZero())
+        throw new IllegalArgumentException(name + " <= 0: " + value);
       return value;
     }
 
     /**
      * Creates the collector; {@link StemtraceCollector#start()} starts it.
      *
-     * @throws IllegalArgumentException for an unknown transport or store scheme (the message lists the schemes
-     *     found) or a malformed URL
-     * @throws IllegalStateException when both a URL and an instance are set for the transport or the store
+     * @throws IllegalArgumentException for an unknown transport or store scheme (the message lists
+     *     the schemes found) or a malformed URL
+     * @throws IllegalStateException when both a URL and an instance are set for the transport or
+     *     the store
      */
     public StemtraceCollector build() {
       if (store != null && !storeUrl.equals(GraphStores.DEFAULT_URL)) {
         throw new IllegalStateException("set storeUrl or store, not both");
       }
-      // the transport first: an unknown scheme is the likeliest mistake and must be reported as such
+      // the transport first: an unknown scheme is the likeliest mistake and must be reported as
+      // such
       return new StemtraceCollector(this, transport.open());
     }
   }

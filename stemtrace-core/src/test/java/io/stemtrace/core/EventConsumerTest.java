@@ -2,10 +2,10 @@ package io.stemtrace.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stemtrace.codec.DecodeError;
 import io.stemtrace.api.StemtraceEvent;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskState;
+import io.stemtrace.codec.DecodeError;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.testing.CaptureExpectations;
 import io.stemtrace.testing.Captures;
@@ -24,7 +24,10 @@ class EventConsumerTest {
   }
 
   private static String task(String id, String state) {
-    return "{\"task_id\":\"" + id + "\",\"name\":\"app.t\",\"state\":\"" + state
+    return "{\"task_id\":\""
+        + id
+        + "\",\"name\":\"app.t\",\"state\":\""
+        + state
         + "\",\"timestamp\":\"2026-11-26T03:35:48.652721Z\",\"retries\":0}";
   }
 
@@ -44,29 +47,33 @@ class EventConsumerTest {
     List<List<StemtraceEvent>> told = new ArrayList<>();
     EventConsumer consumer = EventConsumer.builder(store).listener(told::add).build();
 
-    consumer.accept(List.of(
-        utf8(task("ok-1", "STARTED")),
-        utf8("not json at all"),
-        utf8("[1, 2]"),
-        utf8("{\"hello\": 1}"),
-        utf8("{\"task_id\": \"x\", \"timestamp\": \"2026-11-26T03:35:48Z\"}"),
-        utf8(task("bad-state", "EXPLODED")),
-        utf8(task("bad-time", "STARTED").replace("2026-11-26T03:35:48.652721Z", "yesterday")),
-        utf8("{\"task_id\": 12, \"state\": \"STARTED\", \"timestamp\": \"2026-11-26T03:35:48Z\"}"),
-        utf8("not json either"),
-        utf8(task("ok-2", "SUCCESS"))));
+    consumer.accept(
+        List.of(
+            utf8(task("ok-1", "STARTED")),
+            utf8("not json at all"),
+            utf8("[1, 2]"),
+            utf8("{\"hello\": 1}"),
+            utf8("{\"task_id\": \"x\", \"timestamp\": \"2026-11-26T03:35:48Z\"}"),
+            utf8(task("bad-state", "EXPLODED")),
+            utf8(task("bad-time", "STARTED").replace("2026-11-26T03:35:48.652721Z", "yesterday")),
+            utf8(
+                "{\"task_id\": 12, \"state\": \"STARTED\", \"timestamp\": \"2026-11-26T03:35:48Z\"}"),
+            utf8("not json either"),
+            utf8(task("ok-2", "SUCCESS"))));
 
     var metrics = consumer.metrics();
     assertThat(metrics.eventsApplied()).isEqualTo(2);
     assertThat(metrics.eventsRejected()).isEqualTo(8);
-    assertThat(metrics.rejectedByKind()).isEqualTo(Map.of(
-        DecodeError.Kind.NOT_JSON, 2L,
-        DecodeError.Kind.NOT_AN_OBJECT, 1L,
-        DecodeError.Kind.UNKNOWN_EVENT, 1L,
-        DecodeError.Kind.MISSING_FIELD, 1L,
-        DecodeError.Kind.UNKNOWN_STATE, 1L,
-        DecodeError.Kind.BAD_TIMESTAMP, 1L,
-        DecodeError.Kind.WRONG_TYPE, 1L));
+    assertThat(metrics.rejectedByKind())
+        .isEqualTo(
+            Map.of(
+                DecodeError.Kind.NOT_JSON, 2L,
+                DecodeError.Kind.NOT_AN_OBJECT, 1L,
+                DecodeError.Kind.UNKNOWN_EVENT, 1L,
+                DecodeError.Kind.MISSING_FIELD, 1L,
+                DecodeError.Kind.UNKNOWN_STATE, 1L,
+                DecodeError.Kind.BAD_TIMESTAMP, 1L,
+                DecodeError.Kind.WRONG_TYPE, 1L));
     assertThat(store.taskCount()).isEqualTo(2);
     assertThat(told).singleElement().satisfies(batch -> assertThat(batch).hasSize(2));
 
@@ -79,23 +86,34 @@ class EventConsumerTest {
   void acceptEvents_storeOrListenerThrowing_isCountedAndSkipped() {
     InMemoryGraphStore delegate = InMemoryGraphStore.create();
     // a store that fails on one task id, as a store bug would
-    var failing = new ForwardingGraphStore() {
-      @Override protected io.stemtrace.api.GraphStore delegate() { return delegate; }
-      @Override public void apply(TaskEvent event) {
-        if (event.taskId().equals("poison")) throw new IllegalStateException("store bug");
-        delegate.apply(event);
-      }
-    };
+    var failing =
+        new ForwardingGraphStore() {
+          @Override
+          protected io.stemtrace.api.GraphStore delegate() {
+            return delegate;
+          }
+
+          @Override
+          public void apply(TaskEvent event) {
+            if (event.taskId().equals("poison")) throw new IllegalStateException("store bug");
+            delegate.apply(event);
+          }
+        };
     List<Integer> secondListener = new ArrayList<>();
-    EventConsumer consumer = EventConsumer.builder(failing)
-        .listener(events -> { throw new IllegalStateException("listener bug"); })
-        .listener(events -> secondListener.add(events.size()))
-        .build();
+    EventConsumer consumer =
+        EventConsumer.builder(failing)
+            .listener(
+                events -> {
+                  throw new IllegalStateException("listener bug");
+                })
+            .listener(events -> secondListener.add(events.size()))
+            .build();
     Instant at = Instant.parse("2026-11-26T03:00:00Z");
-    consumer.acceptEvents(List.of(
-        TaskEvent.builder("a", TaskState.STARTED).timestamp(at).build(),
-        TaskEvent.builder("poison", TaskState.STARTED).timestamp(at).build(),
-        TaskEvent.builder("b", TaskState.STARTED).timestamp(at).build()));
+    consumer.acceptEvents(
+        List.of(
+            TaskEvent.builder("a", TaskState.STARTED).timestamp(at).build(),
+            TaskEvent.builder("poison", TaskState.STARTED).timestamp(at).build(),
+            TaskEvent.builder("b", TaskState.STARTED).timestamp(at).build()));
 
     var metrics = consumer.metrics();
     assertThat(metrics.eventsApplied()).isEqualTo(2);
@@ -109,18 +127,22 @@ class EventConsumerTest {
   @Test
   void accept_listenerThrowingOnOneEvent_losesOnlyThatEvent_andCountsIt() {
     List<String> seen = new ArrayList<>();
-    EventConsumer consumer = EventConsumer.builder(InMemoryGraphStore.create())
-        .listener(events -> {
-          for (StemtraceEvent event : events) {
-            if (event instanceof TaskEvent task && task.taskId().equals("poison")) throw new ArithmeticException("bug");
-          }
-          for (StemtraceEvent event : events) seen.add(((TaskEvent) event).taskId());
-        })
-        .build();
+    EventConsumer consumer =
+        EventConsumer.builder(InMemoryGraphStore.create())
+            .listener(
+                events -> {
+                  for (StemtraceEvent event : events) {
+                    if (event instanceof TaskEvent task && task.taskId().equals("poison"))
+                      throw new ArithmeticException("bug");
+                  }
+                  for (StemtraceEvent event : events) seen.add(((TaskEvent) event).taskId());
+                })
+            .build();
     Instant at = Instant.parse("2026-11-26T03:00:00Z");
     List<StemtraceEvent> batch = new ArrayList<>();
     for (int i = 0; i < 99; i++) {
-      batch.add(TaskEvent.builder(i == 49 ? "poison" : "t" + i, TaskState.STARTED).timestamp(at).build());
+      batch.add(
+          TaskEvent.builder(i == 49 ? "poison" : "t" + i, TaskState.STARTED).timestamp(at).build());
     }
     consumer.acceptEvents(batch);
 
@@ -132,7 +154,8 @@ class EventConsumerTest {
   @Test
   void accept_largeBatch_appliesEveryEventInBatchOrder_andTellsListenersOnce() {
     List<StemtraceEvent> appliedOrder = new ArrayList<>();
-    // a store that records what it is given: the pipelined decoder must not reorder or lose anything
+    // a store that records what it is given: the pipelined decoder must not reorder or lose
+    // anything
     InMemoryGraphStore real = InMemoryGraphStore.create();
     io.stemtrace.api.GraphStore recording = new RecordingStore(real, appliedOrder);
     List<List<StemtraceEvent>> told = new ArrayList<>();
@@ -140,14 +163,18 @@ class EventConsumerTest {
 
     List<byte[]> batch = new ArrayList<>();
     for (int i = 0; i < 1_000; i++) {
-      batch.add(i % 97 == 0 ? utf8("garbage " + i) : utf8(task("t-" + i, i % 2 == 0 ? "STARTED" : "SUCCESS")));
+      batch.add(
+          i % 97 == 0
+              ? utf8("garbage " + i)
+              : utf8(task("t-" + i, i % 2 == 0 ? "STARTED" : "SUCCESS")));
     }
     consumer.accept(batch);
     consumer.close();
 
     List<String> expectedIds = new ArrayList<>();
     for (int i = 0; i < 1_000; i++) if (i % 97 != 0) expectedIds.add("t-" + i);
-    assertThat(appliedOrder.stream().map(e -> ((TaskEvent) e).taskId()).toList()).isEqualTo(expectedIds);
+    assertThat(appliedOrder.stream().map(e -> ((TaskEvent) e).taskId()).toList())
+        .isEqualTo(expectedIds);
     assertThat(consumer.metrics().eventsRejected()).isEqualTo(11);
     assertThat(told).hasSize(1);
     assertThat(told.get(0)).hasSize(expectedIds.size());

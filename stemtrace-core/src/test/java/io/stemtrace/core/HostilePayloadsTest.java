@@ -2,15 +2,18 @@ package io.stemtrace.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stemtrace.codec.EventCodec;
-import io.stemtrace.codec.DecodeResult;
 import io.stemtrace.codec.DecodeError;
+import io.stemtrace.codec.DecodeResult;
+import io.stemtrace.codec.EventCodec;
 import io.stemtrace.testing.HostilePayloads;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Each generated hostile payload is rejected by the standard codec as the kind it was generated for. */
+/**
+ * Each generated hostile payload is rejected by the standard codec as the kind it was generated
+ * for.
+ */
 class HostilePayloadsTest {
 
   @Test
@@ -19,10 +22,16 @@ class HostilePayloadsTest {
     List<HostilePayloads.Payload> payloads = new HostilePayloads(42).generate(3_000, 2);
     for (HostilePayloads.Payload payload : payloads) {
       DecodeResult result = codec.decode(payload.bytes());
-      String shown = new String(payload.bytes(), 0, Math.min(200, payload.bytes().length), StandardCharsets.UTF_8);
+      String shown =
+          new String(
+              payload.bytes(), 0, Math.min(200, payload.bytes().length), StandardCharsets.UTF_8);
       assertThat(result).as(shown).isInstanceOf(DecodeResult.Rejected.class);
-      assertThat(((DecodeResult.Rejected) result).error().kind()).as(shown).isEqualTo(payload.kind());
-      assertThat(((DecodeResult.Rejected) result).error().detail().length()).as("detail stays short").isLessThan(400);
+      assertThat(((DecodeResult.Rejected) result).error().kind())
+          .as(shown)
+          .isEqualTo(payload.kind());
+      assertThat(((DecodeResult.Rejected) result).error().detail().length())
+          .as("detail stays short")
+          .isLessThan(400);
     }
     assertThat(HostilePayloads.expectedCounts(payloads)).hasSize(DecodeError.Kind.values().length);
   }

@@ -22,7 +22,10 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** The collector runs without any HTTP: transport, store, anomalies, statistics, listeners and import. */
+/**
+ * The collector runs without any HTTP: transport, store, anomalies, statistics, listeners and
+ * import.
+ */
 class StemtraceCollectorTest {
 
   /** A transport whose subscription is handed the events the test pushes. */
@@ -56,7 +59,8 @@ class StemtraceCollectorTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-26T04:00:00Z"));
     List<StemtraceEvent> told = new CopyOnWriteArrayList<>();
     List<AnomalyChange> anomalyChanges = new CopyOnWriteArrayList<>();
-    try (StemtraceCollector collector = StemtraceCollector.builder().transport(transport).clock(clock).build()) {
+    try (StemtraceCollector collector =
+        StemtraceCollector.builder().transport(transport).clock(clock).build()) {
       collector.addListener(told::addAll);
       collector.addAnomalyListener(anomalyChanges::addAll);
       collector.start().start(); // idempotent
@@ -66,7 +70,8 @@ class StemtraceCollectorTest {
       assertThat(collector.metrics().eventsApplied()).isEqualTo(59);
       assertThat(told).hasSize(59);
       assertThat(collector.statistics().snapshot(60).tasks()).isNotEmpty();
-      assertThat(anomalyChanges).anySatisfy(change -> assertThat(change.type()).isEqualTo(AnomalyType.UNREGISTERED));
+      assertThat(anomalyChanges)
+          .anySatisfy(change -> assertThat(change.type()).isEqualTo(AnomalyType.UNREGISTERED));
       assertThat(collector.transportDescription()).contains("push://test");
       assertThat(collector.hasTransport()).isTrue();
     }
@@ -77,9 +82,11 @@ class StemtraceCollectorTest {
   void withoutATransport_importsStillReachTheStoreAndTheListeners() throws Exception {
     InMemoryGraphStore source = InMemoryGraphStore.create();
     CaptureExpectations.pythonCanvasEvents().forEach(source::apply);
-    String root = source.workflows(io.stemtrace.api.WorkflowQuery.all(1, 0)).items().get(0).rootId();
+    String root =
+        source.workflows(io.stemtrace.api.WorkflowQuery.all(1, 0)).items().get(0).rootId();
     ByteArrayOutputStream document = new ByteArrayOutputStream();
-    WorkflowExport.write(document, root, Instant.EPOCH, WorkflowExport.collect(source, root).orElseThrow());
+    WorkflowExport.write(
+        document, root, Instant.EPOCH, WorkflowExport.collect(source, root).orElseThrow());
 
     List<StemtraceEvent> told = new ArrayList<>();
     try (StemtraceCollector collector = StemtraceCollector.builder().build().start()) {
@@ -95,23 +102,39 @@ class StemtraceCollectorTest {
 
   @Test
   void build_refusesConflictingSettings_andUnknownSchemes() {
-    assertThatThrownBy(() -> StemtraceCollector.builder().transportUrl("memory://x").transport(new PushTransport()).build())
-        .isInstanceOf(IllegalStateException.class).hasMessage("set either transportUrl(...) or transport(...), not both");
-    assertThatThrownBy(() -> StemtraceCollector.builder().storeUrl("memory://").store(InMemoryGraphStore.create())
-        .storeUrl("other://").build())
-        .isInstanceOf(IllegalStateException.class).hasMessage("set storeUrl or store, not both");
+    assertThatThrownBy(
+            () ->
+                StemtraceCollector.builder()
+                    .transportUrl("memory://x")
+                    .transport(new PushTransport())
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("set either transportUrl(...) or transport(...), not both");
+    assertThatThrownBy(
+            () ->
+                StemtraceCollector.builder()
+                    .storeUrl("memory://")
+                    .store(InMemoryGraphStore.create())
+                    .storeUrl("other://")
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("set storeUrl or store, not both");
     assertThatThrownBy(() -> StemtraceCollector.builder().storeUrl("nosuch://h").build())
         .hasMessageContaining("unknown store scheme 'nosuch'");
-    assertThatThrownBy(() -> StemtraceCollector.builder().stuckPendingAfter(java.time.Duration.ZERO))
+    assertThatThrownBy(
+            () -> StemtraceCollector.builder().stuckPendingAfter(java.time.Duration.ZERO))
         .hasMessage("stuckPendingAfter <= 0: PT0S");
     StemtraceCollector closed = StemtraceCollector.builder().build();
     closed.close();
-    assertThatThrownBy(closed::start).isInstanceOf(IllegalStateException.class).hasMessage("collector closed");
+    assertThatThrownBy(closed::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("collector closed");
   }
 
   @Test
   void maxNodesAndMaxBytes_reachTheStoreOpenedFromTheUrl() {
-    try (StemtraceCollector collector = StemtraceCollector.builder().maxNodes(1234).maxBytes(64L << 20).build()) {
+    try (StemtraceCollector collector =
+        StemtraceCollector.builder().maxNodes(1234).maxBytes(64L << 20).build()) {
       InMemoryGraphStore store = (InMemoryGraphStore) collector.store();
       assertThat(store.maxNodes()).isEqualTo(1234);
       assertThat(store.maxBytes()).isEqualTo(64L << 20);

@@ -11,7 +11,10 @@ import io.stemtrace.core.graph.InMemoryGraphStore;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The shape assertion passes for exactly the drawn tree and fails, showing both trees, for anything else. */
+/**
+ * The shape assertion passes for exactly the drawn tree and fails, showing both trees, for anything
+ * else.
+ */
 class WorkflowShapeTest {
 
   /** root -> chord([h1, h2], cb) */
@@ -29,26 +32,42 @@ class WorkflowShapeTest {
   @Test
   void exactShape_passes_whateverTheOrderTheMembersAreWrittenIn() {
     GraphStore store = chordUnderARoot();
-    WorkflowShape.assertWorkflow(store, task("root", chord(task("h2"), task("h1")).then(task("cb"))));
+    WorkflowShape.assertWorkflow(
+        store, task("root", chord(task("h2"), task("h1")).then(task("cb"))));
   }
 
   @Test
   void wrongContainerType_missingBody_extraMember_orAWrongParent_fail() {
     GraphStore store = chordUnderARoot();
-    assertThatThrownBy(() -> WorkflowShape.assertWorkflow(store, task("root", group(task("h1"), task("h2")).then(task("cb")))))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("GROUP").hasMessageContaining("CHORD");
-    assertThatThrownBy(() -> WorkflowShape.assertWorkflow(store, task("root", chord(task("h1"), task("h2"), task("cb")))))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("then cb");
-    assertThatThrownBy(() -> WorkflowShape.assertWorkflow(store, task("root", chord(task("h1"), task("h2")))))
+    assertThatThrownBy(
+            () ->
+                WorkflowShape.assertWorkflow(
+                    store, task("root", group(task("h1"), task("h2")).then(task("cb")))))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("GROUP")
+        .hasMessageContaining("CHORD");
+    assertThatThrownBy(
+            () ->
+                WorkflowShape.assertWorkflow(
+                    store, task("root", chord(task("h1"), task("h2"), task("cb")))))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("then cb");
+    assertThatThrownBy(
+            () -> WorkflowShape.assertWorkflow(store, task("root", chord(task("h1"), task("h2")))))
         .isInstanceOf(AssertionError.class);
-    assertThatThrownBy(() -> WorkflowShape.assertWorkflow(store, task("root", chord(task("h1"), task("h2", task("cb"))))))
+    assertThatThrownBy(
+            () ->
+                WorkflowShape.assertWorkflow(
+                    store, task("root", chord(task("h1"), task("h2", task("cb"))))))
         .isInstanceOf(AssertionError.class);
   }
 
   @Test
   void render_usesLabels_andListsTheBodyAfterTheMembers() {
     GraphStore store = chordUnderARoot();
-    String text = WorkflowShape.render(store.workflow("root").orElseThrow(), "root", Map.of("h1", "first", "h2", "second"));
+    String text =
+        WorkflowShape.render(
+            store.workflow("root").orElseThrow(), "root", Map.of("h1", "first", "h2", "second"));
     assertThat(text).isEqualTo("root\n  CHORD\n    first\n    second\n  then cb");
   }
 }

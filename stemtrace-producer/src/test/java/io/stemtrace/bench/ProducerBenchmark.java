@@ -7,11 +7,11 @@ import io.stemtrace.TracingExecutorService;
 import io.stemtrace.api.EventSink;
 import io.stemtrace.api.Subscription;
 import io.stemtrace.api.Transport;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -31,23 +31,25 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * What tracing costs the thread that runs the task code: one event (the tracer), and one traced no-op
- * task through a wrapped executor compared with the same executor unwrapped.
+ * What tracing costs the thread that runs the task code: one event (the tracer), and one traced
+ * no-op task through a wrapped executor compared with the same executor unwrapped.
  *
  * <p>Each invocation emits a few thousand events into the queue; before the next one, outside the
- * measured time, the benchmark thread flushes them through the real encoder to a transport that discards
- * the bytes. So every measured event is accepted (not dropped), the queue stays short as in a healthy
- * application, and the publisher thread does not compete for the CPU while the caller is measured: the
- * figure is the caller thread's own cost, which is what the budget is about.
+ * measured time, the benchmark thread flushes them through the real encoder to a transport that
+ * discards the bytes. So every measured event is accepted (not dropped), the queue stays short as
+ * in a healthy application, and the publisher thread does not compete for the CPU while the caller
+ * is measured: the figure is the caller thread's own cost, which is what the budget is about.
  *
- * <p>Run: {@code mvn -B -ntp -q -pl stemtrace-core -am -Pbench process-test-classes} (1 thread), and with
- * {@code -Dbench.args="ProducerBenchmark -t 2"} for 2 threads.
+ * <p>Run: {@code mvn -B -ntp -q -pl stemtrace-core -am -Pbench process-test-classes} (1 thread),
+ * and with {@code -Dbench.args="ProducerBenchmark -t 2"} for 2 threads.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 8, time = 500, timeUnit = TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Benchmark)
 public class ProducerBenchmark {
 
@@ -57,7 +59,8 @@ public class ProducerBenchmark {
 
   static final Callable<Object> NOOP = () -> null;
   static final List<Object> ARGS = List.of(42, "order-17", 3.5);
-  static final Map<String, Object> KWARGS = Map.of("user", "ann", "password", "hunter2", "retry", true);
+  static final Map<String, Object> KWARGS =
+      Map.of("user", "ann", "password", "hunter2", "retry", true);
 
   Stemtrace stemtrace;
   ExecutorService direct;
@@ -67,9 +70,16 @@ public class ProducerBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    // a long flush interval and a batch size above what one invocation queues keep the publisher asleep
-    stemtrace = Stemtrace.builder().transport(new DiscardingTransport()).queueSize(1_000_000)
-        .batchSize(100_000).flushInterval(Duration.ofHours(1)).shutdownHook(false).build();
+    // a long flush interval and a batch size above what one invocation queues keep the publisher
+    // asleep
+    stemtrace =
+        Stemtrace.builder()
+            .transport(new DiscardingTransport())
+            .queueSize(1_000_000)
+            .batchSize(100_000)
+            .flushInterval(Duration.ofHours(1))
+            .shutdownHook(false)
+            .build();
     direct = new DirectExecutorService();
     tracedDirect = stemtrace.wrap(new DirectExecutorService());
     pool = Executors.newFixedThreadPool(2);
@@ -82,11 +92,15 @@ public class ProducerBenchmark {
     tracedPool.shutdownNow();
     stemtrace.close();
     StemtraceMetrics metrics = stemtrace.metrics();
-    System.err.printf("  [events: queued %d, sent %d, dropped %d, failed %d]%n",
+    System.err.printf(
+        "  [events: queued %d, sent %d, dropped %d, failed %d]%n",
         metrics.queued(), metrics.sent(), metrics.dropped(), metrics.failed());
   }
 
-  /** Per benchmark thread: a task whose events are emitted again and again; empties the queue between runs. */
+  /**
+   * Per benchmark thread: a task whose events are emitted again and again; empties the queue
+   * between runs.
+   */
   @State(Scope.Thread)
   public static class PerThread {
     TracedTask task;
@@ -115,7 +129,8 @@ public class ProducerBenchmark {
   @Benchmark
   @OperationsPerInvocation(EVENTS)
   public void emit_newTaskPending_noArgs(PerThread thread, Blackhole blackhole) {
-    for (int i = 0; i < EVENTS; i++) blackhole.consume(stemtrace.tracer().newTask("bench.task").pending());
+    for (int i = 0; i < EVENTS; i++)
+      blackhole.consume(stemtrace.tracer().newTask("bench.task").pending());
   }
 
   /** One event with small args and kwargs (converted and scrubbed on the caller thread). */
@@ -162,11 +177,31 @@ public class ProducerBenchmark {
       command.run();
     }
 
-    @Override public void shutdown() { shutdown = true; }
-    @Override public List<Runnable> shutdownNow() { shutdown = true; return List.of(); }
-    @Override public boolean isShutdown() { return shutdown; }
-    @Override public boolean isTerminated() { return shutdown; }
-    @Override public boolean awaitTermination(long timeout, TimeUnit unit) { return true; }
+    @Override
+    public void shutdown() {
+      shutdown = true;
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      shutdown = true;
+      return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return true;
+    }
   }
 
   /** Accepts batches and forgets them. */

@@ -15,10 +15,11 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The caller thread's CPU time per event and per traced task, measured with the thread's own CPU clock
- * ({@link ThreadMXBean#getCurrentThreadCpuTime}) rather than wall time, so the figure stays meaningful on
- * a machine shared with other work (JMH's wall-clock figures in {@link ProducerBenchmark} swing with the
- * load). Each round emits a batch, then flushes it outside the measured span; 1 and 2 caller threads.
+ * The caller thread's CPU time per event and per traced task, measured with the thread's own CPU
+ * clock ({@link ThreadMXBean#getCurrentThreadCpuTime}) rather than wall time, so the figure stays
+ * meaningful on a machine shared with other work (JMH's wall-clock figures in {@link
+ * ProducerBenchmark} swing with the load). Each round emits a batch, then flushes it outside the
+ * measured span; 1 and 2 caller threads.
  *
  * <p>Run: {@code mvn -B -ntp -q -pl stemtrace-core -am -Pbench process-test-classes
  * -Dbench.main=io.stemtrace.bench.ProducerCostHarness -Dbench.args=}
@@ -38,57 +39,94 @@ public final class ProducerCostHarness {
 
   public static void main(String[] args) throws Exception {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    if (!threads.isCurrentThreadCpuTimeSupported()) throw new IllegalStateException("no thread CPU clock");
+    if (!threads.isCurrentThreadCpuTimeSupported())
+      throw new IllegalStateException("no thread CPU clock");
     threads.setThreadCpuTimeEnabled(true);
     Callable<Object> noop = () -> null;
     List<Object> args1 = List.of(42, "order-17", 3.5);
-    java.util.Map<String, Object> kwargs = java.util.Map.of("user", "ann", "password", "hunter2", "retry", true);
-    String[] names = {"event, no args (STARTED)", "new task + PENDING, no args", "event, small args+kwargs",
-        "no-op task, plain direct executor", "no-op task, traced direct executor"};
-    Scenario[] scenarios = {
-        (s, c) -> { for (int i = 0; i < PER_ROUND; i++) c.task().started(); },
-        (s, c) -> { for (int i = 0; i < PER_ROUND; i++) s.tracer().newTask("bench.task").pending(); },
-        (s, c) -> { for (int i = 0; i < PER_ROUND; i++) c.task().pending(args1, kwargs); },
-        (s, c) -> { for (int i = 0; i < PER_ROUND; i++) c.plain().submit(noop).get(); },
-        (s, c) -> { for (int i = 0; i < PER_ROUND; i++) c.traced().submit(noop).get(); },
+    java.util.Map<String, Object> kwargs =
+        java.util.Map.of("user", "ann", "password", "hunter2", "retry", true);
+    String[] names = {
+      "event, no args (STARTED)",
+      "new task + PENDING, no args",
+      "event, small args+kwargs",
+      "no-op task, plain direct executor",
+      "no-op task, traced direct executor"
     };
-    System.out.printf(Locale.ROOT, "caller-thread CPU time per operation (median / p90 of %d rounds of %d)%n",
-        ROUNDS, PER_ROUND);
+    Scenario[] scenarios = {
+      (s, c) -> {
+        for (int i = 0; i < PER_ROUND; i++) c.task().started();
+      },
+      (s, c) -> {
+        for (int i = 0; i < PER_ROUND; i++) s.tracer().newTask("bench.task").pending();
+      },
+      (s, c) -> {
+        for (int i = 0; i < PER_ROUND; i++) c.task().pending(args1, kwargs);
+      },
+      (s, c) -> {
+        for (int i = 0; i < PER_ROUND; i++) c.plain().submit(noop).get();
+      },
+      (s, c) -> {
+        for (int i = 0; i < PER_ROUND; i++) c.traced().submit(noop).get();
+      },
+    };
+    System.out.printf(
+        Locale.ROOT,
+        "caller-thread CPU time per operation (median / p90 of %d rounds of %d)%n",
+        ROUNDS,
+        PER_ROUND);
     for (int threadCount : new int[] {1, 2}) {
       for (int k = 0; k < scenarios.length; k++) {
         double[] result = measure(threads, scenarios[k], threadCount);
-        System.out.printf(Locale.ROOT, "threads=%d  %-36s %8.1f ns  %8.1f ns%n", threadCount, names[k],
-            result[0], result[1]);
+        System.out.printf(
+            Locale.ROOT,
+            "threads=%d  %-36s %8.1f ns  %8.1f ns%n",
+            threadCount,
+            names[k],
+            result[0],
+            result[1]);
       }
     }
   }
 
   /** Median and 90th percentile of per-op CPU nanoseconds over all rounds of all threads. */
-  static double[] measure(ThreadMXBean threads, Scenario scenario, int threadCount) throws Exception {
-    Stemtrace stemtrace = Stemtrace.builder().transport(new ProducerBenchmark.DiscardingTransport())
-        .queueSize(1_000_000).batchSize(100_000).flushInterval(Duration.ofHours(1)).shutdownHook(false).build();
+  static double[] measure(ThreadMXBean threads, Scenario scenario, int threadCount)
+      throws Exception {
+    Stemtrace stemtrace =
+        Stemtrace.builder()
+            .transport(new ProducerBenchmark.DiscardingTransport())
+            .queueSize(1_000_000)
+            .batchSize(100_000)
+            .flushInterval(Duration.ofHours(1))
+            .shutdownHook(false)
+            .build();
     CyclicBarrier barrier = new CyclicBarrier(threadCount);
     List<Double> perOp = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Thread> workers = new ArrayList<>();
     List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < threadCount; t++) {
-      Thread worker = new Thread(() -> {
-        Context context = new Context(stemtrace.tracer().newTask("bench.task"),
-            new ProducerBenchmark.DirectExecutorService(),
-            stemtrace.wrap(new ProducerBenchmark.DirectExecutorService()));
-        try {
-          for (int round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
-            barrier.await();
-            long start = threads.getCurrentThreadCpuTime();
-            scenario.run(stemtrace, context);
-            long cpu = threads.getCurrentThreadCpuTime() - start;
-            if (round >= WARMUP_ROUNDS) perOp.add(cpu / (double) PER_ROUND);
-            stemtrace.flush(Duration.ofSeconds(30));
-          }
-        } catch (Throwable e) {
-          errors.add(e);
-        }
-      }, "bench-caller-" + t);
+      Thread worker =
+          new Thread(
+              () -> {
+                Context context =
+                    new Context(
+                        stemtrace.tracer().newTask("bench.task"),
+                        new ProducerBenchmark.DirectExecutorService(),
+                        stemtrace.wrap(new ProducerBenchmark.DirectExecutorService()));
+                try {
+                  for (int round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+                    barrier.await();
+                    long start = threads.getCurrentThreadCpuTime();
+                    scenario.run(stemtrace, context);
+                    long cpu = threads.getCurrentThreadCpuTime() - start;
+                    if (round >= WARMUP_ROUNDS) perOp.add(cpu / (double) PER_ROUND);
+                    stemtrace.flush(Duration.ofSeconds(30));
+                  }
+                } catch (Throwable e) {
+                  errors.add(e);
+                }
+              },
+              "bench-caller-" + t);
       workers.add(worker);
       worker.start();
     }

@@ -5,35 +5,42 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The anomaly thresholds of the standalone server, from {@code --stuck-pending-after},
- * {@code --stuck-started-after} and {@code --chord-join-within} or their {@code STEMTRACE_*} variables
+ * The anomaly thresholds of the standalone server, from {@code --stuck-pending-after}, {@code
+ * --stuck-started-after} and {@code --chord-join-within} or their {@code STEMTRACE_*} variables
  * (flags win). A null threshold leaves the handler's default (or the demo's shorter one).
  *
  * @param stuckPendingAfter a task PENDING longer than this is reported stuck
  * @param stuckStartedAfter a task STARTED longer than this is reported stuck
- * @param chordJoinWithin a chord callback not started this long after its header finished is reported
+ * @param chordJoinWithin a chord callback not started this long after its header finished is
+ *     reported
  */
-record AnomalyOptions(Duration stuckPendingAfter, Duration stuckStartedAfter, Duration chordJoinWithin) {
+record AnomalyOptions(
+    Duration stuckPendingAfter, Duration stuckStartedAfter, Duration chordJoinWithin) {
 
   static final AnomalyOptions DEFAULTS = new AnomalyOptions(null, null, null);
-  static final Set<String> FLAGS = Set.of("--stuck-pending-after", "--stuck-started-after", "--chord-join-within");
+  static final Set<String> FLAGS =
+      Set.of("--stuck-pending-after", "--stuck-started-after", "--chord-join-within");
 
-  static final String USAGE = String.join("\n",
-      "Anomaly thresholds (durations like 90s, 5m, 2h or PT5M):",
-      "  --stuck-pending-after T  PENDING longer than this is stuck (env STEMTRACE_STUCK_PENDING_AFTER, default 5m)",
-      "  --stuck-started-after T  STARTED longer than this is stuck (env STEMTRACE_STUCK_STARTED_AFTER, default 30m)",
-      "  --chord-join-within T    a chord callback must start this soon after its header finished",
-      "                           (env STEMTRACE_CHORD_JOIN_WITHIN, default 1m)");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "Anomaly thresholds (durations like 90s, 5m, 2h or PT5M):",
+          "  --stuck-pending-after T  PENDING longer than this is stuck (env STEMTRACE_STUCK_PENDING_AFTER, default 5m)",
+          "  --stuck-started-after T  STARTED longer than this is stuck (env STEMTRACE_STUCK_STARTED_AFTER, default 30m)",
+          "  --chord-join-within T    a chord callback must start this soon after its header finished",
+          "                           (env STEMTRACE_CHORD_JOIN_WITHIN, default 1m)");
 
   /** Reads the thresholds from the flags given (name to value), the environment filling in. */
-  static AnomalyOptions parse(Map<String, String> flags, Map<String, String> env) throws CliOptions.UsageException {
+  static AnomalyOptions parse(Map<String, String> flags, Map<String, String> env)
+      throws CliOptions.UsageException {
     return new AnomalyOptions(
         threshold("--stuck-pending-after", flags, "STEMTRACE_STUCK_PENDING_AFTER", env),
         threshold("--stuck-started-after", flags, "STEMTRACE_STUCK_STARTED_AFTER", env),
         threshold("--chord-join-within", flags, "STEMTRACE_CHORD_JOIN_WITHIN", env));
   }
 
-  private static Duration threshold(String flag, Map<String, String> flags, String variable, Map<String, String> env)
+  private static Duration threshold(
+      String flag, Map<String, String> flags, String variable, Map<String, String> env)
       throws CliOptions.UsageException {
     if (flags.containsKey(flag)) return SecurityOptions.duration(flag, flags.get(flag));
     String value = env.get(variable);

@@ -20,11 +20,22 @@ import java.util.Objects;
  * @param importFile an export document to load at start, or null
  * @param security authentication, open health endpoint, frame-ancestors, allowed origins
  * @param anomalies anomaly thresholds given on the command line or in the environment
- * @param maxBytes the most estimated heap bytes the store holds, or 0 for a quarter of the maximum heap
+ * @param maxBytes the most estimated heap bytes the store holds, or 0 for a quarter of the maximum
+ *     heap
  * @param storeUrl where the graph is kept ({@code memory://} unless told otherwise)
  */
-record CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes,
-    boolean help, String importFile, SecurityOptions security, AnomalyOptions anomalies, long maxBytes,
+record CliOptions(
+    Command command,
+    String transportUrl,
+    String prefix,
+    String host,
+    int port,
+    int maxNodes,
+    boolean help,
+    String importFile,
+    SecurityOptions security,
+    AnomalyOptions anomalies,
+    long maxBytes,
     String storeUrl) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
@@ -54,46 +65,133 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
   }
 
   /** Options with the default store. */
-  CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes, boolean help,
-      String importFile, SecurityOptions security, AnomalyOptions anomalies, long maxBytes) {
-    this(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security, anomalies, maxBytes,
+  CliOptions(
+      Command command,
+      String transportUrl,
+      String prefix,
+      String host,
+      int port,
+      int maxNodes,
+      boolean help,
+      String importFile,
+      SecurityOptions security,
+      AnomalyOptions anomalies,
+      long maxBytes) {
+    this(
+        command,
+        transportUrl,
+        prefix,
+        host,
+        port,
+        maxNodes,
+        help,
+        importFile,
+        security,
+        anomalies,
+        maxBytes,
         GraphStores.DEFAULT_URL);
   }
 
   /** Options with the default store byte bound. */
-  CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes, boolean help,
-      String importFile, SecurityOptions security, AnomalyOptions anomalies) {
-    this(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security, anomalies, 0);
+  CliOptions(
+      Command command,
+      String transportUrl,
+      String prefix,
+      String host,
+      int port,
+      int maxNodes,
+      boolean help,
+      String importFile,
+      SecurityOptions security,
+      AnomalyOptions anomalies) {
+    this(
+        command,
+        transportUrl,
+        prefix,
+        host,
+        port,
+        maxNodes,
+        help,
+        importFile,
+        security,
+        anomalies,
+        0);
   }
 
   /** Options with the default anomaly thresholds. */
-  CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes, boolean help,
-      String importFile, SecurityOptions security) {
-    this(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security, AnomalyOptions.DEFAULTS);
+  CliOptions(
+      Command command,
+      String transportUrl,
+      String prefix,
+      String host,
+      int port,
+      int maxNodes,
+      boolean help,
+      String importFile,
+      SecurityOptions security) {
+    this(
+        command,
+        transportUrl,
+        prefix,
+        host,
+        port,
+        maxNodes,
+        help,
+        importFile,
+        security,
+        AnomalyOptions.DEFAULTS);
   }
 
   /** Options without an import file or authentication. */
-  CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes, boolean help) {
+  CliOptions(
+      Command command,
+      String transportUrl,
+      String prefix,
+      String host,
+      int port,
+      int maxNodes,
+      boolean help) {
     this(command, transportUrl, prefix, host, port, maxNodes, help, null, SecurityOptions.DEFAULTS);
   }
 
   /** Options without authentication. */
-  CliOptions(Command command, String transportUrl, String prefix, String host, int port, int maxNodes, boolean help,
+  CliOptions(
+      Command command,
+      String transportUrl,
+      String prefix,
+      String host,
+      int port,
+      int maxNodes,
+      boolean help,
       String importFile) {
-    this(command, transportUrl, prefix, host, port, maxNodes, help, importFile, SecurityOptions.DEFAULTS);
+    this(
+        command,
+        transportUrl,
+        prefix,
+        host,
+        port,
+        maxNodes,
+        help,
+        importFile,
+        SecurityOptions.DEFAULTS);
   }
 
   static String usage(Command command) {
     if (command == Command.DEMO) {
-      return String.join("\n",
+      return String.join(
+          "\n",
           "usage: ./stemtrace demo [--host H] [--port N] [--max-nodes N] [--import FILE]",
           "",
           "Starts the dashboard with the memory transport and a built-in workload of realistic workflows",
           "(chains, groups, chords, nested spawns, retries, failures, an unregistered task, a worker restart).",
           "",
-          "  --host H         interface to listen on (env STEMTRACE_HOST, default " + DEFAULT_HOST + ")",
+          "  --host H         interface to listen on (env STEMTRACE_HOST, default "
+              + DEFAULT_HOST
+              + ")",
           "  --port N         port to listen on (env STEMTRACE_PORT, default " + DEFAULT_PORT + ")",
-          "  --max-nodes N    task nodes kept in memory (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")",
+          "  --max-nodes N    task nodes kept in memory (env STEMTRACE_MAX_NODES, default "
+              + DEFAULT_MAX_NODES
+              + ")",
           "  --import FILE    load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start",
           "",
           "The demo reports tasks stuck after 20s and late chord callbacks after 10s unless told otherwise.",
@@ -101,7 +199,8 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
           "",
           SECURITY_USAGE);
     }
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: ./stemtrace server --transport-url URL [--prefix P] [--host H] [--port N] [--max-nodes N]"
             + " [--import FILE]",
         "",
@@ -109,10 +208,18 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
         "",
         "  --transport-url URL  redis://host:6379/0, amqp://user:pass@host:5672/vhost, memory://NAME",
         "                       (env STEMTRACE_TRANSPORT_URL; --broker-url and STEMTRACE_BROKER_URL are aliases)",
-        "  --prefix P           key/stream/exchange prefix (env STEMTRACE_PREFIX, default " + DEFAULT_PREFIX + ")",
-        "  --host H             interface to listen on (env STEMTRACE_HOST, default " + DEFAULT_HOST + ")",
-        "  --port N             port to listen on (env STEMTRACE_PORT, default " + DEFAULT_PORT + ")",
-        "  --store-url URL      where the graph is kept (env STEMTRACE_STORE_URL, default " + GraphStores.DEFAULT_URL + ")",
+        "  --prefix P           key/stream/exchange prefix (env STEMTRACE_PREFIX, default "
+            + DEFAULT_PREFIX
+            + ")",
+        "  --host H             interface to listen on (env STEMTRACE_HOST, default "
+            + DEFAULT_HOST
+            + ")",
+        "  --port N             port to listen on (env STEMTRACE_PORT, default "
+            + DEFAULT_PORT
+            + ")",
+        "  --store-url URL      where the graph is kept (env STEMTRACE_STORE_URL, default "
+            + GraphStores.DEFAULT_URL
+            + ")",
         "  --max-nodes N        task nodes kept in memory before the oldest workflows are evicted",
         "                       (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")",
         "  --max-bytes SIZE     estimated heap the stored workflows may take (512m, 2g) before the oldest are",
@@ -125,25 +232,30 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
         SECURITY_USAGE);
   }
 
-  private static final String SECURITY_USAGE = String.join("\n",
-      "Security (off by default; the dashboard shows task arguments, so turn it on before exposing it):",
-      "  --auth none|basic|form  HTTP Basic, or a login page with a signed session cookie (env STEMTRACE_AUTH)",
-      "  --auth-user U           the user (env STEMTRACE_AUTH_USER, default " + SecurityOptions.DEFAULT_USER + ")",
-      "  --auth-password P       the password; prefer env STEMTRACE_AUTH_PASSWORD (flags are visible in ps)",
-      "  --auth-secret S         signs form-login sessions, at least 16 bytes; the same on every replica",
-      "                          (env STEMTRACE_AUTH_SECRET, default: random per process)",
-      "  --session-ttl T         form-login session lifetime: 30m, 8h, 2d or PT8H",
-      "                          (env STEMTRACE_AUTH_SESSION_TTL, default 12h)",
-      "  --open-health           leave GET /api/health open for load balancers (env STEMTRACE_OPEN_HEALTH=true)",
-      "  --frame-ancestors S     who may frame the UI, e.g. \"'self'\" (env STEMTRACE_FRAME_ANCESTORS, default 'none')",
-      "  --allowed-origin O      another origin that may open the WebSocket, behind a proxy rewriting Host;",
-      "                          repeatable (env STEMTRACE_ALLOWED_ORIGINS, comma separated)",
-      "  --allowed-host NAME     without --auth only localhost, *.localhost and IP addresses are served (421",
-      "                          otherwise, against DNS rebinding): a further name, or *.example.com for the",
-      "                          names under it, '*' for any; repeatable (env STEMTRACE_ALLOWED_HOSTS, comma separated)",
-      "  --max-websockets-per-address N  live feeds served at once to one client address, more get 429; raise",
-      "                          it behind a proxy (env STEMTRACE_MAX_WEBSOCKETS_PER_ADDRESS, default "
-          + SecurityOptions.DEFAULT_MAX_WEBSOCKETS_PER_ADDRESS + ")");
+  private static final String SECURITY_USAGE =
+      String.join(
+          "\n",
+          "Security (off by default; the dashboard shows task arguments, so turn it on before exposing it):",
+          "  --auth none|basic|form  HTTP Basic, or a login page with a signed session cookie (env STEMTRACE_AUTH)",
+          "  --auth-user U           the user (env STEMTRACE_AUTH_USER, default "
+              + SecurityOptions.DEFAULT_USER
+              + ")",
+          "  --auth-password P       the password; prefer env STEMTRACE_AUTH_PASSWORD (flags are visible in ps)",
+          "  --auth-secret S         signs form-login sessions, at least 16 bytes; the same on every replica",
+          "                          (env STEMTRACE_AUTH_SECRET, default: random per process)",
+          "  --session-ttl T         form-login session lifetime: 30m, 8h, 2d or PT8H",
+          "                          (env STEMTRACE_AUTH_SESSION_TTL, default 12h)",
+          "  --open-health           leave GET /api/health open for load balancers (env STEMTRACE_OPEN_HEALTH=true)",
+          "  --frame-ancestors S     who may frame the UI, e.g. \"'self'\" (env STEMTRACE_FRAME_ANCESTORS, default 'none')",
+          "  --allowed-origin O      another origin that may open the WebSocket, behind a proxy rewriting Host;",
+          "                          repeatable (env STEMTRACE_ALLOWED_ORIGINS, comma separated)",
+          "  --allowed-host NAME     without --auth only localhost, *.localhost and IP addresses are served (421",
+          "                          otherwise, against DNS rebinding): a further name, or *.example.com for the",
+          "                          names under it, '*' for any; repeatable (env STEMTRACE_ALLOWED_HOSTS, comma separated)",
+          "  --max-websockets-per-address N  live feeds served at once to one client address, more get 429; raise",
+          "                          it behind a proxy (env STEMTRACE_MAX_WEBSOCKETS_PER_ADDRESS, default "
+              + SecurityOptions.DEFAULT_MAX_WEBSOCKETS_PER_ADDRESS
+              + ")");
 
   /**
    * Parses {@code args} (the first one is the command) with {@code env} as defaults.
@@ -151,13 +263,18 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
    * @throws UsageException with a one-line message for anything that cannot run
    */
   static CliOptions parse(List<String> args, Map<String, String> env) throws UsageException {
-    if (args.isEmpty()) throw new UsageException("missing command: expected server or demo (see --help)");
-    Command command = switch (args.get(0)) {
-      case "server" -> Command.SERVER;
-      case "demo" -> Command.DEMO;
-      default -> throw new UsageException("unknown command '" + args.get(0) + "' (expected server or demo)");
-    };
-    String transportUrl = firstNonBlank(env.get("STEMTRACE_TRANSPORT_URL"), env.get("STEMTRACE_BROKER_URL"));
+    if (args.isEmpty())
+      throw new UsageException("missing command: expected server or demo (see --help)");
+    Command command =
+        switch (args.get(0)) {
+          case "server" -> Command.SERVER;
+          case "demo" -> Command.DEMO;
+          default ->
+              throw new UsageException(
+                  "unknown command '" + args.get(0) + "' (expected server or demo)");
+        };
+    String transportUrl =
+        firstNonBlank(env.get("STEMTRACE_TRANSPORT_URL"), env.get("STEMTRACE_BROKER_URL"));
     String prefix = firstNonBlank(env.get("STEMTRACE_PREFIX"), DEFAULT_PREFIX);
     String host = firstNonBlank(env.get("STEMTRACE_HOST"), DEFAULT_HOST);
     String portText = env.get("STEMTRACE_PORT");
@@ -186,17 +303,31 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
         name = arg.substring(0, eq);
         value = arg.substring(eq + 1);
       }
-      boolean serverOnly = name.equals("--transport-url") || name.equals("--broker-url") || name.equals("--prefix");
+      boolean serverOnly =
+          name.equals("--transport-url") || name.equals("--broker-url") || name.equals("--prefix");
       boolean security = SecurityOptions.FLAGS.contains(name);
       boolean anomaly = AnomalyOptions.FLAGS.contains(name);
-      boolean known = serverOnly || security || anomaly || name.equals("--host") || name.equals("--port")
-          || name.equals("--max-nodes") || name.equals("--import");
+      boolean known =
+          serverOnly
+              || security
+              || anomaly
+              || name.equals("--host")
+              || name.equals("--port")
+              || name.equals("--max-nodes")
+              || name.equals("--import");
       known |= name.equals("--max-bytes") || name.equals("--store-url");
-    if (!known || (serverOnly && command == Command.DEMO)) {
-        throw new UsageException("unknown option '" + name + "' for " + command.name().toLowerCase(Locale.ROOT)
-            + " (see ./stemtrace " + command.name().toLowerCase(Locale.ROOT) + " --help)");
+      if (!known || (serverOnly && command == Command.DEMO)) {
+        throw new UsageException(
+            "unknown option '"
+                + name
+                + "' for "
+                + command.name().toLowerCase(Locale.ROOT)
+                + " (see ./stemtrace "
+                + command.name().toLowerCase(Locale.ROOT)
+                + " --help)");
       }
-      if (value == null && name.equals("--open-health")) value = "true"; // a switch: no value needed
+      if (value == null && name.equals("--open-health"))
+        value = "true"; // a switch: no value needed
       if (value == null) {
         if (i + 1 >= args.size()) throw new UsageException("option " + name + " needs a value");
         value = args.get(++i);
@@ -237,23 +368,43 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
         }
       }
     }
-    int port = portText == null || portText.isBlank() ? DEFAULT_PORT : integer(portSource, portText, 0, 65_535);
-    int maxNodes = maxNodesText == null || maxNodesText.isBlank()
-        ? DEFAULT_MAX_NODES : integer(maxNodesSource, maxNodesText, 1, Integer.MAX_VALUE);
-    long maxBytes = maxBytesText == null || maxBytesText.isBlank() ? 0 : byteSize(maxBytesSource, maxBytesText);
+    int port =
+        portText == null || portText.isBlank()
+            ? DEFAULT_PORT
+            : integer(portSource, portText, 0, 65_535);
+    int maxNodes =
+        maxNodesText == null || maxNodesText.isBlank()
+            ? DEFAULT_MAX_NODES
+            : integer(maxNodesSource, maxNodesText, 1, Integer.MAX_VALUE);
+    long maxBytes =
+        maxBytesText == null || maxBytesText.isBlank() ? 0 : byteSize(maxBytesSource, maxBytesText);
     if (host.isBlank()) throw new UsageException("--host is blank");
     if (prefix.isBlank()) throw new UsageException("--prefix is blank");
     if (command == Command.DEMO) {
       transportUrl = DEMO_TRANSPORT_URL;
       prefix = DEFAULT_PREFIX;
     } else if (!help && (transportUrl == null || transportUrl.isBlank())) {
-      throw new UsageException("server needs --transport-url URL (or STEMTRACE_TRANSPORT_URL), for example"
-          + " redis://localhost:6379/0");
+      throw new UsageException(
+          "server needs --transport-url URL (or STEMTRACE_TRANSPORT_URL), for example"
+              + " redis://localhost:6379/0");
     }
-    SecurityOptions security = help ? SecurityOptions.DEFAULTS : SecurityOptions.parse(securityFlags, env);
-    AnomalyOptions anomalies = help ? AnomalyOptions.DEFAULTS : AnomalyOptions.parse(anomalyFlags, env);
-    return new CliOptions(command, transportUrl, prefix, host, port, maxNodes, help, importFile, security, anomalies,
-        maxBytes, storeUrl);
+    SecurityOptions security =
+        help ? SecurityOptions.DEFAULTS : SecurityOptions.parse(securityFlags, env);
+    AnomalyOptions anomalies =
+        help ? AnomalyOptions.DEFAULTS : AnomalyOptions.parse(anomalyFlags, env);
+    return new CliOptions(
+        command,
+        transportUrl,
+        prefix,
+        host,
+        port,
+        maxNodes,
+        help,
+        importFile,
+        security,
+        anomalies,
+        maxBytes,
+        storeUrl);
   }
 
   /** A size such as 512m, 2g, 300000k or a plain number of bytes; at least 1 MiB. */
@@ -286,7 +437,8 @@ record CliOptions(Command command, String transportUrl, String prefix, String ho
       throw new UsageException(source + " must be a number, got '" + text + "'");
     }
     if (value < min || value > max) {
-      throw new UsageException(source + " must be between " + min + " and " + max + ", got " + value);
+      throw new UsageException(
+          source + " must be between " + min + " and " + max + ", got " + value);
     }
     return (int) value;
   }

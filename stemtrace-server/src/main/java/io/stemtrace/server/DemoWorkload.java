@@ -21,13 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo's workload: simulated JVM workers traced with the producer library ({@link Stemtrace}, wrapped
- * executors and canvas helpers) keep producing realistic workflows at a modest rate, about two per second,
- * in every shape the dashboard must draw: chains, groups, chords, nested spawns, retries that succeed,
- * failures with stack traces, a task no worker registers, and a long task interrupted by a worker restart.
- * Once a minute it also leaves a registered task queued forever, a task running forever and a chord whose
- * callback never starts, so that with the demo's short thresholds every anomaly type shows within a minute.
- * A scheduler thread ({@code stemtrace-demo}) starts one workflow every half second.
+ * The demo's workload: simulated JVM workers traced with the producer library ({@link Stemtrace},
+ * wrapped executors and canvas helpers) keep producing realistic workflows at a modest rate, about
+ * two per second, in every shape the dashboard must draw: chains, groups, chords, nested spawns,
+ * retries that succeed, failures with stack traces, a task no worker registers, and a long task
+ * interrupted by a worker restart. Once a minute it also leaves a registered task queued forever, a
+ * task running forever and a chord whose callback never starts, so that with the demo's short
+ * thresholds every anomaly type shows within a minute. A scheduler thread ({@code stemtrace-demo})
+ * starts one workflow every half second.
  */
 final class DemoWorkload implements AutoCloseable {
 
@@ -38,9 +39,17 @@ final class DemoWorkload implements AutoCloseable {
   static final String EXPORTS_WORKER = "exports-worker-1@demo";
   static final String UNREGISTERED = "legacy.ledger.sync";
 
-  private static final List<String> ORDERS_TASKS = List.of(
-      "orders.checkout", "orders.import_batch", "payments.charge", "payments.capture", "inventory.reserve",
-      "email.send", "images.resize", "invoices.render", "payments.refund");
+  private static final List<String> ORDERS_TASKS =
+      List.of(
+          "orders.checkout",
+          "orders.import_batch",
+          "payments.charge",
+          "payments.capture",
+          "inventory.reserve",
+          "email.send",
+          "images.resize",
+          "invoices.render",
+          "payments.refund");
   private static final List<String> REPORTS_TASKS =
       List.of("reports.fetch_region", "reports.build", "email.send", "reports.warehouse_sync");
   private static final List<String> EXPORTS_TASKS = List.of("reports.nightly_export");
@@ -69,20 +78,28 @@ final class DemoWorkload implements AutoCloseable {
     this.reportsPool = reports.wrap(reportsThreads);
   }
 
-  /** Starts producing on {@code transport} (which the caller keeps and closes after this workload). */
+  /**
+   * Starts producing on {@code transport} (which the caller keeps and closes after this workload).
+   */
   static DemoWorkload start(Transport transport) {
     DemoWorkload workload = new DemoWorkload(transport);
-    workload.scheduler.scheduleWithFixedDelay(workload::nextSafely, 200, 500, TimeUnit.MILLISECONDS);
+    workload.scheduler.scheduleWithFixedDelay(
+        workload::nextSafely, 200, 500, TimeUnit.MILLISECONDS);
     return workload;
   }
 
   private Stemtrace worker(String hostname, List<String> tasks) {
-    Stemtrace.Builder builder = Stemtrace.builder().transport(transport).hostname(hostname).shutdownHook(false);
+    Stemtrace.Builder builder =
+        Stemtrace.builder().transport(transport).hostname(hostname).shutdownHook(false);
     for (String name : tasks) {
       int dot = name.lastIndexOf('.');
-      builder.registeredTask(new RegisteredTaskDefinition(name, "com.example." + name.substring(0, dot),
-          name.startsWith("email") ? "(String to, String template)" : "(Object... args)",
-          "Demo task " + name + ".", false));
+      builder.registeredTask(
+          new RegisteredTaskDefinition(
+              name,
+              "com.example." + name.substring(0, dot),
+              name.startsWith("email") ? "(String to, String template)" : "(Object... args)",
+              "Demo task " + name + ".",
+              false));
     }
     return builder.build();
   }
@@ -96,15 +113,19 @@ final class DemoWorkload implements AutoCloseable {
     }
   }
 
-  /** One step: every scenario appears within the first ten steps (five seconds), then they repeat. */
+  /**
+   * One step: every scenario appears within the first ten steps (five seconds), then they repeat.
+   */
   private void next(int step) {
     switch (step % 10) {
       case 0, 6 -> chain();
       case 1 -> {
-        if (step % 120 == 11) stuckInQueue(); else group();
+        if (step % 120 == 11) stuckInQueue();
+        else group();
       }
       case 2 -> {
-        if (step % 120 == 12) chordNeverJoined(); else chord();
+        if (step % 120 == 12) chordNeverJoined();
+        else chord();
       }
       case 3, 9 -> nestedSpawns();
       case 4 -> retryThenSuccess();
@@ -113,10 +134,12 @@ final class DemoWorkload implements AutoCloseable {
         failure();
       }
       case 7 -> {
-        if (step % 40 == 7) unregistered(); else group();
+        if (step % 40 == 7) unregistered();
+        else group();
       }
       default -> {
-        if (step % 60 == 8) interruptedByRestart(); else chord();
+        if (step % 60 == 8) interruptedByRestart();
+        else chord();
       }
     }
   }
@@ -126,16 +149,27 @@ final class DemoWorkload implements AutoCloseable {
   /** orders.checkout -> payments.charge -> email.send, each step the parent of the next. */
   private void chain() {
     long orderId = ThreadLocalRandom.current().nextLong(100_000, 999_999);
-    ordersPool.chain("orders.checkout", () -> {
-      work(40, 180);
-      return Map.of("order_id", orderId, "status", "placed");
-    }).then("payments.charge", order -> {
-      work(60, 250);
-      return Map.of("charge_id", "ch_" + order.get("order_id"), "amount_cents", 4999);
-    }).then("email.send", charge -> {
-      work(20, 120);
-      return Map.of("to", "customer-" + orderId + "@example.com", "template", "order_confirmed");
-    }).start();
+    ordersPool
+        .chain(
+            "orders.checkout",
+            () -> {
+              work(40, 180);
+              return Map.of("order_id", orderId, "status", "placed");
+            })
+        .then(
+            "payments.charge",
+            order -> {
+              work(60, 250);
+              return Map.of("charge_id", "ch_" + order.get("order_id"), "amount_cents", 4999);
+            })
+        .then(
+            "email.send",
+            charge -> {
+              work(20, 120);
+              return Map.of(
+                  "to", "customer-" + orderId + "@example.com", "template", "order_confirmed");
+            })
+        .start();
   }
 
   /** A standalone group: images.resize to four sizes, drawn in a GROUP container. */
@@ -143,10 +177,13 @@ final class DemoWorkload implements AutoCloseable {
     String image = "img-" + ThreadLocalRandom.current().nextInt(1000, 9999) + ".png";
     List<TaskCall<String>> sizes = new ArrayList<>();
     for (int size : new int[] {64, 128, 256, 512}) {
-      sizes.add(TaskCall.of("images.resize", () -> {
-        work(40 + size / 4, 120 + size / 2);
-        return "thumbs/" + size + "/" + image;
-      }));
+      sizes.add(
+          TaskCall.of(
+              "images.resize",
+              () -> {
+                work(40 + size / 4, 120 + size / 2);
+                return "thumbs/" + size + "/" + image;
+              }));
     }
     ordersPool.group(sizes);
   }
@@ -155,43 +192,57 @@ final class DemoWorkload implements AutoCloseable {
   private void chord() {
     List<TaskCall<Integer>> regions = new ArrayList<>();
     for (String region : List.of("eu-west", "us-east", "ap-south")) {
-      regions.add(TaskCall.of("reports.fetch_region", () -> {
-        work(150, 550);
-        return region.length() * 250;
-      }));
+      regions.add(
+          TaskCall.of(
+              "reports.fetch_region",
+              () -> {
+                work(150, 550);
+                return region.length() * 250;
+              }));
     }
-    reportsPool.chord(regions, "reports.build", rows -> {
-      work(100, 300);
-      return Map.of("report", "sales-" + rows.size() + "-regions.pdf", "rows", rows);
-    });
+    reportsPool.chord(
+        regions,
+        "reports.build",
+        rows -> {
+          work(100, 300);
+          return Map.of("report", "sales-" + rows.size() + "-regions.pdf", "rows", rows);
+        });
   }
 
   /**
-   * orders.import_batch spawns inventory.reserve for three lines (one of which spawns email.send) and a
-   * group of two images.resize: a workflow with children, a grandchild and a nested GROUP container.
+   * orders.import_batch spawns inventory.reserve for three lines (one of which spawns email.send)
+   * and a group of two images.resize: a workflow with children, a grandchild and a nested GROUP
+   * container.
    */
   private void nestedSpawns() {
-    ordersPool.submit("orders.import_batch", () -> {
-      work(20, 60);
-      for (int line = 1; line <= 3; line++) {
-        int number = line;
-        ordersPool.submit("inventory.reserve", () -> {
-          work(30, 120);
-          if (number == 2) {
-            ordersPool.submit("email.send", () -> {
-              work(20, 80);
-              return "low_stock notice sent to warehouse@example.com";
-            });
+    ordersPool.submit(
+        "orders.import_batch",
+        () -> {
+          work(20, 60);
+          for (int line = 1; line <= 3; line++) {
+            int number = line;
+            ordersPool.submit(
+                "inventory.reserve",
+                () -> {
+                  work(30, 120);
+                  if (number == 2) {
+                    ordersPool.submit(
+                        "email.send",
+                        () -> {
+                          work(20, 80);
+                          return "low_stock notice sent to warehouse@example.com";
+                        });
+                  }
+                  return Map.of("sku", "sku-" + (100 + number), "reserved", number);
+                });
           }
-          return Map.of("sku", "sku-" + (100 + number), "reserved", number);
+          ordersPool.group(
+              List.of(
+                  TaskCall.of("images.resize", () -> work(50, 150)),
+                  TaskCall.of("images.resize", () -> work(50, 150))));
+          work(80, 200);
+          return Map.of("imported", 3);
         });
-      }
-      ordersPool.group(List.of(
-          TaskCall.of("images.resize", () -> work(50, 150)),
-          TaskCall.of("images.resize", () -> work(50, 150))));
-      work(80, 200);
-      return Map.of("imported", 3);
-    });
   }
 
   /**
@@ -205,25 +256,32 @@ final class DemoWorkload implements AutoCloseable {
   }
 
   private void attempt(TracedTask capture, int number) {
-    later(40, () -> {
-      capture.started();
-      later(150, () -> {
-        if (number < 2) {
-          capture.retry(new SocketTimeoutException("Read timed out (payment gateway, 150 ms)"));
-          later(2_000, () -> attempt(capture, number + 1));
-        } else {
-          capture.success(Map.of("captured", true, "attempts", number + 1));
-        }
-      });
-    });
+    later(
+        40,
+        () -> {
+          capture.started();
+          later(
+              150,
+              () -> {
+                if (number < 2) {
+                  capture.retry(
+                      new SocketTimeoutException("Read timed out (payment gateway, 150 ms)"));
+                  later(2_000, () -> attempt(capture, number + 1));
+                } else {
+                  capture.success(Map.of("captured", true, "attempts", number + 1));
+                }
+              });
+        });
   }
 
   /** invoices.render fails with a real Java exception and its stack trace. */
   private void failure() {
-    ordersPool.submit("invoices.render", () -> {
-      work(20, 80);
-      return InvoiceTemplates.render("invoice-v2", "vat_number");
-    });
+    ordersPool.submit(
+        "invoices.render",
+        () -> {
+          work(20, 80);
+          return InvoiceTemplates.render("invoice-v2", "vat_number");
+        });
   }
 
   /** A task nobody registers: it stays PENDING (an UNREGISTERED anomaly). */
@@ -231,20 +289,27 @@ final class DemoWorkload implements AutoCloseable {
     orders.tracer().newTask(UNREGISTERED).pending(List.of("2026-11"), null);
   }
 
-  /** reports.nightly_export starts on the exports worker, which restarts before the export finishes. */
+  /**
+   * reports.nightly_export starts on the exports worker, which restarts before the export finishes.
+   */
   private void interruptedByRestart() {
     TracedTask export = exports.tracer().newTask("reports.nightly_export");
     export.pending(List.of("warehouse"), Map.of("format", "parquet"));
     later(60, export::started);
-    later(1_500, () -> {
-      exports.close(); // worker_shutdown while the export runs
-      later(1_000, () -> exports = worker(EXPORTS_WORKER, EXPORTS_TASKS));
-    });
+    later(
+        1_500,
+        () -> {
+          exports.close(); // worker_shutdown while the export runs
+          later(1_000, () -> exports = worker(EXPORTS_WORKER, EXPORTS_TASKS));
+        });
   }
 
   /** payments.refund is queued but never picked up: STUCK_PENDING once the threshold passes. */
   private void stuckInQueue() {
-    orders.tracer().newTask("payments.refund").pending(List.of("re_" + round.get()), Map.of("amount_cents", 1_500));
+    orders
+        .tracer()
+        .newTask("payments.refund")
+        .pending(List.of("re_" + round.get()), Map.of("amount_cents", 1_500));
   }
 
   /** reports.warehouse_sync starts and never finishes: STUCK_STARTED once the threshold passes. */
@@ -255,30 +320,41 @@ final class DemoWorkload implements AutoCloseable {
   }
 
   /**
-   * A chord whose two headers succeed but whose callback stays queued (as when the chord's result backend
-   * lost the counter): CHORD_NOT_JOINED on the chord container once the threshold passes.
+   * A chord whose two headers succeed but whose callback stays queued (as when the chord's result
+   * backend lost the counter): CHORD_NOT_JOINED on the chord container once the threshold passes.
    */
   private void chordNeverJoined() {
     String groupId = java.util.UUID.randomUUID().toString();
     String callbackId = java.util.UUID.randomUUID().toString();
     List<TracedTask> headers = new ArrayList<>();
     for (String region : List.of("eu-north", "sa-east")) {
-      TracedTask header = reports.tracer().task("reports.fetch_region").parent(null).groupId(groupId)
-          .chordCallbackId(callbackId).build();
+      TracedTask header =
+          reports
+              .tracer()
+              .task("reports.fetch_region")
+              .parent(null)
+              .groupId(groupId)
+              .chordCallbackId(callbackId)
+              .build();
       header.pending(List.of(region), null);
       headers.add(header);
     }
-    TracedTask callback = reports.tracer().task("reports.build").taskId(callbackId).parent(null).build();
+    TracedTask callback =
+        reports.tracer().task("reports.build").taskId(callbackId).parent(null).build();
     later(50, () -> headers.forEach(TracedTask::started));
-    later(300, () -> {
-      headers.forEach(header -> header.success(500));
-      callback.pending(List.of("sales"), null);
-    });
+    later(
+        300,
+        () -> {
+          headers.forEach(header -> header.success(500));
+          callback.pending(List.of("sales"), null);
+        });
   }
 
   // ---------------------------------------------------------------- plumbing
 
-  /** Simulated work of a random duration; returns how long it took (less when the demo is stopping). */
+  /**
+   * Simulated work of a random duration; returns how long it took (less when the demo is stopping).
+   */
   private static long work(int minMillis, int maxMillis) {
     long millis = ThreadLocalRandom.current().nextLong(minMillis, maxMillis + 1L);
     try {
@@ -291,14 +367,17 @@ final class DemoWorkload implements AutoCloseable {
 
   private void later(long delayMillis, Runnable action) {
     if (closed) return;
-    scheduler.schedule(() -> {
-      if (closed) return;
-      try {
-        action.run();
-      } catch (RuntimeException e) {
-        LOG.warn("demo workload step failed", e);
-      }
-    }, delayMillis, TimeUnit.MILLISECONDS);
+    scheduler.schedule(
+        () -> {
+          if (closed) return;
+          try {
+            action.run();
+          } catch (RuntimeException e) {
+            LOG.warn("demo workload step failed", e);
+          }
+        },
+        delayMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   private static ThreadFactory daemonThreads(String name) {

@@ -23,22 +23,24 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The standalone server behind {@code ./stemtrace server} and {@code ./stemtrace demo}: one Undertow
- * listener with the {@link StemtraceHandler} mounted at {@code /}.
+ * The standalone server behind {@code ./stemtrace server} and {@code ./stemtrace demo}: one
+ * Undertow listener with the {@link StemtraceHandler} mounted at {@code /}.
  *
- * <p>Exit codes: 0 after a clean stop (Ctrl-C), 2 for a bad command line, an unknown transport scheme or a
- * port in use (one line on stderr saying which), 1 for anything else.
+ * <p>Exit codes: 0 after a clean stop (Ctrl-C), 2 for a bad command line, an unknown transport
+ * scheme or a port in use (one line on stderr saying which), 1 for anything else.
  */
 public final class StemtraceServer implements AutoCloseable {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StemtraceServer.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(StemtraceServer.class);
 
-  /** How long a client has to send a request's headers once it began; then the connection is closed. */
+  /**
+   * How long a client has to send a request's headers once it began; then the connection is closed.
+   */
   static final Duration REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
 
   /** How long a connection may stay open without a request. */
   static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(60);
-
 
   private final Undertow undertow;
   private final StemtraceHandler handler;
@@ -48,8 +50,14 @@ public final class StemtraceServer implements AutoCloseable {
   private final String url;
   private final WorkflowExport.ImportResult imported;
 
-  private StemtraceServer(Undertow undertow, StemtraceHandler handler, Transport demoTransport, DemoWorkload demo,
-      int port, String url, WorkflowExport.ImportResult imported) {
+  private StemtraceServer(
+      Undertow undertow,
+      StemtraceHandler handler,
+      Transport demoTransport,
+      DemoWorkload demo,
+      int port,
+      String url,
+      WorkflowExport.ImportResult imported) {
     this.imported = imported;
     this.undertow = undertow;
     this.handler = handler;
@@ -59,7 +67,8 @@ public final class StemtraceServer implements AutoCloseable {
     this.url = url;
   }
 
-  // Undertow and XNIO log their versions at INFO through java.util.logging; the launcher's output should be
+  // Undertow and XNIO log their versions at INFO through java.util.logging; the launcher's output
+  // should be
   // the ready line. Held here so the configured loggers are not garbage collected.
   private static final List<java.util.logging.Logger> QUIET_LOGGERS = new ArrayList<>();
 
@@ -99,11 +108,22 @@ public final class StemtraceServer implements AutoCloseable {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stemtrace-shutdown"));
     if (server.imported() != null) {
-      out.println("stemtrace: imported " + server.imported().imported() + " events from " + options.importFile()
-          + " (" + server.imported().rejected() + " rejected), workflows " + server.imported().rootIds());
+      out.println(
+          "stemtrace: imported "
+              + server.imported().imported()
+              + " events from "
+              + options.importFile()
+              + " ("
+              + server.imported().rejected()
+              + " rejected), workflows "
+              + server.imported().rootIds());
     }
-    out.println("stemtrace " + (options.command() == CliOptions.Command.DEMO ? "demo" : "server")
-        + " ready: " + server.url() + " (Ctrl-C to stop)");
+    out.println(
+        "stemtrace "
+            + (options.command() == CliOptions.Command.DEMO ? "demo" : "server")
+            + " ready: "
+            + server.url()
+            + " (Ctrl-C to stop)");
     out.flush();
     return 0;
   }
@@ -127,12 +147,16 @@ public final class StemtraceServer implements AutoCloseable {
     StemtraceHandler handler;
     try {
       SecurityOptions security = options.security();
-      StemtraceHandler.Builder builder = StemtraceHandler.builder().storeUrl(options.storeUrl()).maxNodes(options.maxNodes()).maxBytes(options.maxBytes())
-          .authentication(security.authentication())
-          .openHealth(security.openHealth())
-          .frameAncestors(security.frameAncestors())
-          .allowedOrigins(security.allowedOrigins().toArray(String[]::new))
-          .maxWebSocketsPerAddress(security.maxWebSocketsPerAddress());
+      StemtraceHandler.Builder builder =
+          StemtraceHandler.builder()
+              .storeUrl(options.storeUrl())
+              .maxNodes(options.maxNodes())
+              .maxBytes(options.maxBytes())
+              .authentication(security.authentication())
+              .openHealth(security.openHealth())
+              .frameAncestors(security.frameAncestors())
+              .allowedOrigins(security.allowedOrigins().toArray(String[]::new))
+              .maxWebSocketsPerAddress(security.maxWebSocketsPerAddress());
       if (security.allowedHosts().contains(SecuritySettings.ANY_HOST)) {
         builder.allowAnyHost();
       } else {
@@ -141,31 +165,43 @@ public final class StemtraceServer implements AutoCloseable {
       if (options.command() == CliOptions.Command.DEMO) {
         demoTransport = Transports.open(options.transportUrl(), options.prefix());
         // short thresholds, so that the demo shows every anomaly type within a minute
-        builder.transport(demoTransport).stuckPendingAfter(DEMO_STUCK_AFTER).stuckStartedAfter(DEMO_STUCK_AFTER)
+        builder
+            .transport(demoTransport)
+            .stuckPendingAfter(DEMO_STUCK_AFTER)
+            .stuckStartedAfter(DEMO_STUCK_AFTER)
             .chordJoinWithin(DEMO_CHORD_JOIN_WITHIN);
       } else {
         builder.transportUrl(options.transportUrl()).prefix(options.prefix());
       }
       AnomalyOptions anomalies = options.anomalies();
-      if (anomalies.stuckPendingAfter() != null) builder.stuckPendingAfter(anomalies.stuckPendingAfter());
-      if (anomalies.stuckStartedAfter() != null) builder.stuckStartedAfter(anomalies.stuckStartedAfter());
+      if (anomalies.stuckPendingAfter() != null)
+        builder.stuckPendingAfter(anomalies.stuckPendingAfter());
+      if (anomalies.stuckStartedAfter() != null)
+        builder.stuckStartedAfter(anomalies.stuckStartedAfter());
       if (anomalies.chordJoinWithin() != null) builder.chordJoinWithin(anomalies.chordJoinWithin());
       handler = builder.build();
     } catch (IllegalArgumentException e) {
       if (demoTransport != null) demoTransport.close();
       throw new StartException(e.getMessage(), e);
     }
-    Undertow undertow = Undertow.builder()
-        .addHttpListener(options.port(), options.host())
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 1L << 20) // the handler sets each request's own limit
-        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 << 10)
-        .setServerOption(UndertowOptions.MAX_PARAMETERS, 256)
-        // a client that starts a request must finish its headers in time, and an idle one is closed: a few
-        // slow-header (slowloris) connections must not hold the server's connections and threads
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) REQUEST_HEADER_TIMEOUT.toMillis())
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) IDLE_CONNECTION_TIMEOUT.toMillis())
-        .setHandler(handler)
-        .build();
+    Undertow undertow =
+        Undertow.builder()
+            .addHttpListener(options.port(), options.host())
+            .setServerOption(
+                UndertowOptions.MAX_ENTITY_SIZE,
+                1L << 20) // the handler sets each request's own limit
+            .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 << 10)
+            .setServerOption(UndertowOptions.MAX_PARAMETERS, 256)
+            // a client that starts a request must finish its headers in time, and an idle one is
+            // closed: a few
+            // slow-header (slowloris) connections must not hold the server's connections and
+            // threads
+            .setServerOption(
+                UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) REQUEST_HEADER_TIMEOUT.toMillis())
+            .setServerOption(
+                UndertowOptions.NO_REQUEST_TIMEOUT, (int) IDLE_CONNECTION_TIMEOUT.toMillis())
+            .setHandler(handler)
+            .build();
     try {
       undertow.start();
     } catch (RuntimeException e) {
@@ -173,14 +209,23 @@ public final class StemtraceServer implements AutoCloseable {
       if (demoTransport != null) demoTransport.close();
       Throwable bind = cause(e, BindException.class);
       if (bind != null) {
-        boolean inUse = String.valueOf(bind.getMessage()).toLowerCase(Locale.ROOT).contains("in use");
-        throw new StartException("cannot listen on " + options.host() + ":" + options.port() + ": "
-            + (inUse ? "the port is in use (choose another with --port)"
-                : bind.getMessage() + " (check --host)"), e);
+        boolean inUse =
+            String.valueOf(bind.getMessage()).toLowerCase(Locale.ROOT).contains("in use");
+        throw new StartException(
+            "cannot listen on "
+                + options.host()
+                + ":"
+                + options.port()
+                + ": "
+                + (inUse
+                    ? "the port is in use (choose another with --port)"
+                    : bind.getMessage() + " (check --host)"),
+            e);
       }
       Throwable unknownHost = cause(e, UnknownHostException.class);
       if (unknownHost != null) {
-        throw new StartException("cannot listen on " + options.host() + ": unknown host (check --host)", e);
+        throw new StartException(
+            "cannot listen on " + options.host() + ": unknown host (check --host)", e);
       }
       throw e;
     }
@@ -192,13 +237,20 @@ public final class StemtraceServer implements AutoCloseable {
         undertow.stop();
         handler.close();
         if (demoTransport != null) demoTransport.close();
-        throw new StartException("cannot import " + options.importFile() + ": "
-            + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()), e);
+        throw new StartException(
+            "cannot import "
+                + options.importFile()
+                + ": "
+                + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()),
+            e);
       }
     }
     int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     warnIfOpenToTheNetwork(options, port);
-    String host = options.host().equals("0.0.0.0") || options.host().equals("::") ? "localhost" : options.host();
+    String host =
+        options.host().equals("0.0.0.0") || options.host().equals("::")
+            ? "localhost"
+            : options.host();
     String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/";
     if (demoTransport != null) {
       demo = DemoWorkload.start(demoTransport);
@@ -206,21 +258,29 @@ public final class StemtraceServer implements AutoCloseable {
     return new StemtraceServer(undertow, handler, demoTransport, demo, port, url, imported);
   }
 
-  /** Every interface and no authentication: worth a WARN, and a hint when only loopback names will be served. */
+  /**
+   * Every interface and no authentication: worth a WARN, and a hint when only loopback names will
+   * be served.
+   */
   private static void warnIfOpenToTheNetwork(CliOptions options, int port) {
     SecurityOptions security = options.security();
     String host = options.host().trim();
     boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
     if (!wildcard || security.mode() != SecurityOptions.Mode.NONE) return;
-    LOG.warn("listening on {}:{} without authentication: anyone who can reach this port reads task arguments and"
-        + " results (turn on --auth basic or --auth form). {}", host, port, security.allowedHosts().isEmpty()
-        ? "Only localhost and IP addresses are accepted as Host (421 otherwise, against DNS rebinding): add"
-            + " --allowed-host NAME for the name clients use"
-        : "Hosts served: localhost, IP addresses and " + security.allowedHosts());
+    LOG.warn(
+        "listening on {}:{} without authentication: anyone who can reach this port reads task arguments and"
+            + " results (turn on --auth basic or --auth form). {}",
+        host,
+        port,
+        security.allowedHosts().isEmpty()
+            ? "Only localhost and IP addresses are accepted as Host (421 otherwise, against DNS rebinding): add"
+                + " --allowed-host NAME for the name clients use"
+            : "Hosts served: localhost, IP addresses and " + security.allowedHosts());
   }
 
   /** The demo's STUCK_PENDING and STUCK_STARTED threshold. */
   static final Duration DEMO_STUCK_AFTER = Duration.ofSeconds(20);
+
   /** The demo's CHORD_NOT_JOINED threshold. */
   static final Duration DEMO_CHORD_JOIN_WITHIN = Duration.ofSeconds(10);
 

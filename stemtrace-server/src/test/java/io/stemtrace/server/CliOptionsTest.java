@@ -9,24 +9,43 @@ import org.junit.jupiter.api.Test;
 
 class CliOptionsTest {
 
-  static CliOptions parse(Map<String, String> env, String... args) throws CliOptions.UsageException {
+  static CliOptions parse(Map<String, String> env, String... args)
+      throws CliOptions.UsageException {
     return CliOptions.parse(List.of(args), env);
   }
 
   @Test
   void storeUrl_defaultsToMemory_fromTheEnvironmentOrTheFlag() throws Exception {
     assertThat(parse(Map.of(), "demo").storeUrl()).isEqualTo("memory://");
-    assertThat(parse(Map.of("STEMTRACE_STORE_URL", "memory://"), "server", "--transport-url", "memory://x").storeUrl())
+    assertThat(
+            parse(
+                    Map.of("STEMTRACE_STORE_URL", "memory://"),
+                    "server",
+                    "--transport-url",
+                    "memory://x")
+                .storeUrl())
         .isEqualTo("memory://");
-    assertThat(parse(Map.of("STEMTRACE_STORE_URL", "env://a"), "demo", "--store-url", "flag://b").storeUrl())
+    assertThat(
+            parse(Map.of("STEMTRACE_STORE_URL", "env://a"), "demo", "--store-url", "flag://b")
+                .storeUrl())
         .isEqualTo("flag://b");
     assertBad("--store-url is blank", "demo", "--store-url=");
   }
 
   @Test
   void server_flagsWithSpacesOrEquals() throws Exception {
-    CliOptions options = parse(Map.of(), "server", "--transport-url", "redis://localhost:6379/0", "--prefix=app",
-        "--host", "0.0.0.0", "--port=9000", "--max-nodes", "5000");
+    CliOptions options =
+        parse(
+            Map.of(),
+            "server",
+            "--transport-url",
+            "redis://localhost:6379/0",
+            "--prefix=app",
+            "--host",
+            "0.0.0.0",
+            "--port=9000",
+            "--max-nodes",
+            "5000");
     assertThat(options.command()).isEqualTo(CliOptions.Command.SERVER);
     assertThat(options.transportUrl()).isEqualTo("redis://localhost:6379/0");
     assertThat(options.prefix()).isEqualTo("app");
@@ -47,7 +66,9 @@ class CliOptionsTest {
 
   @Test
   void server_brokerUrlIsAnAlias() throws Exception {
-    assertThat(parse(Map.of(), "server", "--broker-url", "amqp://guest:guest@localhost:5672/").transportUrl())
+    assertThat(
+            parse(Map.of(), "server", "--broker-url", "amqp://guest:guest@localhost:5672/")
+                .transportUrl())
         .isEqualTo("amqp://guest:guest@localhost:5672/");
     assertThat(parse(Map.of("STEMTRACE_BROKER_URL", "redis://b:6379"), "server").transportUrl())
         .isEqualTo("redis://b:6379");
@@ -55,8 +76,18 @@ class CliOptionsTest {
 
   @Test
   void server_environmentGivesDefaultsAndFlagsWin() throws Exception {
-    Map<String, String> env = Map.of("STEMTRACE_TRANSPORT_URL", "redis://env:6379", "STEMTRACE_PREFIX", "envp",
-        "STEMTRACE_HOST", "::1", "STEMTRACE_PORT", "8123", "STEMTRACE_MAX_NODES", "77");
+    Map<String, String> env =
+        Map.of(
+            "STEMTRACE_TRANSPORT_URL",
+            "redis://env:6379",
+            "STEMTRACE_PREFIX",
+            "envp",
+            "STEMTRACE_HOST",
+            "::1",
+            "STEMTRACE_PORT",
+            "8123",
+            "STEMTRACE_MAX_NODES",
+            "77");
     CliOptions fromEnv = parse(env, "server");
     assertThat(fromEnv.transportUrl()).isEqualTo("redis://env:6379");
     assertThat(fromEnv.prefix()).isEqualTo("envp");
@@ -71,12 +102,14 @@ class CliOptionsTest {
   @Test
   void server_withoutTransport_explains() {
     assertThatThrownBy(() -> parse(Map.of(), "server"))
-        .isInstanceOf(CliOptions.UsageException.class).hasMessageContaining("--transport-url");
+        .isInstanceOf(CliOptions.UsageException.class)
+        .hasMessageContaining("--transport-url");
   }
 
   @Test
   void demo_usesMemoryTransport() throws Exception {
-    CliOptions options = parse(Map.of("STEMTRACE_TRANSPORT_URL", "redis://ignored"), "demo", "--port", "0");
+    CliOptions options =
+        parse(Map.of("STEMTRACE_TRANSPORT_URL", "redis://ignored"), "demo", "--port", "0");
     assertThat(options.command()).isEqualTo(CliOptions.Command.DEMO);
     assertThat(options.transportUrl()).isEqualTo("memory://demo");
     assertThat(options.port()).isZero();
@@ -86,13 +119,16 @@ class CliOptionsTest {
   void help_isRecognisedWithoutOtherOptions() throws Exception {
     assertThat(parse(Map.of(), "server", "--help").help()).isTrue();
     assertThat(parse(Map.of(), "demo", "-h").help()).isTrue();
-    assertThat(CliOptions.usage(CliOptions.Command.SERVER)).contains("--transport-url", "--broker-url", "STEMTRACE_PREFIX");
+    assertThat(CliOptions.usage(CliOptions.Command.SERVER))
+        .contains("--transport-url", "--broker-url", "STEMTRACE_PREFIX");
     assertThat(CliOptions.usage(CliOptions.Command.DEMO)).contains("--port");
   }
 
   @Test
   void import_isAcceptedByServerAndDemo() throws Exception {
-    assertThat(parse(Map.of(), "server", "--transport-url", "memory://x", "--import", "bug.json").importFile())
+    assertThat(
+            parse(Map.of(), "server", "--transport-url", "memory://x", "--import", "bug.json")
+                .importFile())
         .isEqualTo("bug.json");
     assertThat(parse(Map.of(), "demo", "--import=bug.json").importFile()).isEqualTo("bug.json");
     assertThat(parse(Map.of(), "demo").importFile()).isNull();
@@ -103,9 +139,17 @@ class CliOptionsTest {
   void anomalyThresholds_flagsWinOverEnvironment_unsetMeansTheDefault() throws Exception {
     CliOptions none = parse(Map.of(), "server", "--transport-url", "memory://x");
     assertThat(none.anomalies()).isEqualTo(AnomalyOptions.DEFAULTS);
-    Map<String, String> env = Map.of("STEMTRACE_STUCK_PENDING_AFTER", "10m", "STEMTRACE_CHORD_JOIN_WITHIN", "PT90S");
-    CliOptions options = parse(env, "server", "--transport-url", "memory://x", "--stuck-pending-after=90s",
-        "--stuck-started-after", "2h");
+    Map<String, String> env =
+        Map.of("STEMTRACE_STUCK_PENDING_AFTER", "10m", "STEMTRACE_CHORD_JOIN_WITHIN", "PT90S");
+    CliOptions options =
+        parse(
+            env,
+            "server",
+            "--transport-url",
+            "memory://x",
+            "--stuck-pending-after=90s",
+            "--stuck-started-after",
+            "2h");
     assertThat(options.anomalies().stuckPendingAfter()).isEqualTo(java.time.Duration.ofSeconds(90));
     assertThat(options.anomalies().stuckStartedAfter()).isEqualTo(java.time.Duration.ofHours(2));
     assertThat(options.anomalies().chordJoinWithin()).isEqualTo(java.time.Duration.ofSeconds(90));
@@ -118,17 +162,22 @@ class CliOptionsTest {
     assertThat(parse(Map.of(), "demo").maxBytes()).isZero();
     assertThat(parse(Map.of(), "demo", "--max-bytes", "512m").maxBytes()).isEqualTo(512L << 20);
     assertThat(parse(Map.of(), "demo", "--max-bytes=2GiB").maxBytes()).isEqualTo(2L << 30);
-    assertThat(parse(Map.of("STEMTRACE_MAX_BYTES", "300000k"), "demo").maxBytes()).isEqualTo(300_000L << 10);
-    assertThat(parse(Map.of("STEMTRACE_MAX_BYTES", "1g"), "demo", "--max-bytes", "1048576").maxBytes())
+    assertThat(parse(Map.of("STEMTRACE_MAX_BYTES", "300000k"), "demo").maxBytes())
+        .isEqualTo(300_000L << 10);
+    assertThat(
+            parse(Map.of("STEMTRACE_MAX_BYTES", "1g"), "demo", "--max-bytes", "1048576").maxBytes())
         .isEqualTo(1L << 20);
-    assertBad("--max-bytes must be a size such as 512m or 2g, got 'lots'", "demo", "--max-bytes", "lots");
+    assertBad(
+        "--max-bytes must be a size such as 512m or 2g, got 'lots'", "demo", "--max-bytes", "lots");
     assertBad("--max-bytes must be at least 1m (1 MiB), got '1000'", "demo", "--max-bytes", "1000");
-    assertBad("STEMTRACE_MAX_BYTES must be at least 1m", Map.of("STEMTRACE_MAX_BYTES", "-5g"), "demo");
+    assertBad(
+        "STEMTRACE_MAX_BYTES must be at least 1m", Map.of("STEMTRACE_MAX_BYTES", "-5g"), "demo");
   }
 
   @Test
   void badFlags_oneLineMessages() {
-    assertBad("unknown option '--bogus'", "server", "--transport-url", "memory://x", "--bogus", "1");
+    assertBad(
+        "unknown option '--bogus'", "server", "--transport-url", "memory://x", "--bogus", "1");
     assertBad("unknown option '--transport-url' for demo", "demo", "--transport-url", "memory://x");
     assertBad("--port must be a number", "demo", "--port", "http");
     assertBad("--port must be between 0 and 65535", "demo", "--port", "70000");
@@ -138,9 +187,16 @@ class CliOptionsTest {
     assertBad("unknown command 'serve'", "serve");
     assertBad("missing command");
     assertBad("STEMTRACE_PORT must be a number", Map.of("STEMTRACE_PORT", "eighty"), "demo");
-    assertBad("--stuck-pending-after must be a duration such as 1.5 (seconds), 500ms, 30s, 5m, 8h, 2d or PT8H, got 'soon'", "demo", "--stuck-pending-after", "soon");
+    assertBad(
+        "--stuck-pending-after must be a duration such as 1.5 (seconds), 500ms, 30s, 5m, 8h, 2d or PT8H, got 'soon'",
+        "demo",
+        "--stuck-pending-after",
+        "soon");
     assertBad("--stuck-started-after must be at least 1s", "demo", "--stuck-started-after", "0s");
-    assertBad("STEMTRACE_CHORD_JOIN_WITHIN must be a duration such as", Map.of("STEMTRACE_CHORD_JOIN_WITHIN", "-"), "demo");
+    assertBad(
+        "STEMTRACE_CHORD_JOIN_WITHIN must be a duration such as",
+        Map.of("STEMTRACE_CHORD_JOIN_WITHIN", "-"),
+        "demo");
   }
 
   private static void assertBad(String message, String... args) {

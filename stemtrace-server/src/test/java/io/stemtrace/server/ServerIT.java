@@ -2,11 +2,11 @@ package io.stemtrace.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stemtrace.ui.Http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
 import io.stemtrace.testing.Captures;
+import io.stemtrace.ui.Http;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URLEncoder;
@@ -37,13 +37,16 @@ class ServerIT {
   @BeforeAll
   static void start() throws Exception {
     String url = "memory://server-it-" + UUID.randomUUID();
-    server = StemtraceServer.start(new CliOptions(CliOptions.Command.SERVER, url, "stemtrace", "127.0.0.1", 0,
-        100_000, false));
+    server =
+        StemtraceServer.start(
+            new CliOptions(
+                CliOptions.Command.SERVER, url, "stemtrace", "127.0.0.1", 0, 100_000, false));
     api = server.url() + "api";
     producer = Transports.open(url, "stemtrace");
     producer.send(Captures.pythonCanvas());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (server.handler().consumerMetrics().eventsApplied() < 59 && System.nanoTime() < deadline) Thread.sleep(5);
+    while (server.handler().consumerMetrics().eventsApplied() < 59 && System.nanoTime() < deadline)
+      Thread.sleep(5);
   }
 
   @AfterAll
@@ -75,16 +78,26 @@ class ServerIT {
     Path vectors = Captures.directory();
     Path tool = vectors.resolve("../tools/graphcheck.py").normalize();
     assertThat(tool).exists();
-    Process process = new ProcessBuilder("python3", tool.toString(), server.url().replaceAll("/$", ""),
-        vectors.resolve("python-stemtrace-0.3.3/expected-graph.json").toString(), "--wait", "10")
-        .redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(
+                "python3",
+                tool.toString(),
+                server.url().replaceAll("/$", ""),
+                vectors.resolve("python-stemtrace-0.3.3/expected-graph.json").toString(),
+                "--wait",
+                "10")
+            .redirectErrorStream(true)
+            .start();
     List<String> output = new ArrayList<>();
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       reader.lines().forEach(output::add);
     }
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(String.join("\n", output)).isZero();
-    assertThat(output.get(output.size() - 1)).isEqualTo("0 expectation(s) failed; 18 task nodes in 7 workflows");
+    assertThat(output.get(output.size() - 1))
+        .isEqualTo("0 expectation(s) failed; 18 task nodes in 7 workflows");
   }
 
   @Test
@@ -122,11 +135,14 @@ class ServerIT {
     assertThat(get("/tasks?state=failure,pending").get("total").asInt()).isEqualTo(2);
     assertThat(get("/tasks?name=add").get("total").asInt()).isEqualTo(13);
     assertThat(get("/tasks?name=ADD&state=SUCCESS&limit=3").get("tasks")).hasSize(3);
-    assertThat(get("/tasks?from_date=2026-11-26T03:35:48.652721Z").get("total").asInt()).isEqualTo(18);
-    assertThat(get("/tasks?from_date=2026-11-26T03:35:48.652722Z").get("total").asInt()).isEqualTo(17);
+    assertThat(get("/tasks?from_date=2026-11-26T03:35:48.652721Z").get("total").asInt())
+        .isEqualTo(18);
+    assertThat(get("/tasks?from_date=2026-11-26T03:35:48.652722Z").get("total").asInt())
+        .isEqualTo(17);
     assertThat(get("/tasks?to_date=2026-11-26T03:35:48.652721Z").get("total").asInt()).isEqualTo(1);
     assertThat(get("/tasks?from_date=2026-11-27").get("total").asInt()).isZero();
-    assertThat(get("/tasks?from_date=2026-11-26&to_date=2026-11-26").get("total").asInt()).isEqualTo(18);
+    assertThat(get("/tasks?from_date=2026-11-26&to_date=2026-11-26").get("total").asInt())
+        .isEqualTo(18);
   }
 
   @Test
@@ -140,7 +156,8 @@ class ServerIT {
     assertThat(task.get("attempts").get(0).get("state").asText()).isEqualTo("RETRY");
     assertThat(task.get("attempts").get(2).get("state").asText()).isEqualTo("SUCCESS");
     int retryEvents = 0;
-    for (JsonNode e : task.get("events")) if (e.get("state").asText().equals("RETRY")) retryEvents++;
+    for (JsonNode e : task.get("events"))
+      if (e.get("state").asText().equals("RETRY")) retryEvents++;
     assertThat(retryEvents).isEqualTo(2);
     assertThat(task.get("kwargs").toString()).doesNotContain("hunter2");
     assertThat(task.get("first_seen").asText()).isLessThan(task.get("last_updated").asText());
@@ -161,7 +178,9 @@ class ServerIT {
     String parent = idOf("capp.parent");
     JsonNode children = get("/tasks/" + parent + "/children");
     assertThat(children.get("total").asInt()).isEqualTo(4);
-    children.get("children").forEach(c -> assertThat(c.get("parent_id").asText()).isEqualTo(parent));
+    children
+        .get("children")
+        .forEach(c -> assertThat(c.get("parent_id").asText()).isEqualTo(parent));
     assertThat(get("/tasks/" + parent).get("children")).hasSize(4);
   }
 
@@ -217,7 +236,8 @@ class ServerIT {
     assertThat(registry.get("total").asInt()).isEqualTo(6);
     JsonNode missing = get("/tasks/registry?status=not_registered");
     assertThat(missing.get("tasks")).hasSize(1);
-    assertThat(missing.get("tasks").get(0).get("name").asText()).isEqualTo("capp.not_registered_anywhere");
+    assertThat(missing.get("tasks").get(0).get("name").asText())
+        .isEqualTo("capp.not_registered_anywhere");
     JsonNode add = get("/tasks/registry?query=add").get("tasks").get(0);
     assertThat(add.get("status").asText()).isEqualTo("active");
     assertThat(add.get("execution_count").asInt()).isEqualTo(13);
@@ -226,8 +246,17 @@ class ServerIT {
   }
 
   @ParameterizedTest
-  @CsvSource({"/tasks/0000,404", "/tasks/0000/children,404", "/graphs/0000,404", "/graphs/group%3A0000,404",
-      "/workers/w9@vm,404", "/nope,404", "/tasks?limit=0,400", "/tasks?state=DONE,400", "/graphs?offset=x,400"})
+  @CsvSource({
+    "/tasks/0000,404",
+    "/tasks/0000/children,404",
+    "/graphs/0000,404",
+    "/graphs/group%3A0000,404",
+    "/workers/w9@vm,404",
+    "/nope,404",
+    "/tasks?limit=0,400",
+    "/tasks?state=DONE,400",
+    "/graphs?offset=x,400"
+  })
   void errors_areJsonWithDetail(String path, int status) {
     Http.Response response = Http.get(api + path);
     assertThat(response.status()).isEqualTo(status);

@@ -4,7 +4,10 @@ import io.stemtrace.api.GraphStore;
 import io.stemtrace.core.ConsumerMetrics;
 import java.net.URI;
 
-/** Lets the soak harness start the standalone server as {@code ./stemtrace server} does, and look inside it. */
+/**
+ * Lets the soak harness start the standalone server as {@code ./stemtrace server} does, and look
+ * inside it.
+ */
 public final class SoakAccess {
 
   private SoakAccess() {}
@@ -37,8 +40,19 @@ public final class SoakAccess {
 
   /** {@code ./stemtrace server --transport-url URL --prefix P --port 0 --max-nodes N}. */
   public static Server start(String transportUrl, String prefix, int maxNodes) throws Exception {
-    CliOptions options = CliOptions.parse(java.util.List.of("server", "--transport-url", transportUrl, "--prefix", prefix,
-        "--port", "0", "--max-nodes", String.valueOf(maxNodes)), java.util.Map.of());
+    CliOptions options =
+        CliOptions.parse(
+            java.util.List.of(
+                "server",
+                "--transport-url",
+                transportUrl,
+                "--prefix",
+                prefix,
+                "--port",
+                "0",
+                "--max-nodes",
+                String.valueOf(maxNodes)),
+            java.util.Map.of());
     return new Server(StemtraceServer.start(options));
   }
 
@@ -46,9 +60,18 @@ public final class SoakAccess {
   public static void deleteStream(String redisUrl, String prefix) {
     URI uri = URI.create(redisUrl);
     try {
-      new ProcessBuilder("redis-cli", "-h", uri.getHost(), "-p", String.valueOf(uri.getPort() < 0 ? 6379 : uri.getPort()),
-          "DEL", prefix + ":events").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start().waitFor();
+      new ProcessBuilder(
+              "redis-cli",
+              "-h",
+              uri.getHost(),
+              "-p",
+              String.valueOf(uri.getPort() < 0 ? 6379 : uri.getPort()),
+              "DEL",
+              prefix + ":events")
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -25,9 +25,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Real Celery 5.2 canvases that nest (recorded by {@code scripts/canvas-recorder}, one file per shape under
- * {@code io/stemtrace/testing/canvas/} in this test kit) and the drawing each must get, checked strictly
- * with {@link WorkflowShape}. Task ids are found in the capture by task name and arguments.
+ * Real Celery 5.2 canvases that nest (recorded by {@code scripts/canvas-recorder}, one file per
+ * shape under {@code io/stemtrace/testing/canvas/} in this test kit) and the drawing each must get,
+ * checked strictly with {@link WorkflowShape}. Task ids are found in the capture by task name and
+ * arguments.
  */
 public final class CanvasCaptures {
 
@@ -35,13 +36,19 @@ public final class CanvasCaptures {
   public enum Shape {
     /** {@code chord([chord([a, b], ta), chord([c, d], tb), e], outer)} */
     NESTED_CHORD("nested-chord", 1),
-    /** {@code chain(group(x1, x2, x3), group(y, z), w)}, which Celery turns into chord(group, chord(group, w)) */
+    /**
+     * {@code chain(group(x1, x2, x3), group(y, z), w)}, which Celery turns into chord(group,
+     * chord(group, w))
+     */
     CHAIN_OF_GROUPS("chain-of-groups", 1),
     /** {@code chain(chord([a, b], t), chord([c, d], u))} */
     CHORD_IN_CHAIN("chord-in-chain", 1),
     /** {@code chord([chain(a1, a2), chain(b1, b2), chain(c1, c2)], cb)} */
     CHORD_OF_CHAINS("chord-of-chains", 1),
-    /** {@code boom(2)} with a new-style errback (runs inline, emits nothing), {@code boom(1)} with two old-style ones */
+    /**
+     * {@code boom(2)} with a new-style errback (runs inline, emits nothing), {@code boom(1)} with
+     * two old-style ones
+     */
     ERRBACKS("errbacks", 2),
     /** {@code flaky(7)}: retried twice, then succeeds */
     RETRY_SUCCESS("retry-success", 1);
@@ -70,8 +77,12 @@ public final class CanvasCaptures {
   /** The capture's lines (one JSON payload each), in stream order. */
   public static List<String> lines(Shape shape) {
     try (InputStream in = CanvasCaptures.class.getResourceAsStream(shape.resource())) {
-      if (in == null) throw new IllegalStateException("capture not on the classpath: " + shape.resource());
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(line -> !line.isBlank()).toList();
+      if (in == null)
+        throw new IllegalStateException("capture not on the classpath: " + shape.resource());
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(line -> !line.isBlank())
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -95,21 +106,25 @@ public final class CanvasCaptures {
     List<StemtraceEvent> events = new ArrayList<>();
     for (byte[] payload : payloads(shape)) {
       DecodeResult result = codec.decode(payload);
-      assertThat(result).as("every line of %s decodes", shape).isInstanceOf(DecodeResult.Decoded.class);
+      assertThat(result)
+          .as("every line of %s decodes", shape)
+          .isInstanceOf(DecodeResult.Decoded.class);
       events.add(((DecodeResult.Decoded) result).event());
     }
     return events;
   }
 
   /**
-   * The id of the one task of a capture with that short name and those arguments (JSON without spaces, as in
-   * {@code "[[6,14,10]]"}).
+   * The id of the one task of a capture with that short name and those arguments (JSON without
+   * spaces, as in {@code "[[6,14,10]]"}).
    */
   public static String taskId(Shape shape, String name, String args) {
     return new Ids(events(shape)).of(name, name, args);
   }
 
-  /** The capture's events without those of the given tasks: the canvas as it stood before they ran. */
+  /**
+   * The capture's events without those of the given tasks: the canvas as it stood before they ran.
+   */
   public static List<StemtraceEvent> eventsWithout(Shape shape, List<String> taskIds) {
     return events(shape).stream()
         .filter(event -> !(event instanceof TaskEvent task && taskIds.contains(task.taskId())))
@@ -121,20 +136,25 @@ public final class CanvasCaptures {
     for (Shape shape : Shape.values()) assertDrawnAsWritten(store, shape);
   }
 
-  /** Asserts the workflows of one capture: their exact shape, the containers' states, the tasks' fields. */
+  /**
+   * Asserts the workflows of one capture: their exact shape, the containers' states, the tasks'
+   * fields.
+   */
   public static void assertDrawnAsWritten(GraphStore store, Shape shape) {
     Ids ids = new Ids(events(shape));
     switch (shape) {
       case NESTED_CHORD -> {
-        WorkflowGraph graph = WorkflowShape.assertWorkflow(store,
-            chord(
-                chord(task(ids.of("a", "add", "[1,1]")), task(ids.of("b", "add", "[2,2]")))
-                    .then(task(ids.of("ta", "tsum", "[[2,4]]"))),
-                chord(task(ids.of("c", "add", "[3,3]")), task(ids.of("d", "add", "[4,4]")))
-                    .then(task(ids.of("tb", "tsum", "[[6,8]]"))),
-                task(ids.of("e", "add", "[5,5]")))
-                .then(task(ids.of("outer", "tsum", "[[6,14,10]]"))),
-            ids.labels);
+        WorkflowGraph graph =
+            WorkflowShape.assertWorkflow(
+                store,
+                chord(
+                        chord(task(ids.of("a", "add", "[1,1]")), task(ids.of("b", "add", "[2,2]")))
+                            .then(task(ids.of("ta", "tsum", "[[2,4]]"))),
+                        chord(task(ids.of("c", "add", "[3,3]")), task(ids.of("d", "add", "[4,4]")))
+                            .then(task(ids.of("tb", "tsum", "[[6,8]]"))),
+                        task(ids.of("e", "add", "[5,5]")))
+                    .then(task(ids.of("outer", "tsum", "[[6,14,10]]"))),
+                ids.labels);
         assertContainers(graph, 3, TaskState.SUCCESS);
       }
       case CHAIN_OF_GROUPS -> {
@@ -142,37 +162,57 @@ public final class CanvasCaptures {
         assertThat(second).as("the second group's two tasks").hasSize(2);
         ids.labels.put(second.get(0), "y");
         ids.labels.put(second.get(1), "z");
-        WorkflowGraph graph = WorkflowShape.assertWorkflow(store,
-            chord(task(ids.of("x1", "add", "[1,1]")), task(ids.of("x2", "add", "[2,2]")),
-                task(ids.of("x3", "add", "[3,3]")))
-                .then(chord(task(second.get(0)), task(second.get(1))).then(task(ids.of("w", "tsum", "[[12,12]]")))),
-            ids.labels);
+        WorkflowGraph graph =
+            WorkflowShape.assertWorkflow(
+                store,
+                chord(
+                        task(ids.of("x1", "add", "[1,1]")),
+                        task(ids.of("x2", "add", "[2,2]")),
+                        task(ids.of("x3", "add", "[3,3]")))
+                    .then(
+                        chord(task(second.get(0)), task(second.get(1)))
+                            .then(task(ids.of("w", "tsum", "[[12,12]]")))),
+                ids.labels);
         assertContainers(graph, 2, TaskState.SUCCESS);
       }
       case CHORD_IN_CHAIN -> {
-        WorkflowGraph graph = WorkflowShape.assertWorkflow(store,
-            chord(task(ids.of("a", "add", "[1,1]")), task(ids.of("b", "add", "[2,2]")))
-                .then(task(ids.of("t", "tsum", "[[2,4]]"),
-                    chord(task(ids.of("c", "add", "[6,3]")), task(ids.of("d", "add", "[6,4]")))
-                        .then(task(ids.of("u", "tsum", "[[9,10]]"))))),
-            ids.labels);
+        WorkflowGraph graph =
+            WorkflowShape.assertWorkflow(
+                store,
+                chord(task(ids.of("a", "add", "[1,1]")), task(ids.of("b", "add", "[2,2]")))
+                    .then(
+                        task(
+                            ids.of("t", "tsum", "[[2,4]]"),
+                            chord(
+                                    task(ids.of("c", "add", "[6,3]")),
+                                    task(ids.of("d", "add", "[6,4]")))
+                                .then(task(ids.of("u", "tsum", "[[9,10]]"))))),
+                ids.labels);
         assertContainers(graph, 2, TaskState.SUCCESS);
       }
       case CHORD_OF_CHAINS -> {
-        WorkflowGraph graph = WorkflowShape.assertWorkflow(store,
-            chord(
-                task(ids.of("a1", "add", "[1,1]"), task(ids.of("a2", "add", "[2,2]"))),
-                task(ids.of("b1", "add", "[3,3]"), task(ids.of("b2", "add", "[6,4]"))),
-                task(ids.of("c1", "add", "[5,5]"), task(ids.of("c2", "add", "[10,6]"))))
-                .then(task(ids.of("cb", "tsum", "[[4,10,16]]"))),
-            ids.labels);
+        WorkflowGraph graph =
+            WorkflowShape.assertWorkflow(
+                store,
+                chord(
+                        task(ids.of("a1", "add", "[1,1]"), task(ids.of("a2", "add", "[2,2]"))),
+                        task(ids.of("b1", "add", "[3,3]"), task(ids.of("b2", "add", "[6,4]"))),
+                        task(ids.of("c1", "add", "[5,5]"), task(ids.of("c2", "add", "[10,6]"))))
+                    .then(task(ids.of("cb", "tsum", "[[4,10,16]]"))),
+                ids.labels);
         assertContainers(graph, 1, TaskState.SUCCESS);
       }
       case ERRBACKS -> {
         String failed = ids.of("boom1", "boom", "[1]");
-        WorkflowGraph graph = WorkflowShape.assertWorkflow(store,
-            task(failed, group(task(ids.of("cleanup", "on_error_old", null)), task(ids.of("notify", "on_error_old2", null)))),
-            ids.labels);
+        WorkflowGraph graph =
+            WorkflowShape.assertWorkflow(
+                store,
+                task(
+                    failed,
+                    group(
+                        task(ids.of("cleanup", "on_error_old", null)),
+                        task(ids.of("notify", "on_error_old2", null)))),
+                ids.labels);
         assertThat(graph.nodes().get(failed).state()).isEqualTo(TaskState.FAILURE);
         assertContainers(graph, 1, TaskState.SUCCESS);
         // the new-style errback ran inside the failing task: nothing to draw but the task
@@ -189,20 +229,29 @@ public final class CanvasCaptures {
         assertThat(task.exception()).as("the exception of the attempt that succeeded").isNull();
         assertThat(task.traceback()).isNull();
         assertThat(task.attempts()).extracting(Attempt::number).containsExactly(0, 1, 2);
-        assertThat(task.attempts()).extracting(Attempt::state)
+        assertThat(task.attempts())
+            .extracting(Attempt::state)
             .containsExactly(TaskState.RETRY, TaskState.RETRY, TaskState.SUCCESS);
-        assertThat(task.attempts().get(0).exception()).startsWith("Retry: Retry in 0.2s: ValueError('flaky attempt 0')");
-        assertThat(task.attempts().get(1).exception()).startsWith("Retry: Retry in 0.2s: ValueError('flaky attempt 1')");
+        assertThat(task.attempts().get(0).exception())
+            .startsWith("Retry: Retry in 0.2s: ValueError('flaky attempt 0')");
+        assertThat(task.attempts().get(1).exception())
+            .startsWith("Retry: Retry in 0.2s: ValueError('flaky attempt 1')");
         assertThat(task.attempts().get(2).exception()).isNull();
       }
     }
   }
 
   private static void assertContainers(WorkflowGraph graph, int count, TaskState state) {
-    List<GraphNode> containers = graph.nodes().values().stream()
-        .filter(node -> node.type() != GraphNode.NodeType.TASK).toList();
-    assertThat(containers).as("containers of %s", graph.rootId()).hasSize(count)
-        .allSatisfy(container -> assertThat(container.state()).as("state of %s", container.id()).isEqualTo(state));
+    List<GraphNode> containers =
+        graph.nodes().values().stream()
+            .filter(node -> node.type() != GraphNode.NodeType.TASK)
+            .toList();
+    assertThat(containers)
+        .as("containers of %s", graph.rootId())
+        .hasSize(count)
+        .allSatisfy(
+            container ->
+                assertThat(container.state()).as("state of %s", container.id()).isEqualTo(state));
   }
 
   /** Task ids of a capture by short name and arguments, with the labels failure messages show. */

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Writes event streams shaped like the ones Celery and stemtrace producers send for canvases (chains, groups,
- * chords, retries), for tests that assert graph shapes without a broker. Like Celery, PENDING carries no
- * structure (no parent, root or group); the later events do. Each event is one millisecond after the
- * previous one, so timestamps follow the order tasks are written in.
+ * Writes event streams shaped like the ones Celery and stemtrace producers send for canvases
+ * (chains, groups, chords, retries), for tests that assert graph shapes without a broker. Like
+ * Celery, PENDING carries no structure (no parent, root or group); the later events do. Each event
+ * is one millisecond after the previous one, so timestamps follow the order tasks are written in.
  */
 public final class CanvasEvents {
 
@@ -69,7 +69,9 @@ public final class CanvasEvents {
     return clock;
   }
 
-  /** One task's run: PENDING, then per attempt STARTED and RETRY, then STARTED and the final state. */
+  /**
+   * One task's run: PENDING, then per attempt STARTED and RETRY, then STARTED and the final state.
+   */
   public final class Run {
     private final TaskEvent.Builder template;
     private final String id;
@@ -80,7 +82,8 @@ public final class CanvasEvents {
     Run(String id, String name) {
       this.id = id;
       // the template carries the structure; every emitted event gets its own time from tick()
-      this.template = TaskEvent.builder(id, TaskState.PENDING).name(name).rootId(id).timestamp(Instant.EPOCH);
+      this.template =
+          TaskEvent.builder(id, TaskState.PENDING).name(name).rootId(id).timestamp(Instant.EPOCH);
     }
 
     public Run parent(String parentId) {
@@ -125,20 +128,41 @@ public final class CanvasEvents {
     /** Writes the events and returns the task id. */
     public String emit() {
       TaskEvent structured = template.build();
-      events.add(TaskEvent.builder(id, TaskState.PENDING).name(structured.name()).timestamp(tick())
-          .args(List.of(1, 2)).build());
+      events.add(
+          TaskEvent.builder(id, TaskState.PENDING)
+              .name(structured.name())
+              .timestamp(tick())
+              .args(List.of(1, 2))
+              .build());
       if (pendingOnly) return id;
       for (int attempt = 0; attempt < retries; attempt++) {
-        events.add(structured.toBuilder().state(TaskState.STARTED).retries(attempt).timestamp(tick()).build());
-        events.add(structured.toBuilder().state(TaskState.RETRY).retries(attempt).timestamp(tick())
-            .exception("TimeoutError()").build());
+        events.add(
+            structured.toBuilder()
+                .state(TaskState.STARTED)
+                .retries(attempt)
+                .timestamp(tick())
+                .build());
+        events.add(
+            structured.toBuilder()
+                .state(TaskState.RETRY)
+                .retries(attempt)
+                .timestamp(tick())
+                .exception("TimeoutError()")
+                .build());
       }
       if (outcome != TaskState.REVOKED) {
-        events.add(structured.toBuilder().state(TaskState.STARTED).retries(retries).timestamp(tick()).build());
+        events.add(
+            structured.toBuilder()
+                .state(TaskState.STARTED)
+                .retries(retries)
+                .timestamp(tick())
+                .build());
       }
-      TaskEvent.Builder last = structured.toBuilder().state(outcome).retries(retries).timestamp(tick());
+      TaskEvent.Builder last =
+          structured.toBuilder().state(outcome).retries(retries).timestamp(tick());
       if (outcome == TaskState.SUCCESS) last.result(3);
-      if (outcome == TaskState.FAILURE) last.exception("ValueError('boom')").traceback("Traceback ...");
+      if (outcome == TaskState.FAILURE)
+        last.exception("ValueError('boom')").traceback("Traceback ...");
       events.add(last.build());
       return id;
     }

@@ -24,15 +24,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a {@link GraphStore} must hold after the Python canvas capture ({@link Captures#PYTHON_CANVAS}) was
- * applied, in any order and through any transport. Transport test suites call
- * {@link #assertPythonCanvasGraph(GraphStore)} after replaying the capture end to end.
+ * What a {@link GraphStore} must hold after the Python canvas capture ({@link
+ * Captures#PYTHON_CANVAS}) was applied, in any order and through any transport. Transport test
+ * suites call {@link #assertPythonCanvasGraph(GraphStore)} after replaying the capture end to end.
  */
 public final class CaptureExpectations {
 
   private CaptureExpectations() {}
 
-  /** The capture decoded with {@link EventCodec#standard()}, in file order (all 59 lines decode). */
+  /**
+   * The capture decoded with {@link EventCodec#standard()}, in file order (all 59 lines decode).
+   */
   public static List<StemtraceEvent> pythonCanvasEvents() {
     EventCodec codec = EventCodec.standard();
     List<StemtraceEvent> events = new ArrayList<>();
@@ -45,10 +47,10 @@ public final class CaptureExpectations {
   }
 
   /**
-   * Asserts the capture's expected graph (see the vectors README): 7 workflows, 18 task nodes each exactly
-   * once, the chain, the standalone GROUP, the CHORD followed by tsum, the flaky task with 3 attempts, the
-   * failing task, the parent with a GROUP of 3 plus a direct child, the unregistered PENDING task, and the
-   * worker and registry.
+   * Asserts the capture's expected graph (see the vectors README): 7 workflows, 18 task nodes each
+   * exactly once, the chain, the standalone GROUP, the CHORD followed by tsum, the flaky task with
+   * 3 attempts, the failing task, the parent with a GROUP of 3 plus a direct child, the
+   * unregistered PENDING task, and the worker and registry.
    */
   public static void assertPythonCanvasGraph(GraphStore store) {
     assertThat(store.taskCount()).as("task nodes").isEqualTo(18);
@@ -73,15 +75,17 @@ public final class CaptureExpectations {
     assertThat(children(group, groupId))
         .containsExactly(ids.of("598664ba"), ids.of("b0a2554e"), ids.of("67a3441b"));
 
-    // the chord: CHORD container root, headers then the callback; the callback is not under a header
+    // the chord: CHORD container root, headers then the callback; the callback is not under a
+    // header
     String chordId = "group:" + ids.group("e48dc173");
     WorkflowGraph chord = graphs.get(chordId);
     assertThat(chord).as("chord rooted at its container").isNotNull();
     GraphNode chordNode = chord.nodes().get(chordId);
     assertThat(chordNode.type()).isEqualTo(GraphNode.NodeType.CHORD);
     assertThat(chordNode.state()).isEqualTo(TaskState.SUCCESS);
-    assertThat(chordNode.children()).containsExactly(
-        ids.of("e48dc173"), ids.of("47e30c64"), ids.of("7b4871e6"), ids.of("532f478d"));
+    assertThat(chordNode.children())
+        .containsExactly(
+            ids.of("e48dc173"), ids.of("47e30c64"), ids.of("7b4871e6"), ids.of("532f478d"));
     assertThat(children(chord, ids.of("7b4871e6"))).isEmpty();
     assertThat(store.children(ids.of("7b4871e6"))).as("callback is not a header's child").isEmpty();
 
@@ -94,10 +98,12 @@ public final class CaptureExpectations {
     assertThat(flakyTask.parentId()).as("self-parent ignored").isNull();
     assertThat(flakyTask.retries()).isEqualTo(2);
     assertThat(flakyTask.attempts()).extracting(a -> a.number()).containsExactly(0, 1, 2);
-    assertThat(flakyTask.attempts()).extracting(a -> a.state())
+    assertThat(flakyTask.attempts())
+        .extracting(a -> a.state())
         .containsExactly(TaskState.RETRY, TaskState.RETRY, TaskState.SUCCESS);
     assertThat(flakyTask.events().stream().filter(e -> e.state() == TaskState.RETRY)).hasSize(2);
-    assertThat(flakyTask.events()).isSortedAccordingTo((a, b) -> a.timestamp().compareTo(b.timestamp()));
+    assertThat(flakyTask.events())
+        .isSortedAccordingTo((a, b) -> a.timestamp().compareTo(b.timestamp()));
     assertThat(flakyTask.runTime()).isNotNull();
     assertThat(flakyTask.queueTime()).isNotNull();
 
@@ -112,17 +118,21 @@ public final class CaptureExpectations {
     String parentGroup = "group:" + ids.group("e86e0a9d");
     WorkflowGraph parent = graphs.get(ids.of("25e760ad"));
     assertThat(parent).as("parent task is a root").isNotNull();
-    assertThat(children(parent, ids.of("25e760ad"))).containsExactly(parentGroup, ids.of("418f19c5"));
+    assertThat(children(parent, ids.of("25e760ad")))
+        .containsExactly(parentGroup, ids.of("418f19c5"));
     assertThat(parent.nodes().get(parentGroup).type()).isEqualTo(GraphNode.NodeType.GROUP);
     assertThat(children(parent, parentGroup))
         .containsExactly(ids.of("e86e0a9d"), ids.of("82a262a3"), ids.of("d70cf954"));
-    assertThat(store.children(ids.of("25e760ad"))).extracting(TaskNode::id).containsExactly(
-        ids.of("e86e0a9d"), ids.of("82a262a3"), ids.of("d70cf954"), ids.of("418f19c5"));
+    assertThat(store.children(ids.of("25e760ad")))
+        .extracting(TaskNode::id)
+        .containsExactly(
+            ids.of("e86e0a9d"), ids.of("82a262a3"), ids.of("d70cf954"), ids.of("418f19c5"));
 
     // the unregistered task: a PENDING root
     WorkflowGraph unregistered = graphs.get(ids.of("9644dd94"));
     assertThat(unregistered).isNotNull();
-    assertThat(unregistered.nodes().get(unregistered.rootId()).state()).isEqualTo(TaskState.PENDING);
+    assertThat(unregistered.nodes().get(unregistered.rootId()).state())
+        .isEqualTo(TaskState.PENDING);
 
     // every task knows its workflow
     for (WorkflowGraph graph : graphs.values()) {
@@ -136,28 +146,43 @@ public final class CaptureExpectations {
 
     // the worker and the registry
     List<WorkerInfo> workers = store.workers();
-    assertThat(workers).singleElement().satisfies(worker -> {
-      assertThat(worker.hostname()).isEqualTo("w1@vm");
-      assertThat(worker.status()).isEqualTo(WorkerInfo.Status.OFFLINE);
-      assertThat(worker.registeredTasks()).hasSize(5);
-    });
+    assertThat(workers)
+        .singleElement()
+        .satisfies(
+            worker -> {
+              assertThat(worker.hostname()).isEqualTo("w1@vm");
+              assertThat(worker.status()).isEqualTo(WorkerInfo.Status.OFFLINE);
+              assertThat(worker.registeredTasks()).hasSize(5);
+            });
     List<RegistryEntry> registry = store.registry(null, null);
-    assertThat(registry).extracting(RegistryEntry::name).containsExactly(
-        "capp.add", "capp.boom", "capp.flaky", "capp.not_registered_anywhere", "capp.parent", "capp.tsum");
-    assertThat(store.registry(null, RegistryEntry.Status.NOT_REGISTERED)).extracting(RegistryEntry::name)
+    assertThat(registry)
+        .extracting(RegistryEntry::name)
+        .containsExactly(
+            "capp.add",
+            "capp.boom",
+            "capp.flaky",
+            "capp.not_registered_anywhere",
+            "capp.parent",
+            "capp.tsum");
+    assertThat(store.registry(null, RegistryEntry.Status.NOT_REGISTERED))
+        .extracting(RegistryEntry::name)
         .containsExactly("capp.not_registered_anywhere");
-    assertThat(store.registry("ADD", null)).singleElement().satisfies(add -> {
-      assertThat(add.status()).isEqualTo(RegistryEntry.Status.ACTIVE);
-      assertThat(add.executionCount()).isEqualTo(13);
-      assertThat(add.registeredBy()).containsExactly("w1@vm");
-      assertThat(add.lastRun()).isNotNull();
-    });
+    assertThat(store.registry("ADD", null))
+        .singleElement()
+        .satisfies(
+            add -> {
+              assertThat(add.status()).isEqualTo(RegistryEntry.Status.ACTIVE);
+              assertThat(add.executionCount()).isEqualTo(13);
+              assertThat(add.registeredBy()).containsExactly("w1@vm");
+              assertThat(add.lastRun()).isNotNull();
+            });
   }
 
   /**
-   * Reads every workflow through {@link GraphStore#workflows} and {@link GraphStore#workflow} and asserts
-   * that no node lists a child twice, no task sits under two parents, no task is in two workflows, every
-   * node is reachable from its root, and every task the store holds is in exactly one workflow.
+   * Reads every workflow through {@link GraphStore#workflows} and {@link GraphStore#workflow} and
+   * asserts that no node lists a child twice, no task sits under two parents, no task is in two
+   * workflows, every node is reachable from its root, and every task the store holds is in exactly
+   * one workflow.
    *
    * @return every workflow's graph by root id
    */
@@ -167,12 +192,24 @@ public final class CaptureExpectations {
     while (true) {
       var page = store.workflows(WorkflowQuery.all(100, offset));
       for (WorkflowSummary summary : page.items()) {
-        WorkflowGraph graph = store.workflow(summary.rootId()).orElseThrow(
-            () -> new AssertionError("listed workflow " + summary.rootId() + " has no graph"));
+        WorkflowGraph graph =
+            store
+                .workflow(summary.rootId())
+                .orElseThrow(
+                    () ->
+                        new AssertionError(
+                            "listed workflow " + summary.rootId() + " has no graph"));
         assertThat(graph.rootId()).isEqualTo(summary.rootId());
-        assertThat(graphs.put(summary.rootId(), graph)).as("workflow listed twice: " + summary.rootId()).isNull();
-        long tasks = graph.nodes().values().stream().filter(n -> n.type() == GraphNode.NodeType.TASK).count();
-        assertThat(summary.taskCount()).as("task count of " + summary.rootId()).isEqualTo((int) tasks);
+        assertThat(graphs.put(summary.rootId(), graph))
+            .as("workflow listed twice: " + summary.rootId())
+            .isNull();
+        long tasks =
+            graph.nodes().values().stream()
+                .filter(n -> n.type() == GraphNode.NodeType.TASK)
+                .count();
+        assertThat(summary.taskCount())
+            .as("task count of " + summary.rootId())
+            .isEqualTo((int) tasks);
         assertThat(summary.state()).isEqualTo(graph.nodes().get(graph.rootId()).state());
       }
       offset += page.items().size();
@@ -180,20 +217,29 @@ public final class CaptureExpectations {
     }
     Map<String, String> workflowOfTask = new HashMap<>();
     for (WorkflowGraph graph : graphs.values()) {
-      assertThat(graph.nodes().keySet().iterator().next()).as("root first").isEqualTo(graph.rootId());
+      assertThat(graph.nodes().keySet().iterator().next())
+          .as("root first")
+          .isEqualTo(graph.rootId());
       Map<String, String> parentOf = new HashMap<>();
       for (GraphNode node : graph.nodes().values()) {
-        assertThat(new HashSet<>(node.children())).as(node.id() + " lists a child twice")
+        assertThat(new HashSet<>(node.children()))
+            .as(node.id() + " lists a child twice")
             .hasSameSizeAs(node.children());
         for (String child : node.children()) {
-          assertThat(graph.nodes()).as("child " + child + " of " + node.id() + " is in the graph").containsKey(child);
+          assertThat(graph.nodes())
+              .as("child " + child + " of " + node.id() + " is in the graph")
+              .containsKey(child);
           String before = parentOf.put(child, node.id());
-          assertThat(before).as(child + " under two parents: " + before + " and " + node.id()).isNull();
+          assertThat(before)
+              .as(child + " under two parents: " + before + " and " + node.id())
+              .isNull();
         }
         if (node.type() == GraphNode.NodeType.TASK) {
           String before = workflowOfTask.put(node.id(), graph.rootId());
           assertThat(before).as("task " + node.id() + " in two workflows").isNull();
-          assertThat(store.workflowOf(node.id())).as("workflowOf " + node.id()).contains(graph.rootId());
+          assertThat(store.workflowOf(node.id()))
+              .as("workflowOf " + node.id())
+              .contains(graph.rootId());
         }
       }
       assertThat(parentOf).as("the root has no parent").doesNotContainKey(graph.rootId());
@@ -203,10 +249,13 @@ public final class CaptureExpectations {
         String id = todo.remove(todo.size() - 1);
         if (reachable.add(id)) todo.addAll(graph.nodes().get(id).children());
       }
-      assertThat(reachable).as("every node of " + graph.rootId() + " is reachable from its root")
+      assertThat(reachable)
+          .as("every node of " + graph.rootId() + " is reachable from its root")
           .isEqualTo(graph.nodes().keySet());
     }
-    assertThat((long) workflowOfTask.size()).as("every task is in a workflow").isEqualTo(store.taskCount());
+    assertThat((long) workflowOfTask.size())
+        .as("every task is in a workflow")
+        .isEqualTo(store.taskCount());
     return graphs;
   }
 

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The real event captures in {@code ../shared/vectors} (found through the {@code stemtrace.vectors} system
- * property that the build sets, else relative to the working directory). Tests fail, never skip, when the
- * captures are missing: they are part of the test suite's input.
+ * The real event captures in {@code ../shared/vectors} (found through the {@code stemtrace.vectors}
+ * system property that the build sets, else relative to the working directory). Tests fail, never
+ * skip, when the captures are missing: they are part of the test suite's input.
  */
 public final class Captures {
 
@@ -38,8 +38,11 @@ public final class Captures {
       Path candidate = dir.resolve("../shared/vectors").normalize();
       if (Files.isDirectory(candidate)) return candidate;
     }
-    throw new IllegalStateException("event captures not found: set -Dstemtrace.vectors or keep ../shared/vectors"
-        + " beside the checkout (configured: " + configured + ")");
+    throw new IllegalStateException(
+        "event captures not found: set -Dstemtrace.vectors or keep ../shared/vectors"
+            + " beside the checkout (configured: "
+            + configured
+            + ")");
   }
 
   /** The lines of a capture, in file order. */
@@ -64,16 +67,19 @@ public final class Captures {
   }
 
   /**
-   * The Python canvas capture moved in time so that its newest event happened at {@code newest}: what a test
-   * that compares the capture with a clock (stats windows, anomaly thresholds, relative times) replays, so
-   * that it passes on any date. Gaps between events are kept to the nanosecond.
+   * The Python canvas capture moved in time so that its newest event happened at {@code newest}:
+   * what a test that compares the capture with a clock (stats windows, anomaly thresholds, relative
+   * times) replays, so that it passes on any date. Gaps between events are kept to the nanosecond.
    */
   public static List<byte[]> pythonCanvasEndingAt(Instant newest) {
     return shiftedToEndAt(lines(PYTHON_CANVAS), newest).stream()
-        .map(line -> line.getBytes(StandardCharsets.UTF_8)).toList();
+        .map(line -> line.getBytes(StandardCharsets.UTF_8))
+        .toList();
   }
 
-  /** The newest event time of a capture (its {@code timestamp} and {@code shutdown_time} fields). */
+  /**
+   * The newest event time of a capture (its {@code timestamp} and {@code shutdown_time} fields).
+   */
   public static Instant newest(List<String> lines) {
     Instant newest = null;
     for (String line : lines) {
@@ -85,7 +91,10 @@ public final class Captures {
     return newest;
   }
 
-  /** Capture lines with every event time moved by the same amount, so that the newest is {@code newest}. */
+  /**
+   * Capture lines with every event time moved by the same amount, so that the newest is {@code
+   * newest}.
+   */
   public static List<String> shiftedToEndAt(List<String> lines, Instant newest) {
     Duration shift = Duration.between(newest(lines), newest);
     List<String> shifted = new ArrayList<>(lines.size());

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A {@link GraphStore} that hands every call to {@link #delegate()}: a test fake overrides only what it
- * changes (fail on one event, record the apply order, route events through a broker first).
+ * A {@link GraphStore} that hands every call to {@link #delegate()}: a test fake overrides only
+ * what it changes (fail on one event, record the apply order, route events through a broker first).
  * {@link #close()} is not forwarded; the fake's owner closes what it owns.
  */
 public abstract class ForwardingGraphStore implements GraphStore {

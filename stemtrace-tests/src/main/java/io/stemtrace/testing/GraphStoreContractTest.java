@@ -32,14 +32,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The contract every {@link GraphStore} keeps (DESIGN section 5). Each implementation's tests extend this
- * class and implement {@link #newStore(int)}; a user's own store can run it too (depend on
- * {@code stemtrace-tests}). The suites are nested by topic (the real capture, recorded canvases, generated
- * canvases, event semantics, queries, workers, bounded memory), so a report says which part of the contract
- * a store misses.
+ * The contract every {@link GraphStore} keeps (DESIGN section 5). Each implementation's tests
+ * extend this class and implement {@link #newStore(int)}; a user's own store can run it too (depend
+ * on {@code stemtrace-tests}). The suites are nested by topic (the real capture, recorded canvases,
+ * generated canvases, event semantics, queries, workers, bounded memory), so a report says which
+ * part of the contract a store misses.
  *
- * <p>Shapes are checked for the events in the order written, reversed, and in many random orders: a store
- * must build the same graph whatever the arrival order.
+ * <p>Shapes are checked for the events in the order written, reversed, and in many random orders: a
+ * store must build the same graph whatever the arrival order.
  */
 public abstract class GraphStoreContractTest {
 
@@ -93,8 +93,12 @@ public abstract class GraphStoreContractTest {
     Instant at = Instant.parse("2026-11-26T03:00:00Z");
     int i = 0;
     for (TaskState state : memberStates) {
-      store.apply(TaskEvent.builder("member-" + i++, state).name("app.add").groupId("g-state")
-          .timestamp(at.plusMillis(i)).build());
+      store.apply(
+          TaskEvent.builder("member-" + i++, state)
+              .name("app.add")
+              .groupId("g-state")
+              .timestamp(at.plusMillis(i))
+              .build());
     }
     WorkflowGraph graph = onlyWorkflow(store);
     assertThat(graph.rootId()).isEqualTo("group:g-state");
@@ -110,30 +114,55 @@ public abstract class GraphStoreContractTest {
     return TaskEvent.builder(id, state).name("app.task").timestamp(T0.plusMillis(millis)).build();
   }
 
-  /** 30 tasks: names app.alpha / app.beta / other.gamma in turn, states SUCCESS / FAILURE / PENDING in turn. */
+  /**
+   * 30 tasks: names app.alpha / app.beta / other.gamma in turn, states SUCCESS / FAILURE / PENDING
+   * in turn.
+   */
   private GraphStore thirtyTasks() {
     GraphStore store = newStore();
     String[] names = {"app.alpha", "app.beta", "other.gamma"};
-    TaskState[] states = {TaskState.SUCCESS, TaskState.FAILURE, TaskState.PENDING, TaskState.SUCCESS, TaskState.FAILURE};
+    TaskState[] states = {
+      TaskState.SUCCESS, TaskState.FAILURE, TaskState.PENDING, TaskState.SUCCESS, TaskState.FAILURE
+    };
     for (int i = 0; i < 30; i++) {
-      store.apply(TaskEvent.builder(String.format("task-%02d", i), states[i % states.length]).name(names[i % 3])
-          .timestamp(T0.plusSeconds(i)).build());
+      store.apply(
+          TaskEvent.builder(String.format("task-%02d", i), states[i % states.length])
+              .name(names[i % 3])
+              .timestamp(T0.plusSeconds(i))
+              .build());
     }
     return store;
   }
 
   private static WorkerEvent ready(String host, int second, String... tasks) {
     Map<String, RegisteredTaskDefinition> definitions = new java.util.LinkedHashMap<>();
-    for (String task : tasks) definitions.put(task, new RegisteredTaskDefinition(task, "app", "(x)", "doc " + task, false));
-    return new WorkerEvent(WorkerEvent.Type.READY, host, 42, T0.plusSeconds(second), List.of(tasks), definitions, null);
+    for (String task : tasks)
+      definitions.put(task, new RegisteredTaskDefinition(task, "app", "(x)", "doc " + task, false));
+    return new WorkerEvent(
+        WorkerEvent.Type.READY,
+        host,
+        42,
+        T0.plusSeconds(second),
+        List.of(tasks),
+        definitions,
+        null);
   }
 
   private static WorkerEvent shutdown(String host, int second) {
-    return new WorkerEvent(WorkerEvent.Type.SHUTDOWN, host, 42, T0.plusSeconds(second), List.of(), Map.of(),
+    return new WorkerEvent(
+        WorkerEvent.Type.SHUTDOWN,
+        host,
+        42,
+        T0.plusSeconds(second),
+        List.of(),
+        Map.of(),
         T0.plusSeconds(second));
   }
 
-  /** The real Python capture: in stream order, reversed, in 200 random orders, twice; events returned as sent. */
+  /**
+   * The real Python capture: in stream order, reversed, in 200 random orders, twice; events
+   * returned as sent.
+   */
   @Nested
   class RealCapture {
 
@@ -185,11 +214,12 @@ public abstract class GraphStoreContractTest {
       List<StemtraceEvent> events = CaptureExpectations.pythonCanvasEvents();
       applyAll(store, events);
       for (TaskNode task : store.tasks(TaskQuery.all(100, 0)).items()) {
-        List<TaskEvent> sent = events.stream()
-            .filter(e -> e instanceof TaskEvent t && t.taskId().equals(task.id()))
-            .map(TaskEvent.class::cast)
-            .sorted((a, b) -> a.timestamp().compareTo(b.timestamp()))
-            .toList();
+        List<TaskEvent> sent =
+            events.stream()
+                .filter(e -> e instanceof TaskEvent t && t.taskId().equals(task.id()))
+                .map(TaskEvent.class::cast)
+                .sorted((a, b) -> a.timestamp().compareTo(b.timestamp()))
+                .toList();
         assertThat(task.events()).as("events of " + task.id()).containsExactlyElementsOf(sent);
       }
     }
@@ -197,14 +227,32 @@ public abstract class GraphStoreContractTest {
     @Test
     void apply_unusualEvents_areKeptExactly() {
       GraphStore store = newStore();
-      List<TaskEvent> sent = List.of(
-          TaskEvent.builder("odd", TaskState.PENDING).name("app.odd").rootId("hint-1").timestamp(T0).build(),
-          TaskEvent.builder("odd", TaskState.STARTED).name("app.renamed").rootId("hint-2").parentId("odd")
-              .traceId("trace-1").timestamp(T0.plusMillis(1)).build(),
-          TaskEvent.builder("odd", TaskState.RETRY).retries(2_000_000).exception("E").timestamp(T0.plusMillis(2)).build(),
-          TaskEvent.builder("odd", TaskState.SUCCESS).retries(2_000_001).result(Map.of("k", List.of(1, "x")))
-              // the latest time the codec accepts (EventCodec.LATEST_TIMESTAMP is the first it refuses)
-              .timestamp(Instant.parse("2261-12-31T23:59:59.999999Z")).build());
+      List<TaskEvent> sent =
+          List.of(
+              TaskEvent.builder("odd", TaskState.PENDING)
+                  .name("app.odd")
+                  .rootId("hint-1")
+                  .timestamp(T0)
+                  .build(),
+              TaskEvent.builder("odd", TaskState.STARTED)
+                  .name("app.renamed")
+                  .rootId("hint-2")
+                  .parentId("odd")
+                  .traceId("trace-1")
+                  .timestamp(T0.plusMillis(1))
+                  .build(),
+              TaskEvent.builder("odd", TaskState.RETRY)
+                  .retries(2_000_000)
+                  .exception("E")
+                  .timestamp(T0.plusMillis(2))
+                  .build(),
+              TaskEvent.builder("odd", TaskState.SUCCESS)
+                  .retries(2_000_001)
+                  .result(Map.of("k", List.of(1, "x")))
+                  // the latest time the codec accepts (EventCodec.LATEST_TIMESTAMP is the first it
+                  // refuses)
+                  .timestamp(Instant.parse("2261-12-31T23:59:59.999999Z"))
+                  .build());
       applyAll(store, sent);
       TaskNode task = store.task("odd").orElseThrow();
       assertThat(task.events()).containsExactlyElementsOf(sent);
@@ -221,7 +269,8 @@ public abstract class GraphStoreContractTest {
 
     @ParameterizedTest
     @EnumSource(CanvasCaptures.Shape.class)
-    void celeryCanvas_inOrderReversedAnd200RandomOrders_isDrawnAsWritten(CanvasCaptures.Shape shape) {
+    void celeryCanvas_inOrderReversedAnd200RandomOrders_isDrawnAsWritten(
+        CanvasCaptures.Shape shape) {
       List<StemtraceEvent> events = CanvasCaptures.events(shape);
       for (int order = -1; order <= 200; order++) {
         List<StemtraceEvent> arrival = new ArrayList<>(events);
@@ -234,7 +283,8 @@ public abstract class GraphStoreContractTest {
           assertThat(store.workflowCount()).as("workflows").isEqualTo(shape.workflows());
           CanvasCaptures.assertDrawnAsWritten(store, shape);
         } catch (AssertionError e) {
-          String how = order < 0 ? "in order" : order == 0 ? "reversed" : "shuffled with seed " + order;
+          String how =
+              order < 0 ? "in order" : order == 0 ? "reversed" : "shuffled with seed " + order;
           throw new AssertionError(shape + " " + how + ": " + e.getMessage(), e);
         }
       }
@@ -243,28 +293,43 @@ public abstract class GraphStoreContractTest {
     @Test
     void celeryCanvases_allInOneStore_eachIsDrawnAsWritten() {
       GraphStore store = newStore();
-      for (CanvasCaptures.Shape shape : CanvasCaptures.Shape.values()) applyAll(store, CanvasCaptures.events(shape));
+      for (CanvasCaptures.Shape shape : CanvasCaptures.Shape.values())
+        applyAll(store, CanvasCaptures.events(shape));
       CaptureExpectations.assertEveryTaskExactlyOnce(store);
-      assertThat(store.workflowCount()).isEqualTo(
-          java.util.Arrays.stream(CanvasCaptures.Shape.values()).mapToInt(CanvasCaptures.Shape::workflows).sum());
+      assertThat(store.workflowCount())
+          .isEqualTo(
+              java.util.Arrays.stream(CanvasCaptures.Shape.values())
+                  .mapToInt(CanvasCaptures.Shape::workflows)
+                  .sum());
       CanvasCaptures.assertAllDrawnAsWritten(store);
     }
 
     @Test
     void nestedChord_beforeTheOuterCallbackRan_outerChordIsNotSuccess() {
-      String outer = CanvasCaptures.taskId(CanvasCaptures.Shape.NESTED_CHORD, "tsum", "[[6,14,10]]");
+      String outer =
+          CanvasCaptures.taskId(CanvasCaptures.Shape.NESTED_CHORD, "tsum", "[[6,14,10]]");
       GraphStore store = newStore();
-      applyAll(store, CanvasCaptures.eventsWithout(CanvasCaptures.Shape.NESTED_CHORD, List.of(outer)));
+      applyAll(
+          store, CanvasCaptures.eventsWithout(CanvasCaptures.Shape.NESTED_CHORD, List.of(outer)));
       WorkflowGraph graph = onlyWorkflow(store);
       GraphNode root = graph.nodes().get(graph.rootId());
       assertThat(root.type()).isEqualTo(GraphNode.NodeType.CHORD);
       assertThat(root.bodyId()).isNull();
-      assertThat(root.state()).as("every header done, the callback not seen").isEqualTo(TaskState.PENDING);
-      assertThat(store.workflows(WorkflowQuery.all(10, 0)).items().get(0).state()).isEqualTo(TaskState.PENDING);
+      assertThat(root.state())
+          .as("every header done, the callback not seen")
+          .isEqualTo(TaskState.PENDING);
+      assertThat(store.workflows(WorkflowQuery.all(10, 0)).items().get(0).state())
+          .isEqualTo(TaskState.PENDING);
 
       // the callback started: the chord runs until it finishes
-      List<StemtraceEvent> started = CanvasCaptures.events(CanvasCaptures.Shape.NESTED_CHORD).stream()
-          .filter(e -> e instanceof TaskEvent t && t.taskId().equals(outer) && t.state() == TaskState.STARTED).toList();
+      List<StemtraceEvent> started =
+          CanvasCaptures.events(CanvasCaptures.Shape.NESTED_CHORD).stream()
+              .filter(
+                  e ->
+                      e instanceof TaskEvent t
+                          && t.taskId().equals(outer)
+                          && t.state() == TaskState.STARTED)
+              .toList();
       applyAll(store, started);
       GraphNode running = onlyWorkflow(store).nodes().get(graph.rootId());
       assertThat(running.bodyId()).isEqualTo(outer);
@@ -276,7 +341,9 @@ public abstract class GraphStoreContractTest {
       CanvasCaptures.Shape shape = CanvasCaptures.Shape.CHAIN_OF_GROUPS;
       List<String> later = new ArrayList<>();
       for (StemtraceEvent event : CanvasCaptures.events(shape)) {
-        if (event instanceof TaskEvent t && t.name().endsWith(".tsum") && !later.contains(t.taskId())) later.add(t.taskId());
+        if (event instanceof TaskEvent t
+            && t.name().endsWith(".tsum")
+            && !later.contains(t.taskId())) later.add(t.taskId());
       }
       assertThat(later).as("y, z and w").hasSize(3);
       GraphStore store = newStore();
@@ -290,7 +357,9 @@ public abstract class GraphStoreContractTest {
     }
   }
 
-  /** Canvas shapes written from the Celery facts, each in order, reversed and in 40 random orders. */
+  /**
+   * Canvas shapes written from the Celery facts, each in order, reversed and in 40 random orders.
+   */
   @Nested
   class GeneratedCanvases {
 
@@ -306,23 +375,31 @@ public abstract class GraphStoreContractTest {
       canvas.task(a, "app.first").emit();
       canvas.task(b, "app.second").parent(a).root(a).emit();
       for (String header : List.of(h1, h2, h3)) {
-        canvas.task(header, "app.add").parent(b).root(a).group("g-chord").chordCallback(callback).emit();
+        canvas
+            .task(header, "app.add")
+            .parent(b)
+            .root(a)
+            .group("g-chord")
+            .chordCallback(callback)
+            .emit();
       }
       canvas.task(callback, "app.sum").parent(h3).root(a).emit();
 
-      forEveryOrder(canvas, store -> {
-        WorkflowGraph graph = onlyWorkflow(store);
-        assertThat(graph.rootId()).isEqualTo(a);
-        assertThat(children(graph, a)).containsExactly(b);
-        assertThat(children(graph, b)).containsExactly("group:g-chord");
-        GraphNode chord = graph.nodes().get("group:g-chord");
-        assertThat(chord.type()).isEqualTo(GraphNode.NodeType.CHORD);
-        assertThat(chord.name()).isEqualTo("chord");
-        assertThat(chord.children()).containsExactly(h1, h2, h3, callback);
-        assertThat(children(graph, h3)).isEmpty();
-        assertThat(graph.nodes()).hasSize(7);
-        assertThat(store.workflowOf(callback)).contains(a);
-      });
+      forEveryOrder(
+          canvas,
+          store -> {
+            WorkflowGraph graph = onlyWorkflow(store);
+            assertThat(graph.rootId()).isEqualTo(a);
+            assertThat(children(graph, a)).containsExactly(b);
+            assertThat(children(graph, b)).containsExactly("group:g-chord");
+            GraphNode chord = graph.nodes().get("group:g-chord");
+            assertThat(chord.type()).isEqualTo(GraphNode.NodeType.CHORD);
+            assertThat(chord.name()).isEqualTo("chord");
+            assertThat(chord.children()).containsExactly(h1, h2, h3, callback);
+            assertThat(children(graph, h3)).isEmpty();
+            assertThat(graph.nodes()).hasSize(7);
+            assertThat(store.workflowOf(callback)).contains(a);
+          });
     }
 
     @Test
@@ -339,19 +416,22 @@ public abstract class GraphStoreContractTest {
         lanes.add(List.of(first, second, third));
       }
 
-      forEveryOrder(canvas, store -> {
-        WorkflowGraph graph = onlyWorkflow(store);
-        assertThat(graph.rootId()).isEqualTo("group:g-lanes");
-        GraphNode group = graph.nodes().get("group:g-lanes");
-        assertThat(group.type()).isEqualTo(GraphNode.NodeType.GROUP);
-        assertThat(group.state()).isEqualTo(TaskState.SUCCESS);
-        assertThat(group.children()).containsExactly(lanes.get(0).get(0), lanes.get(1).get(0), lanes.get(2).get(0));
-        for (List<String> lane : lanes) {
-          assertThat(children(graph, lane.get(0))).containsExactly(lane.get(1));
-          assertThat(children(graph, lane.get(1))).containsExactly(lane.get(2));
-        }
-        assertThat(graph.nodes()).hasSize(10);
-      });
+      forEveryOrder(
+          canvas,
+          store -> {
+            WorkflowGraph graph = onlyWorkflow(store);
+            assertThat(graph.rootId()).isEqualTo("group:g-lanes");
+            GraphNode group = graph.nodes().get("group:g-lanes");
+            assertThat(group.type()).isEqualTo(GraphNode.NodeType.GROUP);
+            assertThat(group.state()).isEqualTo(TaskState.SUCCESS);
+            assertThat(group.children())
+                .containsExactly(lanes.get(0).get(0), lanes.get(1).get(0), lanes.get(2).get(0));
+            for (List<String> lane : lanes) {
+              assertThat(children(graph, lane.get(0))).containsExactly(lane.get(1));
+              assertThat(children(graph, lane.get(1))).containsExactly(lane.get(2));
+            }
+            assertThat(graph.nodes()).hasSize(10);
+          });
     }
 
     @Test
@@ -368,13 +448,17 @@ public abstract class GraphStoreContractTest {
         heads.add(first);
       }
 
-      forEveryOrder(canvas, store -> {
-        WorkflowGraph graph = onlyWorkflow(store);
-        assertThat(graph.rootId()).isEqualTo(spawner);
-        assertThat(children(graph, spawner)).containsExactly("group:g-spawned");
-        assertThat(children(graph, "group:g-spawned")).containsExactlyElementsOf(heads);
-        assertThat(store.children(spawner)).extracting(TaskNode::id).containsExactlyElementsOf(heads);
-      });
+      forEveryOrder(
+          canvas,
+          store -> {
+            WorkflowGraph graph = onlyWorkflow(store);
+            assertThat(graph.rootId()).isEqualTo(spawner);
+            assertThat(children(graph, spawner)).containsExactly("group:g-spawned");
+            assertThat(children(graph, "group:g-spawned")).containsExactlyElementsOf(heads);
+            assertThat(store.children(spawner))
+                .extracting(TaskNode::id)
+                .containsExactlyElementsOf(heads);
+          });
     }
 
     @Test
@@ -383,14 +467,17 @@ public abstract class GraphStoreContractTest {
       String a1 = canvas.task(canvas.id("a1"), "app.step").emit();
       String a2 = canvas.task(canvas.id("a2"), "app.step").parent(a1).group("g-partial").emit();
       String lostHead = canvas.id("b1");
-      String b2 = canvas.task(canvas.id("b2"), "app.step").parent(lostHead).group("g-partial").emit();
+      String b2 =
+          canvas.task(canvas.id("b2"), "app.step").parent(lostHead).group("g-partial").emit();
 
-      forEveryOrder(canvas, store -> {
-        WorkflowGraph graph = onlyWorkflow(store);
-        assertThat(graph.rootId()).isEqualTo("group:g-partial");
-        assertThat(children(graph, "group:g-partial")).containsExactly(a1, b2);
-        assertThat(children(graph, a1)).containsExactly(a2);
-      });
+      forEveryOrder(
+          canvas,
+          store -> {
+            WorkflowGraph graph = onlyWorkflow(store);
+            assertThat(graph.rootId()).isEqualTo("group:g-partial");
+            assertThat(children(graph, "group:g-partial")).containsExactly(a1, b2);
+            assertThat(children(graph, a1)).containsExactly(a2);
+          });
     }
 
     @Test
@@ -403,25 +490,36 @@ public abstract class GraphStoreContractTest {
         String first = canvas.id(lane + "1");
         String tail = canvas.id(lane + "2");
         canvas.task(first, "app.step").emit();
-        canvas.task(tail, "app.step").parent(first).group("g-chord-lanes").chordCallback(callback).emit();
+        canvas
+            .task(tail, "app.step")
+            .parent(first)
+            .group("g-chord-lanes")
+            .chordCallback(callback)
+            .emit();
         heads.add(first);
         lastTail = tail;
       }
       canvas.task(callback, "app.sum").parent(lastTail).emit();
 
-      forEveryOrder(canvas, store -> {
-        WorkflowGraph graph = onlyWorkflow(store);
-        assertThat(graph.rootId()).isEqualTo("group:g-chord-lanes");
-        assertThat(graph.nodes().get(graph.rootId()).type()).isEqualTo(GraphNode.NodeType.CHORD);
-        assertThat(children(graph, graph.rootId())).containsExactly(heads.get(0), heads.get(1), callback);
-        assertThat(store.workflows(WorkflowQuery.all(10, 0)).items()).singleElement()
-            .satisfies(summary -> {
-              assertThat(summary.rootType()).isEqualTo(GraphNode.NodeType.CHORD);
-              assertThat(summary.taskCount()).isEqualTo(5);
-              assertThat(summary.state()).isEqualTo(TaskState.SUCCESS);
-              assertThat(summary.name()).isEqualTo("app.step");
-            });
-      });
+      forEveryOrder(
+          canvas,
+          store -> {
+            WorkflowGraph graph = onlyWorkflow(store);
+            assertThat(graph.rootId()).isEqualTo("group:g-chord-lanes");
+            assertThat(graph.nodes().get(graph.rootId()).type())
+                .isEqualTo(GraphNode.NodeType.CHORD);
+            assertThat(children(graph, graph.rootId()))
+                .containsExactly(heads.get(0), heads.get(1), callback);
+            assertThat(store.workflows(WorkflowQuery.all(10, 0)).items())
+                .singleElement()
+                .satisfies(
+                    summary -> {
+                      assertThat(summary.rootType()).isEqualTo(GraphNode.NodeType.CHORD);
+                      assertThat(summary.taskCount()).isEqualTo(5);
+                      assertThat(summary.state()).isEqualTo(TaskState.SUCCESS);
+                      assertThat(summary.name()).isEqualTo("app.step");
+                    });
+          });
     }
 
     @Test
@@ -436,43 +534,57 @@ public abstract class GraphStoreContractTest {
         String child = canvas.task(canvas.id("l1"), "app.l1").parent(root).root(root).emit();
         level1.add(child);
         for (int j = 0; j < 2; j++) {
-          String grandchild = canvas.task(canvas.id("l2"), "app.l2").parent(child).root(root).emit();
+          String grandchild =
+              canvas.task(canvas.id("l2"), "app.l2").parent(child).root(root).emit();
           level2.add(grandchild);
           level3.add(canvas.task(canvas.id("l3"), "app.l3").parent(grandchild).root(root).emit());
         }
       }
 
-      forEveryOrder(canvas, store -> {
-        WorkflowGraph graph = onlyWorkflow(store);
-        assertThat(graph.rootId()).isEqualTo(root);
-        assertThat(graph.nodes()).hasSize(1 + 2 + 4 + 4);
-        assertThat(children(graph, root)).containsExactlyElementsOf(level1);
-        assertThat(children(graph, level1.get(0))).containsExactly(level2.get(0), level2.get(1));
-        assertThat(children(graph, level2.get(3))).containsExactly(level3.get(3));
-        for (String task : level3) assertThat(store.workflowOf(task)).contains(root);
-        assertThat(store.task(level3.get(0)).orElseThrow().parentId()).isEqualTo(level2.get(0));
-      });
+      forEveryOrder(
+          canvas,
+          store -> {
+            WorkflowGraph graph = onlyWorkflow(store);
+            assertThat(graph.rootId()).isEqualTo(root);
+            assertThat(graph.nodes()).hasSize(1 + 2 + 4 + 4);
+            assertThat(children(graph, root)).containsExactlyElementsOf(level1);
+            assertThat(children(graph, level1.get(0)))
+                .containsExactly(level2.get(0), level2.get(1));
+            assertThat(children(graph, level2.get(3))).containsExactly(level3.get(3));
+            for (String task : level3) assertThat(store.workflowOf(task)).contains(root);
+            assertThat(store.task(level3.get(0)).orElseThrow().parentId()).isEqualTo(level2.get(0));
+          });
     }
 
     @Test
     void revoked_taskIsRevoked_andGroupOfSuccessAndRevokedIsRevoked() {
       CanvasEvents canvas = new CanvasEvents();
       String ok = canvas.task(canvas.id("ok"), "app.add").group("g-revoked").emit();
-      String revoked = canvas.task(canvas.id("revoked"), "app.add").group("g-revoked").outcome(TaskState.REVOKED).emit();
+      String revoked =
+          canvas
+              .task(canvas.id("revoked"), "app.add")
+              .group("g-revoked")
+              .outcome(TaskState.REVOKED)
+              .emit();
 
-      forEveryOrder(canvas, store -> {
-        WorkflowGraph graph = onlyWorkflow(store);
-        assertThat(graph.nodes().get("group:g-revoked").state()).isEqualTo(TaskState.REVOKED);
-        assertThat(store.task(revoked).orElseThrow().state()).isEqualTo(TaskState.REVOKED);
-        assertThat(store.task(ok).orElseThrow().state()).isEqualTo(TaskState.SUCCESS);
-      });
+      forEveryOrder(
+          canvas,
+          store -> {
+            WorkflowGraph graph = onlyWorkflow(store);
+            assertThat(graph.nodes().get("group:g-revoked").state()).isEqualTo(TaskState.REVOKED);
+            assertThat(store.task(revoked).orElseThrow().state()).isEqualTo(TaskState.REVOKED);
+            assertThat(store.task(ok).orElseThrow().state()).isEqualTo(TaskState.SUCCESS);
+          });
     }
 
     @Test
     void containerState_failureBeatsRunningBeatsPendingBeatsRevokedBeatsSuccess() {
-      assertThat(groupState(TaskState.SUCCESS, TaskState.FAILURE, TaskState.STARTED)).isEqualTo(TaskState.FAILURE);
-      assertThat(groupState(TaskState.SUCCESS, TaskState.PENDING, TaskState.STARTED)).isEqualTo(TaskState.STARTED);
-      assertThat(groupState(TaskState.SUCCESS, TaskState.REVOKED, TaskState.PENDING)).isEqualTo(TaskState.PENDING);
+      assertThat(groupState(TaskState.SUCCESS, TaskState.FAILURE, TaskState.STARTED))
+          .isEqualTo(TaskState.FAILURE);
+      assertThat(groupState(TaskState.SUCCESS, TaskState.PENDING, TaskState.STARTED))
+          .isEqualTo(TaskState.STARTED);
+      assertThat(groupState(TaskState.SUCCESS, TaskState.REVOKED, TaskState.PENDING))
+          .isEqualTo(TaskState.PENDING);
       assertThat(groupState(TaskState.SUCCESS, TaskState.REVOKED)).isEqualTo(TaskState.REVOKED);
       assertThat(groupState(TaskState.SUCCESS, TaskState.SUCCESS)).isEqualTo(TaskState.SUCCESS);
     }
@@ -486,10 +598,11 @@ public abstract class GraphStoreContractTest {
         int tasks = 3 + random.nextInt(20);
         for (int i = 0; i < 40; i++) {
           // parents, roots, groups and callbacks point anywhere: cycles, self links, unknown ids
-          TaskEvent.Builder event = TaskEvent.builder("t" + random.nextInt(tasks), states[random.nextInt(states.length)])
-              .name(random.nextInt(4) == 0 ? null : "app.n" + random.nextInt(3))
-              .retries(random.nextInt(3))
-              .timestamp(T0.plusMillis(random.nextInt(50)));
+          TaskEvent.Builder event =
+              TaskEvent.builder("t" + random.nextInt(tasks), states[random.nextInt(states.length)])
+                  .name(random.nextInt(4) == 0 ? null : "app.n" + random.nextInt(3))
+                  .retries(random.nextInt(3))
+                  .timestamp(T0.plusMillis(random.nextInt(50)));
           if (random.nextInt(3) == 0) event.parentId("t" + random.nextInt(tasks + 3));
           if (random.nextInt(4) == 0) event.rootId("t" + random.nextInt(tasks + 3));
           if (random.nextInt(4) == 0) event.groupId("g" + random.nextInt(3));
@@ -499,7 +612,8 @@ public abstract class GraphStoreContractTest {
         try {
           CaptureExpectations.assertEveryTaskExactlyOnce(store);
           assertThat(store.tasks(TaskQuery.all(100, 0)).total()).isEqualTo(store.taskCount());
-          assertThat(store.workflows(WorkflowQuery.all(100, 0)).total()).isEqualTo(store.workflowCount());
+          assertThat(store.workflows(WorkflowQuery.all(100, 0)).total())
+              .isEqualTo(store.workflowCount());
         } catch (AssertionError e) {
           throw new AssertionError("random links with seed " + seed + ": " + e.getMessage(), e);
         }
@@ -514,7 +628,11 @@ public abstract class GraphStoreContractTest {
     @Test
     void apply_childBeforeParent_linksWhenParentArrives() {
       GraphStore store = newStore();
-      store.apply(event("child", TaskState.STARTED, 5).toBuilder().parentId("parent").rootId("parent").build());
+      store.apply(
+          event("child", TaskState.STARTED, 5).toBuilder()
+              .parentId("parent")
+              .rootId("parent")
+              .build());
       assertThat(store.workflowOf("child")).contains("child");
       assertThat(store.workflowCount()).isEqualTo(1);
 
@@ -522,7 +640,8 @@ public abstract class GraphStoreContractTest {
       assertThat(store.workflowCount()).isEqualTo(1);
       assertThat(store.workflowOf("child")).contains("parent");
       assertThat(store.children("parent")).extracting(TaskNode::id).containsExactly("child");
-      assertThat(store.workflow("parent").orElseThrow().nodes().get("parent").children()).containsExactly("child");
+      assertThat(store.workflow("parent").orElseThrow().nodes().get("parent").children())
+          .containsExactly("child");
       assertThat(store.workflow("child")).as("no longer a root").isEmpty();
     }
 
@@ -532,20 +651,28 @@ public abstract class GraphStoreContractTest {
       String root = canvas.task(canvas.id("root"), "app.root").emit();
       String lost = canvas.id("lost"); // its events were trimmed from the stream
       String orphan = canvas.task(canvas.id("orphan"), "app.orphan").parent(lost).root(root).emit();
-      String grandchild = canvas.task(canvas.id("grandchild"), "app.leaf").parent(orphan).root(root).emit();
+      String grandchild =
+          canvas.task(canvas.id("grandchild"), "app.leaf").parent(orphan).root(root).emit();
 
-      forEveryOrder(canvas, store -> {
-        WorkflowGraph graph = onlyWorkflow(store);
-        assertThat(graph.rootId()).isEqualTo(root);
-        assertThat(children(graph, root)).containsExactly(orphan);
-        assertThat(children(graph, orphan)).containsExactly(grandchild);
-        assertThat(store.task(orphan).orElseThrow().parentId()).isEqualTo(lost);
-      });
+      forEveryOrder(
+          canvas,
+          store -> {
+            WorkflowGraph graph = onlyWorkflow(store);
+            assertThat(graph.rootId()).isEqualTo(root);
+            assertThat(children(graph, root)).containsExactly(orphan);
+            assertThat(children(graph, orphan)).containsExactly(grandchild);
+            assertThat(store.task(orphan).orElseThrow().parentId()).isEqualTo(lost);
+          });
 
       GraphStore store = newStore();
       applyAll(store, canvas.events());
-      store.apply(TaskEvent.builder(lost, TaskState.STARTED).name("app.lost").parentId(root).rootId(root)
-          .timestamp(canvas.events().get(0).timestamp().plusNanos(1)).build());
+      store.apply(
+          TaskEvent.builder(lost, TaskState.STARTED)
+              .name("app.lost")
+              .parentId(root)
+              .rootId(root)
+              .timestamp(canvas.events().get(0).timestamp().plusNanos(1))
+              .build());
       WorkflowGraph graph = onlyWorkflow(store);
       assertThat(children(graph, root)).containsExactly(lost);
       assertThat(children(graph, lost)).containsExactly(orphan);
@@ -562,7 +689,8 @@ public abstract class GraphStoreContractTest {
       store.apply(event("child", TaskState.STARTED, 3).toBuilder().parentId("parent").build());
       assertThat(store.workflowCount()).isEqualTo(1);
       assertThat(store.workflowOf("grandchild")).contains("parent");
-      assertThat(onlyWorkflow(store).nodes().keySet()).containsExactly("parent", "child", "grandchild");
+      assertThat(onlyWorkflow(store).nodes().keySet())
+          .containsExactly("parent", "child", "grandchild");
     }
 
     @Test
@@ -574,7 +702,9 @@ public abstract class GraphStoreContractTest {
       TaskNode task = store.task("t").orElseThrow();
       assertThat(task.state()).isEqualTo(TaskState.STARTED);
       assertThat(task.retries()).isEqualTo(1);
-      assertThat(task.attempts()).extracting(a -> a.state()).containsExactly(TaskState.RETRY, TaskState.STARTED);
+      assertThat(task.attempts())
+          .extracting(a -> a.state())
+          .containsExactly(TaskState.RETRY, TaskState.STARTED);
     }
 
     @Test
@@ -585,7 +715,8 @@ public abstract class GraphStoreContractTest {
       store.apply(event("t", TaskState.PENDING, 1));
       TaskNode task = store.task("t").orElseThrow();
       assertThat(task.state()).isEqualTo(TaskState.SUCCESS);
-      assertThat(task.events()).extracting(TaskEvent::state)
+      assertThat(task.events())
+          .extracting(TaskEvent::state)
           .containsExactly(TaskState.PENDING, TaskState.STARTED, TaskState.SUCCESS);
       assertThat(task.firstSeen()).isEqualTo(T0.plusMillis(1));
       assertThat(task.lastUpdated()).isEqualTo(T0.plusMillis(10));
@@ -601,10 +732,12 @@ public abstract class GraphStoreContractTest {
       assertThat(store.task("t").orElseThrow().name()).isNull();
 
       store.apply(event("t", TaskState.STARTED, 1).toBuilder().name("app.late_name").build());
-      Page<TaskNode> page = store.tasks(new TaskQuery(Set.of(TaskState.STARTED), "late", null, null, 10, 0));
+      Page<TaskNode> page =
+          store.tasks(new TaskQuery(Set.of(TaskState.STARTED), "late", null, null, 10, 0));
       assertThat(page.total()).isEqualTo(1);
       assertThat(page.items()).extracting(TaskNode::id).containsExactly("t");
-      assertThat(store.registry("late", null)).singleElement()
+      assertThat(store.registry("late", null))
+          .singleElement()
           .satisfies(entry -> assertThat(entry.executionCount()).isEqualTo(1));
     }
 
@@ -636,8 +769,18 @@ public abstract class GraphStoreContractTest {
       GraphStore store = newStore();
       store.apply(event("t", TaskState.STARTED, 1));
       store.apply(event("t", TaskState.RETRY, 2));
-      store.apply(event("t", TaskState.STARTED, 3).toBuilder().retries(1).parentId("t").rootId("t").build());
-      store.apply(event("t", TaskState.SUCCESS, 4).toBuilder().retries(1).parentId("t").rootId("t").build());
+      store.apply(
+          event("t", TaskState.STARTED, 3).toBuilder()
+              .retries(1)
+              .parentId("t")
+              .rootId("t")
+              .build());
+      store.apply(
+          event("t", TaskState.SUCCESS, 4).toBuilder()
+              .retries(1)
+              .parentId("t")
+              .rootId("t")
+              .build());
       TaskNode task = store.task("t").orElseThrow();
       assertThat(task.parentId()).isNull();
       assertThat(task.state()).isEqualTo(TaskState.SUCCESS);
@@ -650,21 +793,25 @@ public abstract class GraphStoreContractTest {
     void apply_retriesAndResult_taskFieldsComeFromTheRightEvents() {
       CanvasEvents canvas = new CanvasEvents();
       String id = canvas.task(canvas.id("flaky"), "app.flaky").retries(2).emit();
-      forEveryOrder(canvas, store -> {
-        TaskNode task = store.task(id).orElseThrow();
-        assertThat(task.state()).isEqualTo(TaskState.SUCCESS);
-        assertThat(task.result()).isEqualTo(3);
-        assertThat(task.args()).isEqualTo(List.of(1, 2));
-        // the attempt that decided the state raised nothing; the retries keep their exceptions
-        assertThat(task.exception()).isNull();
-        assertThat(task.traceback()).isNull();
-        assertThat(task.attempts()).extracting(a -> a.number()).containsExactly(0, 1, 2);
-        assertThat(task.attempts()).extracting(a -> a.exception()).containsExactly("TimeoutError()", "TimeoutError()", null);
-        assertThat(task.attempts().get(0).runTime()).isEqualTo(Duration.ofMillis(1));
-        assertThat(task.attempts().get(0).exception()).isEqualTo("TimeoutError()");
-        assertThat(task.queueTime()).isEqualTo(Duration.ofMillis(1));
-        assertThat(task.runTime()).isEqualTo(Duration.ofMillis(1));
-      });
+      forEveryOrder(
+          canvas,
+          store -> {
+            TaskNode task = store.task(id).orElseThrow();
+            assertThat(task.state()).isEqualTo(TaskState.SUCCESS);
+            assertThat(task.result()).isEqualTo(3);
+            assertThat(task.args()).isEqualTo(List.of(1, 2));
+            // the attempt that decided the state raised nothing; the retries keep their exceptions
+            assertThat(task.exception()).isNull();
+            assertThat(task.traceback()).isNull();
+            assertThat(task.attempts()).extracting(a -> a.number()).containsExactly(0, 1, 2);
+            assertThat(task.attempts())
+                .extracting(a -> a.exception())
+                .containsExactly("TimeoutError()", "TimeoutError()", null);
+            assertThat(task.attempts().get(0).runTime()).isEqualTo(Duration.ofMillis(1));
+            assertThat(task.attempts().get(0).exception()).isEqualTo("TimeoutError()");
+            assertThat(task.queueTime()).isEqualTo(Duration.ofMillis(1));
+            assertThat(task.runTime()).isEqualTo(Duration.ofMillis(1));
+          });
     }
   }
 
@@ -677,9 +824,14 @@ public abstract class GraphStoreContractTest {
       GraphStore store = thirtyTasks();
       Page<TaskNode> first = store.tasks(TaskQuery.all(10, 0));
       assertThat(first.total()).isEqualTo(30);
-      assertThat(first.items()).extracting(TaskNode::id).startsWith("task-29", "task-28").hasSize(10);
+      assertThat(first.items())
+          .extracting(TaskNode::id)
+          .startsWith("task-29", "task-28")
+          .hasSize(10);
       Page<TaskNode> last = store.tasks(TaskQuery.all(10, 25));
-      assertThat(last.items()).extracting(TaskNode::id).containsExactly("task-04", "task-03", "task-02", "task-01", "task-00");
+      assertThat(last.items())
+          .extracting(TaskNode::id)
+          .containsExactly("task-04", "task-03", "task-02", "task-01", "task-00");
       assertThat(last.total()).isEqualTo(30);
       assertThat(store.tasks(TaskQuery.all(10, 40)).items()).isEmpty();
     }
@@ -687,12 +839,20 @@ public abstract class GraphStoreContractTest {
     @Test
     void tasks_filterByState() {
       GraphStore store = thirtyTasks();
-      Page<TaskNode> failures = store.tasks(new TaskQuery(Set.of(TaskState.FAILURE), null, null, null, 5, 0));
+      Page<TaskNode> failures =
+          store.tasks(new TaskQuery(Set.of(TaskState.FAILURE), null, null, null, 5, 0));
       assertThat(failures.total()).isEqualTo(12);
-      assertThat(failures.items()).extracting(TaskNode::id).containsExactly("task-29", "task-26", "task-24", "task-21", "task-19");
-      Page<TaskNode> two = store.tasks(new TaskQuery(Set.of(TaskState.FAILURE, TaskState.PENDING), null, null, null, 100, 0));
+      assertThat(failures.items())
+          .extracting(TaskNode::id)
+          .containsExactly("task-29", "task-26", "task-24", "task-21", "task-19");
+      Page<TaskNode> two =
+          store.tasks(
+              new TaskQuery(
+                  Set.of(TaskState.FAILURE, TaskState.PENDING), null, null, null, 100, 0));
       assertThat(two.total()).isEqualTo(18);
-      assertThat(two.items()).hasSize(18).allSatisfy(t -> assertThat(t.state()).isIn(TaskState.FAILURE, TaskState.PENDING));
+      assertThat(two.items())
+          .hasSize(18)
+          .allSatisfy(t -> assertThat(t.state()).isIn(TaskState.FAILURE, TaskState.PENDING));
     }
 
     @Test
@@ -700,23 +860,35 @@ public abstract class GraphStoreContractTest {
       GraphStore store = thirtyTasks();
       Page<TaskNode> app = store.tasks(new TaskQuery(null, "APP.", null, null, 4, 0));
       assertThat(app.total()).isEqualTo(20);
-      assertThat(app.items()).extracting(TaskNode::id).containsExactly("task-28", "task-27", "task-25", "task-24");
+      assertThat(app.items())
+          .extracting(TaskNode::id)
+          .containsExactly("task-28", "task-27", "task-25", "task-24");
       Page<TaskNode> page2 = store.tasks(new TaskQuery(null, "app.", null, null, 4, 4));
-      assertThat(page2.items()).extracting(TaskNode::id).containsExactly("task-22", "task-21", "task-19", "task-18");
-      Page<TaskNode> gamma = store.tasks(new TaskQuery(Set.of(TaskState.SUCCESS), "gamma", null, null, 100, 0));
-      assertThat(gamma.items()).extracting(TaskNode::id).containsExactly("task-23", "task-20", "task-08", "task-05");
+      assertThat(page2.items())
+          .extracting(TaskNode::id)
+          .containsExactly("task-22", "task-21", "task-19", "task-18");
+      Page<TaskNode> gamma =
+          store.tasks(new TaskQuery(Set.of(TaskState.SUCCESS), "gamma", null, null, 100, 0));
+      assertThat(gamma.items())
+          .extracting(TaskNode::id)
+          .containsExactly("task-23", "task-20", "task-08", "task-05");
       assertThat(gamma.total()).isEqualTo(4);
-      assertThat(store.tasks(new TaskQuery(null, "nothing-like-it", null, null, 10, 0)).total()).isZero();
+      assertThat(store.tasks(new TaskQuery(null, "nothing-like-it", null, null, 10, 0)).total())
+          .isZero();
     }
 
     @Test
     void tasks_filterByTimeRange_inclusive() {
       GraphStore store = thirtyTasks();
-      Page<TaskNode> range = store.tasks(new TaskQuery(null, null, T0.plusSeconds(10), T0.plusSeconds(14), 3, 0));
+      Page<TaskNode> range =
+          store.tasks(new TaskQuery(null, null, T0.plusSeconds(10), T0.plusSeconds(14), 3, 0));
       assertThat(range.total()).isEqualTo(5);
-      assertThat(range.items()).extracting(TaskNode::id).containsExactly("task-14", "task-13", "task-12");
-      Page<TaskNode> combined = store.tasks(
-          new TaskQuery(Set.of(TaskState.SUCCESS), "alpha", T0.plusSeconds(10), null, 10, 0));
+      assertThat(range.items())
+          .extracting(TaskNode::id)
+          .containsExactly("task-14", "task-13", "task-12");
+      Page<TaskNode> combined =
+          store.tasks(
+              new TaskQuery(Set.of(TaskState.SUCCESS), "alpha", T0.plusSeconds(10), null, 10, 0));
       assertThat(combined.items()).extracting(TaskNode::id).containsExactly("task-18", "task-15");
       assertThat(combined.total()).isEqualTo(2);
     }
@@ -726,8 +898,11 @@ public abstract class GraphStoreContractTest {
       CanvasEvents canvas = new CanvasEvents();
       List<String> roots = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        String root = canvas.task(canvas.id("root"), i % 2 == 0 ? "app.even" : "app.odd")
-            .outcome(i == 3 ? TaskState.FAILURE : TaskState.SUCCESS).emit();
+        String root =
+            canvas
+                .task(canvas.id("root"), i % 2 == 0 ? "app.even" : "app.odd")
+                .outcome(i == 3 ? TaskState.FAILURE : TaskState.SUCCESS)
+                .emit();
         canvas.task(canvas.id("child"), "app.child").parent(root).emit();
         roots.add(root);
         canvas.pause(Duration.ofSeconds(1));
@@ -737,20 +912,24 @@ public abstract class GraphStoreContractTest {
 
       Page<WorkflowSummary> page = store.workflows(WorkflowQuery.all(4, 0));
       assertThat(page.total()).isEqualTo(6);
-      assertThat(page.items()).extracting(WorkflowSummary::rootId)
+      assertThat(page.items())
+          .extracting(WorkflowSummary::rootId)
           .containsExactly(roots.get(5), roots.get(4), roots.get(3), roots.get(2));
       assertThat(page.items()).allSatisfy(s -> assertThat(s.taskCount()).isEqualTo(2));
-      assertThat(store.workflows(WorkflowQuery.all(4, 4)).items()).extracting(WorkflowSummary::rootId)
+      assertThat(store.workflows(WorkflowQuery.all(4, 4)).items())
+          .extracting(WorkflowSummary::rootId)
           .containsExactly(roots.get(1), roots.get(0));
 
-      Page<WorkflowSummary> failed = store.workflows(new WorkflowQuery(Set.of(TaskState.FAILURE), null, null, null, 10, 0));
+      Page<WorkflowSummary> failed =
+          store.workflows(new WorkflowQuery(Set.of(TaskState.FAILURE), null, null, null, 10, 0));
       assertThat(failed.total()).isEqualTo(1);
       assertThat(failed.items()).extracting(WorkflowSummary::rootId).containsExactly(roots.get(3));
       Page<WorkflowSummary> odd = store.workflows(new WorkflowQuery(null, "ODD", null, null, 1, 1));
       assertThat(odd.total()).isEqualTo(3);
       assertThat(odd.items()).extracting(WorkflowSummary::rootId).containsExactly(roots.get(3));
       WorkflowSummary newest = page.items().get(0);
-      Page<WorkflowSummary> recent = store.workflows(new WorkflowQuery(null, null, newest.firstSeen(), null, 10, 0));
+      Page<WorkflowSummary> recent =
+          store.workflows(new WorkflowQuery(null, null, newest.firstSeen(), null, 10, 0));
       assertThat(recent.items()).extracting(WorkflowSummary::rootId).containsExactly(roots.get(5));
     }
 
@@ -764,7 +943,13 @@ public abstract class GraphStoreContractTest {
       assertThat(store.workflow("group:nope")).isEmpty();
       assertThat(store.workflowOf("nope")).isEmpty();
       assertThat(store.worker("nope")).isEmpty();
-      String member = store.tasks(new TaskQuery(null, "parent", null, null, 1, 0)).items().get(0).childIds().get(0);
+      String member =
+          store
+              .tasks(new TaskQuery(null, "parent", null, null, 1, 0))
+              .items()
+              .get(0)
+              .childIds()
+              .get(0);
       assertThat(store.workflow(member)).as("a task that is not a root").isEmpty();
     }
   }
@@ -782,7 +967,9 @@ public abstract class GraphStoreContractTest {
       store.apply(shutdown("a@host", 10));
       store.apply(ready("a@host", 5, "app.one")); // late and older than the shutdown: stays offline
 
-      assertThat(store.workers()).extracting(WorkerInfo::hostname).containsExactly("b@host", "c@host", "a@host");
+      assertThat(store.workers())
+          .extracting(WorkerInfo::hostname)
+          .containsExactly("b@host", "c@host", "a@host");
       WorkerInfo a = store.worker("a@host").orElseThrow();
       assertThat(a.status()).isEqualTo(WorkerInfo.Status.OFFLINE);
       assertThat(a.registeredTasks()).containsExactly("app.one");
@@ -801,17 +988,26 @@ public abstract class GraphStoreContractTest {
       store.apply(event("t3", TaskState.PENDING, 3).toBuilder().name("app.unknown").build());
 
       List<RegistryEntry> all = store.registry(null, null);
-      assertThat(all).extracting(RegistryEntry::name).containsExactly("app.idle", "app.run", "app.unknown");
-      assertThat(all).extracting(RegistryEntry::status).containsExactly(
-          RegistryEntry.Status.NEVER_RUN, RegistryEntry.Status.ACTIVE, RegistryEntry.Status.NOT_REGISTERED);
+      assertThat(all)
+          .extracting(RegistryEntry::name)
+          .containsExactly("app.idle", "app.run", "app.unknown");
+      assertThat(all)
+          .extracting(RegistryEntry::status)
+          .containsExactly(
+              RegistryEntry.Status.NEVER_RUN,
+              RegistryEntry.Status.ACTIVE,
+              RegistryEntry.Status.NOT_REGISTERED);
       RegistryEntry run = all.get(1);
       assertThat(run.executionCount()).isEqualTo(2);
       assertThat(run.registeredBy()).containsExactly("w1", "w2");
       assertThat(run.lastRun()).isEqualTo(T0.plusMillis(2));
       assertThat(run.docstring()).isEqualTo("doc app.run");
       assertThat(all.get(0).lastRun()).isNull();
-      assertThat(store.registry("RUN", null)).extracting(RegistryEntry::name).containsExactly("app.run");
-      assertThat(store.registry(null, RegistryEntry.Status.NEVER_RUN)).extracting(RegistryEntry::name)
+      assertThat(store.registry("RUN", null))
+          .extracting(RegistryEntry::name)
+          .containsExactly("app.run");
+      assertThat(store.registry(null, RegistryEntry.Status.NEVER_RUN))
+          .extracting(RegistryEntry::name)
           .containsExactly("app.idle");
     }
   }
@@ -845,7 +1041,9 @@ public abstract class GraphStoreContractTest {
       }
       CaptureExpectations.assertEveryTaskExactlyOnce(store);
       assertThat(store.tasks(TaskQuery.all(100, 0)).total()).isEqualTo(9);
-      assertThat(store.registry(null, null)).extracting(RegistryEntry::executionCount).containsExactly(6L, 3L);
+      assertThat(store.registry(null, null))
+          .extracting(RegistryEntry::executionCount)
+          .containsExactly(6L, 3L);
     }
   }
 }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link Transport} keeps. Each implementation's test module extends this class; a user's
- * own transport can run it too (depend on {@code stemtrace-tests}).
+ * The contract every {@link Transport} keeps. Each implementation's test module extends this class;
+ * a user's own transport can run it too (depend on {@code stemtrace-tests}).
  *
  * <p>Every test uses a fresh prefix, so tests never see each other's events on a shared broker.
  */
@@ -24,14 +24,19 @@ public abstract class TransportContractTest {
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
-  /** A new transport on the given prefix. Called several times per test; each is closed after the test. */
+  /**
+   * A new transport on the given prefix. Called several times per test; each is closed after the
+   * test.
+   */
   protected abstract Transport newTransport(String prefix) throws Exception;
 
   /**
-   * A transport for an independent subscriber (one that must get every event, not share them with others).
-   * Transports whose subscribers compete by default (a shared queue) override this to give each its own id.
+   * A transport for an independent subscriber (one that must get every event, not share them with
+   * others). Transports whose subscribers compete by default (a shared queue) override this to give
+   * each its own id.
    */
-  protected Transport newIndependentSubscriberTransport(String prefix, String subscriberName) throws Exception {
+  protected Transport newIndependentSubscriberTransport(String prefix, String subscriberName)
+      throws Exception {
     return newTransport(prefix);
   }
 
@@ -104,7 +109,8 @@ public abstract class TransportContractTest {
     Transport transport = open(prefix);
     Collector collector = new Collector();
     toClose.add(transport.subscribe(collector));
-    byte[] unicode = "{\"task_id\":\"ü-✓-日本\",\"args\":[\"\\u0000\",\"😀\"]}".getBytes(StandardCharsets.UTF_8);
+    byte[] unicode =
+        "{\"task_id\":\"ü-✓-日本\",\"args\":[\"\\u0000\",\"😀\"]}".getBytes(StandardCharsets.UTF_8);
     transport.send(List.of(unicode));
     collector.awaitCount(1, deliveryTimeout());
     assertThat(collector.received.get(0)).isEqualTo(unicode);
@@ -138,7 +144,8 @@ public abstract class TransportContractTest {
     Transport transport = newTransport(freshPrefix());
     transport.close();
     transport.close();
-    assertThatThrownBy(() -> transport.send(payloads(1))).isInstanceOfAny(IllegalStateException.class, java.io.IOException.class);
+    assertThatThrownBy(() -> transport.send(payloads(1)))
+        .isInstanceOfAny(IllegalStateException.class, java.io.IOException.class);
   }
 
   @Test
@@ -150,8 +157,13 @@ public abstract class TransportContractTest {
     List<byte[]> payloads = new ArrayList<>(count);
     String run = UUID.randomUUID().toString();
     for (int i = 0; i < count; i++) {
-      payloads.add(("{\"task_id\":\"" + run + "-" + i + "\",\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\"}")
-          .getBytes(StandardCharsets.UTF_8));
+      payloads.add(
+          ("{\"task_id\":\""
+                  + run
+                  + "-"
+                  + i
+                  + "\",\"state\":\"PENDING\",\"timestamp\":\"2026-01-01T00:00:00Z\"}")
+              .getBytes(StandardCharsets.UTF_8));
     }
     return payloads;
   }
@@ -180,7 +192,9 @@ public abstract class TransportContractTest {
       while (received.size() < count && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
-      assertThat(received).as("events delivered within " + timeout).hasSizeGreaterThanOrEqualTo(count);
+      assertThat(received)
+          .as("events delivered within " + timeout)
+          .hasSizeGreaterThanOrEqualTo(count);
     }
   }
 }

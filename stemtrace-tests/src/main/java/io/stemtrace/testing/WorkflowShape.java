@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The drawing a workflow should have, written the way the canvas was written, and a strict check of a store's
- * graph against it: the tree must be exactly this one (every node, no other), containers must hold exactly
- * these members, a chord's callback or body must be the node it names. Containers are matched by what they
- * hold, so a test needs no group ids. Siblings are compared as sets (their order follows time).
+ * The drawing a workflow should have, written the way the canvas was written, and a strict check of
+ * a store's graph against it: the tree must be exactly this one (every node, no other), containers
+ * must hold exactly these members, a chord's callback or body must be the node it names. Containers
+ * are matched by what they hold, so a test needs no group ids. Siblings are compared as sets (their
+ * order follows time).
  *
  * <pre>{@code
  * // chord([chord([a, b], ta), chord([c, d], tb), e], outer)
@@ -41,25 +42,36 @@ public abstract class WorkflowShape {
     return new Container(GraphNode.NodeType.GROUP, List.of(members), null);
   }
 
-  /** A CHORD container holding exactly these members; {@link Container#then} names its callback or body. */
+  /**
+   * A CHORD container holding exactly these members; {@link Container#then} names its callback or
+   * body.
+   */
   public static Container chord(WorkflowShape... members) {
     return new Container(GraphNode.NodeType.CHORD, List.of(members), null);
   }
 
   /**
-   * Asserts that the workflow holding the shape's first task is drawn exactly as {@code expected}, and
-   * returns its graph. The failure message shows both trees, ids replaced by {@code labels} where given.
+   * Asserts that the workflow holding the shape's first task is drawn exactly as {@code expected},
+   * and returns its graph. The failure message shows both trees, ids replaced by {@code labels}
+   * where given.
    */
-  public static WorkflowGraph assertWorkflow(GraphStore store, WorkflowShape expected, Map<String, String> labels) {
+  public static WorkflowGraph assertWorkflow(
+      GraphStore store, WorkflowShape expected, Map<String, String> labels) {
     String anyTask = expected.firstTaskId();
     assertThat(anyTask).as("the expected shape names a task").isNotNull();
-    String rootId = store.workflowOf(anyTask)
-        .orElseThrow(() -> new AssertionError("task " + label(anyTask, labels) + " is in no workflow"));
-    WorkflowGraph graph = store.workflow(rootId).orElseThrow(() -> new AssertionError("no graph for " + rootId));
+    String rootId =
+        store
+            .workflowOf(anyTask)
+            .orElseThrow(
+                () -> new AssertionError("task " + label(anyTask, labels) + " is in no workflow"));
+    WorkflowGraph graph =
+        store.workflow(rootId).orElseThrow(() -> new AssertionError("no graph for " + rootId));
     Set<String> rendered = new HashSet<>();
     String actual = render(graph, graph.rootId(), labels, rendered);
     assertThat(actual).as("workflow %s", label(rootId, labels)).isEqualTo(expected.render(labels));
-    assertThat(rendered).as("every node of the graph is drawn once from its root").hasSize(graph.nodes().size());
+    assertThat(rendered)
+        .as("every node of the graph is drawn once from its root")
+        .hasSize(graph.nodes().size());
     return graph;
   }
 
@@ -110,7 +122,10 @@ public abstract class WorkflowShape {
       this.body = body;
     }
 
-    /** The node drawn after the members: a chord's callback, or the task or container that ran as its body. */
+    /**
+     * The node drawn after the members: a chord's callback, or the task or container that ran as
+     * its body.
+     */
     public Container then(WorkflowShape body) {
       if (body == null) throw new NullPointerException("body == null");
       return new Container(type, members, body);
@@ -133,7 +148,8 @@ public abstract class WorkflowShape {
     }
   }
 
-  private static String render(WorkflowGraph graph, String nodeId, Map<String, String> labels, Set<String> rendered) {
+  private static String render(
+      WorkflowGraph graph, String nodeId, Map<String, String> labels, Set<String> rendered) {
     // iterative post-order: a 10 000-step chain must not overflow the stack
     List<String> stack = new ArrayList<>(List.of(nodeId));
     Set<String> entered = new HashSet<>();
@@ -171,7 +187,9 @@ public abstract class WorkflowShape {
     return done.get(nodeId);
   }
 
-  /** One node: its head line, what it holds indented and sorted, then its body as {@code then ...}. */
+  /**
+   * One node: its head line, what it holds indented and sorted, then its body as {@code then ...}.
+   */
   private static String block(String head, List<String> inside, String body) {
     List<String> sorted = new ArrayList<>(inside);
     Collections.sort(sorted);

@@ -9,15 +9,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The {@code Host} header values a dashboard without authentication answers, against DNS rebinding: a page
- * on {@code evil.example} whose name is made to resolve to 127.0.0.1 is same-origin with itself, so the
- * browser lets it read our answers, but it still sends {@code Host: evil.example}.
+ * The {@code Host} header values a dashboard without authentication answers, against DNS rebinding:
+ * a page on {@code evil.example} whose name is made to resolve to 127.0.0.1 is same-origin with
+ * itself, so the browser lets it read our answers, but it still sends {@code Host: evil.example}.
  *
- * <p>Allowed: {@code localhost} and {@code *.localhost} (browsers resolve those to loopback themselves),
- * any IP literal (an IPv4 dotted quad or a bracketed IPv6 address: a page can only send one as its Host
- * when it was loaded from that very address, i.e. from us), the configured names (exact, or
- * {@code *.example.com} for names under it) and a request without {@code Host} (HTTP/1.0; every browser
- * sends one). Names compare case-insensitively, ignoring the port and a trailing dot. Immutable.
+ * <p>Allowed: {@code localhost} and {@code *.localhost} (browsers resolve those to loopback
+ * themselves), any IP literal (an IPv4 dotted quad or a bracketed IPv6 address: a page can only
+ * send one as its Host when it was loaded from that very address, i.e. from us), the configured
+ * names (exact, or {@code *.example.com} for names under it) and a request without {@code Host}
+ * (HTTP/1.0; every browser sends one). Names compare case-insensitively, ignoring the port and a
+ * trailing dot. Immutable.
  */
 final class AllowedHosts {
 
@@ -28,14 +29,19 @@ final class AllowedHosts {
   static final String ANY_HOST = "*";
 
   private static final Pattern NAME =
-      Pattern.compile("(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
-  private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+      Pattern.compile(
+          "(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
+  private static final Pattern IPV4 =
+      Pattern.compile(
+          "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
   private static final Pattern IPV6 = Pattern.compile("\\[[0-9a-f:.]{2,45}\\]");
   private static final Pattern PORT = Pattern.compile("\\d{1,5}");
 
   private final Set<String> names;
+
   /** {@code .example.com} for a configured {@code *.example.com} */
   private final List<String> suffixes;
+
   private final boolean any;
 
   private AllowedHosts(Set<String> names, List<String> suffixes, boolean any) {
@@ -66,31 +72,41 @@ final class AllowedHosts {
   }
 
   /**
-   * A configured host in the form compared: lower case without trailing dot; {@code *.example.com} for
-   * every name under {@code example.com}; {@value #ANY_HOST} for any.
+   * A configured host in the form compared: lower case without trailing dot; {@code *.example.com}
+   * for every name under {@code example.com}; {@value #ANY_HOST} for any.
    *
-   * @throws IllegalArgumentException with a sentence saying what is wrong (a URL, a port, not a name)
+   * @throws IllegalArgumentException with a sentence saying what is wrong (a URL, a port, not a
+   *     name)
    */
   static String normalize(String host) {
     Objects.requireNonNull(host, "host == null");
     String trimmed = host.trim().toLowerCase(Locale.ROOT);
     if (trimmed.equals(ANY_HOST)) return ANY_HOST;
     if (trimmed.contains("://") || trimmed.contains("/")) {
-      throw new IllegalArgumentException("'" + host + "' is not a host name: give the name only, such as"
-          + " dash.example.com, without scheme or path");
+      throw new IllegalArgumentException(
+          "'"
+              + host
+              + "' is not a host name: give the name only, such as"
+              + " dash.example.com, without scheme or path");
     }
     boolean wildcard = trimmed.startsWith("*.");
     String name = wildcard ? trimmed.substring(2) : trimmed;
     if (name.endsWith(".")) name = name.substring(0, name.length() - 1);
     int colon = name.lastIndexOf(':');
-    if (colon > 0 && !name.startsWith("[") && PORT.matcher(name.substring(colon + 1)).matches()
+    if (colon > 0
+        && !name.startsWith("[")
+        && PORT.matcher(name.substring(colon + 1)).matches()
         && name.indexOf(':') == colon) {
-      throw new IllegalArgumentException("'" + host + "' has a port: give the name only (ports are not compared)");
+      throw new IllegalArgumentException(
+          "'" + host + "' has a port: give the name only (ports are not compared)");
     }
     boolean literal = IPV4.matcher(name).matches() || IPV6.matcher(name).matches();
     if (!(NAME.matcher(name).matches() || (literal && !wildcard))) {
-      throw new IllegalArgumentException("'" + host + "' is not a host name (letters, digits, '-' and '.';"
-          + " '*.example.com' for every name under example.com)");
+      throw new IllegalArgumentException(
+          "'"
+              + host
+              + "' is not a host name (letters, digits, '-' and '.';"
+              + " '*.example.com' for every name under example.com)");
     }
     return wildcard ? "*." + name : name;
   }
@@ -110,8 +126,8 @@ final class AllowedHosts {
   }
 
   /**
-   * The host of a {@code Host} header, lower case, without port or trailing dot (IPv6 keeps its brackets);
-   * null when it is neither a name nor an IP literal, so that it is never echoed back.
+   * The host of a {@code Host} header, lower case, without port or trailing dot (IPv6 keeps its
+   * brackets); null when it is neither a name nor an IP literal, so that it is never echoed back.
    */
   static String hostName(String hostHeader) {
     String value = hostHeader.trim().toLowerCase(Locale.ROOT);
@@ -121,7 +137,8 @@ final class AllowedHosts {
       if (close < 0) return null;
       host = value.substring(0, close + 1);
       String rest = value.substring(close + 1);
-      if (!rest.isEmpty() && !(rest.startsWith(":") && PORT.matcher(rest.substring(1)).matches())) return null;
+      if (!rest.isEmpty() && !(rest.startsWith(":") && PORT.matcher(rest.substring(1)).matches()))
+        return null;
       return IPV6.matcher(host).matches() ? host : null;
     }
     int colon = value.indexOf(':');
@@ -140,6 +157,8 @@ final class AllowedHosts {
     if (any) return "AllowedHosts{any}";
     Set<String> all = new LinkedHashSet<>(names);
     for (String suffix : suffixes) all.add("*" + suffix);
-    return "AllowedHosts{localhost, IP addresses" + (all.isEmpty() ? "" : ", " + String.join(", ", all)) + "}";
+    return "AllowedHosts{localhost, IP addresses"
+        + (all.isEmpty() ? "" : ", " + String.join(", ", all))
+        + "}";
   }
 }

@@ -4,6 +4,7 @@ package io.stemtrace.ui;
 final class ApiException extends RuntimeException {
 
   private final int status;
+
   /** for a 405: the methods the path takes, for the {@code Allow} header */
   private final String allow;
 

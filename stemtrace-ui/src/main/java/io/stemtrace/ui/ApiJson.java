@@ -41,7 +41,6 @@ import java.util.Set;
  */
 final class ApiJson {
 
-
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
   // pre-encoded field names of the hot path (a graph of 10 000 tasks writes some 300 000 of them)
@@ -49,7 +48,8 @@ final class ApiJson {
   private static final SerializedString F_ARGS = new SerializedString("args");
   private static final SerializedString F_ATTEMPTS = new SerializedString("attempts");
   private static final SerializedString F_CHILDREN = new SerializedString("children");
-  private static final SerializedString F_CHORD_CALLBACK_ID = new SerializedString("chord_callback_id");
+  private static final SerializedString F_CHORD_CALLBACK_ID =
+      new SerializedString("chord_callback_id");
   private static final SerializedString F_CHORD_ID = new SerializedString("chord_id");
   private static final SerializedString F_DURATION_MS = new SerializedString("duration_ms");
   private static final SerializedString F_EVENTS = new SerializedString("events");
@@ -108,11 +108,12 @@ final class ApiJson {
   }
 
   static byte[] error(String detail) {
-    return render(g -> {
-      g.writeStartObject();
-      g.writeStringField("detail", detail);
-      g.writeEndObject();
-    });
+    return render(
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("detail", detail);
+          g.writeEndObject();
+        });
   }
 
   // ---------------------------------------------------------------- tasks
@@ -192,7 +193,8 @@ final class ApiJson {
     g.writeEndArray();
   }
 
-  static void taskPage(JsonGenerator g, List<TaskNode> tasks, long total, int limit, int offset, Flags flags)
+  static void taskPage(
+      JsonGenerator g, List<TaskNode> tasks, long total, int limit, int offset, Flags flags)
       throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("tasks");
@@ -200,7 +202,8 @@ final class ApiJson {
     endPage(g, total, limit, offset);
   }
 
-  static void taskDetail(JsonGenerator g, TaskNode task, List<TaskNode> children, Flags flags) throws IOException {
+  static void taskDetail(JsonGenerator g, TaskNode task, List<TaskNode> children, Flags flags)
+      throws IOException {
     g.writeStartObject();
     g.writeFieldName("task");
     task(g, task, true, null, flags);
@@ -219,8 +222,12 @@ final class ApiJson {
     g.writeEndObject();
   }
 
-  /** Closes a page's item array and the page, with its {@code total}, {@code limit} and {@code offset}. */
-  private static void endPage(JsonGenerator g, long total, int limit, int offset) throws IOException {
+  /**
+   * Closes a page's item array and the page, with its {@code total}, {@code limit} and {@code
+   * offset}.
+   */
+  private static void endPage(JsonGenerator g, long total, int limit, int offset)
+      throws IOException {
     g.writeEndArray();
     g.writeNumberField("total", total);
     g.writeNumberField("limit", limit);
@@ -230,7 +237,8 @@ final class ApiJson {
 
   // ---------------------------------------------------------------- graphs
 
-  static void graphPage(JsonGenerator g, List<WorkflowSummary> graphs, long total, int limit, int offset)
+  static void graphPage(
+      JsonGenerator g, List<WorkflowSummary> graphs, long total, int limit, int offset)
       throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("graphs");
@@ -251,9 +259,10 @@ final class ApiJson {
   }
 
   /**
-   * Writes one workflow graph. Tasks are written as in lists (no events, no traceback: a graph of 10 000
-   * tasks stays a few megabytes), their {@code children} replaced by the graph's; containers get their group id, chord callback and member count from one pass
-   * over the graph's tasks, so a graph of N nodes costs O(N).
+   * Writes one workflow graph. Tasks are written as in lists (no events, no traceback: a graph of
+   * 10 000 tasks stays a few megabytes), their {@code children} replaced by the graph's; containers
+   * get their group id, chord callback and member count from one pass over the graph's tasks, so a
+   * graph of N nodes costs O(N).
    */
   static void graph(JsonGenerator g, WorkflowGraph graph) throws IOException {
     graph(g, graph, Flags.NONE);
@@ -283,7 +292,8 @@ final class ApiJson {
     g.writeEndObject();
   }
 
-  private static void container(JsonGenerator g, GraphNode node, Map<String, GroupFacts> groups, Flags flags)
+  private static void container(
+      JsonGenerator g, GraphNode node, Map<String, GroupFacts> groups, Flags flags)
       throws IOException {
     String groupId = GraphNode.groupIdOf(node.id());
     if (groupId == null) groupId = node.id();
@@ -291,14 +301,18 @@ final class ApiJson {
     g.writeStartObject();
     g.writeStringField("task_id", node.id());
     g.writeStringField("node_type", node.type().name());
-    g.writeStringField("name", node.name() != null ? node.name() : node.type().name().toLowerCase(Locale.ROOT));
+    g.writeStringField(
+        "name", node.name() != null ? node.name() : node.type().name().toLowerCase(Locale.ROOT));
     g.writeStringField("state", node.state().name());
     stringArray(g, "children", node.children());
     timestamp(g, "first_seen", node.firstSeen());
     timestamp(g, "last_updated", node.lastUpdated());
     millis(g, "duration_ms", between(node.firstSeen(), node.lastUpdated()));
     g.writeStringField("group_id", groupId);
-    nullableString(g, "chord_callback_id", node.type() == GraphNode.NodeType.CHORD ? facts.chordCallbackId : null);
+    nullableString(
+        g,
+        "chord_callback_id",
+        node.type() == GraphNode.NodeType.CHORD ? facts.chordCallbackId : null);
     nullableString(g, "body_id", node.bodyId());
     g.writeNumberField("member_count", facts.members);
     anomalies(g, flags.of(node.id()));
@@ -312,7 +326,8 @@ final class ApiJson {
 
   // ---------------------------------------------------------------- anomalies and statistics
 
-  static void anomalyPage(JsonGenerator g, List<Anomaly> anomalies, long total, int limit, int offset)
+  static void anomalyPage(
+      JsonGenerator g, List<Anomaly> anomalies, long total, int limit, int offset)
       throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("anomalies");
@@ -332,7 +347,8 @@ final class ApiJson {
   }
 
   /** The {@code anomalies} entries of a WebSocket frame. */
-  static void anomalyChanges(JsonGenerator g, Collection<AnomalyChange> changes) throws IOException {
+  static void anomalyChanges(JsonGenerator g, Collection<AnomalyChange> changes)
+      throws IOException {
     g.writeArrayFieldStart("anomalies");
     for (AnomalyChange change : changes) {
       g.writeStartObject();
@@ -350,7 +366,8 @@ final class ApiJson {
     timestamp(g, "from", snapshot.from());
     timestamp(g, "to", snapshot.to());
     timestamp(g, "generated_at", snapshot.generatedAt());
-    // where the statistics hold anything: lets a page whose period is empty offer the newest events instead
+    // where the statistics hold anything: lets a page whose period is empty offer the newest events
+    // instead
     timestamp(g, "data_from", snapshot.dataFrom());
     timestamp(g, "data_to", snapshot.dataTo());
     g.writeArrayFieldStart("tasks");
@@ -389,7 +406,8 @@ final class ApiJson {
   }
 
   /** Milliseconds with microsecond precision, like every other duration of the API. */
-  private static void roundedMillis(JsonGenerator g, String field, Double value) throws IOException {
+  private static void roundedMillis(JsonGenerator g, String field, Double value)
+      throws IOException {
     if (value == null) {
       g.writeNullField(field);
     } else {
@@ -414,7 +432,10 @@ final class ApiJson {
     g.writeStringField("hostname", w.hostname());
     g.writeNumberField("pid", w.pid());
     List<String> registered = w.registeredTasks();
-    stringArray(g, "registered_tasks", registered.size() <= listedTasks ? registered : registered.subList(0, listedTasks));
+    stringArray(
+        g,
+        "registered_tasks",
+        registered.size() <= listedTasks ? registered : registered.subList(0, listedTasks));
     g.writeNumberField("registered_task_count", registered.size());
     g.writeStringField("status", w.status().name().toLowerCase(Locale.ROOT));
     timestamp(g, "registered_at", w.registeredAt());
@@ -425,7 +446,8 @@ final class ApiJson {
   /** How many of a worker's registered task names a list shows; its own endpoint has them all. */
   static final int LISTED_REGISTERED_TASKS = 100;
 
-  static void workers(JsonGenerator g, List<WorkerInfo> workers, int total, int limit, int offset) throws IOException {
+  static void workers(JsonGenerator g, List<WorkerInfo> workers, int total, int limit, int offset)
+      throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("workers");
     for (WorkerInfo w : workers) worker(g, w, LISTED_REGISTERED_TASKS);
@@ -436,7 +458,8 @@ final class ApiJson {
     g.writeEndObject();
   }
 
-  static void registry(JsonGenerator g, List<RegistryEntry> entries, int total, int limit, int offset)
+  static void registry(
+      JsonGenerator g, List<RegistryEntry> entries, int total, int limit, int offset)
       throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("tasks");
@@ -462,12 +485,15 @@ final class ApiJson {
 
   // ---------------------------------------------------------------- values
 
-  static void nullableString(JsonGenerator g, SerializableString field, String value) throws IOException {
+  static void nullableString(JsonGenerator g, SerializableString field, String value)
+      throws IOException {
     g.writeFieldName(field);
-    if (value == null) g.writeNull(); else g.writeString(value);
+    if (value == null) g.writeNull();
+    else g.writeString(value);
   }
 
-  static void timestamp(JsonGenerator g, SerializableString field, Instant value) throws IOException {
+  static void timestamp(JsonGenerator g, SerializableString field, Instant value)
+      throws IOException {
     g.writeFieldName(field);
     if (value == null) {
       g.writeNull();
@@ -478,10 +504,12 @@ final class ApiJson {
 
   static void millis(JsonGenerator g, SerializableString field, Duration value) throws IOException {
     g.writeFieldName(field);
-    if (value == null) g.writeNull(); else g.writeNumber(millisText(value));
+    if (value == null) g.writeNull();
+    else g.writeNumber(millisText(value));
   }
 
-  static void stringArray(JsonGenerator g, SerializableString field, Collection<String> values) throws IOException {
+  static void stringArray(JsonGenerator g, SerializableString field, Collection<String> values)
+      throws IOException {
     g.writeFieldName(field);
     g.writeStartArray();
     for (String v : values) g.writeString(v);
@@ -489,15 +517,18 @@ final class ApiJson {
   }
 
   static void nullableString(JsonGenerator g, String field, String value) throws IOException {
-    if (value == null) g.writeNullField(field); else g.writeStringField(field, value);
+    if (value == null) g.writeNullField(field);
+    else g.writeStringField(field, value);
   }
 
   static void nullableNumber(JsonGenerator g, String field, Integer value) throws IOException {
-    if (value == null) g.writeNullField(field); else g.writeNumberField(field, value);
+    if (value == null) g.writeNullField(field);
+    else g.writeNumberField(field, value);
   }
 
   static void nullableNumber(JsonGenerator g, String field, Double value) throws IOException {
-    if (value == null) g.writeNullField(field); else g.writeNumberField(field, value);
+    if (value == null) g.writeNullField(field);
+    else g.writeNumberField(field, value);
   }
 
   static void timestamp(JsonGenerator g, String field, Instant value) throws IOException {
@@ -512,11 +543,13 @@ final class ApiJson {
   /** A duration as milliseconds with microsecond precision ({@code 56.146}), or null. */
   static void millis(JsonGenerator g, String field, Duration value) throws IOException {
     g.writeFieldName(field);
-    if (value == null) g.writeNull(); else g.writeNumber(millisText(value));
+    if (value == null) g.writeNull();
+    else g.writeNumber(millisText(value));
   }
 
   static String millisText(Duration value) {
-    // the codec keeps times within 292 years of each other, so this never saturates; if it did, a page must not fail
+    // the codec keeps times within 292 years of each other, so this never saturates; if it did, a
+    // page must not fail
     long micros;
     try {
       micros = value.toNanos() / 1_000L;
@@ -534,12 +567,12 @@ final class ApiJson {
     return text.toString();
   }
 
-
   static Duration between(Instant from, Instant to) {
     return from == null || to == null ? null : Duration.between(from, to);
   }
 
-  static void stringArray(JsonGenerator g, String field, Collection<String> values) throws IOException {
+  static void stringArray(JsonGenerator g, String field, Collection<String> values)
+      throws IOException {
     g.writeArrayFieldStart(field);
     for (String v : values) g.writeString(v);
     g.writeEndArray();

@@ -2,6 +2,7 @@ package io.stemtrace.ui;
 
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.Page;
+import io.stemtrace.api.StemtraceEvent;
 import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.TaskQuery;
 import io.stemtrace.api.TaskState;
@@ -9,7 +10,6 @@ import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.api.WorkflowQuery;
 import io.stemtrace.api.WorkflowSummary;
-import io.stemtrace.api.StemtraceEvent;
 import io.stemtrace.core.ConsumerMetrics;
 import io.stemtrace.core.StemtraceCollector;
 import io.stemtrace.core.anomaly.Anomaly;
@@ -27,8 +27,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The REST endpoints of docs/API.md: maps a path under {@code /api} and its query to a JSON document.
- * Runs on a worker thread (store queries may take milliseconds); throws {@link ApiException} for 4xx.
+ * The REST endpoints of docs/API.md: maps a path under {@code /api} and its query to a JSON
+ * document. Runs on a worker thread (store queries may take milliseconds); throws {@link
+ * ApiException} for 4xx.
  */
 final class ApiRoutes {
 
@@ -83,43 +84,49 @@ final class ApiRoutes {
   }
 
   private ChunkedOutput health() {
-    // without a transport nothing is consumed: the consumer fields read as stopped (imports still count)
+    // without a transport nothing is consumed: the consumer fields read as stopped (imports still
+    // count)
     ConsumerMetrics metrics = collector.hasTransport() ? collector.metrics() : null;
     long taskCount = store.taskCount();
     long workflowCount = store.workflowCount();
     String transport = collector.transportDescription().orElse(null);
-    return ApiJson.renderChunked(g -> {
-      g.writeStartObject();
-      g.writeStringField("status", "ok");
-      g.writeStringField("version", Version.VALUE);
-      g.writeBooleanField("consumer_running", metrics != null && metrics.running());
-      g.writeBooleanField("consumer_connected", metrics != null && metrics.connected());
-      ApiJson.nullableString(g, "transport", transport);
-      g.writeNumberField("websocket_connections", feed.clientCount());
-      g.writeNumberField("websocket_dropped", feed.droppedCount());
-      g.writeNumberField("websocket_refused", feed.refusedCount());
-      g.writeNumberField("node_count", taskCount);
-      g.writeNumberField("workflow_count", workflowCount);
-      g.writeNumberField("events_applied", metrics == null ? 0 : metrics.eventsApplied());
-      g.writeNumberField("events_rejected", metrics == null ? 0 : metrics.eventsRejected());
-      // what was rejected, by kind (NOT_JSON, WRONG_TYPE, TOO_DEEP, ...): tells a bad producer from an attack
-      g.writeObjectFieldStart("events_rejected_by_kind");
-      if (metrics != null) {
-        for (var entry : metrics.rejectedByKind().entrySet()) g.writeNumberField(entry.getKey().name(), entry.getValue());
-      }
-      g.writeEndObject();
-      // events decoded fine that the store, or a listener (statistics, anomalies, live feed), failed on
-      g.writeNumberField("apply_failures", metrics == null ? 0 : metrics.applyFailures());
-      g.writeNumberField("listener_failures", metrics == null ? 0 : metrics.listenerFailures());
-      // the broker's stream was found replaced (recreated empty, rewound) and read again from its start
-      g.writeNumberField("stream_resets", metrics == null ? 0 : metrics.streamResets());
-      if (metrics == null || metrics.lag().isEmpty()) {
-        g.writeNullField("lag");
-      } else {
-        g.writeNumberField("lag", metrics.lag().getAsLong());
-      }
-      g.writeEndObject();
-    });
+    return ApiJson.renderChunked(
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("status", "ok");
+          g.writeStringField("version", Version.VALUE);
+          g.writeBooleanField("consumer_running", metrics != null && metrics.running());
+          g.writeBooleanField("consumer_connected", metrics != null && metrics.connected());
+          ApiJson.nullableString(g, "transport", transport);
+          g.writeNumberField("websocket_connections", feed.clientCount());
+          g.writeNumberField("websocket_dropped", feed.droppedCount());
+          g.writeNumberField("websocket_refused", feed.refusedCount());
+          g.writeNumberField("node_count", taskCount);
+          g.writeNumberField("workflow_count", workflowCount);
+          g.writeNumberField("events_applied", metrics == null ? 0 : metrics.eventsApplied());
+          g.writeNumberField("events_rejected", metrics == null ? 0 : metrics.eventsRejected());
+          // what was rejected, by kind (NOT_JSON, WRONG_TYPE, TOO_DEEP, ...): tells a bad producer
+          // from an attack
+          g.writeObjectFieldStart("events_rejected_by_kind");
+          if (metrics != null) {
+            for (var entry : metrics.rejectedByKind().entrySet())
+              g.writeNumberField(entry.getKey().name(), entry.getValue());
+          }
+          g.writeEndObject();
+          // events decoded fine that the store, or a listener (statistics, anomalies, live feed),
+          // failed on
+          g.writeNumberField("apply_failures", metrics == null ? 0 : metrics.applyFailures());
+          g.writeNumberField("listener_failures", metrics == null ? 0 : metrics.listenerFailures());
+          // the broker's stream was found replaced (recreated empty, rewound) and read again from
+          // its start
+          g.writeNumberField("stream_resets", metrics == null ? 0 : metrics.streamResets());
+          if (metrics == null || metrics.lag().isEmpty()) {
+            g.writeNullField("lag");
+          } else {
+            g.writeNumberField("lag", metrics.lag().getAsLong());
+          }
+          g.writeEndObject();
+        });
   }
 
   private ChunkedOutput tasks(QueryParams query) {
@@ -128,24 +135,29 @@ final class ApiRoutes {
     Set<TaskState> states = query.states();
     String name = query.string("name");
     Instant[] range = query.dateRange();
-    Page<TaskNode> page = store.tasks(new TaskQuery(states, name, range[0], range[1], limit, offset));
-    return ApiJson.renderChunked(g -> ApiJson.taskPage(g, page.items(), page.total(), limit, offset, flags));
+    Page<TaskNode> page =
+        store.tasks(new TaskQuery(states, name, range[0], range[1], limit, offset));
+    return ApiJson.renderChunked(
+        g -> ApiJson.taskPage(g, page.items(), page.total(), limit, offset, flags));
   }
 
   private ChunkedOutput registry(QueryParams query) {
     String text = query.string("query");
     var status = query.registryStatus();
-    int limit = query.integer("limit", QueryParams.DEFAULT_REGISTRY_LIMIT, 1, QueryParams.MAX_LIMIT);
+    int limit =
+        query.integer("limit", QueryParams.DEFAULT_REGISTRY_LIMIT, 1, QueryParams.MAX_LIMIT);
     int offset = query.offset();
     var entries = store.registry(text, status);
-    return ApiJson.renderChunked(g -> ApiJson.registry(g, page(entries, limit, offset), entries.size(), limit, offset));
+    return ApiJson.renderChunked(
+        g -> ApiJson.registry(g, page(entries, limit, offset), entries.size(), limit, offset));
   }
 
   private ChunkedOutput workers(QueryParams query) {
     int limit = query.limit();
     int offset = query.offset();
     List<WorkerInfo> workers = store.workers();
-    return ApiJson.renderChunked(g -> ApiJson.workers(g, page(workers, limit, offset), workers.size(), limit, offset));
+    return ApiJson.renderChunked(
+        g -> ApiJson.workers(g, page(workers, limit, offset), workers.size(), limit, offset));
   }
 
   /** The items from offset on, at most limit of them. */
@@ -155,7 +167,8 @@ final class ApiRoutes {
   }
 
   private ChunkedOutput task(String id) {
-    TaskNode task = store.task(id).orElseThrow(() -> ApiException.notFound("task not found: " + id));
+    TaskNode task =
+        store.task(id).orElseThrow(() -> ApiException.notFound("task not found: " + id));
     List<TaskNode> children = store.children(id);
     return ApiJson.renderChunked(g -> ApiJson.taskDetail(g, task, children, flags));
   }
@@ -174,18 +187,23 @@ final class ApiRoutes {
     Instant[] range = query.dateRange();
     Page<WorkflowSummary> page =
         store.workflows(new WorkflowQuery(states, name, range[0], range[1], limit, offset));
-    return ApiJson.renderChunked(g -> ApiJson.graphPage(g, page.items(), page.total(), limit, offset));
+    return ApiJson.renderChunked(
+        g -> ApiJson.graphPage(g, page.items(), page.total(), limit, offset));
   }
 
   private ChunkedOutput graph(String rootId) {
-    WorkflowGraph graph = store.workflow(rootId)
-        .orElseThrow(() -> ApiException.notFound("workflow not found: " + rootId));
+    WorkflowGraph graph =
+        store
+            .workflow(rootId)
+            .orElseThrow(() -> ApiException.notFound("workflow not found: " + rootId));
     return ApiJson.renderChunked(g -> ApiJson.graph(g, graph, flags));
   }
 
   private ChunkedOutput worker(String hostname) {
-    WorkerInfo worker = store.worker(hostname)
-        .orElseThrow(() -> ApiException.notFound("worker not found: " + hostname));
+    WorkerInfo worker =
+        store
+            .worker(hostname)
+            .orElseThrow(() -> ApiException.notFound("worker not found: " + hostname));
     return ApiJson.renderChunked(g -> ApiJson.worker(g, worker));
   }
 
@@ -194,25 +212,29 @@ final class ApiRoutes {
     int offset = query.offset();
     Set<AnomalyType> types = query.anomalyTypes();
     Page<Anomaly> page = anomalies.anomalies(types, limit, offset);
-    return ApiJson.renderChunked(g -> ApiJson.anomalyPage(g, page.items(), page.total(), limit, offset));
+    return ApiJson.renderChunked(
+        g -> ApiJson.anomalyPage(g, page.items(), page.total(), limit, offset));
   }
 
   /**
-   * {@code GET /api/stats}: the last {@code window_minutes} (default 60), or the period {@code from}..{@code to}
-   * in the events' own time (a missing {@code from} is {@code to} minus one hour, a missing {@code to} is the
-   * end of the current minute).
+   * {@code GET /api/stats}: the last {@code window_minutes} (default 60), or the period {@code
+   * from}..{@code to} in the events' own time (a missing {@code from} is {@code to} minus one hour,
+   * a missing {@code to} is the end of the current minute).
    */
   private ChunkedOutput stats(QueryParams query) {
     Instant from = query.instant("from", false);
     Instant to = query.instant("to", true);
     StatsSnapshot snapshot;
     if (from == null && to == null) {
-      snapshot = statistics.snapshot(query.integer("window_minutes", 60, 1, TaskStatistics.MAX_WINDOW_MINUTES));
+      snapshot =
+          statistics.snapshot(
+              query.integer("window_minutes", 60, 1, TaskStatistics.MAX_WINDOW_MINUTES));
     } else {
       if (query.string("window_minutes") != null) {
         throw ApiException.badRequest("give either 'window_minutes' or 'from'/'to', not both");
       }
-      if (to == null) to = Instant.ofEpochMilli(Math.floorDiv(clock.millis(), 60_000L) * 60_000L + 60_000L);
+      if (to == null)
+        to = Instant.ofEpochMilli(Math.floorDiv(clock.millis(), 60_000L) * 60_000L + 60_000L);
       if (from == null) from = to.minus(java.time.Duration.ofHours(1));
       try {
         snapshot = statistics.snapshot(from, to);
@@ -223,21 +245,28 @@ final class ApiRoutes {
     return ApiJson.renderChunked(g -> ApiJson.stats(g, snapshot));
   }
 
-  /** {@code GET /api/graphs/{root}/export}: the workflow's export document, offered as a download. */
+  /**
+   * {@code GET /api/graphs/{root}/export}: the workflow's export document, offered as a download.
+   */
   RouteTable.Response export(String rootId) {
-    List<StemtraceEvent> events = WorkflowExport.collect(store, rootId)
-        .orElseThrow(() -> ApiException.notFound("workflow not found: " + rootId));
+    List<StemtraceEvent> events =
+        WorkflowExport.collect(store, rootId)
+            .orElseThrow(() -> ApiException.notFound("workflow not found: " + rootId));
     ChunkedOutput out = new ChunkedOutput();
     try {
       WorkflowExport.write(out, rootId, clock.instant(), events);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new RouteTable.Response(200, out,
+    return new RouteTable.Response(
+        200,
+        out,
         Map.of("Content-Disposition", "attachment; filename=\"" + exportFileName(rootId) + "\""));
   }
 
-  /** The file name offered for an export: the root id with anything unusual in a file name replaced. */
+  /**
+   * The file name offered for an export: the root id with anything unusual in a file name replaced.
+   */
   static String exportFileName(String rootId) {
     return "stemtrace-" + rootId.replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
   }
@@ -251,20 +280,23 @@ final class ApiRoutes {
       throw ApiException.badRequest(e.getMessage());
     }
     WorkflowExport.ImportResult result = collector.importDocument(document);
-    return ApiJson.renderChunked(g -> {
-      g.writeStartObject();
-      g.writeNumberField("imported", result.imported());
-      g.writeNumberField("rejected", result.rejected());
-      ApiJson.stringArray(g, "root_ids", result.rootIds());
-      g.writeEndObject();
-    });
+    return ApiJson.renderChunked(
+        g -> {
+          g.writeStartObject();
+          g.writeNumberField("imported", result.imported());
+          g.writeNumberField("rejected", result.rejected());
+          ApiJson.stringArray(g, "root_ids", result.rootIds());
+          g.writeEndObject();
+        });
   }
 
   private static ApiException notFound() {
     return ApiException.notFound("Not Found");
   }
 
-  /** The non-empty segments of a path; a trailing slash is tolerated, empty inner segments are not. */
+  /**
+   * The non-empty segments of a path; a trailing slash is tolerated, empty inner segments are not.
+   */
   static String[] segments(String path) {
     String trimmed = path.startsWith("/") ? path.substring(1) : path;
     if (trimmed.endsWith("/")) trimmed = trimmed.substring(0, trimmed.length() - 1);

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects a response body in fixed-size chunks handed to Undertow as they are, so a multi-megabyte graph
- * is neither grown by doubling nor copied into one array before it is sent.
+ * Collects a response body in fixed-size chunks handed to Undertow as they are, so a multi-megabyte
+ * graph is neither grown by doubling nor copied into one array before it is sent.
  */
 final class ChunkedOutput extends OutputStream {
 
@@ -40,7 +40,8 @@ final class ChunkedOutput extends OutputStream {
 
   private void next() {
     if (current.length < CHUNK) {
-      // small responses stay in one small array: grow the first chunk up to CHUNK before starting a list
+      // small responses stay in one small array: grow the first chunk up to CHUNK before starting a
+      // list
       byte[] bigger = new byte[Math.min(CHUNK, current.length * 4)];
       System.arraycopy(current, 0, bigger, 0, position);
       current = bigger;

@@ -27,14 +27,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,24 +49,30 @@ import org.xnio.XnioExecutor;
  * The {@code /ws} feed: records which tasks and workers changed and pushes one coalesced frame per
  * interval to every client.
  *
- * <p>Guarantees: {@link #onApplied} (the consumer thread) only updates a map capped at
- * {@code maxTasksPerFrame} entries under a short lock, so consumption never waits on clients; frames are
- * built and sent on one daemon thread ({@code stemtrace-websocket-feed}); sends are asynchronous. A client
- * is judged by bytes, not frames: its socket's kernel send buffer is capped at {@value #SOCKET_SEND_BUFFER}
- * bytes (the kernel would otherwise take megabytes from a client that never reads, and report every small
- * frame as written), and a client with more than {@code maxPendingBytes} handed to the socket and not yet
- * written, or whose oldest unwritten frame is older than {@code writeTimeout}, is closed (1008) and counted
- * as dropped. So a slow or dead client costs a bounded amount of memory and never delays the others. At most
- * 1 000 clients are served, at most {@code maxClientsPerAddress} from one address (more are refused and
- * counted), and a client's own messages (ignored) are limited to 4 KiB.
+ * <p>Guarantees: {@link #onApplied} (the consumer thread) only updates a map capped at {@code
+ * maxTasksPerFrame} entries under a short lock, so consumption never waits on clients; frames are
+ * built and sent on one daemon thread ({@code stemtrace-websocket-feed}); sends are asynchronous. A
+ * client is judged by bytes, not frames: its socket's kernel send buffer is capped at {@value
+ * #SOCKET_SEND_BUFFER} bytes (the kernel would otherwise take megabytes from a client that never
+ * reads, and report every small frame as written), and a client with more than {@code
+ * maxPendingBytes} handed to the socket and not yet written, or whose oldest unwritten frame is
+ * older than {@code writeTimeout}, is closed (1008) and counted as dropped. So a slow or dead
+ * client costs a bounded amount of memory and never delays the others. At most 1 000 clients are
+ * served, at most {@code maxClientsPerAddress} from one address (more are refused and counted), and
+ * a client's own messages (ignored) are limited to 4 KiB.
  */
-final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnectionCallback, AutoCloseable {
+final class LiveFeed
+    implements EventListener, AnomalyListener, WebSocketConnectionCallback, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
   private static final int MAX_WORKERS_PER_FRAME = 200;
   private static final int MAX_CLIENTS = 1_000;
   private static final long MAX_CLIENT_MESSAGE_BYTES = 4_096;
-  /** SO_SNDBUF of a WebSocket connection: enough for a full frame in flight, little for a client to pin. */
+
+  /**
+   * SO_SNDBUF of a WebSocket connection: enough for a full frame in flight, little for a client to
+   * pin.
+   */
   static final int SOCKET_SEND_BUFFER = 64 * 1024;
 
   private final GraphStore store;
@@ -75,6 +81,7 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
   private final long maxPendingBytes;
   private final long writeTimeoutMillis;
   private final int maxClientsPerAddress;
+
   /** Session ends (ACCESS_EXPIRES) and write timeouts are read against the handler's clock. */
   private final Clock clock;
 
@@ -87,8 +94,10 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
   // guarded by 'this'; swapped out by the flusher
   private Map<String, TaskEvent> changedTasks = new LinkedHashMap<>();
   private Map<String, WorkerEvent> changedWorkers = new LinkedHashMap<>();
+
   /** the latest change per (type, subject) since the last frame */
   private Map<String, AnomalyChange> changedAnomalies = new LinkedHashMap<>();
+
   private boolean truncated;
 
   private ScheduledExecutorService flusher;
@@ -99,7 +108,8 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
     static final ClientLimits DEFAULTS = new ClientLimits(1L << 20, Duration.ofSeconds(30), 16);
 
     ClientLimits {
-      if (maxPendingBytes < 1) throw new IllegalArgumentException("maxPendingBytes < 1: " + maxPendingBytes);
+      if (maxPendingBytes < 1)
+        throw new IllegalArgumentException("maxPendingBytes < 1: " + maxPendingBytes);
       Objects.requireNonNull(writeTimeout, "writeTimeout == null");
       if (writeTimeout.isNegative() || writeTimeout.isZero()) {
         throw new IllegalArgumentException("writeTimeout <= 0: " + writeTimeout);
@@ -110,9 +120,12 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
     }
   }
 
-  LiveFeed(GraphStore store, Duration interval, int maxTasksPerFrame, ClientLimits limits, Clock clock) {
-    if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval <= 0: " + interval);
-    if (maxTasksPerFrame < 1) throw new IllegalArgumentException("maxTasksPerFrame < 1: " + maxTasksPerFrame);
+  LiveFeed(
+      GraphStore store, Duration interval, int maxTasksPerFrame, ClientLimits limits, Clock clock) {
+    if (interval.isNegative() || interval.isZero())
+      throw new IllegalArgumentException("interval <= 0: " + interval);
+    if (maxTasksPerFrame < 1)
+      throw new IllegalArgumentException("maxTasksPerFrame < 1: " + maxTasksPerFrame);
     this.store = store;
     this.intervalMillis = interval.toMillis();
     this.maxTasksPerFrame = maxTasksPerFrame;
@@ -136,7 +149,8 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
             truncated = true;
           }
         } else if (event instanceof WorkerEvent worker) {
-          if (changedWorkers.size() < MAX_WORKERS_PER_FRAME || changedWorkers.containsKey(worker.hostname())) {
+          if (changedWorkers.size() < MAX_WORKERS_PER_FRAME
+              || changedWorkers.containsKey(worker.hostname())) {
             changedWorkers.put(worker.hostname(), worker);
           } else {
             truncated = true;
@@ -179,7 +193,11 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
     if (!reserve(address)) {
       // hasRoomFor let it through, then others from the same address got in first
       refuse(address);
-      WebSockets.sendClose(CLOSE_TRY_AGAIN_LATER, "too many connections from this address", channel, CLOSE_WHEN_SENT);
+      WebSockets.sendClose(
+          CLOSE_TRY_AGAIN_LATER,
+          "too many connections from this address",
+          channel,
+          CLOSE_WHEN_SENT);
       return;
     }
     channel.addCloseTask(c -> release(address));
@@ -189,30 +207,35 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
     channel.addCloseTask(c -> clients.remove(client));
     Instant accessEnds = exchange.getAttachment(Authentication.ACCESS_EXPIRES);
     if (accessEnds != null) closeAt(channel, accessEnds);
-    java.util.function.BooleanSupplier accessValid = exchange.getAttachment(Authentication.ACCESS_VALID);
+    java.util.function.BooleanSupplier accessValid =
+        exchange.getAttachment(Authentication.ACCESS_VALID);
     if (accessValid != null) closeWhenSignedOut(channel, accessValid);
-    channel.getReceiveSetter().set(new AbstractReceiveListener() {
-      @Override
-      protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
-        // clients have nothing to say; reading keeps close and ping frames flowing
-      }
+    channel
+        .getReceiveSetter()
+        .set(
+            new AbstractReceiveListener() {
+              @Override
+              protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
+                // clients have nothing to say; reading keeps close and ping frames flowing
+              }
 
-      @Override
-      protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
-        message.getData().free();
-      }
+              @Override
+              protected void onFullBinaryMessage(
+                  WebSocketChannel ch, BufferedBinaryMessage message) {
+                message.getData().free();
+              }
 
-      // a client cannot make the server buffer more than this per message
-      @Override
-      protected long getMaxTextBufferSize() {
-        return MAX_CLIENT_MESSAGE_BYTES;
-      }
+              // a client cannot make the server buffer more than this per message
+              @Override
+              protected long getMaxTextBufferSize() {
+                return MAX_CLIENT_MESSAGE_BYTES;
+              }
 
-      @Override
-      protected long getMaxBinaryBufferSize() {
-        return MAX_CLIENT_MESSAGE_BYTES;
-      }
-    });
+              @Override
+              protected long getMaxBinaryBufferSize() {
+                return MAX_CLIENT_MESSAGE_BYTES;
+              }
+            });
     channel.resumeReceives();
     startFlusher();
   }
@@ -220,21 +243,22 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
   /** RFC 6455 1013, "try again later". */
   static final int CLOSE_TRY_AGAIN_LATER = 1013;
 
-  private static final WebSocketCallback<Void> CLOSE_WHEN_SENT = new WebSocketCallback<>() {
-    @Override
-    public void complete(WebSocketChannel ch, Void context) {
-      IoUtils.safeClose(ch);
-    }
+  private static final WebSocketCallback<Void> CLOSE_WHEN_SENT =
+      new WebSocketCallback<>() {
+        @Override
+        public void complete(WebSocketChannel ch, Void context) {
+          IoUtils.safeClose(ch);
+        }
 
-    @Override
-    public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
-      IoUtils.safeClose(ch);
-    }
-  };
+        @Override
+        public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+          IoUtils.safeClose(ch);
+        }
+      };
 
   /**
-   * Whether another WebSocket from this address would be served: the upgrade is refused (429) before the
-   * handshake when not; {@link #onConnect} checks again, atomically.
+   * Whether another WebSocket from this address would be served: the upgrade is refused (429)
+   * before the handshake when not; {@link #onConnect} checks again, atomically.
    */
   boolean hasRoomFor(java.net.SocketAddress peer) {
     InetAddress address = address(peer);
@@ -245,21 +269,28 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
 
   private void refuse(InetAddress address) {
     if (refused.incrementAndGet() == 1) {
-      LOG.warn("refusing websocket clients from {}: {} are connected from there (further refusals at DEBUG)",
-          address, maxClientsPerAddress);
+      LOG.warn(
+          "refusing websocket clients from {}: {} are connected from there (further refusals at DEBUG)",
+          address,
+          maxClientsPerAddress);
     } else {
-      LOG.debug("refusing a websocket client from {}: {} are connected from there", address, maxClientsPerAddress);
+      LOG.debug(
+          "refusing a websocket client from {}: {} are connected from there",
+          address,
+          maxClientsPerAddress);
     }
   }
 
   private boolean reserve(InetAddress address) {
     boolean[] reserved = new boolean[1];
-    clientsByAddress.compute(address, (a, count) -> {
-      int current = count == null ? 0 : count;
-      if (current >= maxClientsPerAddress) return count;
-      reserved[0] = true;
-      return current + 1;
-    });
+    clientsByAddress.compute(
+        address,
+        (a, count) -> {
+          int current = count == null ? 0 : count;
+          if (current >= maxClientsPerAddress) return count;
+          reserved[0] = true;
+          return current + 1;
+        });
     return reserved[0];
   }
 
@@ -270,13 +301,15 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
   /** Clients without an IP address (none in practice) share one slot set. */
   private static InetAddress address(java.net.SocketAddress peer) {
     return peer instanceof InetSocketAddress inet && inet.getAddress() != null
-        ? inet.getAddress() : InetAddress.getLoopbackAddress();
+        ? inet.getAddress()
+        : InetAddress.getLoopbackAddress();
   }
 
   private static void limitSendBuffer(WebSocketChannel channel) {
     try {
       Integer current = channel.getOption(Options.SEND_BUFFER);
-      if (current == null || current > SOCKET_SEND_BUFFER) channel.setOption(Options.SEND_BUFFER, SOCKET_SEND_BUFFER);
+      if (current == null || current > SOCKET_SEND_BUFFER)
+        channel.setOption(Options.SEND_BUFFER, SOCKET_SEND_BUFFER);
     } catch (IOException | IllegalArgumentException e) {
       LOG.debug("cannot limit the send buffer of websocket client {}", channel.getPeerAddress(), e);
     }
@@ -284,12 +317,15 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
 
   private synchronized void startFlusher() {
     if (flusher != null || closed) return;
-    flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "stemtrace-websocket-feed");
-      thread.setDaemon(true);
-      return thread;
-    });
-    flusher.scheduleWithFixedDelay(this::flushSafely, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    flusher =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "stemtrace-websocket-feed");
+              thread.setDaemon(true);
+              return thread;
+            });
+    flusher.scheduleWithFixedDelay(
+        this::flushSafely, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
   }
 
   int clientCount() {
@@ -317,15 +353,26 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
   }
 
   /**
-   * Closes the connection (1008, "session expired") when the access it was opened with ends: a WebSocket
-   * would otherwise keep pushing task data to a browser whose session is over.
+   * Closes the connection (1008, "session expired") when the access it was opened with ends: a
+   * WebSocket would otherwise keep pushing task data to a browser whose session is over.
    */
   private void closeAt(WebSocketChannel channel, Instant accessEnds) {
     long delayMillis = Math.max(0, Duration.between(clock.instant(), accessEnds).toMillis());
-    XnioExecutor.Key timer = channel.getIoThread().executeAfter(() -> {
-      LOG.debug("closing websocket client {}: its session expired", channel.getPeerAddress());
-      WebSockets.sendClose(CloseMessage.MSG_VIOLATES_POLICY, "session expired", channel, CLOSE_WHEN_SENT);
-    }, delayMillis, TimeUnit.MILLISECONDS);
+    XnioExecutor.Key timer =
+        channel
+            .getIoThread()
+            .executeAfter(
+                () -> {
+                  LOG.debug(
+                      "closing websocket client {}: its session expired", channel.getPeerAddress());
+                  WebSockets.sendClose(
+                      CloseMessage.MSG_VIOLATES_POLICY,
+                      "session expired",
+                      channel,
+                      CLOSE_WHEN_SENT);
+                },
+                delayMillis,
+                TimeUnit.MILLISECONDS);
     channel.addCloseTask(c -> timer.remove());
   }
 
@@ -333,25 +380,35 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
   static final long SIGN_OUT_CHECK_MILLIS = 1_000;
 
   /** Closes the connection (1008, "signed out") within a second of its session being signed out. */
-  private void closeWhenSignedOut(WebSocketChannel channel, java.util.function.BooleanSupplier accessValid) {
+  private void closeWhenSignedOut(
+      WebSocketChannel channel, java.util.function.BooleanSupplier accessValid) {
     XnioExecutor.Key[] timer = new XnioExecutor.Key[1];
     Runnable[] check = new Runnable[1];
-    check[0] = () -> {
-      if (!channel.isOpen()) return;
-      boolean valid;
-      try {
-        valid = accessValid.getAsBoolean();
-      } catch (RuntimeException e) {
-        valid = false; // cannot tell: a closed connection is the safe answer, and the page reconnects
-      }
-      if (!valid) {
-        LOG.debug("closing websocket client {}: its session was signed out", channel.getPeerAddress());
-        WebSockets.sendClose(CloseMessage.MSG_VIOLATES_POLICY, "signed out", channel, CLOSE_WHEN_SENT);
-        return;
-      }
-      timer[0] = channel.getIoThread().executeAfter(check[0], SIGN_OUT_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-    };
-    timer[0] = channel.getIoThread().executeAfter(check[0], SIGN_OUT_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    check[0] =
+        () -> {
+          if (!channel.isOpen()) return;
+          boolean valid;
+          try {
+            valid = accessValid.getAsBoolean();
+          } catch (RuntimeException e) {
+            valid = false; // cannot tell: a closed connection is the safe answer, and the page
+            // reconnects
+          }
+          if (!valid) {
+            LOG.debug(
+                "closing websocket client {}: its session was signed out",
+                channel.getPeerAddress());
+            WebSockets.sendClose(
+                CloseMessage.MSG_VIOLATES_POLICY, "signed out", channel, CLOSE_WHEN_SENT);
+            return;
+          }
+          timer[0] =
+              channel
+                  .getIoThread()
+                  .executeAfter(check[0], SIGN_OUT_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        };
+    timer[0] =
+        channel.getIoThread().executeAfter(check[0], SIGN_OUT_CHECK_MILLIS, TimeUnit.MILLISECONDS);
     channel.addCloseTask(c -> timer[0].remove());
   }
 
@@ -372,7 +429,10 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
     Map<String, AnomalyChange> anomalies;
     boolean wasTruncated;
     synchronized (this) {
-      if (changedTasks.isEmpty() && changedWorkers.isEmpty() && changedAnomalies.isEmpty() && !truncated) return;
+      if (changedTasks.isEmpty()
+          && changedWorkers.isEmpty()
+          && changedAnomalies.isEmpty()
+          && !truncated) return;
       tasks = changedTasks;
       workers = changedWorkers;
       anomalies = changedAnomalies;
@@ -383,35 +443,41 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
       truncated = false;
     }
     if (clients.isEmpty()) return;
-    byte[] frame = ApiJson.render(g -> {
-      g.writeStartObject();
-      g.writeStringField("type", "update");
-      g.writeArrayFieldStart("tasks");
-      for (TaskEvent event : tasks.values()) {
-        // the store's view, not the event's: a late event does not move a task back
-        Optional<TaskNode> node = store.task(event.taskId());
-        g.writeStartObject();
-        g.writeStringField("task_id", event.taskId());
-        ApiJson.nullableString(g, "name", node.map(TaskNode::name).orElse(event.name()));
-        g.writeStringField("state", node.map(n -> n.state().name()).orElse(event.state().name()));
-        ApiJson.nullableString(g, "workflow_id", node.map(TaskNode::rootId).orElse(event.rootId()));
-        Instant timestamp = node.map(TaskNode::lastUpdated).orElse(event.timestamp());
-        ApiJson.timestamp(g, "timestamp", timestamp != null ? timestamp : event.timestamp());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeArrayFieldStart("workers");
-      for (WorkerEvent event : workers.values()) {
-        g.writeStartObject();
-        g.writeStringField("hostname", event.hostname());
-        g.writeStringField("status", event.type() == WorkerEvent.Type.READY ? "online" : "offline");
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      ApiJson.anomalyChanges(g, anomalies.values());
-      g.writeBooleanField("truncated", wasTruncated);
-      g.writeEndObject();
-    });
+    byte[] frame =
+        ApiJson.render(
+            g -> {
+              g.writeStartObject();
+              g.writeStringField("type", "update");
+              g.writeArrayFieldStart("tasks");
+              for (TaskEvent event : tasks.values()) {
+                // the store's view, not the event's: a late event does not move a task back
+                Optional<TaskNode> node = store.task(event.taskId());
+                g.writeStartObject();
+                g.writeStringField("task_id", event.taskId());
+                ApiJson.nullableString(g, "name", node.map(TaskNode::name).orElse(event.name()));
+                g.writeStringField(
+                    "state", node.map(n -> n.state().name()).orElse(event.state().name()));
+                ApiJson.nullableString(
+                    g, "workflow_id", node.map(TaskNode::rootId).orElse(event.rootId()));
+                Instant timestamp = node.map(TaskNode::lastUpdated).orElse(event.timestamp());
+                ApiJson.timestamp(
+                    g, "timestamp", timestamp != null ? timestamp : event.timestamp());
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+              g.writeArrayFieldStart("workers");
+              for (WorkerEvent event : workers.values()) {
+                g.writeStartObject();
+                g.writeStringField("hostname", event.hostname());
+                g.writeStringField(
+                    "status", event.type() == WorkerEvent.Type.READY ? "online" : "offline");
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+              ApiJson.anomalyChanges(g, anomalies.values());
+              g.writeBooleanField("truncated", wasTruncated);
+              g.writeEndObject();
+            });
     for (Client client : new ArrayList<>(clients)) client.send(frame);
   }
 
@@ -428,9 +494,13 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
   /** One connection and the frames handed to it that are not written yet. */
   private final class Client implements WebSocketCallback<Void> {
     final WebSocketChannel channel;
+
     /** bytes handed to Undertow and not written to the socket yet */
     final AtomicLong pendingBytes = new AtomicLong();
-    /** when each unwritten frame was sent and its size, oldest first (callbacks come in send order) */
+
+    /**
+     * when each unwritten frame was sent and its size, oldest first (callbacks come in send order)
+     */
     final Deque<long[]> unwritten = new ConcurrentLinkedDeque<>();
 
     Client(WebSocketChannel channel) {
@@ -479,7 +549,8 @@ final class LiveFeed implements EventListener, AnomalyListener, WebSocketConnect
         dropped.incrementAndGet();
         LOG.debug("dropping websocket client {}: {}", channel.getPeerAddress(), why);
       }
-      // no close frame: it would queue behind the unwritten ones; the client sees the connection end
+      // no close frame: it would queue behind the unwritten ones; the client sees the connection
+      // end
       IoUtils.safeClose(channel);
     }
   }

@@ -18,13 +18,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads and validates query parameters. Every problem becomes a 400 whose detail names the parameter and
- * says what was wrong, in the way a person fixing a URL by hand needs it.
+ * Reads and validates query parameters. Every problem becomes a 400 whose detail names the
+ * parameter and says what was wrong, in the way a person fixing a URL by hand needs it.
  */
 final class QueryParams {
 
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 1000;
+
   /** The registry's page: names are short, and a page of them is read at a glance. */
   static final int DEFAULT_REGISTRY_LIMIT = 100;
 
@@ -39,15 +40,17 @@ final class QueryParams {
     Deque<String> values = params.get(name);
     if (values == null || values.isEmpty()) return null;
     if (values.size() > 1) {
-      throw ApiException.badRequest("query parameter '" + name + "' is given " + values.size() + " times; give it once");
+      throw ApiException.badRequest(
+          "query parameter '" + name + "' is given " + values.size() + " times; give it once");
     }
     String value = values.getFirst().trim();
     return value.isEmpty() ? null : value;
   }
 
   /**
-   * A parameter naming an id or host name, exactly as given (not trimmed: an id may start with a space): the
-   * form that reaches every id, including those with {@code /} or {@code \\} that no path segment can carry.
+   * A parameter naming an id or host name, exactly as given (not trimmed: an id may start with a
+   * space): the form that reaches every id, including those with {@code /} or {@code \\} that no
+   * path segment can carry.
    */
   String requiredExact(String name) {
     Deque<String> values = params.get(name);
@@ -55,7 +58,8 @@ final class QueryParams {
       throw ApiException.badRequest("query parameter '" + name + "' is required");
     }
     if (values.size() > 1) {
-      throw ApiException.badRequest("query parameter '" + name + "' is given " + values.size() + " times; give it once");
+      throw ApiException.badRequest(
+          "query parameter '" + name + "' is given " + values.size() + " times; give it once");
     }
     return values.getFirst();
   }
@@ -75,11 +79,19 @@ final class QueryParams {
     try {
       value = Long.parseLong(raw);
     } catch (NumberFormatException e) {
-      throw ApiException.badRequest("query parameter '" + name + "' must be an integer, got '" + abbreviate(raw) + "'");
+      throw ApiException.badRequest(
+          "query parameter '" + name + "' must be an integer, got '" + abbreviate(raw) + "'");
     }
     if (value < min || value > max) {
-      throw ApiException.badRequest("query parameter '" + name + "' must be between " + min + " and " + max
-          + ", got " + value);
+      throw ApiException.badRequest(
+          "query parameter '"
+              + name
+              + "' must be between "
+              + min
+              + " and "
+              + max
+              + ", got "
+              + value);
     }
     return (int) value;
   }
@@ -96,8 +108,12 @@ final class QueryParams {
         try {
           states.add(TaskState.valueOf(name.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-          throw ApiException.badRequest("query parameter 'state' has an unknown state '" + abbreviate(name)
-              + "' (expected one of " + Arrays.toString(TaskState.values()) + ")");
+          throw ApiException.badRequest(
+              "query parameter 'state' has an unknown state '"
+                  + abbreviate(name)
+                  + "' (expected one of "
+                  + Arrays.toString(TaskState.values())
+                  + ")");
         }
       }
     }
@@ -105,8 +121,9 @@ final class QueryParams {
   }
 
   /**
-   * A date parameter: an ISO-8601 instant ({@code 2026-11-26T03:35:48Z}, with an offset or fraction), a
-   * date-time without zone (read as UTC), or a date (start of day UTC, or its end for {@code endOfDay}).
+   * A date parameter: an ISO-8601 instant ({@code 2026-11-26T03:35:48Z}, with an offset or
+   * fraction), a date-time without zone (read as UTC), or a date (start of day UTC, or its end for
+   * {@code endOfDay}).
    */
   Instant instant(String name, boolean endOfDay) {
     String raw = string(name);
@@ -129,8 +146,13 @@ final class QueryParams {
           ? date.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusNanos(1)
           : date.atStartOfDay().toInstant(ZoneOffset.UTC);
     } catch (DateTimeException e) {
-      throw ApiException.badRequest("query parameter '" + name + "' must be an ISO-8601 date or date-time"
-          + " such as 2026-11-26T03:35:48Z, got '" + abbreviate(raw) + "'");
+      throw ApiException.badRequest(
+          "query parameter '"
+              + name
+              + "' must be an ISO-8601 date or date-time"
+              + " such as 2026-11-26T03:35:48Z, got '"
+              + abbreviate(raw)
+              + "'");
     }
   }
 
@@ -139,7 +161,8 @@ final class QueryParams {
     Instant from = instant("from_date", false);
     Instant to = instant("to_date", true);
     if (from != null && to != null && from.isAfter(to)) {
-      throw ApiException.badRequest("query parameter 'from_date' (" + from + ") is after 'to_date' (" + to + ")");
+      throw ApiException.badRequest(
+          "query parameter 'from_date' (" + from + ") is after 'to_date' (" + to + ")");
     }
     return new Instant[] {from, to};
   }
@@ -147,7 +170,8 @@ final class QueryParams {
   /** {@code type}, repeated or comma separated, case-insensitive; empty for all. */
   Set<io.stemtrace.core.anomaly.AnomalyType> anomalyTypes() {
     Deque<String> values = params.get("type");
-    Set<io.stemtrace.core.anomaly.AnomalyType> types = EnumSet.noneOf(io.stemtrace.core.anomaly.AnomalyType.class);
+    Set<io.stemtrace.core.anomaly.AnomalyType> types =
+        EnumSet.noneOf(io.stemtrace.core.anomaly.AnomalyType.class);
     if (values == null) return types;
     for (String value : values) {
       for (String part : value.split(",")) {
@@ -156,8 +180,12 @@ final class QueryParams {
         try {
           types.add(io.stemtrace.core.anomaly.AnomalyType.valueOf(name.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-          throw ApiException.badRequest("query parameter 'type' has an unknown anomaly type '" + abbreviate(name)
-              + "' (expected one of " + Arrays.toString(io.stemtrace.core.anomaly.AnomalyType.values()) + ")");
+          throw ApiException.badRequest(
+              "query parameter 'type' has an unknown anomaly type '"
+                  + abbreviate(name)
+                  + "' (expected one of "
+                  + Arrays.toString(io.stemtrace.core.anomaly.AnomalyType.values())
+                  + ")");
         }
       }
     }
@@ -172,9 +200,14 @@ final class QueryParams {
       return RegistryEntry.Status.valueOf(raw.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       List<String> names = new ArrayList<>();
-      for (RegistryEntry.Status s : RegistryEntry.Status.values()) names.add(s.name().toLowerCase(Locale.ROOT));
-      throw ApiException.badRequest("query parameter 'status' must be one of " + String.join(", ", names)
-          + ", got '" + abbreviate(raw) + "'");
+      for (RegistryEntry.Status s : RegistryEntry.Status.values())
+        names.add(s.name().toLowerCase(Locale.ROOT));
+      throw ApiException.badRequest(
+          "query parameter 'status' must be one of "
+              + String.join(", ", names)
+              + ", got '"
+              + abbreviate(raw)
+              + "'");
     }
   }
 

@@ -9,11 +9,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The REST API as one table, method and path pattern to handler, over a request and a response that name no HTTP
- * server: the Undertow handler adapts to it, and so can a Servlet or another host. Patterns are segments after
- * {@code /api}, literal or {@code {name}} ({@code tasks/{id}/children}); a literal segment beats a variable one, so
- * {@code tasks/registry} is not the task named "registry". HEAD is answered wherever GET is. A path that no pattern
- * matches is a 404; one that matches only under other methods is a 405 naming them in {@code Allow}.
+ * The REST API as one table, method and path pattern to handler, over a request and a response that
+ * name no HTTP server: the Undertow handler adapts to it, and so can a Servlet or another host.
+ * Patterns are segments after {@code /api}, literal or {@code {name}} ({@code
+ * tasks/{id}/children}); a literal segment beats a variable one, so {@code tasks/registry} is not
+ * the task named "registry". HEAD is answered wherever GET is. A path that no pattern matches is a
+ * 404; one that matches only under other methods is a 405 naming them in {@code Allow}.
  */
 final class RouteTable {
 
@@ -37,7 +38,8 @@ final class RouteTable {
    * @param query the query parameters
    * @param body the body, read on demand
    */
-  record Request(String method, String[] segments, QueryParams query, Body body, Map<String, String> params) {
+  record Request(
+      String method, String[] segments, QueryParams query, Body body, Map<String, String> params) {
     /** The value of a {@code {name}} segment of the matched pattern. */
     String param(String name) {
       String value = params.get(name);
@@ -76,7 +78,8 @@ final class RouteTable {
   }
 
   /** The route for the request's method and path, or the 404 or 405 it gets. */
-  Response dispatch(String method, String[] segments, QueryParams query, Body body) throws IOException {
+  Response dispatch(String method, String[] segments, QueryParams query, Body body)
+      throws IOException {
     String asMethod = method.equals("HEAD") ? "GET" : method;
     Entry best = null;
     Map<String, String> bestParams = null;
@@ -102,13 +105,14 @@ final class RouteTable {
   }
 
   /**
-   * A variable match loses to a literal route of another method on the same path: {@code POST import} makes
-   * {@code GET import} a 405, not a task lookup.
+   * A variable match loses to a literal route of another method on the same path: {@code POST
+   * import} makes {@code GET import} a 405, not a task lookup.
    */
   private boolean shadowed(Entry best, String[] segments, Set<String> allowed) {
     if (allowed.isEmpty()) return false;
     for (Entry entry : entries) {
-      if (entry != best && entry.literals > best.literals && match(entry.pattern, segments) != null) return true;
+      if (entry != best && entry.literals > best.literals && match(entry.pattern, segments) != null)
+        return true;
     }
     return false;
   }

@@ -27,11 +27,12 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Serves the packaged single-page app from the classpath.
  *
- * <p>Only files found under the static directory when the handler was built can be served: a request path
- * is looked up in that whitelist, never resolved against a file system, so {@code ..}, encoded dots,
- * backslashes or overlong UTF-8 cannot reach anything else. Paths that carry such sequences anyway are
- * refused with 400. Any other GET that does not look like a file gets index.html (client-side routing),
- * with the mount prefix substituted for {@code __STEMTRACE_BASE_PATH__}.
+ * <p>Only files found under the static directory when the handler was built can be served: a
+ * request path is looked up in that whitelist, never resolved against a file system, so {@code ..},
+ * encoded dots, backslashes or overlong UTF-8 cannot reach anything else. Paths that carry such
+ * sequences anyway are refused with 400. Any other GET that does not look like a file gets
+ * index.html (client-side routing), with the mount prefix substituted for {@code
+ * __STEMTRACE_BASE_PATH__}.
  */
 final class StaticAssets {
 
@@ -39,25 +40,26 @@ final class StaticAssets {
   static final String BASE_PLACEHOLDER = "__STEMTRACE_BASE_PATH__";
   private static final long MAX_TOTAL_BYTES = 64L << 20;
 
-  private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
-      Map.entry("html", "text/html; charset=utf-8"),
-      Map.entry("js", "text/javascript; charset=utf-8"),
-      Map.entry("mjs", "text/javascript; charset=utf-8"),
-      Map.entry("css", "text/css; charset=utf-8"),
-      Map.entry("json", "application/json"),
-      Map.entry("map", "application/json"),
-      Map.entry("svg", "image/svg+xml"),
-      Map.entry("png", "image/png"),
-      Map.entry("jpg", "image/jpeg"),
-      Map.entry("jpeg", "image/jpeg"),
-      Map.entry("gif", "image/gif"),
-      Map.entry("webp", "image/webp"),
-      Map.entry("ico", "image/x-icon"),
-      Map.entry("woff", "font/woff"),
-      Map.entry("woff2", "font/woff2"),
-      Map.entry("ttf", "font/ttf"),
-      Map.entry("txt", "text/plain; charset=utf-8"),
-      Map.entry("wasm", "application/wasm"));
+  private static final Map<String, String> CONTENT_TYPES =
+      Map.ofEntries(
+          Map.entry("html", "text/html; charset=utf-8"),
+          Map.entry("js", "text/javascript; charset=utf-8"),
+          Map.entry("mjs", "text/javascript; charset=utf-8"),
+          Map.entry("css", "text/css; charset=utf-8"),
+          Map.entry("json", "application/json"),
+          Map.entry("map", "application/json"),
+          Map.entry("svg", "image/svg+xml"),
+          Map.entry("png", "image/png"),
+          Map.entry("jpg", "image/jpeg"),
+          Map.entry("jpeg", "image/jpeg"),
+          Map.entry("gif", "image/gif"),
+          Map.entry("webp", "image/webp"),
+          Map.entry("ico", "image/x-icon"),
+          Map.entry("woff", "font/woff"),
+          Map.entry("woff2", "font/woff2"),
+          Map.entry("ttf", "font/ttf"),
+          Map.entry("txt", "text/plain; charset=utf-8"),
+          Map.entry("wasm", "application/wasm"));
 
   /** One packaged file, with a gzip variant for text types. */
   private record Asset(byte[] bytes, byte[] gzipped, String contentType) {}
@@ -96,7 +98,8 @@ final class StaticAssets {
       assets.put(file.getKey(), new Asset(file.getValue(), gzipped, type));
     }
     byte[] index = files.get("index.html");
-    return new StaticAssets(Map.copyOf(assets), index == null ? null : new String(index, StandardCharsets.UTF_8));
+    return new StaticAssets(
+        Map.copyOf(assets), index == null ? null : new String(index, StandardCharsets.UTF_8));
   }
 
   boolean hasUi() {
@@ -127,7 +130,8 @@ final class StaticAssets {
     String relative = path.startsWith("/") ? path.substring(1) : path;
     Asset asset = relative.isEmpty() || relative.equals("index.html") ? null : assets.get(relative);
     if (asset == null && !relative.isEmpty() && !relative.startsWith("assets/")) {
-      // the hashed asset of a page opened at a deep link, if its relative URL was resolved below the base
+      // the hashed asset of a page opened at a deep link, if its relative URL was resolved below
+      // the base
       int at = relative.lastIndexOf("/assets/");
       if (at >= 0) asset = assets.get(relative.substring(at + 1));
     }
@@ -161,7 +165,8 @@ final class StaticAssets {
     }
   }
 
-  private static void send(HttpServerExchange exchange, Asset asset, String cacheControl, boolean head) {
+  private static void send(
+      HttpServerExchange exchange, Asset asset, String cacheControl, boolean head) {
     boolean gzip = asset.gzipped() != null && acceptsGzip(exchange);
     byte[] body = gzip ? asset.gzipped() : asset.bytes();
     exchange.setStatusCode(StatusCodes.OK);
@@ -181,14 +186,20 @@ final class StaticAssets {
   /** index.html rendered for one mount prefix, with the CSP hashes of its inline scripts. */
   private record RenderedIndex(byte[] bytes, SecurityHeadersHandler.InlineScripts scripts) {}
 
-  /** Rendered pages by mount prefix; a handler is mounted at one or a few prefixes, so this stays tiny. */
-  private final Map<String, RenderedIndex> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Rendered pages by mount prefix; a handler is mounted at one or a few prefixes, so this stays
+   * tiny.
+   */
+  private final Map<String, RenderedIndex> rendered =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private RenderedIndex renderedIndex(String basePath) {
     RenderedIndex page = rendered.get(basePath);
     if (page != null) return page;
     byte[] bytes = index(basePath);
-    page = new RenderedIndex(bytes, SecurityHeadersHandler.inlineScripts(new String(bytes, StandardCharsets.UTF_8)));
+    page =
+        new RenderedIndex(
+            bytes, SecurityHeadersHandler.inlineScripts(new String(bytes, StandardCharsets.UTF_8)));
     if (rendered.size() < 16) rendered.put(basePath, page);
     return page;
   }
@@ -196,34 +207,49 @@ final class StaticAssets {
   /** index.html for a mount prefix: the placeholder replaced, relative asset URLs made absolute. */
   byte[] index(String basePath) {
     String base = safeBase(basePath);
-    String html = indexTemplate.replace(BASE_PLACEHOLDER, base)
-        // assets are referenced relative to index.html; a deep link such as /workflows/x needs them absolute
-        .replace("src=\"./", "src=\"" + base + "/")
-        .replace("href=\"./", "href=\"" + base + "/");
+    String html =
+        indexTemplate
+            .replace(BASE_PLACEHOLDER, base)
+            // assets are referenced relative to index.html; a deep link such as /workflows/x needs
+            // them absolute
+            .replace("src=\"./", "src=\"" + base + "/")
+            .replace("href=\"./", "href=\"" + base + "/");
     return html.getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] notBuiltPage(String basePath) {
     String base = safeBase(basePath);
-    String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>stemtrace</title></head>"
-        + "<body><h1>stemtrace</h1><p>The dashboard UI was not built into this jar. Build it with "
-        + "<code>cd stemtrace-ui/frontend &amp;&amp; npm ci &amp;&amp; npm run build</code> and rebuild the module "
-        + "without <code>-Dstemtrace.skipFrontend=true</code> (<code>./stemtrace demo</code> does both).</p>"
-        + "<p>The API works: <a href=\"" + base + "/api/health\">" + base + "/api/health</a>.</p></body></html>";
+    String html =
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>stemtrace</title></head>"
+            + "<body><h1>stemtrace</h1><p>The dashboard UI was not built into this jar. Build it with "
+            + "<code>cd stemtrace-ui/frontend &amp;&amp; npm ci &amp;&amp; npm run build</code> and rebuild the module "
+            + "without <code>-Dstemtrace.skipFrontend=true</code> (<code>./stemtrace demo</code> does both).</p>"
+            + "<p>The API works: <a href=\""
+            + base
+            + "/api/health\">"
+            + base
+            + "/api/health</a>.</p></body></html>";
     return html.getBytes(StandardCharsets.UTF_8);
   }
 
   /**
-   * The mount prefix reduced to characters that mean the same in a URL path, an HTML attribute and a
-   * JavaScript string; anything else is percent-encoded, so nothing in it can break out of either context.
+   * The mount prefix reduced to characters that mean the same in a URL path, an HTML attribute and
+   * a JavaScript string; anything else is percent-encoded, so nothing in it can break out of either
+   * context.
    */
   static String safeBase(String basePath) {
     if (basePath == null || basePath.equals("/")) return "";
     StringBuilder out = new StringBuilder();
     for (byte b : basePath.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '/'
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~') {
         out.append(c);
       } else {
         out.append('%').append(String.format("%02X", b & 0xff));
@@ -237,7 +263,8 @@ final class StaticAssets {
   /** False for paths that only an attack or a broken client sends. */
   static boolean isSafe(String path) {
     if (path == null) return true;
-    if (path.indexOf('\\') >= 0 || path.indexOf('\0') >= 0 || path.indexOf('\uFFFD') >= 0) return false;
+    if (path.indexOf('\\') >= 0 || path.indexOf('\0') >= 0 || path.indexOf('\uFFFD') >= 0)
+      return false;
     if (path.contains("//") || hasEncodedTraversal(path)) return false;
     for (String segment : path.split("/")) {
       if (segment.equals("..") || segment.equals(".")) return false;
@@ -248,12 +275,19 @@ final class StaticAssets {
     return true;
   }
 
-  /** Encoded dots, slashes, backslashes, NUL and overlong UTF-8 lead bytes: never needed by the UI. */
+  /**
+   * Encoded dots, slashes, backslashes, NUL and overlong UTF-8 lead bytes: never needed by the UI.
+   */
   static boolean hasEncodedTraversal(String raw) {
     if (raw == null) return false;
     String lower = raw.toLowerCase(Locale.ROOT);
-    return lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")
-        || lower.contains("%c0") || lower.contains("%c1") || lower.contains("%25");
+    return lower.contains("%2e")
+        || lower.contains("%2f")
+        || lower.contains("%5c")
+        || lower.contains("%00")
+        || lower.contains("%c0")
+        || lower.contains("%c1")
+        || lower.contains("%25");
   }
 
   private static boolean looksLikeFile(String relative) {
@@ -263,8 +297,10 @@ final class StaticAssets {
   }
 
   private static boolean acceptsGzip(HttpServerExchange exchange) {
-    for (String value : exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING) == null
-        ? java.util.List.<String>of() : exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING)) {
+    for (String value :
+        exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING) == null
+            ? java.util.List.<String>of()
+            : exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING)) {
       if (value.toLowerCase(Locale.ROOT).contains("gzip")) return true;
     }
     return false;
@@ -277,7 +313,8 @@ final class StaticAssets {
   }
 
   private static boolean isText(String contentType) {
-    return contentType.startsWith("text/") || contentType.startsWith("application/json")
+    return contentType.startsWith("text/")
+        || contentType.startsWith("application/json")
         || contentType.startsWith("image/svg");
   }
 
@@ -295,10 +332,12 @@ final class StaticAssets {
     long[] total = {0};
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-        String relative = dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+        String relative =
+            dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
         byte[] bytes = Files.readAllBytes(file);
         total[0] += bytes.length;
-        if (total[0] > MAX_TOTAL_BYTES) throw new IOException("packaged UI larger than " + MAX_TOTAL_BYTES + " bytes");
+        if (total[0] > MAX_TOTAL_BYTES)
+          throw new IOException("packaged UI larger than " + MAX_TOTAL_BYTES + " bytes");
         files.put(relative, bytes);
       }
     }
@@ -316,7 +355,8 @@ final class StaticAssets {
         try (InputStream in = jar.getInputStream(entry)) {
           byte[] bytes = in.readAllBytes();
           total += bytes.length;
-          if (total > MAX_TOTAL_BYTES) throw new IOException("packaged UI larger than " + MAX_TOTAL_BYTES + " bytes");
+          if (total > MAX_TOTAL_BYTES)
+            throw new IOException("packaged UI larger than " + MAX_TOTAL_BYTES + " bytes");
           files.put(entry.getName().substring(root.length()), bytes);
         }
       }

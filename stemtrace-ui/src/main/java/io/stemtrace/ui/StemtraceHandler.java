@@ -13,7 +13,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import java.io.IOException;
@@ -28,15 +27,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stemtrace dashboard as one Undertow {@link HttpHandler}: the REST API under {@code /api}, live updates
- * on the WebSocket {@code /ws}, and the single-page UI everywhere else. Mount it at any prefix, for example
- * {@code Handlers.path(hostRoutes).addPrefixPath("/stemtrace", handler)}; the standalone server mounts it at
- * {@code /}.
+ * The stemtrace dashboard as one Undertow {@link HttpHandler}: the REST API under {@code /api},
+ * live updates on the WebSocket {@code /ws}, and the single-page UI everywhere else. Mount it at
+ * any prefix, for example {@code Handlers.path(hostRoutes).addPrefixPath("/stemtrace", handler)};
+ * the standalone server mounts it at {@code /}.
  *
- * <p>Built handlers consume events at once: from the configured transport into the graph store, on the
- * transport's thread. Store queries run on the server's worker threads, never on I/O threads. API errors
- * are JSON ({@code {"detail": ...}}), never a stack trace or an HTML error page. {@link #close()} stops the
- * consumer, disconnects WebSocket clients and closes the transport if the handler opened it.
+ * <p>Built handlers consume events at once: from the configured transport into the graph store, on
+ * the transport's thread. Store queries run on the server's worker threads, never on I/O threads.
+ * API errors are JSON ({@code {"detail": ...}}), never a stack trace or an HTML error page. {@link
+ * #close()} stops the consumer, disconnects WebSocket clients and closes the transport if the
+ * handler opened it.
  */
 public final class StemtraceHandler implements HttpHandler, AutoCloseable {
 
@@ -48,39 +48,61 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
   private final RouteTable routes;
   private final StaticAssets assets;
   private final HttpHandler websocket;
+
   /** security headers, request limits and authentication in front of {@link #serve} */
   private final HttpHandler front;
+
   /** the dashboard itself, {@link #serve}, which {@link #front} hands requests to */
   private final HttpHandler inner;
 
   private StemtraceHandler(Builder builder) {
     this.ownsCollector = builder.collector == null;
     this.collector = ownsCollector ? builder.collectorOptions.build() : builder.collector;
-    this.feed = new LiveFeed(collector.store(), builder.pushInterval, builder.maxTasksPerFrame,
-        new LiveFeed.ClientLimits(builder.maxPendingBytes, builder.writeTimeout, builder.maxWebSocketsPerAddress),
-        collector.clock());
+    this.feed =
+        new LiveFeed(
+            collector.store(),
+            builder.pushInterval,
+            builder.maxTasksPerFrame,
+            new LiveFeed.ClientLimits(
+                builder.maxPendingBytes, builder.writeTimeout, builder.maxWebSocketsPerAddress),
+            collector.clock());
     collector.addListener(feed);
     collector.addAnomalyListener(feed);
     this.routes = new ApiRoutes(collector, feed).table();
     this.assets = StaticAssets.load(StemtraceHandler.class.getClassLoader(), builder.staticRoot);
-    this.websocket = new WebSocketProtocolHandshakeHandler(feed, exchange ->
-        Responses.json(exchange, StatusCodes.BAD_REQUEST, ApiJson.error("/ws expects a WebSocket upgrade")));
+    this.websocket =
+        new WebSocketProtocolHandshakeHandler(
+            feed,
+            exchange ->
+                Responses.json(
+                    exchange,
+                    StatusCodes.BAD_REQUEST,
+                    ApiJson.error("/ws expects a WebSocket upgrade")));
     this.inner = this::serve;
     HttpHandler authenticated = builder.authentication.protect(inner);
     boolean openHealth = builder.openHealth;
-    HttpHandler routed = !openHealth ? authenticated : exchange -> {
-      if (isHealthCheck(exchange)) {
-        inner.handleRequest(exchange);
-      } else {
-        authenticated.handleRequest(exchange);
-      }
-    };
-    // an authenticated dashboard needs no Host check: a rebinding page has no credentials for our origin
-    AllowedHosts hosts = builder.authentication.isEnabled() ? AllowedHosts.ANY : builder.allowedHosts;
-    this.front = new SecurityHeadersHandler(new RequestGuard(routed, builder.allowedOrigins, hosts),
-        builder.frameAncestors);
+    HttpHandler routed =
+        !openHealth
+            ? authenticated
+            : exchange -> {
+              if (isHealthCheck(exchange)) {
+                inner.handleRequest(exchange);
+              } else {
+                authenticated.handleRequest(exchange);
+              }
+            };
+    // an authenticated dashboard needs no Host check: a rebinding page has no credentials for our
+    // origin
+    AllowedHosts hosts =
+        builder.authentication.isEnabled() ? AllowedHosts.ANY : builder.allowedHosts;
+    this.front =
+        new SecurityHeadersHandler(
+            new RequestGuard(routed, builder.allowedOrigins, hosts), builder.frameAncestors);
     if (builder.authentication.isEnabled()) {
-      LOG.info("dashboard authentication: {}{}", builder.authentication, openHealth ? " (health endpoint open)" : "");
+      LOG.info(
+          "dashboard authentication: {}{}",
+          builder.authentication,
+          openHealth ? " (health endpoint open)" : "");
     }
     if (!assets.hasUi()) {
       LOG.info("no built UI on the classpath under {}; serving the API only", builder.staticRoot);
@@ -108,7 +130,8 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
 
   private static boolean isHealthCheck(HttpServerExchange exchange) {
     String method = exchange.getRequestMethod().toString();
-    return (method.equals("GET") || method.equals("HEAD")) && "/api/health".equals(exchange.getRelativePath());
+    return (method.equals("GET") || method.equals("HEAD"))
+        && "/api/health".equals(exchange.getRelativePath());
   }
 
   /** The dashboard itself, behind {@link #front}. */
@@ -116,11 +139,15 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     String path = exchange.getRelativePath();
     if (path.isEmpty()) {
       if (!exchange.getResolvedPath().isEmpty() && !exchange.getResolvedPath().equals("/")) {
-        // a host mounted us at /prefix and the request is /prefix: the UI's relative URLs need the slash
+        // a host mounted us at /prefix and the request is /prefix: the UI's relative URLs need the
+        // slash
         String query = exchange.getQueryString();
         exchange.setStatusCode(StatusCodes.FOUND);
-        exchange.getResponseHeaders().put(Headers.LOCATION,
-            exchange.getRequestPath() + "/" + (query.isEmpty() ? "" : "?" + query));
+        exchange
+            .getResponseHeaders()
+            .put(
+                Headers.LOCATION,
+                exchange.getRequestPath() + "/" + (query.isEmpty() ? "" : "?" + query));
         exchange.endExchange();
         return;
       }
@@ -128,7 +155,9 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     }
     if (path.equals("/ws")) {
       if (!feed.hasRoomFor(exchange.getSourceAddress())) {
-        Responses.json(exchange, StatusCodes.TOO_MANY_REQUESTS,
+        Responses.json(
+            exchange,
+            StatusCodes.TOO_MANY_REQUESTS,
             ApiJson.error("too many WebSocket connections from this address"));
         return;
       }
@@ -151,7 +180,8 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
       if (!exchange.isResponseStarted()) {
-        Responses.json(exchange, StatusCodes.INTERNAL_SERVER_ERROR, ApiJson.error("internal error"));
+        Responses.json(
+            exchange, StatusCodes.INTERNAL_SERVER_ERROR, ApiJson.error("internal error"));
       }
     }
   }
@@ -159,9 +189,17 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
   /** The Undertow side of {@link RouteTable}: the request in, the response out. */
   private void handleApi(HttpServerExchange exchange, String path) throws IOException {
     String[] segments = ApiRoutes.segments(path.isEmpty() ? "/" : path);
-    RouteTable.Response response = routes.dispatch(exchange.getRequestMethod().toString(), segments,
-        new QueryParams(exchange.getQueryParameters()), limit -> readBody(exchange, limit));
-    response.headers().forEach((name, value) -> exchange.getResponseHeaders().put(HttpString.tryFromString(name), value));
+    RouteTable.Response response =
+        routes.dispatch(
+            exchange.getRequestMethod().toString(),
+            segments,
+            new QueryParams(exchange.getQueryParameters()),
+            limit -> readBody(exchange, limit));
+    response
+        .headers()
+        .forEach(
+            (name, value) ->
+                exchange.getResponseHeaders().put(HttpString.tryFromString(name), value));
     Responses.json(exchange, response.status(), response.body());
   }
 
@@ -180,7 +218,8 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
   }
 
   private static ApiException tooLarge(long limit) {
-    return new ApiException(StatusCodes.REQUEST_ENTITY_TOO_LARGE, "the body exceeds " + (limit >> 20) + " MiB");
+    return new ApiException(
+        StatusCodes.REQUEST_ENTITY_TOO_LARGE, "the body exceeds " + (limit >> 20) + " MiB");
   }
 
   /**
@@ -240,7 +279,9 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     if (ownsCollector) collector.close();
   }
 
-  /** Configures a {@link StemtraceHandler}. Not thread-safe; {@link #build()} validates everything. */
+  /**
+   * Configures a {@link StemtraceHandler}. Not thread-safe; {@link #build()} validates everything.
+   */
   public static final class Builder {
     private final StemtraceCollector.Builder collectorOptions = StemtraceCollector.builder();
     private boolean collectorOptionSet;
@@ -256,11 +297,13 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     private String frameAncestors = "'none'";
     private Set<String> allowedOrigins = Set.of();
     private AllowedHosts allowedHosts = AllowedHosts.of(Set.of());
+
     Builder() {}
 
     /**
-     * The collector to serve, which the caller built (and closes); the handler starts it if it has not
-     * started. Instead of the collector options below, with which the handler builds (and closes) its own.
+     * The collector to serve, which the caller built (and closes); the handler starts it if it has
+     * not started. Instead of the collector options below, with which the handler builds (and
+     * closes) its own.
      */
     public Builder collector(StemtraceCollector collector) {
       this.collector = Objects.requireNonNull(collector, "collector == null");
@@ -272,13 +315,17 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       return collectorOptions;
     }
 
-    /** For the handler's own collector: see {@link StemtraceCollector.Builder#stuckPendingAfter}. */
+    /**
+     * For the handler's own collector: see {@link StemtraceCollector.Builder#stuckPendingAfter}.
+     */
     public Builder stuckPendingAfter(Duration threshold) {
       options().stuckPendingAfter(threshold);
       return this;
     }
 
-    /** For the handler's own collector: see {@link StemtraceCollector.Builder#stuckStartedAfter}. */
+    /**
+     * For the handler's own collector: see {@link StemtraceCollector.Builder#stuckStartedAfter}.
+     */
     public Builder stuckStartedAfter(Duration threshold) {
       options().stuckStartedAfter(threshold);
       return this;
@@ -290,7 +337,9 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       return this;
     }
 
-    /** The clock of the handler's own collector (tests); the live feed uses the collector's clock. */
+    /**
+     * The clock of the handler's own collector (tests); the live feed uses the collector's clock.
+     */
     Builder clock(Clock clock) {
       options().clock(clock);
       return this;
@@ -348,14 +397,19 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       return this;
     }
 
-    /** Bytes of frames a WebSocket client may leave unwritten before it is dropped; default 1 MiB. */
+    /**
+     * Bytes of frames a WebSocket client may leave unwritten before it is dropped; default 1 MiB.
+     */
     Builder maxPendingBytes(long maxPendingBytes) {
-      if (maxPendingBytes < 1) throw new IllegalArgumentException("maxPendingBytes < 1: " + maxPendingBytes);
+      if (maxPendingBytes < 1)
+        throw new IllegalArgumentException("maxPendingBytes < 1: " + maxPendingBytes);
       this.maxPendingBytes = maxPendingBytes;
       return this;
     }
 
-    /** How long a frame may wait to be written before its WebSocket client is dropped; default 30 s. */
+    /**
+     * How long a frame may wait to be written before its WebSocket client is dropped; default 30 s.
+     */
     Builder writeTimeout(Duration writeTimeout) {
       Objects.requireNonNull(writeTimeout, "writeTimeout == null");
       if (writeTimeout.isNegative() || writeTimeout.isZero()) {
@@ -366,12 +420,14 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     }
 
     /**
-     * WebSockets served at once to one client address; default 16, further upgrades get 429. Behind a
-     * reverse proxy every browser shares the proxy's address: raise it to the number of dashboards open.
+     * WebSockets served at once to one client address; default 16, further upgrades get 429. Behind
+     * a reverse proxy every browser shares the proxy's address: raise it to the number of
+     * dashboards open.
      */
     public Builder maxWebSocketsPerAddress(int maxWebSocketsPerAddress) {
       if (maxWebSocketsPerAddress < 1) {
-        throw new IllegalArgumentException("maxWebSocketsPerAddress < 1: " + maxWebSocketsPerAddress);
+        throw new IllegalArgumentException(
+            "maxWebSocketsPerAddress < 1: " + maxWebSocketsPerAddress);
       }
       this.maxWebSocketsPerAddress = maxWebSocketsPerAddress;
       return this;
@@ -379,29 +435,35 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
 
     /** Task changes per frame before the frame says {@code truncated}; default 500. */
     Builder maxTasksPerFrame(int maxTasksPerFrame) {
-      if (maxTasksPerFrame < 1) throw new IllegalArgumentException("maxTasksPerFrame < 1: " + maxTasksPerFrame);
+      if (maxTasksPerFrame < 1)
+        throw new IllegalArgumentException("maxTasksPerFrame < 1: " + maxTasksPerFrame);
       this.maxTasksPerFrame = maxTasksPerFrame;
       return this;
     }
 
     /**
-     * Who may use the dashboard; default {@link Authentication#none()}. The check covers the UI, its assets,
-     * the API of every method and the WebSocket, all but {@code /api/health} when {@link #openHealth} is set.
+     * Who may use the dashboard; default {@link Authentication#none()}. The check covers the UI,
+     * its assets, the API of every method and the WebSocket, all but {@code /api/health} when
+     * {@link #openHealth} is set.
      */
     public Builder authentication(Authentication authentication) {
       this.authentication = Objects.requireNonNull(authentication, "authentication == null");
       return this;
     }
 
-    /** Leaves {@code GET /api/health} open for load balancers when authentication is on; default false. */
+    /**
+     * Leaves {@code GET /api/health} open for load balancers when authentication is on; default
+     * false.
+     */
     public Builder openHealth(boolean openHealth) {
       this.openHealth = openHealth;
       return this;
     }
 
     /**
-     * The Content-Security-Policy {@code frame-ancestors} sources: who may embed the dashboard in a frame.
-     * Default {@code 'none'}; {@code 'self'} or {@code 'self' https://admin.example.com} for a host that embeds it.
+     * The Content-Security-Policy {@code frame-ancestors} sources: who may embed the dashboard in a
+     * frame. Default {@code 'none'}; {@code 'self'} or {@code 'self' https://admin.example.com} for
+     * a host that embeds it.
      */
     public Builder frameAncestors(String frameAncestors) {
       this.frameAncestors = SecurityHeadersHandler.checkFrameAncestors(frameAncestors);
@@ -421,19 +483,22 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     }
 
     /**
-     * Host names besides {@code localhost}, {@code *.localhost} and IP addresses that a dashboard without
-     * authentication answers (others get 421 Misdirected Request, against DNS rebinding), such as
-     * {@code dash.internal} or {@code *.example.com}; ignored when authentication is on. Each call replaces
-     * the previous names.
+     * Host names besides {@code localhost}, {@code *.localhost} and IP addresses that a dashboard
+     * without authentication answers (others get 421 Misdirected Request, against DNS rebinding),
+     * such as {@code dash.internal} or {@code *.example.com}; ignored when authentication is on.
+     * Each call replaces the previous names.
      *
-     * @throws IllegalArgumentException for a URL, a name with a port or anything that is not a host name
+     * @throws IllegalArgumentException for a URL, a name with a port or anything that is not a host
+     *     name
      */
     public Builder allowedHosts(String... hosts) {
       Objects.requireNonNull(hosts, "allowedHosts == null");
       Set<String> normalized = new LinkedHashSet<>();
       for (String host : hosts) {
-        String name = AllowedHosts.normalize(Objects.requireNonNull(host, "allowedHosts contains null"));
-        if (name.equals(AllowedHosts.ANY_HOST)) throw new IllegalArgumentException("'*' is not a host: use allowAnyHost()");
+        String name =
+            AllowedHosts.normalize(Objects.requireNonNull(host, "allowedHosts contains null"));
+        if (name.equals(AllowedHosts.ANY_HOST))
+          throw new IllegalArgumentException("'*' is not a host: use allowAnyHost()");
         normalized.add(name);
       }
       this.allowedHosts = AllowedHosts.of(normalized);
@@ -441,9 +506,10 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     }
 
     /**
-     * Answers any Host without authentication: for a host that checks requests before they reach the
-     * dashboard (its own authentication around it), or a reverse proxy that rewrites Host to its upstream.
-     * Without either, a page on any site can read the dashboard through DNS rebinding.
+     * Answers any Host without authentication: for a host that checks requests before they reach
+     * the dashboard (its own authentication around it), or a reverse proxy that rewrites Host to
+     * its upstream. Without either, a page on any site can read the dashboard through DNS
+     * rebinding.
      */
     public Builder allowAnyHost() {
       this.allowedHosts = AllowedHosts.ANY;
@@ -460,16 +526,17 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     /**
      * Creates the handler and starts consuming.
      *
-     * @throws IllegalArgumentException for an unknown transport scheme (the message lists the schemes found)
-     *     or a malformed URL
-     * @throws IllegalStateException when both a URL and a transport (or store) are set, or a collector and
-     *     options of the handler's own collector
+     * @throws IllegalArgumentException for an unknown transport scheme (the message lists the
+     *     schemes found) or a malformed URL
+     * @throws IllegalStateException when both a URL and a transport (or store) are set, or a
+     *     collector and options of the handler's own collector
      * @throws UncheckedIOException when the transport cannot subscribe
      */
     public StemtraceHandler build() {
       if (collector != null && collectorOptionSet) {
-        throw new IllegalStateException("set collector(...) or the options of the handler's own collector"
-            + " (transport, store, limits, thresholds), not both");
+        throw new IllegalStateException(
+            "set collector(...) or the options of the handler's own collector"
+                + " (transport, store, limits, thresholds), not both");
       }
       StemtraceHandler handler = new StemtraceHandler(this);
       handler.start();

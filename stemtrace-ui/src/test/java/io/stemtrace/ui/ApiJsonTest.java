@@ -18,7 +18,8 @@ class ApiJsonTest {
     assertThat(ApiJson.millisText(Duration.ofHours(30))).isEqualTo("108000000.000");
     // beyond nanoseconds in a long (292 years): saturates instead of failing the page
     assertThat(ApiJson.millisText(Duration.ofDays(365L * 2025))).isEqualTo("9223372036854775.807");
-    assertThat(ApiJson.millisText(Duration.ofDays(-365L * 2025))).isEqualTo("-9223372036854775.807");
+    assertThat(ApiJson.millisText(Duration.ofDays(-365L * 2025)))
+        .isEqualTo("-9223372036854775.807");
   }
 
   @Test

@@ -16,16 +16,18 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 
 /**
- * The API responses the frontend's fixture server serves ({@code e2e/fixtures/capture-api.json}), dumped from the
- * real server with the Python capture replayed at its recorded times and a clock fixed at its last event, so that
- * the UI's development server and its tests see exactly what the dashboard's API answers: one graph builder, the
- * store's. Regenerate with
- * {@code mvn -q -pl stemtrace-ui -am test-compile -Ptest-server -Dstemtrace.skipFrontend=true -Dtest-server.args=--dump-fixtures};
- * {@code FrontendFixturesTest} fails when the committed file differs from a fresh dump.
+ * The API responses the frontend's fixture server serves ({@code e2e/fixtures/capture-api.json}),
+ * dumped from the real server with the Python capture replayed at its recorded times and a clock
+ * fixed at its last event, so that the UI's development server and its tests see exactly what the
+ * dashboard's API answers: one graph builder, the store's. Regenerate with {@code mvn -q -pl
+ * stemtrace-ui -am test-compile -Ptest-server -Dstemtrace.skipFrontend=true
+ * -Dtest-server.args=--dump-fixtures}; {@code FrontendFixturesTest} fails when the committed file
+ * differs from a fresh dump.
  */
 final class FrontendFixtures {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private FrontendFixtures() {}
 
@@ -36,13 +38,18 @@ final class FrontendFixtures {
 
   /** A fresh dump from a server of its own. */
   static JsonNode dump() {
-    Clock atCaptureEnd = Clock.fixed(Captures.newest(Captures.lines(Captures.PYTHON_CANVAS)), ZoneOffset.UTC);
-    try (TestServer server = TestServer.start(TestServer.options().recordedTimes().clock(atCaptureEnd))) {
+    Clock atCaptureEnd =
+        Clock.fixed(Captures.newest(Captures.lines(Captures.PYTHON_CANVAS)), ZoneOffset.UTC);
+    try (TestServer server =
+        TestServer.start(TestServer.options().recordedTimes().clock(atCaptureEnd))) {
       String api = server.baseUrl() + "/api";
       ObjectNode out = JSON.createObjectNode();
       ArrayNode tasks = out.putArray("tasks");
       for (JsonNode listed : Http.get(api + "/tasks?limit=1000").json().get("tasks")) {
-        tasks.add(Http.get(api + "/task?id=" + encode(listed.get("task_id").asText())).json().get("task"));
+        tasks.add(
+            Http.get(api + "/task?id=" + encode(listed.get("task_id").asText()))
+                .json()
+                .get("task"));
       }
       ObjectNode graphs = out.putObject("graphs");
       JsonNode summaries = Http.get(api + "/graphs?limit=1000").json().get("graphs");

@@ -15,8 +15,9 @@ class FrontendFixturesTest {
     assertThat(fresh.get("summaries")).hasSize(7);
     assertThat(FrontendFixtures.dump()).as("a dump is deterministic").isEqualTo(fresh);
     assertThat(FrontendFixtures.committed())
-        .as("e2e/fixtures/capture-api.json is stale: regenerate it with mvn -q -pl stemtrace-ui -am test-compile"
-            + " -Ptest-server -Dstemtrace.skipFrontend=true -Dtest-server.args=--dump-fixtures")
+        .as(
+            "e2e/fixtures/capture-api.json is stale: regenerate it with mvn -q -pl stemtrace-ui -am test-compile"
+                + " -Ptest-server -Dstemtrace.skipFrontend=true -Dtest-server.args=--dump-fixtures")
         .isEqualTo(fresh);
   }
 }

@@ -11,21 +11,31 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Times no view could render or subtract, sent by a producer beside sane events: they are refused at decode
- * (counted as BAD_TIMESTAMP) and every page keeps answering, the sane events counted in full by statistics.
+ * Times no view could render or subtract, sent by a producer beside sane events: they are refused
+ * at decode (counted as BAD_TIMESTAMP) and every page keeps answering, the sane events counted in
+ * full by statistics.
  */
 class HostileTimestampsTest {
 
   static final Instant NOW = Instant.parse("2026-11-26T04:00:00Z");
 
   static byte[] event(String id, String state, String timestamp) {
-    return ("{\"task_id\":\"" + id + "\",\"name\":\"app.t\",\"state\":\"" + state + "\",\"timestamp\":" + timestamp
-        + ",\"root_id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"task_id\":\""
+            + id
+            + "\",\"name\":\"app.t\",\"state\":\""
+            + state
+            + "\",\"timestamp\":"
+            + timestamp
+            + ",\"root_id\":\""
+            + id
+            + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   @Test
   void outOfRangeTimestamps_areRefusedAndCounted_andNoEndpointFails() {
-    try (TestServer server = TestServer.start(TestServer.options().replayCapture(false).clock(new MutableClock(NOW)))) {
+    try (TestServer server =
+        TestServer.start(TestServer.options().replayCapture(false).clock(new MutableClock(NOW)))) {
       List<byte[]> events = new ArrayList<>();
       // a "min date" sentinel, then the task running now: 2 025 years apart
       events.add(event("sentinel", "PENDING", "\"0001-01-01T00:00:00Z\""));
@@ -33,7 +43,10 @@ class HostileTimestampsTest {
       events.add(event("sentinel", "SUCCESS", "\"2026-11-26T03:59:01Z\""));
       // Instant.MIN as epoch seconds, Instant.MAX's year as text: in the middle of a batch of 99
       for (int i = 0; i < 96; i++) {
-        String stamp = i == 30 ? "-31557014167219200" : i == 60 ? "\"+999999999-12-31T23:59:59Z\"" : "\"2026-11-26T03:59:30Z\"";
+        String stamp =
+            i == 30
+                ? "-31557014167219200"
+                : i == 60 ? "\"+999999999-12-31T23:59:59Z\"" : "\"2026-11-26T03:59:30Z\"";
         events.add(event("t" + i, "SUCCESS", stamp));
       }
       server.inject(events);
@@ -44,8 +57,16 @@ class HostileTimestampsTest {
       assertThat(health.get("events_rejected_by_kind").get("BAD_TIMESTAMP").asInt()).isEqualTo(3);
       assertThat(health.get("events_applied").asInt()).isEqualTo(96);
       assertThat(health.get("listener_failures").asInt()).isZero();
-      for (String path : List.of("/tasks", "/graphs", "/tasks/sentinel", "/graphs/sentinel", "/anomalies",
-          "/graphs/sentinel/export", "/stats", "/workers")) {
+      for (String path :
+          List.of(
+              "/tasks",
+              "/graphs",
+              "/tasks/sentinel",
+              "/graphs/sentinel",
+              "/anomalies",
+              "/graphs/sentinel/export",
+              "/stats",
+              "/workers")) {
         assertThat(Http.get(api + path).status()).as(path).isEqualTo(200);
       }
       JsonNode sentinel = Http.get(api + "/tasks/sentinel").json().get("task");

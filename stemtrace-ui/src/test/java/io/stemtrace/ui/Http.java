@@ -12,12 +12,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** A small blocking HTTP client for tests: GET a path, read status, headers and JSON. */
-/** HTTP for tests of the dashboard (this module's and the standalone server's): one shared client, JSON bodies. */
+/**
+ * HTTP for tests of the dashboard (this module's and the standalone server's): one shared client,
+ * JSON bodies.
+ */
 public final class Http {
 
   public static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
   private Http() {}
 
@@ -40,17 +46,25 @@ public final class Http {
   }
 
   public static Response get(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build());
+    return send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build());
   }
 
   public static Response get(String url, String headerName, String headerValue) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .header(headerName, headerValue).GET().build());
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(30))
+            .header(headerName, headerValue)
+            .GET()
+            .build());
   }
 
   public static Response post(String url, String body) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
   }
 
   public static Response send(HttpRequest request) {
@@ -65,13 +79,18 @@ public final class Http {
     }
   }
 
-  /** Sends raw bytes as the request (for paths an HTTP client would normalise) and returns the status. */
+  /**
+   * Sends raw bytes as the request (for paths an HTTP client would normalise) and returns the
+   * status.
+   */
   public static int rawStatus(int port, String requestTarget) {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
-      String request = "GET " + requestTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+      String request =
+          "GET " + requestTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-      String statusLine = new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+      String statusLine =
+          new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
       return Integer.parseInt(statusLine.substring(9, 12));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * An attack corpus of path traversal tricks, sent byte for byte over a raw socket (an HTTP client would
- * normalise them) to the real handler mounted under a prefix. Canary files are planted on the classpath
- * beside the static directory, under a sibling directory whose name starts like it, and in the class
- * tree; none of them, nor a class file or /etc/passwd, may ever come back.
+ * An attack corpus of path traversal tricks, sent byte for byte over a raw socket (an HTTP client
+ * would normalise them) to the real handler mounted under a prefix. Canary files are planted on the
+ * classpath beside the static directory, under a sibling directory whose name starts like it, and
+ * in the class tree; none of them, nor a class file or /etc/passwd, may ever come back.
  */
 class PathTraversalCorpusTest {
 
@@ -27,8 +27,12 @@ class PathTraversalCorpusTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(TestServer.options().mount("/dash").staticRoot("io/stemtrace/ui/testui/")
-        .replayCapture(false));
+    server =
+        TestServer.start(
+            TestServer.options()
+                .mount("/dash")
+                .staticRoot("io/stemtrace/ui/testui/")
+                .replayCapture(false));
   }
 
   @AfterAll
@@ -38,13 +42,52 @@ class PathTraversalCorpusTest {
 
   static List<String> corpus() {
     List<String> targets = new ArrayList<>();
-    String[] climbs = {"../", "..%2f", "..%2F", "%2e%2e/", "%2E%2E/", ".%2e/", "%2e./", "%252e%252e/",
-        "%252e%252e%252f", "..%5c", "..%5C", "..\\", "\\..\\", "..%00/", "%c0%ae%c0%ae/", "%c0%2e%c0%2e/",
-        "%e0%80%ae%e0%80%ae/", "%c0%ae%c0%ae%c0%af", "..%c0%af", "..%c1%9c", "....//", ".../", "..;/",
-        ";jsessionid=1/../", "..%2f;/", "%u002e%u002e/", "..%u2215", "%2e%2e%5c", ".%00./", "..%255c",
-        "//../", "/./../", "assets/../../", "assets/%2e%2e/%2e%2e/", "assets;/../../", "assets/..%252f..%252f"};
-    String[] files = {"traversal-canary.txt", "testuisecret/canary.txt", "not-static.properties",
-        "StemtraceHandler.class", "io/stemtrace/ui/traversal-canary.txt", "etc/passwd"};
+    String[] climbs = {
+      "../",
+      "..%2f",
+      "..%2F",
+      "%2e%2e/",
+      "%2E%2E/",
+      ".%2e/",
+      "%2e./",
+      "%252e%252e/",
+      "%252e%252e%252f",
+      "..%5c",
+      "..%5C",
+      "..\\",
+      "\\..\\",
+      "..%00/",
+      "%c0%ae%c0%ae/",
+      "%c0%2e%c0%2e/",
+      "%e0%80%ae%e0%80%ae/",
+      "%c0%ae%c0%ae%c0%af",
+      "..%c0%af",
+      "..%c1%9c",
+      "....//",
+      ".../",
+      "..;/",
+      ";jsessionid=1/../",
+      "..%2f;/",
+      "%u002e%u002e/",
+      "..%u2215",
+      "%2e%2e%5c",
+      ".%00./",
+      "..%255c",
+      "//../",
+      "/./../",
+      "assets/../../",
+      "assets/%2e%2e/%2e%2e/",
+      "assets;/../../",
+      "assets/..%252f..%252f"
+    };
+    String[] files = {
+      "traversal-canary.txt",
+      "testuisecret/canary.txt",
+      "not-static.properties",
+      "StemtraceHandler.class",
+      "io/stemtrace/ui/traversal-canary.txt",
+      "etc/passwd"
+    };
     for (String climb : climbs) {
       for (int depth = 1; depth <= 4; depth++) {
         for (String file : files) targets.add("/dash/" + climb.repeat(depth) + file);
@@ -70,14 +113,21 @@ class PathTraversalCorpusTest {
     int refused = 0;
     for (String target : targets) {
       String response = rawGet(target);
-      assertThat(response).as(target).doesNotContain(CANARY).doesNotContain("root:x:0:0")
-          .doesNotContain("\u00ca\u00fe\u00ba\u00be").doesNotContain("never-served");
+      assertThat(response)
+          .as(target)
+          .doesNotContain(CANARY)
+          .doesNotContain("root:x:0:0")
+          .doesNotContain("\u00ca\u00fe\u00ba\u00be")
+          .doesNotContain("never-served");
       String status = response.isEmpty() ? "" : response.substring(0, response.indexOf('\r'));
       assertThat(status).as(target).doesNotContain(" 500 ");
       if (!status.contains(" 200 ")) refused++;
     }
-    // the few that are 200 are index.html (client-side routes), which the assertions above already checked
-    assertThat(refused).as("most of the corpus is refused outright").isGreaterThan(targets.size() / 2);
+    // the few that are 200 are index.html (client-side routes), which the assertions above already
+    // checked
+    assertThat(refused)
+        .as("most of the corpus is refused outright")
+        .isGreaterThan(targets.size() / 2);
   }
 
   @Test
@@ -86,13 +136,16 @@ class PathTraversalCorpusTest {
     assertThat(rawGet("/dash/favicon.svg")).startsWith("HTTP/1.1 200");
   }
 
-  /** Sends the request target exactly as given and returns the whole response as ISO-8859-1 text. */
+  /**
+   * Sends the request target exactly as given and returns the whole response as ISO-8859-1 text.
+   */
   static String rawGet(String target) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(
+          ("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream response = new ByteArrayOutputStream();

@@ -25,19 +25,31 @@ class RequestGuardTest {
 
   @BeforeAll
   static void start() {
-    HttpHandler inner = exchange -> {
-      if (exchange.getRelativePath().equals("/boom")) throw new IllegalStateException("secret internals at Foo.java:42");
-      if (exchange.isInIoThread()) {
-        exchange.dispatch(exchange.getDispatchExecutor(), () -> read(exchange));
-        return;
-      }
-      read(exchange);
-    };
-    undertow = Undertow.builder().addHttpListener(0, "127.0.0.1")
-        .setHandler(Handlers.path().addPrefixPath("/dash", new RequestGuard(inner, Set.of("https://proxy.example.com"), AllowedHosts.ANY)))
-        .build();
+    HttpHandler inner =
+        exchange -> {
+          if (exchange.getRelativePath().equals("/boom"))
+            throw new IllegalStateException("secret internals at Foo.java:42");
+          if (exchange.isInIoThread()) {
+            exchange.dispatch(exchange.getDispatchExecutor(), () -> read(exchange));
+            return;
+          }
+          read(exchange);
+        };
+    undertow =
+        Undertow.builder()
+            .addHttpListener(0, "127.0.0.1")
+            .setHandler(
+                Handlers.path()
+                    .addPrefixPath(
+                        "/dash",
+                        new RequestGuard(
+                            inner, Set.of("https://proxy.example.com"), AllowedHosts.ANY)))
+            .build();
     undertow.start();
-    base = "http://127.0.0.1:" + ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort() + "/dash";
+    base =
+        "http://127.0.0.1:"
+            + ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort()
+            + "/dash";
   }
 
   static void read(io.undertow.server.HttpServerExchange exchange) {
@@ -69,12 +81,18 @@ class RequestGuardTest {
 
   @Test
   void longUri_is414_andTooManyOrLongParameters_are400() throws Exception {
-    assertThat(send(request("/api/tasks?name=" + "a".repeat(RequestGuard.MAX_URI_LENGTH)).build()).statusCode())
+    assertThat(
+            send(request("/api/tasks?name=" + "a".repeat(RequestGuard.MAX_URI_LENGTH)).build())
+                .statusCode())
         .isEqualTo(414);
     StringBuilder many = new StringBuilder("/api/tasks?");
-    for (int i = 0; i <= RequestGuard.MAX_QUERY_PARAMETERS; i++) many.append("p").append(i).append("=1&");
+    for (int i = 0; i <= RequestGuard.MAX_QUERY_PARAMETERS; i++)
+      many.append("p").append(i).append("=1&");
     assertThat(send(request(many.toString()).build()).statusCode()).isEqualTo(400);
-    assertThat(send(request("/api/tasks?name=" + "a".repeat(RequestGuard.MAX_PARAMETER_LENGTH + 1)).build()).statusCode())
+    assertThat(
+            send(request("/api/tasks?name=" + "a".repeat(RequestGuard.MAX_PARAMETER_LENGTH + 1))
+                    .build())
+                .statusCode())
         .isEqualTo(400);
     assertThat(send(request("/api/tasks?name=ok&limit=10").build()).body()).isEqualTo("read 0");
   }
@@ -82,12 +100,15 @@ class RequestGuardTest {
   @Test
   void bodies_areLimited_importMoreGenerously() throws Exception {
     // a declared length over the limit is refused before the body is read: send the headers only
-    assertThat(declareBody("/dash/api/other", RequestGuard.MAX_BODY_BYTES + 1)).startsWith("HTTP/1.1 413")
+    assertThat(declareBody("/dash/api/other", RequestGuard.MAX_BODY_BYTES + 1))
+        .startsWith("HTTP/1.1 413")
         .contains("the body exceeds 64 KiB");
-    assertThat(declareBody("/dash/api/import", RequestGuard.MAX_IMPORT_BYTES + 1)).startsWith("HTTP/1.1 413")
+    assertThat(declareBody("/dash/api/import", RequestGuard.MAX_IMPORT_BYTES + 1))
+        .startsWith("HTTP/1.1 413")
         .contains("the body exceeds 16 MiB");
     byte[] small = new byte[(int) RequestGuard.MAX_BODY_BYTES + 1];
-    HttpResponse<String> imported = send(request("/api/import").POST(HttpRequest.BodyPublishers.ofByteArray(small)).build());
+    HttpResponse<String> imported =
+        send(request("/api/import").POST(HttpRequest.BodyPublishers.ofByteArray(small)).build());
     assertThat(imported.body()).isEqualTo("read " + small.length);
   }
 
@@ -101,8 +122,15 @@ class RequestGuardTest {
     int port = Integer.parseInt(base.replaceAll(".*:(\\d+)/.*", "$1"));
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bodyHeader
-          + "\r\nContent-Type: application/json\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket
+          .getOutputStream()
+          .write(
+              ("POST "
+                      + path
+                      + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + bodyHeader
+                      + "\r\nContent-Type: application/json\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
       byte[] buffer = new byte[4096];
       int read = socket.getInputStream().read(buffer);
       return new String(buffer, 0, Math.max(read, 0), java.nio.charset.StandardCharsets.ISO_8859_1)
@@ -120,31 +148,56 @@ class RequestGuardTest {
 
   @Test
   void chunkedBody_isRefusedWithLengthRequired() throws Exception {
-    // the refusal comes from the headers alone; sending only them keeps the answer deterministic (a client
+    // the refusal comes from the headers alone; sending only them keeps the answer deterministic (a
+    // client
     // still streaming a large body may see the connection closed before it reads the 411)
     String response = rawPost("/dash/api/other", "Transfer-Encoding: chunked");
-    assertThat(response).startsWith("HTTP/1.1 411").contains("request bodies need a Content-Length");
+    assertThat(response)
+        .startsWith("HTTP/1.1 411")
+        .contains("request bodies need a Content-Length");
   }
 
   @Test
   void crossOriginWrites_andWebSocketUpgrades_areRefused() throws Exception {
     HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofString("{}");
-    assertThat(send(request("/api/import").header("Origin", "https://evil.example").POST(body).build()).statusCode())
+    assertThat(
+            send(request("/api/import").header("Origin", "https://evil.example").POST(body).build())
+                .statusCode())
         .isEqualTo(403);
-    assertThat(send(request("/api/import").header("Sec-Fetch-Site", "cross-site").POST(body).build()).statusCode())
+    assertThat(
+            send(request("/api/import").header("Sec-Fetch-Site", "cross-site").POST(body).build())
+                .statusCode())
         .isEqualTo(403);
-    assertThat(send(request("/ws").header("Origin", "http://evil.example").build()).statusCode()).isEqualTo(403);
+    assertThat(send(request("/ws").header("Origin", "http://evil.example").build()).statusCode())
+        .isEqualTo(403);
     assertThat(send(request("/ws").header("Origin", "null").build()).statusCode()).isEqualTo(403);
     String self = base.substring(0, base.indexOf("/dash"));
-    assertThat(send(request("/api/import").header("Origin", self).POST(body).build()).statusCode()).isEqualTo(200);
-    assertThat(send(request("/api/import").header("Origin", "https://proxy.example.com").POST(body).build())
-        .statusCode()).isEqualTo(200);
-    assertThat(send(request("/api/import").POST(body).build()).statusCode()).as("no Origin: not a browser").isEqualTo(200);
+    assertThat(send(request("/api/import").header("Origin", self).POST(body).build()).statusCode())
+        .isEqualTo(200);
+    assertThat(
+            send(request("/api/import")
+                    .header("Origin", "https://proxy.example.com")
+                    .POST(body)
+                    .build())
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(send(request("/api/import").POST(body).build()).statusCode())
+        .as("no Origin: not a browser")
+        .isEqualTo(200);
     // a browser whose referrer policy hides the origin still says same-origin in its fetch metadata
-    assertThat(send(request("/api/import").header("Origin", "null").header("Sec-Fetch-Site", "same-origin").POST(body)
-        .build()).statusCode()).isEqualTo(200);
-    assertThat(send(request("/api/tasks").header("Origin", "https://evil.example").build()).statusCode())
-        .as("reads are protected by CORS, not refused").isEqualTo(200);
+    assertThat(
+            send(request("/api/import")
+                    .header("Origin", "null")
+                    .header("Sec-Fetch-Site", "same-origin")
+                    .POST(body)
+                    .build())
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            send(request("/api/tasks").header("Origin", "https://evil.example").build())
+                .statusCode())
+        .as("reads are protected by CORS, not refused")
+        .isEqualTo(200);
   }
 
   @Test
@@ -156,10 +209,13 @@ class RequestGuardTest {
 
   @Test
   void normalizeOrigin_acceptsOnlyOrigins() {
-    assertThat(RequestGuard.normalizeOrigin("HTTPS://Dash.Example.com:8443")).isEqualTo("https://dash.example.com:8443");
+    assertThat(RequestGuard.normalizeOrigin("HTTPS://Dash.Example.com:8443"))
+        .isEqualTo("https://dash.example.com:8443");
     assertThatThrownBy(() -> RequestGuard.normalizeOrigin("https://dash.example.com/path"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RequestGuard.normalizeOrigin("dash.example.com")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RequestGuard.normalizeOrigin("ftp://x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RequestGuard.normalizeOrigin("dash.example.com"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RequestGuard.normalizeOrigin("ftp://x"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -10,12 +10,13 @@ import org.junit.jupiter.api.Test;
 /** The route table alone, with no HTTP server: what a Servlet adapter would call. */
 class RouteTableTest {
 
-  private final RouteTable table = new RouteTable()
-      .get("tasks", r -> answer("list"))
-      .get("tasks/registry", r -> answer("registry"))
-      .get("tasks/{id}", r -> answer("task " + r.param("id")))
-      .get("tasks/{id}/children", r -> answer("children of " + r.param("id")))
-      .post("import", r -> answer("imported " + r.body().read(10).length));
+  private final RouteTable table =
+      new RouteTable()
+          .get("tasks", r -> answer("list"))
+          .get("tasks/registry", r -> answer("registry"))
+          .get("tasks/{id}", r -> answer("task " + r.param("id")))
+          .get("tasks/{id}/children", r -> answer("children of " + r.param("id")))
+          .post("import", r -> answer("imported " + r.body().read(10).length));
 
   private static RouteTable.Response answer(String text) {
     ChunkedOutput out = new ChunkedOutput();
@@ -25,7 +26,8 @@ class RouteTableTest {
   }
 
   private String call(String method, String... segments) throws Exception {
-    RouteTable.Response response = table.dispatch(method, segments, new QueryParams(Map.of()), limit -> new byte[3]);
+    RouteTable.Response response =
+        table.dispatch(method, segments, new QueryParams(Map.of()), limit -> new byte[3]);
     return response.headers().get("X-Route");
   }
 
@@ -41,16 +43,25 @@ class RouteTableTest {
 
   @Test
   void dispatch_wrongMethodIs405NamingTheAllowedOnes_unknownPathIs404() {
-    assertThatThrownBy(() -> call("GET", "import")).isInstanceOfSatisfying(ApiException.class, e -> {
-      assertThat(e.status()).isEqualTo(405);
-      assertThat(e.allow()).isEqualTo("POST");
-    });
-    assertThatThrownBy(() -> call("DELETE", "tasks", "registry")).isInstanceOfSatisfying(ApiException.class, e -> {
-      assertThat(e.status()).isEqualTo(405);
-      assertThat(e.allow()).isEqualTo("GET, HEAD");
-    });
-    for (List<String> path : List.<List<String>>of(List.of(), List.of("nope"), List.of("tasks", "a", "b"), List.of("import", "x"))) {
-      assertThatThrownBy(() -> call("GET", path.toArray(String[]::new))).as(path.toString())
+    assertThatThrownBy(() -> call("GET", "import"))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(405);
+              assertThat(e.allow()).isEqualTo("POST");
+            });
+    assertThatThrownBy(() -> call("DELETE", "tasks", "registry"))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(405);
+              assertThat(e.allow()).isEqualTo("GET, HEAD");
+            });
+    for (List<String> path :
+        List.<List<String>>of(
+            List.of(), List.of("nope"), List.of("tasks", "a", "b"), List.of("import", "x"))) {
+      assertThatThrownBy(() -> call("GET", path.toArray(String[]::new)))
+          .as(path.toString())
           .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
   }

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Routing, rendering and errors of the API over real HTTP, with the capture replayed into the real in-memory
- * store.
+ * Routing, rendering and errors of the API over real HTTP, with the capture replayed into the real
+ * in-memory store.
  */
 class StemtraceHandlerTest {
 
@@ -72,20 +72,44 @@ class StemtraceHandlerTest {
     assertThat(page.get("offset").asInt()).isEqualTo(2);
     assertThat(page.get("tasks")).hasSize(5);
     JsonNode task = page.get("tasks").get(0);
-    assertThat(task.fieldNames()).toIterable().contains("task_id", "node_type", "name", "state", "parent_id",
-        "root_id", "workflow_id", "group_id", "chord_id", "chord_callback_id", "trace_id", "retries", "args",
-        "kwargs", "result", "exception", "first_seen", "last_updated", "queue_time_ms", "run_time_ms",
-        "duration_ms", "attempts", "children");
+    assertThat(task.fieldNames())
+        .toIterable()
+        .contains(
+            "task_id",
+            "node_type",
+            "name",
+            "state",
+            "parent_id",
+            "root_id",
+            "workflow_id",
+            "group_id",
+            "chord_id",
+            "chord_callback_id",
+            "trace_id",
+            "retries",
+            "args",
+            "kwargs",
+            "result",
+            "exception",
+            "first_seen",
+            "last_updated",
+            "queue_time_ms",
+            "run_time_ms",
+            "duration_ms",
+            "attempts",
+            "children");
     assertThat(task.has("events")).isFalse();
     assertThat(task.has("traceback")).isFalse();
-    assertThat(task.get("first_seen").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+    assertThat(task.get("first_seen").asText())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
   }
 
   @Test
   void tasks_newestFirst() {
     JsonNode tasks = Http.get(api + "/tasks?limit=100").json().get("tasks");
     for (int i = 1; i < tasks.size(); i++) {
-      assertThat(tasks.get(i - 1).get("first_seen").asText()).isGreaterThanOrEqualTo(tasks.get(i).get("first_seen").asText());
+      assertThat(tasks.get(i - 1).get("first_seen").asText())
+          .isGreaterThanOrEqualTo(tasks.get(i).get("first_seen").asText());
     }
   }
 
@@ -108,27 +132,39 @@ class StemtraceHandlerTest {
 
   @Test
   void tasks_filtersByDate() {
-    assertThat(Http.get(api + "/tasks?from_date=2000-01-01&to_date=2100-01-01T00:00:00Z").json().get("total").asInt())
+    assertThat(
+            Http.get(api + "/tasks?from_date=2000-01-01&to_date=2100-01-01T00:00:00Z")
+                .json()
+                .get("total")
+                .asInt())
         .isEqualTo(18);
     assertThat(Http.get(api + "/tasks?from_date=2100-01-01").json().get("total").asInt()).isZero();
-    assertThat(Http.get(api + "/tasks?to_date=2000-01-01T00:00:00%2B01:00").json().get("total").asInt()).isZero();
+    assertThat(
+            Http.get(api + "/tasks?to_date=2000-01-01T00:00:00%2B01:00")
+                .json()
+                .get("total")
+                .asInt())
+        .isZero();
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "/tasks?limit=0|limit",
-      "/tasks?limit=1001|limit",
-      "/tasks?limit=ten|limit",
-      "/tasks?offset=-1|offset",
-      "/tasks?state=DONE|state",
-      "/tasks?from_date=yesterday|from_date",
-      "/tasks?to_date=2026-13-01|to_date",
-      "/tasks?from_date=2026-02-01&to_date=2026-01-01|from_date",
-      "/tasks?limit=1&limit=2|limit",
-      "/graphs?limit=-5|limit",
-      "/graphs?state=nope|state",
-      "/graphs?from_date=soon|from_date",
-      "/tasks/registry?status=retired|status"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "/tasks?limit=0|limit",
+        "/tasks?limit=1001|limit",
+        "/tasks?limit=ten|limit",
+        "/tasks?offset=-1|offset",
+        "/tasks?state=DONE|state",
+        "/tasks?from_date=yesterday|from_date",
+        "/tasks?to_date=2026-13-01|to_date",
+        "/tasks?from_date=2026-02-01&to_date=2026-01-01|from_date",
+        "/tasks?limit=1&limit=2|limit",
+        "/graphs?limit=-5|limit",
+        "/graphs?state=nope|state",
+        "/graphs?from_date=soon|from_date",
+        "/tasks/registry?status=retired|status"
+      })
   void badParameter_400NamesIt(String path, String parameter) {
     Http.Response response = Http.get(api + path);
     assertThat(response.status()).isEqualTo(400);
@@ -138,7 +174,8 @@ class StemtraceHandlerTest {
 
   @Test
   void task_detailCarriesEventsTracebackAndChildren() {
-    String boom = Http.get(api + "/tasks?name=boom").json().get("tasks").get(0).get("task_id").asText();
+    String boom =
+        Http.get(api + "/tasks?name=boom").json().get("tasks").get(0).get("task_id").asText();
     JsonNode detail = Http.get(api + "/tasks/" + boom).json();
     JsonNode task = detail.get("task");
     assertThat(task.get("task_id").asText()).isEqualTo(boom);
@@ -151,7 +188,13 @@ class StemtraceHandlerTest {
 
   @Test
   void taskChildren_listsSpawnedTasks() {
-    String parent = Http.get(api + "/tasks?name=capp.parent").json().get("tasks").get(0).get("task_id").asText();
+    String parent =
+        Http.get(api + "/tasks?name=capp.parent")
+            .json()
+            .get("tasks")
+            .get(0)
+            .get("task_id")
+            .asText();
     JsonNode children = Http.get(api + "/tasks/" + parent + "/children").json();
     assertThat(children.get("total").asInt()).isEqualTo(4);
     assertThat(children.get("children")).hasSize(4);
@@ -159,8 +202,16 @@ class StemtraceHandlerTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"/tasks/nope", "/tasks/nope/children", "/graphs/nope", "/workers/nobody@nowhere", "/nothing",
-      "/tasks/a/b/c", "/", "/graphs/group%3Aunknown"})
+  @CsvSource({
+    "/tasks/nope",
+    "/tasks/nope/children",
+    "/graphs/nope",
+    "/workers/nobody@nowhere",
+    "/nothing",
+    "/tasks/a/b/c",
+    "/",
+    "/graphs/group%3Aunknown"
+  })
   void unknownIdOrPath_404Json(String path) {
     Http.Response response = Http.get(api + path);
     assertThat(response.status()).isEqualTo(404);
@@ -177,15 +228,24 @@ class StemtraceHandlerTest {
 
   @Test
   void head_isAnsweredWhereverGetIs_withoutABody() {
-    for (String path : new String[] {"/health", "/tasks", "/graphs", "/stats", "/anomalies", "/workers"}) {
-      Http.Response head = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + path))
-          .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+    for (String path :
+        new String[] {"/health", "/tasks", "/graphs", "/stats", "/anomalies", "/workers"}) {
+      Http.Response head =
+          Http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + path))
+                  .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                  .build());
       assertThat(head.status()).as(path).isEqualTo(200);
       assertThat(head.body()).as(path).isEmpty();
-      assertThat(head.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(t -> assertThat(t).contains("json"));
+      assertThat(head.headers().firstValue("Content-Type"))
+          .as(path)
+          .hasValueSatisfying(t -> assertThat(t).contains("json"));
     }
-    Http.Response importHead = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/import"))
-        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+    Http.Response importHead =
+        Http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/import"))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build());
     assertThat(importHead.status()).isEqualTo(405);
   }
 
@@ -195,8 +255,18 @@ class StemtraceHandlerTest {
     assertThat(page.get("total").asInt()).isPositive();
     assertThat(page.get("graphs")).hasSize(2);
     JsonNode summary = page.get("graphs").get(0);
-    assertThat(summary.fieldNames()).toIterable().containsExactly("task_id", "root_id", "node_type", "name",
-        "state", "task_count", "first_seen", "last_updated", "duration_ms");
+    assertThat(summary.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "task_id",
+            "root_id",
+            "node_type",
+            "name",
+            "state",
+            "task_count",
+            "first_seen",
+            "last_updated",
+            "duration_ms");
     String root = summary.get("task_id").asText();
     JsonNode graph = Http.get(api + "/graphs/" + root).json();
     assertThat(graph.get("root_id").asText()).isEqualTo(root);
@@ -209,15 +279,27 @@ class StemtraceHandlerTest {
     List<byte[]> events = new ArrayList<>();
     for (String[] run : new String[][] {{"m-a", "0"}, {"m-b", "5"}, {"cb", "50"}}) {
       boolean header = !run[0].equals("cb");
-      TaskEvent.Builder event = TaskEvent.builder(run[0], TaskState.STARTED).name(header ? "reports.fetch" : "reports.build")
-          .groupId(header ? "g1" : null).chordCallbackId(header ? "cb" : null).parentId(header ? null : "m-b")
-          .timestamp(t0.plusMillis(Long.parseLong(run[1])));
+      TaskEvent.Builder event =
+          TaskEvent.builder(run[0], TaskState.STARTED)
+              .name(header ? "reports.fetch" : "reports.build")
+              .groupId(header ? "g1" : null)
+              .chordCallbackId(header ? "cb" : null)
+              .parentId(header ? null : "m-b")
+              .timestamp(t0.plusMillis(Long.parseLong(run[1])));
       events.add(EventCodec.standard().encode(event.build()));
-      events.add(EventCodec.standard().encode(event.state(TaskState.SUCCESS).result(2)
-          .timestamp(t0.plusMillis(Long.parseLong(run[1]) + 10)).build()));
+      events.add(
+          EventCodec.standard()
+              .encode(
+                  event
+                      .state(TaskState.SUCCESS)
+                      .result(2)
+                      .timestamp(t0.plusMillis(Long.parseLong(run[1]) + 10))
+                      .build()));
     }
     JsonNode graph;
-    try (TestServer own = TestServer.start(TestServer.options().replayCapture(false).staticRoot("io/stemtrace/ui/testui/"))) {
+    try (TestServer own =
+        TestServer.start(
+            TestServer.options().replayCapture(false).staticRoot("io/stemtrace/ui/testui/"))) {
       own.inject(events);
       own.awaitApplied(events.size());
       graph = Http.get(own.baseUrl() + "/api/graphs/group%3Ag1").json();
@@ -227,9 +309,13 @@ class StemtraceHandlerTest {
     assertThat(chord.get("group_id").asText()).isEqualTo("g1");
     assertThat(chord.get("chord_callback_id").asText()).isEqualTo("cb");
     assertThat(chord.get("body_id").asText()).isEqualTo("cb");
-    assertThat(chord.get("children")).extracting(JsonNode::asText).containsExactly("m-a", "m-b", "cb");
+    assertThat(chord.get("children"))
+        .extracting(JsonNode::asText)
+        .containsExactly("m-a", "m-b", "cb");
     assertThat(chord.get("member_count").asInt()).isEqualTo(2);
-    assertThat(chord.get("duration_ms").asDouble()).as("first header start to callback end").isEqualTo(60.0);
+    assertThat(chord.get("duration_ms").asDouble())
+        .as("first header start to callback end")
+        .isEqualTo(60.0);
     assertThat(graph.get("nodes").get("m-a").get("children")).isEmpty();
     assertThat(graph.get("nodes").get("m-a").has("events")).isFalse();
   }
@@ -241,35 +327,54 @@ class StemtraceHandlerTest {
     JsonNode w1 = workers.get("workers").get(0);
     assertThat(w1.get("hostname").asText()).isEqualTo("w1@vm");
     assertThat(w1.get("status").asText()).isEqualTo("offline");
-    assertThat(w1.fieldNames()).toIterable().containsExactly("hostname", "pid", "registered_tasks",
-        "registered_task_count", "status", "registered_at", "last_seen");
+    assertThat(w1.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "hostname",
+            "pid",
+            "registered_tasks",
+            "registered_task_count",
+            "status",
+            "registered_at",
+            "last_seen");
     assertThat(workers.get("limit").asInt()).isEqualTo(50);
     assertThat(workers.get("offset").asInt()).isZero();
     assertThat(Http.get(api + "/workers?offset=1").json().get("workers")).isEmpty();
     assertThat(Http.get(api + "/workers/w1@vm").json().get("hostname").asText()).isEqualTo("w1@vm");
-    assertThat(Http.get(api + "/worker?hostname=w1%40vm").json().get("hostname").asText()).isEqualTo("w1@vm");
+    assertThat(Http.get(api + "/worker?hostname=w1%40vm").json().get("hostname").asText())
+        .isEqualTo("w1@vm");
     JsonNode registry = Http.get(api + "/tasks/registry?query=add").json();
     assertThat(registry.get("tasks").get(0).get("name").asText()).isEqualTo("capp.add");
-    assertThat(registry.get("tasks").get(0).get("status").asText()).as("registered and run").isEqualTo("active");
+    assertThat(registry.get("tasks").get(0).get("status").asText())
+        .as("registered and run")
+        .isEqualTo("active");
     JsonNode all = Http.get(api + "/tasks/registry").json();
     assertThat(all.get("limit").asInt()).isEqualTo(100);
     JsonNode second = Http.get(api + "/tasks/registry?limit=2&offset=2").json();
     assertThat(second.get("total").asInt()).isEqualTo(all.get("total").asInt()).isGreaterThan(3);
     assertThat(second.get("tasks")).hasSize(2);
-    assertThat(second.get("tasks").get(0).get("name")).isEqualTo(all.get("tasks").get(2).get("name"));
+    assertThat(second.get("tasks").get(0).get("name"))
+        .isEqualTo(all.get("tasks").get(2).get("name"));
   }
 
   @Test
   void mountedUnderPrefix_servesApiBesideHostRoutes() {
-    try (TestServer mounted = TestServer.start(TestServer.options().store(InMemoryGraphStore.create())
-        .mount("/stemtrace").replayCapture(false).staticRoot("io/stemtrace/ui/testui/"))) {
+    try (TestServer mounted =
+        TestServer.start(
+            TestServer.options()
+                .store(InMemoryGraphStore.create())
+                .mount("/stemtrace")
+                .replayCapture(false)
+                .staticRoot("io/stemtrace/ui/testui/"))) {
       assertThat(mounted.baseUrl()).endsWith("/stemtrace");
-      assertThat(Http.get(mounted.baseUrl() + "/api/health").json().get("status").asText()).isEqualTo("ok");
+      assertThat(Http.get(mounted.baseUrl() + "/api/health").json().get("status").asText())
+          .isEqualTo("ok");
       assertThat(Http.get(mounted.baseUrl() + "/api/tasks").json().get("total").asInt()).isZero();
       Http.Response bare = Http.get(mounted.baseUrl() + "?x=1");
       assertThat(bare.status()).isEqualTo(302);
       assertThat(bare.header("location")).isEqualTo("/stemtrace/?x=1");
-      String root = mounted.baseUrl().substring(0, mounted.baseUrl().length() - "/stemtrace".length());
+      String root =
+          mounted.baseUrl().substring(0, mounted.baseUrl().length() - "/stemtrace".length());
       assertThat(Http.get(root + "/api/health").status()).isEqualTo(404);
     }
   }

@@ -16,8 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every id the codec accepts can be reached: ids with "/" or "\" (which no path segment carries), percent
- * signs, spaces at either end, non-ASCII and the longest accepted id, through the query-parameter routes.
+ * Every id the codec accepts can be reached: ids with "/" or "\" (which no path segment carries),
+ * percent signs, spaces at either end, non-ASCII and the longest accepted id, through the
+ * query-parameter routes.
  */
 class UnusualIdsTest {
 
@@ -26,14 +27,24 @@ class UnusualIdsTest {
   static String api;
 
   static List<String> ids() {
-    return List.of("a/b", "..\\..\\etc\\passwd", "/leading/and/trailing/", "50%25 off%2F", " spaced ",
-        "q?x=1#frag", "emoji-\ud83d\ude00-\u00e9", "\u0000nul\u001f", "w".repeat(EventCodec.MAX_IDENTIFIER_LENGTH),
+    return List.of(
+        "a/b",
+        "..\\..\\etc\\passwd",
+        "/leading/and/trailing/",
+        "50%25 off%2F",
+        " spaced ",
+        "q?x=1#frag",
+        "emoji-\ud83d\ude00-\u00e9",
+        "\u0000nul\u001f",
+        "w".repeat(EventCodec.MAX_IDENTIFIER_LENGTH),
         "\u20ac".repeat(EventCodec.MAX_IDENTIFIER_LENGTH));
   }
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(TestServer.options().replayCapture(false).staticRoot("io/stemtrace/ui/testui/"));
+    server =
+        TestServer.start(
+            TestServer.options().replayCapture(false).staticRoot("io/stemtrace/ui/testui/"));
     api = server.baseUrl() + "/api";
     List<byte[]> events = new ArrayList<>();
     for (String id : ids()) {
@@ -41,8 +52,11 @@ class UnusualIdsTest {
       events.add(event(id, null, "SUCCESS"));
       events.add(event(childOf(id), id, "SUCCESS"));
     }
-    events.add(("{\"event_type\":\"worker_ready\",\"hostname\":\"host/with\\\\slashes\",\"timestamp\":\""
-        + java.time.Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8));
+    events.add(
+        ("{\"event_type\":\"worker_ready\",\"hostname\":\"host/with\\\\slashes\",\"timestamp\":\""
+                + java.time.Instant.now()
+                + "\"}")
+            .getBytes(StandardCharsets.UTF_8));
     server.inject(events);
     server.awaitApplied(events.size());
   }
@@ -52,8 +66,12 @@ class UnusualIdsTest {
   }
 
   private static byte[] event(String id, String parent, String state) {
-    ObjectNode node = JSON.createObjectNode().put("task_id", id).put("name", "unusual.task").put("state", state)
-        .put("timestamp", java.time.Instant.now().toString());
+    ObjectNode node =
+        JSON.createObjectNode()
+            .put("task_id", id)
+            .put("name", "unusual.task")
+            .put("state", state)
+            .put("timestamp", java.time.Instant.now().toString());
     if (parent != null) node.put("parent_id", parent).put("root_id", parent);
     return node.toString().getBytes(StandardCharsets.UTF_8);
   }
@@ -80,18 +98,21 @@ class UnusualIdsTest {
     assertThat(graph.get("nodes").has(childOf(id))).isTrue();
     Http.Response export = Http.get(api + "/graph/export?id=" + q(id));
     assertThat(export.status()).isEqualTo(200);
-    assertThat(export.header("content-disposition")).startsWith("attachment; filename=\"stemtrace-");
+    assertThat(export.header("content-disposition"))
+        .startsWith("attachment; filename=\"stemtrace-");
     assertThat(export.json().get("root_id").asText()).isEqualTo(id);
   }
 
   @org.junit.jupiter.api.Test
   void workerWithSlashes_isReachable_missingOrRepeatedIdIsABadRequest() {
     Http.Response worker = Http.get(api + "/worker?hostname=" + q("host/with\\slashes"));
-    assertThat(worker.status()).as(new String(worker.body(), StandardCharsets.UTF_8)).isEqualTo(200);
-    assertThat(worker.json().get("hostname").asText())
-        .isEqualTo("host/with\\slashes");
+    assertThat(worker.status())
+        .as(new String(worker.body(), StandardCharsets.UTF_8))
+        .isEqualTo(200);
+    assertThat(worker.json().get("hostname").asText()).isEqualTo("host/with\\slashes");
     assertThat(Http.get(api + "/task").status()).isEqualTo(400);
-    assertThat(Http.get(api + "/task?id=").json().get("detail").asText()).contains("'id' is required");
+    assertThat(Http.get(api + "/task?id=").json().get("detail").asText())
+        .contains("'id' is required");
     assertThat(Http.get(api + "/graph?id=a&id=b").status()).isEqualTo(400);
     assertThat(Http.get(api + "/task?id=" + q("no such id")).status()).isEqualTo(404);
   }

@@ -21,13 +21,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A transport over one append-only JSON-lines file: the smallest useful example of the {@link Transport} SPI.
- * Several processes on one host can write to it (each batch is one locked append) and any number can read it.
- * The file is also a handy record: it has the same shape as the captures in {@code shared/vectors}.
+ * A transport over one append-only JSON-lines file: the smallest useful example of the {@link
+ * Transport} SPI. Several processes on one host can write to it (each batch is one locked append)
+ * and any number can read it. The file is also a handy record: it has the same shape as the
+ * captures in {@code shared/vectors}.
  *
- * <p>What it shows: {@code send} writes a whole batch in one I/O call; {@code subscribe} owns a daemon thread
- * that hands complete lines to the sink and advances its position (a byte offset) only after the sink
- * returned; {@code lag} and {@code isConnected} report what the transport knows; {@code close} is idempotent.
+ * <p>What it shows: {@code send} writes a whole batch in one I/O call; {@code subscribe} owns a
+ * daemon thread that hands complete lines to the sink and advances its position (a byte offset)
+ * only after the sink returned; {@code lag} and {@code isConnected} report what the transport
+ * knows; {@code close} is idempotent.
  */
 final class JsonLinesTransport implements Transport {
 
@@ -48,16 +50,25 @@ final class JsonLinesTransport implements Transport {
     if (batch.isEmpty()) return;
     int size = 0;
     for (byte[] payload : batch) {
-      // one event per line: JSON escapes newlines inside strings, so a raw one means a broken payload
-      for (byte b : payload) if (b == '\n') throw new IOException("payload contains a raw newline; not JSON from stemtrace's codec");
+      // one event per line: JSON escapes newlines inside strings, so a raw one means a broken
+      // payload
+      for (byte b : payload)
+        if (b == '\n')
+          throw new IOException("payload contains a raw newline; not JSON from stemtrace's codec");
       size += payload.length + 1;
     }
     ByteBuffer buffer = ByteBuffer.allocate(size);
     for (byte[] payload : batch) buffer.put(payload).put((byte) '\n');
     buffer.flip();
     Files.createDirectories(file.getParent());
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        FileLock lock = channel.lock()) { // whole lines from concurrent writers, never interleaved halves
+    try (FileChannel channel =
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        FileLock lock =
+            channel.lock()) { // whole lines from concurrent writers, never interleaved halves
       while (buffer.hasRemaining()) channel.write(buffer);
     }
   }
@@ -154,8 +165,9 @@ final class JsonLinesTransport implements Transport {
     }
 
     /**
-     * Zero when every complete line was delivered; unknown while behind, because a file knows its size in
-     * bytes, not how many events those bytes hold (counting them would mean reading them twice).
+     * Zero when every complete line was delivered; unknown while behind, because a file knows its
+     * size in bytes, not how many events those bytes hold (counting them would mean reading them
+     * twice).
      */
     @Override
     public OptionalLong lag() {

@@ -8,10 +8,11 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Makes {@code jsonl:///some/directory} transports: events are appended as JSON lines to
- * {@code /some/directory/{prefix}.events.jsonl}, and subscribers tail that file. Registered in
- * {@code META-INF/services/io.stemtrace.api.TransportProvider}, so {@code Transports.open("jsonl:///tmp/x", "demo")}
- * and every stemtrace entry point that takes a URL find it once this jar is on the classpath.
+ * Makes {@code jsonl:///some/directory} transports: events are appended as JSON lines to {@code
+ * /some/directory/{prefix}.events.jsonl}, and subscribers tail that file. Registered in {@code
+ * META-INF/services/io.stemtrace.api.TransportProvider}, so {@code
+ * Transports.open("jsonl:///tmp/x", "demo")} and every stemtrace entry point that takes a URL find
+ * it once this jar is on the classpath.
  *
  * <p>Option: {@code ?poll=PT0.05S}, how often a subscriber looks for new lines (default 20 ms).
  */
@@ -27,10 +28,12 @@ public final class JsonLinesTransportProvider implements TransportProvider {
     if (url == null) throw new NullPointerException("url == null");
     if (prefix == null) throw new NullPointerException("prefix == null");
     if (url.getPath() == null || url.getPath().isEmpty() || url.getAuthority() != null) {
-      throw new IllegalArgumentException("jsonl URL needs an absolute directory: jsonl:///var/lib/stemtrace, got " + url);
+      throw new IllegalArgumentException(
+          "jsonl URL needs an absolute directory: jsonl:///var/lib/stemtrace, got " + url);
     }
     if (prefix.isBlank() || prefix.contains("/")) {
-      throw new IllegalArgumentException("prefix must be a plain file name part, got '" + prefix + "'");
+      throw new IllegalArgumentException(
+          "prefix must be a plain file name part, got '" + prefix + "'");
     }
     Duration poll = Duration.ofMillis(20);
     if (url.getQuery() != null) {
@@ -38,9 +41,11 @@ public final class JsonLinesTransportProvider implements TransportProvider {
         String[] pair = option.split("=", 2);
         if (pair[0].equals("poll") && pair.length == 2) {
           poll = Duration.parse(pair[1]);
-          if (poll.isNegative() || poll.isZero()) throw new IllegalArgumentException("jsonl option poll must be positive: " + pair[1]);
+          if (poll.isNegative() || poll.isZero())
+            throw new IllegalArgumentException("jsonl option poll must be positive: " + pair[1]);
         } else if (!pair[0].isEmpty()) {
-          throw new IllegalArgumentException("unknown jsonl transport option '" + pair[0] + "' (known: poll)");
+          throw new IllegalArgumentException(
+              "unknown jsonl transport option '" + pair[0] + "' (known: poll)");
         }
       }
     }

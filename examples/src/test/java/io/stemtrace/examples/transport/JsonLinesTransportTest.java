@@ -34,8 +34,10 @@ class JsonLinesTransportTest extends TransportContractTest {
 
   @Test
   void open_badUrlOrOption_failsNamingIt() {
-    assertThatThrownBy(() -> Transports.open("jsonl://host/dir", "p")).hasMessageContaining("absolute directory");
-    assertThatThrownBy(() -> Transports.open("jsonl://" + directory + "?colour=red", "p")).hasMessageContaining("colour");
+    assertThatThrownBy(() -> Transports.open("jsonl://host/dir", "p"))
+        .hasMessageContaining("absolute directory");
+    assertThatThrownBy(() -> Transports.open("jsonl://" + directory + "?colour=red", "p"))
+        .hasMessageContaining("colour");
   }
 
   @Test
@@ -49,7 +51,8 @@ class JsonLinesTransportTest extends TransportContractTest {
     Thread.sleep(100);
     assertThat(collector.received).isEmpty();
     assertThat(subscription.lag()).hasValue(0); // half a line is not an event yet
-    Files.writeString(file, "-done\"}\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(
+        file, "-done\"}\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
     collector.awaitCount(1, Duration.ofSeconds(5));
     assertThat(collector.strings()).containsExactly("{\"task_id\":\"half-done\"}");
     assertThat(subscription.lag()).hasValue(0);

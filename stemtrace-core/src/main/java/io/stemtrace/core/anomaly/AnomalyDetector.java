@@ -37,21 +37,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Raises and clears anomalies live, from the events a consumer applied (register it as the consumer's
- * {@link EventListener}).
+ * Raises and clears anomalies live, from the events a consumer applied (register it as the
+ * consumer's {@link EventListener}).
  *
- * <p>Guarantees: each event costs O(1) amortised (hash lookups and one ordered-map insert keyed by the
- * deadline's second); the timer does work only for deadlines that are due, never a scan of all tasks. Only
- * tasks that have not finished are watched; a finished task's watch and anomalies go away at once. Before an
- * anomaly is raised, the store is asked whether the task is still there and still in that state, so a late
- * event or an evicted workflow does not raise a false one; raised anomalies are re-checked against the store
- * once per threshold, which also prunes watches of evicted tasks. At most {@code maxWatched} tasks and as
- * many chords are watched; beyond that the oldest watches are dropped.
+ * <p>Guarantees: each event costs O(1) amortised (hash lookups and one ordered-map insert keyed by
+ * the deadline's second); the timer does work only for deadlines that are due, never a scan of all
+ * tasks. Only tasks that have not finished are watched; a finished task's watch and anomalies go
+ * away at once. Before an anomaly is raised, the store is asked whether the task is still there and
+ * still in that state, so a late event or an evicted workflow does not raise a false one; raised
+ * anomalies are re-checked against the store once per threshold, which also prunes watches of
+ * evicted tasks. At most {@code maxWatched} tasks and as many chords are watched; beyond that the
+ * oldest watches are dropped.
  *
- * <p>Task events carry no worker: a STARTED task is attributed to the one worker that registers its name and
- * was up when it started; when two or more do, it is attributed to none and cannot be INTERRUPTED (see
- * RATIONALE.md). Thread-safe: the consumer thread, the timer thread and queries share one lock; the flags per
- * task ({@link #anomaliesOf}) are read without it.
+ * <p>Task events carry no worker: a STARTED task is attributed to the one worker that registers its
+ * name and was up when it started; when two or more do, it is attributed to none and cannot be
+ * INTERRUPTED (see RATIONALE.md). Thread-safe: the consumer thread, the timer thread and queries
+ * share one lock; the flags per task ({@link #anomaliesOf}) are read without it.
  */
 public final class AnomalyDetector implements EventListener, AutoCloseable {
 
@@ -80,15 +81,19 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
   private Instant newestWorkerEvent;
   private final LinkedHashMap<String, ChordWatch> chords = new LinkedHashMap<>();
   private final Map<String, ChordWatch> chordOfMember = new HashMap<>();
-  private final LinkedHashMap<String, Boolean> closedChords = new LinkedHashMap<>(64, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > CLOSED_CHORDS_KEPT;
-    }
-  };
+  private final LinkedHashMap<String, Boolean> closedChords =
+      new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > CLOSED_CHORDS_KEPT;
+        }
+      };
   private final LinkedHashMap<Key, Raised> raised = new LinkedHashMap<>();
   private List<AnomalyChange> changes = new ArrayList<>();
-  /** raised types per subject, immutable sets replaced on change: read by renderers without the lock */
+
+  /**
+   * raised types per subject, immutable sets replaced on change: read by renderers without the lock
+   */
   private final ConcurrentHashMap<String, Set<AnomalyType>> flags = new ConcurrentHashMap<>();
 
   private volatile ScheduledExecutorService timer;
@@ -110,15 +115,20 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     return new Builder(store);
   }
 
-  /** Starts the daemon timer ({@code stemtrace-anomalies}) that checks due deadlines. Idempotent. */
+  /**
+   * Starts the daemon timer ({@code stemtrace-anomalies}) that checks due deadlines. Idempotent.
+   */
   public synchronized AnomalyDetector start() {
     if (closed) throw new IllegalStateException("detector closed");
     if (timer != null) return this;
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "stemtrace-anomalies");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread thread = new Thread(runnable, "stemtrace-anomalies");
+              thread.setDaemon(true);
+              return thread;
+            });
     executor.setRemoveOnCancelPolicy(true);
     long millis = checkInterval.toMillis();
     executor.scheduleWithFixedDelay(this::checkSafely, millis, millis, TimeUnit.MILLISECONDS);
@@ -149,7 +159,10 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     publish(out);
   }
 
-  /** Raises what became due by the clock. The timer calls it; tests with a fixed clock call it directly. */
+  /**
+   * Raises what became due by the clock. The timer calls it; tests with a fixed clock call it
+   * directly.
+   */
   public void checkDeadlines() {
     List<AnomalyChange> out;
     synchronized (lock) {
@@ -193,7 +206,8 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
       watch = new Watch(event.taskId());
       watches.put(watch.id, watch);
       while (watches.size() > maxWatched) drop(watches.values().iterator().next());
-    } else if (watch.state == event.state() && watch.retries == event.retries()
+    } else if (watch.state == event.state()
+        && watch.retries == event.retries()
         && event.timestamp().equals(watch.stamp)) {
       return; // a duplicate
     } else if (!beats(event, watch.retries, watch.state, watch.stamp)) {
@@ -216,7 +230,9 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     }
   }
 
-  /** The task entered a new stretch of waiting or running: what was raised for the old one is over. */
+  /**
+   * The task entered a new stretch of waiting or running: what was raised for the old one is over.
+   */
   private void enter(Watch watch, Category category, Instant since) {
     clearAll(watch.id);
     unindex(watch);
@@ -240,22 +256,40 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
 
   private void raiseUnregistered(Watch watch) {
     Optional<TaskNode> node = store.task(watch.id);
-    if (node.isEmpty() || node.get().state() != TaskState.PENDING) return; // the store knows better already
+    if (node.isEmpty() || node.get().state() != TaskState.PENDING)
+      return; // the store knows better already
     unregisteredByName.computeIfAbsent(watch.name, name -> new LinkedHashSet<>()).add(watch);
-    raise(new Raised(AnomalyType.UNREGISTERED, watch.id, watch.id, watch.name, watch.since, null, null,
-        "no known worker registers " + watch.name + knownWorkers()));
+    raise(
+        new Raised(
+            AnomalyType.UNREGISTERED,
+            watch.id,
+            watch.id,
+            watch.name,
+            watch.since,
+            null,
+            null,
+            "no known worker registers " + watch.name + knownWorkers()));
   }
 
   private void raiseInterrupted(Watch watch, String hostname, Instant shutdownAt) {
     clear(watch.id, AnomalyType.STUCK_STARTED); // the interruption explains it
-    raise(new Raised(AnomalyType.INTERRUPTED, watch.id, watch.id, watch.name, shutdownAt, null, hostname,
-        "worker " + hostname + " shut down while the task was running"));
+    raise(
+        new Raised(
+            AnomalyType.INTERRUPTED,
+            watch.id,
+            watch.id,
+            watch.name,
+            shutdownAt,
+            null,
+            hostname,
+            "worker " + hostname + " shut down while the task was running"));
   }
 
   private String knownWorkers() {
     List<String> hosts = new ArrayList<>(workers.keySet());
     Collections.sort(hosts);
-    if (hosts.size() > 5) return " (known workers: " + String.join(", ", hosts.subList(0, 5)) + ", ...)";
+    if (hosts.size() > 5)
+      return " (known workers: " + String.join(", ", hosts.subList(0, 5)) + ", ...)";
     return " (known workers: " + String.join(", ", hosts) + ")";
   }
 
@@ -269,14 +303,34 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
       if (watch.state == TaskState.PENDING && isUnregistered(watch.name)) {
         if (!has(watch.id, AnomalyType.UNREGISTERED)) raiseUnregistered(watch);
       } else if (!has(watch.id, AnomalyType.UNREGISTERED)) {
-        raise(new Raised(AnomalyType.STUCK_PENDING, watch.id, watch.id, watch.name, watch.since, null, null,
-            "waiting (" + watch.state + ") for longer than " + pendingThreshold.toSeconds() + " s"));
+        raise(
+            new Raised(
+                AnomalyType.STUCK_PENDING,
+                watch.id,
+                watch.id,
+                watch.name,
+                watch.since,
+                null,
+                null,
+                "waiting ("
+                    + watch.state
+                    + ") for longer than "
+                    + pendingThreshold.toSeconds()
+                    + " s"));
       }
       schedule(watch, nowMillis + Math.max(pendingThreshold.toMillis(), 1000));
     } else {
       if (!has(watch.id, AnomalyType.INTERRUPTED)) {
-        raise(new Raised(AnomalyType.STUCK_STARTED, watch.id, watch.id, watch.name, watch.since, null,
-            watch.worker, "started " + startedThreshold.toSeconds() + " s ago or more without finishing"));
+        raise(
+            new Raised(
+                AnomalyType.STUCK_STARTED,
+                watch.id,
+                watch.id,
+                watch.name,
+                watch.since,
+                null,
+                watch.worker,
+                "started " + startedThreshold.toSeconds() + " s ago or more without finishing"));
       }
       schedule(watch, nowMillis + Math.max(startedThreshold.toMillis(), 1000));
     }
@@ -304,7 +358,8 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
   private void unindexUnregistered(Watch watch) {
     if (watch.name == null) return;
     Set<Watch> waiting = unregisteredByName.get(watch.name);
-    if (waiting != null && waiting.remove(watch) && waiting.isEmpty()) unregisteredByName.remove(watch.name);
+    if (waiting != null && waiting.remove(watch) && waiting.isEmpty())
+      unregisteredByName.remove(watch.name);
   }
 
   // ---------------------------------------------------------------- workers
@@ -327,7 +382,8 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
       if (worker.registeredAt == null || !at.isBefore(worker.registeredAt)) {
         for (String name : worker.registered) {
           Set<String> hosts = hostsByName.get(name);
-          if (hosts != null && hosts.remove(worker.hostname) && hosts.isEmpty()) hostsByName.remove(name);
+          if (hosts != null && hosts.remove(worker.hostname) && hosts.isEmpty())
+            hostsByName.remove(name);
         }
         List<String> names = event.registeredTasks();
         if (names.size() > WorkerLimits.MAX_REGISTERED_PER_WORKER) {
@@ -343,7 +399,8 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
           if (waiting == null) continue;
           for (Watch watch : waiting) {
             clear(watch.id, AnomalyType.UNREGISTERED);
-            schedule(watch, plus(watch.since, pendingThreshold)); // now an ordinary wait: may be stuck
+            schedule(
+                watch, plus(watch.since, pendingThreshold)); // now an ordinary wait: may be stuck
           }
         }
       }
@@ -367,20 +424,27 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     }
   }
 
-  /** As the store's registry does ({@link WorkerLimits}): offline past the retention, then the least recent. */
+  /**
+   * As the store's registry does ({@link WorkerLimits}): offline past the retention, then the least
+   * recent.
+   */
   private void forgetWorkersBeyondBounds(WorkerView keep) {
     Instant offlineBefore = newestWorkerEvent.minus(WorkerLimits.OFFLINE_RETENTION);
     List<WorkerView> expired = new ArrayList<>();
     for (WorkerView w : workers.values()) {
-      if (w != keep && !w.online && w.statusAt != null && w.statusAt.isBefore(offlineBefore)) expired.add(w);
+      if (w != keep && !w.online && w.statusAt != null && w.statusAt.isBefore(offlineBefore))
+        expired.add(w);
     }
     for (WorkerView w : expired) forgetWorker(w);
-    if (workers.size() <= WorkerLimits.MAX_WORKERS && registeredNames <= WorkerLimits.MAX_REGISTERED_NAMES) return;
+    if (workers.size() <= WorkerLimits.MAX_WORKERS
+        && registeredNames <= WorkerLimits.MAX_REGISTERED_NAMES) return;
     List<WorkerView> candidates = new ArrayList<>(workers.values());
     candidates.remove(keep);
-    candidates.sort(Comparator.comparing((WorkerView w) -> w.online).thenComparing(w -> w.lastHeard));
+    candidates.sort(
+        Comparator.comparing((WorkerView w) -> w.online).thenComparing(w -> w.lastHeard));
     for (WorkerView w : candidates) {
-      if (workers.size() <= WorkerLimits.MAX_WORKERS && registeredNames <= WorkerLimits.MAX_REGISTERED_NAMES) break;
+      if (workers.size() <= WorkerLimits.MAX_WORKERS
+          && registeredNames <= WorkerLimits.MAX_REGISTERED_NAMES) break;
       forgetWorker(w);
     }
   }
@@ -390,7 +454,8 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     registeredNames -= worker.registered.size();
     for (String name : worker.registered) {
       Set<String> hosts = hostsByName.get(name);
-      if (hosts != null && hosts.remove(worker.hostname) && hosts.isEmpty()) hostsByName.remove(name);
+      if (hosts != null && hosts.remove(worker.hostname) && hosts.isEmpty())
+        hostsByName.remove(name);
     }
     Set<Watch> running = runningByWorker.remove(worker.hostname);
     if (running != null) {
@@ -417,7 +482,8 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     String candidate = null;
     for (String host : hosts) {
       WorkerView worker = workers.get(host);
-      boolean upThen = worker.online || (worker.shutdownAt != null && !worker.shutdownAt.isBefore(startedAt));
+      boolean upThen =
+          worker.online || (worker.shutdownAt != null && !worker.shutdownAt.isBefore(startedAt));
       if (!upThen) continue;
       if (candidate != null) return null; // ambiguous
       candidate = host;
@@ -449,10 +515,13 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     ChordWatch asCallback = chords.get(event.taskId());
     if (asCallback != null && event.state() != TaskState.PENDING) close(asCallback); // joined
     if (event.state() != TaskState.PENDING && event.parentId() != null && event.groupId() != null) {
-      // the chord's body ran as a group or chord (Celery's chain of groups): its callback id names a chord
-      // signature that never runs as a task, and the body's members name the last header as their parent
+      // the chord's body ran as a group or chord (Celery's chain of groups): its callback id names
+      // a chord
+      // signature that never runs as a task, and the body's members name the last header as their
+      // parent
       ChordWatch headerOf = chordOfMember.get(event.parentId());
-      if (headerOf != null && !headerOf.containerId.equals(GraphNode.containerId(event.groupId()))) close(headerOf);
+      if (headerOf != null && !headerOf.containerId.equals(GraphNode.containerId(event.groupId())))
+        close(headerOf);
     }
   }
 
@@ -473,7 +542,8 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     member.state = event.state();
     member.stamp = event.timestamp();
     if (event.state().isTerminal() && event.state() != TaskState.SUCCESS) {
-      close(chord); // a header failed: the callback is not expected to run, and the failure shows already
+      close(chord); // a header failed: the callback is not expected to run, and the failure shows
+      // already
       return;
     }
     boolean success = event.state() == TaskState.SUCCESS;
@@ -504,10 +574,20 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
       close(chord); // its body's events came before its headers', so the event path could not tell
       return;
     }
-    raise(new Raised(AnomalyType.CHORD_NOT_JOINED, chord.containerId, callback.isPresent() ? chord.callbackId : member,
-        "chord", chord.lastFinished, null, null,
-        "all " + chord.members.size() + " header tasks succeeded but callback " + chord.callbackId
-            + (callback.isPresent() ? " never started" : " was never seen")));
+    raise(
+        new Raised(
+            AnomalyType.CHORD_NOT_JOINED,
+            chord.containerId,
+            callback.isPresent() ? chord.callbackId : member,
+            "chord",
+            chord.lastFinished,
+            null,
+            null,
+            "all "
+                + chord.members.size()
+                + " header tasks succeeded but callback "
+                + chord.callbackId
+                + (callback.isPresent() ? " never started" : " was never seen")));
     schedule(chord, nowMillis + Math.max(chordThreshold.toMillis(), 1000));
   }
 
@@ -526,21 +606,26 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     if (raised.containsKey(key)) return;
     Raised stamped = anomaly.detectedAt(clock.instant());
     raised.put(key, stamped);
-    flags.compute(anomaly.subjectId, (id, types) -> {
-      EnumSet<AnomalyType> copy = types == null ? EnumSet.noneOf(AnomalyType.class) : EnumSet.copyOf(types);
-      copy.add(anomaly.type);
-      return Collections.unmodifiableSet(copy);
-    });
+    flags.compute(
+        anomaly.subjectId,
+        (id, types) -> {
+          EnumSet<AnomalyType> copy =
+              types == null ? EnumSet.noneOf(AnomalyType.class) : EnumSet.copyOf(types);
+          copy.add(anomaly.type);
+          return Collections.unmodifiableSet(copy);
+        });
     changes.add(new AnomalyChange(anomaly.type, anomaly.subjectId, true));
   }
 
   private void clear(String subjectId, AnomalyType type) {
     if (raised.remove(new Key(type, subjectId)) == null) return;
-    flags.computeIfPresent(subjectId, (id, types) -> {
-      EnumSet<AnomalyType> copy = EnumSet.copyOf(types);
-      copy.remove(type);
-      return copy.isEmpty() ? null : Collections.unmodifiableSet(copy);
-    });
+    flags.computeIfPresent(
+        subjectId,
+        (id, types) -> {
+          EnumSet<AnomalyType> copy = EnumSet.copyOf(types);
+          copy.remove(type);
+          return copy.isEmpty() ? null : Collections.unmodifiableSet(copy);
+        });
     changes.add(new AnomalyChange(type, subjectId, false));
   }
 
@@ -619,8 +704,16 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     for (int i = offset; i < matched.size() && items.size() < limit; i++) {
       Raised anomaly = matched.get(i);
       String workflowId = store.workflowOf(anomaly.anchorId).orElse(anomaly.anchorId);
-      items.add(new Anomaly(anomaly.type, anomaly.subjectId, anomaly.name, workflowId, anomaly.since,
-          anomaly.detectedAt, anomaly.worker, anomaly.detail));
+      items.add(
+          new Anomaly(
+              anomaly.type,
+              anomaly.subjectId,
+              anomaly.name,
+              workflowId,
+              anomaly.since,
+              anomaly.detectedAt,
+              anomaly.worker,
+              anomaly.detail));
     }
     return new Page<>(items, matched.size(), limit, offset);
   }
@@ -665,8 +758,13 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
 
   @Override
   public String toString() {
-    return "AnomalyDetector{pending=" + pendingThreshold + ", started=" + startedThreshold + ", chord="
-        + chordThreshold + "}";
+    return "AnomalyDetector{pending="
+        + pendingThreshold
+        + ", started="
+        + startedThreshold
+        + ", chord="
+        + chordThreshold
+        + "}";
   }
 
   // ---------------------------------------------------------------- state
@@ -676,7 +774,9 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
   }
 
   private enum Category {
-    WAITING, RUNNING, DONE;
+    WAITING,
+    RUNNING,
+    DONE;
 
     static Category of(TaskState state) {
       if (state.isTerminal()) return DONE;
@@ -740,8 +840,15 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
 
   private record Key(AnomalyType type, String subjectId) {}
 
-  private record Raised(AnomalyType type, String subjectId, String anchorId, String name, Instant since,
-      Instant detectedAt, String worker, String detail) {
+  private record Raised(
+      AnomalyType type,
+      String subjectId,
+      String anchorId,
+      String name,
+      Instant since,
+      Instant detectedAt,
+      String worker,
+      String detail) {
     Raised detectedAt(Instant at) {
       return new Raised(type, subjectId, anchorId, name, since, at, worker, detail);
     }
@@ -768,7 +875,10 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
       return this;
     }
 
-    /** How long a registered task may wait (PENDING, RECEIVED, RETRY) before STUCK_PENDING; default 5 min. */
+    /**
+     * How long a registered task may wait (PENDING, RECEIVED, RETRY) before STUCK_PENDING; default
+     * 5 min.
+     */
     public Builder pendingThreshold(Duration threshold) {
       this.pendingThreshold = positive(threshold, "pendingThreshold");
       return this;
@@ -780,7 +890,9 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
       return this;
     }
 
-    /** How long after its last header succeeded a chord callback may take to start; default 1 min. */
+    /**
+     * How long after its last header succeeded a chord callback may take to start; default 1 min.
+     */
     public Builder chordThreshold(Duration threshold) {
       this.chordThreshold = positive(threshold, "chordThreshold");
       return this;
@@ -789,11 +901,14 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     /** How often the timer looks for due deadlines; default 1 s. */
     public Builder checkInterval(Duration interval) {
       this.checkInterval = positive(interval, "checkInterval");
-      if (interval.toMillis() < 1) throw new IllegalArgumentException("checkInterval < 1 ms: " + interval);
+      if (interval.toMillis() < 1)
+        throw new IllegalArgumentException("checkInterval < 1 ms: " + interval);
       return this;
     }
 
-    /** The most unfinished tasks (and, separately, chords) watched; the oldest are dropped beyond. */
+    /**
+     * The most unfinished tasks (and, separately, chords) watched; the oldest are dropped beyond.
+     */
     public Builder maxWatched(int maxWatched) {
       if (maxWatched < 1) throw new IllegalArgumentException("maxWatched < 1: " + maxWatched);
       this.maxWatched = maxWatched;
@@ -813,7 +928,8 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
 
     private static Duration positive(Duration value, String name) {
       Objects.requireNonNull(value, name + " == null");
-      if (value.isNegative() || value.isZero()) throw new IllegalArgumentException(name + " <= 0: " + value);
+      if (value.isNegative() || value.isZero())
+        throw new IllegalArgumentException(name + " <= 0: " + value);
       return value;
     }
   }

@@ -3,8 +3,9 @@ package io.stemtrace.core.anomaly;
 import java.util.List;
 
 /**
- * Told when anomalies appear or clear (the WebSocket feed listens here). Called on the consumer thread or
- * the detector's timer thread, outside the detector's lock; must be quick and must not block.
+ * Told when anomalies appear or clear (the WebSocket feed listens here). Called on the consumer
+ * thread or the detector's timer thread, outside the detector's lock; must be quick and must not
+ * block.
  */
 @FunctionalInterface
 public interface AnomalyListener {

@@ -31,34 +31,41 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Export of one workflow with all its events, and import of such a file, so a failing workflow can be
- * attached to a bug report and replayed by another server.
+ * Export of one workflow with all its events, and import of such a file, so a failing workflow can
+ * be attached to a bug report and replayed by another server.
  *
- * <p>The document: {@code {"format":"stemtrace-export","version":1,"root_id":"...","exported_at":"ISO",
- * "events":[...]}} with each event in the wire format ({@link EventCodec}), sorted by timestamp. It holds
- * every event of every task drawn in the workflow, and worker_ready (plus worker_shutdown for workers that
- * are offline) rebuilt from what the store knows of each worker registering one of the workflow's task
- * names; of every known worker when one of those names is registered by none. Import decodes each event
- * with the same codec (an event it rejects is counted, not fatal) and applies them through an
- * {@link EventConsumer}, so listeners (live feed, anomalies, statistics) see them as they see transported
- * events.
+ * <p>The document: {@code
+ * {"format":"stemtrace-export","version":1,"root_id":"...","exported_at":"ISO", "events":[...]}}
+ * with each event in the wire format ({@link EventCodec}), sorted by timestamp. It holds every
+ * event of every task drawn in the workflow, and worker_ready (plus worker_shutdown for workers
+ * that are offline) rebuilt from what the store knows of each worker registering one of the
+ * workflow's task names; of every known worker when one of those names is registered by none.
+ * Import decodes each event with the same codec (an event it rejects is counted, not fatal) and
+ * applies them through an {@link EventConsumer}, so listeners (live feed, anomalies, statistics)
+ * see them as they see transported events.
  */
 public final class WorkflowExport {
 
   /** The value of {@code format}. */
   public static final String FORMAT = "stemtrace-export";
+
   /** The version written and the only one read. */
   public static final int VERSION = 1;
 
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(EventCodec.DEFAULT_MAX_DEPTH + 4)
-          .maxStringLength(EventCodec.DEFAULT_MAX_STRING_LENGTH).build())
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(EventCodec.DEFAULT_MAX_DEPTH + 4)
+                  .maxStringLength(EventCodec.DEFAULT_MAX_STRING_LENGTH)
+                  .build())
+          .build();
 
   private WorkflowExport() {}
 
   /** A decoded export document; {@code rejected} counts events the codec refused. */
-  public record Document(String rootId, Instant exportedAt, List<StemtraceEvent> events, int rejected) {
+  public record Document(
+      String rootId, Instant exportedAt, List<StemtraceEvent> events, int rejected) {
     public Document {
       events = List.copyOf(events);
     }
@@ -81,8 +88,8 @@ public final class WorkflowExport {
   }
 
   /**
-   * The events of a workflow (see the class comment), sorted by timestamp; empty when the store has no
-   * workflow with that root id.
+   * The events of a workflow (see the class comment), sorted by timestamp; empty when the store has
+   * no workflow with that root id.
    */
   public static Optional<List<StemtraceEvent>> collect(GraphStore store, String rootId) {
     Objects.requireNonNull(store, "store == null");
@@ -99,21 +106,38 @@ public final class WorkflowExport {
     List<WorkerInfo> workers = store.workers();
     Set<String> registered = new HashSet<>();
     for (WorkerInfo worker : workers) registered.addAll(worker.registeredTasks());
-    // a task name nobody registers makes every worker relevant: they are the evidence (UNREGISTERED)
+    // a task name nobody registers makes every worker relevant: they are the evidence
+    // (UNREGISTERED)
     boolean everyWorker = !registered.containsAll(names);
     for (WorkerInfo worker : workers) {
       if (!everyWorker && worker.registeredTasks().stream().noneMatch(names::contains)) continue;
       Instant readyAt = worker.registeredAt() != null ? worker.registeredAt() : worker.lastSeen();
       if (readyAt != null) {
-        events.add(new WorkerEvent(WorkerEvent.Type.READY, worker.hostname(), worker.pid(), readyAt,
-            worker.registeredTasks(), worker.taskDefinitions(), null));
+        events.add(
+            new WorkerEvent(
+                WorkerEvent.Type.READY,
+                worker.hostname(),
+                worker.pid(),
+                readyAt,
+                worker.registeredTasks(),
+                worker.taskDefinitions(),
+                null));
       }
       if (worker.status() == WorkerInfo.Status.OFFLINE && worker.lastSeen() != null) {
-        events.add(new WorkerEvent(WorkerEvent.Type.SHUTDOWN, worker.hostname(), worker.pid(), worker.lastSeen(),
-            List.of(), null, worker.lastSeen()));
+        events.add(
+            new WorkerEvent(
+                WorkerEvent.Type.SHUTDOWN,
+                worker.hostname(),
+                worker.pid(),
+                worker.lastSeen(),
+                List.of(),
+                null,
+                worker.lastSeen()));
       }
     }
-    events.sort(Comparator.comparing(WorkflowExport::timestamp)); // stable: a task's events keep their order
+    events.sort(
+        Comparator.comparing(
+            WorkflowExport::timestamp)); // stable: a task's events keep their order
     return Optional.of(List.copyOf(events));
   }
 
@@ -122,7 +146,8 @@ public final class WorkflowExport {
   }
 
   /** Writes an export document. */
-  public static void write(OutputStream out, String rootId, Instant exportedAt, List<StemtraceEvent> events)
+  public static void write(
+      OutputStream out, String rootId, Instant exportedAt, List<StemtraceEvent> events)
       throws IOException {
     Objects.requireNonNull(rootId, "rootId == null");
     Objects.requireNonNull(exportedAt, "exportedAt == null");
@@ -154,8 +179,8 @@ public final class WorkflowExport {
   /**
    * Reads an export document.
    *
-   * @throws InvalidExportException when the body is not JSON, not an object, not of this format or version,
-   *     or has no {@code events} array
+   * @throws InvalidExportException when the body is not JSON, not an object, not of this format or
+   *     version, or has no {@code events} array
    */
   public static Document read(byte[] body) {
     Objects.requireNonNull(body, "body == null");
@@ -167,15 +192,18 @@ public final class WorkflowExport {
     List<StemtraceEvent> events = null;
     int rejected = 0;
     try (JsonParser parser = JSON.createParser(body)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) throw invalid("the body is not a JSON object");
+      if (parser.nextToken() != JsonToken.START_OBJECT)
+        throw invalid("the body is not a JSON object");
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
         switch (field) {
           case "format" -> format = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "version" -> version = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : null;
+          case "version" ->
+              version = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : null;
           case "root_id" -> rootId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "exported_at" -> exportedAt = value == JsonToken.VALUE_STRING ? instant(parser.getText()) : null;
+          case "exported_at" ->
+              exportedAt = value == JsonToken.VALUE_STRING ? instant(parser.getText()) : null;
           case "events" -> {
             if (value != JsonToken.START_ARRAY) throw invalid("\"events\" is not an array");
             events = new ArrayList<>();
@@ -215,9 +243,12 @@ public final class WorkflowExport {
     int imported = consumer.acceptEvents(document.events());
     Set<String> roots = new LinkedHashSet<>();
     for (StemtraceEvent event : document.events()) {
-      if (event instanceof TaskEvent task) consumer.store().workflowOf(task.taskId()).ifPresent(roots::add);
+      if (event instanceof TaskEvent task)
+        consumer.store().workflowOf(task.taskId()).ifPresent(roots::add);
     }
-    return new ImportResult(imported, document.rejected() + document.events().size() - imported,
+    return new ImportResult(
+        imported,
+        document.rejected() + document.events().size() - imported,
         new ArrayList<>(roots));
   }
 

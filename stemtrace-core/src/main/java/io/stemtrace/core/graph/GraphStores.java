@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 
-/** Finds {@link GraphStoreProvider}s on the classpath with {@link ServiceLoader} and picks one by URL scheme. */
+/**
+ * Finds {@link GraphStoreProvider}s on the classpath with {@link ServiceLoader} and picks one by
+ * URL scheme.
+ */
 public final class GraphStores {
 
   /** The store a collector uses unless told otherwise: the in-memory store. */
@@ -21,8 +24,8 @@ public final class GraphStores {
   /**
    * Opens a store for a URL such as {@code memory://}.
    *
-   * @throws IllegalArgumentException for a malformed URL, or a scheme no provider on the classpath handles
-   *     (the message lists the schemes found)
+   * @throws IllegalArgumentException for a malformed URL, or a scheme no provider on the classpath
+   *     handles (the message lists the schemes found)
    */
   public static GraphStore open(String url, GraphStoreProvider.Limits limits) {
     if (url == null) throw new NullPointerException("url == null");
@@ -31,16 +34,23 @@ public final class GraphStores {
     Map<String, GraphStoreProvider> providers = providers();
     GraphStoreProvider provider = providers.get(uri.getScheme().toLowerCase(Locale.ROOT));
     if (provider == null) {
-      throw new IllegalArgumentException("unknown store scheme '" + uri.getScheme() + "' in "
-          + TransportOptions.redact(uri) + "; schemes found on the classpath: " + String.join(", ", providers.keySet()));
+      throw new IllegalArgumentException(
+          "unknown store scheme '"
+              + uri.getScheme()
+              + "' in "
+              + TransportOptions.redact(uri)
+              + "; schemes found on the classpath: "
+              + String.join(", ", providers.keySet()));
     }
     return provider.create(uri, limits);
   }
 
   private static Map<String, GraphStoreProvider> providers() {
     Map<String, GraphStoreProvider> byScheme = new TreeMap<>();
-    for (GraphStoreProvider provider : ServiceLoader.load(GraphStoreProvider.class, GraphStores.class.getClassLoader())) {
-      for (String scheme : provider.schemes()) byScheme.putIfAbsent(scheme.toLowerCase(Locale.ROOT), provider);
+    for (GraphStoreProvider provider :
+        ServiceLoader.load(GraphStoreProvider.class, GraphStores.class.getClassLoader())) {
+      for (String scheme : provider.schemes())
+        byScheme.putIfAbsent(scheme.toLowerCase(Locale.ROOT), provider);
     }
     return byScheme;
   }
@@ -52,8 +62,10 @@ public final class GraphStores {
     try {
       URI uri = new URI(trimmed);
       if (uri.getScheme() == null) {
-        throw new IllegalArgumentException("store URL has no scheme: '" + TransportOptions.redact(url)
-            + "' (expected for example memory://)");
+        throw new IllegalArgumentException(
+            "store URL has no scheme: '"
+                + TransportOptions.redact(url)
+                + "' (expected for example memory://)");
       }
       return uri;
     } catch (URISyntaxException e) {

@@ -4,18 +4,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Approximate heap bytes of what the store keeps, so that it can be bounded in bytes as well as in nodes. The
- * figures are for a 64-bit JVM with compressed pointers, rounded up: an estimate that errs on the side of
- * evicting a little early, never one that lets a payload flood grow the heap unnoticed.
+ * Approximate heap bytes of what the store keeps, so that it can be bounded in bytes as well as in
+ * nodes. The figures are for a 64-bit JVM with compressed pointers, rounded up: an estimate that
+ * errs on the side of evicting a little early, never one that lets a payload flood grow the heap
+ * unnoticed.
  */
 final class HeapEstimate {
 
-  /** A task record with its indexes and first events, before ids and payloads (measured: ~380 bytes). */
+  /**
+   * A task record with its indexes and first events, before ids and payloads (measured: ~380
+   * bytes).
+   */
   static final int TASK = 400;
+
   /** One compact event: two longs in the task's event array, grown by half each time. */
   static final int EVENT = 24;
+
   /** A payload record of five references. */
   static final int PAYLOAD = 48;
+
   /** A verbatim event (a TaskEvent with its own references), before its strings and payload. */
   static final int VERBATIM_EVENT = 120;
 
@@ -23,11 +30,15 @@ final class HeapEstimate {
 
   static long string(String value) {
     if (value == null) return 0;
-    // header and array; UTF-16 when not Latin-1, which a quick look at the first characters cannot tell: assume it
+    // header and array; UTF-16 when not Latin-1, which a quick look at the first characters cannot
+    // tell: assume it
     return 56 + 2L * value.length();
   }
 
-  /** A decoded JSON value: maps, lists, strings, numbers, booleans, null. Depth is bounded by the codec. */
+  /**
+   * A decoded JSON value: maps, lists, strings, numbers, booleans, null. Depth is bounded by the
+   * codec.
+   */
   static long json(Object value) {
     if (value == null || value instanceof Boolean) return 0;
     if (value instanceof String s) return string(s);

@@ -28,29 +28,38 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A {@link GraphStore} in memory: builds workflow graphs from events in any order and answers queries from
- * ordered indexes.
+ * A {@link GraphStore} in memory: builds workflow graphs from events in any order and answers
+ * queries from ordered indexes.
  *
- * <p>Guarantees: applying an event costs O(1) amortised (hash lookups, appends, and merging the smaller of
- * two workflows into the larger when a link joins them); no event scans all tasks or all workflows. The
- * drawing of a workflow (containers, lanes, chord callbacks) is derived when a graph or a root is asked for,
- * in time proportional to that workflow. When more than {@code maxNodes} tasks are held, whole oldest
- * workflows are evicted, from every index at once. Thread-safe: one lock, writers exclusive, queries shared;
- * every result is an immutable snapshot.
+ * <p>Guarantees: applying an event costs O(1) amortised (hash lookups, appends, and merging the
+ * smaller of two workflows into the larger when a link joins them); no event scans all tasks or all
+ * workflows. The drawing of a workflow (containers, lanes, chord callbacks) is derived when a graph
+ * or a root is asked for, in time proportional to that workflow. When more than {@code maxNodes}
+ * tasks are held, whole oldest workflows are evicted, from every index at once. Thread-safe: one
+ * lock, writers exclusive, queries shared; every result is an immutable snapshot.
  *
- * <p>Lists are newest first by arrival: the order in which the store first heard of each task (or, for a
- * workflow, of its oldest task). That key never changes once given, unlike a first-seen time that a late
- * earlier event would move; see RATIONALE.md.
+ * <p>Lists are newest first by arrival: the order in which the store first heard of each task (or,
+ * for a workflow, of its oldest task). That key never changes once given, unlike a first-seen time
+ * that a late earlier event would move; see RATIONALE.md.
  */
 public final class InMemoryGraphStore implements GraphStore {
 
   /** How many tasks a store keeps unless told otherwise. */
   public static final int DEFAULT_MAX_NODES = 100_000;
-  /** Unless told otherwise, a store holds at most this fraction of the JVM's maximum heap (estimated). */
+
+  /**
+   * Unless told otherwise, a store holds at most this fraction of the JVM's maximum heap
+   * (estimated).
+   */
   public static final double DEFAULT_HEAP_FRACTION = 0.25;
+
   private static final long DEFAULT_MIN_BYTES = 16L << 20;
-  /** The most estimated heap one payload field (args, kwargs, result, exception, traceback) keeps. */
+
+  /**
+   * The most estimated heap one payload field (args, kwargs, result, exception, traceback) keeps.
+   */
   public static final int DEFAULT_MAX_FIELD_BYTES = 64 << 10;
+
   /** The most estimated heap of payloads one task keeps over all its events. */
   public static final int DEFAULT_MAX_TASK_PAYLOAD_BYTES = 256 << 10;
 
@@ -60,8 +69,13 @@ public final class InMemoryGraphStore implements GraphStore {
   private final long maxBytes;
   private final int maxFieldBytes;
   private final int maxTaskPayloadBytes;
-  /** estimated heap of everything held ({@link HeapEstimate}); whole oldest workflows go beyond maxBytes */
+
+  /**
+   * estimated heap of everything held ({@link HeapEstimate}); whole oldest workflows go beyond
+   * maxBytes
+   */
   private long heldBytes;
+
   private long payloadsNotKept;
   private final Lock readLock;
   private final Lock writeLock;
@@ -71,10 +85,13 @@ public final class InMemoryGraphStore implements GraphStore {
   private final HashMap<String, NameEntry> names = new HashMap<>();
   private final NameEntry unnamed = new NameEntry(null);
   private final long[] countByState = new long[STATES.length];
+
   /** children that arrived before their parent, by the parent id they wait for */
   private final HashMap<String, List<TaskRecord>> awaitingParent = new HashMap<>();
+
   /** tasks whose root hint names a task not seen yet, by that id */
   private final HashMap<String, List<TaskRecord>> awaitingRoot = new HashMap<>();
+
   private final HashMap<String, GroupRecord> groups = new HashMap<>();
   private final HashMap<String, GroupRecord> chordsByCallback = new HashMap<>();
   private final SeqList<Workflow> workflowsBySeq = new SeqList<>(1024);
@@ -84,8 +101,12 @@ public final class InMemoryGraphStore implements GraphStore {
 
   private InMemoryGraphStore(Builder builder) {
     this.maxNodes = builder.maxNodes;
-    this.maxBytes = builder.maxBytes > 0 ? builder.maxBytes
-        : Math.max(DEFAULT_MIN_BYTES, (long) (Runtime.getRuntime().maxMemory() * DEFAULT_HEAP_FRACTION));
+    this.maxBytes =
+        builder.maxBytes > 0
+            ? builder.maxBytes
+            : Math.max(
+                DEFAULT_MIN_BYTES,
+                (long) (Runtime.getRuntime().maxMemory() * DEFAULT_HEAP_FRACTION));
     this.maxFieldBytes = builder.maxFieldBytes;
     this.maxTaskPayloadBytes = builder.maxTaskPayloadBytes;
     ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -195,7 +216,9 @@ public final class InMemoryGraphStore implements GraphStore {
       structural = true;
     }
     if (task.chordId == null) task.chordId = received.chordId();
-    if (task.group != null && task.group.enclosing == null && task.chordId != null
+    if (task.group != null
+        && task.group.enclosing == null
+        && task.chordId != null
         && !task.chordId.equals(task.group.groupId)) {
       enclose(task.group, task.chordId);
       structural = true;
@@ -220,8 +243,13 @@ public final class InMemoryGraphStore implements GraphStore {
     long eventBytes;
     if (meta < 0 || !TaskRecord.inRange(stamp)) {
       meta = TaskRecord.orderingMeta(received);
-      Object[] fields = fields(received.args(), received.kwargs(), received.result(), received.exception(),
-          received.traceback());
+      Object[] fields =
+          fields(
+              received.args(),
+              received.kwargs(),
+              received.result(),
+              received.exception(),
+              received.traceback());
       eventBytes = HeapEstimate.VERBATIM_EVENT + keepWithinLimits(task, fields, null);
       extra = canonical(task, withPayload(received, fields));
     } else {
@@ -230,8 +258,12 @@ public final class InMemoryGraphStore implements GraphStore {
       eventBytes = HeapEstimate.EVENT;
       if (payload != null && payload != latest) {
         Object[] fields = fields(payload);
-        eventBytes += HeapEstimate.PAYLOAD + keepWithinLimits(task, fields, latest == null ? null : fields(latest));
-        payload = new TaskRecord.Payload(fields[0], fields[1], fields[2], (String) fields[3], (String) fields[4]);
+        eventBytes +=
+            HeapEstimate.PAYLOAD
+                + keepWithinLimits(task, fields, latest == null ? null : fields(latest));
+        payload =
+            new TaskRecord.Payload(
+                fields[0], fields[1], fields[2], (String) fields[3], (String) fields[4]);
       }
       extra = payload;
     }
@@ -247,11 +279,13 @@ public final class InMemoryGraphStore implements GraphStore {
         if (before >= 0) count(task.name, TaskRecord.state(before), -1);
         count(task.name, TaskRecord.state(meta), 1);
       }
-      // a group's body is told from a child by when its members finished (Layout): a member's finish
+      // a group's body is told from a child by when its members finished (Layout): a member's
+      // finish
       // changes the drawing like a link does
       if (task.group != null && TaskRecord.state(meta).isTerminal()) structural = true;
     }
-    if (task.firstStamp() < firstBefore && (task.group != null || (task.parent != null && task.parent.group != null))) {
+    if (task.firstStamp() < firstBefore
+        && (task.group != null || (task.parent != null && task.parent.group != null))) {
       structural = true; // an earlier first appearance may make a body of a child, or the reverse
     }
     if (created && task.name.tasks != null) noteRun(task.name, stamp);
@@ -262,25 +296,46 @@ public final class InMemoryGraphStore implements GraphStore {
     if (tasksById.size() > maxNodes || heldBytes > maxBytes) evictOldest();
   }
 
-  private static Object[] fields(Object args, Object kwargs, Object result, String exception, String traceback) {
+  private static Object[] fields(
+      Object args, Object kwargs, Object result, String exception, String traceback) {
     return new Object[] {args, kwargs, result, exception, traceback};
   }
 
   private static Object[] fields(TaskRecord.Payload payload) {
-    return fields(payload.args(), payload.kwargs(), payload.result(), payload.exception(), payload.traceback());
+    return fields(
+        payload.args(),
+        payload.kwargs(),
+        payload.result(),
+        payload.exception(),
+        payload.traceback());
   }
 
   private static TaskEvent withPayload(TaskEvent event, Object[] fields) {
-    return new TaskEvent(event.taskId(), event.name(), event.state(), event.timestamp(), event.parentId(),
-        event.rootId(), event.groupId(), event.chordId(), event.chordCallbackId(), event.traceId(), event.retries(),
-        fields[0], fields[1], fields[2], (String) fields[3], (String) fields[4]);
+    return new TaskEvent(
+        event.taskId(),
+        event.name(),
+        event.state(),
+        event.timestamp(),
+        event.parentId(),
+        event.rootId(),
+        event.groupId(),
+        event.chordId(),
+        event.chordCallbackId(),
+        event.traceId(),
+        event.retries(),
+        fields[0],
+        fields[1],
+        fields[2],
+        (String) fields[3],
+        (String) fields[4]);
   }
 
   /**
-   * Replaces, in place, every payload field over the per-field limit, or past what the task may still keep, by a
-   * short note saying what was there: one 3 MB result costs a few dozen bytes, and pages still say why. Fields
-   * that are the very objects of {@code shared} (the latest payload's, kept once) cost nothing and are left as
-   * they are. Returns the estimated bytes of the fields kept.
+   * Replaces, in place, every payload field over the per-field limit, or past what the task may
+   * still keep, by a short note saying what was there: one 3 MB result costs a few dozen bytes, and
+   * pages still say why. Fields that are the very objects of {@code shared} (the latest payload's,
+   * kept once) cost nothing and are left as they are. Returns the estimated bytes of the fields
+   * kept.
    */
   private long keepWithinLimits(TaskRecord task, Object[] fields, Object[] shared) {
     long added = 0;
@@ -289,8 +344,15 @@ public final class InMemoryGraphStore implements GraphStore {
       long size = HeapEstimate.json(fields[i]);
       boolean overField = size > maxFieldBytes;
       if (overField || task.payloadBytes + size > maxTaskPayloadBytes) {
-        fields[i] = "[not kept: " + PAYLOAD_FIELDS[i] + " of about " + (size >> 10) + " KiB is over the "
-            + (overField ? (maxFieldBytes >> 10) + " KiB a field may keep]" : (maxTaskPayloadBytes >> 10) + " KiB a task may keep]");
+        fields[i] =
+            "[not kept: "
+                + PAYLOAD_FIELDS[i]
+                + " of about "
+                + (size >> 10)
+                + " KiB is over the "
+                + (overField
+                    ? (maxFieldBytes >> 10) + " KiB a field may keep]"
+                    : (maxTaskPayloadBytes >> 10) + " KiB a task may keep]");
         payloadsNotKept++;
         size = HeapEstimate.string((String) fields[i]);
       } else {
@@ -301,9 +363,14 @@ public final class InMemoryGraphStore implements GraphStore {
     return added;
   }
 
-  private static final String[] PAYLOAD_FIELDS = {"args", "kwargs", "result", "exception", "traceback"};
+  private static final String[] PAYLOAD_FIELDS = {
+    "args", "kwargs", "result", "exception", "traceback"
+  };
 
-  /** Equal JSON trees with their keys in the same order: one may stand for the other without changing a byte. */
+  /**
+   * Equal JSON trees with their keys in the same order: one may stand for the other without
+   * changing a byte.
+   */
   static boolean sameJson(Object a, Object b) {
     if (a == b) return true;
     if (a == null || b == null) return false;
@@ -312,7 +379,8 @@ public final class InMemoryGraphStore implements GraphStore {
       var rightEntries = right.entrySet().iterator();
       for (Map.Entry<?, ?> entry : left.entrySet()) {
         Map.Entry<?, ?> other = rightEntries.next();
-        if (!Objects.equals(entry.getKey(), other.getKey()) || !sameJson(entry.getValue(), other.getValue())) return false;
+        if (!Objects.equals(entry.getKey(), other.getKey())
+            || !sameJson(entry.getValue(), other.getValue())) return false;
       }
       return true;
     }
@@ -328,30 +396,44 @@ public final class InMemoryGraphStore implements GraphStore {
   }
 
   private static TaskRecord.Payload payload(TaskRecord task, TaskEvent event) {
-    if (event.args() == null && event.kwargs() == null && event.result() == null && event.exception() == null
+    if (event.args() == null
+        && event.kwargs() == null
+        && event.result() == null
+        && event.exception() == null
         && event.traceback() == null) {
       return null;
     }
-    // a task's events mostly repeat its args and kwargs: keep one copy of what equals the latest payload's
+    // a task's events mostly repeat its args and kwargs: keep one copy of what equals the latest
+    // payload's
     TaskRecord.Payload latest = task.latestPayload();
     if (latest == null) {
-      return new TaskRecord.Payload(event.args(), event.kwargs(), event.result(), event.exception(), event.traceback());
+      return new TaskRecord.Payload(
+          event.args(), event.kwargs(), event.result(), event.exception(), event.traceback());
     }
     Object args = sameJson(latest.args(), event.args()) ? latest.args() : event.args();
     Object kwargs = sameJson(latest.kwargs(), event.kwargs()) ? latest.kwargs() : event.kwargs();
     Object result = sameJson(latest.result(), event.result()) ? latest.result() : event.result();
-    String exception = Objects.equals(latest.exception(), event.exception()) ? latest.exception() : event.exception();
-    String traceback = Objects.equals(latest.traceback(), event.traceback()) ? latest.traceback() : event.traceback();
-    if (args == latest.args() && kwargs == latest.kwargs() && result == latest.result()
-        && exception == latest.exception() && traceback == latest.traceback()) {
+    String exception =
+        Objects.equals(latest.exception(), event.exception())
+            ? latest.exception()
+            : event.exception();
+    String traceback =
+        Objects.equals(latest.traceback(), event.traceback())
+            ? latest.traceback()
+            : event.traceback();
+    if (args == latest.args()
+        && kwargs == latest.kwargs()
+        && result == latest.result()
+        && exception == latest.exception()
+        && traceback == latest.traceback()) {
       return latest;
     }
     return new TaskRecord.Payload(args, kwargs, result, exception, traceback);
   }
 
   /**
-   * An event kept verbatim, with its ids replaced by the store's own String instances where they match, so
-   * that it does not hold decoded copies of ids the store already has.
+   * An event kept verbatim, with its ids replaced by the store's own String instances where they
+   * match, so that it does not hold decoded copies of ids the store already has.
    */
   private TaskEvent canonical(TaskRecord task, TaskEvent event) {
     String name = event.name();
@@ -360,11 +442,25 @@ public final class InMemoryGraphStore implements GraphStore {
       if (entry != null) name = entry.name;
     }
     String groupId = event.groupId();
-    if (groupId != null && task.group != null && groupId.equals(task.group.groupId)) groupId = task.group.groupId;
-    return new TaskEvent(task.id, name, event.state(), event.timestamp(), canonicalId(task, event.parentId()),
-        canonicalId(task, event.rootId()), groupId, same(task.chordId, event.chordId()),
-        same(task.chordCallbackId, event.chordCallbackId()), same(task.traceId, event.traceId()),
-        event.retries(), event.args(), event.kwargs(), event.result(), event.exception(), event.traceback());
+    if (groupId != null && task.group != null && groupId.equals(task.group.groupId))
+      groupId = task.group.groupId;
+    return new TaskEvent(
+        task.id,
+        name,
+        event.state(),
+        event.timestamp(),
+        canonicalId(task, event.parentId()),
+        canonicalId(task, event.rootId()),
+        groupId,
+        same(task.chordId, event.chordId()),
+        same(task.chordCallbackId, event.chordCallbackId()),
+        same(task.traceId, event.traceId()),
+        event.retries(),
+        event.args(),
+        event.kwargs(),
+        event.result(),
+        event.exception(),
+        event.traceback());
   }
 
   private String canonicalId(TaskRecord task, String id) {
@@ -375,7 +471,10 @@ public final class InMemoryGraphStore implements GraphStore {
     return known != null ? known.id : id;
   }
 
-  /** The chord's own copy of a callback id (every header carries it), so that headers share one String. */
+  /**
+   * The chord's own copy of a callback id (every header carries it), so that headers share one
+   * String.
+   */
   private String canonicalCallbackId(String groupId, String callbackId) {
     GroupRecord group = groupId == null ? null : groups.get(groupId);
     if (group != null && callbackId.equals(group.callbackId)) return group.callbackId;
@@ -396,7 +495,9 @@ public final class InMemoryGraphStore implements GraphStore {
     if (entry.tasks != null) entry.tasks.add(task.seq, task);
   }
 
-  /** Links a new task to the children that arrived before it and to the chord it is the callback of. */
+  /**
+   * Links a new task to the children that arrived before it and to the chord it is the callback of.
+   */
   private void linkWaiting(TaskRecord task) {
     List<TaskRecord> waiting = awaitingParent.remove(task.id);
     if (waiting != null) {
@@ -415,9 +516,9 @@ public final class InMemoryGraphStore implements GraphStore {
   }
 
   /**
-   * Joins a task to the workflow its root id names, now or when that task arrives. Celery and stemtrace
-   * producers set root_id to the workflow's first task, so a task whose parent is late or lost still shows
-   * in its workflow (hung under the root until its parent arrives).
+   * Joins a task to the workflow its root id names, now or when that task arrives. Celery and
+   * stemtrace producers set root_id to the workflow's first task, so a task whose parent is late or
+   * lost still shows in its workflow (hung under the root until its parent arrives).
    */
   private void followHint(TaskRecord task) {
     TaskRecord root = tasksById.get(task.rootHint);
@@ -441,7 +542,10 @@ public final class InMemoryGraphStore implements GraphStore {
     if (firstSeen > entry.lastRun) entry.lastRun = firstSeen;
   }
 
-  /** A task first seen without a name (a producer that left it out) gets the first name an event carries. */
+  /**
+   * A task first seen without a name (a producer that left it out) gets the first name an event
+   * carries.
+   */
   private void rename(TaskRecord task, String name) {
     NameEntry entry = nameEntry(name);
     TaskState state = task.state();
@@ -473,7 +577,10 @@ public final class InMemoryGraphStore implements GraphStore {
     adopt(parent.workflow, child);
   }
 
-  /** Puts a task in a workflow: directly while it has none yet (its first event), else by joining both. */
+  /**
+   * Puts a task in a workflow: directly while it has none yet (its first event), else by joining
+   * both.
+   */
   private void adopt(Workflow workflow, TaskRecord task) {
     if (task.workflow == null) {
       task.workflow = workflow;
@@ -504,7 +611,10 @@ public final class InMemoryGraphStore implements GraphStore {
     if (task.chordCallbackId != null) registerCallback(group, task.chordCallbackId);
   }
 
-  /** Draws a chord inside the group its headers name as their chord id, creating that group if it is new. */
+  /**
+   * Draws a chord inside the group its headers name as their chord id, creating that group if it is
+   * new.
+   */
   private void enclose(GroupRecord group, String enclosingId) {
     GroupRecord outer = groups.get(enclosingId);
     if (outer == null) {
@@ -527,8 +637,8 @@ public final class InMemoryGraphStore implements GraphStore {
   }
 
   /**
-   * Joins two workflows by moving the smaller one's tasks and containers into the larger; the result takes
-   * the older one's place in the workflow index.
+   * Joins two workflows by moving the smaller one's tasks and containers into the larger; the
+   * result takes the older one's place in the workflow index.
    */
   private void union(Workflow a, Workflow b) {
     if (a == b) return;
@@ -572,8 +682,10 @@ public final class InMemoryGraphStore implements GraphStore {
         if (entry.tasks.size() == 0) names.remove(entry.name);
       }
       if (task.parentId != null && task.parent == null) unwait(awaitingParent, task.parentId, task);
-      // a hinted root that arrived took the task off the list already; then there is nothing to find
-      if (task.rootHint != null && !task.rootHint.equals(task.id)) unwait(awaitingRoot, task.rootHint, task);
+      // a hinted root that arrived took the task off the list already; then there is nothing to
+      // find
+      if (task.rootHint != null && !task.rootHint.equals(task.id))
+        unwait(awaitingRoot, task.rootHint, task);
     }
     if (workflow.groups != null) {
       for (GroupRecord group : workflow.groups) {
@@ -600,7 +712,9 @@ public final class InMemoryGraphStore implements GraphStore {
     readLock.lock();
     try {
       TaskRecord task = tasksById.get(taskId);
-      return task == null ? Optional.empty() : Optional.of(Snapshots.task(task, rootInfo(task.workflow).id()));
+      return task == null
+          ? Optional.empty()
+          : Optional.of(Snapshots.task(task, rootInfo(task.workflow).id()));
     } finally {
       readLock.unlock();
     }
@@ -690,8 +804,10 @@ public final class InMemoryGraphStore implements GraphStore {
         queue = null;
       } else {
         single = null;
-        queue = new PriorityQueue<>(Math.max(1, sources.size()),
-            Comparator.comparingLong((SeqList.Cursor<TaskRecord> c) -> c.peekSeq()).reversed());
+        queue =
+            new PriorityQueue<>(
+                Math.max(1, sources.size()),
+                Comparator.comparingLong((SeqList.Cursor<TaskRecord> c) -> c.peekSeq()).reversed());
         for (SeqList<TaskRecord> source : sources) {
           SeqList.Cursor<TaskRecord> cursor = source.newestFirst();
           if (cursor.hasNext()) queue.add(cursor);
@@ -717,9 +833,13 @@ public final class InMemoryGraphStore implements GraphStore {
     if (query == null) throw new NullPointerException("query == null");
     readLock.lock();
     try {
-      boolean filtered = !query.states().isEmpty() || query.nameContains() != null
-          || query.from() != null || query.to() != null;
-      String needle = query.nameContains() == null ? null : query.nameContains().toLowerCase(Locale.ROOT);
+      boolean filtered =
+          !query.states().isEmpty()
+              || query.nameContains() != null
+              || query.from() != null
+              || query.to() != null;
+      String needle =
+          query.nameContains() == null ? null : query.nameContains().toLowerCase(Locale.ROOT);
       long from = query.from() == null ? Long.MIN_VALUE : TaskRecord.toNanos(query.from());
       long to = query.to() == null ? Long.MAX_VALUE : TaskRecord.toNanos(query.to());
       List<WorkflowSummary> items = new ArrayList<>(Math.min(query.limit(), 256));
@@ -735,12 +855,15 @@ public final class InMemoryGraphStore implements GraphStore {
         if (workflow.firstSeen < from || workflow.firstSeen > to) continue;
         WorkflowSummary summary = summary(workflow);
         if (!query.states().isEmpty() && !query.states().contains(summary.state())) continue;
-        if (needle != null && (summary.name() == null || !summary.name().toLowerCase(Locale.ROOT).contains(needle))) {
+        if (needle != null
+            && (summary.name() == null
+                || !summary.name().toLowerCase(Locale.ROOT).contains(needle))) {
           continue;
         }
         if (matched++ >= query.offset() && items.size() < query.limit()) items.add(summary);
       }
-      return new Page<>(items, filtered ? matched : workflowsBySeq.size(), query.limit(), query.offset());
+      return new Page<>(
+          items, filtered ? matched : workflowsBySeq.size(), query.limit(), query.offset());
     } finally {
       readLock.unlock();
     }
@@ -750,21 +873,36 @@ public final class InMemoryGraphStore implements GraphStore {
     Workflow.RootInfo root = rootInfo(workflow);
     if (root.task() != null) {
       TaskRecord task = root.task();
-      return new WorkflowSummary(task.id, GraphNode.NodeType.TASK, task.name.name, task.state(),
-          workflow.tasks.size(), TaskRecord.toInstant(workflow.firstSeen), TaskRecord.toInstant(workflow.lastUpdated));
+      return new WorkflowSummary(
+          task.id,
+          GraphNode.NodeType.TASK,
+          task.name.name,
+          task.state(),
+          workflow.tasks.size(),
+          TaskRecord.toInstant(workflow.firstSeen),
+          TaskRecord.toInstant(workflow.lastUpdated));
     }
     GroupRecord group = root.group();
     TaskRecord first = null;
     for (TaskRecord member : group.members) {
       if (first == null || member.seq < first.seq) first = member;
     }
-    TaskState state = Layout.withAwaitedBody(Layout.aggregateState(root.aggregated()), root.awaitsBody());
-    return new WorkflowSummary(group.containerId(), root.chord() ? GraphNode.NodeType.CHORD : GraphNode.NodeType.GROUP,
-        first == null ? null : first.name.name, state, workflow.tasks.size(), TaskRecord.toInstant(workflow.firstSeen),
+    TaskState state =
+        Layout.withAwaitedBody(Layout.aggregateState(root.aggregated()), root.awaitsBody());
+    return new WorkflowSummary(
+        group.containerId(),
+        root.chord() ? GraphNode.NodeType.CHORD : GraphNode.NodeType.GROUP,
+        first == null ? null : first.name.name,
+        state,
+        workflow.tasks.size(),
+        TaskRecord.toInstant(workflow.firstSeen),
         TaskRecord.toInstant(workflow.lastUpdated));
   }
 
-  /** The workflow's root, from the cache while the structure did not change. Safe under the read lock. */
+  /**
+   * The workflow's root, from the cache while the structure did not change. Safe under the read
+   * lock.
+   */
   private static Workflow.RootInfo rootInfo(Workflow workflow) {
     Workflow.RootInfo root = workflow.root;
     if (root != null && root.version() == workflow.version) return root;
@@ -787,19 +925,37 @@ public final class InMemoryGraphStore implements GraphStore {
       for (Object node : layout.order) {
         List<String> childIds = layout.childIds(node);
         if (node instanceof TaskRecord task) {
-          nodes.put(task.id, new GraphNode(task.id, GraphNode.NodeType.TASK, task.name.name, task.state(),
-              childIds, Snapshots.task(task, rootId), task.firstSeen(), task.lastUpdated()));
+          nodes.put(
+              task.id,
+              new GraphNode(
+                  task.id,
+                  GraphNode.NodeType.TASK,
+                  task.name.name,
+                  task.state(),
+                  childIds,
+                  Snapshots.task(task, rootId),
+                  task.firstSeen(),
+                  task.lastUpdated()));
         } else {
           GroupRecord group = (GroupRecord) node;
           Layout.Summary summary = layout.summary(group);
           boolean chord = layout.isChord(group);
           Object body = layout.body(group);
           String bodyId = body == null ? null : Layout.idOf(body);
-          if (bodyId != null && !childIds.contains(bodyId)) bodyId = null; // moved by the cycle fallback
-          nodes.put(group.containerId(), new GraphNode(group.containerId(),
-              chord ? GraphNode.NodeType.CHORD : GraphNode.NodeType.GROUP, chord ? "chord" : "group",
-              summary.state(), childIds, null, summary.firstSeen(), summary.lastUpdated(),
-              bodyId));
+          if (bodyId != null && !childIds.contains(bodyId))
+            bodyId = null; // moved by the cycle fallback
+          nodes.put(
+              group.containerId(),
+              new GraphNode(
+                  group.containerId(),
+                  chord ? GraphNode.NodeType.CHORD : GraphNode.NodeType.GROUP,
+                  chord ? "chord" : "group",
+                  summary.state(),
+                  childIds,
+                  null,
+                  summary.firstSeen(),
+                  summary.lastUpdated(),
+                  bodyId));
         }
       }
       return Optional.of(new WorkflowGraph(rootId, nodes));
@@ -921,11 +1077,25 @@ public final class InMemoryGraphStore implements GraphStore {
       }
       long stateCounts = 0;
       for (long count : countByState) stateCounts += count;
-      return new TableSizes(tasksById.size(), tasksBySeq.size(), tasksBySeq.slots(), names.size(),
-          nameListEntries, nameListSlots, namedCounts + unnamed.count(), stateCounts, awaitingParent.size(),
-          awaiting, awaitingRoot.size(), awaitingRoots, groups.size(), groupsInWorkflows, chordsByCallback.size(),
+      return new TableSizes(
+          tasksById.size(),
+          tasksBySeq.size(),
+          tasksBySeq.slots(),
+          names.size(),
+          nameListEntries,
+          nameListSlots,
+          namedCounts + unnamed.count(),
+          stateCounts,
+          awaitingParent.size(),
+          awaiting,
+          awaitingRoot.size(),
+          awaitingRoots,
+          groups.size(),
+          groupsInWorkflows,
+          chordsByCallback.size(),
           workflowsBySeq.size(),
-          workflowsBySeq.slots(), members);
+          workflowsBySeq.slots(),
+          members);
     } finally {
       readLock.unlock();
     }
@@ -933,10 +1103,24 @@ public final class InMemoryGraphStore implements GraphStore {
 
   /** Sizes of the internal tables; see {@link #tableSizes()}. */
   record TableSizes(
-      int tasksById, int tasksBySeq, int tasksBySeqSlots, int names, long nameListEntries, long nameListSlots,
-      long nameCounts, long stateCounts, int awaitingParentKeys, long awaitingChildren, int awaitingRootKeys,
-      long awaitingRootTasks, int groups,
-      long groupsInWorkflows, int chordsByCallback, int workflows, int workflowSlots, long workflowMembers) {}
+      int tasksById,
+      int tasksBySeq,
+      int tasksBySeqSlots,
+      int names,
+      long nameListEntries,
+      long nameListSlots,
+      long nameCounts,
+      long stateCounts,
+      int awaitingParentKeys,
+      long awaitingChildren,
+      int awaitingRootKeys,
+      long awaitingRootTasks,
+      int groups,
+      long groupsInWorkflows,
+      int chordsByCallback,
+      int workflows,
+      int workflowSlots,
+      long workflowMembers) {}
 
   /** Configures an {@link InMemoryGraphStore}. */
   public static final class Builder {
@@ -957,9 +1141,12 @@ public final class InMemoryGraphStore implements GraphStore {
       return this;
     }
 
-    /** The most estimated heap one payload field keeps; larger ones become a note. Default 64 KiB. */
+    /**
+     * The most estimated heap one payload field keeps; larger ones become a note. Default 64 KiB.
+     */
     public Builder maxFieldBytes(int maxFieldBytes) {
-      if (maxFieldBytes < 1) throw new IllegalArgumentException("maxFieldBytes < 1: " + maxFieldBytes);
+      if (maxFieldBytes < 1)
+        throw new IllegalArgumentException("maxFieldBytes < 1: " + maxFieldBytes);
       this.maxFieldBytes = maxFieldBytes;
       return this;
     }

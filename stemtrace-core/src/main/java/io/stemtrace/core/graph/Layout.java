@@ -12,42 +12,49 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * How one workflow is drawn: which node sits under which, computed from the links the store keeps. Computed
- * when a graph or a root is asked for, never on the event path, so it may cost O(n log n) in the workflow's
- * size. The result is a tree: every task and container of the workflow appears exactly once.
+ * How one workflow is drawn: which node sits under which, computed from the links the store keeps.
+ * Computed when a graph or a root is asked for, never on the event path, so it may cost O(n log n)
+ * in the workflow's size. The result is a tree: every task and container of the workflow appears
+ * exactly once.
  *
- * <p>Rules for a task, in order of precedence: a chord callback sits under its chord's container (last); the
- * inferred body of a group sits under that group's container (last); a member of a group sits under the
- * container, except in a group of chains, where the container holds each chain as a lane (its head sits under
- * the container, the rest follow their parents); else a task sits under its parent. Rules for a container: the
- * inferred body of a group sits under that group's container (last); a chord whose callback is a member of
- * another group, or whose headers name that group as their {@code chord_id}, sits inside that group's
- * container in the callback's place (Celery's chord whose header holds chords); else it sits under its
- * members' common parent (for lanes: their lowest common ancestor), or is a root.
+ * <p>Rules for a task, in order of precedence: a chord callback sits under its chord's container
+ * (last); the inferred body of a group sits under that group's container (last); a member of a
+ * group sits under the container, except in a group of chains, where the container holds each chain
+ * as a lane (its head sits under the container, the rest follow their parents); else a task sits
+ * under its parent. Rules for a container: the inferred body of a group sits under that group's
+ * container (last); a chord whose callback is a member of another group, or whose headers name that
+ * group as their {@code chord_id}, sits inside that group's container in the callback's place
+ * (Celery's chord whose header holds chords); else it sits under its members' common parent (for
+ * lanes: their lowest common ancestor), or is a root.
  *
- * <p>A body is what runs after a group when no callback task is known: Celery's chain of groups names a chord
- * signature that never runs as the callback, and a chord inside a chain names no callback at all. It is the
- * one task or container whose parent is a member of the group and that first appeared after every other
- * member had finished (a task spawned while its siblings still ran is a child, not a body). See RATIONALE.md.
+ * <p>A body is what runs after a group when no callback task is known: Celery's chain of groups
+ * names a chord signature that never runs as the callback, and a chord inside a chain names no
+ * callback at all. It is the one task or container whose parent is a member of the group and that
+ * first appeared after every other member had finished (a task spawned while its siblings still ran
+ * is a child, not a body). See RATIONALE.md.
  *
- * <p>A task whose parent has not arrived but whose root hint joined it to the workflow hangs under the root
- * until the parent arrives. Should messy input still leave several roots or a cycle, the extra parts are hung
- * under the root, so that nothing is lost.
+ * <p>A task whose parent has not arrived but whose root hint joined it to the workflow hangs under
+ * the root until the parent arrives. Should messy input still leave several roots or a cycle, the
+ * extra parts are hung under the root, so that nothing is lost.
  */
 final class Layout {
 
   /** the root: a {@link TaskRecord} or a {@link GroupRecord} */
   final Object root;
+
   /** every node in preorder from the root */
   final List<Object> order;
+
   private final Map<Object, Vertex> vertices;
   private final Structure structure;
 
   /** One node while the layout is built: a task or a container, its drawing parent and children. */
   private static final class Vertex {
     final Object node;
+
     /** sort key among siblings: first-seen time; a chord's callback or a group's body sorts last */
     long key;
+
     Vertex parent;
     List<Vertex> children;
 
@@ -69,7 +76,8 @@ final class Layout {
   private static final Comparator<Vertex> SIBLING_ORDER =
       Comparator.comparingLong((Vertex v) -> v.key).thenComparing(Vertex::id);
 
-  private Layout(Object root, List<Object> order, Map<Object, Vertex> vertices, Structure structure) {
+  private Layout(
+      Object root, List<Object> order, Map<Object, Vertex> vertices, Structure structure) {
     this.root = root;
     this.order = order;
     this.vertices = vertices;
@@ -89,7 +97,10 @@ final class Layout {
     return ids;
   }
 
-  /** What follows a container's members: its callback task, or the task or container that ran as its body. */
+  /**
+   * What follows a container's members: its callback task, or the task or container that ran as its
+   * body.
+   */
   Object body(GroupRecord group) {
     return structure.body.get(group);
   }
@@ -105,27 +116,38 @@ final class Layout {
   }
 
   Workflow.RootInfo rootInfo(int version) {
-    if (root instanceof TaskRecord task) return new Workflow.RootInfo(version, task, null, null, false, false);
+    if (root instanceof TaskRecord task)
+      return new Workflow.RootInfo(version, task, null, null, false, false);
     GroupRecord group = (GroupRecord) root;
     // the root's state is read live from these tasks until the structure changes again
     List<TaskRecord> tasks = new ArrayList<>();
     boolean awaitsBody = structure.collect(group, tasks);
-    return new Workflow.RootInfo(version, null, group, List.copyOf(tasks), awaitsBody, isChord(group));
+    return new Workflow.RootInfo(
+        version, null, group, List.copyOf(tasks), awaitsBody, isChord(group));
   }
 
   /** The derived structure of a workflow's containers, before the tree is built. */
   private static final class Structure {
     final List<GroupRecord> groups;
-    /** for each container, the tasks its state and times aggregate directly (members, or the tasks of its lanes) */
+
+    /**
+     * for each container, the tasks its state and times aggregate directly (members, or the tasks
+     * of its lanes)
+     */
     final Map<GroupRecord, List<TaskRecord>> own = new IdentityHashMap<>();
+
     /** the container each nested container is drawn in */
     final Map<GroupRecord, GroupRecord> enclosing = new IdentityHashMap<>();
+
     /** the containers drawn directly inside each container (nested chords and a container body) */
     final Map<GroupRecord, List<GroupRecord>> inner = new IdentityHashMap<>();
+
     /** per container its callback task, or the task or container inferred as its body */
     final Map<GroupRecord, Object> body = new IdentityHashMap<>();
+
     /** the inverse of {@link #body}: a node to the container it follows */
     final Map<Object, GroupRecord> follows = new IdentityHashMap<>();
+
     private Map<GroupRecord, Summary> summaries;
 
     Structure(List<GroupRecord> groups) {
@@ -137,8 +159,8 @@ final class Layout {
     }
 
     /**
-     * Adds the tasks a container aggregates, with the containers it holds, to {@code into}; true when one of
-     * them is a chord still waiting for its callback.
+     * Adds the tasks a container aggregates, with the containers it holds, to {@code into}; true
+     * when one of them is a chord still waiting for its callback.
      */
     boolean collect(GroupRecord start, List<TaskRecord> into) {
       boolean awaits = false;
@@ -158,7 +180,10 @@ final class Layout {
       return awaits;
     }
 
-    /** Summaries of every container, innermost first, so that each costs its own tasks and its children. */
+    /**
+     * Summaries of every container, innermost first, so that each costs its own tasks and its
+     * children.
+     */
     Map<GroupRecord, Summary> summaries() {
       if (summaries != null) return summaries;
       Map<GroupRecord, Summary> done = new IdentityHashMap<>();
@@ -174,7 +199,8 @@ final class Layout {
           }
           List<GroupRecord> nested = inner.getOrDefault(group, List.of());
           if (entered.add(group)) {
-            // children first; a child already entered but not done is a cycle in messy input, and is skipped
+            // children first; a child already entered but not done is a cycle in messy input, and
+            // is skipped
             for (GroupRecord child : nested) {
               if (!entered.contains(child)) stack.add(child);
             }
@@ -199,8 +225,8 @@ final class Layout {
   }
 
   /**
-   * The state and times a container shows. Its state is the worst of what it aggregates (see
-   * {@link #aggregateState} and {@link #withAwaitedBody}).
+   * The state and times a container shows. Its state is the worst of what it aggregates (see {@link
+   * #aggregateState} and {@link #withAwaitedBody}).
    */
   static final class Summary {
     private TaskState worst;
@@ -217,8 +243,10 @@ final class Layout {
 
     void add(Summary other) {
       if (other.worst != null || other.awaitingBody) consider(other.state());
-      if (other.first != null && (first == null || other.first.firstStamp() < first.firstStamp())) first = other.first;
-      if (other.last != null && (last == null || other.last.lastStamp() > last.lastStamp())) last = other.last;
+      if (other.first != null && (first == null || other.first.firstStamp() < first.firstStamp()))
+        first = other.first;
+      if (other.last != null && (last == null || other.last.lastStamp() > last.lastStamp()))
+        last = other.last;
     }
 
     private void consider(TaskState state) {
@@ -243,12 +271,15 @@ final class Layout {
   }
 
   /**
-   * A chord whose callback or body has not been seen counts it as a PENDING task: it is not SUCCESS (or
-   * REVOKED) before its callback ran, and the rule stays a plain "worst of", so that a container nested in
-   * another gives the same state whether it is summarised on its own or as part of the outer one.
+   * A chord whose callback or body has not been seen counts it as a PENDING task: it is not SUCCESS
+   * (or REVOKED) before its callback ran, and the rule stays a plain "worst of", so that a
+   * container nested in another gives the same state whether it is summarised on its own or as part
+   * of the outer one.
    */
   static TaskState withAwaitedBody(TaskState state, boolean awaitingBody) {
-    return awaitingBody && containerRank(state) < containerRank(TaskState.PENDING) ? TaskState.PENDING : state;
+    return awaitingBody && containerRank(state) < containerRank(TaskState.PENDING)
+        ? TaskState.PENDING
+        : state;
   }
 
   static Layout of(Workflow workflow) {
@@ -276,7 +307,9 @@ final class Layout {
       if (callback instanceof TaskRecord task && task.group != null && task.group != group) {
         outer = task.group;
         represented.add(task);
-      } else if (group.enclosing != null && group.enclosing != group && inWorkflow.contains(group.enclosing)) {
+      } else if (group.enclosing != null
+          && group.enclosing != group
+          && inWorkflow.contains(group.enclosing)) {
         outer = group.enclosing;
       }
       if (outer != null) {
@@ -289,7 +322,8 @@ final class Layout {
     Map<GroupRecord, TaskRecord> containerParent = new IdentityHashMap<>();
     Set<GroupRecord> laned = Collections.newSetFromMap(new IdentityHashMap<>());
     for (GroupRecord group : groups) {
-      // a member drawn inside a nested chord (as its callback) does not decide where this container sits
+      // a member drawn inside a nested chord (as its callback) does not decide where this container
+      // sits
       List<TaskRecord> members = group.members;
       if (!represented.isEmpty()) {
         members = new ArrayList<>(group.members.size());
@@ -356,15 +390,19 @@ final class Layout {
     }
     for (GroupRecord group : groups) {
       GroupRecord followed = structure.follows.get(group);
-      Object parent = followed != null ? followed
-          : structure.enclosing.containsKey(group) ? structure.enclosing.get(group)
-          : containerParent.get(group);
+      Object parent =
+          followed != null
+              ? followed
+              : structure.enclosing.containsKey(group)
+                  ? structure.enclosing.get(group)
+                  : containerParent.get(group);
       Vertex vertex = vertices.get(group);
       vertex.parent = parent == null ? null : vertices.get(parent);
       if (followed != null) vertex.key = Long.MAX_VALUE;
     }
 
-    // children lists, oldest first by first-seen time (then id), so that the drawing does not depend on the
+    // children lists, oldest first by first-seen time (then id), so that the drawing does not
+    // depend on the
     // order events arrived in
     all.sort(SIBLING_ORDER);
     Vertex root = null;
@@ -388,7 +426,8 @@ final class Layout {
     Set<Vertex> reached = Collections.newSetFromMap(new IdentityHashMap<>(size * 2));
     walk(root, order, reached);
     if (order.size() < size) {
-      // several roots or a cycle in the links: hang what the walk missed under the root, oldest first
+      // several roots or a cycle in the links: hang what the walk missed under the root, oldest
+      // first
       for (Vertex vertex : all) {
         if (reached.contains(vertex)) continue;
         detach(vertex);
@@ -401,18 +440,23 @@ final class Layout {
   }
 
   /**
-   * Finds the body of each group without a callback task: the single task or container hanging under one of
-   * its members that first appeared after every other member had finished. A group that named no callback
-   * needs two members or more, so that a lone task's only child stays its child.
+   * Finds the body of each group without a callback task: the single task or container hanging
+   * under one of its members that first appeared after every other member had finished. A group
+   * that named no callback needs two members or more, so that a lone task's only child stays its
+   * child.
    */
-  private static void inferBodies(Workflow workflow, Structure structure, Map<String, GroupRecord> chordByCallback,
+  private static void inferBodies(
+      Workflow workflow,
+      Structure structure,
+      Map<String, GroupRecord> chordByCallback,
       Map<GroupRecord, TaskRecord> containerParent) {
     Map<GroupRecord, Finish> finishes = new IdentityHashMap<>();
     Map<GroupRecord, Object> found = new IdentityHashMap<>();
     Set<GroupRecord> ambiguous = Collections.newSetFromMap(new IdentityHashMap<>());
     for (TaskRecord task : workflow.tasks) {
       // a member of a group is represented by its container; a callback sits in its chord already
-      if (task.group != null || task.parent == null || structure.follows.containsKey(task)) continue;
+      if (task.group != null || task.parent == null || structure.follows.containsKey(task))
+        continue;
       if (chordByCallback.containsKey(task.id)) continue;
       offerBody(task.parent, task, task.firstStamp(), structure, finishes, found, ambiguous);
     }
@@ -433,8 +477,14 @@ final class Layout {
     }
   }
 
-  private static void offerBody(TaskRecord anchor, Object candidate, long first, Structure structure,
-      Map<GroupRecord, Finish> finishes, Map<GroupRecord, Object> found, Set<GroupRecord> ambiguous) {
+  private static void offerBody(
+      TaskRecord anchor,
+      Object candidate,
+      long first,
+      Structure structure,
+      Map<GroupRecord, Finish> finishes,
+      Map<GroupRecord, Object> found,
+      Set<GroupRecord> ambiguous) {
     GroupRecord group = anchor.group;
     if (group == null || group == candidate || structure.body.containsKey(group)) return;
     Finish finish = finishes.computeIfAbsent(group, Finish::of);
@@ -478,7 +528,9 @@ final class Layout {
     }
   }
 
-  /** A task that names a parent the store has not seen (late or lost): joined by its root hint only. */
+  /**
+   * A task that names a parent the store has not seen (late or lost): joined by its root hint only.
+   */
   private static boolean isOrphan(Object node) {
     return node instanceof TaskRecord task && task.parentId != null && task.parent == null;
   }
@@ -505,12 +557,15 @@ final class Layout {
   }
 
   /**
-   * A group whose members have different parents: Celery's group of chains, where the group id sits on the
-   * last task of each chain. The container hangs under the members' lowest common ancestor (or is a root) and
-   * each member's chain up to that ancestor becomes one lane.
+   * A group whose members have different parents: Celery's group of chains, where the group id sits
+   * on the last task of each chain. The container hangs under the members' lowest common ancestor
+   * (or is a root) and each member's chain up to that ancestor becomes one lane.
    */
-  private static void shapeLanes(GroupRecord group, List<TaskRecord> groupMembers,
-      Map<GroupRecord, TaskRecord> containerParent, Map<TaskRecord, GroupRecord> laneHeadOf,
+  private static void shapeLanes(
+      GroupRecord group,
+      List<TaskRecord> groupMembers,
+      Map<GroupRecord, TaskRecord> containerParent,
+      Map<TaskRecord, GroupRecord> laneHeadOf,
       Map<GroupRecord, List<TaskRecord>> aggregated) {
     Set<TaskRecord> members = Collections.newSetFromMap(new IdentityHashMap<>());
     members.addAll(groupMembers);
@@ -548,7 +603,9 @@ final class Layout {
       if (inLanes.add(member)) laneTasks.add(member);
       Set<TaskRecord> seen = Collections.newSetFromMap(new IdentityHashMap<>());
       seen.add(member);
-      for (TaskRecord up = member.parent; up != null && up != ancestor && seen.add(up); up = up.parent) {
+      for (TaskRecord up = member.parent;
+          up != null && up != ancestor && seen.add(up);
+          up = up.parent) {
         head = up;
         if (inLanes.add(up)) laneTasks.add(up);
       }
@@ -557,7 +614,10 @@ final class Layout {
     aggregated.put(group, laneTasks);
   }
 
-  /** Container state: FAILURE > REJECTED > running > PENDING > REVOKED > SUCCESS over the given tasks. */
+  /**
+   * Container state: FAILURE > REJECTED > running > PENDING > REVOKED > SUCCESS over the given
+   * tasks.
+   */
   static TaskState aggregateState(List<TaskRecord> tasks) {
     TaskState worst = null;
     int worstRank = -1;
@@ -574,12 +634,20 @@ final class Layout {
 
   private static int containerRank(TaskState state) {
     switch (state) {
-      case FAILURE: return 5;
-      case REJECTED: return 4;
-      case STARTED: case RECEIVED: case RETRY: return 3;
-      case PENDING: return 2;
-      case REVOKED: return 1;
-      default: return 0;
+      case FAILURE:
+        return 5;
+      case REJECTED:
+        return 4;
+      case STARTED:
+      case RECEIVED:
+      case RETRY:
+        return 3;
+      case PENDING:
+        return 2;
+      case REVOKED:
+        return 1;
+      default:
+        return 0;
     }
   }
 }

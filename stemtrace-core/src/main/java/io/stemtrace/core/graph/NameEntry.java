@@ -2,13 +2,19 @@ package io.stemtrace.core.graph;
 
 import java.util.Locale;
 
-/** One distinct task name: its tasks newest-first and counts per state, for filtered pages and the registry. */
+/**
+ * One distinct task name: its tasks newest-first and counts per state, for filtered pages and the
+ * registry.
+ */
 final class NameEntry {
   final String name;
   final String lowerCase;
+
   /** null for the entry of tasks without a name, which no name filter matches */
   final SeqList<TaskRecord> tasks;
+
   final long[] countByState = new long[io.stemtrace.api.TaskState.values().length];
+
   /** latest first-seen time (epoch nanoseconds) of a task of this name */
   long lastRun = Long.MIN_VALUE;
 

@@ -3,9 +3,10 @@ package io.stemtrace.core.graph;
 import java.util.Arrays;
 
 /**
- * Items ordered by a sequence number, oldest first, with O(1) append, O(log n) removal by sequence number
- * and newest-first iteration. Removal leaves a hole that a later compaction reclaims, so removing many items
- * costs amortised O(log n) each and the used slots never exceed twice the live items plus {@link #SLACK}.
+ * Items ordered by a sequence number, oldest first, with O(1) append, O(log n) removal by sequence
+ * number and newest-first iteration. Removal leaves a hole that a later compaction reclaims, so
+ * removing many items costs amortised O(log n) each and the used slots never exceed twice the live
+ * items plus {@link #SLACK}.
  *
  * <p>Not thread-safe: the store guards it with its lock.
  */
@@ -16,10 +17,13 @@ final class SeqList<T> {
 
   private long[] seqs;
   private Object[] items;
+
   /** index of the first slot that may hold an item; every slot before it is a hole */
   private int head;
+
   /** one past the last used slot */
   private int end;
+
   private int live;
 
   SeqList() {
@@ -40,7 +44,10 @@ final class SeqList<T> {
     return end - head;
   }
 
-  /** Adds an item whose sequence number is at least every number present; else it is inserted in order. */
+  /**
+   * Adds an item whose sequence number is at least every number present; else it is inserted in
+   * order.
+   */
   void add(long seq, T item) {
     if (end > head && seq < seqs[end - 1]) {
       insert(seq, item);
@@ -130,7 +137,10 @@ final class SeqList<T> {
     end = to;
   }
 
-  /** Walks newest first, skipping holes. Valid while the list is not modified (the store's read lock). */
+  /**
+   * Walks newest first, skipping holes. Valid while the list is not modified (the store's read
+   * lock).
+   */
   static final class Cursor<T> {
     private final SeqList<T> list;
     private int at;

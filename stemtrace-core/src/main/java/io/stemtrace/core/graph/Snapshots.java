@@ -11,7 +11,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
-/** Builds immutable {@link TaskNode} views from a record and its events. Called under the store's read lock. */
+/**
+ * Builds immutable {@link TaskNode} views from a record and its events. Called under the store's
+ * read lock.
+ */
 final class Snapshots {
 
   private Snapshots() {}
@@ -32,7 +35,8 @@ final class Snapshots {
       TaskEvent event = events[i];
       if (args == null) args = event.args();
       if (kwargs == null) kwargs = event.kwargs();
-      // the task's own exception is the one of the attempt that decided its state: a task that retried and
+      // the task's own exception is the one of the attempt that decided its state: a task that
+      // retried and
       // then succeeded has none (the retries keep theirs on their attempts)
       if (event.retries() == winnerAttempt) {
         if (exception == null) exception = event.exception();
@@ -42,8 +46,10 @@ final class Snapshots {
     }
     for (TaskEvent event : events) {
       retries = Math.max(retries, event.retries());
-      if (firstPending == null && event.state() == TaskState.PENDING) firstPending = event.timestamp();
-      if (firstStarted == null && event.state() == TaskState.STARTED) firstStarted = event.timestamp();
+      if (firstPending == null && event.state() == TaskState.PENDING)
+        firstPending = event.timestamp();
+      if (firstStarted == null && event.state() == TaskState.STARTED)
+        firstStarted = event.timestamp();
     }
     int winnerIndex = task.winnerIndex();
     TaskEvent winner = winnerIndex < 0 ? null : events[winnerIndex];
@@ -51,21 +57,41 @@ final class Snapshots {
     List<Attempt> attempts = attempts(events);
     Duration runTime = null;
     for (Attempt attempt : attempts) {
-      if (attempt.number() == winnerAttempt && attempt.state().isTerminal()) runTime = attempt.runTime();
+      if (attempt.number() == winnerAttempt && attempt.state().isTerminal())
+        runTime = attempt.runTime();
     }
-    Duration queueTime = firstPending != null && firstStarted != null && !firstStarted.isBefore(firstPending)
-        ? Duration.between(firstPending, firstStarted)
-        : null;
+    Duration queueTime =
+        firstPending != null && firstStarted != null && !firstStarted.isBefore(firstPending)
+            ? Duration.between(firstPending, firstStarted)
+            : null;
     return new TaskNode(
-        task.id, name, state, task.parentId, rootId,
+        task.id,
+        name,
+        state,
+        task.parentId,
+        rootId,
         task.group == null ? null : task.group.groupId,
-        task.chordId, task.chordCallbackId, task.traceId, retries,
-        args, kwargs, winner != null && state.isTerminal() ? winner.result() : null, exception, traceback,
-        Arrays.asList(events), attempts, task.firstSeen(), task.lastUpdated(), queueTime, runTime,
+        task.chordId,
+        task.chordCallbackId,
+        task.traceId,
+        retries,
+        args,
+        kwargs,
+        winner != null && state.isTerminal() ? winner.result() : null,
+        exception,
+        traceback,
+        Arrays.asList(events),
+        attempts,
+        task.firstSeen(),
+        task.lastUpdated(),
+        queueTime,
+        runTime,
         childIds(task));
   }
 
-  /** One attempt per distinct {@code retries} value, by number; events are sorted by time already. */
+  /**
+   * One attempt per distinct {@code retries} value, by number; events are sorted by time already.
+   */
   static List<Attempt> attempts(TaskEvent[] events) {
     int[] distinct = new int[events.length];
     int count = 0;
@@ -87,7 +113,8 @@ final class Snapshots {
         if (event.retries() != number) continue;
         if (event.supersedes(best)) best = event;
         if (startedAt == null && event.state() == TaskState.STARTED) startedAt = event.timestamp();
-        if (finishedAt == null && (event.state().isTerminal() || event.state() == TaskState.RETRY)) {
+        if (finishedAt == null
+            && (event.state().isTerminal() || event.state() == TaskState.RETRY)) {
           finishedAt = event.timestamp();
         }
         if (event.exception() != null
@@ -95,17 +122,19 @@ final class Snapshots {
           exception = event.exception();
         }
       }
-      Duration runTime = startedAt != null && finishedAt != null && !finishedAt.isBefore(startedAt)
-          ? Duration.between(startedAt, finishedAt)
-          : null;
+      Duration runTime =
+          startedAt != null && finishedAt != null && !finishedAt.isBefore(startedAt)
+              ? Duration.between(startedAt, finishedAt)
+              : null;
       attempts.add(new Attempt(number, best.state(), startedAt, finishedAt, runTime, exception));
     }
     return attempts;
   }
 
   /**
-   * Tasks whose parent is this task, oldest first by first-seen time. A chord callback is left out of its header's children:
-   * Celery names whichever header finished last as its parent, which says nothing about who spawned it.
+   * Tasks whose parent is this task, oldest first by first-seen time. A chord callback is left out
+   * of its header's children: Celery names whichever header finished last as its parent, which says
+   * nothing about who spawned it.
    */
   static List<String> childIds(TaskRecord task) {
     List<TaskRecord> children = children(task);
@@ -122,7 +151,8 @@ final class Snapshots {
       TaskRecord child = task.children[i];
       if (!child.id.equals(callback)) children.add(child);
     }
-    children.sort(Comparator.comparingLong(TaskRecord::firstStamp).thenComparing(child -> child.id));
+    children.sort(
+        Comparator.comparingLong(TaskRecord::firstStamp).thenComparing(child -> child.id));
     return children;
   }
 }

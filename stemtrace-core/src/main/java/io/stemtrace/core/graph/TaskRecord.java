@@ -8,12 +8,12 @@ import java.util.Arrays;
 /**
  * The store's mutable record of one task.
  *
- * <p>Events are kept compactly, because they are most of a task's memory: per event a timestamp (epoch
- * nanoseconds) and one int holding the state, the attempt and which of the task's ids the event carried. The
- * ids themselves live once on the record. An event that does not fit (an id that differs from the one the
- * record holds, a timestamp beyond 2262) is kept verbatim instead, and so is nothing lost: snapshots rebuild
- * each event exactly as it arrived. Args, kwargs, result, exception and traceback, when present, are kept in
- * a {@link Payload} per event.
+ * <p>Events are kept compactly, because they are most of a task's memory: per event a timestamp
+ * (epoch nanoseconds) and one int holding the state, the attempt and which of the task's ids the
+ * event carried. The ids themselves live once on the record. An event that does not fit (an id that
+ * differs from the one the record holds, a timestamp beyond 2262) is kept verbatim instead, and so
+ * is nothing lost: snapshots rebuild each event exactly as it arrived. Args, kwargs, result,
+ * exception and traceback, when present, are kept in a {@link Payload} per event.
  */
 final class TaskRecord {
   static final TaskState[] STATES = TaskState.values();
@@ -30,43 +30,68 @@ final class TaskRecord {
   static final int HAS_TRACE = 1 << 11;
   static final int RETRIES_SHIFT = 12;
   static final int MAX_COMPACT_RETRIES = (1 << (32 - RETRIES_SHIFT - 1)) - 1;
+
   /**
-   * Events kept per task. A task that sends more (a retry storm) keeps its first event and its latest ones,
-   * so one task cannot grow without bound; its state is tracked apart from the list and stays right.
+   * Events kept per task. A task that sends more (a retry storm) keeps its first event and its
+   * latest ones, so one task cannot grow without bound; its state is tracked apart from the list
+   * and stays right.
    */
   static final int MAX_EVENTS = 1_000;
 
   final String id;
+
   /** arrival order of the task's first event: the stable key of every ordered index */
   final long seq;
+
   NameEntry name;
+
   /**
-   * per event, sorted by time, two longs: epoch nanoseconds (clamped for verbatim events beyond the range)
-   * and the meta (state, attempt, ids carried); one array, so that a task costs one object less
+   * per event, sorted by time, two longs: epoch nanoseconds (clamped for verbatim events beyond the
+   * range) and the meta (state, attempt, ids carried); one array, so that a task costs one object
+   * less
    */
   long[] events = new long[6];
+
   /** null, or per event null, a {@link Payload}, or the verbatim {@link TaskEvent} */
   Object[] extras;
+
   int eventCount;
+
   /** meta and stamp of the event that decides the state */
   int winnerMeta = -1;
+
   long winnerStamp;
+
   /** first non-null parent id other than the task's own; never cleared */
   String parentId;
-  /** the parent record once both are present; while null with a parent id, the record waits for its parent */
+
+  /**
+   * the parent record once both are present; while null with a parent id, the record waits for its
+   * parent
+   */
   TaskRecord parent;
-  /** first non-null root id: a hint that joins the task to its workflow before its parent is known */
+
+  /**
+   * first non-null root id: a hint that joins the task to its workflow before its parent is known
+   */
   String rootHint;
+
   GroupRecord group;
   String chordId;
   String chordCallbackId;
   String traceId;
+
   /** records whose parent is this one, in link order; null until the first */
   TaskRecord[] children;
+
   int childCount;
   Workflow workflow;
-  /** estimated heap of this record with its events and payloads, as counted into the store's total */
+
+  /**
+   * estimated heap of this record with its events and payloads, as counted into the store's total
+   */
   long heldBytes;
+
   /** estimated heap of the payloads kept, against the store's per-task limit */
   long payloadBytes;
 
@@ -120,10 +145,13 @@ final class TaskRecord {
   }
 
   static Instant toInstant(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    return Instant.ofEpochSecond(
+        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
-  /** Epoch nanoseconds, or {@link Long#MIN_VALUE}/{@link Long#MAX_VALUE} beyond the range of a long. */
+  /**
+   * Epoch nanoseconds, or {@link Long#MIN_VALUE}/{@link Long#MAX_VALUE} beyond the range of a long.
+   */
   static long toNanos(Instant instant) {
     long seconds = instant.getEpochSecond();
     if (seconds > 9_223_372_035L) return Long.MAX_VALUE;
@@ -178,7 +206,8 @@ final class TaskRecord {
 
   /** The meta used for ordering and precedence of any event, compact or not. */
   static int orderingMeta(TaskEvent event) {
-    return event.state().ordinal() | (Math.min(event.retries(), MAX_COMPACT_RETRIES) << RETRIES_SHIFT);
+    return event.state().ordinal()
+        | (Math.min(event.retries(), MAX_COMPACT_RETRIES) << RETRIES_SHIFT);
   }
 
   /** True when an event with the same state, attempt and timestamp was applied already. */
@@ -236,7 +265,8 @@ final class TaskRecord {
   int winnerIndex() {
     int key = winnerMeta & (STATE_MASK | (-1 << RETRIES_SHIFT));
     for (int i = eventCount - 1; i >= 0; i--) {
-      if (stamp(i) == winnerStamp && (meta(i) & (STATE_MASK | (-1 << RETRIES_SHIFT))) == key) return i;
+      if (stamp(i) == winnerStamp && (meta(i) & (STATE_MASK | (-1 << RETRIES_SHIFT))) == key)
+        return i;
     }
     return -1;
   }
@@ -247,7 +277,8 @@ final class TaskRecord {
     if (extra instanceof TaskEvent verbatim) return verbatim;
     int meta = meta(index);
     Payload payload = (Payload) extra;
-    return new TaskEvent(id,
+    return new TaskEvent(
+        id,
         (meta & HAS_NAME) != 0 ? name.name : null,
         state(meta),
         toInstant(stamp(index)),
@@ -274,9 +305,18 @@ final class TaskRecord {
     children[childCount++] = child;
   }
 
-  /** True when the candidate (meta, stamp) beats the current one for the task's state ({@link TaskState#supersedes}). */
+  /**
+   * True when the candidate (meta, stamp) beats the current one for the task's state ({@link
+   * TaskState#supersedes}).
+   */
   static boolean beats(int candidateMeta, long candidateStamp, int currentMeta, long currentStamp) {
-    return currentMeta < 0 || TaskState.supersedes(retries(candidateMeta), state(candidateMeta), candidateStamp,
-        retries(currentMeta), state(currentMeta), currentStamp);
+    return currentMeta < 0
+        || TaskState.supersedes(
+            retries(candidateMeta),
+            state(candidateMeta),
+            candidateStamp,
+            retries(currentMeta),
+            state(currentMeta),
+            currentStamp);
   }
 }

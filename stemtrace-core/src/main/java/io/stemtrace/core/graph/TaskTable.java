@@ -1,9 +1,10 @@
 package io.stemtrace.core.graph;
 
 /**
- * Task records by id: an open-addressing hash table with linear probing and backward-shift deletion. Unlike a
- * {@link java.util.HashMap} it allocates no entry object per task (about 40 bytes less per task, and one
- * object less for the collector to copy); ids' hash codes are cached by {@link String}.
+ * Task records by id: an open-addressing hash table with linear probing and backward-shift
+ * deletion. Unlike a {@link java.util.HashMap} it allocates no entry object per task (about 40
+ * bytes less per task, and one object less for the collector to copy); ids' hash codes are cached
+ * by {@link String}.
  *
  * <p>Not thread-safe: the store guards it with its lock.
  */

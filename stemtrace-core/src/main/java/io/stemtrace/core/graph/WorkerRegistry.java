@@ -18,9 +18,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Workers by host name, from worker_ready and worker_shutdown events, and the task registry built from them
- * and from the task names seen. Status follows the latest event by timestamp, so a late worker_ready from
- * before a shutdown does not bring a worker back online. Guarded by the store's lock.
+ * Workers by host name, from worker_ready and worker_shutdown events, and the task registry built
+ * from them and from the task names seen. Status follows the latest event by timestamp, so a late
+ * worker_ready from before a shutdown does not bring a worker back online. Guarded by the store's
+ * lock.
  *
  * <p>Bounded whatever arrives, by {@link WorkerLimits}.
  */
@@ -34,7 +35,11 @@ final class WorkerRegistry {
   private final Map<String, Worker> workers = new HashMap<>();
   private long registeredNames;
   private long evicted;
-  /** the newest worker event time seen: retention is measured in the events' own time, as replays are */
+
+  /**
+   * the newest worker event time seen: retention is measured in the events' own time, as replays
+   * are
+   */
   private Instant newest;
 
   private static final class Worker {
@@ -52,7 +57,8 @@ final class WorkerRegistry {
     }
 
     WorkerInfo view() {
-      return new WorkerInfo(hostname, pid, registeredTasks, definitions, status, registeredAt, lastSeen);
+      return new WorkerInfo(
+          hostname, pid, registeredTasks, definitions, status, registeredAt, lastSeen);
     }
   }
 
@@ -67,7 +73,8 @@ final class WorkerRegistry {
         worker.registeredAt = at;
         worker.pid = event.pid();
         List<String> registered = event.registeredTasks();
-        if (registered.size() > MAX_REGISTERED_PER_WORKER) registered = List.copyOf(registered.subList(0, MAX_REGISTERED_PER_WORKER));
+        if (registered.size() > MAX_REGISTERED_PER_WORKER)
+          registered = List.copyOf(registered.subList(0, MAX_REGISTERED_PER_WORKER));
         registeredNames += registered.size() - worker.registeredTasks.size();
         worker.registeredTasks = registered;
         worker.definitions = event.taskDefinitions();
@@ -86,14 +93,18 @@ final class WorkerRegistry {
     evictBeyondBounds(worker);
   }
 
-  /** Forgets workers offline past the retention, then the least recently heard from beyond the caps. */
+  /**
+   * Forgets workers offline past the retention, then the least recently heard from beyond the caps.
+   */
   private void evictBeyondBounds(Worker keep) {
     Instant offlineBefore = newest.minus(OFFLINE_RETENTION);
     boolean overCaps = workers.size() > MAX_WORKERS || registeredNames > MAX_REGISTERED_NAMES;
     List<Worker> candidates = new ArrayList<>();
     for (var it = workers.values().iterator(); it.hasNext(); ) {
       Worker w = it.next();
-      if (w != keep && w.status == WorkerInfo.Status.OFFLINE && w.statusAt.isBefore(offlineBefore)) {
+      if (w != keep
+          && w.status == WorkerInfo.Status.OFFLINE
+          && w.statusAt.isBefore(offlineBefore)) {
         it.remove();
         forget(w);
       } else if (overCaps && w != keep) {
@@ -101,8 +112,9 @@ final class WorkerRegistry {
       }
     }
     if (workers.size() <= MAX_WORKERS && registeredNames <= MAX_REGISTERED_NAMES) return;
-    candidates.sort(Comparator.comparing((Worker w) -> w.status == WorkerInfo.Status.ONLINE)
-        .thenComparing(w -> w.lastSeen));
+    candidates.sort(
+        Comparator.comparing((Worker w) -> w.status == WorkerInfo.Status.ONLINE)
+            .thenComparing(w -> w.lastSeen));
     for (Worker w : candidates) {
       if (workers.size() <= MAX_WORKERS && registeredNames <= MAX_REGISTERED_NAMES) break;
       workers.remove(w.hostname);
@@ -131,8 +143,9 @@ final class WorkerRegistry {
   /** Online first, then by host name. */
   List<WorkerInfo> all() {
     List<Worker> sorted = new ArrayList<>(workers.values());
-    sorted.sort(Comparator.comparing((Worker w) -> w.status != WorkerInfo.Status.ONLINE)
-        .thenComparing(w -> w.hostname));
+    sorted.sort(
+        Comparator.comparing((Worker w) -> w.status != WorkerInfo.Status.ONLINE)
+            .thenComparing(w -> w.hostname));
     List<WorkerInfo> views = new ArrayList<>(sorted.size());
     for (Worker worker : sorted) views.add(worker.view());
     return List.copyOf(views);
@@ -144,7 +157,8 @@ final class WorkerRegistry {
   }
 
   /** Every name a worker registers or a held task carries, sorted by name. */
-  List<RegistryEntry> registry(Map<String, NameEntry> seen, String query, RegistryEntry.Status status) {
+  List<RegistryEntry> registry(
+      Map<String, NameEntry> seen, String query, RegistryEntry.Status status) {
     String needle = query == null || query.isEmpty() ? null : query.toLowerCase(Locale.ROOT);
     Map<String, TreeSet<String>> registeredBy = new TreeMap<>();
     Map<String, RegisteredTaskDefinition> definitions = new HashMap<>();
@@ -165,20 +179,23 @@ final class WorkerRegistry {
       NameEntry entry = seen.get(name);
       long executions = entry == null ? 0 : entry.count();
       TreeSet<String> hosts = registeredBy.get(name);
-      RegistryEntry.Status badge = hosts == null
-          ? RegistryEntry.Status.NOT_REGISTERED
-          : executions > 0 ? RegistryEntry.Status.ACTIVE : RegistryEntry.Status.NEVER_RUN;
+      RegistryEntry.Status badge =
+          hosts == null
+              ? RegistryEntry.Status.NOT_REGISTERED
+              : executions > 0 ? RegistryEntry.Status.ACTIVE : RegistryEntry.Status.NEVER_RUN;
       if (status != null && status != badge) continue;
       RegisteredTaskDefinition definition = definitions.get(name);
-      entries.add(new RegistryEntry(name,
-          definition == null ? null : definition.module(),
-          definition == null ? null : definition.signature(),
-          definition == null ? null : definition.docstring(),
-          definition != null && definition.bound(),
-          executions,
-          hosts == null ? List.of() : new ArrayList<>(hosts),
-          executions > 0 ? TaskRecord.toInstant(entry.lastRun) : null,
-          badge));
+      entries.add(
+          new RegistryEntry(
+              name,
+              definition == null ? null : definition.module(),
+              definition == null ? null : definition.signature(),
+              definition == null ? null : definition.docstring(),
+              definition != null && definition.bound(),
+              executions,
+              hosts == null ? List.of() : new ArrayList<>(hosts),
+              executions > 0 ? TaskRecord.toInstant(entry.lastRun) : null,
+              badge));
     }
     return List.copyOf(entries);
   }

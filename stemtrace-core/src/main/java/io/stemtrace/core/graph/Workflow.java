@@ -4,19 +4,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One connected set of tasks and containers: a workflow. Tasks join by parent, group and chord links; when
- * a link joins two workflows the smaller one moves into the larger, so a task moves O(log n) times at most.
+ * One connected set of tasks and containers: a workflow. Tasks join by parent, group and chord
+ * links; when a link joins two workflows the smaller one moves into the larger, so a task moves
+ * O(log n) times at most.
  */
 final class Workflow {
-  /** position in the workflow index: the oldest arrival sequence of the workflows merged into this one */
+  /**
+   * position in the workflow index: the oldest arrival sequence of the workflows merged into this
+   * one
+   */
   long seq;
+
   final List<TaskRecord> tasks = new ArrayList<>(4);
   List<GroupRecord> groups;
+
   /** earliest and latest event of any task, epoch nanoseconds */
   long firstSeen = Long.MAX_VALUE;
+
   long lastUpdated = Long.MIN_VALUE;
+
   /** bumped on every change of structure; invalidates {@link #root} */
   int version;
+
   /** the root found by the last layout, valid while its version matches */
   volatile RootInfo root;
 
@@ -36,11 +45,17 @@ final class Workflow {
   }
 
   /**
-   * The root of a workflow as of one structure version: a task, or a container with the tasks its state
-   * aggregates (read live), whether a chord in it still waits for its callback, and whether it is a chord.
+   * The root of a workflow as of one structure version: a task, or a container with the tasks its
+   * state aggregates (read live), whether a chord in it still waits for its callback, and whether
+   * it is a chord.
    */
-  record RootInfo(int version, TaskRecord task, GroupRecord group, List<TaskRecord> aggregated,
-      boolean awaitsBody, boolean chord) {
+  record RootInfo(
+      int version,
+      TaskRecord task,
+      GroupRecord group,
+      List<TaskRecord> aggregated,
+      boolean awaitsBody,
+      boolean chord) {
     String id() {
       return task != null ? task.id : group.containerId();
     }

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * Per task name statistics over one period of whole minutes.
  *
- * @param windowMinutes the window's length when the period is "the last N minutes" by the clock, else null
+ * @param windowMinutes the window's length when the period is "the last N minutes" by the clock,
+ *     else null
  * @param from the period's start (inclusive), the start of a minute
  * @param to the period's end (exclusive), the start of a minute
  * @param generatedAt when the snapshot was taken, by the statistics' clock
@@ -16,8 +17,14 @@ import java.util.Objects;
  *     {@code dataFrom} it tells where to look when the period holds nothing
  * @param tasks one entry per task name with activity in the period, by name
  */
-public record StatsSnapshot(Integer windowMinutes, Instant from, Instant to, Instant generatedAt, Instant dataFrom,
-    Instant dataTo, List<TaskNameStats> tasks) {
+public record StatsSnapshot(
+    Integer windowMinutes,
+    Instant from,
+    Instant to,
+    Instant generatedAt,
+    Instant dataFrom,
+    Instant dataTo,
+    List<TaskNameStats> tasks) {
   public StatsSnapshot {
     Objects.requireNonNull(from, "from == null");
     Objects.requireNonNull(to, "to == null");

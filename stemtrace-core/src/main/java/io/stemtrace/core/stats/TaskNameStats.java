@@ -14,7 +14,8 @@ import java.util.Map;
  * @param counts those tasks by their current state (every state present, zero when none)
  * @param successRate SUCCESS / (SUCCESS + FAILURE) of those tasks, null when neither happened
  * @param queueTimeMs first PENDING to first STARTED, of the tasks that finished in the window
- * @param runTimeMs STARTED to terminal of the winning attempt, of the tasks that finished in the window
+ * @param runTimeMs STARTED to terminal of the winning attempt, of the tasks that finished in the
+ *     window
  * @param throughput tasks finished per minute in the window, oldest first, empty minutes left out
  */
 public record TaskNameStats(

@@ -17,24 +17,26 @@ import java.util.TreeMap;
 
 /**
  * Per task name statistics kept up to date from the events a consumer applied (register it as the
- * consumer's {@link EventListener}): counts by state, success rate, queue and run time percentiles and
- * throughput per minute, over the last N minutes or any period in the events' own time.
+ * consumer's {@link EventListener}): counts by state, success rate, queue and run time percentiles
+ * and throughput per minute, over the last N minutes or any period in the events' own time.
  *
- * <p>How: per-minute roll-ups. Every task is counted once, in the minute its first event carries, under
- * its current state; a state change moves one count between states (never a rescan). When a task first
- * reaches a terminal state, that minute's throughput grows by one and its queue and run time become
- * samples. Percentiles are exact over the most recent {@code samplesPerName} samples of a name (nearest
- * rank), so a period holding more samples than that is summarised by its newest ones. A snapshot costs
- * O(names x log minutes + minutes in the period + samples kept), never a scan of the tasks.
+ * <p>How: per-minute roll-ups. Every task is counted once, in the minute its first event carries,
+ * under its current state; a state change moves one count between states (never a rescan). When a
+ * task first reaches a terminal state, that minute's throughput grows by one and its queue and run
+ * time become samples. Percentiles are exact over the most recent {@code samplesPerName} samples of
+ * a name (nearest rank), so a period holding more samples than that is summarised by its newest
+ * ones. A snapshot costs O(names x log minutes + minutes in the period + samples kept), never a
+ * scan of the tasks.
  *
- * <p>The figures are history, not a view of the store: a task the store evicted still counts in the minute
- * it ran. Minutes are kept by the events' time, not the wall clock, so a replayed or imported capture of
- * last week has statistics like today's traffic; at most {@code maxMinuteSlots} (name, minute) roll-ups are
- * kept (about {@value #BYTES_PER_SLOT} bytes each), and past that the oldest minute is forgotten first. To
- * follow late events, each task's state is remembered for the newest {@code maxTrackedTasks} tasks; an event
- * for a task forgotten since counts it anew. At most {@code maxNames} task names are kept, the one whose newest
- * task came longest ago forgotten first (with its roll-ups), and the duration samples of all names together never
- * exceed {@code maxSamples}: a flood of unique names costs a bounded amount of heap. Thread-safe (one lock).
+ * <p>The figures are history, not a view of the store: a task the store evicted still counts in the
+ * minute it ran. Minutes are kept by the events' time, not the wall clock, so a replayed or
+ * imported capture of last week has statistics like today's traffic; at most {@code maxMinuteSlots}
+ * (name, minute) roll-ups are kept (about {@value #BYTES_PER_SLOT} bytes each), and past that the
+ * oldest minute is forgotten first. To follow late events, each task's state is remembered for the
+ * newest {@code maxTrackedTasks} tasks; an event for a task forgotten since counts it anew. At most
+ * {@code maxNames} task names are kept, the one whose newest task came longest ago forgotten first
+ * (with its roll-ups), and the duration samples of all names together never exceed {@code
+ * maxSamples}: a flood of unique names costs a bounded amount of heap. Thread-safe (one lock).
  */
 public final class TaskStatistics implements EventListener {
 
@@ -47,7 +49,10 @@ public final class TaskStatistics implements EventListener {
   /** See {@link #MIN_INSTANT}. */
   public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
 
-  /** Heap per (name, minute) roll-up, measured on a 64-bit JVM with compressed pointers (RATIONALE.md). */
+  /**
+   * Heap per (name, minute) roll-up, measured on a 64-bit JVM with compressed pointers
+   * (RATIONALE.md).
+   */
   static final int BYTES_PER_SLOT = 150;
 
   private static final TaskState[] STATES = TaskState.values();
@@ -60,16 +65,26 @@ public final class TaskStatistics implements EventListener {
   private final int maxNames;
   private final int maxSamples;
   private final LinkedHashMap<String, Track> tracks = new LinkedHashMap<>();
+
   /** in access order: the eldest is the name whose newest task came longest ago */
   private final LinkedHashMap<String, NameStats> names = new LinkedHashMap<>(16, 0.75f, true);
+
   /** sample slots allocated over all names, at most maxSamples (plus the first few of each name) */
   private long sampleCapacity;
-  /** references in {@link #minutes} to names forgotten since; compacted away once they outnumber the live ones */
+
+  /**
+   * references in {@link #minutes} to names forgotten since; compacted away once they outnumber the
+   * live ones
+   */
   private int staleMinuteRefs;
+
   private long forgottenNames;
+
   /** Which names hold a roll-up of each minute: the eviction order, oldest minute first. */
   private final TreeMap<Long, List<NameStats>> minutes = new TreeMap<>();
+
   private int slotCount;
+
   /** Minutes before this one were forgotten; later events for them are not counted again. */
   private long forgottenBefore = Long.MIN_VALUE;
 
@@ -111,23 +126,27 @@ public final class TaskStatistics implements EventListener {
         eldest.remove();
       }
     }
-    // a track whose name was forgotten counts again under the name's new entry, as a task first heard of now
+    // a track whose name was forgotten counts again under the name's new entry, as a task first
+    // heard of now
     if ((track.name == null || track.name.forgotten) && event.name() != null) {
       track.name = nameStats(event.name());
       if (track.state != null) count(track, track.state, 1);
     }
     Instant at = event.timestamp();
-    if (event.state() == TaskState.PENDING && (track.firstPending == null || at.isBefore(track.firstPending))) {
+    if (event.state() == TaskState.PENDING
+        && (track.firstPending == null || at.isBefore(track.firstPending))) {
       track.firstPending = at;
     }
-    if (event.state() == TaskState.STARTED && (track.firstStarted == null || at.isBefore(track.firstStarted))) {
+    if (event.state() == TaskState.STARTED
+        && (track.firstStarted == null || at.isBefore(track.firstStarted))) {
       track.firstStarted = at;
     }
     if (event.retries() > track.attempt) {
       track.attempt = event.retries();
       track.attemptStarted = null;
     }
-    if (event.retries() == track.attempt && event.state() == TaskState.STARTED
+    if (event.retries() == track.attempt
+        && event.state() == TaskState.STARTED
         && (track.attemptStarted == null || at.isBefore(track.attemptStarted))) {
       track.attemptStarted = at;
     }
@@ -146,12 +165,18 @@ public final class TaskStatistics implements EventListener {
       long finishedAt = at.toEpochMilli();
       Slot slot = slot(track.name, Math.floorDiv(finishedAt, MINUTE), true);
       if (slot != null) slot.finished++;
-      double queue = track.firstPending != null && track.firstStarted != null
-          && !track.firstStarted.isBefore(track.firstPending)
-          ? millis(track.firstPending, track.firstStarted) : Double.NaN;
-      double run = track.attemptStarted != null && event.retries() == track.attempt
-          && !at.isBefore(track.attemptStarted)
-          ? millis(track.attemptStarted, at) : Double.NaN;
+      double queue =
+          track.firstPending != null
+                  && track.firstStarted != null
+                  && !track.firstStarted.isBefore(track.firstPending)
+              ? millis(track.firstPending, track.firstStarted)
+              : Double.NaN;
+      double run =
+          track.attemptStarted != null
+                  && event.retries() == track.attempt
+                  && !at.isBefore(track.attemptStarted)
+              ? millis(track.attemptStarted, at)
+              : Double.NaN;
       addSample(track.name, finishedAt, queue, run);
     }
   }
@@ -188,7 +213,9 @@ public final class TaskStatistics implements EventListener {
   }
 
   private void addSample(NameStats stats, long at, double queue, double run) {
-    int grown = stats.capacityForNextSample((int) Math.min(Integer.MAX_VALUE, Math.max(0, maxSamples - sampleCapacity)));
+    int grown =
+        stats.capacityForNextSample(
+            (int) Math.min(Integer.MAX_VALUE, Math.max(0, maxSamples - sampleCapacity)));
     sampleCapacity += grown;
     stats.addSample(at, queue, run);
   }
@@ -250,7 +277,10 @@ public final class TaskStatistics implements EventListener {
     return forgottenNames;
   }
 
-  /** Duration sample slots allocated over all names (bounded by {@code maxSamples}, plus 16 per name). */
+  /**
+   * Duration sample slots allocated over all names (bounded by {@code maxSamples}, plus 16 per
+   * name).
+   */
   synchronized long sampleCapacity() {
     return sampleCapacity;
   }
@@ -260,12 +290,14 @@ public final class TaskStatistics implements EventListener {
   }
 
   /**
-   * The figures of the last {@code windowMinutes} minutes by the clock, the current one included: the
-   * period from the start of the minute {@code windowMinutes - 1} minutes ago to the end of the current one.
+   * The figures of the last {@code windowMinutes} minutes by the clock, the current one included:
+   * the period from the start of the minute {@code windowMinutes - 1} minutes ago to the end of the
+   * current one.
    */
   public StatsSnapshot snapshot(int windowMinutes) {
     if (windowMinutes < 1 || windowMinutes > MAX_WINDOW_MINUTES) {
-      throw new IllegalArgumentException("windowMinutes not in 1.." + MAX_WINDOW_MINUTES + ": " + windowMinutes);
+      throw new IllegalArgumentException(
+          "windowMinutes not in 1.." + MAX_WINDOW_MINUTES + ": " + windowMinutes);
     }
     long now = clock.millis();
     long toMinute = Math.floorDiv(now, MINUTE) + 1;
@@ -273,22 +305,24 @@ public final class TaskStatistics implements EventListener {
   }
 
   /**
-   * The figures of any period, in the events' own time: the whole minutes from the one holding {@code from}
-   * to the one holding the instant just before {@code to} (a period is widened to whole minutes, which the
-   * snapshot reports).
+   * The figures of any period, in the events' own time: the whole minutes from the one holding
+   * {@code from} to the one holding the instant just before {@code to} (a period is widened to
+   * whole minutes, which the snapshot reports).
    *
-   * @throws IllegalArgumentException when {@code from} is not before {@code to}, or either is outside
-   *     {@link #MIN_INSTANT}..{@link #MAX_INSTANT}
+   * @throws IllegalArgumentException when {@code from} is not before {@code to}, or either is
+   *     outside {@link #MIN_INSTANT}..{@link #MAX_INSTANT}
    */
   public StatsSnapshot snapshot(Instant from, Instant to) {
     Objects.requireNonNull(from, "from == null");
     Objects.requireNonNull(to, "to == null");
     for (Instant end : new Instant[] {from, to}) {
       if (end.isBefore(MIN_INSTANT) || end.isAfter(MAX_INSTANT)) {
-        throw new IllegalArgumentException("period end outside " + MIN_INSTANT + ".." + MAX_INSTANT + ": " + end);
+        throw new IllegalArgumentException(
+            "period end outside " + MIN_INSTANT + ".." + MAX_INSTANT + ": " + end);
       }
     }
-    if (!from.isBefore(to)) throw new IllegalArgumentException("from " + from + " is not before to " + to);
+    if (!from.isBefore(to))
+      throw new IllegalArgumentException("from " + from + " is not before to " + to);
     // the period ends with the minute holding its last instant, one nanosecond before `to`
     long toMinute = Math.floorDiv(to.minusNanos(1).toEpochMilli(), MINUTE) + 1;
     return snapshot(Math.floorDiv(from.toEpochMilli(), MINUTE), toMinute, null, clock.millis());
@@ -308,15 +342,24 @@ public final class TaskStatistics implements EventListener {
       dataFrom = minutes.isEmpty() ? null : minuteStart(minutes.firstKey());
       dataTo = minutes.isEmpty() ? null : minuteStart(minutes.lastKey() + 1);
     }
-    return new StatsSnapshot(windowMinutes, minuteStart(fromMinute), minuteStart(toMinute), Instant.ofEpochMilli(now),
-        dataFrom, dataTo, result);
+    return new StatsSnapshot(
+        windowMinutes,
+        minuteStart(fromMinute),
+        minuteStart(toMinute),
+        Instant.ofEpochMilli(now),
+        dataFrom,
+        dataTo,
+        result);
   }
 
   private static Instant minuteStart(long minute) {
     return Instant.ofEpochMilli(minute * MINUTE);
   }
 
-  /** Nearest-rank percentile of sorted values: the smallest value with at least p% of values at or below it. */
+  /**
+   * Nearest-rank percentile of sorted values: the smallest value with at least p% of values at or
+   * below it.
+   */
   static double percentile(double[] sorted, int count, double p) {
     int rank = (int) Math.ceil(p / 100.0 * count);
     return sorted[Math.max(0, Math.min(count, rank) - 1)];
@@ -369,15 +412,20 @@ public final class TaskStatistics implements EventListener {
     }
 
     /**
-     * Makes room for the next sample: the ring doubles while it is full, below its own cap and within
-     * {@code budget} more slots (what is left of the budget over all names); otherwise the next sample replaces
-     * the oldest. Returns the slots added.
+     * Makes room for the next sample: the ring doubles while it is full, below its own cap and
+     * within {@code budget} more slots (what is left of the budget over all names); otherwise the
+     * next sample replaces the oldest. Returns the slots added.
      */
     int capacityForNextSample(int budget) {
-      // only when full with the oldest sample first (next wrapped to 0), so that copying keeps the ring's order
-      if (budget <= 0 || next != 0 || sampleCount != sampleAt.length || sampleAt.length >= maxSamples) return 0;
+      // only when full with the oldest sample first (next wrapped to 0), so that copying keeps the
+      // ring's order
+      if (budget <= 0
+          || next != 0
+          || sampleCount != sampleAt.length
+          || sampleAt.length >= maxSamples) return 0;
       int length = sampleAt.length;
-      int capacity = (int) Math.min(Math.min(maxSamples, Math.max(16, length * 2)), (long) length + budget);
+      int capacity =
+          (int) Math.min(Math.min(maxSamples, Math.max(16, length * 2)), (long) length + budget);
       sampleAt = Arrays.copyOf(sampleAt, capacity);
       queueMs = Arrays.copyOf(queueMs, capacity);
       runMs = Arrays.copyOf(runMs, capacity);
@@ -415,7 +463,8 @@ public final class TaskStatistics implements EventListener {
             total += count;
           }
         }
-        if (slot.finished > 0) throughput.add(new MinuteCount(minuteStart(entry.getKey()), slot.finished));
+        if (slot.finished > 0)
+          throughput.add(new MinuteCount(minuteStart(entry.getKey()), slot.finished));
       }
       long fromMillis = fromMinute * MINUTE;
       long toMillis = toMinute * MINUTE;
@@ -434,14 +483,22 @@ public final class TaskStatistics implements EventListener {
       long success = counts.get(TaskState.SUCCESS);
       long failure = counts.get(TaskState.FAILURE);
       Double rate = success + failure == 0 ? null : (double) success / (success + failure);
-      return new TaskNameStats(name, total, counts, rate, percentiles(queues, queueCount),
-          percentiles(runs, runCount), throughput);
+      return new TaskNameStats(
+          name,
+          total,
+          counts,
+          rate,
+          percentiles(queues, queueCount),
+          percentiles(runs, runCount),
+          throughput);
     }
 
     private static Percentiles percentiles(double[] values, int count) {
       if (count == 0) return Percentiles.NONE;
       Arrays.sort(values, 0, count);
-      return new Percentiles(percentile(values, count, 50), percentile(values, count, 95),
+      return new Percentiles(
+          percentile(values, count, 50),
+          percentile(values, count, 95),
           percentile(values, count, 99));
     }
   }
@@ -458,8 +515,9 @@ public final class TaskStatistics implements EventListener {
     Builder() {}
 
     /**
-     * How many task names are kept; past it the name whose newest task came longest ago is forgotten, with its
-     * roll-ups. Default 10 000 (a name costs about 1 KB besides its roll-ups and samples).
+     * How many task names are kept; past it the name whose newest task came longest ago is
+     * forgotten, with its roll-ups. Default 10 000 (a name costs about 1 KB besides its roll-ups
+     * and samples).
      */
     public Builder maxNames(int maxNames) {
       if (maxNames < 1) throw new IllegalArgumentException("maxNames < 1: " + maxNames);
@@ -468,8 +526,8 @@ public final class TaskStatistics implements EventListener {
     }
 
     /**
-     * How many duration samples all names keep together (24 bytes each); a name's ring stops growing once they
-     * are spent and keeps its newest samples. Default 2 000 000 (about 48 MB).
+     * How many duration samples all names keep together (24 bytes each); a name's ring stops
+     * growing once they are spent and keeps its newest samples. Default 2 000 000 (about 48 MB).
      */
     public Builder maxSamples(int maxSamples) {
       if (maxSamples < 1) throw new IllegalArgumentException("maxSamples < 1: " + maxSamples);
@@ -485,25 +543,28 @@ public final class TaskStatistics implements EventListener {
 
     /** How many tasks' states are remembered to follow their later events; default 100 000. */
     public Builder maxTrackedTasks(int maxTrackedTasks) {
-      if (maxTrackedTasks < 1) throw new IllegalArgumentException("maxTrackedTasks < 1: " + maxTrackedTasks);
+      if (maxTrackedTasks < 1)
+        throw new IllegalArgumentException("maxTrackedTasks < 1: " + maxTrackedTasks);
       this.maxTrackedTasks = maxTrackedTasks;
       return this;
     }
 
     /** How many recent duration samples per task name feed the percentiles; default 10 000. */
     public Builder samplesPerName(int samplesPerName) {
-      if (samplesPerName < 1) throw new IllegalArgumentException("samplesPerName < 1: " + samplesPerName);
+      if (samplesPerName < 1)
+        throw new IllegalArgumentException("samplesPerName < 1: " + samplesPerName);
       this.samplesPerName = samplesPerName;
       return this;
     }
 
     /**
-     * How many (task name, minute) roll-ups are kept, about {@value TaskStatistics#BYTES_PER_SLOT} bytes each;
-     * past it the oldest minute is forgotten. Default 200 000 (about 30 MB): a week of every minute for 20
-     * busy task names.
+     * How many (task name, minute) roll-ups are kept, about {@value TaskStatistics#BYTES_PER_SLOT}
+     * bytes each; past it the oldest minute is forgotten. Default 200 000 (about 30 MB): a week of
+     * every minute for 20 busy task names.
      */
     public Builder maxMinuteSlots(int maxMinuteSlots) {
-      if (maxMinuteSlots < 1) throw new IllegalArgumentException("maxMinuteSlots < 1: " + maxMinuteSlots);
+      if (maxMinuteSlots < 1)
+        throw new IllegalArgumentException("maxMinuteSlots < 1: " + maxMinuteSlots);
       this.maxMinuteSlots = maxMinuteSlots;
       return this;
     }

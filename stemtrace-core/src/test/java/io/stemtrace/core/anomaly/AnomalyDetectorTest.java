@@ -8,12 +8,12 @@ import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.api.WorkerInfo;
-import io.stemtrace.core.EventConsumer;
-import io.stemtrace.core.graph.InMemoryGraphStore;
-import io.stemtrace.testing.CaptureExpectations;
 import io.stemtrace.codec.DecodeResult;
 import io.stemtrace.codec.EventCodec;
+import io.stemtrace.core.EventConsumer;
+import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.testing.CanvasCaptures;
+import io.stemtrace.testing.CaptureExpectations;
 import io.stemtrace.testing.Captures;
 import io.stemtrace.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +43,13 @@ class AnomalyDetectorTest {
   EventConsumer consumer = EventConsumer.builder(store).listener(detector).build();
 
   AnomalyDetector newDetector(InMemoryGraphStore forStore) {
-    return AnomalyDetector.builder(forStore).clock(clock).pendingThreshold(PENDING).startedThreshold(STARTED)
-        .chordThreshold(CHORD).listener(changes::addAll).build();
+    return AnomalyDetector.builder(forStore)
+        .clock(clock)
+        .pendingThreshold(PENDING)
+        .startedThreshold(STARTED)
+        .chordThreshold(CHORD)
+        .listener(changes::addAll)
+        .build();
   }
 
   // ---------------------------------------------------------------- generated events
@@ -92,11 +97,15 @@ class AnomalyDetectorTest {
   void hostnameFlood_keepsAtMostTheWorkerCap_andTheNewestStillAttributesItsTasks() {
     int flood = io.stemtrace.core.WorkerLimits.MAX_WORKERS * 3;
     StemtraceEvent[] events = new StemtraceEvent[flood];
-    for (int i = 0; i < flood; i++) events[i] = ready("flood-" + i, T0.plusMillis(i), "app.name" + i);
+    for (int i = 0; i < flood; i++)
+      events[i] = ready("flood-" + i, T0.plusMillis(i), "app.name" + i);
     feed(events);
     assertThat(detector.workerCount()).isEqualTo(io.stemtrace.core.WorkerLimits.MAX_WORKERS);
-    // a forgotten worker's names are no longer registered: its task is flagged, the newest worker's is not
-    feed(task("old", "app.name0", TaskState.PENDING, at(10)), task("new", "app.name" + (flood - 1), TaskState.PENDING, at(10)));
+    // a forgotten worker's names are no longer registered: its task is flagged, the newest worker's
+    // is not
+    feed(
+        task("old", "app.name0", TaskState.PENDING, at(10)),
+        task("new", "app.name" + (flood - 1), TaskState.PENDING, at(10)));
     assertThat(flags("old")).containsExactly(AnomalyType.UNREGISTERED);
     assertThat(flags("new")).isEmpty();
   }
@@ -104,7 +113,11 @@ class AnomalyDetectorTest {
   @Test
   void offlineWorker_isForgottenAfterTheRetention_itsRunningTaskNoLongerAttributed() {
     feed(ready("w1", at(0), "app.add"), shutdown("w1", at(5)));
-    feed(ready("w2", at(5).plus(io.stemtrace.core.WorkerLimits.OFFLINE_RETENTION).plusSeconds(1), "app.other"));
+    feed(
+        ready(
+            "w2",
+            at(5).plus(io.stemtrace.core.WorkerLimits.OFFLINE_RETENTION).plusSeconds(1),
+            "app.other"));
     assertThat(detector.workerCount()).isEqualTo(1);
   }
 
@@ -134,9 +147,10 @@ class AnomalyDetectorTest {
 
     feed(ready("w2", at(2), "app.late"));
     assertThat(flags("t1")).isEmpty();
-    assertThat(changes).containsExactly(
-        new AnomalyChange(AnomalyType.UNREGISTERED, "t1", true),
-        new AnomalyChange(AnomalyType.UNREGISTERED, "t1", false));
+    assertThat(changes)
+        .containsExactly(
+            new AnomalyChange(AnomalyType.UNREGISTERED, "t1", true),
+            new AnomalyChange(AnomalyType.UNREGISTERED, "t1", false));
 
     after(PENDING.plusSeconds(2));
     assertThat(flags("t1")).containsExactly(AnomalyType.STUCK_PENDING);
@@ -167,13 +181,16 @@ class AnomalyDetectorTest {
     consumer.acceptEvents(CaptureExpectations.pythonCanvasEvents());
 
     String unregistered = "9644dd94-f807-4048-8183-4b983e7112e8";
-    assertThat(all()).singleElement().satisfies(anomaly -> {
-      assertThat(anomaly.type()).isEqualTo(AnomalyType.UNREGISTERED);
-      assertThat(anomaly.taskId()).isEqualTo(unregistered);
-      assertThat(anomaly.name()).isEqualTo("capp.not_registered_anywhere");
-      assertThat(anomaly.since()).isEqualTo(Instant.parse("2026-11-26T03:35:48.686054Z"));
-      assertThat(anomaly.detail()).contains("w1@vm");
-    });
+    assertThat(all())
+        .singleElement()
+        .satisfies(
+            anomaly -> {
+              assertThat(anomaly.type()).isEqualTo(AnomalyType.UNREGISTERED);
+              assertThat(anomaly.taskId()).isEqualTo(unregistered);
+              assertThat(anomaly.name()).isEqualTo("capp.not_registered_anywhere");
+              assertThat(anomaly.since()).isEqualTo(Instant.parse("2026-11-26T03:35:48.686054Z"));
+              assertThat(anomaly.detail()).contains("w1@vm");
+            });
     // the shutdown's empty list did not replace the one worker_ready sent
     WorkerInfo worker = store.worker("w1@vm").orElseThrow();
     assertThat(worker.status()).isEqualTo(WorkerInfo.Status.OFFLINE);
@@ -200,14 +217,17 @@ class AnomalyDetectorTest {
 
     feed(task("t1", "app.add", TaskState.STARTED, clock.instant()));
     assertThat(flags("t1")).isEmpty();
-    assertThat(changes).containsExactly(
-        new AnomalyChange(AnomalyType.STUCK_PENDING, "t1", true),
-        new AnomalyChange(AnomalyType.STUCK_PENDING, "t1", false));
+    assertThat(changes)
+        .containsExactly(
+            new AnomalyChange(AnomalyType.STUCK_PENDING, "t1", true),
+            new AnomalyChange(AnomalyType.STUCK_PENDING, "t1", false));
   }
 
   @Test
   void stuckPending_coversReceivedAndRetry_andClearsOnTerminal() {
-    feed(ready("w1", at(0), "app.add"), task("t1", "app.add", TaskState.PENDING, at(0)),
+    feed(
+        ready("w1", at(0), "app.add"),
+        task("t1", "app.add", TaskState.PENDING, at(0)),
         task("t1", "app.add", TaskState.RECEIVED, at(1)));
     after(PENDING.plusSeconds(1));
     assertThat(flags("t1")).containsExactly(AnomalyType.STUCK_PENDING);
@@ -222,7 +242,9 @@ class AnomalyDetectorTest {
 
   @Test
   void stuckStarted_raisedAfterTheThreshold_andClearsOnSuccess() {
-    feed(ready("w1", at(0), "app.slow"), task("t1", "app.slow", TaskState.PENDING, at(0)),
+    feed(
+        ready("w1", at(0), "app.slow"),
+        task("t1", "app.slow", TaskState.PENDING, at(0)),
         task("t1", "app.slow", TaskState.STARTED, at(1)));
 
     after(STARTED);
@@ -244,7 +266,9 @@ class AnomalyDetectorTest {
     assertThat(flags("t1")).containsExactly(AnomalyType.STUCK_STARTED);
 
     Instant retry = clock.instant();
-    feed(task("t1", "app.slow", TaskState.RETRY, retry), task("t1", "app.slow", TaskState.STARTED, retry, 1));
+    feed(
+        task("t1", "app.slow", TaskState.RETRY, retry),
+        task("t1", "app.slow", TaskState.STARTED, retry, 1));
     assertThat(flags("t1")).isEmpty();
     after(STARTED.minusSeconds(1));
     assertThat(flags("t1")).isEmpty();
@@ -256,8 +280,11 @@ class AnomalyDetectorTest {
 
   @Test
   void interrupted_workerShutsDownWhileTheTaskRuns() {
-    feed(ready("w1", at(0), "app.export"), task("t1", "app.export", TaskState.PENDING, at(1)),
-        task("t1", "app.export", TaskState.STARTED, at(2)), shutdown("w1", at(3)));
+    feed(
+        ready("w1", at(0), "app.export"),
+        task("t1", "app.export", TaskState.PENDING, at(1)),
+        task("t1", "app.export", TaskState.STARTED, at(2)),
+        shutdown("w1", at(3)));
 
     assertThat(flags("t1")).containsExactly(AnomalyType.INTERRUPTED);
     Anomaly anomaly = all().get(0);
@@ -272,7 +299,9 @@ class AnomalyDetectorTest {
 
   @Test
   void interrupted_clearsWhenTheTaskRunsAgainElsewhereOrFinishes() {
-    feed(ready("w1", at(0), "app.export"), task("t1", "app.export", TaskState.STARTED, at(2)),
+    feed(
+        ready("w1", at(0), "app.export"),
+        task("t1", "app.export", TaskState.STARTED, at(2)),
         shutdown("w1", at(3)));
     assertThat(flags("t1")).containsExactly(AnomalyType.INTERRUPTED);
 
@@ -288,16 +317,22 @@ class AnomalyDetectorTest {
 
   @Test
   void interrupted_notRaisedForTasksFinishedBeforeTheShutdown_orWaiting() {
-    feed(ready("w1", at(0), "app.a", "app.b"),
-        task("done", "app.a", TaskState.STARTED, at(1)), task("done", "app.a", TaskState.SUCCESS, at(2)),
-        task("queued", "app.b", TaskState.PENDING, at(2)), shutdown("w1", at(3)));
+    feed(
+        ready("w1", at(0), "app.a", "app.b"),
+        task("done", "app.a", TaskState.STARTED, at(1)),
+        task("done", "app.a", TaskState.SUCCESS, at(2)),
+        task("queued", "app.b", TaskState.PENDING, at(2)),
+        shutdown("w1", at(3)));
 
     assertThat(all()).isEmpty();
   }
 
   @Test
   void interrupted_ambiguousWorker_isNotGuessed() {
-    feed(ready("w1", at(0), "app.a"), ready("w2", at(0), "app.a"), task("t1", "app.a", TaskState.STARTED, at(1)),
+    feed(
+        ready("w1", at(0), "app.a"),
+        ready("w2", at(0), "app.a"),
+        task("t1", "app.a", TaskState.STARTED, at(1)),
         shutdown("w1", at(2)));
 
     assertThat(flags("t1")).isEmpty();
@@ -305,18 +340,27 @@ class AnomalyDetectorTest {
 
   @Test
   void interrupted_shutdownSeenBeforeTheStartedEvent_stillFlags() {
-    feed(ready("w1", at(0), "app.a"), shutdown("w1", at(5)), task("t1", "app.a", TaskState.STARTED, at(3)));
+    feed(
+        ready("w1", at(0), "app.a"),
+        shutdown("w1", at(5)),
+        task("t1", "app.a", TaskState.STARTED, at(3)));
 
     assertThat(flags("t1")).containsExactly(AnomalyType.INTERRUPTED);
   }
 
   // ---------------------------------------------------------------- CHORD_NOT_JOINED
 
-  List<StemtraceEvent> chordHeaders(String groupId, String callbackId, TaskState state, Instant at, String... ids) {
+  List<StemtraceEvent> chordHeaders(
+      String groupId, String callbackId, TaskState state, Instant at, String... ids) {
     List<StemtraceEvent> events = new ArrayList<>();
     for (String id : ids) {
-      events.add(TaskEvent.builder(id, state).name("app.part").timestamp(at).groupId(groupId)
-          .chordCallbackId(callbackId).build());
+      events.add(
+          TaskEvent.builder(id, state)
+              .name("app.part")
+              .timestamp(at)
+              .groupId(groupId)
+              .chordCallbackId(callbackId)
+              .build());
     }
     return events;
   }
@@ -332,7 +376,8 @@ class AnomalyDetectorTest {
     assertThat(flags("group:g1")).isEmpty();
     after(Duration.ofSeconds(5));
     assertThat(flags("group:g1")).containsExactly(AnomalyType.CHORD_NOT_JOINED);
-    Anomaly anomaly = detector.anomalies(Set.of(AnomalyType.CHORD_NOT_JOINED), 10, 0).items().get(0);
+    Anomaly anomaly =
+        detector.anomalies(Set.of(AnomalyType.CHORD_NOT_JOINED), 10, 0).items().get(0);
     assertThat(anomaly.taskId()).isEqualTo("group:g1");
     assertThat(anomaly.name()).isEqualTo("chord");
     assertThat(anomaly.since()).isEqualTo(at(2));
@@ -341,7 +386,8 @@ class AnomalyDetectorTest {
 
     feed(task("cb", "app.sum", TaskState.STARTED, clock.instant()));
     assertThat(flags("group:g1")).isEmpty();
-    assertThat(changes).contains(new AnomalyChange(AnomalyType.CHORD_NOT_JOINED, "group:g1", false));
+    assertThat(changes)
+        .contains(new AnomalyChange(AnomalyType.CHORD_NOT_JOINED, "group:g1", false));
   }
 
   @Test
@@ -372,7 +418,8 @@ class AnomalyDetectorTest {
     EventCodec codec = EventCodec.standard();
     List<StemtraceEvent> events = new ArrayList<>();
     for (String line : Captures.shiftedToEndAt(CanvasCaptures.lines(shape), clock.instant())) {
-      events.add(((DecodeResult.Decoded) codec.decode(line.getBytes(StandardCharsets.UTF_8))).event());
+      events.add(
+          ((DecodeResult.Decoded) codec.decode(line.getBytes(StandardCharsets.UTF_8))).event());
     }
     if (reversed) Collections.reverse(events);
     return events;
@@ -380,7 +427,8 @@ class AnomalyDetectorTest {
 
   @ParameterizedTest
   @EnumSource(CanvasCaptures.Shape.class)
-  void chordNotJoined_recordedCanvasesWhoseBodiesRan_inOrderAndReversed_areNotFlagged(CanvasCaptures.Shape shape) {
+  void chordNotJoined_recordedCanvasesWhoseBodiesRan_inOrderAndReversed_areNotFlagged(
+      CanvasCaptures.Shape shape) {
     for (boolean reversed : new boolean[] {false, true}) {
       InMemoryGraphStore fresh = InMemoryGraphStore.create();
       AnomalyDetector watching = newDetector(fresh);
@@ -389,18 +437,24 @@ class AnomalyDetectorTest {
       clock.advance(CHORD.plusMinutes(5));
       watching.checkDeadlines();
       assertThat(watching.anomalies(Set.of(AnomalyType.CHORD_NOT_JOINED), 100, 0).items())
-          .as("%s %s", shape, reversed ? "reversed" : "in order").isEmpty();
+          .as("%s %s", shape, reversed ? "reversed" : "in order")
+          .isEmpty();
     }
   }
 
   @Test
   void chordNotJoined_chainOfGroupsWhoseSecondGroupNeverRan_isFlagged() {
-    List<StemtraceEvent> firstStage = recorded(CanvasCaptures.Shape.CHAIN_OF_GROUPS, false).stream()
-        .filter(e -> !(e instanceof TaskEvent t && t.name().endsWith(".tsum"))).toList();
+    List<StemtraceEvent> firstStage =
+        recorded(CanvasCaptures.Shape.CHAIN_OF_GROUPS, false).stream()
+            .filter(e -> !(e instanceof TaskEvent t && t.name().endsWith(".tsum")))
+            .toList();
     consumer.acceptEvents(firstStage);
     after(CHORD.plusMinutes(5));
-    assertThat(all()).filteredOn(a -> a.type() == AnomalyType.CHORD_NOT_JOINED).singleElement()
-        .satisfies(a -> assertThat(a.detail()).contains("3 header tasks").contains("was never seen"));
+    assertThat(all())
+        .filteredOn(a -> a.type() == AnomalyType.CHORD_NOT_JOINED)
+        .singleElement()
+        .satisfies(
+            a -> assertThat(a.detail()).contains("3 header tasks").contains("was never seen"));
   }
 
   // ---------------------------------------------------------------- cost, staleness, bounds
@@ -425,7 +479,9 @@ class AnomalyDetectorTest {
 
   @Test
   void latePendingAfterSuccess_raisesNothing() {
-    feed(ready("w1", at(0), "app.add"), task("t1", "app.add", TaskState.SUCCESS, at(3)),
+    feed(
+        ready("w1", at(0), "app.add"),
+        task("t1", "app.add", TaskState.SUCCESS, at(3)),
         task("t1", "app.add", TaskState.PENDING, at(1)));
     after(PENDING.plusHours(1));
 
@@ -438,7 +494,9 @@ class AnomalyDetectorTest {
     store = InMemoryGraphStore.create(1);
     detector = newDetector(store);
     consumer = EventConsumer.builder(store).listener(detector).build();
-    feed(ready("w1", at(0), "app.add"), task("t1", "app.add", TaskState.STARTED, at(0)),
+    feed(
+        ready("w1", at(0), "app.add"),
+        task("t1", "app.add", TaskState.STARTED, at(0)),
         task("t2", "app.add", TaskState.SUCCESS, at(1)));
     assertThat(store.task("t1")).isEmpty();
 
@@ -451,8 +509,11 @@ class AnomalyDetectorTest {
   void maxWatched_dropsTheOldestWatches() {
     detector = AnomalyDetector.builder(store).clock(clock).maxWatched(2).build();
     consumer = EventConsumer.builder(store).listener(detector).build();
-    feed(ready("w1", at(0), "app.x"), task("a", "app.nobody", TaskState.PENDING, at(1)),
-        task("b", "app.nobody", TaskState.PENDING, at(2)), task("c", "app.nobody", TaskState.PENDING, at(3)));
+    feed(
+        ready("w1", at(0), "app.x"),
+        task("a", "app.nobody", TaskState.PENDING, at(1)),
+        task("b", "app.nobody", TaskState.PENDING, at(2)),
+        task("c", "app.nobody", TaskState.PENDING, at(3)));
 
     assertThat(detector.watchedCount()).isEqualTo(2);
     assertThat(all()).extracting(Anomaly::taskId).containsExactly("c", "b");
@@ -462,7 +523,9 @@ class AnomalyDetectorTest {
   void anomalies_filterByType_newestFirst_paginated() {
     feed(ready("w1", at(0), "app.run"), task("u1", "app.nobody", TaskState.PENDING, at(1)));
     clock.advance(Duration.ofSeconds(1));
-    feed(task("u2", "app.nobody", TaskState.PENDING, at(2)), task("r1", "app.run", TaskState.STARTED, at(2)));
+    feed(
+        task("u2", "app.nobody", TaskState.PENDING, at(2)),
+        task("r1", "app.run", TaskState.STARTED, at(2)));
     after(STARTED.plusSeconds(5));
 
     assertThat(all()).extracting(Anomaly::taskId).containsExactly("r1", "u2", "u1");
@@ -475,10 +538,14 @@ class AnomalyDetectorTest {
 
   @Test
   void start_runsTheTimerOnADaemonThread_andCloseStopsIt() throws Exception {
-    AnomalyDetector running = AnomalyDetector.builder(store).checkInterval(Duration.ofMillis(10)).build().start();
+    AnomalyDetector running =
+        AnomalyDetector.builder(store).checkInterval(Duration.ofMillis(10)).build().start();
     try {
-      Thread timer = Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> t.getName().equals("stemtrace-anomalies")).findFirst().orElseThrow();
+      Thread timer =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(t -> t.getName().equals("stemtrace-anomalies"))
+              .findFirst()
+              .orElseThrow();
       assertThat(timer.isDaemon()).isTrue();
     } finally {
       running.close();
@@ -490,7 +557,8 @@ class AnomalyDetectorTest {
   void builder_rejectsBadThresholds() {
     assertThatThrownBy(() -> AnomalyDetector.builder(store).pendingThreshold(Duration.ZERO))
         .hasMessage("pendingThreshold <= 0: PT0S");
-    assertThatThrownBy(() -> AnomalyDetector.builder(store).maxWatched(0)).hasMessage("maxWatched < 1: 0");
+    assertThatThrownBy(() -> AnomalyDetector.builder(store).maxWatched(0))
+        .hasMessage("maxWatched < 1: 0");
     assertThatThrownBy(() -> AnomalyDetector.builder(null)).hasMessage("store == null");
   }
 }

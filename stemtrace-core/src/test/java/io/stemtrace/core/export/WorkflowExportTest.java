@@ -36,9 +36,21 @@ class WorkflowExportTest {
   static Map<String, String> shape(WorkflowGraph graph) {
     Map<String, String> shape = new LinkedHashMap<>();
     for (GraphNode node : graph.nodes().values()) {
-      shape.put(node.id(), node.type() + " " + node.name() + " " + node.state() + " -> " + node.children()
-          + (node.task() == null ? "" : " attempts=" + node.task().attempts().size()
-              + " events=" + node.task().events().size()));
+      shape.put(
+          node.id(),
+          node.type()
+              + " "
+              + node.name()
+              + " "
+              + node.state()
+              + " -> "
+              + node.children()
+              + (node.task() == null
+                  ? ""
+                  : " attempts="
+                      + node.task().attempts().size()
+                      + " events="
+                      + node.task().events().size()));
     }
     return shape;
   }
@@ -71,11 +83,16 @@ class WorkflowExportTest {
           assertThat(copy.nodes().get(node.id()).task().events()).isEqualTo(node.task().events());
         }
       }
-      assertThat(target.workers()).singleElement().satisfies(worker -> {
-        assertThat(worker.hostname()).isEqualTo("w1@vm");
-        assertThat(worker.registeredTasks()).isEqualTo(source.worker("w1@vm").orElseThrow().registeredTasks());
-        assertThat(worker.status()).isEqualTo(source.worker("w1@vm").orElseThrow().status());
-      });
+      assertThat(target.workers())
+          .singleElement()
+          .satisfies(
+              worker -> {
+                assertThat(worker.hostname()).isEqualTo("w1@vm");
+                assertThat(worker.registeredTasks())
+                    .isEqualTo(source.worker("w1@vm").orElseThrow().registeredTasks());
+                assertThat(worker.status())
+                    .isEqualTo(source.worker("w1@vm").orElseThrow().status());
+              });
     }
   }
 
@@ -83,11 +100,15 @@ class WorkflowExportTest {
   void exportThenImport_wholeCapture_intoOneStore_givesTheCaptureGraph_andItsAnomaly() {
     InMemoryGraphStore source = captureStore();
     InMemoryGraphStore target = InMemoryGraphStore.create();
-    AnomalyDetector detector = AnomalyDetector.builder(target)
-        .clock(new MutableClock(Instant.parse("2026-11-26T03:40:00Z"))).build();
+    AnomalyDetector detector =
+        AnomalyDetector.builder(target)
+            .clock(new MutableClock(Instant.parse("2026-11-26T03:40:00Z")))
+            .build();
     EventConsumer consumer = EventConsumer.builder(target).listener(detector).build();
     for (String root : CaptureExpectations.assertEveryTaskExactlyOnce(source).keySet()) {
-      byte[] document = WorkflowExport.toBytes(root, EXPORTED, WorkflowExport.collect(source, root).orElseThrow());
+      byte[] document =
+          WorkflowExport.toBytes(
+              root, EXPORTED, WorkflowExport.collect(source, root).orElseThrow());
       WorkflowExport.importInto(consumer, WorkflowExport.read(document));
     }
 
@@ -101,16 +122,25 @@ class WorkflowExportTest {
     InMemoryGraphStore source = captureStore();
     String root = "f9861466-a5ee-45c7-ae27-9067d62baa5c";
     List<StemtraceEvent> events = WorkflowExport.collect(source, root).orElseThrow();
-    String json = new String(WorkflowExport.toBytes(root, EXPORTED, events), StandardCharsets.UTF_8);
+    String json =
+        new String(WorkflowExport.toBytes(root, EXPORTED, events), StandardCharsets.UTF_8);
 
-    assertThat(json).startsWith("{\"format\":\"stemtrace-export\",\"version\":1,\"root_id\":\"" + root
-        + "\",\"exported_at\":\"2026-11-26T05:00:00.123456Z\",\"events\":[{");
-    assertThat(json).contains("\"event_type\":\"worker_ready\"").contains("\"event_type\":\"worker_shutdown\"")
+    assertThat(json)
+        .startsWith(
+            "{\"format\":\"stemtrace-export\",\"version\":1,\"root_id\":\""
+                + root
+                + "\",\"exported_at\":\"2026-11-26T05:00:00.123456Z\",\"events\":[{");
+    assertThat(json)
+        .contains("\"event_type\":\"worker_ready\"")
+        .contains("\"event_type\":\"worker_shutdown\"")
         .contains("\"state\":\"RETRY\"");
     assertThat(events.get(0)).isInstanceOf(WorkerEvent.class);
     assertThat(events.get(events.size() - 1)).isInstanceOf(WorkerEvent.class);
     assertThat(events.stream().filter(e -> e instanceof TaskEvent)).hasSize(8);
-    assertThat(events.stream().filter(TaskEvent.class::isInstance).map(e -> ((TaskEvent) e).timestamp()))
+    assertThat(
+            events.stream()
+                .filter(TaskEvent.class::isInstance)
+                .map(e -> ((TaskEvent) e).timestamp()))
         .isSorted();
   }
 
@@ -131,19 +161,23 @@ class WorkflowExportTest {
         .hasMessageContaining("\"events\" is missing");
     assertThatThrownBy(() -> read("{\"format\":\"stemtrace-export\",\"version\":1,\"events\":{}}"))
         .hasMessageContaining("\"events\" is not an array");
-    assertThatThrownBy(() -> read("{\"format\":\"stemtrace-export\",\"version\":1,\"events\":[]} x"))
+    assertThatThrownBy(
+            () -> read("{\"format\":\"stemtrace-export\",\"version\":1,\"events\":[]} x"))
         .isInstanceOf(WorkflowExport.InvalidExportException.class);
   }
 
   @Test
   void read_malformedEvents_areCountedNotFatal() {
-    WorkflowExport.Document document = read("{\"format\":\"stemtrace-export\",\"version\":1,\"extra\":{\"a\":[1]},"
-        + "\"events\":[1,{\"nope\":true},{\"task_id\":\"t1\",\"name\":\"a\",\"state\":\"PENDING\","
-        + "\"timestamp\":\"2026-11-26T03:35:48Z\",\"retries\":0}]}");
+    WorkflowExport.Document document =
+        read(
+            "{\"format\":\"stemtrace-export\",\"version\":1,\"extra\":{\"a\":[1]},"
+                + "\"events\":[1,{\"nope\":true},{\"task_id\":\"t1\",\"name\":\"a\",\"state\":\"PENDING\","
+                + "\"timestamp\":\"2026-11-26T03:35:48Z\",\"retries\":0}]}");
 
     assertThat(document.rejected()).isEqualTo(2);
     assertThat(document.rootId()).isNull();
-    assertThat(document.events()).singleElement()
+    assertThat(document.events())
+        .singleElement()
         .satisfies(e -> assertThat(((TaskEvent) e).state()).isEqualTo(TaskState.PENDING));
   }
 

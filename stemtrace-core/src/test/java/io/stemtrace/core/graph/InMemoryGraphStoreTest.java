@@ -28,19 +28,33 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
   }
 
   /**
-   * Per batch: a chord under a root task (headers before the callback), a child whose parent never arrives,
-   * a task first seen without a name, and a group of chains.
+   * Per batch: a chord under a root task (headers before the callback), a child whose parent never
+   * arrives, a task first seen without a name, and a group of chains.
    */
   private static CanvasEvents batches(int count) {
     CanvasEvents canvas = new CanvasEvents();
     for (int i = 0; i < count; i++) {
       String root = canvas.task(canvas.id("root"), "app.root").emit();
       String callback = canvas.id("callback");
-      canvas.task(canvas.id("header"), "app.header").parent(root).group("chord-" + i).chordCallback(callback).emit();
-      String last = canvas.task(canvas.id("header"), "app.header").parent(root).group("chord-" + i)
-          .chordCallback(callback).emit();
+      canvas
+          .task(canvas.id("header"), "app.header")
+          .parent(root)
+          .group("chord-" + i)
+          .chordCallback(callback)
+          .emit();
+      String last =
+          canvas
+              .task(canvas.id("header"), "app.header")
+              .parent(root)
+              .group("chord-" + i)
+              .chordCallback(callback)
+              .emit();
       canvas.task(callback, "app.callback").parent(last).emit();
-      canvas.task(canvas.id("orphan"), "app.orphan-" + i).parent("missing-" + i).root("missing-root-" + i).emit();
+      canvas
+          .task(canvas.id("orphan"), "app.orphan-" + i)
+          .parent("missing-" + i)
+          .root("missing-root-" + i)
+          .emit();
       String first = canvas.task(canvas.id("lane"), "app.lane").emit();
       canvas.task(canvas.id("lane"), "app.lane").parent(first).group("lanes-" + i).emit();
     }
@@ -52,15 +66,24 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
     CanvasEvents canvas = batches(12);
     List<TaskEvent> events = new ArrayList<>(canvas.events());
     // an unnamed first event for one task per batch, named by its later events
-    events.add(TaskEvent.builder("unnamed-late", TaskState.PENDING).timestamp(events.get(0).timestamp()).build());
-    events.add(TaskEvent.builder("unnamed-late", TaskState.SUCCESS).name("app.named-later")
-        .timestamp(events.get(1).timestamp()).build());
+    events.add(
+        TaskEvent.builder("unnamed-late", TaskState.PENDING)
+            .timestamp(events.get(0).timestamp())
+            .build());
+    events.add(
+        TaskEvent.builder("unnamed-late", TaskState.SUCCESS)
+            .name("app.named-later")
+            .timestamp(events.get(1).timestamp())
+            .build());
     InMemoryGraphStore store = InMemoryGraphStore.create(20);
     for (TaskEvent event : events) store.apply(event);
     assertThat(store.taskCount()).isLessThanOrEqualTo(20);
     assertThat(store.evictedWorkflowCount()).isPositive();
 
-    Set<String> kept = store.tasks(TaskQuery.all(1000, 0)).items().stream().map(TaskNode::id).collect(Collectors.toSet());
+    Set<String> kept =
+        store.tasks(TaskQuery.all(1000, 0)).items().stream()
+            .map(TaskNode::id)
+            .collect(Collectors.toSet());
     InMemoryGraphStore fresh = InMemoryGraphStore.create(1000);
     for (TaskEvent event : events) {
       if (kept.contains(event.taskId())) fresh.apply(event);
@@ -84,7 +107,9 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
     assertThat(after.groupsInWorkflows()).isEqualTo(expected.groupsInWorkflows());
     assertThat(after.chordsByCallback()).isEqualTo(expected.chordsByCallback()).isPositive();
     assertThat(after.workflows()).isEqualTo(expected.workflows());
-    assertThat(after.workflowMembers()).isEqualTo(expected.workflowMembers()).isEqualTo(after.tasksById());
+    assertThat(after.workflowMembers())
+        .isEqualTo(expected.workflowMembers())
+        .isEqualTo(after.tasksById());
     // holes left by removals are reclaimed: slots stay within about twice the live entries
     assertThat(after.tasksBySeqSlots()).isLessThanOrEqualTo(2 * after.tasksBySeq() + SeqList.SLACK);
     assertThat(after.workflowSlots()).isLessThanOrEqualTo(2 * after.workflows() + SeqList.SLACK);
@@ -102,15 +127,35 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
     java.util.Map<String, Object> reordered = new java.util.LinkedHashMap<>();
     reordered.put("b", 2);
     reordered.put("a", 1);
-    List<TaskEvent> sent = List.of(
-        TaskEvent.builder("t", TaskState.PENDING).name("n").timestamp(at).args(args).kwargs(kwargs).build(),
-        TaskEvent.builder("t", TaskState.STARTED).name("n").timestamp(at.plusMillis(1))
-            .args(new ArrayList<>(args)).kwargs(new java.util.LinkedHashMap<>(kwargs)).build(),
-        // equal as maps, but in another key order: must not be replaced by the earlier one
-        TaskEvent.builder("t", TaskState.RETRY).name("n").timestamp(at.plusMillis(2)).args(List.of(1L, "two"))
-            .kwargs(reordered).exception("boom").build(),
-        TaskEvent.builder("t", TaskState.SUCCESS).name("n").timestamp(at.plusMillis(3)).args(List.of(1L, "two"))
-            .kwargs(reordered).result(java.util.Map.of("ok", true)).build());
+    List<TaskEvent> sent =
+        List.of(
+            TaskEvent.builder("t", TaskState.PENDING)
+                .name("n")
+                .timestamp(at)
+                .args(args)
+                .kwargs(kwargs)
+                .build(),
+            TaskEvent.builder("t", TaskState.STARTED)
+                .name("n")
+                .timestamp(at.plusMillis(1))
+                .args(new ArrayList<>(args))
+                .kwargs(new java.util.LinkedHashMap<>(kwargs))
+                .build(),
+            // equal as maps, but in another key order: must not be replaced by the earlier one
+            TaskEvent.builder("t", TaskState.RETRY)
+                .name("n")
+                .timestamp(at.plusMillis(2))
+                .args(List.of(1L, "two"))
+                .kwargs(reordered)
+                .exception("boom")
+                .build(),
+            TaskEvent.builder("t", TaskState.SUCCESS)
+                .name("n")
+                .timestamp(at.plusMillis(3))
+                .args(List.of(1L, "two"))
+                .kwargs(reordered)
+                .result(java.util.Map.of("ok", true))
+                .build());
     for (TaskEvent event : sent) store.apply(event);
 
     List<TaskEvent> kept = store.task("t").orElseThrow().events();
@@ -120,7 +165,8 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
     assertThat(kept.get(1).kwargs()).isSameAs(kept.get(0).kwargs());
     // Long 1 is not Integer 1, and another key order is another payload
     assertThat(kept.get(2).args()).isNotSameAs(kept.get(1).args()).isEqualTo(List.of(1L, "two"));
-    assertThat(List.copyOf(((java.util.Map<?, ?>) kept.get(2).kwargs()).keySet())).isEqualTo(List.of("b", "a"));
+    assertThat(List.copyOf(((java.util.Map<?, ?>) kept.get(2).kwargs()).keySet()))
+        .isEqualTo(List.of("b", "a"));
     assertThat(kept.get(3).args()).isSameAs(kept.get(2).args());
     assertThat(kept.get(3).kwargs()).isSameAs(kept.get(2).kwargs());
     assertThat(kept.get(3).exception()).isNull();
@@ -129,10 +175,14 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
 
   @Test
   void sameJson_comparesValueTypesAndKeyOrder() {
-    assertThat(InMemoryGraphStore.sameJson(List.of(1, List.of("a")), List.of(1, List.of("a")))).isTrue();
+    assertThat(InMemoryGraphStore.sameJson(List.of(1, List.of("a")), List.of(1, List.of("a"))))
+        .isTrue();
     assertThat(InMemoryGraphStore.sameJson(List.of(1), List.of(1L))).isFalse();
     assertThat(InMemoryGraphStore.sameJson(1.0, 1)).isFalse();
-    assertThat(InMemoryGraphStore.sameJson(java.util.Arrays.asList(null, 1), java.util.Arrays.asList(null, 1))).isTrue();
+    assertThat(
+            InMemoryGraphStore.sameJson(
+                java.util.Arrays.asList(null, 1), java.util.Arrays.asList(null, 1)))
+        .isTrue();
     assertThat(InMemoryGraphStore.sameJson(null, List.of())).isFalse();
     java.util.Map<String, Object> ab = new java.util.LinkedHashMap<>();
     ab.put("a", 1);
@@ -142,7 +192,8 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
     ba.put("a", 1);
     assertThat(InMemoryGraphStore.sameJson(ab, new java.util.LinkedHashMap<>(ab))).isTrue();
     assertThat(InMemoryGraphStore.sameJson(ab, ba)).isFalse();
-    assertThat(InMemoryGraphStore.sameJson(java.util.Map.of("a", 1), java.util.Map.of("a", 2))).isFalse();
+    assertThat(InMemoryGraphStore.sameJson(java.util.Map.of("a", 1), java.util.Map.of("a", 2)))
+        .isFalse();
   }
 
   @Test
@@ -154,8 +205,11 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
     assertThat(sizes.tasksById()).isLessThanOrEqualTo(200);
     assertThat(sizes.tasksBySeqSlots()).isLessThanOrEqualTo(2 * sizes.tasksBySeq() + SeqList.SLACK);
     assertThat(sizes.workflowSlots()).isLessThanOrEqualTo(2 * sizes.workflows() + SeqList.SLACK);
-    assertThat(sizes.nameListSlots()).isLessThanOrEqualTo(2L * sizes.nameListEntries() + (long) SeqList.SLACK * sizes.names());
-    assertThat(sizes.names()).as("per-batch orphan names are dropped with their tasks").isLessThan(60);
+    assertThat(sizes.nameListSlots())
+        .isLessThanOrEqualTo(2L * sizes.nameListEntries() + (long) SeqList.SLACK * sizes.names());
+    assertThat(sizes.names())
+        .as("per-batch orphan names are dropped with their tasks")
+        .isLessThan(60);
     assertThat(sizes.groups()).isLessThanOrEqualTo(200);
     assertThat(sizes.awaitingParentKeys()).isLessThanOrEqualTo(200);
     assertThat(sizes.awaitingRootKeys()).isLessThanOrEqualTo(200);
@@ -166,11 +220,15 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
   void apply_retryStorm_keepsTheFirstAndLatestEventsAndTheRightState() {
     GraphStore store = newStore();
     for (int attempt = 0; attempt < 2_000; attempt++) {
-      store.apply(event("storm", TaskState.STARTED, 2 * attempt).toBuilder().retries(attempt).build());
-      store.apply(event("storm", TaskState.RETRY, 2 * attempt + 1).toBuilder().retries(attempt).build());
+      store.apply(
+          event("storm", TaskState.STARTED, 2 * attempt).toBuilder().retries(attempt).build());
+      store.apply(
+          event("storm", TaskState.RETRY, 2 * attempt + 1).toBuilder().retries(attempt).build());
     }
-    store.apply(event("storm", TaskState.SUCCESS, 4_000).toBuilder().retries(2_000).result("done").build());
-    store.apply(event("storm", TaskState.PENDING, -1)); // late and older than all: the list keeps its first
+    store.apply(
+        event("storm", TaskState.SUCCESS, 4_000).toBuilder().retries(2_000).result("done").build());
+    store.apply(
+        event("storm", TaskState.PENDING, -1)); // late and older than all: the list keeps its first
     TaskNode task = store.task("storm").orElseThrow();
     assertThat(task.state()).isEqualTo(TaskState.SUCCESS);
     assertThat(task.result()).isEqualTo("done");
@@ -185,7 +243,8 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
     assertThatThrownBy(() -> InMemoryGraphStore.builder().maxNodes(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxNodes < 1: 0");
-    assertThat(InMemoryGraphStore.create().maxNodes()).isEqualTo(InMemoryGraphStore.DEFAULT_MAX_NODES);
+    assertThat(InMemoryGraphStore.create().maxNodes())
+        .isEqualTo(InMemoryGraphStore.DEFAULT_MAX_NODES);
   }
 
   @Test
@@ -194,14 +253,19 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
     assertThat(store).isInstanceOf(InMemoryGraphStore.class);
     assertThat(((InMemoryGraphStore) store).maxNodes()).isEqualTo(123);
     assertThat(((InMemoryGraphStore) store).maxBytes()).isEqualTo(32L << 20);
-    assertThat(GraphStores.open(" MEMORY:// ", new GraphStoreProvider.Limits(5, 0))).isInstanceOf(InMemoryGraphStore.class);
-    assertThatThrownBy(() -> GraphStores.open("cassandra://u:secret@h/ks", new GraphStoreProvider.Limits(10, 0)))
+    assertThat(GraphStores.open(" MEMORY:// ", new GraphStoreProvider.Limits(5, 0)))
+        .isInstanceOf(InMemoryGraphStore.class);
+    assertThatThrownBy(
+            () ->
+                GraphStores.open("cassandra://u:secret@h/ks", new GraphStoreProvider.Limits(10, 0)))
         .hasMessageContaining("unknown store scheme 'cassandra'")
         .hasMessageContaining("schemes found on the classpath: memory")
         .hasMessageNotContaining("secret");
-    assertThatThrownBy(() -> GraphStores.open("memory://?max_nodes=5", new GraphStoreProvider.Limits(10, 0)))
+    assertThatThrownBy(
+            () -> GraphStores.open("memory://?max_nodes=5", new GraphStoreProvider.Limits(10, 0)))
         .hasMessageContaining("unknown memory store transport option 'max_nodes'");
-    assertThatThrownBy(() -> GraphStores.open("memory://somewhere", new GraphStoreProvider.Limits(10, 0)))
+    assertThatThrownBy(
+            () -> GraphStores.open("memory://somewhere", new GraphStoreProvider.Limits(10, 0)))
         .hasMessageContaining("memory://");
     assertThatThrownBy(() -> GraphStores.open("no-scheme", new GraphStoreProvider.Limits(10, 0)))
         .hasMessageContaining("no scheme");
@@ -212,18 +276,23 @@ class InMemoryGraphStoreTest extends GraphStoreContractTest {
     InMemoryGraphStore store = InMemoryGraphStore.create(5_000);
     List<TaskEvent> events = batches(1_500).events();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread writer = new Thread(() -> {
-      try {
-        for (TaskEvent event : events) store.apply(event);
-      } catch (Throwable e) {
-        failure.set(e);
-      }
-    }, "test-writer");
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                for (TaskEvent event : events) store.apply(event);
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            },
+            "test-writer");
     writer.start();
     while (writer.isAlive()) {
       var page = store.workflows(WorkflowQuery.all(5, 0));
       for (var summary : page.items()) {
-        store.workflow(summary.rootId()).ifPresent(graph -> assertThat(graph.nodes()).containsKey(summary.rootId()));
+        store
+            .workflow(summary.rootId())
+            .ifPresent(graph -> assertThat(graph.nodes()).containsKey(summary.rootId()));
       }
       store.tasks(new TaskQuery(null, "header", null, null, 20, 0));
     }

@@ -17,19 +17,29 @@ class StoreByteBoundsTest {
   private static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
 
   private static TaskEvent event(String id, TaskState state, int second, Object result) {
-    return TaskEvent.builder(id, state).name("app.big").timestamp(T0.plusSeconds(second)).result(result).build();
+    return TaskEvent.builder(id, state)
+        .name("app.big")
+        .timestamp(T0.plusSeconds(second))
+        .result(result)
+        .build();
   }
 
   @Test
   void fieldOverTheLimit_isReplacedByANote_smallFieldsKept() {
     InMemoryGraphStore store = InMemoryGraphStore.create();
     String huge = "x".repeat(3 << 20);
-    store.apply(TaskEvent.builder("t1", TaskState.SUCCESS).timestamp(T0).args(List.of(1, "sku-42"))
-        .kwargs(Map.of("region", "eu-west-1")).result(huge).build());
+    store.apply(
+        TaskEvent.builder("t1", TaskState.SUCCESS)
+            .timestamp(T0)
+            .args(List.of(1, "sku-42"))
+            .kwargs(Map.of("region", "eu-west-1"))
+            .result(huge)
+            .build());
     TaskNode task = store.task("t1").orElseThrow();
     assertThat(task.args()).isEqualTo(List.of(1, "sku-42"));
     assertThat(task.kwargs()).isEqualTo(Map.of("region", "eu-west-1"));
-    assertThat((String) task.result()).startsWith("[not kept: result of about 6144 KiB is over the 64 KiB a field may keep]");
+    assertThat((String) task.result())
+        .startsWith("[not kept: result of about 6144 KiB is over the 64 KiB a field may keep]");
     assertThat(store.payloadsNotKept()).isEqualTo(1);
     assertThat(store.heldBytes()).isLessThan(8 << 10);
   }
@@ -48,7 +58,12 @@ class StoreByteBoundsTest {
     InMemoryGraphStore store = InMemoryGraphStore.builder().maxTaskPayloadBytes(200 << 10).build();
     List<Object> args = List.of("a".repeat(20 << 10)); // about 40 KiB on the heap
     for (int i = 0; i < 50; i++) {
-      store.apply(TaskEvent.builder("t1", TaskState.RETRY).retries(i).timestamp(T0.plusSeconds(i)).args(args).build());
+      store.apply(
+          TaskEvent.builder("t1", TaskState.RETRY)
+              .retries(i)
+              .timestamp(T0.plusSeconds(i))
+              .args(args)
+              .build());
     }
     assertThat(store.payloadsNotKept()).isZero();
     assertThat(store.task("t1").orElseThrow().args()).isEqualTo(args);
@@ -61,8 +76,12 @@ class StoreByteBoundsTest {
     String result = "r".repeat(30 << 10); // ~60 KiB per task: ~68 tasks fit
     for (int i = 0; i < 1_000; i++) {
       store.apply(event("root" + i, TaskState.SUCCESS, i, result));
-      store.apply(TaskEvent.builder("child" + i, TaskState.SUCCESS).parentId("root" + i).rootId("root" + i)
-          .timestamp(T0.plusSeconds(i)).build());
+      store.apply(
+          TaskEvent.builder("child" + i, TaskState.SUCCESS)
+              .parentId("root" + i)
+              .rootId("root" + i)
+              .timestamp(T0.plusSeconds(i))
+              .build());
     }
     assertThat(store.heldBytes()).isLessThanOrEqualTo(4 << 20);
     assertThat(store.taskCount()).isBetween(100L, 140L);
@@ -77,7 +96,8 @@ class StoreByteBoundsTest {
   @Test
   void evictingEverything_bringsTheEstimateBackToZero() {
     InMemoryGraphStore store = InMemoryGraphStore.builder().maxNodes(1).build();
-    for (int i = 0; i < 100; i++) store.apply(event("t" + i, TaskState.SUCCESS, i, "small result " + i));
+    for (int i = 0; i < 100; i++)
+      store.apply(event("t" + i, TaskState.SUCCESS, i, "small result " + i));
     long one = store.heldBytes();
     assertThat(store.taskCount()).isEqualTo(1);
     assertThat(one).isPositive().isLessThan(1_000);
@@ -85,6 +105,7 @@ class StoreByteBoundsTest {
 
   @Test
   void maxBytesBelowOneMebibyte_isRefused() {
-    assertThatThrownBy(() -> InMemoryGraphStore.builder().maxBytes(1000)).hasMessage("maxBytes < 1 MiB: 1000");
+    assertThatThrownBy(() -> InMemoryGraphStore.builder().maxBytes(1000))
+        .hasMessage("maxBytes < 1 MiB: 1000");
   }
 }

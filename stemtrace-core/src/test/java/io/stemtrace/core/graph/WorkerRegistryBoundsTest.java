@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A flood of host names or registered task names stays within the registry's caps, through the store's API. */
+/**
+ * A flood of host names or registered task names stays within the registry's caps, through the
+ * store's API.
+ */
 class WorkerRegistryBoundsTest {
 
   private static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
@@ -42,7 +45,11 @@ class WorkerRegistryBoundsTest {
     store.apply(ready("quiet-but-online", T0, List.of("t")));
     store.apply(ready("other", T0.plus(WorkerRegistry.OFFLINE_RETENTION), List.of("t")));
     assertThat(store.worker("gone")).as("offline exactly one retention ago").isPresent();
-    store.apply(ready("other", T0.plus(WorkerRegistry.OFFLINE_RETENTION).plus(Duration.ofSeconds(2)), List.of("t")));
+    store.apply(
+        ready(
+            "other",
+            T0.plus(WorkerRegistry.OFFLINE_RETENTION).plus(Duration.ofSeconds(2)),
+            List.of("t")));
     assertThat(store.worker("gone")).isEmpty();
     assertThat(store.worker("quiet-but-online")).isPresent();
   }
@@ -51,7 +58,8 @@ class WorkerRegistryBoundsTest {
   void overCapacity_offlineWorkersGoBeforeOnlineOnes() {
     store.apply(ready("offline-recent", T0, List.of("t")));
     store.apply(shutdown("offline-recent", T0.plusSeconds(10_000)));
-    for (int i = 0; i < WorkerRegistry.MAX_WORKERS; i++) store.apply(ready("online-" + i, T0.plusMillis(i), List.of("t")));
+    for (int i = 0; i < WorkerRegistry.MAX_WORKERS; i++)
+      store.apply(ready("online-" + i, T0.plusMillis(i), List.of("t")));
     assertThat(store.workers()).hasSize(WorkerRegistry.MAX_WORKERS);
     assertThat(store.worker("offline-recent")).as("offline, though heard from last").isEmpty();
     assertThat(store.worker("online-0")).isPresent();
@@ -60,19 +68,24 @@ class WorkerRegistryBoundsTest {
   @Test
   void registeredTaskNames_areCappedPerWorkerAndInAll() {
     List<String> many = new ArrayList<>();
-    for (int i = 0; i < WorkerRegistry.MAX_REGISTERED_PER_WORKER * 2; i++) many.add("app.task_" + i);
+    for (int i = 0; i < WorkerRegistry.MAX_REGISTERED_PER_WORKER * 2; i++)
+      many.add("app.task_" + i);
     store.apply(ready("big", T0, many));
     assertThat(store.worker("big").orElseThrow().registeredTasks())
         .hasSize(WorkerRegistry.MAX_REGISTERED_PER_WORKER)
         .startsWith("app.task_0");
-    int workers = WorkerRegistry.MAX_REGISTERED_NAMES / WorkerRegistry.MAX_REGISTERED_PER_WORKER * 2;
+    int workers =
+        WorkerRegistry.MAX_REGISTERED_NAMES / WorkerRegistry.MAX_REGISTERED_PER_WORKER * 2;
     for (int w = 0; w < workers; w++) store.apply(ready("w" + w, T0.plusSeconds(1 + w), many));
     long kept = store.workers().stream().mapToLong(wi -> wi.registeredTasks().size()).sum();
     assertThat(kept).isLessThanOrEqualTo(WorkerRegistry.MAX_REGISTERED_NAMES);
     assertThat(store.worker("w" + (workers - 1))).isPresent();
     // a worker registering again replaces its names, it does not add to them
-    for (int i = 0; i < 5; i++) store.apply(ready("w" + (workers - 1), T0.plusSeconds(1_000 + i), List.of("only")));
-    assertThat(store.worker("w" + (workers - 1)).orElseThrow().registeredTasks()).containsExactly("only");
-    assertThat(store.registry(null, null).size()).isLessThanOrEqualTo(WorkerRegistry.MAX_REGISTERED_NAMES + 1);
+    for (int i = 0; i < 5; i++)
+      store.apply(ready("w" + (workers - 1), T0.plusSeconds(1_000 + i), List.of("only")));
+    assertThat(store.worker("w" + (workers - 1)).orElseThrow().registeredTasks())
+        .containsExactly("only");
+    assertThat(store.registry(null, null).size())
+        .isLessThanOrEqualTo(WorkerRegistry.MAX_REGISTERED_NAMES + 1);
   }
 }

@@ -19,15 +19,17 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The steps every transport's hostile-input test shares: mix hostile payloads into good ones, push them
- * through a transport, wait for the consumer, and compare the capture's workflows with a clean baseline.
+ * The steps every transport's hostile-input test shares: mix hostile payloads into good ones, push
+ * them through a transport, wait for the consumer, and compare the capture's workflows with a clean
+ * baseline.
  */
 public final class HostileInputRun {
 
   private HostileInputRun() {}
 
   /** {@code good} and {@code hostile} mixed at random, each list keeping its own order. */
-  public static List<byte[]> interleave(List<byte[]> good, List<HostilePayloads.Payload> hostile, Random random) {
+  public static List<byte[]> interleave(
+      List<byte[]> good, List<HostilePayloads.Payload> hostile, Random random) {
     return mix(good, hostile.stream().map(HostilePayloads.Payload::bytes).toList(), random);
   }
 
@@ -37,18 +39,21 @@ public final class HostileInputRun {
     int f = 0;
     int s = 0;
     while (f < first.size() || s < second.size()) {
-      boolean takeFirst = s >= second.size()
-          || (f < first.size() && random.nextInt(first.size() + second.size()) < first.size());
+      boolean takeFirst =
+          s >= second.size()
+              || (f < first.size() && random.nextInt(first.size() + second.size()) < first.size());
       out.add(takeFirst ? first.get(f++) : second.get(s++));
     }
     return out;
   }
 
   /**
-   * Sends the capture mixed with {@code large} accepted events through {@code transport} into a fresh store
-   * and asserts that every event applied and the capture's workflows came out as without them.
+   * Sends the capture mixed with {@code large} accepted events through {@code transport} into a
+   * fresh store and asserts that every event applied and the capture's workflows came out as
+   * without them.
    */
-  public static void assertLargeAcceptedEventsApply(Transport transport, List<byte[]> large) throws Exception {
+  public static void assertLargeAcceptedEventsApply(Transport transport, List<byte[]> large)
+      throws Exception {
     List<byte[]> stream = mix(Captures.pythonCanvas(), large, new Random(17));
     InMemoryGraphStore store = InMemoryGraphStore.create(100_000);
     try (EventConsumer consumer = EventConsumer.builder(store).transport(transport).build()) {
@@ -63,27 +68,34 @@ public final class HostileInputRun {
   }
 
   /** Sends {@code payloads} in batches of {@code size}, as a publisher would. */
-  public static void sendInBatches(Transport transport, List<byte[]> payloads, int size) throws Exception {
+  public static void sendInBatches(Transport transport, List<byte[]> payloads, int size)
+      throws Exception {
     for (int i = 0; i < payloads.size(); i += size) {
       transport.send(new ArrayList<>(payloads.subList(i, Math.min(payloads.size(), i + size))));
     }
   }
 
-  /** Waits (up to two minutes) until the consumer has applied, rejected or failed {@code count} payloads. */
-  public static ConsumerMetrics awaitConsumed(EventConsumer consumer, long count) throws InterruptedException {
+  /**
+   * Waits (up to two minutes) until the consumer has applied, rejected or failed {@code count}
+   * payloads.
+   */
+  public static ConsumerMetrics awaitConsumed(EventConsumer consumer, long count)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (true) {
       ConsumerMetrics metrics = consumer.metrics();
       long consumed = metrics.eventsApplied() + metrics.eventsRejected() + metrics.applyFailures();
       if (consumed >= count) return metrics;
-      assertThat(System.nanoTime()).as("consumed %d of %d in time", consumed, count).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("consumed %d of %d in time", consumed, count)
+          .isLessThan(deadline);
       Thread.sleep(5); // delivery runs on the subscription's own thread
     }
   }
 
   /**
-   * Asserts that {@code store} holds each of the Python capture's 7 workflows exactly as a store fed only
-   * the capture builds them: hostile input around the real events changed nothing.
+   * Asserts that {@code store} holds each of the Python capture's 7 workflows exactly as a store
+   * fed only the capture builds them: hostile input around the real events changed nothing.
    */
   public static void assertCaptureWorkflowsUnchanged(GraphStore store) {
     InMemoryGraphStore baseline = InMemoryGraphStore.create(100_000);

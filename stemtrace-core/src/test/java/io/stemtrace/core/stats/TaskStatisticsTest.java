@@ -40,8 +40,11 @@ class TaskStatisticsTest {
     for (int i = 0; i < count; i++) {
       String id = "task-" + i;
       String name = NAMES[random.nextInt(NAMES.length)];
-      // first seen anywhere in the last 26 hours, some a little in the future (producer clocks run ahead)
-      Instant t = NOW.minusMillis((long) (random.nextDouble() * 26 * 3600_000L)).plusMillis(random.nextInt(3000));
+      // first seen anywhere in the last 26 hours, some a little in the future (producer clocks run
+      // ahead)
+      Instant t =
+          NOW.minusMillis((long) (random.nextDouble() * 26 * 3600_000L))
+              .plusMillis(random.nextInt(3000));
       List<TaskEvent> events = new ArrayList<>();
       events.add(event(id, name, TaskState.PENDING, t, 0));
       int roll = random.nextInt(100);
@@ -64,7 +67,8 @@ class TaskStatisticsTest {
         continue;
       }
       t = t.plusNanos(1000L * random.nextInt(60_000_000));
-      TaskState end = roll < 40 ? TaskState.FAILURE : roll < 43 ? TaskState.REVOKED : TaskState.SUCCESS;
+      TaskState end =
+          roll < 40 ? TaskState.FAILURE : roll < 43 ? TaskState.REVOKED : TaskState.SUCCESS;
       events.add(event(id, name, end, t, retries));
       tasks.add(new Generated(id, name, events));
     }
@@ -102,8 +106,12 @@ class TaskStatisticsTest {
     return bruteForce(tasks, toMinute - windowMinutes, toMinute);
   }
 
-  /** The expected figures of the minutes [fromMinute, toMinute), from each task's complete event list. */
-  static Map<String, TaskNameStats> bruteForce(List<Generated> tasks, long fromMinute, long toMinute) {
+  /**
+   * The expected figures of the minutes [fromMinute, toMinute), from each task's complete event
+   * list.
+   */
+  static Map<String, TaskNameStats> bruteForce(
+      List<Generated> tasks, long fromMinute, long toMinute) {
     long fromMillis = fromMinute * 60_000L;
     long toMillis = toMinute * 60_000L;
     Map<String, Map<TaskState, Long>> counts = new TreeMap<>();
@@ -121,16 +129,24 @@ class TaskStatisticsTest {
       long lastMillis = last.timestamp().toEpochMilli();
       if (!last.state().isTerminal() || lastMillis < fromMillis || lastMillis >= toMillis) continue;
       counts.computeIfAbsent(task.name(), n -> zeroCounts());
-      throughput.computeIfAbsent(task.name(), n -> new TreeMap<>())
+      throughput
+          .computeIfAbsent(task.name(), n -> new TreeMap<>())
           .merge(Math.floorDiv(last.timestamp().toEpochMilli(), 60_000L), 1L, Long::sum);
-      TaskEvent firstStarted = events.stream().filter(e -> e.state() == TaskState.STARTED).findFirst().orElse(null);
-      TaskEvent attemptStarted = events.stream()
-          .filter(e -> e.state() == TaskState.STARTED && e.retries() == last.retries()).findFirst().orElse(null);
+      TaskEvent firstStarted =
+          events.stream().filter(e -> e.state() == TaskState.STARTED).findFirst().orElse(null);
+      TaskEvent attemptStarted =
+          events.stream()
+              .filter(e -> e.state() == TaskState.STARTED && e.retries() == last.retries())
+              .findFirst()
+              .orElse(null);
       if (firstStarted != null) {
-        queues.computeIfAbsent(task.name(), n -> new ArrayList<>()).add(ms(first.timestamp(), firstStarted.timestamp()));
+        queues
+            .computeIfAbsent(task.name(), n -> new ArrayList<>())
+            .add(ms(first.timestamp(), firstStarted.timestamp()));
       }
       if (attemptStarted != null) {
-        runs.computeIfAbsent(task.name(), n -> new ArrayList<>()).add(ms(attemptStarted.timestamp(), last.timestamp()));
+        runs.computeIfAbsent(task.name(), n -> new ArrayList<>())
+            .add(ms(attemptStarted.timestamp(), last.timestamp()));
       }
     }
     Map<String, TaskNameStats> expected = new LinkedHashMap<>();
@@ -141,11 +157,21 @@ class TaskStatisticsTest {
       long success = byState.get(TaskState.SUCCESS);
       long failure = byState.get(TaskState.FAILURE);
       List<MinuteCount> minutes = new ArrayList<>();
-      throughput.getOrDefault(name, new TreeMap<>()).forEach((minute, count) ->
-          minutes.add(new MinuteCount(Instant.ofEpochMilli(minute * 60_000L), count)));
-      expected.put(name, new TaskNameStats(name, total, byState,
-          success + failure == 0 ? null : (double) success / (success + failure),
-          nearestRank(queues.get(name)), nearestRank(runs.get(name)), minutes));
+      throughput
+          .getOrDefault(name, new TreeMap<>())
+          .forEach(
+              (minute, count) ->
+                  minutes.add(new MinuteCount(Instant.ofEpochMilli(minute * 60_000L), count)));
+      expected.put(
+          name,
+          new TaskNameStats(
+              name,
+              total,
+              byState,
+              success + failure == 0 ? null : (double) success / (success + failure),
+              nearestRank(queues.get(name)),
+              nearestRank(runs.get(name)),
+              minutes));
     }
     return expected;
   }
@@ -176,7 +202,9 @@ class TaskStatisticsTest {
   }
 
   static void assertMatches(StatsSnapshot actual, Map<String, TaskNameStats> expected) {
-    assertThat(actual.tasks()).extracting(TaskNameStats::name).containsExactlyElementsOf(expected.keySet());
+    assertThat(actual.tasks())
+        .extracting(TaskNameStats::name)
+        .containsExactlyElementsOf(expected.keySet());
     for (TaskNameStats stats : actual.tasks()) {
       TaskNameStats want = expected.get(stats.name());
       assertThat(stats.counts()).as(stats.name() + " counts").isEqualTo(want.counts());
@@ -234,14 +262,19 @@ class TaskStatisticsTest {
         assertMatches(snapshot, bruteForce(tasks, fromMinute, toMinute));
       }
       clock.set(NOW);
-      // the durations are the store's: queue and run time of every finished task agree with its node
+      // the durations are the store's: queue and run time of every finished task agree with its
+      // node
       for (Generated task : tasks.subList(0, 200)) {
         TaskNode node = store.task(task.id()).orElseThrow();
         TaskEvent last = task.events().get(task.events().size() - 1);
         if (!last.state().isTerminal() || node.runTime() == null) continue;
-        TaskEvent started = task.events().stream()
-            .filter(e -> e.state() == TaskState.STARTED && e.retries() == last.retries()).findFirst().orElseThrow();
-        assertThat(Duration.between(started.timestamp(), last.timestamp())).isEqualTo(node.runTime());
+        TaskEvent started =
+            task.events().stream()
+                .filter(e -> e.state() == TaskState.STARTED && e.retries() == last.retries())
+                .findFirst()
+                .orElseThrow();
+        assertThat(Duration.between(started.timestamp(), last.timestamp()))
+            .isEqualTo(node.runTime());
       }
     }
   }
@@ -250,12 +283,13 @@ class TaskStatisticsTest {
   void snapshot_lateEventsOutOfOrder_moveCountsWithoutDoubleCounting() {
     TaskStatistics stats = TaskStatistics.builder().clock(clock).build();
     Instant t = NOW.minusSeconds(30);
-    stats.onApplied(List.of(
-        event("t1", "app.a", TaskState.SUCCESS, t.plusSeconds(3), 0),
-        event("t1", "app.a", TaskState.STARTED, t.plusSeconds(1), 0),
-        event("t1", "app.a", TaskState.PENDING, t, 0),
-        event("t1", "app.a", TaskState.SUCCESS, t.plusSeconds(3), 0),
-        event("t2", "app.a", TaskState.PENDING, t, 0)));
+    stats.onApplied(
+        List.of(
+            event("t1", "app.a", TaskState.SUCCESS, t.plusSeconds(3), 0),
+            event("t1", "app.a", TaskState.STARTED, t.plusSeconds(1), 0),
+            event("t1", "app.a", TaskState.PENDING, t, 0),
+            event("t1", "app.a", TaskState.SUCCESS, t.plusSeconds(3), 0),
+            event("t2", "app.a", TaskState.PENDING, t, 0)));
 
     TaskNameStats a = stats.snapshot(15).tasks().get(0);
     assertThat(a.total()).isEqualTo(2);
@@ -288,15 +322,21 @@ class TaskStatisticsTest {
     Instant t = NOW.minusSeconds(30);
     for (int i = 0; i < 10_000; i++) {
       // a busy name keeps getting new tasks among the flood; each flood name is seen once
-      stats.onApplied(List.of(event("busy" + i, "app.busy", TaskState.SUCCESS, t, 0),
-          event("flood" + i, "flood.name" + i, TaskState.SUCCESS, t, 0)));
+      stats.onApplied(
+          List.of(
+              event("busy" + i, "app.busy", TaskState.SUCCESS, t, 0),
+              event("flood" + i, "flood.name" + i, TaskState.SUCCESS, t, 0)));
     }
     assertThat(stats.nameCount()).isEqualTo(100);
     assertThat(stats.forgottenNames()).isEqualTo(10_000 + 1 - 100);
     List<TaskNameStats> kept = stats.snapshot(5).tasks();
     assertThat(kept).hasSize(100);
-    assertThat(kept).extracting(TaskNameStats::name).contains("app.busy", "flood.name9999").doesNotContain("flood.name0");
-    TaskNameStats busy = kept.stream().filter(n -> n.name().equals("app.busy")).findFirst().orElseThrow();
+    assertThat(kept)
+        .extracting(TaskNameStats::name)
+        .contains("app.busy", "flood.name9999")
+        .doesNotContain("flood.name0");
+    TaskNameStats busy =
+        kept.stream().filter(n -> n.name().equals("app.busy")).findFirst().orElseThrow();
     assertThat(busy.total()).isEqualTo(10_000);
     assertThat(busy.counts().get(TaskState.SUCCESS)).isEqualTo(10_000);
   }
@@ -307,8 +347,10 @@ class TaskStatisticsTest {
     Instant t = NOW.minusSeconds(30);
     stats.onApplied(List.of(event("a1", "app.a", TaskState.STARTED, t, 0)));
     stats.onApplied(List.of(event("b1", "app.b", TaskState.STARTED, t, 0))); // app.a forgotten
-    stats.onApplied(List.of(event("a2", "app.a", TaskState.STARTED, t, 0), // app.b forgotten, app.a anew
-        event("a1", "app.a", TaskState.SUCCESS, t.plusSeconds(1), 0)));
+    stats.onApplied(
+        List.of(
+            event("a2", "app.a", TaskState.STARTED, t, 0), // app.b forgotten, app.a anew
+            event("a1", "app.a", TaskState.SUCCESS, t.plusSeconds(1), 0)));
     TaskNameStats a = stats.snapshot(5).tasks().get(0);
     assertThat(a.name()).isEqualTo("app.a");
     assertThat(a.counts().get(TaskState.STARTED)).isEqualTo(1);
@@ -318,7 +360,8 @@ class TaskStatisticsTest {
 
   @Test
   void samplesOfAllNames_stayWithinMaxSamples_eachNameKeepsItsNewest() {
-    TaskStatistics stats = TaskStatistics.builder().clock(clock).samplesPerName(10_000).maxSamples(1_000).build();
+    TaskStatistics stats =
+        TaskStatistics.builder().clock(clock).samplesPerName(10_000).maxSamples(1_000).build();
     Instant t = NOW.minusSeconds(50);
     List<StemtraceEvent> events = new ArrayList<>();
     for (int n = 0; n < 20; n++) {
@@ -328,10 +371,12 @@ class TaskStatisticsTest {
       }
     }
     stats.onApplied(events);
-    assertThat(stats.sampleCapacity()).isLessThanOrEqualTo(1_000 + 20 * 16); // the budget, plus 16 per name to start with
+    assertThat(stats.sampleCapacity())
+        .isLessThanOrEqualTo(1_000 + 20 * 16); // the budget, plus 16 per name to start with
     for (TaskNameStats name : stats.snapshot(5).tasks()) {
       assertThat(name.total()).isEqualTo(2_000);
-      // the ring kept the newest run times, whatever its size: the 99th percentile is among the last tasks
+      // the ring kept the newest run times, whatever its size: the 99th percentile is among the
+      // last tasks
       assertThat(name.runTimeMs().p99()).as(name.name()).isGreaterThanOrEqualTo(1_900.0);
     }
   }
@@ -340,7 +385,8 @@ class TaskStatisticsTest {
   void snapshot_windowOutsideTheRange_isRejected() {
     TaskStatistics stats = TaskStatistics.create();
     assertThatThrownBy(() -> stats.snapshot(0)).hasMessage("windowMinutes not in 1..527040: 0");
-    assertThatThrownBy(() -> stats.snapshot(527041)).hasMessage("windowMinutes not in 1..527040: 527041");
+    assertThatThrownBy(() -> stats.snapshot(527041))
+        .hasMessage("windowMinutes not in 1..527040: 527041");
     assertThat(stats.snapshot(60).tasks()).isEmpty();
     assertThat(stats.snapshot(60).dataFrom()).isNull();
   }
@@ -352,7 +398,8 @@ class TaskStatisticsTest {
         .hasMessage("from 2026-11-26T04:30:20Z is not before to 2026-11-26T04:30:20Z");
     assertThatThrownBy(() -> stats.snapshot(Instant.MIN, NOW))
         .hasMessageStartingWith("period end outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59Z: ");
-    assertThatThrownBy(() -> stats.snapshot(NOW, Instant.MAX)).hasMessageContaining("period end outside");
+    assertThatThrownBy(() -> stats.snapshot(NOW, Instant.MAX))
+        .hasMessageContaining("period end outside");
     assertThatThrownBy(() -> stats.snapshot(null, NOW)).hasMessage("from == null");
   }
 
@@ -362,10 +409,11 @@ class TaskStatisticsTest {
     clock.set(NOW.plus(Duration.ofDays(7)));
     TaskStatistics stats = TaskStatistics.builder().clock(clock).build();
     Instant t = NOW.minusSeconds(90);
-    stats.onApplied(List.of(
-        event("t1", "app.a", TaskState.PENDING, t, 0),
-        event("t1", "app.a", TaskState.STARTED, t.plusMillis(5), 0),
-        event("t1", "app.a", TaskState.SUCCESS, t.plusSeconds(60), 0)));
+    stats.onApplied(
+        List.of(
+            event("t1", "app.a", TaskState.PENDING, t, 0),
+            event("t1", "app.a", TaskState.STARTED, t.plusMillis(5), 0),
+            event("t1", "app.a", TaskState.SUCCESS, t.plusSeconds(60), 0)));
 
     StatsSnapshot lastDay = stats.snapshot(1440);
     assertThat(lastDay.tasks()).isEmpty();
@@ -373,15 +421,26 @@ class TaskStatisticsTest {
     assertThat(lastDay.dataTo()).isEqualTo(Instant.parse("2026-11-26T04:30:00Z"));
 
     StatsSnapshot own = stats.snapshot(lastDay.dataFrom(), lastDay.dataTo());
-    assertThat(own.tasks()).singleElement().satisfies(a -> {
-      assertThat(a.total()).isEqualTo(1);
-      assertThat(a.counts().get(TaskState.SUCCESS)).isEqualTo(1);
-      assertThat(a.throughput()).containsExactly(new MinuteCount(Instant.parse("2026-11-26T04:29:00Z"), 1));
-      assertThat(a.runTimeMs().p50()).isEqualTo(59_995.0);
-    });
-    // a period ending inside a minute covers that whole minute; one ending on a minute's start does not
-    assertThat(stats.snapshot(t, t.plusNanos(1)).to()).isEqualTo(Instant.parse("2026-11-26T04:29:00Z"));
-    assertThat(stats.snapshot(NOW.minusSeconds(120), Instant.parse("2026-11-26T04:29:00Z")).tasks().get(0).throughput())
+    assertThat(own.tasks())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.total()).isEqualTo(1);
+              assertThat(a.counts().get(TaskState.SUCCESS)).isEqualTo(1);
+              assertThat(a.throughput())
+                  .containsExactly(new MinuteCount(Instant.parse("2026-11-26T04:29:00Z"), 1));
+              assertThat(a.runTimeMs().p50()).isEqualTo(59_995.0);
+            });
+    // a period ending inside a minute covers that whole minute; one ending on a minute's start does
+    // not
+    assertThat(stats.snapshot(t, t.plusNanos(1)).to())
+        .isEqualTo(Instant.parse("2026-11-26T04:29:00Z"));
+    assertThat(
+            stats
+                .snapshot(NOW.minusSeconds(120), Instant.parse("2026-11-26T04:29:00Z"))
+                .tasks()
+                .get(0)
+                .throughput())
         .isEmpty();
   }
 
@@ -391,7 +450,9 @@ class TaskStatisticsTest {
     Instant start = NOW.minus(Duration.ofMinutes(10));
     List<StemtraceEvent> events = new ArrayList<>();
     for (int minute = 0; minute < 5; minute++) {
-      events.add(event("t" + minute, "app.a", TaskState.PENDING, start.plus(Duration.ofMinutes(minute)), 0));
+      events.add(
+          event(
+              "t" + minute, "app.a", TaskState.PENDING, start.plus(Duration.ofMinutes(minute)), 0));
     }
     stats.onApplied(events);
     StatsSnapshot snapshot = stats.snapshot(60);
@@ -399,8 +460,10 @@ class TaskStatisticsTest {
     assertThat(snapshot.dataFrom()).isEqualTo(Instant.parse("2026-11-26T04:22:00Z"));
 
     // a late task of a forgotten minute is not counted; one of a kept minute is
-    stats.onApplied(List.of(event("late-old", "app.a", TaskState.PENDING, start, 0),
-        event("late-kept", "app.a", TaskState.PENDING, start.plus(Duration.ofMinutes(4)), 0)));
+    stats.onApplied(
+        List.of(
+            event("late-old", "app.a", TaskState.PENDING, start, 0),
+            event("late-kept", "app.a", TaskState.PENDING, start.plus(Duration.ofMinutes(4)), 0)));
     assertThat(stats.snapshot(60).tasks().get(0).total()).isEqualTo(4);
   }
 

@@ -3,16 +3,16 @@ package io.stemtrace.server.bench;
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.Transport;
+import io.stemtrace.api.Transports;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.api.WorkflowQuery;
 import io.stemtrace.api.WorkflowSummary;
 import io.stemtrace.core.ConsumerMetrics;
 import io.stemtrace.core.EventConsumer;
-import io.stemtrace.api.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
+import io.stemtrace.server.SoakAccess;
 import io.stemtrace.testing.Captures;
 import io.stemtrace.testing.HostilePayloads;
-import io.stemtrace.server.SoakAccess;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,23 +34,36 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Feeds a standalone server (in this JVM, started as {@code ./stemtrace server} starts it, over a real Redis
- * stream) a mix of every hostile class from issue 14 and legitimate workflows for a stated time, while API
- * clients read every page, and prints: events applied and rejected by kind, heap after GC over time, API p99 and
- * the 5xx count (which must be 0). At the end it stops the flood, feeds the Python canvas capture and checks that
- * its graphs come out exactly as in a store fed nothing else. Exit status 1 when anything is off.
+ * Feeds a standalone server (in this JVM, started as {@code ./stemtrace server} starts it, over a
+ * real Redis stream) a mix of every hostile class from issue 14 and legitimate workflows for a
+ * stated time, while API clients read every page, and prints: events applied and rejected by kind,
+ * heap after GC over time, API p99 and the 5xx count (which must be 0). At the end it stops the
+ * flood, feeds the Python canvas capture and checks that its graphs come out exactly as in a store
+ * fed nothing else. Exit status 1 when anything is off.
  *
  * <p>Run (10 minutes on a 1 GiB heap):
- * <pre>mvn -q -pl stemtrace-ui -am test-compile -Psoak -Dstemtrace.skipFrontend=true [-Dsoak.minutes=10]
+ *
+ * <pre>
+ * mvn -q -pl stemtrace-ui -am test-compile -Psoak -Dstemtrace.skipFrontend=true [-Dsoak.minutes=10]
  *     [-Dsoak.url=redis://127.0.0.1:6379/0]</pre>
  */
 public final class SoakHarness {
 
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  private static final String[] PAGES = {"/api/tasks", "/api/graphs", "/api/workers", "/api/tasks/registry",
-      "/api/stats", "/api/stats?window_minutes=1440", "/api/anomalies", "/api/health", "/api/tasks?name=flood",
-      "/api/tasks/registry?query=bulk&limit=1000", "/"};
+  private static final String[] PAGES = {
+    "/api/tasks",
+    "/api/graphs",
+    "/api/workers",
+    "/api/tasks/registry",
+    "/api/stats",
+    "/api/stats?window_minutes=1440",
+    "/api/anomalies",
+    "/api/health",
+    "/api/tasks?name=flood",
+    "/api/tasks/registry?query=bulk&limit=1000",
+    "/"
+  };
 
   private final Random random = new Random(14);
   private final List<String> capture = Captures.lines(Captures.PYTHON_CANVAS);
@@ -73,8 +86,14 @@ public final class SoakHarness {
   private boolean run(Duration duration, String url) throws Exception {
     String prefix = "soak-" + UUID.randomUUID();
     long maxHeap = Runtime.getRuntime().maxMemory();
-    System.out.printf(Locale.ROOT, "stemtrace soak: %s, prefix %s, %.1f min, max heap %d MiB, %d cores%n", url, prefix,
-        duration.toMillis() / 60_000.0, maxHeap >> 20, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "stemtrace soak: %s, prefix %s, %.1f min, max heap %d MiB, %d cores%n",
+        url,
+        prefix,
+        duration.toMillis() / 60_000.0,
+        maxHeap >> 20,
+        Runtime.getRuntime().availableProcessors());
     try (SoakAccess.Server server = SoakAccess.start(url, prefix, 10_000);
         Transport producer = Transports.open(url, prefix)) {
       String base = server.baseUrl();
@@ -90,7 +109,8 @@ public final class SoakHarness {
       long start = System.nanoTime();
       long end = start + duration.toNanos();
       long nextReport = start;
-      System.out.println("  min   sent      applied   rejected  nodes   held MiB  heap-after-GC MiB  API p99 ms  5xx");
+      System.out.println(
+          "  min   sent      applied   rejected  nodes   held MiB  heap-after-GC MiB  API p99 ms  5xx");
       while (System.nanoTime() < end) {
         producer.send(tick());
         if (System.nanoTime() >= nextReport) {
@@ -113,20 +133,39 @@ public final class SoakHarness {
       for (Thread client : clients) client.join(5_000);
 
       ConsumerMetrics metrics = server.metrics();
-      System.out.printf(Locale.ROOT, "events sent %,d: applied %,d, rejected %,d by kind %s; apply failures %d,"
-          + " listener failures %d%n", sent, metrics.eventsApplied(), metrics.eventsRejected(), metrics.rejectedByKind(),
-          metrics.applyFailures(), metrics.listenerFailures());
-      System.out.printf(Locale.ROOT, "API: %,d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms, 5xx %d, other non-2xx %d%n",
-          requests.get(), percentile(50), percentile(99), percentile(100), serverErrors.get(), otherNon2xx.get());
+      System.out.printf(
+          Locale.ROOT,
+          "events sent %,d: applied %,d, rejected %,d by kind %s; apply failures %d,"
+              + " listener failures %d%n",
+          sent,
+          metrics.eventsApplied(),
+          metrics.eventsRejected(),
+          metrics.rejectedByKind(),
+          metrics.applyFailures(),
+          metrics.listenerFailures());
+      System.out.printf(
+          Locale.ROOT,
+          "API: %,d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms, 5xx %d, other non-2xx %d%n",
+          requests.get(),
+          percentile(50),
+          percentile(99),
+          percentile(100),
+          serverErrors.get(),
+          otherNon2xx.get());
       System.out.println("capture fed at the end: " + (exact ? "exact" : "DIFFERENT"));
-      return exact && serverErrors.get() == 0 && metrics.applyFailures() == 0 && metrics.listenerFailures() == 0;
+      return exact
+          && serverErrors.get() == 0
+          && metrics.applyFailures() == 0
+          && metrics.listenerFailures() == 0;
     } finally {
       feeding.set(false);
       SoakAccess.deleteStream(url, prefix);
     }
   }
 
-  /** One tenth of a second of traffic: legitimate workflows and every hostile class, interleaved. */
+  /**
+   * One tenth of a second of traffic: legitimate workflows and every hostile class, interleaved.
+   */
   private List<byte[]> tick() {
     round++;
     List<byte[]> batch = new ArrayList<>();
@@ -137,38 +176,101 @@ public final class SoakHarness {
       Matcher ids = UUID_TEXT.matcher(line);
       batch.add(ids.replaceAll(m -> tag + m.group()).getBytes(StandardCharsets.UTF_8));
     }
-    for (HostilePayloads.Payload payload : hostile.generate(20, round % 50 == 0 ? 1 : 0)) batch.add(payload.bytes());
+    for (HostilePayloads.Payload payload : hostile.generate(20, round % 50 == 0 ? 1 : 0))
+      batch.add(payload.bytes());
     String ts = "\"timestamp\":\"" + now + "\"";
     for (int i = 0; i < 20; i++) { // unique task names, never seen again
-      batch.add(json("{\"task_id\":\"flood-" + round + "-" + i + "\",\"name\":\"flood.name_" + round + "_" + i
-          + "\",\"state\":\"SUCCESS\"," + ts + "}"));
+      batch.add(
+          json(
+              "{\"task_id\":\"flood-"
+                  + round
+                  + "-"
+                  + i
+                  + "\",\"name\":\"flood.name_"
+                  + round
+                  + "_"
+                  + i
+                  + "\",\"state\":\"SUCCESS\","
+                  + ts
+                  + "}"));
     }
     for (int i = 0; i < 2; i++) { // unique host names
-      batch.add(json("{\"event_type\":\"worker_ready\",\"hostname\":\"flood-" + round + "-" + i + "@host\"," + ts
-          + ",\"registered_tasks\":[\"bulk.a\",\"bulk.b\"]}"));
+      batch.add(
+          json(
+              "{\"event_type\":\"worker_ready\",\"hostname\":\"flood-"
+                  + round
+                  + "-"
+                  + i
+                  + "@host\","
+                  + ts
+                  + ",\"registered_tasks\":[\"bulk.a\",\"bulk.b\"]}"));
     }
     // ids a URL or a JavaScript object could trip on, and payloads big enough to matter
-    batch.add(json("{\"task_id\":\"__proto__/" + round + "\\\\x\",\"name\":\"constructor\",\"state\":\"STARTED\"," + ts
-        + ",\"parent_id\":\"hasOwnProperty\"}"));
+    batch.add(
+        json(
+            "{\"task_id\":\"__proto__/"
+                + round
+                + "\\\\x\",\"name\":\"constructor\",\"state\":\"STARTED\","
+                + ts
+                + ",\"parent_id\":\"hasOwnProperty\"}"));
     String result = "\"" + "p".repeat(30_000) + "\"";
-    for (int retry = 0; retry < 5; retry++) { // 60 KiB per attempt: the per-task payload limit decides
-      batch.add(json("{\"task_id\":\"heavy-" + round + "\",\"name\":\"heavy.task\",\"state\":\"RETRY\",\"retries\":"
-          + retry + "," + ts + ",\"result\":" + result + "}"));
+    for (int retry = 0;
+        retry < 5;
+        retry++) { // 60 KiB per attempt: the per-task payload limit decides
+      batch.add(
+          json(
+              "{\"task_id\":\"heavy-"
+                  + round
+                  + "\",\"name\":\"heavy.task\",\"state\":\"RETRY\",\"retries\":"
+                  + retry
+                  + ","
+                  + ts
+                  + ",\"result\":"
+                  + result
+                  + "}"));
     }
-    if (round % 50 == 0) { // every 5 s: an accepted 3 MB event, and a worker registering 100 000 names
+    if (round % 50
+        == 0) { // every 5 s: an accepted 3 MB event, and a worker registering 100 000 names
       String part = "\"" + "a".repeat(1_000_000) + "\"";
-      batch.add(json("{\"task_id\":\"big-" + round + "\",\"state\":\"SUCCESS\"," + ts + ",\"args\":[" + part + ","
-          + part + "," + part + "]}"));
+      batch.add(
+          json(
+              "{\"task_id\":\"big-"
+                  + round
+                  + "\",\"state\":\"SUCCESS\","
+                  + ts
+                  + ",\"args\":["
+                  + part
+                  + ","
+                  + part
+                  + ","
+                  + part
+                  + "]}"));
     }
     if (round % 300 == 0) {
       StringBuilder names = new StringBuilder();
-      for (int i = 0; i < 100_000; i++) names.append(i == 0 ? "" : ",").append("\"bulk.n").append(i).append('"');
-      batch.add(json("{\"event_type\":\"worker_ready\",\"hostname\":\"bulk-" + round + "\"," + ts
-          + ",\"registered_tasks\":[" + names + "]}"));
+      for (int i = 0; i < 100_000; i++)
+        names.append(i == 0 ? "" : ",").append("\"bulk.n").append(i).append('"');
+      batch.add(
+          json(
+              "{\"event_type\":\"worker_ready\",\"hostname\":\"bulk-"
+                  + round
+                  + "\","
+                  + ts
+                  + ",\"registered_tasks\":["
+                  + names
+                  + "]}"));
     }
     // a sentinel date and Instant.MIN's epoch seconds, refused at decode
-    batch.add(json("{\"task_id\":\"t0-" + round + "\",\"state\":\"PENDING\",\"timestamp\":\"0001-01-01T00:00:00Z\"}"));
-    batch.add(json("{\"task_id\":\"t0-" + round + "\",\"state\":\"PENDING\",\"timestamp\":-31557014167219200}"));
+    batch.add(
+        json(
+            "{\"task_id\":\"t0-"
+                + round
+                + "\",\"state\":\"PENDING\",\"timestamp\":\"0001-01-01T00:00:00Z\"}"));
+    batch.add(
+        json(
+            "{\"task_id\":\"t0-"
+                + round
+                + "\",\"state\":\"PENDING\",\"timestamp\":-31557014167219200}"));
     sent += batch.size();
     return batch;
   }
@@ -177,7 +279,10 @@ public final class SoakHarness {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** One client's request latencies; written by that client only, read by the reporter up to {@code count}. */
+  /**
+   * One client's request latencies; written by that client only, read by the reporter up to {@code
+   * count}.
+   */
   private static final class Recorder {
     final long[] nanos = new long[4_000_000];
     volatile int count;
@@ -198,22 +303,30 @@ public final class SoakHarness {
       String path = PAGES[pick.nextInt(PAGES.length)];
       if (pick.nextInt(4) == 0 && !recentRoots.isEmpty()) {
         String root = recentRoots.get(pick.nextInt(recentRoots.size()));
-        path = (pick.nextBoolean() ? "/api/graph?id=" : "/api/task?id=") + java.net.URLEncoder.encode(root, StandardCharsets.UTF_8);
+        path =
+            (pick.nextBoolean() ? "/api/graph?id=" : "/api/task?id=")
+                + java.net.URLEncoder.encode(root, StandardCharsets.UTF_8);
       }
       long started = System.nanoTime();
       try {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(Duration.ofSeconds(30))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         long took = System.nanoTime() - started;
         samples.add(took);
         requests.incrementAndGet();
         if (response.statusCode() >= 500) {
           serverErrors.incrementAndGet();
-          System.out.println("5xx on " + path + ": " + new String(response.body(), StandardCharsets.UTF_8));
+          System.out.println(
+              "5xx on " + path + ": " + new String(response.body(), StandardCharsets.UTF_8));
         } else if (response.statusCode() >= 300 && response.statusCode() != 404) {
           otherNon2xx.incrementAndGet();
         }
-        if (path.equals("/api/graphs") && response.statusCode() == 200) rememberRoots(response.body());
+        if (path.equals("/api/graphs") && response.statusCode() == 200)
+          rememberRoots(response.body());
       } catch (java.io.IOException e) {
         serverErrors.incrementAndGet(); // a refused or dropped connection is as bad as a 5xx
         System.out.println("request " + path + " failed: " + e);
@@ -224,7 +337,9 @@ public final class SoakHarness {
   }
 
   private void rememberRoots(byte[] body) {
-    Matcher ids = Pattern.compile("\"root_id\":\"([^\"]+)\"").matcher(new String(body, StandardCharsets.UTF_8));
+    Matcher ids =
+        Pattern.compile("\"root_id\":\"([^\"]+)\"")
+            .matcher(new String(body, StandardCharsets.UTF_8));
     while (ids.find() && recentRoots.size() < 200) recentRoots.add(ids.group(1));
     while (recentRoots.size() > 100) recentRoots.remove(0);
   }
@@ -254,32 +369,53 @@ public final class SoakHarness {
     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     ConsumerMetrics metrics = server.metrics();
     InMemoryGraphStore store = (InMemoryGraphStore) server.store();
-    System.out.printf(Locale.ROOT, "  %4.1f  %,9d %,9d %,9d %,7d %8.1f  %17d  %10.1f  %d%n",
-        (System.nanoTime() - start) / 60e9, sent, metrics.eventsApplied(), metrics.eventsRejected(), store.taskCount(),
-        store.heldBytes() / 1048576.0, heap >> 20, percentile(99), serverErrors.get());
+    System.out.printf(
+        Locale.ROOT,
+        "  %4.1f  %,9d %,9d %,9d %,7d %8.1f  %17d  %10.1f  %d%n",
+        (System.nanoTime() - start) / 60e9,
+        sent,
+        metrics.eventsApplied(),
+        metrics.eventsRejected(),
+        store.taskCount(),
+        store.heldBytes() / 1048576.0,
+        heap >> 20,
+        percentile(99),
+        serverErrors.get());
   }
 
-  private static void awaitConsumed(SoakAccess.Server server, long count) throws InterruptedException {
+  private static void awaitConsumed(SoakAccess.Server server, long count)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (System.nanoTime() < deadline) {
       ConsumerMetrics m = server.metrics();
       if (m.eventsApplied() + m.eventsRejected() >= count) return;
       Thread.sleep(100);
     }
-    throw new IllegalStateException("the consumer did not catch up with " + count + " events: " + server.metrics());
+    throw new IllegalStateException(
+        "the consumer did not catch up with " + count + " events: " + server.metrics());
   }
 
-  /** The capture's workflows and tasks in the soaked store equal those of a store fed only the capture. */
+  /**
+   * The capture's workflows and tasks in the soaked store equal those of a store fed only the
+   * capture.
+   */
   private static boolean sameGraphs(GraphStore soaked, List<byte[]> canvas) {
     InMemoryGraphStore reference = InMemoryGraphStore.create();
     EventConsumer.builder(reference).build().accept(canvas);
     boolean same = true;
-    List<WorkflowSummary> roots = reference.workflows(new WorkflowQuery(Set.of(), null, null, null, 100, 0)).items();
+    List<WorkflowSummary> roots =
+        reference.workflows(new WorkflowQuery(Set.of(), null, null, null, 100, 0)).items();
     for (WorkflowSummary root : roots) {
       WorkflowGraph expected = reference.workflow(root.rootId()).orElseThrow();
       WorkflowGraph actual = soaked.workflow(root.rootId()).orElse(null);
       if (!expected.equals(actual)) {
-        System.out.println("workflow " + root.rootId() + " differs:\n  expected " + expected + "\n  actual   " + actual);
+        System.out.println(
+            "workflow "
+                + root.rootId()
+                + " differs:\n  expected "
+                + expected
+                + "\n  actual   "
+                + actual);
         same = false;
       }
       for (String id : expected.nodes().keySet()) {
@@ -290,7 +426,12 @@ public final class SoakHarness {
         }
       }
     }
-    System.out.println("checked " + roots.size() + " workflows, " + reference.taskCount() + " tasks of the capture");
+    System.out.println(
+        "checked "
+            + roots.size()
+            + " workflows, "
+            + reference.taskCount()
+            + " tasks of the capture");
     return same && roots.size() == 7 && reference.taskCount() == 18;
   }
 }

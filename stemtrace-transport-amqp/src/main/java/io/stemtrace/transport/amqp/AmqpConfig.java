@@ -1,7 +1,7 @@
 package io.stemtrace.transport.amqp;
 
-import java.net.InetAddress;
 import io.stemtrace.api.TransportOptions;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -15,13 +15,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Everything a {@link RabbitMqTransport} needs, parsed from its URL and prefix, and the broker names derived
- * from them. Immutable.
+ * Everything a {@link RabbitMqTransport} needs, parsed from its URL and prefix, and the broker
+ * names derived from them. Immutable.
  *
- * <p>Names and queue arguments follow the Python stemtrace library, so that both sides declare the same
- * exchange and queue with equal arguments (RabbitMQ refuses a redeclaration with different arguments):
- * exchange {@code {prefix}.events} (durable fanout), queue {@code {prefix}.events.{consumer-id}} (durable,
- * {@code x-message-ttl} = retention in milliseconds, {@code x-expires} = that plus one minute).
+ * <p>Names and queue arguments follow the Python stemtrace library, so that both sides declare the
+ * same exchange and queue with equal arguments (RabbitMQ refuses a redeclaration with different
+ * arguments): exchange {@code {prefix}.events} (durable fanout), queue {@code
+ * {prefix}.events.{consumer-id}} (durable, {@code x-message-ttl} = retention in milliseconds,
+ * {@code x-expires} = that plus one minute).
  */
 record AmqpConfig(
     boolean tls,
@@ -40,7 +41,8 @@ record AmqpConfig(
   static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
   static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(5);
   static final int DEFAULT_PREFETCH = 1_000;
-  static final Set<String> OPTIONS = Set.of("consumer_id", "retention", "confirms", "prefetch", "confirm_timeout");
+  static final Set<String> OPTIONS =
+      Set.of("consumer_id", "retention", "confirms", "prefetch", "confirm_timeout");
 
   /** Python stemtrace keeps an abandoned queue one minute longer than its messages. */
   private static final long QUEUE_EXPIRY_SLACK_MILLIS = 60_000;
@@ -53,10 +55,12 @@ record AmqpConfig(
     if (retention == null) throw new NullPointerException("retention == null");
     if (confirmTimeout == null) throw new NullPointerException("confirmTimeout == null");
     if (port < 1 || port > 65_535) throw new IllegalArgumentException("port out of range: " + port);
-    if (prefetch < 1 || prefetch > 65_535) throw new IllegalArgumentException("prefetch out of 1..65535: " + prefetch);
+    if (prefetch < 1 || prefetch > 65_535)
+      throw new IllegalArgumentException("prefetch out of 1..65535: " + prefetch);
     if (consumerId.isBlank()) throw new IllegalArgumentException("consumer_id is blank");
     if (retention.isNegative() || retention.isZero() || retention.getNano() != 0) {
-      throw new IllegalArgumentException("retention must be a positive number of whole seconds: " + retention);
+      throw new IllegalArgumentException(
+          "retention must be a positive number of whole seconds: " + retention);
     }
     if (confirmTimeout.isNegative() || confirmTimeout.isZero()) {
       throw new IllegalArgumentException("confirm_timeout must be positive: " + confirmTimeout);
@@ -64,9 +68,9 @@ record AmqpConfig(
   }
 
   /**
-   * Parses {@code amqp[s]://user:password@host:port/vhost?option=value&...}. The vhost is URL-decoded
-   * ({@code %2F} is {@code /}); an empty or missing vhost means {@code /}, as in kombu. Missing credentials
-   * mean guest/guest, the RabbitMQ default.
+   * Parses {@code amqp[s]://user:password@host:port/vhost?option=value&...}. The vhost is
+   * URL-decoded ({@code %2F} is {@code /}); an empty or missing vhost means {@code /}, as in kombu.
+   * Missing credentials mean guest/guest, the RabbitMQ default.
    *
    * @throws IllegalArgumentException naming the part or option that is wrong
    */
@@ -89,7 +93,8 @@ record AmqpConfig(
     if (rawPath != null && rawPath.length() > 1) {
       String segment = rawPath.substring(1);
       if (segment.contains("/")) {
-        throw new IllegalArgumentException("AMQP URL path must be one segment, the vhost (write / as %2F): " + redact(url));
+        throw new IllegalArgumentException(
+            "AMQP URL path must be one segment, the vhost (write / as %2F): " + redact(url));
       }
       virtualHost = decode(segment);
     }
@@ -110,8 +115,19 @@ record AmqpConfig(
     boolean confirms = options.bool("confirms", true);
     int prefetch = (int) options.number("prefetch", 0, DEFAULT_PREFETCH);
     Duration confirmTimeout = options.duration("confirm_timeout", DEFAULT_CONFIRM_TIMEOUT);
-    return new AmqpConfig(tls, host, port, virtualHost, username, password, normalizePrefix(prefix), consumerId,
-        retention, confirms, prefetch, confirmTimeout);
+    return new AmqpConfig(
+        tls,
+        host,
+        port,
+        virtualHost,
+        username,
+        password,
+        normalizePrefix(prefix),
+        consumerId,
+        retention,
+        confirms,
+        prefetch,
+        confirmTimeout);
   }
 
   /** The fanout exchange every producer publishes to. */
@@ -136,19 +152,41 @@ record AmqpConfig(
   /** The broker address without credentials or options, safe for logs and thread names. */
   String safeUrl() {
     String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    return (tls ? "amqps" : "amqp") + "://" + hostPart + ":" + port + "/"
+    return (tls ? "amqps" : "amqp")
+        + "://"
+        + hostPart
+        + ":"
+        + port
+        + "/"
         + URLEncoder.encode(virtualHost, StandardCharsets.UTF_8);
   }
 
   @Override
   public String toString() {
     // never let the password reach a log line through string concatenation
-    return "AmqpConfig{" + safeUrl() + ", user=" + username + ", exchange=" + exchangeName() + ", queue="
-        + queueName() + ", retention=" + retention + ", confirms=" + confirms + ", prefetch=" + prefetch
-        + ", confirmTimeout=" + confirmTimeout + "}";
+    return "AmqpConfig{"
+        + safeUrl()
+        + ", user="
+        + username
+        + ", exchange="
+        + exchangeName()
+        + ", queue="
+        + queueName()
+        + ", retention="
+        + retention
+        + ", confirms="
+        + confirms
+        + ", prefetch="
+        + prefetch
+        + ", confirmTimeout="
+        + confirmTimeout
+        + "}";
   }
 
-  /** Same as Python stemtrace: trim, drop surrounding slashes, slashes become dots, empty means stemtrace. */
+  /**
+   * Same as Python stemtrace: trim, drop surrounding slashes, slashes become dots, empty means
+   * stemtrace.
+   */
   static String normalizePrefix(String prefix) {
     String normalized = prefix.strip();
     int start = 0;
@@ -159,7 +197,10 @@ record AmqpConfig(
     return normalized.isEmpty() ? "stemtrace" : normalized;
   }
 
-  /** The host name, as Python's {@code socket.gethostname()} gives it, so both sides default to one queue. */
+  /**
+   * The host name, as Python's {@code socket.gethostname()} gives it, so both sides default to one
+   * queue.
+   */
   static String hostName() {
     try {
       Path kernel = Path.of("/proc/sys/kernel/hostname");
@@ -183,7 +224,10 @@ record AmqpConfig(
     return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
-  /** The URL with its password masked, for error messages (also when the URL is too broken to parse). */
+  /**
+   * The URL with its password masked, for error messages (also when the URL is too broken to
+   * parse).
+   */
   static String redact(URI url) {
     return TransportOptions.redact(url);
   }

@@ -18,27 +18,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The publishing half of {@link RabbitMqTransport}: one long-lived connection, and one channel per thread
- * that is publishing at the moment (channels are pooled, so a single publisher thread reuses one channel).
+ * The publishing half of {@link RabbitMqTransport}: one long-lived connection, and one channel per
+ * thread that is publishing at the moment (channels are pooled, so a single publisher thread reuses
+ * one channel).
  *
- * <p>Every wait is bounded by the confirm timeout: waiting for confirms, for a broker that blocked the
- * connection (memory or disk alarm) to unblock, and for a lost connection to recover. A send that cannot
- * finish in time throws {@link IOException}; the caller, stemtrace's publisher thread, counts the batch as
- * failed. Task code never reaches this class.
+ * <p>Every wait is bounded by the confirm timeout: waiting for confirms, for a broker that blocked
+ * the connection (memory or disk alarm) to unblock, and for a lost connection to recover. A send
+ * that cannot finish in time throws {@link IOException}; the caller, stemtrace's publisher thread,
+ * counts the batch as failed. Task code never reaches this class.
  */
 final class AmqpPublisher {
 
   private static final Logger LOG = LoggerFactory.getLogger(AmqpPublisher.class);
 
-  /** What kombu's JSON serializer and Python stemtrace put on a message: JSON, UTF-8, persistent. */
-  static final AMQP.BasicProperties PROPERTIES = new AMQP.BasicProperties.Builder()
-      .contentType("application/json")
-      .contentEncoding("utf-8")
-      .deliveryMode(2)
-      .priority(0)
-      .build();
+  /**
+   * What kombu's JSON serializer and Python stemtrace put on a message: JSON, UTF-8, persistent.
+   */
+  static final AMQP.BasicProperties PROPERTIES =
+      new AMQP.BasicProperties.Builder()
+          .contentType("application/json")
+          .contentEncoding("utf-8")
+          .deliveryMode(2)
+          .priority(0)
+          .build();
 
-  /** After a failed connection attempt, sends fail at once for this long instead of dialling again. */
+  /**
+   * After a failed connection attempt, sends fail at once for this long instead of dialling again.
+   */
   private static final long RECONNECT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final AmqpConfig config;
@@ -54,9 +60,11 @@ final class AmqpPublisher {
 
   AmqpPublisher(AmqpConfig config) {
     this.config = config;
-    // the exchange is durable and redeclared with every new channel, so topology recovery is not needed
+    // the exchange is durable and redeclared with every new channel, so topology recovery is not
+    // needed
     this.factory = Connections.factory(config, false);
-    // opening a channel on a connection the broker blocks would otherwise wait for the default ten minutes
+    // opening a channel on a connection the broker blocks would otherwise wait for the default ten
+    // minutes
     this.factory.setChannelRpcTimeout((int) Math.max(5_000, config.confirmTimeout().toMillis()));
   }
 
@@ -72,32 +80,53 @@ final class AmqpPublisher {
         for (byte[] payload : batch) {
           channel.basicPublish(config.exchangeName(), "", false, PROPERTIES, payload);
         }
-        // like waitForConfirmsOrDie, but a failed channel is closed off this thread: closing waits for the
+        // like waitForConfirmsOrDie, but a failed channel is closed off this thread: closing waits
+        // for the
         // broker's reply, which a broker that blocks this connection holds back for ten seconds
-        confirmed = !config.confirms()
-            || channel.waitForConfirms(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        confirmed =
+            !config.confirms()
+                || channel.waitForConfirms(
+                    Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       } catch (TimeoutException e) {
         discardLater(channel);
-        throw new IOException("broker did not confirm " + batch.size() + " events within "
-            + config.confirmTimeout() + " (" + config.safeUrl() + ")", e);
+        throw new IOException(
+            "broker did not confirm "
+                + batch.size()
+                + " events within "
+                + config.confirmTimeout()
+                + " ("
+                + config.safeUrl()
+                + ")",
+            e);
       } catch (InterruptedException e) {
         discardLater(channel);
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while publishing to " + config.safeUrl());
+        throw new java.io.InterruptedIOException(
+            "interrupted while publishing to " + config.safeUrl());
       } catch (IOException | ShutdownSignalException e) {
         discardLater(channel);
-        // a lost connection recovers by itself: wait for it (bounded) and send the whole batch again; the
-        // broker may then hold part of it twice, which the graph absorbs, whereas a loss it could not repair
+        // a lost connection recovers by itself: wait for it (bounded) and send the whole batch
+        // again; the
+        // broker may then hold part of it twice, which the graph absorbs, whereas a loss it could
+        // not repair
         if (!closed && connectionLost(e) && awaitRecovery(deadline)) {
-          LOG.debug("connection to {} recovered; sending the batch of {} again", config.safeUrl(), batch.size());
+          LOG.debug(
+              "connection to {} recovered; sending the batch of {} again",
+              config.safeUrl(),
+              batch.size());
           continue;
         }
         if (e instanceof IOException io) throw io;
-        throw new IOException("could not publish to " + config.safeUrl() + ": " + e.getMessage(), e);
+        throw new IOException(
+            "could not publish to " + config.safeUrl() + ": " + e.getMessage(), e);
       }
       if (!confirmed) {
         discardLater(channel);
-        throw new IOException("broker " + config.safeUrl() + " refused (nacked) events of a batch of " + batch.size());
+        throw new IOException(
+            "broker "
+                + config.safeUrl()
+                + " refused (nacked) events of a batch of "
+                + batch.size());
       }
       idleChannels.push(channel);
       return;
@@ -136,36 +165,46 @@ final class AmqpPublisher {
       if (connection != null) return connection;
       long now = System.nanoTime();
       if (lastConnectFailure != null && now < nextConnectAttemptNanos) {
-        throw new IOException("not connected to " + config.safeUrl() + " (last attempt failed: "
-            + lastConnectFailure.getMessage() + ")", lastConnectFailure);
+        throw new IOException(
+            "not connected to "
+                + config.safeUrl()
+                + " (last attempt failed: "
+                + lastConnectFailure.getMessage()
+                + ")",
+            lastConnectFailure);
       }
       try {
         Connection opened = factory.newConnection("stemtrace publisher " + config.exchangeName());
-        opened.addBlockedListener(reason -> {
-          blockedReason = reason;
-          LOG.warn("broker {} blocked publishing: {}", config.safeUrl(), reason);
-        }, () -> {
-          blockedReason = null;
-          LOG.info("broker {} unblocked publishing", config.safeUrl());
-        });
-        ((Recoverable) opened).addRecoveryListener(new RecoveryListener() {
-          @Override
-          public void handleRecovery(Recoverable recoverable) {
-            // a recovered connection starts unblocked; the broker says again if it still is
-            blockedReason = null;
-            LOG.info("publisher connection to {} recovered", config.safeUrl());
-          }
+        opened.addBlockedListener(
+            reason -> {
+              blockedReason = reason;
+              LOG.warn("broker {} blocked publishing: {}", config.safeUrl(), reason);
+            },
+            () -> {
+              blockedReason = null;
+              LOG.info("broker {} unblocked publishing", config.safeUrl());
+            });
+        ((Recoverable) opened)
+            .addRecoveryListener(
+                new RecoveryListener() {
+                  @Override
+                  public void handleRecovery(Recoverable recoverable) {
+                    // a recovered connection starts unblocked; the broker says again if it still is
+                    blockedReason = null;
+                    LOG.info("publisher connection to {} recovered", config.safeUrl());
+                  }
 
-          @Override
-          public void handleRecoveryStarted(Recoverable recoverable) {
-            LOG.warn("publisher connection to {} lost; recovering", config.safeUrl());
-          }
-        });
+                  @Override
+                  public void handleRecoveryStarted(Recoverable recoverable) {
+                    LOG.warn("publisher connection to {} lost; recovering", config.safeUrl());
+                  }
+                });
         lastConnectFailure = null;
         connection = opened;
         return opened;
       } catch (IOException | TimeoutException e) {
-        lastConnectFailure = new IOException("cannot connect to " + config.safeUrl() + ": " + e.getMessage(), e);
+        lastConnectFailure =
+            new IOException("cannot connect to " + config.safeUrl() + ": " + e.getMessage(), e);
         nextConnectAttemptNanos = now + RECONNECT_BACKOFF_NANOS;
         throw lastConnectFailure;
       }
@@ -175,7 +214,8 @@ final class AmqpPublisher {
   private void awaitUnblocked(long deadline) throws IOException {
     while (blockedReason != null) {
       if (System.nanoTime() >= deadline || !sleep(10)) {
-        throw new IOException("broker " + config.safeUrl() + " blocks publishing: " + blockedReason);
+        throw new IOException(
+            "broker " + config.safeUrl() + " blocks publishing: " + blockedReason);
       }
     }
   }
@@ -187,7 +227,8 @@ final class AmqpPublisher {
       discard(channel);
     }
     Channel opened = current.createChannel();
-    if (opened == null) throw new IOException("broker " + config.safeUrl() + " has no free channel");
+    if (opened == null)
+      throw new IOException("broker " + config.safeUrl() + " has no free channel");
     try {
       if (config.confirms()) opened.confirmSelect();
       // the same declaration as Python stemtrace's, so that either side may create the exchange
@@ -199,7 +240,10 @@ final class AmqpPublisher {
     }
   }
 
-  /** Closes a channel on a short-lived daemon thread, so that the caller does not wait for the broker. */
+  /**
+   * Closes a channel on a short-lived daemon thread, so that the caller does not wait for the
+   * broker.
+   */
   private static void discardLater(Channel channel) {
     if (channel == null) return;
     Thread closer = new Thread(() -> discard(channel), "stemtrace-amqp-channel-closer");

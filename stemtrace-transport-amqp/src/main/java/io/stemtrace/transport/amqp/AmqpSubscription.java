@@ -31,17 +31,18 @@ import org.slf4j.LoggerFactory;
  * acknowledgements and a bounded prefetch, handed to the sink in batches on one daemon thread
  * ({@code stemtrace-consumer{amqp://host:port/vhost}}).
  *
- * <p>Guarantees: a message is acknowledged only after the sink returned from the batch holding it, so a
- * crash or a lost connection redelivers instead of losing (at least once; a batch in the sink while the
- * connection drops arrives again, and the graph applies a repeated event idempotently). Deliveries still
- * buffered from a connection that died are dropped, because the broker redelivers them. Messages that cannot
- * hold an event (see {@link MessageCheck}) are rejected without requeue and counted.
+ * <p>Guarantees: a message is acknowledged only after the sink returned from the batch holding it,
+ * so a crash or a lost connection redelivers instead of losing (at least once; a batch in the sink
+ * while the connection drops arrives again, and the graph applies a repeated event idempotently).
+ * Deliveries still buffered from a connection that died are dropped, because the broker redelivers
+ * them. Messages that cannot hold an event (see {@link MessageCheck}) are rejected without requeue
+ * and counted.
  *
- * <p>Bounded in bytes as well as in messages: the prefetch starts at {@value #INITIAL_PREFETCH} and is sized
- * after each batch so that prefetch times the largest message of the batch stays within
- * {@value #MAX_UNACKED_BYTES} bytes (growing by doubling up to the configured prefetch while messages are small,
- * down to 1 for huge ones). The client then holds about that much, plus one window of the largest messages
- * seen before a resize.
+ * <p>Bounded in bytes as well as in messages: the prefetch starts at {@value #INITIAL_PREFETCH} and
+ * is sized after each batch so that prefetch times the largest message of the batch stays within
+ * {@value #MAX_UNACKED_BYTES} bytes (growing by doubling up to the configured prefetch while
+ * messages are small, down to 1 for huge ones). The client then holds about that much, plus one
+ * window of the largest messages seen before a resize.
  */
 final class AmqpSubscription implements Subscription {
 
@@ -58,6 +59,7 @@ final class AmqpSubscription implements Subscription {
   private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicBoolean warnedReject = new AtomicBoolean();
+
   /** Bumped whenever the channel deliveries came from is gone; older deliveries are then stale. */
   private final AtomicLong generation = new AtomicLong();
 
@@ -67,8 +69,10 @@ final class AmqpSubscription implements Subscription {
   private volatile String consumerTag;
   private Channel statsChannel;
   private Thread thread;
+
   /** the channel's prefetch now, sized by the bytes of the messages seen */
   private volatile int prefetch = INITIAL_PREFETCH;
+
   private final AtomicLong heldBytes = new AtomicLong();
   private volatile long maxHeldBytes;
 
@@ -82,24 +86,32 @@ final class AmqpSubscription implements Subscription {
     this.maxBatch = Math.max(1, config.prefetch() / 2);
   }
 
-  /** Connects, declares the exchange and the queue, and starts consuming; fails when any of it fails. */
+  /**
+   * Connects, declares the exchange and the queue, and starts consuming; fails when any of it
+   * fails.
+   */
   void start() throws IOException {
     try {
       connection = factory.newConnection("stemtrace consumer " + config.queueName());
     } catch (TimeoutException e) {
       throw new IOException("timed out connecting to " + config.safeUrl(), e);
     }
-    ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
-      @Override
-      public void handleRecovery(Recoverable recoverable) {
-        LOG.info("consumer connection to {} recovered; consuming {} again", config.safeUrl(), config.queueName());
-      }
+    ((Recoverable) connection)
+        .addRecoveryListener(
+            new RecoveryListener() {
+              @Override
+              public void handleRecovery(Recoverable recoverable) {
+                LOG.info(
+                    "consumer connection to {} recovered; consuming {} again",
+                    config.safeUrl(),
+                    config.queueName());
+              }
 
-      @Override
-      public void handleRecoveryStarted(Recoverable recoverable) {
-        LOG.warn("consumer connection to {} lost; recovering", config.safeUrl());
-      }
-    });
+              @Override
+              public void handleRecoveryStarted(Recoverable recoverable) {
+                LOG.warn("consumer connection to {} lost; recovering", config.safeUrl());
+              }
+            });
     try {
       setUp();
     } catch (IOException | RuntimeException e) {
@@ -109,13 +121,20 @@ final class AmqpSubscription implements Subscription {
     thread = new Thread(this::deliverLoop, "stemtrace-consumer{" + config.safeUrl() + "}");
     thread.setDaemon(true);
     thread.start();
-    LOG.info("consuming {} (bound to {}) from {}", config.queueName(), config.exchangeName(), config.safeUrl());
+    LOG.info(
+        "consuming {} (bound to {}) from {}",
+        config.queueName(),
+        config.exchangeName(),
+        config.safeUrl());
   }
 
-  /** Opens a channel and starts consuming on it; used at start and after a channel-level failure. */
+  /**
+   * Opens a channel and starts consuming on it; used at start and after a channel-level failure.
+   */
   private void setUp() throws IOException {
     Channel created = connection.createChannel();
-    if (created == null) throw new IOException("broker " + config.safeUrl() + " has no free channel");
+    if (created == null)
+      throw new IOException("broker " + config.safeUrl() + " has no free channel");
     Channel opened = created;
     try {
       opened = declareQueue(created);
@@ -145,8 +164,9 @@ final class AmqpSubscription implements Subscription {
   }
 
   /**
-   * Declares the exchange and the queue as Python stemtrace does. When the queue already exists with other
-   * arguments (another retention), RabbitMQ refuses the declaration; the queue is then used as it is.
+   * Declares the exchange and the queue as Python stemtrace does. When the queue already exists
+   * with other arguments (another retention), RabbitMQ refuses the declaration; the queue is then
+   * used as it is.
    */
   private Channel declareQueue(Channel opened) throws IOException {
     opened.exchangeDeclare(config.exchangeName(), BuiltinExchangeType.FANOUT, true);
@@ -155,10 +175,13 @@ final class AmqpSubscription implements Subscription {
       return opened;
     } catch (IOException e) {
       if (!isPreconditionFailed(e)) throw e;
-      LOG.warn("queue {} exists with arguments other than {} (another retention?); consuming it as it is",
-          config.queueName(), config.queueArguments());
+      LOG.warn(
+          "queue {} exists with arguments other than {} (another retention?); consuming it as it is",
+          config.queueName(),
+          config.queueArguments());
       Channel fresh = connection.createChannel();
-      if (fresh == null) throw new IOException("broker " + config.safeUrl() + " has no free channel", e);
+      if (fresh == null)
+        throw new IOException("broker " + config.safeUrl() + " has no free channel", e);
       fresh.queueDeclarePassive(config.queueName());
       return fresh;
     }
@@ -172,10 +195,14 @@ final class AmqpSubscription implements Subscription {
 
   private void channelShutDown(ShutdownSignalException cause) {
     generation.incrementAndGet();
-    // a connection loss is repaired by automatic recovery; a channel closed by the broker for a channel
+    // a connection loss is repaired by automatic recovery; a channel closed by the broker for a
+    // channel
     // error is not, so the delivery thread opens a new one
     if (running.get() && !cause.isHardError() && !cause.isInitiatedByApplication()) {
-      LOG.warn("broker closed the consumer channel on {}: {}; opening a new one", config.safeUrl(), cause.getMessage());
+      LOG.warn(
+          "broker closed the consumer channel on {}: {}; opening a new one",
+          config.safeUrl(),
+          cause.getMessage());
       needsSetup = true;
     }
   }
@@ -208,7 +235,8 @@ final class AmqpSubscription implements Subscription {
     long lastGoodTag = -1;
     for (Delivery delivery : pending) {
       if (delivery.generation != current) continue; // its channel died; the broker redelivers it
-      String problem = MessageCheck.problem(delivery.contentType, delivery.contentEncoding, delivery.body);
+      String problem =
+          MessageCheck.problem(delivery.contentType, delivery.contentEncoding, delivery.body);
       if (problem != null) {
         reject(delivery, problem);
         continue;
@@ -231,7 +259,10 @@ final class AmqpSubscription implements Subscription {
     resizePrefetch(largest, pending.size());
   }
 
-  /** Prefetch x largest message within {@link #MAX_UNACKED_BYTES}; doubling at most per batch that filled it. */
+  /**
+   * Prefetch x largest message within {@link #MAX_UNACKED_BYTES}; doubling at most per batch that
+   * filled it.
+   */
   private void resizePrefetch(int largest, int batchSize) {
     Channel current = channel;
     if (current == null || largest == 0) return;
@@ -261,21 +292,29 @@ final class AmqpSubscription implements Subscription {
     try {
       sink.accept(bodies);
     } catch (RuntimeException e) {
-      // the sink must not throw; requeueing would loop on the same batch forever, so it counts as consumed
-      LOG.warn("event sink threw on a batch of {} from {}; acknowledging it anyway", bodies.size(), config.queueName(), e);
+      // the sink must not throw; requeueing would loop on the same batch forever, so it counts as
+      // consumed
+      LOG.warn(
+          "event sink threw on a batch of {} from {}; acknowledging it anyway",
+          bodies.size(),
+          config.queueName(),
+          e);
     }
     try {
       ackChannel.basicAck(lastGoodTag, true);
     } catch (IOException | ShutdownSignalException e) {
-      LOG.debug("ack on {} failed ({}); the broker will redeliver", config.safeUrl(), e.getMessage());
+      LOG.debug(
+          "ack on {} failed ({}); the broker will redeliver", config.safeUrl(), e.getMessage());
     }
   }
 
   private void reject(Delivery delivery, String problem) {
     rejected.increment();
     if (warnedReject.compareAndSet(false, true)) {
-      LOG.warn("rejected a message on {} without requeue: {} (further rejections are logged at DEBUG)",
-          config.queueName(), problem);
+      LOG.warn(
+          "rejected a message on {} without requeue: {} (further rejections are logged at DEBUG)",
+          config.queueName(),
+          problem);
     } else {
       LOG.debug("rejected a message on {} without requeue: {}", config.queueName(), problem);
     }
@@ -292,34 +331,41 @@ final class AmqpSubscription implements Subscription {
     try {
       Channel old = channel;
       if (old != null) {
-        // forget the old consumer, so that a later connection recovery does not bring it back as well
+        // forget the old consumer, so that a later connection recovery does not bring it back as
+        // well
         try {
           String tag = consumerTag;
           if (tag != null) old.basicCancel(tag);
         } catch (IOException | RuntimeException ignored) {
-          // the channel is closed already; cancelling only cleared the client's record of the consumer
+          // the channel is closed already; cancelling only cleared the client's record of the
+          // consumer
         }
         old.abort();
       }
       setUp();
       return true;
     } catch (IOException | RuntimeException e) {
-      LOG.warn("could not consume {} on {} again: {}; retrying", config.queueName(), config.safeUrl(), e.getMessage());
+      LOG.warn(
+          "could not consume {} on {} again: {}; retrying",
+          config.queueName(),
+          config.safeUrl(),
+          e.getMessage());
       Thread.sleep(Connections.RECOVERY_INTERVAL_MILLIS);
       return false;
     }
   }
 
   /**
-   * Ready messages in the queue plus those received but not yet handed to the sink. Asks the broker on a
-   * channel of its own, so that a failing query cannot disturb consumption.
+   * Ready messages in the queue plus those received but not yet handed to the sink. Asks the broker
+   * on a channel of its own, so that a failing query cannot disturb consumption.
    */
   @Override
   public OptionalLong lag() {
     if (!running.get()) return OptionalLong.empty();
     synchronized (this) {
       try {
-        if (statsChannel == null || !statsChannel.isOpen()) statsChannel = connection.createChannel();
+        if (statsChannel == null || !statsChannel.isOpen())
+          statsChannel = connection.createChannel();
         if (statsChannel == null) return OptionalLong.empty();
         return OptionalLong.of(statsChannel.messageCount(config.queueName()) + buffer.size());
       } catch (IOException | RuntimeException e) {
@@ -332,8 +378,12 @@ final class AmqpSubscription implements Subscription {
   public boolean isConnected() {
     Connection currentConnection = connection;
     Channel currentChannel = channel;
-    return running.get() && !needsSetup && currentConnection != null && currentConnection.isOpen()
-        && currentChannel != null && currentChannel.isOpen();
+    return running.get()
+        && !needsSetup
+        && currentConnection != null
+        && currentConnection.isOpen()
+        && currentChannel != null
+        && currentChannel.isOpen();
   }
 
   @Override
@@ -360,31 +410,53 @@ final class AmqpSubscription implements Subscription {
     onClose.run();
   }
 
-  /** Receives deliveries on the client's dispatch thread and queues them for the delivery thread. */
+  /**
+   * Receives deliveries on the client's dispatch thread and queues them for the delivery thread.
+   */
   private final class QueueConsumer extends DefaultConsumer {
     QueueConsumer(Channel channel) {
       super(channel);
     }
 
     @Override
-    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+    public void handleDelivery(
+        String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
       long held = heldBytes.addAndGet(body.length);
       if (held > maxHeldBytes) maxHeldBytes = held;
-      buffer.add(new Delivery(getChannel(), generation.get(), envelope.getDeliveryTag(), properties.getContentType(),
-          properties.getContentEncoding(), body));
+      buffer.add(
+          new Delivery(
+              getChannel(),
+              generation.get(),
+              envelope.getDeliveryTag(),
+              properties.getContentType(),
+              properties.getContentEncoding(),
+              body));
     }
 
     @Override
     public void handleCancel(String tag) {
-      // the broker cancelled us, for example because the queue was deleted: declare it and consume again
+      // the broker cancelled us, for example because the queue was deleted: declare it and consume
+      // again
       if (running.get()) {
-        LOG.warn("broker cancelled consumption of {} on {}; consuming again", config.queueName(), config.safeUrl());
+        LOG.warn(
+            "broker cancelled consumption of {} on {}; consuming again",
+            config.queueName(),
+            config.safeUrl());
         generation.incrementAndGet();
         needsSetup = true;
       }
     }
   }
 
-  /** One message as received; acknowledged on the channel it came from, whose delivery tags it carries. */
-  private record Delivery(Channel channel, long generation, long tag, String contentType, String contentEncoding, byte[] body) {}
+  /**
+   * One message as received; acknowledged on the channel it came from, whose delivery tags it
+   * carries.
+   */
+  private record Delivery(
+      Channel channel,
+      long generation,
+      long tag,
+      String contentType,
+      String contentEncoding,
+      byte[] body) {}
 }

@@ -13,8 +13,9 @@ final class Connections {
   private Connections() {}
 
   /**
-   * A factory with automatic recovery: a lost connection, its channels and (when {@code topologyRecovery})
-   * its queues, bindings and consumers come back by themselves once the broker is reachable again.
+   * A factory with automatic recovery: a lost connection, its channels and (when {@code
+   * topologyRecovery}) its queues, bindings and consumers come back by themselves once the broker
+   * is reachable again.
    */
   static ConnectionFactory factory(AmqpConfig config, boolean topologyRecovery) {
     ConnectionFactory factory = new ConnectionFactory();
@@ -24,7 +25,8 @@ final class Connections {
     factory.setUsername(config.username());
     factory.setPassword(config.password());
     if (config.tls()) {
-      // the JVM's trust store and a host name check, unlike ConnectionFactory.setUri's trust-everything default
+      // the JVM's trust store and a host name check, unlike ConnectionFactory.setUri's
+      // trust-everything default
       try {
         factory.useSslProtocol(SSLContext.getDefault());
       } catch (NoSuchAlgorithmException e) {

@@ -11,15 +11,18 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Carries stemtrace events over RabbitMQ, interoperable with the Python stemtrace library: producers publish
- * each event as one persistent JSON message to the durable fanout exchange {@code {prefix}.events}; each
- * consumer reads its own durable queue {@code {prefix}.events.{consumer-id}} bound to it, so two dashboards
- * with different consumer ids both get every event, and two with the same id share the work.
+ * Carries stemtrace events over RabbitMQ, interoperable with the Python stemtrace library:
+ * producers publish each event as one persistent JSON message to the durable fanout exchange {@code
+ * {prefix}.events}; each consumer reads its own durable queue {@code {prefix}.events.{consumer-id}}
+ * bound to it, so two dashboards with different consumer ids both get every event, and two with the
+ * same id share the work.
  *
- * <p>URL: {@code amqp[s]://user:password@host:port/vhost?consumer_id=dash1&retention=PT24H&confirms=true
- * &prefetch=1000&confirm_timeout=PT5S}. Defaults: consumer id = host name, retention 24 hours (queue
- * {@code x-message-ttl}; the queue itself expires a minute after that without consumers), publisher confirms
- * on, prefetch 1000, confirm timeout 5 seconds. Connections recover by themselves after a loss.
+ * <p>URL: {@code
+ * amqp[s]://user:password@host:port/vhost?consumer_id=dash1&retention=PT24H&confirms=true
+ * &prefetch=1000&confirm_timeout=PT5S}. Defaults: consumer id = host name, retention 24 hours
+ * (queue {@code x-message-ttl}; the queue itself expires a minute after that without consumers),
+ * publisher confirms on, prefetch 1000, confirm timeout 5 seconds. Connections recover by
+ * themselves after a loss.
  *
  * <p>Create one through {@code io.stemtrace.api.Transports.open(url, prefix)} or {@link #create}.
  */
@@ -37,7 +40,8 @@ public final class RabbitMqTransport implements Transport {
   }
 
   /**
-   * A transport for {@code url} ({@code amqp://} or {@code amqps://}); connects lazily, on first use.
+   * A transport for {@code url} ({@code amqp://} or {@code amqps://}); connects lazily, on first
+   * use.
    *
    * @throws IllegalArgumentException when the URL or one of its options is invalid, naming it
    */
@@ -47,10 +51,11 @@ public final class RabbitMqTransport implements Transport {
   }
 
   /**
-   * Publishes each event as one message and, with confirms on, waits (at most the confirm timeout) until the
-   * broker has them all.
+   * Publishes each event as one message and, with confirms on, waits (at most the confirm timeout)
+   * until the broker has them all.
    *
-   * @throws IOException when the broker is unreachable, blocks publishing, nacks, or does not confirm in time
+   * @throws IOException when the broker is unreachable, blocks publishing, nacks, or does not
+   *     confirm in time
    */
   @Override
   public void send(List<byte[]> batch) throws IOException {
@@ -65,7 +70,8 @@ public final class RabbitMqTransport implements Transport {
     Objects.requireNonNull(sink, "sink == null");
     if (closed) throw new IllegalStateException("transport closed: " + describe());
     AmqpSubscription[] self = new AmqpSubscription[1];
-    AmqpSubscription subscription = new AmqpSubscription(config, sink, rejected, () -> forget(self[0]));
+    AmqpSubscription subscription =
+        new AmqpSubscription(config, sink, rejected, () -> forget(self[0]));
     self[0] = subscription;
     subscription.start();
     synchronized (subscriptions) {
@@ -82,8 +88,9 @@ public final class RabbitMqTransport implements Transport {
   }
 
   /**
-   * Messages this transport's subscriptions rejected without requeue because they cannot hold an event
-   * (empty, not JSON by content type, not UTF-8). JSON that is not a valid event is counted by the consumer.
+   * Messages this transport's subscriptions rejected without requeue because they cannot hold an
+   * event (empty, not JSON by content type, not UTF-8). JSON that is not a valid event is counted
+   * by the consumer.
    */
   long rejectedMessages() {
     return rejected.sum();

@@ -14,8 +14,12 @@ class AmqpConfigTest {
 
   @Test
   void parse_fullUrl_readsCredentialsVhostAndOptions() {
-    AmqpConfig config = AmqpConfig.parse(URI.create("amqp://user:p%40ss@broker:5673/%2F"
-        + "?consumer_id=dash1&retention=PT2H&confirms=false&prefetch=250&confirm_timeout=PT1S"), "stemtrace");
+    AmqpConfig config =
+        AmqpConfig.parse(
+            URI.create(
+                "amqp://user:p%40ss@broker:5673/%2F"
+                    + "?consumer_id=dash1&retention=PT2H&confirms=false&prefetch=250&confirm_timeout=PT1S"),
+            "stemtrace");
     assertThat(config.host()).isEqualTo("broker");
     assertThat(config.port()).isEqualTo(5673);
     assertThat(config.virtualHost()).isEqualTo("/");
@@ -60,11 +64,13 @@ class AmqpConfigTest {
 
   @Test
   void names_followPythonStemtrace() {
-    AmqpConfig config = AmqpConfig.parse(URI.create("amqp://h?consumer_id=web-1&retention=86400"), "stemtrace");
+    AmqpConfig config =
+        AmqpConfig.parse(URI.create("amqp://h?consumer_id=web-1&retention=86400"), "stemtrace");
     assertThat(config.exchangeName()).isEqualTo("stemtrace.events");
     assertThat(config.queueName()).isEqualTo("stemtrace.events.web-1");
     // Python: ttl_ms = max(ttl, 1) * 1000; x-expires = ttl_ms + 60 000
-    assertThat(config.queueArguments()).isEqualTo(Map.of("x-message-ttl", 86_400_000L, "x-expires", 86_460_000L));
+    assertThat(config.queueArguments())
+        .isEqualTo(Map.of("x-message-ttl", 86_400_000L, "x-expires", 86_460_000L));
   }
 
   @Test
@@ -76,14 +82,17 @@ class AmqpConfigTest {
 
   @Test
   void parse_badOptions_failNamingTheOption() {
-    assertThatThrownBy(() -> parse("amqp://h?colour=red")).hasMessageContaining("unknown AMQP transport option 'colour'")
+    assertThatThrownBy(() -> parse("amqp://h?colour=red"))
+        .hasMessageContaining("unknown AMQP transport option 'colour'")
         .hasMessageContaining("consumer_id");
     assertThatThrownBy(() -> parse("amqp://h?prefetch=many")).hasMessageContaining("prefetch");
     assertThatThrownBy(() -> parse("amqp://h?prefetch=0")).hasMessageContaining("prefetch");
     assertThatThrownBy(() -> parse("amqp://h?retention=soon")).hasMessageContaining("retention");
-    assertThatThrownBy(() -> parse("amqp://h?retention=PT0.5S")).hasMessageContaining("whole seconds");
+    assertThatThrownBy(() -> parse("amqp://h?retention=PT0.5S"))
+        .hasMessageContaining("whole seconds");
     assertThatThrownBy(() -> parse("amqp://h?confirms=maybe")).hasMessageContaining("confirms");
-    assertThatThrownBy(() -> parse("amqp://h?confirm_timeout=PT0S")).hasMessageContaining("confirm_timeout");
+    assertThatThrownBy(() -> parse("amqp://h?confirm_timeout=PT0S"))
+        .hasMessageContaining("confirm_timeout");
     assertThatThrownBy(() -> parse("amqp://h?consumer_id=")).hasMessageContaining("consumer_id");
     assertThatThrownBy(() -> parse("amqp://h/a/b")).hasMessageContaining("one segment");
     assertThatThrownBy(() -> parse("amqp:///vhost")).hasMessageContaining("no host");
@@ -91,11 +100,12 @@ class AmqpConfigTest {
 
   @Test
   void passwordNeverAppearsInDescriptionsOrErrors() {
-    AmqpConfig config = AmqpConfig.parse(URI.create("amqp://admin:s3cret@h:5672/%2F?consumer_id=x"), "p");
+    AmqpConfig config =
+        AmqpConfig.parse(URI.create("amqp://admin:s3cret@h:5672/%2F?consumer_id=x"), "p");
     assertThat(config.safeUrl()).isEqualTo("amqp://h:5672/%2F");
     assertThat(config.toString()).doesNotContain("s3cret");
-    assertThatThrownBy(() -> parse("amqp://admin:s3cret@/vhost")).satisfies(e ->
-        assertThat(e.getMessage()).doesNotContain("s3cret"));
+    assertThatThrownBy(() -> parse("amqp://admin:s3cret@/vhost"))
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
     try (Transport transport = Transports.open("amqp://admin:s3cret@h:5672/%2F", "p")) {
       assertThat(transport.describe()).doesNotContain("s3cret");
       assertThat(transport.toString()).doesNotContain("s3cret");

@@ -26,17 +26,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Faults that would disturb everyone on the shared broker, played on a private RabbitMQ node: a memory alarm
- * that blocks publishers, and a broker restart.
+ * Faults that would disturb everyone on the shared broker, played on a private RabbitMQ node: a
+ * memory alarm that blocks publishers, and a broker restart.
  */
 class BrokerFaultsIT {
 
   private static PrivateRabbitMq broker;
-  private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "broker-faults-test");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "broker-faults-test");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   @BeforeAll
   static void startBroker() throws Exception {
@@ -49,7 +51,8 @@ class BrokerFaultsIT {
   }
 
   @Test
-  void memoryAlarm_blocksPublishing_sendFailsWithinTheConfirmTimeout_andResumesAfter() throws Exception {
+  void memoryAlarm_blocksPublishing_sendFailsWithinTheConfirmTimeout_andResumesAfter()
+      throws Exception {
     String prefix = "blocked-" + UUID.randomUUID().toString().substring(0, 8);
     String url = broker.url("consumer_id=blocked&retention=PT60S&confirm_timeout=PT2S");
     try (RabbitMqTransport consumerSide = RabbitMqTransport.create(url, prefix);
@@ -61,15 +64,18 @@ class BrokerFaultsIT {
 
       broker.ctl("set_vm_memory_high_watermark", "0");
       try {
-        // the first send may still slip through before the alarm reaches this connection; later ones are
+        // the first send may still slip through before the alarm reaches this connection; later
+        // ones are
         // refused, each within the confirm timeout (2 s) plus scheduling slack, never hanging
         int refused = 0;
         for (int i = 0; i < 5; i++) {
           List<byte[]> batch = payloads("blocked-" + i, 2_000);
-          Future<?> send = executor.submit(() -> {
-            producerSide.send(batch);
-            return null;
-          });
+          Future<?> send =
+              executor.submit(
+                  () -> {
+                    producerSide.send(batch);
+                    return null;
+                  });
           try {
             send.get(8, TimeUnit.SECONDS);
           } catch (java.util.concurrent.ExecutionException e) {
@@ -77,7 +83,9 @@ class BrokerFaultsIT {
             refused++;
           }
         }
-        assertThat(refused).as("sends refused while the broker blocks publishing").isGreaterThanOrEqualTo(4);
+        assertThat(refused)
+            .as("sends refused while the broker blocks publishing")
+            .isGreaterThanOrEqualTo(4);
       } finally {
         broker.ctl("set_vm_memory_high_watermark", "0.4");
       }
@@ -95,7 +103,8 @@ class BrokerFaultsIT {
         }
       }
       long started = System.nanoTime();
-      while (!collector.strings().containsAll(strings(after)) && System.nanoTime() - started < 20_000_000_000L) {
+      while (!collector.strings().containsAll(strings(after))
+          && System.nanoTime() - started < 20_000_000_000L) {
         Thread.sleep(20);
       }
       assertThat(collector.strings()).containsAll(strings(after));
@@ -110,35 +119,40 @@ class BrokerFaultsIT {
     try (RabbitMqTransport consumerSide = RabbitMqTransport.create(url, prefix);
         RabbitMqTransport producerSide = RabbitMqTransport.create(url, prefix)) {
       Set<String> received = ConcurrentHashMap.newKeySet();
-      Subscription subscription = consumerSide.subscribe(batch -> {
-        for (byte[] event : batch) received.add(new String(event, StandardCharsets.UTF_8));
-      });
+      Subscription subscription =
+          consumerSide.subscribe(
+              batch -> {
+                for (byte[] event : batch) received.add(new String(event, StandardCharsets.UTF_8));
+              });
       Set<String> confirmed = ConcurrentHashMap.newKeySet();
       AtomicInteger failedBatches = new AtomicInteger();
       AtomicBoolean restarted = new AtomicBoolean();
       AtomicInteger confirmedAfterRestart = new AtomicInteger();
-      Future<?> producer = executor.submit(() -> {
-        int batchNumber = 0;
-        int afterRestart = 0;
-        while (afterRestart < 20) {
-          boolean late = restarted.get();
-          List<byte[]> batch = payloads("b" + batchNumber++, 200);
-          try {
-            producerSide.send(batch);
-            confirmed.addAll(strings(batch));
-            if (late) confirmedAfterRestart.addAndGet(batch.size());
-          } catch (IOException e) {
-            failedBatches.incrementAndGet();
-          }
-          if (late) afterRestart++;
-          Thread.sleep(10);
-        }
-        return null;
-      });
+      Future<?> producer =
+          executor.submit(
+              () -> {
+                int batchNumber = 0;
+                int afterRestart = 0;
+                while (afterRestart < 20) {
+                  boolean late = restarted.get();
+                  List<byte[]> batch = payloads("b" + batchNumber++, 200);
+                  try {
+                    producerSide.send(batch);
+                    confirmed.addAll(strings(batch));
+                    if (late) confirmedAfterRestart.addAndGet(batch.size());
+                  } catch (IOException e) {
+                    failedBatches.incrementAndGet();
+                  }
+                  if (late) afterRestart++;
+                  Thread.sleep(10);
+                }
+                return null;
+              });
 
       Thread.sleep(1_000);
       broker.ctl("stop_app");
-      // down for longer than confirm_timeout (3 s): a send during the outage must give up and be counted,
+      // down for longer than confirm_timeout (3 s): a send during the outage must give up and be
+      // counted,
       // rather than wait for the recovery and succeed (which a shorter outage allows)
       Thread.sleep(5_000);
       broker.ctl("start_app");
@@ -168,11 +182,14 @@ class BrokerFaultsIT {
       transport.send(payloads("up", 1));
       broker.ctl("stop_app");
       try {
-        Future<?> send = executor.submit(() -> {
-          transport.send(payloads("down", 100));
-          return null;
-        });
-        assertThatThrownBy(() -> send.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+        Future<?> send =
+            executor.submit(
+                () -> {
+                  transport.send(payloads("down", 100));
+                  return null;
+                });
+        assertThatThrownBy(() -> send.get(10, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(IOException.class);
       } finally {
         broker.ctl("start_app");
         broker.awaitPort(60_000);
@@ -181,12 +198,19 @@ class BrokerFaultsIT {
   }
 
   @Test
-  void producer_brokerDown_taskCodeNeverWaits_eventsAreDroppedAndCounted_thenFlowAgain() throws Exception {
+  void producer_brokerDown_taskCodeNeverWaits_eventsAreDroppedAndCounted_thenFlowAgain()
+      throws Exception {
     String prefix = "producer-" + UUID.randomUUID().toString().substring(0, 8);
     String url = broker.url("consumer_id=producer&retention=PT60S&confirm_timeout=PT1S");
     try (RabbitMqTransport consumerSide = RabbitMqTransport.create(url, prefix);
-        Stemtrace stemtrace = Stemtrace.builder().transportUrl(url).prefix(prefix).hostname("faults@jvm")
-            .queueSize(1_000).workerEvents(false).build()) {
+        Stemtrace stemtrace =
+            Stemtrace.builder()
+                .transportUrl(url)
+                .prefix(prefix)
+                .hostname("faults@jvm")
+                .queueSize(1_000)
+                .workerEvents(false)
+                .build()) {
       Collector collector = new Collector();
       Subscription subscription = consumerSide.subscribe(collector);
       TaskTracer tracer = stemtrace.tracer();
@@ -195,12 +219,17 @@ class BrokerFaultsIT {
 
       broker.ctl("stop_app");
       try {
-        // task code records far more than the queue holds while nothing can be sent: it must not wait
-        Future<?> tasks = executor.submit(() -> {
-          for (int i = 0; i < 50_000; i++) tracer.newTask("fault.during").pending();
-        });
+        // task code records far more than the queue holds while nothing can be sent: it must not
+        // wait
+        Future<?> tasks =
+            executor.submit(
+                () -> {
+                  for (int i = 0; i < 50_000; i++) tracer.newTask("fault.during").pending();
+                });
         tasks.get(20, TimeUnit.SECONDS);
-        assertThat(stemtrace.metrics().dropped()).as("events dropped while the broker is down").isPositive();
+        assertThat(stemtrace.metrics().dropped())
+            .as("events dropped while the broker is down")
+            .isPositive();
       } finally {
         broker.ctl("start_app");
         broker.awaitPort(60_000);
@@ -225,7 +254,9 @@ class BrokerFaultsIT {
   private static List<byte[]> payloads(String tag, int count) {
     List<byte[]> payloads = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      payloads.add(("{\"task_id\":\"" + tag + "-" + i + "\",\"state\":\"STARTED\"}").getBytes(StandardCharsets.UTF_8));
+      payloads.add(
+          ("{\"task_id\":\"" + tag + "-" + i + "\",\"state\":\"STARTED\"}")
+              .getBytes(StandardCharsets.UTF_8));
     }
     return payloads;
   }

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Events through RabbitMQ into the in-memory graph: the real Python capture and JVM-generated canvases. */
+/**
+ * Events through RabbitMQ into the in-memory graph: the real Python capture and JVM-generated
+ * canvases.
+ */
 class GraphRoundTripIT {
 
   @BeforeEach
@@ -56,23 +59,34 @@ class GraphRoundTripIT {
   }
 
   /**
-   * What a Celery worker with Python stemtrace puts on the broker, one kombu JSON message per event, consumed
-   * into a new store until every event applied.
+   * What a Celery worker with Python stemtrace puts on the broker, one kombu JSON message per
+   * event, consumed into a new store until every event applied.
    */
   private static InMemoryGraphStore publishedAsKombuDoes(List<byte[]> payloads) throws Exception {
     String prefix = "graph-" + UUID.randomUUID().toString().substring(0, 8);
     InMemoryGraphStore store = InMemoryGraphStore.create();
-    try (RabbitMqTransport transport = RabbitMqTransport.create(RabbitMqBroker.URL + "?consumer_id=dash&retention=PT60S", prefix);
+    try (RabbitMqTransport transport =
+            RabbitMqTransport.create(
+                RabbitMqBroker.URL + "?consumer_id=dash&retention=PT60S", prefix);
         EventConsumer consumer = EventConsumer.builder(store).transport(transport).build();
         Connection python = RabbitMqBroker.adminConnection()) {
       RabbitMqBroker.deleteLater(transport.exchangeName(), transport.queueName());
       consumer.start();
       Channel channel = python.createChannel();
-      AMQP.BasicProperties kombuJson = new AMQP.BasicProperties.Builder().contentType("application/json")
-          .contentEncoding("utf-8").deliveryMode(2).priority(0).headers(Map.of()).build();
-      for (byte[] payload : payloads) channel.basicPublish(transport.exchangeName(), "", kombuJson, payload);
+      AMQP.BasicProperties kombuJson =
+          new AMQP.BasicProperties.Builder()
+              .contentType("application/json")
+              .contentEncoding("utf-8")
+              .deliveryMode(2)
+              .priority(0)
+              .headers(Map.of())
+              .build();
+      for (byte[] payload : payloads)
+        channel.basicPublish(transport.exchangeName(), "", kombuJson, payload);
 
-      await(() -> consumer.metrics().eventsApplied() == payloads.size(), "all " + payloads.size() + " events applied");
+      await(
+          () -> consumer.metrics().eventsApplied() == payloads.size(),
+          "all " + payloads.size() + " events applied");
       assertThat(consumer.metrics().eventsRejected()).isZero();
     }
     return store;
@@ -88,31 +102,66 @@ class GraphRoundTripIT {
       RabbitMqBroker.deleteLater(consumerSide.exchangeName(), consumerSide.queueName());
       consumer.start();
 
-      try (Stemtrace stemtrace = Stemtrace.builder().transportUrl(url).prefix(prefix).hostname("billing@jvm")
-          .registeredTasks("order.checkout", "stock.reserve", "order.confirm", "mail.render", "mail.send",
-              "img.resize", "feed.fetch", "job.explode")
-          .build()) {
+      try (Stemtrace stemtrace =
+          Stemtrace.builder()
+              .transportUrl(url)
+              .prefix(prefix)
+              .hostname("billing@jvm")
+              .registeredTasks(
+                  "order.checkout",
+                  "stock.reserve",
+                  "order.confirm",
+                  "mail.render",
+                  "mail.send",
+                  "img.resize",
+                  "feed.fetch",
+                  "job.explode")
+              .build()) {
         TracingExecutorService workers = stemtrace.wrap(Executors.newFixedThreadPool(4));
         // a chord and a chain under one root
-        workers.submit("order.checkout", () -> {
-          int reserved = workers.chord(List.of(
-                  TaskCall.of("stock.reserve", () -> 1),
-                  TaskCall.of("stock.reserve", () -> 2),
-                  TaskCall.of("stock.reserve", () -> 3)),
-              "order.confirm", counts -> counts.stream().mapToInt(Integer::intValue).sum()).get();
-          return workers.chain("mail.render", () -> "confirmed " + reserved).then("mail.send", body -> body).start().get();
-        }).get(20, TimeUnit.SECONDS);
+        workers
+            .submit(
+                "order.checkout",
+                () -> {
+                  int reserved =
+                      workers
+                          .chord(
+                              List.of(
+                                  TaskCall.of("stock.reserve", () -> 1),
+                                  TaskCall.of("stock.reserve", () -> 2),
+                                  TaskCall.of("stock.reserve", () -> 3)),
+                              "order.confirm",
+                              counts -> counts.stream().mapToInt(Integer::intValue).sum())
+                          .get();
+                  return workers
+                      .chain("mail.render", () -> "confirmed " + reserved)
+                      .then("mail.send", body -> body)
+                      .start()
+                      .get();
+                })
+            .get(20, TimeUnit.SECONDS);
         // a standalone group, a retried task and a failure
-        workers.group(List.of(TaskCall.of("img.resize", () -> 1), TaskCall.of("img.resize", () -> 2))).get(20, TimeUnit.SECONDS);
+        workers
+            .group(List.of(TaskCall.of("img.resize", () -> 1), TaskCall.of("img.resize", () -> 2)))
+            .get(20, TimeUnit.SECONDS);
         int[] attempts = new int[1];
-        workers.submitWithRetry("feed.fetch", 2, () -> {
-          if (attempts[0]++ < 2) throw new IllegalStateException("flaky");
-          return "ok";
-        }).get(20, TimeUnit.SECONDS);
+        workers
+            .submitWithRetry(
+                "feed.fetch",
+                2,
+                () -> {
+                  if (attempts[0]++ < 2) throw new IllegalStateException("flaky");
+                  return "ok";
+                })
+            .get(20, TimeUnit.SECONDS);
         try {
-          workers.submit("job.explode", () -> {
-            throw new IllegalArgumentException("boom");
-          }).get(20, TimeUnit.SECONDS);
+          workers
+              .submit(
+                  "job.explode",
+                  () -> {
+                    throw new IllegalArgumentException("boom");
+                  })
+              .get(20, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException expected) {
           // recorded as FAILURE
         }
@@ -120,7 +169,12 @@ class GraphRoundTripIT {
         assertThat(workers.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
       } // close flushes and sends worker_shutdown
 
-      await(() -> store.worker("billing@jvm").map(w -> w.status() == WorkerInfo.Status.OFFLINE).orElse(false),
+      await(
+          () ->
+              store
+                  .worker("billing@jvm")
+                  .map(w -> w.status() == WorkerInfo.Status.OFFLINE)
+                  .orElse(false),
           "worker_shutdown applied");
       assertThat(consumer.metrics().eventsRejected()).isZero();
 
@@ -129,14 +183,24 @@ class GraphRoundTripIT {
       assertThat(store.taskCount()).isEqualTo(1 + 3 + 1 + 2 + 2 + 1 + 1);
 
       WorkflowGraph checkout = graphByRootName(graphs, "order.checkout");
-      GraphNode chord = checkout.nodes().values().stream().filter(n -> n.type() == NodeType.CHORD).findFirst().orElseThrow();
+      GraphNode chord =
+          checkout.nodes().values().stream()
+              .filter(n -> n.type() == NodeType.CHORD)
+              .findFirst()
+              .orElseThrow();
       assertThat(chord.children().stream().map(id -> checkout.nodes().get(id).name()))
-          .containsExactlyInAnyOrder("stock.reserve", "stock.reserve", "stock.reserve", "order.confirm");
-      assertThat(checkout.nodes().values()).filteredOn(n -> n.type() == NodeType.TASK)
-          .extracting(GraphNode::state).containsOnly(TaskState.SUCCESS);
+          .containsExactlyInAnyOrder(
+              "stock.reserve", "stock.reserve", "stock.reserve", "order.confirm");
+      assertThat(checkout.nodes().values())
+          .filteredOn(n -> n.type() == NodeType.TASK)
+          .extracting(GraphNode::state)
+          .containsOnly(TaskState.SUCCESS);
 
-      WorkflowGraph group = graphs.values().stream()
-          .filter(g -> g.nodes().get(g.rootId()).type() == NodeType.GROUP).findFirst().orElseThrow();
+      WorkflowGraph group =
+          graphs.values().stream()
+              .filter(g -> g.nodes().get(g.rootId()).type() == NodeType.GROUP)
+              .findFirst()
+              .orElseThrow();
       assertThat(group.nodes().values()).filteredOn(n -> n.type() == NodeType.TASK).hasSize(2);
 
       TaskNode fetch = store.task(graphByRootName(graphs, "feed.fetch").rootId()).orElseThrow();
@@ -148,8 +212,11 @@ class GraphRoundTripIT {
   }
 
   private static WorkflowGraph graphByRootName(Map<String, WorkflowGraph> graphs, String name) {
-    return graphs.values().stream().filter(g -> name.equals(g.nodes().get(g.rootId()).name())).findFirst()
-        .orElseThrow(() -> new AssertionError("no workflow rooted at " + name + " in " + graphs.keySet()));
+    return graphs.values().stream()
+        .filter(g -> name.equals(g.nodes().get(g.rootId()).name()))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no workflow rooted at " + name + " in " + graphs.keySet()));
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -2,13 +2,13 @@ package io.stemtrace.transport.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stemtrace.core.ConsumerMetrics;
 import io.stemtrace.codec.DecodeError;
+import io.stemtrace.core.ConsumerMetrics;
 import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.graph.InMemoryGraphStore;
+import io.stemtrace.core.hostile.HostileInputRun;
 import io.stemtrace.testing.CaptureExpectations;
 import io.stemtrace.testing.Captures;
-import io.stemtrace.core.hostile.HostileInputRun;
 import io.stemtrace.testing.HostilePayloads;
 import java.util.EnumMap;
 import java.util.List;
@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hostile-payload kit over a real RabbitMQ queue: every class is rejected and counted (bodies that are not
- * UTF-8 by the transport before decoding, the rest by the codec), and the capture among them builds exactly
- * its graph; large accepted events all apply.
+ * The hostile-payload kit over a real RabbitMQ queue: every class is rejected and counted (bodies
+ * that are not UTF-8 by the transport before decoding, the rest by the codec), and the capture
+ * among them builds exactly its graph; large accepted events all apply.
  */
 class HostileInputIT {
 
@@ -37,8 +37,10 @@ class HostileInputIT {
   }
 
   private static RabbitMqTransport open(String name) {
-    RabbitMqTransport transport = RabbitMqTransport.create(RabbitMqBroker.URL + "?consumer_id=dash&retention=PT120S",
-        name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    RabbitMqTransport transport =
+        RabbitMqTransport.create(
+            RabbitMqBroker.URL + "?consumer_id=dash&retention=PT120S",
+            name + "-" + UUID.randomUUID().toString().substring(0, 8));
     RabbitMqBroker.deleteLater(transport.exchangeName(), transport.queueName());
     return transport;
   }
@@ -57,8 +59,11 @@ class HostileInputIT {
       for (HostilePayloads.Payload payload : hostile) {
         if (!MessageCheck.isValidUtf8(payload.bytes())) beforeDecoding++;
       }
-      ConsumerMetrics metrics = HostileInputRun.awaitConsumed(consumer, stream.size() - beforeDecoding);
-      assertThat(transport.rejectedMessages()).as("refused before decoding: not UTF-8").isEqualTo(beforeDecoding);
+      ConsumerMetrics metrics =
+          HostileInputRun.awaitConsumed(consumer, stream.size() - beforeDecoding);
+      assertThat(transport.rejectedMessages())
+          .as("refused before decoding: not UTF-8")
+          .isEqualTo(beforeDecoding);
       Map<DecodeError.Kind, Long> expected = new EnumMap<>(HostilePayloads.expectedCounts(hostile));
       expected.merge(DecodeError.Kind.NOT_JSON, -beforeDecoding, Long::sum);
       expected.values().removeIf(count -> count == 0);

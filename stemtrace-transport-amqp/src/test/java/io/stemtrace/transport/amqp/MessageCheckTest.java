@@ -18,20 +18,32 @@ class MessageCheckTest {
 
   @Test
   void problem_structurallyUnusable_isNamed() {
-    assertThat(MessageCheck.problem("application/json", "utf-8", new byte[0])).isEqualTo("empty body");
-    assertThat(MessageCheck.problem("application/x-python-serialize", "binary", JSON)).contains("not JSON");
+    assertThat(MessageCheck.problem("application/json", "utf-8", new byte[0]))
+        .isEqualTo("empty body");
+    assertThat(MessageCheck.problem("application/x-python-serialize", "binary", JSON))
+        .contains("not JSON");
     assertThat(MessageCheck.problem("application/json", "latin-1", JSON)).contains("not UTF-8");
-    assertThat(MessageCheck.problem("application/json", "utf-8", new byte[] {'{', (byte) 0xFF, '}'}))
+    assertThat(
+            MessageCheck.problem("application/json", "utf-8", new byte[] {'{', (byte) 0xFF, '}'}))
         .isEqualTo("body is not valid UTF-8");
   }
 
   @Test
   void isValidUtf8_rejectsOverlongsSurrogatesAndTruncation() {
     assertThat(MessageCheck.isValidUtf8(JSON)).isTrue();
-    assertThat(MessageCheck.isValidUtf8(new byte[] {(byte) 0xC0, (byte) 0xAF})).isFalse(); // overlong '/'
-    assertThat(MessageCheck.isValidUtf8(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})).isFalse(); // surrogate
-    assertThat(MessageCheck.isValidUtf8(new byte[] {(byte) 0xE2, (byte) 0x9C})).isFalse(); // truncated
-    assertThat(MessageCheck.isValidUtf8(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80})).isFalse();
-    assertThat(MessageCheck.isValidUtf8(new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80})).isTrue();
+    assertThat(MessageCheck.isValidUtf8(new byte[] {(byte) 0xC0, (byte) 0xAF}))
+        .isFalse(); // overlong '/'
+    assertThat(MessageCheck.isValidUtf8(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}))
+        .isFalse(); // surrogate
+    assertThat(MessageCheck.isValidUtf8(new byte[] {(byte) 0xE2, (byte) 0x9C}))
+        .isFalse(); // truncated
+    assertThat(
+            MessageCheck.isValidUtf8(
+                new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}))
+        .isFalse();
+    assertThat(
+            MessageCheck.isValidUtf8(
+                new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80}))
+        .isTrue();
   }
 }

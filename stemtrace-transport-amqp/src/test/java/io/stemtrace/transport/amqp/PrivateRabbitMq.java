@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A RabbitMQ node of the test's own, on free ports with its data in a temporary directory, for faults that
- * would disturb everyone on the shared broker: resource alarms and restarts. Stopped and deleted on close.
+ * A RabbitMQ node of the test's own, on free ports with its data in a temporary directory, for
+ * faults that would disturb everyone on the shared broker: resource alarms and restarts. Stopped
+ * and deleted on close.
  */
 final class PrivateRabbitMq implements AutoCloseable {
 
@@ -47,17 +48,19 @@ final class PrivateRabbitMq implements AutoCloseable {
     Path directory = Files.createTempDirectory("stemtrace-rabbitmq-");
     Path config = directory.resolve("rabbitmq.conf");
     Files.writeString(config, "listeners.tcp.local = 127.0.0.1:" + port + "\n");
-    // the packaged scripts switch to the rabbitmq user when started as root: it must own the directory
+    // the packaged scripts switch to the rabbitmq user when started as root: it must own the
+    // directory
     run(List.of("chown", "-R", "rabbitmq:rabbitmq", directory.toString()), Map.of(), true);
-    Map<String, String> environment = Map.of(
-        "RABBITMQ_NODENAME", node,
-        "RABBITMQ_NODE_PORT", Integer.toString(port),
-        "RABBITMQ_DIST_PORT", Integer.toString(distributionPort),
-        "RABBITMQ_CONFIG_FILE", config.toString(),
-        "RABBITMQ_MNESIA_BASE", directory.resolve("mnesia").toString(),
-        "RABBITMQ_LOG_BASE", directory.resolve("log").toString(),
-        "RABBITMQ_PID_FILE", directory.resolve("pid").toString(),
-        "RABBITMQ_ENABLED_PLUGINS_FILE", directory.resolve("enabled_plugins").toString());
+    Map<String, String> environment =
+        Map.of(
+            "RABBITMQ_NODENAME", node,
+            "RABBITMQ_NODE_PORT", Integer.toString(port),
+            "RABBITMQ_DIST_PORT", Integer.toString(distributionPort),
+            "RABBITMQ_CONFIG_FILE", config.toString(),
+            "RABBITMQ_MNESIA_BASE", directory.resolve("mnesia").toString(),
+            "RABBITMQ_LOG_BASE", directory.resolve("log").toString(),
+            "RABBITMQ_PID_FILE", directory.resolve("pid").toString(),
+            "RABBITMQ_ENABLED_PLUGINS_FILE", directory.resolve("enabled_plugins").toString());
     PrivateRabbitMq broker = new PrivateRabbitMq(node, port, directory);
     try {
       run(List.of("rabbitmq-server", "-detached"), environment, false);
@@ -95,7 +98,8 @@ final class PrivateRabbitMq implements AutoCloseable {
         Thread.sleep(200);
       }
     }
-    throw new IOException("node " + node + " did not listen on " + port + " within " + timeoutMillis + " ms");
+    throw new IOException(
+        "node " + node + " did not listen on " + port + " within " + timeoutMillis + " ms");
   }
 
   @Override
@@ -130,9 +134,11 @@ final class PrivateRabbitMq implements AutoCloseable {
     }
   }
 
-  private static String run(List<String> command, Map<String, String> environment, boolean ignoreFailure)
+  private static String run(
+      List<String> command, Map<String, String> environment, boolean ignoreFailure)
       throws Exception {
-    ProcessBuilder builder = ServerProcesses.onTheRealClock(new ProcessBuilder(command)).redirectErrorStream(true);
+    ProcessBuilder builder =
+        ServerProcesses.onTheRealClock(new ProcessBuilder(command)).redirectErrorStream(true);
     builder.environment().putAll(environment);
     Process process = builder.start();
     process.getOutputStream().close();
@@ -146,5 +152,4 @@ final class PrivateRabbitMq implements AutoCloseable {
     }
     return output;
   }
-
 }

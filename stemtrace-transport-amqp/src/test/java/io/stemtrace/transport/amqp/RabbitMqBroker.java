@@ -19,16 +19,22 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The RabbitMQ server the integration tests run against (127.0.0.1:5672, guest/guest). Outside CI a missing
- * broker skips the tests with a clear message; under {@code CI=true} it fails them.
+ * The RabbitMQ server the integration tests run against (127.0.0.1:5672, guest/guest). Outside CI a
+ * missing broker skips the tests with a clear message; under {@code CI=true} it fails them.
  *
- * <p>The broker is shared: tests use unique prefixes and delete what they declared ({@link #deleteLater}).
+ * <p>The broker is shared: tests use unique prefixes and delete what they declared ({@link
+ * #deleteLater}).
  */
 final class RabbitMqBroker {
 
   static final String HOST = "127.0.0.1";
-  /** 5672; another port only to check how the tests behave without a broker ({@code -Dstemtrace.rabbitmq.port}). */
+
+  /**
+   * 5672; another port only to check how the tests behave without a broker ({@code
+   * -Dstemtrace.rabbitmq.port}).
+   */
   static final int PORT = Integer.getInteger("stemtrace.rabbitmq.port", 5672);
+
   static final String URL = "amqp://guest:guest@" + HOST + ":" + PORT + "/%2F";
 
   private static final Set<String> EXCHANGES = ConcurrentHashMap.newKeySet();
@@ -39,8 +45,12 @@ final class RabbitMqBroker {
   /** Skips (or under CI=true fails) the calling test when the broker is not reachable. */
   static void require() {
     if (reachable()) return;
-    String message = "RabbitMQ not reachable at " + HOST + ":" + PORT
-        + " (CI=true requires it; start it with ./scripts/ensure-services.sh)";
+    String message =
+        "RabbitMQ not reachable at "
+            + HOST
+            + ":"
+            + PORT
+            + " (CI=true requires it; start it with ./scripts/ensure-services.sh)";
     if ("true".equals(System.getenv("CI"))) fail(message);
     Assumptions.abort(message);
   }
@@ -88,18 +98,22 @@ final class RabbitMqBroker {
   }
 
   /**
-   * Makes the broker close every connection whose client-provided name contains {@code nameFragment}, the
-   * way an operator's {@code rabbitmqctl close_connection} or a broker restart does. Only the test's own
-   * connections are touched: other users of the shared broker keep theirs.
+   * Makes the broker close every connection whose client-provided name contains {@code
+   * nameFragment}, the way an operator's {@code rabbitmqctl close_connection} or a broker restart
+   * does. Only the test's own connections are touched: other users of the shared broker keep
+   * theirs.
    *
    * @return how many connections were closed
    */
   static int closeConnections(String nameFragment) throws Exception {
-    String listing = rabbitmqctl("list_connections", "-q", "--no-table-headers", "pid", "client_properties");
+    String listing =
+        rabbitmqctl("list_connections", "-q", "--no-table-headers", "pid", "client_properties");
     int closed = 0;
     for (String line : listing.split("\n")) {
       if (!line.contains(nameFragment)) continue;
-      String pid = line.substring(0, line.indexOf('\t') < 0 ? line.indexOf(' ') : line.indexOf('\t')).strip();
+      String pid =
+          line.substring(0, line.indexOf('\t') < 0 ? line.indexOf(' ') : line.indexOf('\t'))
+              .strip();
       rabbitmqctl("close_connection", pid, "stemtrace test: forced connection loss");
       closed++;
     }
@@ -111,14 +125,19 @@ final class RabbitMqBroker {
     String path = System.getenv("PATH");
     List<String> dirs = new ArrayList<>(List.of("/usr/sbin", "/usr/local/sbin"));
     if (path != null) dirs.addAll(List.of(path.split(java.io.File.pathSeparator)));
-    return dirs.stream().anyMatch(dir -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, "rabbitmqctl")));
+    return dirs.stream()
+        .anyMatch(
+            dir -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, "rabbitmqctl")));
   }
 
   static String rabbitmqctl(String... arguments) throws Exception {
     List<String> command = new ArrayList<>();
     command.add("rabbitmqctl");
     command.addAll(List.of(arguments));
-    Process process = ServerProcesses.onTheRealClock(new ProcessBuilder(command)).redirectErrorStream(true).start();
+    Process process =
+        ServerProcesses.onTheRealClock(new ProcessBuilder(command))
+            .redirectErrorStream(true)
+            .start();
     process.getOutputStream().close();
     String output;
     try (InputStream in = process.getInputStream()) {

@@ -47,7 +47,8 @@ class RabbitMqTransportIT extends TransportContractTest {
   }
 
   private static RabbitMqTransport open(String prefix, String consumerId) {
-    Transport transport = Transports.open(RabbitMqBroker.URL + "?consumer_id=" + consumerId + "&" + OPTIONS, prefix);
+    Transport transport =
+        Transports.open(RabbitMqBroker.URL + "?consumer_id=" + consumerId + "&" + OPTIONS, prefix);
     assertThat(transport).isInstanceOf(RabbitMqTransport.class);
     RabbitMqTransport amqp = (RabbitMqTransport) transport;
     RabbitMqBroker.deleteLater(amqp.exchangeName(), amqp.queueName());
@@ -55,20 +56,30 @@ class RabbitMqTransportIT extends TransportContractTest {
   }
 
   @Test
-  void subscribe_largeMessages_prefetchShrinksToTheByteBudget_thenGrowsBackForSmallOnes() throws Exception {
+  void subscribe_largeMessages_prefetchShrinksToTheByteBudget_thenGrowsBackForSmallOnes()
+      throws Exception {
     String prefix = freshPrefix();
     try (RabbitMqTransport producer = open(prefix, "bytes");
         RabbitMqTransport consumer = open(prefix, "bytes")) {
       Collector collector = new Collector();
       AmqpSubscription subscription = (AmqpSubscription) consumer.subscribe(collector);
-      String big = "{\"task_id\":\"big\",\"state\":\"SUCCESS\",\"result\":\"" + "x".repeat(3_000_000) + "\"}";
+      String big =
+          "{\"task_id\":\"big\",\"state\":\"SUCCESS\",\"result\":\""
+              + "x".repeat(3_000_000)
+              + "\"}";
       List<byte[]> bigOnes = new java.util.ArrayList<>();
       for (int i = 0; i < 60; i++) bigOnes.add(big.getBytes(StandardCharsets.UTF_8));
       for (int i = 0; i < 60; i += 10) producer.send(bigOnes.subList(i, i + 10));
       collector.awaitCount(60, java.time.Duration.ofSeconds(60));
-      long window = Math.max(AmqpSubscription.MAX_UNACKED_BYTES, AmqpSubscription.INITIAL_PREFETCH * (long) big.length());
-      assertThat(subscription.maxHeldBytes()).as("bytes held at once").isLessThanOrEqualTo(window + big.length());
-      assertThat(subscription.prefetch()).isLessThanOrEqualTo((int) (AmqpSubscription.MAX_UNACKED_BYTES / big.length()));
+      long window =
+          Math.max(
+              AmqpSubscription.MAX_UNACKED_BYTES,
+              AmqpSubscription.INITIAL_PREFETCH * (long) big.length());
+      assertThat(subscription.maxHeldBytes())
+          .as("bytes held at once")
+          .isLessThanOrEqualTo(window + big.length());
+      assertThat(subscription.prefetch())
+          .isLessThanOrEqualTo((int) (AmqpSubscription.MAX_UNACKED_BYTES / big.length()));
       producer.send(payloads(20_000));
       collector.awaitCount(20_060, java.time.Duration.ofSeconds(60));
       assertThat(subscription.prefetch()).as("grown back for small messages").isGreaterThan(100);
@@ -85,7 +96,8 @@ class RabbitMqTransportIT extends TransportContractTest {
       String queue = prefix + ".events.python-side";
       RabbitMqBroker.deleteLater(prefix + ".events", queue);
       channel.exchangeDeclare(prefix + ".events", BuiltinExchangeType.FANOUT, true);
-      channel.queueDeclare(queue, true, false, false, Map.of("x-message-ttl", 5_000, "x-expires", 65_000));
+      channel.queueDeclare(
+          queue, true, false, false, Map.of("x-message-ttl", 5_000, "x-expires", 65_000));
       channel.queueBind(queue, prefix + ".events", "");
 
       byte[] event = "{\"task_id\":\"t1\",\"state\":\"PENDING\"}".getBytes(StandardCharsets.UTF_8);
@@ -106,23 +118,35 @@ class RabbitMqTransportIT extends TransportContractTest {
     String prefix = freshPrefix();
     try (Connection admin = RabbitMqBroker.adminConnection()) {
       Channel channel = admin.createChannel();
-      // what Python stemtrace declares for ttl=5: x-message-ttl 5000 ms, x-expires 60 s longer (kombu
-      // sends Python ints as 32-bit signed integers; the Java side declares longs, which RabbitMQ accepts)
+      // what Python stemtrace declares for ttl=5: x-message-ttl 5000 ms, x-expires 60 s longer
+      // (kombu
+      // sends Python ints as 32-bit signed integers; the Java side declares longs, which RabbitMQ
+      // accepts)
       String queue = prefix + ".events.shared-host";
       RabbitMqBroker.deleteLater(prefix + ".events", queue);
       channel.exchangeDeclare(prefix + ".events", BuiltinExchangeType.FANOUT, true, false, null);
-      channel.queueDeclare(queue, true, false, false, Map.of("x-message-ttl", 5_000, "x-expires", 65_000));
+      channel.queueDeclare(
+          queue, true, false, false, Map.of("x-message-ttl", 5_000, "x-expires", 65_000));
 
       try (RabbitMqTransport transport = open(prefix, "shared-host")) {
         Collector collector = new Collector();
         try (Subscription subscription = transport.subscribe(collector)) {
           assertThat(subscription.isConnected()).isTrue();
           // a Python producer's message: kombu JSON, persistent, priority 0
-          byte[] body = "{\"task_id\":\"py-1\",\"state\":\"SUCCESS\",\"timestamp\":\"2026-11-26T03:35:48.652721Z\"}"
-              .getBytes(StandardCharsets.UTF_8);
-          channel.basicPublish(prefix + ".events", "", new AMQP.BasicProperties.Builder()
-              .contentType("application/json").contentEncoding("utf-8").deliveryMode(2).priority(0)
-              .headers(Map.of()).build(), body);
+          byte[] body =
+              "{\"task_id\":\"py-1\",\"state\":\"SUCCESS\",\"timestamp\":\"2026-11-26T03:35:48.652721Z\"}"
+                  .getBytes(StandardCharsets.UTF_8);
+          channel.basicPublish(
+              prefix + ".events",
+              "",
+              new AMQP.BasicProperties.Builder()
+                  .contentType("application/json")
+                  .contentEncoding("utf-8")
+                  .deliveryMode(2)
+                  .priority(0)
+                  .headers(Map.of())
+                  .build(),
+              body);
           collector.awaitCount(1, deliveryTimeout());
           assertThat(collector.received.get(0)).isEqualTo(body);
         }
@@ -138,7 +162,8 @@ class RabbitMqTransportIT extends TransportContractTest {
       String queue = prefix + ".events.other-retention";
       RabbitMqBroker.deleteLater(prefix + ".events", queue);
       channel.exchangeDeclare(prefix + ".events", BuiltinExchangeType.FANOUT, true);
-      channel.queueDeclare(queue, true, false, false, Map.of("x-message-ttl", 7_000, "x-expires", 67_000));
+      channel.queueDeclare(
+          queue, true, false, false, Map.of("x-message-ttl", 7_000, "x-expires", 67_000));
 
       try (RabbitMqTransport transport = open(prefix, "other-retention")) {
         Collector collector = new Collector();
@@ -163,8 +188,13 @@ class RabbitMqTransportIT extends TransportContractTest {
         String exchange = prefix + ".events";
         byte[] good = "{\"task_id\":\"good\"}".getBytes(StandardCharsets.UTF_8);
         channel.basicPublish(exchange, "", props("application/json", "utf-8"), new byte[0]);
-        channel.basicPublish(exchange, "", props("application/x-python-serialize", "binary"), new byte[] {(byte) 0x80, 4});
-        channel.basicPublish(exchange, "", props("application/json", "utf-8"), new byte[] {'{', (byte) 0xC3, '}'});
+        channel.basicPublish(
+            exchange,
+            "",
+            props("application/x-python-serialize", "binary"),
+            new byte[] {(byte) 0x80, 4});
+        channel.basicPublish(
+            exchange, "", props("application/json", "utf-8"), new byte[] {'{', (byte) 0xC3, '}'});
         channel.basicPublish(exchange, "", props("application/json", "utf-8"), good);
 
         collector.awaitCount(1, deliveryTimeout());
@@ -185,15 +215,17 @@ class RabbitMqTransportIT extends TransportContractTest {
       java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
       java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
       List<String> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
-      Subscription first = transport.subscribe(batch -> {
-        applied.addAll(strings(batch));
-        entered.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      Subscription first =
+          transport.subscribe(
+              batch -> {
+                applied.addAll(strings(batch));
+                entered.countDown();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       List<byte[]> events = payloads(2_000);
       transport.send(events);
       assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -234,12 +266,15 @@ class RabbitMqTransportIT extends TransportContractTest {
         while (System.nanoTime() < deadline) {
           Thread.sleep(100);
           if (!subscription.isConnected()) continue;
-          if (admin.createChannel().queueDeclarePassive(transport.queueName()).getConsumerCount() == 1) break;
+          if (admin.createChannel().queueDeclarePassive(transport.queueName()).getConsumerCount()
+              == 1) break;
         }
         transport.send(after);
         collector.awaitCount(10, deliveryTimeout());
-        assertThat(collector.strings()).containsExactlyElementsOf(
-            java.util.stream.Stream.concat(strings(before).stream(), strings(after).stream()).toList());
+        assertThat(collector.strings())
+            .containsExactlyElementsOf(
+                java.util.stream.Stream.concat(strings(before).stream(), strings(after).stream())
+                    .toList());
       }
     }
   }
@@ -248,38 +283,48 @@ class RabbitMqTransportIT extends TransportContractTest {
   void subscribe_threadIsNamedWithoutPassword() throws Exception {
     try (RabbitMqTransport transport = open(freshPrefix(), "names");
         Subscription subscription = transport.subscribe(batch -> {})) {
-      assertThat(Thread.getAllStackTraces().keySet()).map(Thread::getName)
+      assertThat(Thread.getAllStackTraces().keySet())
+          .map(Thread::getName)
           .contains("stemtrace-consumer{amqp://127.0.0.1:" + RabbitMqBroker.PORT + "/%2F}")
           .noneMatch(name -> name.contains("guest:guest"));
-      assertThat(transport.describe()).isEqualTo("amqp://127.0.0.1:" + RabbitMqBroker.PORT + "/%2F");
+      assertThat(transport.describe())
+          .isEqualTo("amqp://127.0.0.1:" + RabbitMqBroker.PORT + "/%2F");
     }
   }
 
   @Test
   void subscribe_wrongPassword_failsWithIOException() {
-    RabbitMqTransport transport = RabbitMqTransport.create(
-        "amqp://guest:not-the-password@127.0.0.1:" + RabbitMqBroker.PORT + "/%2F?" + OPTIONS, freshPrefix());
+    RabbitMqTransport transport =
+        RabbitMqTransport.create(
+            "amqp://guest:not-the-password@127.0.0.1:" + RabbitMqBroker.PORT + "/%2F?" + OPTIONS,
+            freshPrefix());
     try (transport) {
-      assertThatThrownBy(() -> transport.subscribe(batch -> {})).isInstanceOf(java.io.IOException.class);
-      assertThatThrownBy(() -> transport.send(payloads(1))).isInstanceOf(java.io.IOException.class)
+      assertThatThrownBy(() -> transport.subscribe(batch -> {}))
+          .isInstanceOf(java.io.IOException.class);
+      assertThatThrownBy(() -> transport.send(payloads(1)))
+          .isInstanceOf(java.io.IOException.class)
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-password"));
     }
   }
 
   @Test
   void send_noBroker_failsFastWithIOException() {
-    try (RabbitMqTransport transport = RabbitMqTransport.create("amqp://127.0.0.1:1/%2F", freshPrefix())) {
+    try (RabbitMqTransport transport =
+        RabbitMqTransport.create("amqp://127.0.0.1:1/%2F", freshPrefix())) {
       long started = System.nanoTime();
-      assertThatThrownBy(() -> transport.send(payloads(1))).isInstanceOf(java.io.IOException.class)
+      assertThatThrownBy(() -> transport.send(payloads(1)))
+          .isInstanceOf(java.io.IOException.class)
           .hasMessageContaining("amqp://127.0.0.1:1/");
       // the second attempt inside the back-off does not dial again
-      assertThatThrownBy(() -> transport.send(payloads(1))).isInstanceOf(java.io.IOException.class)
+      assertThatThrownBy(() -> transport.send(payloads(1)))
+          .isInstanceOf(java.io.IOException.class)
           .hasMessageContaining("not connected");
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
     }
   }
 
-  private static long awaitLag(Subscription subscription, long expected) throws InterruptedException {
+  private static long awaitLag(Subscription subscription, long expected)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     long lag = -1;
     while (System.nanoTime() < deadline) {
@@ -291,8 +336,11 @@ class RabbitMqTransportIT extends TransportContractTest {
   }
 
   private static AMQP.BasicProperties props(String contentType, String contentEncoding) {
-    return new AMQP.BasicProperties.Builder().contentType(contentType).contentEncoding(contentEncoding)
-        .deliveryMode(2).build();
+    return new AMQP.BasicProperties.Builder()
+        .contentType(contentType)
+        .contentEncoding(contentEncoding)
+        .deliveryMode(2)
+        .build();
   }
 
   private static GetResponse awaitMessage(Channel channel, String queue) throws Exception {

@@ -5,7 +5,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A named in-process fan-out point shared by every {@link MemoryTransport} of the same name and prefix. */
+/**
+ * A named in-process fan-out point shared by every {@link MemoryTransport} of the same name and
+ * prefix.
+ */
 final class MemoryChannel {
 
   private static final ConcurrentMap<String, MemoryChannel> CHANNELS = new ConcurrentHashMap<>();
@@ -33,7 +36,9 @@ final class MemoryChannel {
     subscribers.remove(subscription);
   }
 
-  /** Hands the batch to every subscriber; serialised so that all subscribers see one global order. */
+  /**
+   * Hands the batch to every subscriber; serialised so that all subscribers see one global order.
+   */
   synchronized void publish(List<byte[]> batch) {
     for (MemoryTransport.MemorySubscription subscriber : subscribers) {
       subscriber.offer(batch);

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * An in-process transport: every subscriber of the same channel name gets every event sent after it
  * subscribed, in send order. For tests, the demo and single-JVM apps; no broker involved.
  *
- * <p>Each subscription has a bounded buffer and its own daemon delivery thread
- * ({@code stemtrace-memory-subscriber{name}}). {@link #send} blocks while a subscriber's buffer is full, so
+ * <p>Each subscription has a bounded buffer and its own daemon delivery thread ({@code
+ * stemtrace-memory-subscriber{name}}). {@link #send} blocks while a subscriber's buffer is full, so
  * nothing is lost; stemtrace only sends from its publisher thread, never from task code.
  */
 public final class MemoryTransport implements Transport {
@@ -60,7 +60,11 @@ public final class MemoryTransport implements Transport {
 
   @Override
   public String describe() {
-    return "memory://" + channel.name().substring(0, channel.name().lastIndexOf('/')) + " (prefix " + prefix + ")";
+    return "memory://"
+        + channel.name().substring(0, channel.name().lastIndexOf('/'))
+        + " (prefix "
+        + prefix
+        + ")";
   }
 
   @Override
@@ -92,7 +96,9 @@ public final class MemoryTransport implements Transport {
       thread.start();
     }
 
-    /** Called by the channel for every batch; blocks while the buffer is full so nothing is dropped. */
+    /**
+     * Called by the channel for every batch; blocks while the buffer is full so nothing is dropped.
+     */
     void offer(List<byte[]> batch) {
       try {
         for (byte[] payload : batch) {

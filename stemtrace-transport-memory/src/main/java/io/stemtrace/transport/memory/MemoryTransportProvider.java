@@ -6,8 +6,8 @@ import java.net.URI;
 import java.util.Set;
 
 /**
- * Provides {@code memory://NAME} transports. Transports with the same name and prefix in one JVM share a
- * channel. Option: {@code ?buffer=N}, the per-subscriber buffer in events (default 65536).
+ * Provides {@code memory://NAME} transports. Transports with the same name and prefix in one JVM
+ * share a channel. Option: {@code ?buffer=N}, the per-subscriber buffer in events (default 65536).
  */
 public final class MemoryTransportProvider implements TransportProvider {
 
@@ -25,7 +25,8 @@ public final class MemoryTransportProvider implements TransportProvider {
       name = name + url.getPath();
     }
     if (name == null || name.isBlank() || name.startsWith("/")) {
-      throw new IllegalArgumentException("memory transport URL needs a name: memory://NAME, got " + url);
+      throw new IllegalArgumentException(
+          "memory transport URL needs a name: memory://NAME, got " + url);
     }
     int buffer = 65_536;
     String query = url.getQuery();
@@ -36,11 +37,14 @@ public final class MemoryTransportProvider implements TransportProvider {
           try {
             buffer = Integer.parseInt(kv[1]);
           } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("memory transport option buffer is not a number: " + kv[1]);
+            throw new IllegalArgumentException(
+                "memory transport option buffer is not a number: " + kv[1]);
           }
-          if (buffer < 1) throw new IllegalArgumentException("memory transport option buffer < 1: " + buffer);
+          if (buffer < 1)
+            throw new IllegalArgumentException("memory transport option buffer < 1: " + buffer);
         } else if (!kv[0].isEmpty()) {
-          throw new IllegalArgumentException("unknown memory transport option '" + kv[0] + "' (known: buffer)");
+          throw new IllegalArgumentException(
+              "unknown memory transport option '" + kv[0] + "' (known: buffer)");
         }
       }
     }

@@ -3,8 +3,8 @@ package io.stemtrace.transport.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemtrace.api.Transport;
-import io.stemtrace.core.EventConsumer;
 import io.stemtrace.api.Transports;
+import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.testing.CanvasCaptures;
 import io.stemtrace.testing.CaptureExpectations;
@@ -39,7 +39,8 @@ class CaptureReplayTest {
       consumer.start();
       transport.send(payloads);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (consumer.metrics().eventsApplied() < payloads.size() && System.nanoTime() < deadline) Thread.sleep(5);
+      while (consumer.metrics().eventsApplied() < payloads.size() && System.nanoTime() < deadline)
+        Thread.sleep(5);
       assertThat(consumer.metrics().eventsApplied()).isEqualTo(payloads.size());
       assertThat(consumer.metrics().eventsRejected()).isZero();
       CaptureExpectations.assertEveryTaskExactlyOnce(store);
@@ -51,9 +52,11 @@ class CaptureReplayTest {
     InMemoryGraphStore store = InMemoryGraphStore.create();
     List<Thread> consumerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (Transport transport = Transports.open("memory://" + channel, "stemtrace");
-        EventConsumer consumer = EventConsumer.builder(store).transport(transport)
-            .listener(events -> consumerThreads.add(Thread.currentThread()))
-            .build()) {
+        EventConsumer consumer =
+            EventConsumer.builder(store)
+                .transport(transport)
+                .listener(events -> consumerThreads.add(Thread.currentThread()))
+                .build()) {
       consumer.start();
       assertThat(consumer.isRunning()).isTrue();
       for (int i = 0; i < payloads.size(); i += 10) {
@@ -66,10 +69,14 @@ class CaptureReplayTest {
       assertThat(consumer.metrics().eventsApplied()).isEqualTo(payloads.size());
       assertThat(consumer.metrics().eventsRejected()).isZero();
       CaptureExpectations.assertPythonCanvasGraph(store);
-      assertThat(consumerThreads).isNotEmpty().allSatisfy(thread -> {
-        assertThat(thread.isDaemon()).as("consumer thread is a daemon").isTrue();
-        assertThat(thread.getName()).startsWith("stemtrace-memory-subscriber{memory://" + channel);
-      });
+      assertThat(consumerThreads)
+          .isNotEmpty()
+          .allSatisfy(
+              thread -> {
+                assertThat(thread.isDaemon()).as("consumer thread is a daemon").isTrue();
+                assertThat(thread.getName())
+                    .startsWith("stemtrace-memory-subscriber{memory://" + channel);
+              });
     }
   }
 }

@@ -8,7 +8,9 @@ final class Backoff {
 
   private long nextDelay = INITIAL_MILLIS;
 
-  /** The delay to wait before the next attempt; each call doubles the following one, up to the cap. */
+  /**
+   * The delay to wait before the next attempt; each call doubles the following one, up to the cap.
+   */
   long nextDelayMillis() {
     long delay = nextDelay;
     nextDelay = Math.min(MAX_MILLIS, nextDelay * 2);

@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * {@code CLIENT REPLY OFF}, an {@code XADD} per payload, {@code CLIENT REPLY ON}, written as one command:
- * Redis answers only the last ({@code +OK}). Lettuce then handles one command per chunk of a batch
- * instead of one per event, which was most of the publishing CPU. An error of one of these XADDs is not
- * reported (Redis stays silent); the batch's last entry is always sent as a plain {@link XaddCommand}, so a
- * refusal that lasts (OOM, WRONGTYPE, READONLY) still fails the batch.
+ * {@code CLIENT REPLY OFF}, an {@code XADD} per payload, {@code CLIENT REPLY ON}, written as one
+ * command: Redis answers only the last ({@code +OK}). Lettuce then handles one command per chunk of
+ * a batch instead of one per event, which was most of the publishing CPU. An error of one of these
+ * XADDs is not reported (Redis stays silent); the batch's last entry is always sent as a plain
+ * {@link XaddCommand}, so a refusal that lasts (OOM, WRONGTYPE, READONLY) still fails the batch.
  */
 final class QuietXaddCommand extends Command<String, byte[], Void> {
 
@@ -32,7 +32,8 @@ final class QuietXaddCommand extends Command<String, byte[], Void> {
 
   static byte[] resp(String... words) {
     StringBuilder out = new StringBuilder().append('*').append(words.length).append("\r\n");
-    for (String word : words) out.append('$').append(word.length()).append("\r\n").append(word).append("\r\n");
+    for (String word : words)
+      out.append('$').append(word.length()).append("\r\n").append(word).append("\r\n");
     return out.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -47,9 +48,14 @@ final class QuietXaddCommand extends Command<String, byte[], Void> {
     return payloads.size();
   }
 
-  /** The one reply must be CLIENT REPLY ON's {@code OK}; anything else means the replies are out of step. */
+  /**
+   * The one reply must be CLIENT REPLY ON's {@code OK}; anything else means the replies are out of
+   * step.
+   */
   boolean answeredOk() {
-    return isDone() && !getOutput().hasError() && "OK".equals(((StatusOnlyOutput) getOutput()).status);
+    return isDone()
+        && !getOutput().hasError()
+        && "OK".equals(((StatusOnlyOutput) getOutput()).status);
   }
 
   String problem() {

@@ -1,8 +1,8 @@
 package io.stemtrace.transport.redis;
 
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
@@ -14,32 +14,39 @@ import java.time.Clock;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows one Redis stream on a daemon thread of its own and hands its entries' {@code data} fields to a sink,
- * in stream order, one {@code XREAD} batch at a time.
+ * Follows one Redis stream on a daemon thread of its own and hands its entries' {@code data} fields
+ * to a sink, in stream order, one {@code XREAD} batch at a time.
  *
- * <p>Guarantees: the position (the id of the last entry handed over) advances only after the sink returned;
- * after a lost connection the thread reconnects with backoff and reads from right after that position, so
- * every entry the stream still holds reaches the sink exactly once. Entries without a {@code data} field
- * are counted and skipped.
+ * <p>Guarantees: the position (the id of the last entry handed over) advances only after the sink
+ * returned; after a lost connection the thread reconnects with backoff and reads from right after
+ * that position, so every entry the stream still holds reaches the sink exactly once. Entries
+ * without a {@code data} field are counted and skipped.
  */
 final class RedisSubscription implements Subscription {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisSubscription.class);
-  /** Entries per XREAD: large enough that replaying a long stream is dominated by Redis, not round trips. */
+
+  /**
+   * Entries per XREAD: large enough that replaying a long stream is dominated by Redis, not round
+   * trips.
+   */
   static final int READ_COUNT = 1_000;
+
   static final int INITIAL_READ_COUNT = 16;
   private static final long STREAM_INFO_INTERVAL_MILLIS = 1_000;
+
   /** Reads returning fewer entries than this wait {@link #LINGER_NANOS} before the next read. */
   static final int LINGER_BELOW = READ_COUNT / 10;
+
   static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final RedisTransportConfig config;
@@ -49,7 +56,8 @@ final class RedisSubscription implements Subscription {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Backoff backoff = new Backoff();
   private final Thread thread;
-  private final Consumer<RedisSubscription> onClose; // lets the transport forget a closed subscription
+  private final Consumer<RedisSubscription>
+      onClose; // lets the transport forget a closed subscription
   private final long blockMillis;
 
   private volatile StatefulRedisConnection<String, byte[]> connection;
@@ -59,15 +67,25 @@ final class RedisSubscription implements Subscription {
   private volatile long skipped;
   private volatile long reconnects;
   private volatile long streamResets;
-  /** entries asked for per XREAD, sized by {@link #sizeNextRead}; starts small, as the entries' size is unknown */
+
+  /**
+   * entries asked for per XREAD, sized by {@link #sizeNextRead}; starts small, as the entries' size
+   * is unknown
+   */
   private int readCount = INITIAL_READ_COUNT;
-  // lag bookkeeping: entries the stream ever received, and how many of those lie at or before our position
+
+  // lag bookkeeping: entries the stream ever received, and how many of those lie at or before our
+  // position
   private volatile long entriesAdded = -1;
   private volatile long entriesPassed = -1;
   private long lastInfoMillis;
   private boolean failing;
 
-  RedisSubscription(RedisTransportConfig config, RedisConnector connector, EventSink sink, Clock clock,
+  RedisSubscription(
+      RedisTransportConfig config,
+      RedisConnector connector,
+      EventSink sink,
+      Clock clock,
       Consumer<RedisSubscription> onClose) {
     this.onClose = onClose;
     this.config = config;
@@ -90,23 +108,35 @@ final class RedisSubscription implements Subscription {
       StatefulRedisConnection<String, byte[]> current = connection;
       try {
         if (current == null) current = connect();
-        if (position.equals(RedisTransportConfig.START_NEW)) position = StreamInfo.read(current.sync(), config.streamKey()).lastGeneratedId();
+        if (position.equals(RedisTransportConfig.START_NEW))
+          position = StreamInfo.read(current.sync(), config.streamKey()).lastGeneratedId();
         RedisAsyncCommands<String, byte[]> commands = current.async();
-        // the read cursor runs one batch ahead of the position: the next XREAD is in flight while the sink
-        // works on the current batch; after a failure reading restarts from the position, never the cursor
+        // the read cursor runs one batch ahead of the position: the next XREAD is in flight while
+        // the sink
+        // works on the current batch; after a failure reading restarts from the position, never the
+        // cursor
         String cursor = position;
         RedisFuture<StreamBatchOutput.Batch> next = read(commands, cursor);
         while (running.get()) {
           StreamBatchOutput.Batch read = await(next, replyTimeoutMillis);
           if (!read.isEmpty()) cursor = read.lastId();
           sizeNextRead(read);
-          RedisFuture<List<Object>> info = dueForStreamInfo() ? commands.xinfoStream(config.streamKey()) : null;
-          // a small batch means entries trickle in as they are written: reading again at once would cost
-          // a round trip (and Redis a read) per handful of entries, so let a few more accumulate first
-          boolean linger = !read.isEmpty() && read.entries() < LINGER_BELOW && !read.full() && readCount >= LINGER_BELOW;
+          RedisFuture<List<Object>> info =
+              dueForStreamInfo() ? commands.xinfoStream(config.streamKey()) : null;
+          // a small batch means entries trickle in as they are written: reading again at once would
+          // cost
+          // a round trip (and Redis a read) per handful of entries, so let a few more accumulate
+          // first
+          boolean linger =
+              !read.isEmpty()
+                  && read.entries() < LINGER_BELOW
+                  && !read.full()
+                  && readCount >= LINGER_BELOW;
           if (!linger) next = read(commands, cursor); // queued behind XINFO, so XINFO answers first
-          if (info != null && updateLag(info, replyTimeoutMillis)) { // answered at once, before the read
-            // the stream was replaced: what was just read, and the read in flight, came from the old position;
+          if (info != null
+              && updateLag(info, replyTimeoutMillis)) { // answered at once, before the read
+            // the stream was replaced: what was just read, and the read in flight, came from the
+            // old position;
             // all of it is read again from the new stream's start
             if (!linger) await(next, replyTimeoutMillis);
             cursor = position;
@@ -128,21 +158,34 @@ final class RedisSubscription implements Subscription {
   }
 
   /** {@code XREAD COUNT n BLOCK ms STREAMS key from}, decoded by {@link StreamBatchOutput}. */
-  private RedisFuture<StreamBatchOutput.Batch> read(RedisAsyncCommands<String, byte[]> commands, String from) {
-    CommandArgs<String, byte[]> args = new CommandArgs<>(RedisConnector.CODEC)
-        .add("COUNT").add(readCount).add("BLOCK").add(blockMillis).add("STREAMS").addKey(config.streamKey()).add(from);
-    return commands.dispatch(CommandType.XREAD,
-        new StreamBatchOutput(config.maxReadBytes(), RedisTransportConfig.MAX_ENTRY_BYTES), args);
+  private RedisFuture<StreamBatchOutput.Batch> read(
+      RedisAsyncCommands<String, byte[]> commands, String from) {
+    CommandArgs<String, byte[]> args =
+        new CommandArgs<>(RedisConnector.CODEC)
+            .add("COUNT")
+            .add(readCount)
+            .add("BLOCK")
+            .add(blockMillis)
+            .add("STREAMS")
+            .addKey(config.streamKey())
+            .add(from);
+    return commands.dispatch(
+        CommandType.XREAD,
+        new StreamBatchOutput(config.maxReadBytes(), RedisTransportConfig.MAX_ENTRY_BYTES),
+        args);
   }
 
   /**
-   * Sizes the next read by the bytes of the last: as many entries as the byte budget holds at the size of the
-   * largest one seen, growing by doubling from a few (an unknown stream may hold huge entries), at most
-   * {@link #READ_COUNT}. Redis then never builds a reply far beyond the budget for us to pass over.
+   * Sizes the next read by the bytes of the last: as many entries as the byte budget holds at the
+   * size of the largest one seen, growing by doubling from a few (an unknown stream may hold huge
+   * entries), at most {@link #READ_COUNT}. Redis then never builds a reply far beyond the budget
+   * for us to pass over.
    */
   private void sizeNextRead(StreamBatchOutput.Batch read) {
     if (read.isEmpty()) return;
-    int fits = (int) Math.min(READ_COUNT, Math.max(1, config.maxReadBytes() / Math.max(1, read.largest())));
+    int fits =
+        (int)
+            Math.min(READ_COUNT, Math.max(1, config.maxReadBytes() / Math.max(1, read.largest())));
     if (read.full()) {
       readCount = Math.max(1, Math.min(fits, read.entries()));
     } else {
@@ -184,14 +227,21 @@ final class RedisSubscription implements Subscription {
 
   private void deliver(StreamBatchOutput.Batch read) {
     if (read.malformed() > 0 && skipped == 0) {
-      LOG.warn("skipping stream entry {} of {} without a '{}' field; further ones counted only",
-          read.firstMalformedId(), config.streamKey(), RedisTransport.FIELD);
+      LOG.warn(
+          "skipping stream entry {} of {} without a '{}' field; further ones counted only",
+          read.firstMalformedId(),
+          config.streamKey(),
+          RedisTransport.FIELD);
     }
     try {
       if (!read.payloads().isEmpty()) sink.accept(read.payloads());
     } catch (RuntimeException e) {
       // a sink must not throw; redelivering the same batch forever would stall the stream behind it
-      LOG.warn("event sink threw on a batch of {} entries from {}; moving on", read.payloads().size(), config.streamKey(), e);
+      LOG.warn(
+          "event sink threw on a batch of {} entries from {}; moving on",
+          read.payloads().size(),
+          config.streamKey(),
+          e);
     }
     position = read.lastId(); // only now do these entries count as consumed
     delivered += read.payloads().size();
@@ -206,8 +256,12 @@ final class RedisSubscription implements Subscription {
     String reason = RedisConnector.rootMessage(e);
     if (!failing) {
       failing = true;
-      LOG.warn("reading {} from {} failed ({}); reconnecting with backoff from entry {}", config.streamKey(),
-          config.safeUrl(), reason, position);
+      LOG.warn(
+          "reading {} from {} failed ({}); reconnecting with backoff from entry {}",
+          config.streamKey(),
+          config.safeUrl(),
+          reason,
+          position);
     } else {
       LOG.debug("reading {} failed again: {}", config.streamKey(), reason);
     }
@@ -219,7 +273,9 @@ final class RedisSubscription implements Subscription {
     }
   }
 
-  /** The lag figures are refreshed at most once a second: one cheap XINFO STREAM next to many reads. */
+  /**
+   * The lag figures are refreshed at most once a second: one cheap XINFO STREAM next to many reads.
+   */
   private boolean dueForStreamInfo() {
     long now = clock.millis();
     if (lastInfoMillis != 0 && now - lastInfoMillis < STREAM_INFO_INTERVAL_MILLIS) return false;
@@ -228,15 +284,17 @@ final class RedisSubscription implements Subscription {
   }
 
   /**
-   * Refreshes the lag figures; returns true when the stream turned out to be a new one (the position was reset to
-   * its beginning).
+   * Refreshes the lag figures; returns true when the stream turned out to be a new one (the
+   * position was reset to its beginning).
    */
-  private boolean updateLag(RedisFuture<List<Object>> reply, long timeoutMillis) throws IOException {
+  private boolean updateLag(RedisFuture<List<Object>> reply, long timeoutMillis)
+      throws IOException {
     StreamInfo info;
     try {
       info = StreamInfo.parse(await(reply, timeoutMillis));
     } catch (RedisCommandExecutionException e) {
-      if (!String.valueOf(e.getMessage()).contains("no such key")) return false; // XINFO refused (ACL): lag unknown
+      if (!String.valueOf(e.getMessage()).contains("no such key"))
+        return false; // XINFO refused (ACL): lag unknown
       info = StreamInfo.EMPTY;
     }
     if (replaced(info)) return true;
@@ -245,28 +303,37 @@ final class RedisSubscription implements Subscription {
     if (StreamIds.compare(at, info.lastGeneratedId()) >= 0) {
       entriesPassed = info.entriesAdded();
     } else if (info.firstEntryId() == null || StreamIds.compare(at, info.firstEntryId()) < 0) {
-      entriesPassed = info.entriesAdded() - info.length(); // everything the stream holds is still ahead
+      entriesPassed =
+          info.entriesAdded() - info.length(); // everything the stream holds is still ahead
     }
     entriesAdded = info.entriesAdded();
     return false;
   }
 
   /**
-   * Whether the stream under the key is not the one the position belongs to, and if so starts again from its
-   * beginning. A stream never generates an id at or below one it generated before, and trimming or XDEL leave
-   * both its last id and its entries-added count as they were: so a last id below the position (Redis restarted
-   * empty with its clock behind, or a replica promoted that had not seen our entries), a missing key after
-   * entries were read, or fewer entries ever added than before (recreated, even with ids above the position)
-   * mean a new stream, whose entries would otherwise be skipped in silence.
+   * Whether the stream under the key is not the one the position belongs to, and if so starts again
+   * from its beginning. A stream never generates an id at or below one it generated before, and
+   * trimming or XDEL leave both its last id and its entries-added count as they were: so a last id
+   * below the position (Redis restarted empty with its clock behind, or a replica promoted that had
+   * not seen our entries), a missing key after entries were read, or fewer entries ever added than
+   * before (recreated, even with ids above the position) mean a new stream, whose entries would
+   * otherwise be skipped in silence.
    */
   private boolean replaced(StreamInfo info) {
     String at = position;
     boolean behind = !at.equals("0-0") && StreamIds.compare(at, info.lastGeneratedId()) > 0;
-    boolean fewerAdded = info.entriesAdded() >= 0 && entriesAdded >= 0 && info.entriesAdded() < entriesAdded;
+    boolean fewerAdded =
+        info.entriesAdded() >= 0 && entriesAdded >= 0 && info.entriesAdded() < entriesAdded;
     if (!behind && !fewerAdded) return false;
-    LOG.warn("stream {} on {} was replaced (position {}, its last id now {}, entries added {} before, {} now);"
-        + " reading the new stream from its beginning", config.streamKey(), config.safeUrl(), at,
-        info.lastGeneratedId(), entriesAdded, info.entriesAdded());
+    LOG.warn(
+        "stream {} on {} was replaced (position {}, its last id now {}, entries added {} before, {} now);"
+            + " reading the new stream from its beginning",
+        config.streamKey(),
+        config.safeUrl(),
+        at,
+        info.lastGeneratedId(),
+        entriesAdded,
+        info.entriesAdded());
     position = "0-0";
     streamResets++;
     entriesAdded = info.entriesAdded();
@@ -293,7 +360,10 @@ final class RedisSubscription implements Subscription {
     return connected && running.get();
   }
 
-  /** The id of the last entry handed to the sink ({@code 0-0} before the first): store it to resume later. */
+  /**
+   * The id of the last entry handed to the sink ({@code 0-0} before the first): store it to resume
+   * later.
+   */
   String position() {
     return position;
   }
@@ -339,7 +409,13 @@ final class RedisSubscription implements Subscription {
 
   @Override
   public String toString() {
-    return "RedisSubscription{" + config.safeUrl() + ", stream " + config.streamKey() + ", at " + position + "}";
+    return "RedisSubscription{"
+        + config.safeUrl()
+        + ", stream "
+        + config.streamKey()
+        + ", at "
+        + position
+        + "}";
   }
 
   static String text(Object value) {

@@ -24,30 +24,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Redis Streams transport, wire-compatible with the Python stemtrace library: each event is one entry of the
- * stream {@code {prefix}:events} with the single field {@code data} holding the event's JSON.
+ * Redis Streams transport, wire-compatible with the Python stemtrace library: each event is one
+ * entry of the stream {@code {prefix}:events} with the single field {@code data} holding the
+ * event's JSON.
  *
- * <p>Publishing: one {@link #send} is one pipelined round trip ({@code XADD ... MAXLEN ~ N * data <json>} per
- * event, plus {@code XTRIM ... MINID ~} when a retention is set), on a connection of its own. Where the server
- * allows {@code CLIENT REPLY}, the XADDs of a batch are sent with replies off except the last one's, in chunks
- * Lettuce handles as one command each, followed by an {@code ECHO} that proves the replies are in step (see
- * {@link QuietXaddCommand}); otherwise, or with {@code replies=each}, every XADD is answered. When Redis is
- * unreachable, {@code send} throws {@link IOException} within the configured timeout and the transport
- * reconnects with exponential backoff (100 ms doubling to 5 s) on later sends; a failed batch is never
- * replayed, so no entry is written twice by the transport.
+ * <p>Publishing: one {@link #send} is one pipelined round trip ({@code XADD ... MAXLEN ~ N * data
+ * <json>} per event, plus {@code XTRIM ... MINID ~} when a retention is set), on a connection of
+ * its own. Where the server allows {@code CLIENT REPLY}, the XADDs of a batch are sent with replies
+ * off except the last one's, in chunks Lettuce handles as one command each, followed by an {@code
+ * ECHO} that proves the replies are in step (see {@link QuietXaddCommand}); otherwise, or with
+ * {@code replies=each}, every XADD is answered. When Redis is unreachable, {@code send} throws
+ * {@link IOException} within the configured timeout and the transport reconnects with exponential
+ * backoff (100 ms doubling to 5 s) on later sends; a failed batch is never replayed, so no entry is
+ * written twice by the transport.
  *
- * <p>Consuming: each {@link #subscribe} owns a connection and a daemon thread
- * ({@code stemtrace-consumer{redis://host:port/db}}) that replays what the stream holds (or starts where the
- * {@code start} option says), then follows it with blocking {@code XREAD}s. Its position advances only after
- * the sink returned, and after a lost connection it resumes right after the last entry handed over.
+ * <p>Consuming: each {@link #subscribe} owns a connection and a daemon thread ({@code
+ * stemtrace-consumer{redis://host:port/db}}) that replays what the stream holds (or starts where
+ * the {@code start} option says), then follows it with blocking {@code XREAD}s. Its position
+ * advances only after the sink returned, and after a lost connection it resumes right after the
+ * last entry handed over.
  *
- * <p>URL: {@code redis[s]://[[user]:password@]host[:port][/database][?maxlen=100000&retention=PT24H&timeout=PT10S
+ * <p>URL: {@code
+ * redis[s]://[[user]:password@]host[:port][/database][?maxlen=100000&retention=PT24H&timeout=PT10S
  * &start=0-0|$|<entry id>&verifypeer=true&replies=batch|each]}.
  */
 public final class RedisTransport implements Transport {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisTransport.class);
   static final String FIELD = "data";
+
   /** Commands written per socket write within one batch. */
   static final int WRITE_CHUNK = 128;
 
@@ -60,14 +65,22 @@ public final class RedisTransport implements Transport {
 
   private final Object publishLock = new Object();
   private final Backoff publishBackoff = new Backoff();
-  private volatile StatefulRedisConnection<String, byte[]> publishConnection; // written under publishLock
+  private volatile StatefulRedisConnection<String, byte[]>
+      publishConnection; // written under publishLock
   private long nextConnectAttemptNanos; // System.nanoTime, 0 for none; guarded by publishLock
   private long serverClockOffsetMillis; // guarded by publishLock
-  private boolean publishFailing; // guarded by publishLock; true between a failure and the next success
-  /** guarded by publishLock; whether this connection's batches use CLIENT REPLY OFF ({@link QuietXaddCommand}) */
+  private boolean
+      publishFailing; // guarded by publishLock; true between a failure and the next success
+
+  /**
+   * guarded by publishLock; whether this connection's batches use CLIENT REPLY OFF ({@link
+   * QuietXaddCommand})
+   */
   private boolean quietReplies;
+
   /** guarded by publishLock; false once the option or the server said no */
   private boolean quietRepliesAllowed;
+
   private long batchNumber; // guarded by publishLock
   private final AtomicLong sentEntries = new AtomicLong();
   private final AtomicLong failedBatches = new AtomicLong();
@@ -100,7 +113,9 @@ public final class RedisTransport implements Transport {
       if (quietReplies) {
         // chunks of silent XADDs, each one command for Lettuce, then the last entry with its reply
         for (int from = 0; from < last; from += WRITE_CHUNK) {
-          QuietXaddCommand chunk = new QuietXaddCommand(xaddHeader, List.copyOf(batch.subList(from, Math.min(last, from + WRITE_CHUNK))));
+          QuietXaddCommand chunk =
+              new QuietXaddCommand(
+                  xaddHeader, List.copyOf(batch.subList(from, Math.min(last, from + WRITE_CHUNK))));
           quiet.add(chunk);
           connection.dispatch(chunk);
           connection.flushCommands(); // Redis starts on the first chunk while the next is encoded
@@ -112,7 +127,8 @@ public final class RedisTransport implements Transport {
         for (int i = 0; i <= last; i++) {
           commands.add(new XaddCommand(xaddHeader, batch.get(i), i == last ? answered : null));
           if (commands.size() - flushed == WRITE_CHUNK && i < last) {
-            // Redis starts on the first commands while the rest are encoded; still no wait in between
+            // Redis starts on the first commands while the rest are encoded; still no wait in
+            // between
             connection.dispatch(commands.subList(flushed, commands.size()));
             connection.flushCommands();
             flushed = commands.size();
@@ -121,21 +137,37 @@ public final class RedisTransport implements Transport {
         connection.dispatch(commands.subList(flushed, commands.size()));
       }
       // replies come in order: a stranger's reply here means they are out of step with the commands
-      byte[] token = quiet.isEmpty() ? null : ("stemtrace-" + (++batchNumber)).getBytes(StandardCharsets.US_ASCII);
+      byte[] token =
+          quiet.isEmpty()
+              ? null
+              : ("stemtrace-" + (++batchNumber)).getBytes(StandardCharsets.US_ASCII);
       RedisFuture<byte[]> echo = token == null ? null : connection.async().echo(token);
       RedisFuture<Long> trim = null;
       if (config.retention() != null) {
-        String minId = StreamIds.minIdAt(clock.millis() + serverClockOffsetMillis - config.retention().toMillis());
-        trim = connection.async().xtrim(config.streamKey(), new XTrimArgs().minId(minId).approximateTrimming());
+        String minId =
+            StreamIds.minIdAt(
+                clock.millis() + serverClockOffsetMillis - config.retention().toMillis());
+        trim =
+            connection
+                .async()
+                .xtrim(config.streamKey(), new XTrimArgs().minId(minId).approximateTrimming());
       }
-      connection.flushCommands(); // the batch is one pipelined round trip: nothing waits between its writes
+      connection
+          .flushCommands(); // the batch is one pipelined round trip: nothing waits between its
+      // writes
       awaitReplies(connection, answered, quiet, commands, trim, echo, token);
     }
   }
 
-  private void awaitReplies(StatefulRedisConnection<String, byte[]> connection, CountDownLatch answered,
-      List<QuietXaddCommand> quiet, List<XaddCommand> commands, RedisFuture<Long> trim, RedisFuture<byte[]> echo,
-      byte[] token) throws IOException {
+  private void awaitReplies(
+      StatefulRedisConnection<String, byte[]> connection,
+      CountDownLatch answered,
+      List<QuietXaddCommand> quiet,
+      List<XaddCommand> commands,
+      RedisFuture<Long> trim,
+      RedisFuture<byte[]> echo,
+      byte[] token)
+      throws IOException {
     long timeoutMillis = config.timeout().toMillis();
     try {
       if (!answered.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
@@ -153,7 +185,8 @@ public final class RedisTransport implements Transport {
     }
     for (QuietXaddCommand chunk : quiet) {
       if (chunk.answeredOk()) continue;
-      // a refused or unknown CLIENT REPLY also means the XADDs behind it answered: the connection is out of step
+      // a refused or unknown CLIENT REPLY also means the XADDs behind it answered: the connection
+      // is out of step
       if (chunk.refusedByServer()) disableQuietReplies("CLIENT REPLY refused: " + chunk.problem());
       throw publishFailed(connection, chunk.problem(), null);
     }
@@ -164,14 +197,16 @@ public final class RedisTransport implements Transport {
     // Redis answers in order: the last reply arrived, so every command of the batch is complete
     for (XaddCommand command : commands) {
       // a command neither answered nor failed means the batch did not go through as a whole
-      if (!command.isDone()) throw publishFailed(connection, "no reply for part of the batch", null);
+      if (!command.isDone())
+        throw publishFailed(connection, "no reply for part of the batch", null);
       String error = command.getOutput().getError();
       if (error == null) continue;
       // an error reply (OOM, WRONGTYPE) leaves the connection usable; a lost connection does not
       throw publishFailed(command.refusedByServer() ? null : connection, error, null);
     }
     if (trim != null && trim.getError() != null) {
-      // trimming by age failed (old server without MINID): the entries are written, so the batch counts
+      // trimming by age failed (old server without MINID): the entries are written, so the batch
+      // counts
       logPublishFailure("XTRIM MINID refused: " + trim.getError());
     }
     sentEntries.addAndGet(commands.size() + quiet.stream().mapToInt(QuietXaddCommand::size).sum());
@@ -189,7 +224,10 @@ public final class RedisTransport implements Transport {
     }
   }
 
-  /** From now on one reply per entry: this server (or a proxy in front) does not keep CLIENT REPLY OFF. */
+  /**
+   * From now on one reply per entry: this server (or a proxy in front) does not keep CLIENT REPLY
+   * OFF.
+   */
   private void disableQuietReplies(String why) {
     if (!quietRepliesAllowed) return;
     quietRepliesAllowed = false;
@@ -197,7 +235,8 @@ public final class RedisTransport implements Transport {
     LOG.warn("publishing to {} with a reply per entry from now on: {}", describe(), why);
   }
 
-  private IOException publishFailed(StatefulRedisConnection<String, byte[]> broken, String reason, Throwable cause) {
+  private IOException publishFailed(
+      StatefulRedisConnection<String, byte[]> broken, String reason, Throwable cause) {
     failedBatches.incrementAndGet();
     if (broken != null) dropPublishConnection(broken);
     logPublishFailure(reason);
@@ -208,12 +247,17 @@ public final class RedisTransport implements Transport {
     StatefulRedisConnection<String, byte[]> connection = publishConnection;
     if (connection != null && connection.isOpen()) return connection;
     if (connection != null) dropPublishConnection(connection);
-    // backoff runs on the monotonic clock: a wall clock stepped by NTP (or faketime) must not stretch it
+    // backoff runs on the monotonic clock: a wall clock stepped by NTP (or faketime) must not
+    // stretch it
     long now = System.nanoTime();
     if (nextConnectAttemptNanos != 0 && now - nextConnectAttemptNanos < 0) {
       failedBatches.incrementAndGet();
-      throw new IOException("Redis at " + config.safeUrl() + " unavailable; next connection attempt in "
-          + (nextConnectAttemptNanos - now) / 1_000_000 + " ms");
+      throw new IOException(
+          "Redis at "
+              + config.safeUrl()
+              + " unavailable; next connection attempt in "
+              + (nextConnectAttemptNanos - now) / 1_000_000
+              + " ms");
     }
     try {
       connection = connector.connect();
@@ -233,43 +277,62 @@ public final class RedisTransport implements Transport {
   }
 
   /**
-   * Redis's clock minus ours, read with {@code TIME} once per connection: entry ids carry Redis's clock, so the
-   * retention's MINID must too, or a clock skew between this host and Redis trims too much or too little.
-   * 0 (our clock) when the server refuses {@code TIME}.
+   * Redis's clock minus ours, read with {@code TIME} once per connection: entry ids carry Redis's
+   * clock, so the retention's MINID must too, or a clock skew between this host and Redis trims too
+   * much or too little. 0 (our clock) when the server refuses {@code TIME}.
    */
   private long serverClockOffset(StatefulRedisConnection<String, byte[]> connection) {
     try {
       long before = clock.millis();
       RedisFuture<List<byte[]>> reply = connection.async().time();
-      if (reply.await(config.timeout().toMillis(), TimeUnit.MILLISECONDS) && reply.getError() == null) {
+      if (reply.await(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+          && reply.getError() == null) {
         long after = clock.millis();
         List<byte[]> time = reply.get();
-        long serverMillis = Long.parseLong(new String(time.get(0), StandardCharsets.US_ASCII)) * 1000
-            + Long.parseLong(new String(time.get(1), StandardCharsets.US_ASCII)) / 1000;
+        long serverMillis =
+            Long.parseLong(new String(time.get(0), StandardCharsets.US_ASCII)) * 1000
+                + Long.parseLong(new String(time.get(1), StandardCharsets.US_ASCII)) / 1000;
         long offset = serverMillis - (before + after) / 2;
         if (Math.abs(offset) > 60_000) {
-          LOG.warn("the clock of Redis at {} differs from this host's by {} ms; retention follows Redis's", describe(),
+          LOG.warn(
+              "the clock of Redis at {} differs from this host's by {} ms; retention follows Redis's",
+              describe(),
               offset);
         }
         return offset;
       }
-      LOG.warn("TIME at {} answered {}; retention trims by this host's clock", describe(),
+      LOG.warn(
+          "TIME at {} answered {}; retention trims by this host's clock",
+          describe(),
           reply.isDone() ? reply.getError() : "nothing in time");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
-      LOG.warn("TIME at {} failed ({}); retention trims by this host's clock", describe(), RedisConnector.rootMessage(e));
+      LOG.warn(
+          "TIME at {} failed ({}); retention trims by this host's clock",
+          describe(),
+          RedisConnector.rootMessage(e));
     }
     return 0;
   }
 
-  /** Asks for {@code CLIENT REPLY ON}: a server (or proxy, or ACL) that refuses it gets a reply per entry. */
+  /**
+   * Asks for {@code CLIENT REPLY ON}: a server (or proxy, or ACL) that refuses it gets a reply per
+   * entry.
+   */
   private boolean acceptsClientReply(StatefulRedisConnection<String, byte[]> connection) {
     try {
-      RedisFuture<String> reply = connection.async().dispatch(CommandType.CLIENT, new StatusOutput<>(RedisConnector.CODEC),
-          new CommandArgs<>(RedisConnector.CODEC).add("REPLY").add("ON"));
-      if (reply.await(config.timeout().toMillis(), TimeUnit.MILLISECONDS) && reply.getError() == null) return true;
-      disableQuietReplies("CLIENT REPLY ON answered " + (reply.isDone() ? reply.getError() : "nothing in time"));
+      RedisFuture<String> reply =
+          connection
+              .async()
+              .dispatch(
+                  CommandType.CLIENT,
+                  new StatusOutput<>(RedisConnector.CODEC),
+                  new CommandArgs<>(RedisConnector.CODEC).add("REPLY").add("ON"));
+      if (reply.await(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+          && reply.getError() == null) return true;
+      disableQuietReplies(
+          "CLIENT REPLY ON answered " + (reply.isDone() ? reply.getError() : "nothing in time"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -286,7 +349,10 @@ public final class RedisTransport implements Transport {
   private void logPublishFailure(String reason) {
     if (!publishFailing) {
       publishFailing = true;
-      LOG.warn("publishing to {} failed ({}); reconnecting with backoff, further failures logged at DEBUG", describe(), reason);
+      LOG.warn(
+          "publishing to {} failed ({}); reconnecting with backoff, further failures logged at DEBUG",
+          describe(),
+          reason);
     } else {
       LOG.debug("publishing to {} failed again: {}", describe(), reason);
     }
@@ -296,7 +362,8 @@ public final class RedisTransport implements Transport {
   public Subscription subscribe(EventSink sink) {
     Objects.requireNonNull(sink, "sink == null");
     ensureOpen();
-    RedisSubscription subscription = new RedisSubscription(config, connector, sink, clock, this::forget);
+    RedisSubscription subscription =
+        new RedisSubscription(config, connector, sink, clock, this::forget);
     synchronized (subscriptions) {
       ensureOpen();
       subscriptions.add(subscription);
@@ -346,7 +413,9 @@ public final class RedisTransport implements Transport {
       subscriptions.clear();
     }
     for (RedisSubscription subscription : toClose) subscription.close();
-    connector.close(); // closes every connection of this transport, which also wakes a send waiting on one
+    connector
+        .close(); // closes every connection of this transport, which also wakes a send waiting on
+    // one
     synchronized (publishLock) {
       publishConnection = null;
     }

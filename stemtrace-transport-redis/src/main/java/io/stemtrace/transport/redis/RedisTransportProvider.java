@@ -6,8 +6,8 @@ import java.net.URI;
 import java.util.Set;
 
 /**
- * Provides {@link RedisTransport}s for {@code redis://} and {@code rediss://} (TLS) URLs; found through
- * {@link java.util.ServiceLoader}. See {@link RedisTransport} for the URL options.
+ * Provides {@link RedisTransport}s for {@code redis://} and {@code rediss://} (TLS) URLs; found
+ * through {@link java.util.ServiceLoader}. See {@link RedisTransport} for the URL options.
  */
 public final class RedisTransportProvider implements TransportProvider {
 

@@ -7,19 +7,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads an {@code XREAD} reply for one stream straight into what the subscription needs: the {@code data}
- * payloads in stream order, the id of the last entry, and how many entries had no {@code data} field.
- * Lettuce's own output builds a StreamMessage, a LinkedHashMap and Strings for every entry; this keeps one
- * byte[] per entry, which is what the sink gets anyway.
+ * Reads an {@code XREAD} reply for one stream straight into what the subscription needs: the {@code
+ * data} payloads in stream order, the id of the last entry, and how many entries had no {@code
+ * data} field. Lettuce's own output builds a StreamMessage, a LinkedHashMap and Strings for every
+ * entry; this keeps one byte[] per entry, which is what the sink gets anyway.
  *
- * <p>The RESP2 reply is {@code [[stream, [[id, [field, value, ...]], ...]]]}: bulk strings at depth 4 are
- * entry ids, at depth 5 alternating field names and values. Depth is tracked from Lettuce's callbacks: each
- * array pushes its element count, each finished element counts down its parent.
+ * <p>The RESP2 reply is {@code [[stream, [[id, [field, value, ...]], ...]]]}: bulk strings at depth
+ * 4 are entry ids, at depth 5 alternating field names and values. Depth is tracked from Lettuce's
+ * callbacks: each array pushes its element count, each finished element counts down its parent.
  *
- * <p>Bounded in bytes: once the payloads kept reach {@code maxBytes}, later entries of the reply are passed over
- * (the batch is {@code full}, and its last id is the last entry kept, so the next read starts right after it),
- * and of one entry's data at most {@code maxEntryBytes} are kept. Lettuce decodes a reply one bulk string at a
- * time, so a read holds about {@code maxBytes} plus one entry, however many entries Redis sends.
+ * <p>Bounded in bytes: once the payloads kept reach {@code maxBytes}, later entries of the reply
+ * are passed over (the batch is {@code full}, and its last id is the last entry kept, so the next
+ * read starts right after it), and of one entry's data at most {@code maxEntryBytes} are kept.
+ * Lettuce decodes a reply one bulk string at a time, so a read holds about {@code maxBytes} plus
+ * one entry, however many entries Redis sends.
  */
 final class StreamBatchOutput extends CommandOutput<String, byte[], StreamBatchOutput.Batch> {
 
@@ -28,8 +29,15 @@ final class StreamBatchOutput extends CommandOutput<String, byte[], StreamBatchO
   private static final int FIELD_DEPTH = 5;
 
   /** What one read returned. {@code lastId} is null when the read returned nothing. */
-  record Batch(List<byte[]> payloads, String lastId, int entries, int malformed, String firstMalformedId,
-      boolean full, long bytes, int largest) {
+  record Batch(
+      List<byte[]> payloads,
+      String lastId,
+      int entries,
+      int malformed,
+      String firstMalformedId,
+      boolean full,
+      long bytes,
+      int largest) {
     boolean isEmpty() {
       return entries == 0;
     }
@@ -114,14 +122,17 @@ final class StreamBatchOutput extends CommandOutput<String, byte[], StreamBatchO
   @Override
   public Batch get() {
     finishEntry();
-    String lastId = entryIdLength < 0 ? null : new String(entryId, 0, entryIdLength, StandardCharsets.US_ASCII);
-    return new Batch(payloads, lastId, entries, malformed, firstMalformedId, full, bytesKept, largest);
+    String lastId =
+        entryIdLength < 0 ? null : new String(entryId, 0, entryIdLength, StandardCharsets.US_ASCII);
+    return new Batch(
+        payloads, lastId, entries, malformed, firstMalformedId, full, bytesKept, largest);
   }
 
   /** Counts the previous entry as malformed when it had no data field. */
   private void finishEntry() {
     if (entryIdLength < 0 || entryHasData) return;
-    if (malformed++ == 0) firstMalformedId = new String(entryId, 0, entryIdLength, StandardCharsets.US_ASCII);
+    if (malformed++ == 0)
+      firstMalformedId = new String(entryId, 0, entryIdLength, StandardCharsets.US_ASCII);
     entryHasData = true; // counted once
   }
 

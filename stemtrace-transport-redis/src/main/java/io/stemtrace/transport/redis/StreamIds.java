@@ -21,6 +21,8 @@ final class StreamIds {
   private static long[] parse(String id) {
     int dash = id.indexOf('-');
     if (dash < 0) return new long[] {Long.parseUnsignedLong(id), 0};
-    return new long[] {Long.parseUnsignedLong(id, 0, dash, 10), Long.parseUnsignedLong(id, dash + 1, id.length(), 10)};
+    return new long[] {
+      Long.parseUnsignedLong(id, 0, dash, 10), Long.parseUnsignedLong(id, dash + 1, id.length(), 10)
+    };
   }
 }

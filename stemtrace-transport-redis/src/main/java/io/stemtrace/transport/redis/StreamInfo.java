@@ -5,8 +5,8 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.util.List;
 
 /**
- * The parts of {@code XINFO STREAM} the transport uses. {@code entriesAdded} is -1 on servers before 7.0,
- * which do not report it; a missing stream reads as empty.
+ * The parts of {@code XINFO STREAM} the transport uses. {@code entriesAdded} is -1 on servers
+ * before 7.0, which do not report it; a missing stream reads as empty.
  */
 record StreamInfo(long length, long entriesAdded, String lastGeneratedId, String firstEntryId) {
 
@@ -34,9 +34,10 @@ record StreamInfo(long length, long entriesAdded, String lastGeneratedId, String
         case "entries-added" -> entriesAdded = (Long) value;
         case "last-generated-id" -> lastGeneratedId = RedisSubscription.text(value);
         case "first-entry" -> {
-          if (value instanceof List<?> entry && !entry.isEmpty()) firstEntryId = RedisSubscription.text(entry.get(0));
+          if (value instanceof List<?> entry && !entry.isEmpty())
+            firstEntryId = RedisSubscription.text(entry.get(0));
         }
-        default -> { }
+        default -> {}
       }
     }
     return new StreamInfo(length, entriesAdded, lastGeneratedId, firstEntryId);

@@ -9,10 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code XADD <stream> [MAXLEN ~ <n>] * data <payload>} with everything but the payload encoded once per
- * transport: the publish hot path then costs one buffer copy per event instead of Lettuce's per-argument
- * encoding, and its reply (the new entry's id) is not decoded into a String nobody reads. Only the last
- * command of a batch carries a latch: Redis answers in order, so when it completes, all did.
+ * {@code XADD <stream> [MAXLEN ~ <n>] * data <payload>} with everything but the payload encoded
+ * once per transport: the publish hot path then costs one buffer copy per event instead of
+ * Lettuce's per-argument encoding, and its reply (the new entry's id) is not decoded into a String
+ * nobody reads. Only the last command of a batch carries a latch: Redis answers in order, so when
+ * it completes, all did.
  */
 final class XaddCommand extends Command<String, byte[], Void> {
 
@@ -47,7 +48,11 @@ final class XaddCommand extends Command<String, byte[], Void> {
   }
 
   private static void bulk(StringBuilder resp, String value) {
-    resp.append('$').append(value.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(value).append("\r\n");
+    resp.append('$')
+        .append(value.getBytes(StandardCharsets.UTF_8).length)
+        .append("\r\n")
+        .append(value)
+        .append("\r\n");
   }
 
   @Override
@@ -55,7 +60,9 @@ final class XaddCommand extends Command<String, byte[], Void> {
     write(buf, header, payload);
   }
 
-  /** Writes one complete XADD: the pre-encoded arguments, then the payload as the last bulk string. */
+  /**
+   * Writes one complete XADD: the pre-encoded arguments, then the payload as the last bulk string.
+   */
   static void write(ByteBuf buf, byte[] header, byte[] payload) {
     buf.writeBytes(header);
     buf.writeByte('$');

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The whole GraphStore contract with every event travelling producer transport -> Redis stream -> consumer
- * -> in-memory store: the graphs built through Redis are the graphs the store builds from direct calls.
+ * The whole GraphStore contract with every event travelling producer transport -> Redis stream ->
+ * consumer -> in-memory store: the graphs built through Redis are the graphs the store builds from
+ * direct calls.
  */
 class GraphContractOverRedisIT extends GraphStoreContractTest {
 
@@ -24,8 +25,11 @@ class GraphContractOverRedisIT extends GraphStoreContractTest {
   @Override
   protected GraphStore newStore(int maxNodes) {
     try {
-      RedisRoutedGraphStore store = new RedisRoutedGraphStore(RedisTestSupport.URL,
-          "graph-contract-" + UUID.randomUUID().toString().substring(0, 8), maxNodes);
+      RedisRoutedGraphStore store =
+          new RedisRoutedGraphStore(
+              RedisTestSupport.URL,
+              "graph-contract-" + UUID.randomUUID().toString().substring(0, 8),
+              maxNodes);
       stores.add(store);
       return store;
     } catch (java.io.IOException e) {

@@ -3,14 +3,14 @@ package io.stemtrace.transport.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemtrace.api.Transport;
-import io.stemtrace.core.ConsumerMetrics;
-import io.stemtrace.codec.DecodeError;
-import io.stemtrace.core.EventConsumer;
 import io.stemtrace.api.Transports;
+import io.stemtrace.codec.DecodeError;
+import io.stemtrace.core.ConsumerMetrics;
+import io.stemtrace.core.EventConsumer;
 import io.stemtrace.core.graph.InMemoryGraphStore;
+import io.stemtrace.core.hostile.HostileInputRun;
 import io.stemtrace.testing.CaptureExpectations;
 import io.stemtrace.testing.Captures;
-import io.stemtrace.core.hostile.HostileInputRun;
 import io.stemtrace.testing.HostilePayloads;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile payloads on a real Redis stream, interleaved with the capture: the consumer keeps reading, counts
- * every rejection by kind, and builds exactly the capture's graph; a flood of unique ids stays within
- * maxNodes and the capture sent after it still builds correctly.
+ * Hostile payloads on a real Redis stream, interleaved with the capture: the consumer keeps
+ * reading, counts every rejection by kind, and builds exactly the capture's graph; a flood of
+ * unique ids stays within maxNodes and the capture sent after it still builds correctly.
  */
 class HostileInputIT {
 
@@ -76,7 +76,8 @@ class HostileInputIT {
     HostilePayloads generator = new HostilePayloads(5);
     List<HostilePayloads.Payload> hostile = generator.generate(500, 0);
     Map<DecodeError.Kind, Long> expected = HostilePayloads.expectedCounts(hostile);
-    List<byte[]> flood = HostileInputRun.interleave(generator.uniqueIdFlood(50_000), hostile, new Random(5));
+    List<byte[]> flood =
+        HostileInputRun.interleave(generator.uniqueIdFlood(50_000), hostile, new Random(5));
     List<byte[]> capture = Captures.pythonCanvas();
     String prefix = freshPrefix();
     InMemoryGraphStore store = InMemoryGraphStore.create(maxNodes);
@@ -86,7 +87,8 @@ class HostileInputIT {
       HostileInputRun.sendInBatches(transport, flood, 500);
       HostileInputRun.awaitConsumed(consumer, flood.size());
       HostileInputRun.sendInBatches(transport, capture, 10);
-      ConsumerMetrics metrics = HostileInputRun.awaitConsumed(consumer, flood.size() + capture.size());
+      ConsumerMetrics metrics =
+          HostileInputRun.awaitConsumed(consumer, flood.size() + capture.size());
       assertThat(metrics.rejectedByKind()).isEqualTo(expected);
       assertThat(store.taskCount()).isLessThanOrEqualTo(maxNodes);
 

@@ -3,8 +3,8 @@ package io.stemtrace.transport.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemtrace.api.Transport;
-import io.stemtrace.codec.EventCodec;
 import io.stemtrace.api.Transports;
+import io.stemtrace.codec.EventCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stream of 10 MB entries among small ones: every read holds at most its byte budget plus one entry, an
- * entry over the codec's cap arrives as its first cap + 1 bytes (so it is counted TOO_LARGE, as the whole would
- * be), and every entry arrives once, in order.
+ * A stream of 10 MB entries among small ones: every read holds at most its byte budget plus one
+ * entry, an entry over the codec's cap arrives as its first cap + 1 bytes (so it is counted
+ * TOO_LARGE, as the whole would be), and every entry arrives once, in order.
  */
 class RedisReadBytesIT {
 
@@ -43,26 +43,32 @@ class RedisReadBytesIT {
     List<String> expectedStarts = new ArrayList<>();
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
       for (int i = 0; i < 60; i++) {
-        String data = i % 3 == 0
-            ? "{\"task_id\":\"huge-" + i + "\",\"result\":\"" + "x".repeat(10_000_000) + "\"}"
-            : "{\"task_id\":\"small-" + i + "\",\"state\":\"PENDING\"}";
+        String data =
+            i % 3 == 0
+                ? "{\"task_id\":\"huge-" + i + "\",\"result\":\"" + "x".repeat(10_000_000) + "\"}"
+                : "{\"task_id\":\"small-" + i + "\",\"state\":\"PENDING\"}";
         redis.commands().xadd(prefix + ":events", Map.of("data", data));
         expectedStarts.add(data.substring(0, Math.min(30, data.length())));
       }
     }
     List<Long> batchBytes = new CopyOnWriteArrayList<>();
     List<byte[]> received = new CopyOnWriteArrayList<>();
-    try (Transport transport = Transports.open(RedisTestSupport.URL + "?maxreadbytes=" + budget, prefix);
-        var subscription = transport.subscribe(batch -> {
-          batchBytes.add(batch.stream().mapToLong(b -> b.length).sum());
-          received.addAll(batch);
-        })) {
+    try (Transport transport =
+            Transports.open(RedisTestSupport.URL + "?maxreadbytes=" + budget, prefix);
+        var subscription =
+            transport.subscribe(
+                batch -> {
+                  batchBytes.add(batch.stream().mapToLong(b -> b.length).sum());
+                  received.addAll(batch);
+                })) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (received.size() < 60 && System.nanoTime() < deadline) Thread.sleep(20);
       assertThat(received).hasSize(60);
     }
     for (int i = 0; i < 60; i++) {
-      String text = new String(received.get(i), 0, Math.min(30, received.get(i).length), StandardCharsets.UTF_8);
+      String text =
+          new String(
+              received.get(i), 0, Math.min(30, received.get(i).length), StandardCharsets.UTF_8);
       assertThat(text).as("entry " + i).isEqualTo(expectedStarts.get(i));
       if (i % 3 == 0) {
         assertThat(received.get(i)).hasSize(EventCodec.DEFAULT_MAX_PAYLOAD_BYTES + 1);
@@ -70,8 +76,10 @@ class RedisReadBytesIT {
       }
     }
     // the budget, plus the one entry (at most cap + 1 bytes) that crossed it
-    assertThat(batchBytes).allMatch(bytes -> bytes <= budget + EventCodec.DEFAULT_MAX_PAYLOAD_BYTES + 1);
+    assertThat(batchBytes)
+        .allMatch(bytes -> bytes <= budget + EventCodec.DEFAULT_MAX_PAYLOAD_BYTES + 1);
     assertThat(batchBytes.size()).as("batches").isGreaterThan(1);
-    assertThat(Arrays.asList(RedisTransportConfig.MAX_ENTRY_BYTES)).containsExactly(EventCodec.DEFAULT_MAX_PAYLOAD_BYTES + 1);
+    assertThat(Arrays.asList(RedisTransportConfig.MAX_ENTRY_BYTES))
+        .containsExactly(EventCodec.DEFAULT_MAX_PAYLOAD_BYTES + 1);
   }
 }

@@ -3,10 +3,10 @@ package io.stemtrace.transport.redis;
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.Transport;
+import io.stemtrace.api.Transports;
 import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.codec.EventCodec;
 import io.stemtrace.core.EventConsumer;
-import io.stemtrace.api.Transports;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.testing.ForwardingGraphStore;
 import java.io.IOException;
@@ -16,10 +16,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link GraphStore} whose events take the whole trip: {@code apply} encodes and queues, the first query
- * after it sends the queued events through a Redis transport as one batch, waits until an
- * {@link EventConsumer} subscribed on the same stream applied them to an {@link InMemoryGraphStore}, and
- * then answers from that store. The GraphStore contract run against it checks the graph built through Redis.
+ * A {@link GraphStore} whose events take the whole trip: {@code apply} encodes and queues, the
+ * first query after it sends the queued events through a Redis transport as one batch, waits until
+ * an {@link EventConsumer} subscribed on the same stream applied them to an {@link
+ * InMemoryGraphStore}, and then answers from that store. The GraphStore contract run against it
+ * checks the graph built through Redis.
  */
 final class RedisRoutedGraphStore extends ForwardingGraphStore {
 
@@ -55,7 +56,10 @@ final class RedisRoutedGraphStore extends ForwardingGraphStore {
     pending.add(codec.encode(event));
   }
 
-  /** Sends what was applied since the last query, then waits until the consumer applied all of it: queries see it. */
+  /**
+   * Sends what was applied since the last query, then waits until the consumer applied all of it:
+   * queries see it.
+   */
   @Override
   protected synchronized GraphStore delegate() {
     try {
@@ -67,9 +71,15 @@ final class RedisRoutedGraphStore extends ForwardingGraphStore {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (true) {
         var metrics = consumer.metrics();
-        if (metrics.eventsApplied() + metrics.eventsRejected() + metrics.applyFailures() >= sent) return target;
+        if (metrics.eventsApplied() + metrics.eventsRejected() + metrics.applyFailures() >= sent)
+          return target;
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("consumer applied " + metrics.eventsApplied() + " of " + sent + " events sent via Redis");
+          throw new AssertionError(
+              "consumer applied "
+                  + metrics.eventsApplied()
+                  + " of "
+                  + sent
+                  + " events sent via Redis");
         }
         Thread.sleep(1);
       }

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A redis-server of the test's own on a free loopback port, so fault tests can kill and restart it without
- * touching the shared server. With {@code durable} it keeps an append-only file fsynced on every write, so
- * what any client saw survives a kill -9.
+ * A redis-server of the test's own on a free loopback port, so fault tests can kill and restart it
+ * without touching the shared server. With {@code durable} it keeps an append-only file fsynced on
+ * every write, so what any client saw survives a kill -9.
  */
 final class RedisServerProcess implements AutoCloseable {
 
@@ -25,7 +25,10 @@ final class RedisServerProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a server in {@code dir}; fails (CI=true) or skips the test when redis-server is not installed. */
+  /**
+   * Starts a server in {@code dir}; fails (CI=true) or skips the test when redis-server is not
+   * installed.
+   */
   static RedisServerProcess start(Path dir, boolean durable) throws Exception {
     RedisServerProcess server = new RedisServerProcess(dir, durable, freePort());
     server.start();
@@ -41,22 +44,41 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   void start() throws Exception {
-    List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "redis-server",
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--dir",
+                dir.toString(),
+                "--logfile",
+                dir.resolve("redis.log").toString()));
     if (durable) command.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
     else command.addAll(List.of("--appendonly", "no"));
     try {
-      process = ServerProcesses.onTheRealClock(new ProcessBuilder(command)).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+      process =
+          ServerProcesses.onTheRealClock(new ProcessBuilder(command))
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("stdout.log").toFile())
+              .start();
     } catch (IOException e) {
-      RedisTestSupport.missing("redis-server is not installed or not runnable (" + e.getMessage()
-          + "); the fault tests start their own server (apt-get install redis-server)");
+      RedisTestSupport.missing(
+          "redis-server is not installed or not runnable ("
+              + e.getMessage()
+              + "); the fault tests start their own server (apt-get install redis-server)");
       return;
     }
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (!RedisTestSupport.answersPing("127.0.0.1", port)) {
-      if (!process.isAlive()) throw new IllegalStateException("redis-server exited; see " + dir.resolve("redis.log"));
-      if (System.nanoTime() > deadline) throw new IllegalStateException("redis-server did not answer on port " + port);
+      if (!process.isAlive())
+        throw new IllegalStateException("redis-server exited; see " + dir.resolve("redis.log"));
+      if (System.nanoTime() > deadline)
+        throw new IllegalStateException("redis-server did not answer on port " + port);
       Thread.sleep(20);
     }
   }

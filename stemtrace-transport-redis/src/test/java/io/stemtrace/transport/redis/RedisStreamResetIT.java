@@ -16,9 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stream under the key is replaced while the consumer follows it (deleted and written again with ids below
- * the position, or recreated with fewer entries): the consumer notices, counts it, and reads the new stream
- * from its start. Trimming and XDEL are not a replacement.
+ * The stream under the key is replaced while the consumer follows it (deleted and written again
+ * with ids below the position, or recreated with fewer entries): the consumer notices, counts it,
+ * and reads the new stream from its start. Trimming and XDEL are not a replacement.
  */
 class RedisStreamResetIT {
 
@@ -44,9 +44,11 @@ class RedisStreamResetIT {
     return subscription;
   }
 
-  /** Ten entries written and read, and the stream's entries-added seen: a consumer at a position. */
-  private RedisSubscription tenReadThenFollowing(RedisTestSupport.RawRedis redis, String prefix, Collector collector)
-      throws Exception {
+  /**
+   * Ten entries written and read, and the stream's entries-added seen: a consumer at a position.
+   */
+  private RedisSubscription tenReadThenFollowing(
+      RedisTestSupport.RawRedis redis, String prefix, Collector collector) throws Exception {
     for (int i = 0; i < 10; i++) add(redis, prefix + ":events", null, data("a", i));
     RedisSubscription subscription = follow(prefix, collector);
     collector.awaitCount(10, Duration.ofSeconds(10));
@@ -94,15 +96,18 @@ class RedisStreamResetIT {
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
       RedisSubscription subscription = tenReadThenFollowing(redis, prefix, collector);
       redis.commands().del(key);
-      // one entry below the position, two above it: only entries-added (3 < 10) tells the streams apart
+      // one entry below the position, two above it: only entries-added (3 < 10) tells the streams
+      // apart
       String position = subscription.position();
       long millis = Long.parseLong(position.substring(0, position.indexOf('-')));
       add(redis, key, "1-1", data("b", 0));
       add(redis, key, (millis + 1) + "-0", data("b", 1));
       add(redis, key, (millis + 2) + "-0", data("b", 2));
       RedisTransportIT.awaitTrue(() -> subscription.streamResets() == 1, "reset noticed");
-      RedisTransportIT.awaitTrue(() -> collector.strings().contains(data("b", 0)), "the entry below the position read");
-      // entries above the position may come twice (read before the reset was seen): at least once, never lost
+      RedisTransportIT.awaitTrue(
+          () -> collector.strings().contains(data("b", 0)), "the entry below the position read");
+      // entries above the position may come twice (read before the reset was seen): at least once,
+      // never lost
       assertThat(collector.strings()).contains(data("b", 1), data("b", 2));
     }
   }
@@ -115,8 +120,13 @@ class RedisStreamResetIT {
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
       RedisSubscription subscription = tenReadThenFollowing(redis, prefix, collector);
       redis.commands().xtrim(key, 2);
-      String last = redis.commands().xrevrange(key, io.lettuce.core.Range.create("-", "+"),
-          io.lettuce.core.Limit.create(0, 1)).get(0).getId();
+      String last =
+          redis
+              .commands()
+              .xrevrange(
+                  key, io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.create(0, 1))
+              .get(0)
+              .getId();
       redis.commands().xdel(key, last);
       for (int i = 0; i < 5; i++) add(redis, key, null, data("c", i));
       collector.awaitCount(15, Duration.ofSeconds(10));
@@ -124,7 +134,8 @@ class RedisStreamResetIT {
       assertThat(subscription.streamResets()).isZero();
       assertThat(collector.strings()).hasSize(15);
       redis.commands().del(key);
-      RedisTransportIT.awaitTrue(() -> subscription.streamResets() == 1, "a deleted key counts once entries were read");
+      RedisTransportIT.awaitTrue(
+          () -> subscription.streamResets() == 1, "a deleted key counts once entries were read");
     }
   }
 }

@@ -16,7 +16,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Assumptions;
 
-/** Test helpers: is the shared Redis up (fail under CI=true, skip otherwise), and a raw client for checks. */
+/**
+ * Test helpers: is the shared Redis up (fail under CI=true, skip otherwise), and a raw client for
+ * checks.
+ */
 final class RedisTestSupport {
 
   static final String HOST = "127.0.0.1";
@@ -28,8 +31,12 @@ final class RedisTestSupport {
   /** Skips the calling tests when Redis is not running, except under CI=true, where they fail. */
   static void requireRedis() {
     if (answersPing(HOST, PORT)) return;
-    missing("Redis not reachable at " + HOST + ":" + PORT
-        + " (CI=true requires it; start it with ./scripts/ensure-services.sh)");
+    missing(
+        "Redis not reachable at "
+            + HOST
+            + ":"
+            + PORT
+            + " (CI=true requires it; start it with ./scripts/ensure-services.sh)");
   }
 
   /** The same rule for a tool the tests start themselves, such as redis-server. */
@@ -55,10 +62,16 @@ final class RedisTestSupport {
     }
   }
 
-  /** One set of event loops for every test client: creating and stopping them per test costs a second. */
+  /**
+   * One set of event loops for every test client: creating and stopping them per test costs a
+   * second.
+   */
   private static final ClientResources RESOURCES = DefaultClientResources.create();
 
-  /** A plain Lettuce client (strings) for arranging and checking streams behind the transport's back. */
+  /**
+   * A plain Lettuce client (strings) for arranging and checking streams behind the transport's
+   * back.
+   */
   static final class RawRedis implements AutoCloseable {
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
@@ -78,7 +91,10 @@ final class RedisTestSupport {
     }
   }
 
-  /** The stream prefixes a test used; {@link #deleteAll} removes their streams so the shared Redis stays clean. */
+  /**
+   * The stream prefixes a test used; {@link #deleteAll} removes their streams so the shared Redis
+   * stays clean.
+   */
   static final class StreamPrefixes {
     private final java.util.Set<String> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
 

@@ -35,9 +35,11 @@ class RedisTransportConfigTest {
 
   @Test
   void parse_fullUrl_readsCredentialsDatabaseTlsAndOptions() {
-    RedisTransportConfig config = RedisTransportConfig.parse(URI.create(
-        "rediss://alice:s%40cret@cache.example:6380/3?maxlen=5000&retention=PT24H&timeout=PT2.5S&start=$&verifypeer=false"),
-        "shop");
+    RedisTransportConfig config =
+        RedisTransportConfig.parse(
+            URI.create(
+                "rediss://alice:s%40cret@cache.example:6380/3?maxlen=5000&retention=PT24H&timeout=PT2.5S&start=$&verifypeer=false"),
+            "shop");
     assertThat(config.tls()).isTrue();
     assertThat(config.host()).isEqualTo("cache.example");
     assertThat(config.port()).isEqualTo(6380);
@@ -83,27 +85,36 @@ class RedisTransportConfigTest {
 
   @Test
   void parse_badInput_failsNamingTheProblem() {
-    assertThatThrownBy(() -> parse("redis://h?colour=red")).hasMessageContaining("unknown redis transport option 'colour'");
+    assertThatThrownBy(() -> parse("redis://h?colour=red"))
+        .hasMessageContaining("unknown redis transport option 'colour'");
     assertThatThrownBy(() -> parse("redis://h?maxlen=lots")).hasMessageContaining("maxlen");
     assertThatThrownBy(() -> parse("redis://h?maxlen=-1")).hasMessageContaining("maxlen < 0");
-    assertThatThrownBy(() -> parse("redis://h?retention=yesterday")).hasMessageContaining("retention");
+    assertThatThrownBy(() -> parse("redis://h?retention=yesterday"))
+        .hasMessageContaining("retention");
     assertThatThrownBy(() -> parse("redis://h?retention=PT0S")).hasMessageContaining("retention");
     assertThatThrownBy(() -> parse("redis://h?timeout=-PT1S")).hasMessageContaining("timeout");
     assertThatThrownBy(() -> parse("redis://h?start=latest")).hasMessageContaining("start");
-    assertThatThrownBy(() -> parse("redis://h?verifypeer=maybe")).hasMessageContaining("verifypeer");
-    assertThatThrownBy(() -> parse("redis://h?replies=none")).hasMessage("redis option replies must be batch or each, got 'none'");
+    assertThatThrownBy(() -> parse("redis://h?verifypeer=maybe"))
+        .hasMessageContaining("verifypeer");
+    assertThatThrownBy(() -> parse("redis://h?replies=none"))
+        .hasMessage("redis option replies must be batch or each, got 'none'");
     assertThatThrownBy(() -> parse("redis://h/zero")).hasMessageContaining("database number");
     assertThatThrownBy(() -> parse("redis:///0")).hasMessageContaining("needs a host");
     assertThatThrownBy(() -> parse("http://h")).hasMessageContaining("redis://");
-    assertThatThrownBy(() -> RedisTransportConfig.parse(URI.create("redis://h"), "")).hasMessageContaining("prefix");
-    assertThatThrownBy(() -> RedisTransportConfig.parse(URI.create("redis://h"), null)).hasMessageContaining("prefix == null");
+    assertThatThrownBy(() -> RedisTransportConfig.parse(URI.create("redis://h"), ""))
+        .hasMessageContaining("prefix");
+    assertThatThrownBy(() -> RedisTransportConfig.parse(URI.create("redis://h"), null))
+        .hasMessageContaining("prefix == null");
   }
 
   @Test
   void describe_neverShowsThePassword() {
-    try (Transport transport = Transports.open("redis://alice:hunter2@localhost:6379/1?timeout=PT1S", "p")) {
+    try (Transport transport =
+        Transports.open("redis://alice:hunter2@localhost:6379/1?timeout=PT1S", "p")) {
       assertThat(transport).isInstanceOf(RedisTransport.class);
-      assertThat(transport.describe()).isEqualTo("redis://localhost:6379/1 stream p:events").doesNotContain("hunter2");
+      assertThat(transport.describe())
+          .isEqualTo("redis://localhost:6379/1 stream p:events")
+          .doesNotContain("hunter2");
     }
     assertThat(parse("redis://:hunter2@h").toString()).doesNotContain("hunter2");
   }

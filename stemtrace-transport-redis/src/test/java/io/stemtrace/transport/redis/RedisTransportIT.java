@@ -8,9 +8,9 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.stemtrace.api.Subscription;
 import io.stemtrace.api.Transport;
+import io.stemtrace.api.Transports;
 import io.stemtrace.codec.DecodeResult;
 import io.stemtrace.codec.EventCodec;
-import io.stemtrace.api.Transports;
 import io.stemtrace.testing.Captures;
 import io.stemtrace.testing.TransportContractTest;
 import java.nio.charset.StandardCharsets;
@@ -86,12 +86,15 @@ class RedisTransportIT extends TransportContractTest {
     openWith(prefix, "").send(jvmPayloads);
 
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
-      List<StreamMessage<String, String>> entries = redis.commands().xrange(prefix + ":events", Range.create("-", "+"));
+      List<StreamMessage<String, String>> entries =
+          redis.commands().xrange(prefix + ":events", Range.create("-", "+"));
       assertThat(entries).hasSize(pythonLines.size());
       for (int i = 0; i < entries.size(); i++) {
         Map<String, String> body = entries.get(i).getBody();
         assertThat(body.keySet()).as("fields of entry %d", i).containsExactly("data");
-        assertThat(fieldNames(body.get("data"))).as("JSON fields of entry %d", i).isEqualTo(fieldNames(pythonLines.get(i)));
+        assertThat(fieldNames(body.get("data")))
+            .as("JSON fields of entry %d", i)
+            .isEqualTo(fieldNames(pythonLines.get(i)));
       }
     }
   }
@@ -104,7 +107,13 @@ class RedisTransportIT extends TransportContractTest {
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
       // exactly what the Python library does: XADD {prefix}:events MAXLEN ~ 10000 * data <json>
       for (String line : pythonLines) {
-        redis.commands().xadd(prefix + ":events", new io.lettuce.core.XAddArgs().maxlen(10_000).approximateTrimming(), "data", line);
+        redis
+            .commands()
+            .xadd(
+                prefix + ":events",
+                new io.lettuce.core.XAddArgs().maxlen(10_000).approximateTrimming(),
+                "data",
+                line);
       }
     }
     Collector collector = new Collector();
@@ -112,7 +121,9 @@ class RedisTransportIT extends TransportContractTest {
     collector.awaitCount(pythonLines.size(), Duration.ofSeconds(10));
     assertThat(collector.strings()).containsExactlyElementsOf(pythonLines);
     EventCodec codec = EventCodec.standard();
-    assertThat(collector.received).allSatisfy(payload -> assertThat(codec.decode(payload)).isInstanceOf(DecodeResult.Decoded.class));
+    assertThat(collector.received)
+        .allSatisfy(
+            payload -> assertThat(codec.decode(payload)).isInstanceOf(DecodeResult.Decoded.class));
   }
 
   @Test
@@ -138,8 +149,11 @@ class RedisTransportIT extends TransportContractTest {
     Transport producer = openWith(prefix, "");
     producer.send(payloads(50));
     Collector collector = new Collector();
-    RedisSubscription subscription = (RedisSubscription) closeLater(openWith(prefix, "?start=$").subscribe(collector));
-    awaitTrue(() -> subscription.isConnected() && !subscription.position().equals("$"), "position resolved");
+    RedisSubscription subscription =
+        (RedisSubscription) closeLater(openWith(prefix, "?start=$").subscribe(collector));
+    awaitTrue(
+        () -> subscription.isConnected() && !subscription.position().equals("$"),
+        "position resolved");
     List<byte[]> fresh = payloads(20);
     producer.send(fresh);
     collector.awaitCount(20, Duration.ofSeconds(10));
@@ -175,14 +189,23 @@ class RedisTransportIT extends TransportContractTest {
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
       redis.commands().xadd(prefix + ":events", "data", "{\"task_id\":\"a\"}");
       redis.commands().xadd(prefix + ":events", "payload", "{\"task_id\":\"wrong-field\"}");
-      redis.commands().xadd(prefix + ":events", "data", "not json at all: the consumer counts it, not the transport");
+      redis
+          .commands()
+          .xadd(
+              prefix + ":events",
+              "data",
+              "not json at all: the consumer counts it, not the transport");
       redis.commands().xadd(prefix + ":events", "data", "{\"task_id\":\"b\"}");
     }
     Collector collector = new Collector();
-    RedisSubscription subscription = (RedisSubscription) closeLater(openWith(prefix, "").subscribe(collector));
+    RedisSubscription subscription =
+        (RedisSubscription) closeLater(openWith(prefix, "").subscribe(collector));
     collector.awaitCount(3, Duration.ofSeconds(10));
-    assertThat(collector.strings()).containsExactly("{\"task_id\":\"a\"}",
-        "not json at all: the consumer counts it, not the transport", "{\"task_id\":\"b\"}");
+    assertThat(collector.strings())
+        .containsExactly(
+            "{\"task_id\":\"a\"}",
+            "not json at all: the consumer counts it, not the transport",
+            "{\"task_id\":\"b\"}");
     assertThat(subscription.skippedEntries()).isEqualTo(1);
     assertThat(subscription.deliveredEntries()).isEqualTo(3);
   }
@@ -194,14 +217,23 @@ class RedisTransportIT extends TransportContractTest {
     producer.send(payloads(5_000));
     CountDownLatch release = new CountDownLatch(1);
     Collector collector = new Collector();
-    RedisSubscription subscription = (RedisSubscription) closeLater(openWith(prefix, "").subscribe(batch -> {
-      try {
-        release.await(10, TimeUnit.SECONDS); // hold the first batch: the rest of the stream stays behind
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      collector.accept(batch);
-    }));
+    RedisSubscription subscription =
+        (RedisSubscription)
+            closeLater(
+                openWith(prefix, "")
+                    .subscribe(
+                        batch -> {
+                          try {
+                            release.await(
+                                10,
+                                TimeUnit
+                                    .SECONDS); // hold the first batch: the rest of the stream stays
+                            // behind
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                          collector.accept(batch);
+                        }));
     awaitTrue(() -> subscription.lag().isPresent(), "lag known");
     assertThat(subscription.lag().getAsLong()).isEqualTo(5_000);
     release.countDown();
@@ -229,14 +261,22 @@ class RedisTransportIT extends TransportContractTest {
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
       RedisCommands<String, String> commands = redis.commands();
       for (int i = 1; i <= 300; i++) { // entries from 1970: far older than any retention
-        commands.xadd(prefix + ":events", new io.lettuce.core.XAddArgs().id(i + "-0"), "data", "{\"task_id\":\"old-" + i + "\"}");
+        commands.xadd(
+            prefix + ":events",
+            new io.lettuce.core.XAddArgs().id(i + "-0"),
+            "data",
+            "{\"task_id\":\"old-" + i + "\"}");
       }
       openWith(prefix, "?retention=PT1H").send(payloads(10));
-      List<StreamMessage<String, String>> left = commands.xrange(prefix + ":events", Range.create("-", "+"));
-      long oldLeft = left.stream().filter(entry -> entry.getBody().get("data").contains("old-")).count();
-      // MINID ~ drops whole nodes, so a node holding old and new entries may stay until the next trim
+      List<StreamMessage<String, String>> left =
+          commands.xrange(prefix + ":events", Range.create("-", "+"));
+      long oldLeft =
+          left.stream().filter(entry -> entry.getBody().get("data").contains("old-")).count();
+      // MINID ~ drops whole nodes, so a node holding old and new entries may stay until the next
+      // trim
       assertThat(oldLeft).isLessThan(300);
-      assertThat(left.stream().filter(entry -> !entry.getBody().get("data").contains("old-"))).hasSize(10);
+      assertThat(left.stream().filter(entry -> !entry.getBody().get("data").contains("old-")))
+          .hasSize(10);
     }
   }
 
@@ -246,10 +286,12 @@ class RedisTransportIT extends TransportContractTest {
     Transport transport = openWith(prefix, "");
     List<Thread> threads = new ArrayList<>();
     CountDownLatch delivered = new CountDownLatch(1);
-    closeLater(transport.subscribe(batch -> {
-      threads.add(Thread.currentThread());
-      delivered.countDown();
-    }));
+    closeLater(
+        transport.subscribe(
+            batch -> {
+              threads.add(Thread.currentThread());
+              delivered.countDown();
+            }));
     transport.send(payloads(1));
     assertThat(delivered.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(threads.get(0).getName()).isEqualTo("stemtrace-consumer{redis://127.0.0.1:6379/0}");
@@ -266,10 +308,16 @@ class RedisTransportIT extends TransportContractTest {
       transport.send(batch.subList(0, 1)); // a batch of one: no quiet chunk at all
       assertThat(transport.repliesPerBatchOnly()).as(replies).isEqualTo(replies.equals("batch"));
       try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
-        List<String> stored = redis.commands().xrange(prefix + ":events", io.lettuce.core.Range.create("-", "+")).stream()
-            .map(entry -> entry.getBody().get("data")).toList();
+        List<String> stored =
+            redis
+                .commands()
+                .xrange(prefix + ":events", io.lettuce.core.Range.create("-", "+"))
+                .stream()
+                .map(entry -> entry.getBody().get("data"))
+                .toList();
         List<String> sent = new ArrayList<>();
-        for (byte[] payload : batch) sent.add(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+        for (byte[] payload : batch)
+          sent.add(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
         sent.add(sent.get(0));
         assertThat(stored).as(replies).isEqualTo(sent);
       }
@@ -283,13 +331,26 @@ class RedisTransportIT extends TransportContractTest {
     String user = "stemtrace-noclient-" + prefix;
     try (var redis = new RedisTestSupport.RawRedis(RedisTestSupport.PORT)) {
       // everything but CLIENT REPLY, as a managed Redis or a proxy may refuse it
-      redis.commands().dispatch(io.lettuce.core.protocol.CommandType.ACL,
-          new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
-          new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
-              .add("SETUSER").add(user).add("on").add(">pw").add("~*").add("&*").add("+@all").add("-client|reply"));
+      redis
+          .commands()
+          .dispatch(
+              io.lettuce.core.protocol.CommandType.ACL,
+              new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+              new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
+                  .add("SETUSER")
+                  .add(user)
+                  .add("on")
+                  .add(">pw")
+                  .add("~*")
+                  .add("&*")
+                  .add("+@all")
+                  .add("-client|reply"));
       try {
-        RedisTransport transport = (RedisTransport) Transports.open(
-            "redis://" + user + ":pw@127.0.0.1:" + RedisTestSupport.PORT + "/0", streams.track(prefix));
+        RedisTransport transport =
+            (RedisTransport)
+                Transports.open(
+                    "redis://" + user + ":pw@127.0.0.1:" + RedisTestSupport.PORT + "/0",
+                    streams.track(prefix));
         closeLater(transport);
         transport.send(payloads(200));
         assertThat(transport.repliesPerBatchOnly()).isFalse();
@@ -331,20 +392,22 @@ class RedisTransportIT extends TransportContractTest {
         .hasMessageContaining("next connection attempt");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     assertThat(((RedisTransport) transport).failedBatches()).isEqualTo(2);
-    Subscription subscription = closeLater(transport.subscribe(batch -> { }));
+    Subscription subscription = closeLater(transport.subscribe(batch -> {}));
     Thread.sleep(300);
     assertThat(subscription.isConnected()).isFalse();
   }
 
   private Set<String> fieldNames(String payload) throws Exception {
     Set<String> names = new HashSet<>();
-    for (Iterator<String> it = json.readTree(payload.getBytes(StandardCharsets.UTF_8)).fieldNames(); it.hasNext(); ) {
+    for (Iterator<String> it = json.readTree(payload.getBytes(StandardCharsets.UTF_8)).fieldNames();
+        it.hasNext(); ) {
       names.add(it.next());
     }
     return names;
   }
 
-  static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+  static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);

@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Feeds the output the callbacks Lettuce makes for real XREAD replies (recorded against Redis 7.0). */
+/**
+ * Feeds the output the callbacks Lettuce makes for real XREAD replies (recorded against Redis 7.0).
+ */
 class StreamBatchOutputTest {
 
   private static void set(StreamBatchOutput output, String value) {
@@ -35,11 +37,14 @@ class StreamBatchOutputTest {
 
   @Test
   void get_entriesWithData_givesPayloadsInOrderAndTheLastId() {
-    StreamBatchOutput.Batch batch = reply(
-        new String[] {"1-0", "data", "{\"task_id\":\"a\"}"},
-        new String[] {"1-1", "data", "{\"task_id\":\"ü\"}", "other", "x"},
-        new String[] {"2-0", "other", "y", "data", "{\"task_id\":\"c\"}"}).get();
-    assertThat(batch.payloads()).extracting(StreamBatchOutputTest::text)
+    StreamBatchOutput.Batch batch =
+        reply(
+                new String[] {"1-0", "data", "{\"task_id\":\"a\"}"},
+                new String[] {"1-1", "data", "{\"task_id\":\"ü\"}", "other", "x"},
+                new String[] {"2-0", "other", "y", "data", "{\"task_id\":\"c\"}"})
+            .get();
+    assertThat(batch.payloads())
+        .extracting(StreamBatchOutputTest::text)
         .containsExactly("{\"task_id\":\"a\"}", "{\"task_id\":\"ü\"}", "{\"task_id\":\"c\"}");
     assertThat(batch.lastId()).isEqualTo("2-0");
     assertThat(batch.entries()).isEqualTo(3);
@@ -48,11 +53,15 @@ class StreamBatchOutputTest {
 
   @Test
   void get_entriesWithoutData_areCountedNotDelivered_evenAsTheLastEntry() {
-    StreamBatchOutput.Batch batch = reply(
-        new String[] {"5-0", "payload", "{}"},
-        new String[] {"5-1", "data", "{\"task_id\":\"b\"}"},
-        new String[] {"6-0", "value", "data"}).get();
-    assertThat(batch.payloads()).extracting(StreamBatchOutputTest::text).containsExactly("{\"task_id\":\"b\"}");
+    StreamBatchOutput.Batch batch =
+        reply(
+                new String[] {"5-0", "payload", "{}"},
+                new String[] {"5-1", "data", "{\"task_id\":\"b\"}"},
+                new String[] {"6-0", "value", "data"})
+            .get();
+    assertThat(batch.payloads())
+        .extracting(StreamBatchOutputTest::text)
+        .containsExactly("{\"task_id\":\"b\"}");
     assertThat(batch.malformed()).isEqualTo(2);
     assertThat(batch.firstMalformedId()).isEqualTo("5-0");
     assertThat(batch.lastId()).isEqualTo("6-0");

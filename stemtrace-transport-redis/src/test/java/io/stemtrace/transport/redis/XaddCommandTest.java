@@ -14,22 +14,38 @@ import org.junit.jupiter.api.Test;
 
 class XaddCommandTest {
 
-  private static final byte[] PAYLOAD = "{\"task_id\":\"ü-1\",\"state\":\"PENDING\"}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] PAYLOAD =
+      "{\"task_id\":\"ü-1\",\"state\":\"PENDING\"}".getBytes(StandardCharsets.UTF_8);
 
   @Test
   void encode_withMaxlen_isByteForByteWhatLettuceWritesForTheSameXadd() {
-    CommandArgs<String, byte[]> args = new CommandArgs<>(RedisConnector.CODEC)
-        .addKey("shop:events").add("MAXLEN").add("~").add(100_000L).add("*").addKey("data").addValue(PAYLOAD);
+    CommandArgs<String, byte[]> args =
+        new CommandArgs<>(RedisConnector.CODEC)
+            .addKey("shop:events")
+            .add("MAXLEN")
+            .add("~")
+            .add(100_000L)
+            .add("*")
+            .addKey("data")
+            .addValue(PAYLOAD);
     assertThat(encoded(new XaddCommand(XaddCommand.header("shop:events", 100_000), PAYLOAD, null)))
-        .isEqualTo(encoded(new Command<>(CommandType.XADD, new StatusOutput<>(RedisConnector.CODEC), args)));
+        .isEqualTo(
+            encoded(
+                new Command<>(CommandType.XADD, new StatusOutput<>(RedisConnector.CODEC), args)));
   }
 
   @Test
   void encode_withoutMaxlen_leavesTrimmingOut() {
-    CommandArgs<String, byte[]> args = new CommandArgs<>(RedisConnector.CODEC)
-        .addKey("日本:events").add("*").addKey("data").addValue(PAYLOAD);
+    CommandArgs<String, byte[]> args =
+        new CommandArgs<>(RedisConnector.CODEC)
+            .addKey("日本:events")
+            .add("*")
+            .addKey("data")
+            .addValue(PAYLOAD);
     assertThat(encoded(new XaddCommand(XaddCommand.header("日本:events", 0), PAYLOAD, null)))
-        .isEqualTo(encoded(new Command<>(CommandType.XADD, new StatusOutput<>(RedisConnector.CODEC), args)));
+        .isEqualTo(
+            encoded(
+                new Command<>(CommandType.XADD, new StatusOutput<>(RedisConnector.CODEC), args)));
   }
 
   @Test
@@ -37,35 +53,46 @@ class XaddCommandTest {
     byte[] header = XaddCommand.header("shop:events", 100_000);
     byte[] second = "{\"task_id\":\"2\"}".getBytes(StandardCharsets.UTF_8);
     ByteBuf expected = Unpooled.buffer();
-    expected.writeBytes("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n".getBytes(StandardCharsets.US_ASCII));
+    expected.writeBytes(
+        "*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n".getBytes(StandardCharsets.US_ASCII));
     expected.writeBytes(encoded(new XaddCommand(header, PAYLOAD, null)));
     expected.writeBytes(encoded(new XaddCommand(header, second, null)));
-    expected.writeBytes("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$2\r\nON\r\n".getBytes(StandardCharsets.US_ASCII));
+    expected.writeBytes(
+        "*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$2\r\nON\r\n".getBytes(StandardCharsets.US_ASCII));
     byte[] wanted = new byte[expected.readableBytes()];
     expected.readBytes(wanted);
-    assertThat(encoded(new QuietXaddCommand(header, java.util.List.of(PAYLOAD, second)))).isEqualTo(wanted);
+    assertThat(encoded(new QuietXaddCommand(header, java.util.List.of(PAYLOAD, second))))
+        .isEqualTo(wanted);
   }
 
   @Test
   void quietChunk_isFineOnlyWithTheOkOfClientReplyOn() {
-    QuietXaddCommand ok = new QuietXaddCommand(XaddCommand.header("k", 0), java.util.List.of(PAYLOAD));
+    QuietXaddCommand ok =
+        new QuietXaddCommand(XaddCommand.header("k", 0), java.util.List.of(PAYLOAD));
     ok.getOutput().set(java.nio.ByteBuffer.wrap("OK".getBytes(StandardCharsets.US_ASCII)));
     ok.complete();
     assertThat(ok.answeredOk()).isTrue();
 
-    QuietXaddCommand stranger = new QuietXaddCommand(XaddCommand.header("k", 0), java.util.List.of(PAYLOAD));
-    stranger.getOutput().set(java.nio.ByteBuffer.wrap("1764000000000-0".getBytes(StandardCharsets.US_ASCII)));
+    QuietXaddCommand stranger =
+        new QuietXaddCommand(XaddCommand.header("k", 0), java.util.List.of(PAYLOAD));
+    stranger
+        .getOutput()
+        .set(java.nio.ByteBuffer.wrap("1764000000000-0".getBytes(StandardCharsets.US_ASCII)));
     stranger.complete();
     assertThat(stranger.answeredOk()).isFalse();
     assertThat(stranger.problem()).contains("unexpected reply '1764000000000-0'");
 
-    QuietXaddCommand refused = new QuietXaddCommand(XaddCommand.header("k", 0), java.util.List.of(PAYLOAD));
-    refused.getOutput().setError("NOPERM this user has no permissions to run the 'client|reply' command");
+    QuietXaddCommand refused =
+        new QuietXaddCommand(XaddCommand.header("k", 0), java.util.List.of(PAYLOAD));
+    refused
+        .getOutput()
+        .setError("NOPERM this user has no permissions to run the 'client|reply' command");
     refused.complete();
     assertThat(refused.answeredOk()).isFalse();
     assertThat(refused.refusedByServer()).isTrue();
 
-    QuietXaddCommand lost = new QuietXaddCommand(XaddCommand.header("k", 0), java.util.List.of(PAYLOAD));
+    QuietXaddCommand lost =
+        new QuietXaddCommand(XaddCommand.header("k", 0), java.util.List.of(PAYLOAD));
     lost.completeExceptionally(new java.io.IOException("Connection reset"));
     assertThat(lost.refusedByServer()).isFalse();
     assertThat(lost.problem()).contains("Connection reset");

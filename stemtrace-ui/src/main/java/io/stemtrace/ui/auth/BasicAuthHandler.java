@@ -11,10 +11,10 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * HTTP Basic authentication (RFC 7617) against one configured user. User and password are compared as
- * SHA-256 digests with {@link MessageDigest#isEqual}, both always, so the time taken says nothing about
- * which part or how much of it was wrong. Wrong credentials are throttled per client address
- * ({@link FailedLoginThrottle}): 429 with {@code Retry-After} while an address must wait.
+ * HTTP Basic authentication (RFC 7617) against one configured user. User and password are compared
+ * as SHA-256 digests with {@link MessageDigest#isEqual}, both always, so the time taken says
+ * nothing about which part or how much of it was wrong. Wrong credentials are throttled per client
+ * address ({@link FailedLoginThrottle}): 429 with {@code Retry-After} while an address must wait.
  */
 final class BasicAuthHandler implements HttpHandler {
 
@@ -40,7 +40,9 @@ final class BasicAuthHandler implements HttpHandler {
       Duration wait = throttle.waitBeforeAttempt(exchange);
       if (!wait.isZero()) {
         exchange.getResponseHeaders().put(Headers.RETRY_AFTER, wait.toSeconds());
-        Exchanges.json(exchange, StatusCodes.TOO_MANY_REQUESTS,
+        Exchanges.json(
+            exchange,
+            StatusCodes.TOO_MANY_REQUESTS,
             "too many failed sign-ins from this address; try again in " + wait.toSeconds() + " s");
         return;
       }
@@ -49,7 +51,8 @@ final class BasicAuthHandler implements HttpHandler {
         next.handleRequest(exchange);
         return;
       }
-      throttle.failed(exchange); // credentials given and wrong; a request without any is not a guess
+      throttle.failed(
+          exchange); // credentials given and wrong; a request without any is not a guess
     }
     exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, CHALLENGE);
     Exchanges.json(exchange, StatusCodes.UNAUTHORIZED, "authentication required");
@@ -60,14 +63,18 @@ final class BasicAuthHandler implements HttpHandler {
     if (!header.regionMatches(true, 0, "Basic ", 0, 6)) return false;
     String decoded;
     try {
-      decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      decoded =
+          new String(
+              Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return false;
     }
     int colon = decoded.indexOf(':');
     if (colon < 0) return false;
-    boolean userMatches = MessageDigest.isEqual(userDigest, SignedTokens.sha256(decoded.substring(0, colon)));
-    boolean passwordMatches = MessageDigest.isEqual(passwordDigest, SignedTokens.sha256(decoded.substring(colon + 1)));
+    boolean userMatches =
+        MessageDigest.isEqual(userDigest, SignedTokens.sha256(decoded.substring(0, colon)));
+    boolean passwordMatches =
+        MessageDigest.isEqual(passwordDigest, SignedTokens.sha256(decoded.substring(colon + 1)));
     return userMatches & passwordMatches;
   }
 }

@@ -36,7 +36,10 @@ final class Exchanges {
     return relative == null || relative.isEmpty() ? "/" : relative;
   }
 
-  /** Every value of cookie {@code name} in the request (a browser may send several for different paths). */
+  /**
+   * Every value of cookie {@code name} in the request (a browser may send several for different
+   * paths).
+   */
   static List<String> cookies(HttpServerExchange exchange, String name) {
     List<String> values = new ArrayList<>(1);
     HeaderValues headers = exchange.getRequestHeaders().get(Headers.COOKIE);
@@ -58,7 +61,10 @@ final class Exchanges {
     return values;
   }
 
-  /** True when the browser reached us over HTTPS, directly or (as a proxy says) through a TLS terminator. */
+  /**
+   * True when the browser reached us over HTTPS, directly or (as a proxy says) through a TLS
+   * terminator.
+   */
   static boolean isHttps(HttpServerExchange exchange) {
     if ("https".equalsIgnoreCase(exchange.getRequestScheme())) return true;
     String forwarded = exchange.getRequestHeaders().getFirst(X_FORWARDED_PROTO);
@@ -67,9 +73,9 @@ final class Exchanges {
   }
 
   /**
-   * False when a browser says the request comes from another site: an {@code Origin} whose host and port
-   * differ from this request's {@code Host} (or {@code X-Forwarded-Host}), or {@code Sec-Fetch-Site:
-   * cross-site}. Clients that send neither (curl, other servers) pass.
+   * False when a browser says the request comes from another site: an {@code Origin} whose host and
+   * port differ from this request's {@code Host} (or {@code X-Forwarded-Host}), or {@code
+   * Sec-Fetch-Site: cross-site}. Clients that send neither (curl, other servers) pass.
    */
   static boolean isSameOrigin(HttpServerExchange exchange) {
     String site = exchange.getRequestHeaders().getFirst(SEC_FETCH_SITE);
@@ -81,7 +87,8 @@ final class Exchanges {
     String originHost = authority(origin);
     if (originHost == null) return false; // "null" origins (sandboxed frames, file:) are never ours
     String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
-    if (host != null && originHost.equalsIgnoreCase(withDefaultPort(host.trim(), origin))) return true;
+    if (host != null && originHost.equalsIgnoreCase(withDefaultPort(host.trim(), origin)))
+      return true;
     String forwarded = exchange.getRequestHeaders().getFirst(X_FORWARDED_HOST);
     if (forwarded != null) {
       String first = forwarded.split(",")[0].trim();

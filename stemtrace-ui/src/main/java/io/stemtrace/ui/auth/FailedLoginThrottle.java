@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Slows down password guessing per client address: after {@link #FREE_FAILURES} wrong credentials in a
- * row, each further attempt is refused unchecked until a delay has passed that doubles with every failure
- * (1 s up to {@link #MAX_DELAY}), so one address gets about one guess a minute. A success, or
- * {@link #FORGET_AFTER} without failures, starts the address afresh. At most {@link #MAX_ADDRESSES}
- * addresses are remembered (the least recently failing ones are forgotten first).
+ * Slows down password guessing per client address: after {@link #FREE_FAILURES} wrong credentials
+ * in a row, each further attempt is refused unchecked until a delay has passed that doubles with
+ * every failure (1 s up to {@link #MAX_DELAY}), so one address gets about one guess a minute. A
+ * success, or {@link #FORGET_AFTER} without failures, starts the address afresh. At most {@link
+ * #MAX_ADDRESSES} addresses are remembered (the least recently failing ones are forgotten first).
  */
 final class FailedLoginThrottle {
 
@@ -26,12 +26,13 @@ final class FailedLoginThrottle {
   static final int MAX_ADDRESSES = 10_000;
 
   private final Clock clock;
-  private final Map<InetAddress, Failures> byAddress = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<InetAddress, Failures> eldest) {
-      return size() > MAX_ADDRESSES;
-    }
-  };
+  private final Map<InetAddress, Failures> byAddress =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetAddress, Failures> eldest) {
+          return size() > MAX_ADDRESSES;
+        }
+      };
 
   private static final class Failures {
     int count;
@@ -43,7 +44,10 @@ final class FailedLoginThrottle {
     this.clock = clock;
   }
 
-  /** How long the client must wait before its credentials are checked again; zero when they may be now. */
+  /**
+   * How long the client must wait before its credentials are checked again; zero when they may be
+   * now.
+   */
   synchronized Duration waitBeforeAttempt(HttpServerExchange exchange) {
     Failures failures = current(address(exchange), clock.millis());
     if (failures == null) return Duration.ZERO;
@@ -66,8 +70,11 @@ final class FailedLoginThrottle {
       int doublings = Math.min(failures.count - FREE_FAILURES - 1, 16);
       long delay = Math.min(1000L << doublings, MAX_DELAY.toMillis());
       failures.blockedUntilMillis = now + delay;
-      LOG.warn("{} failed sign-ins in a row from {}; its next attempt is checked in {} s", failures.count,
-          address == null ? "an unknown address" : address.getHostAddress(), delay / 1000);
+      LOG.warn(
+          "{} failed sign-ins in a row from {}; its next attempt is checked in {} s",
+          failures.count,
+          address == null ? "an unknown address" : address.getHostAddress(),
+          delay / 1000);
     }
   }
 

@@ -24,14 +24,15 @@ import java.util.Optional;
 /**
  * Form login with a signed session cookie.
  *
- * <p>{@code GET /login} shows the form, {@code POST /login} checks it, {@code GET /logout} shows a sign-out
- * button and {@code POST /logout} ends the session (all under the mount prefix). The session cookie is
- * {@code base64url(user|issuedAtMillis|sessionId|expiry).base64url(HMAC-SHA256)}: HttpOnly, SameSite=Lax,
- * Secure over HTTPS, with Max-Age equal to the session lifetime; replicas configured with the same secret
- * accept each other's cookies. Signing out revokes the session id in {@link SessionRevocations}, so a copy
- * of the cookie stops working too. Both forms carry a CSRF token that must equal the (signed, HttpOnly, SameSite=Strict) CSRF
- * cookie, and a POST from another origin is refused. Without a session a browser navigation is redirected
- * to the login page; API and WebSocket requests get 401.
+ * <p>{@code GET /login} shows the form, {@code POST /login} checks it, {@code GET /logout} shows a
+ * sign-out button and {@code POST /logout} ends the session (all under the mount prefix). The
+ * session cookie is {@code base64url(user|issuedAtMillis|sessionId|expiry).base64url(HMAC-SHA256)}:
+ * HttpOnly, SameSite=Lax, Secure over HTTPS, with Max-Age equal to the session lifetime; replicas
+ * configured with the same secret accept each other's cookies. Signing out revokes the session id
+ * in {@link SessionRevocations}, so a copy of the cookie stops working too. Both forms carry a CSRF
+ * token that must equal the (signed, HttpOnly, SameSite=Strict) CSRF cookie, and a POST from
+ * another origin is refused. Without a session a browser navigation is redirected to the login
+ * page; API and WebSocket requests get 401.
  */
 final class FormAuthHandler implements HttpHandler {
 
@@ -52,8 +53,14 @@ final class FormAuthHandler implements HttpHandler {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  FormAuthHandler(HttpHandler next, String user, String password, SignedTokens tokens, Duration sessionTtl,
-      Clock clock, SessionRevocations revocations) {
+  FormAuthHandler(
+      HttpHandler next,
+      String user,
+      String password,
+      SignedTokens tokens,
+      Duration sessionTtl,
+      Clock clock,
+      SessionRevocations revocations) {
     this.next = next;
     this.revocations = revocations;
     this.user = user;
@@ -83,20 +90,31 @@ final class FormAuthHandler implements HttpHandler {
     }
     // a WebSocket opened now must not outlive the session that opened it
     exchange.putAttachment(Authentication.ACCESS_EXPIRES, session.expiry());
-    exchange.putAttachment(Authentication.ACCESS_VALID, () -> !revocations.isRevoked(session.id(), session.issuedAt()));
+    exchange.putAttachment(
+        Authentication.ACCESS_VALID,
+        () -> !revocations.isRevoked(session.id(), session.issuedAt()));
     next.handleRequest(exchange);
   }
 
   private void refuse(HttpServerExchange exchange, String base, String relative) {
     String mode = exchange.getRequestHeaders().getFirst(Exchanges.SEC_FETCH_MODE);
-    boolean navigation = (exchange.getRequestMethod().equals(Methods.GET) || exchange.getRequestMethod().equals(Methods.HEAD))
-        && !relative.equals("/ws") && !relative.equals("/api") && !relative.startsWith("/api/")
-        && (mode == null || mode.equalsIgnoreCase("navigate")); // a script or image gets 401, not a login page
+    boolean navigation =
+        (exchange.getRequestMethod().equals(Methods.GET)
+                || exchange.getRequestMethod().equals(Methods.HEAD))
+            && !relative.equals("/ws")
+            && !relative.equals("/api")
+            && !relative.startsWith("/api/")
+            && (mode == null
+                || mode.equalsIgnoreCase(
+                    "navigate")); // a script or image gets 401, not a login page
     if (navigation) {
       String query = exchange.getQueryString();
       String target = base + relative + (query == null || query.isEmpty() ? "" : "?" + query);
-      Exchanges.found(exchange, SafeRedirect.encodePath(base) + "/login?next="
-          + URLEncoder.encode(target, StandardCharsets.UTF_8));
+      Exchanges.found(
+          exchange,
+          SafeRedirect.encodePath(base)
+              + "/login?next="
+              + URLEncoder.encode(target, StandardCharsets.UTF_8));
     } else {
       Exchanges.json(exchange, StatusCodes.UNAUTHORIZED, "authentication required");
     }
@@ -121,7 +139,10 @@ final class FormAuthHandler implements HttpHandler {
     return latest;
   }
 
-  /** Every session cookie of the request signed by us, for our user and not expired (revoked or not). */
+  /**
+   * Every session cookie of the request signed by us, for our user and not expired (revoked or
+   * not).
+   */
   private java.util.List<Session> presentedSessions(HttpServerExchange exchange) {
     Instant now = clock.instant();
     java.util.List<Session> sessions = new java.util.ArrayList<>(1);
@@ -134,7 +155,8 @@ final class FormAuthHandler implements HttpHandler {
       int issuedBar = idBar <= 0 ? -1 : content.lastIndexOf('|', idBar - 1);
       if (issuedBar < 0 || !content.substring(0, issuedBar).equals(user)) continue;
       try {
-        Instant issuedAt = Instant.ofEpochMilli(Long.parseLong(content.substring(issuedBar + 1, idBar)));
+        Instant issuedAt =
+            Instant.ofEpochMilli(Long.parseLong(content.substring(issuedBar + 1, idBar)));
         sessions.add(new Session(content.substring(idBar + 1), issuedAt, verified.get().expiry()));
       } catch (NumberFormatException e) {
         // not a session this handler signed (an older cookie format): ignored
@@ -158,13 +180,22 @@ final class FormAuthHandler implements HttpHandler {
     if (form == null) return;
     String next = form.get("next");
     if (!isValidCsrf(exchange, form.get("csrf"))) {
-      showLogin(exchange, base, StatusCodes.FORBIDDEN, next, "The sign-in form expired. Please try again.");
+      showLogin(
+          exchange,
+          base,
+          StatusCodes.FORBIDDEN,
+          next,
+          "The sign-in form expired. Please try again.");
       return;
     }
     Duration wait = throttle.waitBeforeAttempt(exchange);
     if (!wait.isZero()) {
       exchange.getResponseHeaders().put(Headers.RETRY_AFTER, wait.toSeconds());
-      showLogin(exchange, base, StatusCodes.TOO_MANY_REQUESTS, next,
+      showLogin(
+          exchange,
+          base,
+          StatusCodes.TOO_MANY_REQUESTS,
+          next,
           "Too many failed sign-ins. Try again in " + wait.toSeconds() + " s.");
       return;
     }
@@ -181,16 +212,24 @@ final class FormAuthHandler implements HttpHandler {
     Instant issuedAt = clock.instant();
     byte[] id = new byte[16];
     random.nextBytes(id);
-    String session = tokens.sign(SESSION_PURPOSE, user + "|" + issuedAt.toEpochMilli() + "|"
-        + Base64.getUrlEncoder().withoutPadding().encodeToString(id), issuedAt.plus(sessionTtl));
+    String session =
+        tokens.sign(
+            SESSION_PURPOSE,
+            user
+                + "|"
+                + issuedAt.toEpochMilli()
+                + "|"
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(id),
+            issuedAt.plus(sessionTtl));
     setCookie(exchange, SESSION_COOKIE, session, base, sessionTtl.toSeconds(), "Lax");
     setCookie(exchange, CSRF_COOKIE, "", base, 0, "Strict");
     Exchanges.seeOther(exchange, SafeRedirect.target(next, base));
   }
 
   /**
-   * The form of a POST, read on a worker thread; null when the request was answered already (405 for another
-   * method, or a refused form) or handed to a worker thread, which calls this handler again.
+   * The form of a POST, read on a worker thread; null when the request was answered already (405
+   * for another method, or a refused form) or handed to a worker thread, which calls this handler
+   * again.
    */
   private Map<String, String> postedForm(HttpServerExchange exchange) throws IOException {
     if (!exchange.getRequestMethod().toString().equals("POST")) {
@@ -208,7 +247,10 @@ final class FormAuthHandler implements HttpHandler {
     String method = exchange.getRequestMethod().toString();
     if (method.equals("GET") || method.equals("HEAD")) {
       String csrf = newCsrfToken(exchange, base);
-      Exchanges.html(exchange, StatusCodes.OK, LoginPage.logout(SafeRedirect.encodePath(base) + "/logout", csrf));
+      Exchanges.html(
+          exchange,
+          StatusCodes.OK,
+          LoginPage.logout(SafeRedirect.encodePath(base) + "/logout", csrf));
       return;
     }
     Map<String, String> form = postedForm(exchange);
@@ -226,13 +268,19 @@ final class FormAuthHandler implements HttpHandler {
     Exchanges.seeOther(exchange, SafeRedirect.encodePath(base) + "/login");
   }
 
-  private void showLogin(HttpServerExchange exchange, String base, int status, String next, String error) {
+  private void showLogin(
+      HttpServerExchange exchange, String base, int status, String next, String error) {
     String csrf = newCsrfToken(exchange, base);
     String safeNext = next == null || next.length() > SafeRedirect.MAX_LENGTH ? "" : next;
-    Exchanges.html(exchange, status, LoginPage.login(SafeRedirect.encodePath(base) + "/login", csrf, safeNext, error));
+    Exchanges.html(
+        exchange,
+        status,
+        LoginPage.login(SafeRedirect.encodePath(base) + "/login", csrf, safeNext, error));
   }
 
-  /** Double submit: the form field must equal a CSRF cookie, and the token must carry our signature. */
+  /**
+   * Double submit: the form field must equal a CSRF cookie, and the token must carry our signature.
+   */
   private boolean isValidCsrf(HttpServerExchange exchange, String fromForm) {
     if (!Exchanges.isSameOrigin(exchange)) return false;
     if (fromForm == null || fromForm.isEmpty()) return false;
@@ -246,9 +294,9 @@ final class FormAuthHandler implements HttpHandler {
   }
 
   /**
-   * The CSRF token for a form: the browser's current one while it has at least half its life left (so a
-   * second tab, or a favicon request redirected to the login page, does not invalidate a form already
-   * shown), else a new one set as cookie.
+   * The CSRF token for a form: the browser's current one while it has at least half its life left
+   * (so a second tab, or a favicon request redirected to the login page, does not invalidate a form
+   * already shown), else a new one set as cookie.
    */
   private String newCsrfToken(HttpServerExchange exchange, String base) {
     Instant halfLife = clock.instant().plus(CSRF_TTL.dividedBy(2));
@@ -257,19 +305,33 @@ final class FormAuthHandler implements HttpHandler {
     }
     byte[] nonce = new byte[18];
     random.nextBytes(nonce);
-    String token = tokens.sign(CSRF_PURPOSE, Base64.getUrlEncoder().withoutPadding().encodeToString(nonce),
-        clock.instant().plus(CSRF_TTL));
+    String token =
+        tokens.sign(
+            CSRF_PURPOSE,
+            Base64.getUrlEncoder().withoutPadding().encodeToString(nonce),
+            clock.instant().plus(CSRF_TTL));
     setCookie(exchange, CSRF_COOKIE, token, base, CSRF_TTL.toSeconds(), "Strict");
     return token;
   }
 
-  private static void setCookie(HttpServerExchange exchange, String name, String value, String base, long maxAge,
+  private static void setCookie(
+      HttpServerExchange exchange,
+      String name,
+      String value,
+      String base,
+      long maxAge,
       String sameSite) {
     String path = base.isEmpty() ? "/" : SafeRedirect.encodePath(base);
-    StringBuilder cookie = new StringBuilder(name).append('=').append(value)
-        .append("; Path=").append(path)
-        .append("; Max-Age=").append(maxAge)
-        .append("; HttpOnly; SameSite=").append(sameSite);
+    StringBuilder cookie =
+        new StringBuilder(name)
+            .append('=')
+            .append(value)
+            .append("; Path=")
+            .append(path)
+            .append("; Max-Age=")
+            .append(maxAge)
+            .append("; HttpOnly; SameSite=")
+            .append(sameSite);
     if (Exchanges.isHttps(exchange)) cookie.append("; Secure");
     exchange.getResponseHeaders().add(Headers.SET_COOKIE, cookie.toString());
   }
@@ -277,8 +339,12 @@ final class FormAuthHandler implements HttpHandler {
   /** The url-encoded form body, or null after answering 413/415/400 for a body we will not read. */
   private static Map<String, String> readForm(HttpServerExchange exchange) throws IOException {
     String type = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-      Exchanges.json(exchange, StatusCodes.UNSUPPORTED_MEDIA_TYPE, "expected an application/x-www-form-urlencoded form");
+    if (type == null
+        || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+      Exchanges.json(
+          exchange,
+          StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+          "expected an application/x-www-form-urlencoded form");
       return null;
     }
     if (exchange.getRequestContentLength() > MAX_FORM_BYTES) {
@@ -302,8 +368,10 @@ final class FormAuthHandler implements HttpHandler {
       for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
         if (pair.isEmpty()) continue;
         int eq = pair.indexOf('=');
-        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        String name =
+            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value =
+            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
         form.putIfAbsent(name, value);
       }
     } catch (IllegalArgumentException e) {

@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Revoked sessions of this process: at most {@code capacity} ids, each kept until its session would have
- * expired. When a revocation finds the list full of unexpired sessions, every session issued until now is
- * revoked instead (everyone signs in again once) and the list starts empty: a full list never lets a
- * signed-out cookie back in. Filling it takes that many sign-outs of valid sessions within one session
- * lifetime, i.e. the password. Thread-safe.
+ * Revoked sessions of this process: at most {@code capacity} ids, each kept until its session would
+ * have expired. When a revocation finds the list full of unexpired sessions, every session issued
+ * until now is revoked instead (everyone signs in again once) and the list starts empty: a full
+ * list never lets a signed-out cookie back in. Filling it takes that many sign-outs of valid
+ * sessions within one session lifetime, i.e. the password. Thread-safe.
  */
 final class InMemorySessionRevocations implements SessionRevocations {
 
@@ -22,6 +22,7 @@ final class InMemorySessionRevocations implements SessionRevocations {
   private final Clock clock;
   // guarded by 'this'
   private final Map<String, Instant> expiryById = new HashMap<>();
+
   /** sessions issued at or before this are revoked, all of them */
   private volatile Instant revokedUntil = Instant.MIN;
 

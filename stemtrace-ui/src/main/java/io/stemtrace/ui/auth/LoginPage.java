@@ -1,12 +1,14 @@
 package io.stemtrace.ui.auth;
 
 /**
- * The login and logout pages: self-contained HTML with its own small stylesheet and no script, so they work
- * under the strict Content-Security-Policy and with JavaScript disabled. Every dynamic value is escaped.
+ * The login and logout pages: self-contained HTML with its own small stylesheet and no script, so
+ * they work under the strict Content-Security-Policy and with JavaScript disabled. Every dynamic
+ * value is escaped.
  */
 final class LoginPage {
 
-  private static final String STYLE = """
+  private static final String STYLE =
+      """
       :root{color-scheme:light dark;--bg:#f4f5f7;--card:#fff;--fg:#1d2330;--muted:#5b6475;--line:#d5d9e0;\
       --accent:#2f6fed;--err:#b42318}
       @media (prefers-color-scheme:dark){:root{--bg:#12151b;--card:#1b1f27;--fg:#e6e9ef;--muted:#9aa3b2;\
@@ -32,23 +34,37 @@ final class LoginPage {
   static String login(String action, String csrf, String next, String error) {
     StringBuilder body = new StringBuilder(512);
     body.append("<h1>stemtrace</h1><p>Sign in to the task dashboard.</p>");
-    if (error != null) body.append("<div class=\"error\" role=\"alert\">").append(escape(error)).append("</div>");
-    body.append("<form method=\"post\" action=\"").append(escape(action)).append("\">")
-        .append("<input type=\"hidden\" name=\"csrf\" value=\"").append(escape(csrf)).append("\">")
-        .append("<input type=\"hidden\" name=\"next\" value=\"").append(escape(next == null ? "" : next)).append("\">")
+    if (error != null)
+      body.append("<div class=\"error\" role=\"alert\">").append(escape(error)).append("</div>");
+    body.append("<form method=\"post\" action=\"")
+        .append(escape(action))
+        .append("\">")
+        .append("<input type=\"hidden\" name=\"csrf\" value=\"")
+        .append(escape(csrf))
+        .append("\">")
+        .append("<input type=\"hidden\" name=\"next\" value=\"")
+        .append(escape(next == null ? "" : next))
+        .append("\">")
         .append("<label for=\"username\">User</label>")
-        .append("<input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" required autofocus>")
+        .append(
+            "<input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" required autofocus>")
         .append("<label for=\"password\">Password</label>")
-        .append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>")
+        .append(
+            "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>")
         .append("<button type=\"submit\">Sign in</button></form>");
     return page("Sign in - stemtrace", body.toString());
   }
 
   static String logout(String action, String csrf) {
-    String body = "<h1>stemtrace</h1><p>Sign out of the task dashboard?</p>"
-        + "<form method=\"post\" action=\"" + escape(action) + "\">"
-        + "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(csrf) + "\">"
-        + "<button type=\"submit\">Sign out</button></form>";
+    String body =
+        "<h1>stemtrace</h1><p>Sign out of the task dashboard?</p>"
+            + "<form method=\"post\" action=\""
+            + escape(action)
+            + "\">"
+            + "<input type=\"hidden\" name=\"csrf\" value=\""
+            + escape(csrf)
+            + "\">"
+            + "<button type=\"submit\">Sign out</button></form>";
     return page("Sign out - stemtrace", body);
   }
 
@@ -56,8 +72,13 @@ final class LoginPage {
     return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         + "<meta name=\"referrer\" content=\"same-origin\">"
-        + "<title>" + escape(title) + "</title><style>" + STYLE + "</style></head><body><main>"
-        + body + "</main></body></html>";
+        + "<title>"
+        + escape(title)
+        + "</title><style>"
+        + STYLE
+        + "</style></head><body><main>"
+        + body
+        + "</main></body></html>";
   }
 
   /** HTML text and double-quoted attribute escaping. */

@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lets a request through when the host's check says so. The check runs on a worker thread (it may look
- * at a session store or call out), and a check that throws refuses the request rather than failing open.
+ * Lets a request through when the host's check says so. The check runs on a worker thread (it may
+ * look at a session store or call out), and a check that throws refuses the request rather than
+ * failing open.
  */
 final class PredicateAuthHandler implements HttpHandler {
 

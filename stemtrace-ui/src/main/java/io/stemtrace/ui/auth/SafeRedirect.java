@@ -3,9 +3,10 @@ package io.stemtrace.ui.auth;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Decides where a login may send the browser: only a path on this origin under the dashboard's mount
- * prefix. Anything else (a scheme, {@code //host}, a backslash that browsers read as a slash, control
- * characters, dot segments that climb out of the prefix) falls back to the dashboard's home.
+ * Decides where a login may send the browser: only a path on this origin under the dashboard's
+ * mount prefix. Anything else (a scheme, {@code //host}, a backslash that browsers read as a slash,
+ * control characters, dot segments that climb out of the prefix) falls back to the dashboard's
+ * home.
  */
 final class SafeRedirect {
 
@@ -45,7 +46,8 @@ final class SafeRedirect {
   private static boolean isSafeText(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c == '\\' || c < 0x20 || c == 0x7f || c == '\uFFFD' || Character.isISOControl(c)) return false;
+      if (c == '\\' || c < 0x20 || c == 0x7f || c == '\uFFFD' || Character.isISOControl(c))
+        return false;
     }
     return true;
   }
@@ -64,11 +66,14 @@ final class SafeRedirect {
     StringBuilder out = new StringBuilder(text.length() + 16);
     for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
           || (c < 0x80 && keep.indexOf(c) >= 0)) {
         out.append((char) c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }

@@ -11,9 +11,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs and verifies short values with HMAC-SHA256: {@code base64url(content|expiry) + "." +
- * base64url(HMAC(key, purpose + "." + that))}. The purpose keeps a CSRF token from ever passing as a
- * session and the other way round. MACs are compared with {@link MessageDigest#isEqual} (constant time).
- * Thread-safe: a {@link Mac} is created per call (cheap next to an HTTP request).
+ * base64url(HMAC(key, purpose + "." + that))}. The purpose keeps a CSRF token from ever passing as
+ * a session and the other way round. MACs are compared with {@link MessageDigest#isEqual} (constant
+ * time). Thread-safe: a {@link Mac} is created per call (cheap next to an HTTP request).
  */
 final class SignedTokens {
 
@@ -29,11 +29,15 @@ final class SignedTokens {
 
   /** A token carrying {@code content} (no '|' needed at its end) until {@code expiry}. */
   String sign(String purpose, String content, Instant expiry) {
-    String body = ENCODER.encodeToString((content + "|" + expiry.getEpochSecond()).getBytes(StandardCharsets.UTF_8));
+    String body =
+        ENCODER.encodeToString(
+            (content + "|" + expiry.getEpochSecond()).getBytes(StandardCharsets.UTF_8));
     return body + "." + ENCODER.encodeToString(mac(purpose, body));
   }
 
-  /** The content of a token signed for {@code purpose} with this key and not expired at {@code now}. */
+  /**
+   * The content of a token signed for {@code purpose} with this key and not expired at {@code now}.
+   */
   Optional<String> verify(String purpose, String token, Instant now) {
     return verified(purpose, token, now).map(Verified::content);
   }
@@ -43,7 +47,8 @@ final class SignedTokens {
 
   /** As {@link #verify}, with the token's expiry. */
   Optional<Verified> verified(String purpose, String token, Instant now) {
-    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) return Optional.empty();
+    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH)
+      return Optional.empty();
     int dot = token.indexOf('.');
     if (dot <= 0 || dot != token.lastIndexOf('.')) return Optional.empty();
     String body = token.substring(0, dot);
@@ -77,7 +82,8 @@ final class SignedTokens {
       mac.update((byte) '.');
       return mac.doFinal(body.getBytes(StandardCharsets.US_ASCII));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e); // required of every Java platform
+      throw new IllegalStateException(
+          "HmacSHA256 unavailable", e); // required of every Java platform
     }
   }
 

@@ -46,19 +46,24 @@ class BasicAuthTest {
   void wrongCredentials_fromOneAddress_areThrottled_untilTheDelayHasPassed() {
     String wrong = basic("admin", "guess");
     for (int i = 1; i <= FailedLoginThrottle.FREE_FAILURES + 1; i++) {
-      assertThat(server.get("/api/tasks", "Authorization", wrong).statusCode()).as("attempt " + i).isEqualTo(401);
+      assertThat(server.get("/api/tasks", "Authorization", wrong).statusCode())
+          .as("attempt " + i)
+          .isEqualTo(401);
     }
     HttpResponse<String> refused = server.get("/api/tasks", "Authorization", GOOD);
     assertThat(refused.statusCode()).isEqualTo(429);
     assertThat(refused.headers().firstValue("Retry-After")).contains("1");
     assertThat(refused.body()).contains("too many failed sign-ins");
     // no credentials is no guess: the browser still gets its challenge
-    assertThat(server.get("/api/tasks").headers().firstValue("WWW-Authenticate")).contains(BasicAuthHandler.CHALLENGE);
+    assertThat(server.get("/api/tasks").headers().firstValue("WWW-Authenticate"))
+        .contains(BasicAuthHandler.CHALLENGE);
 
     clock.advance(java.time.Duration.ofSeconds(1));
     assertThat(server.get("/api/tasks", "Authorization", wrong).statusCode()).isEqualTo(401);
     clock.advance(java.time.Duration.ofSeconds(1));
-    assertThat(server.get("/api/tasks", "Authorization", GOOD).statusCode()).as("the delay doubled").isEqualTo(429);
+    assertThat(server.get("/api/tasks", "Authorization", GOOD).statusCode())
+        .as("the delay doubled")
+        .isEqualTo(429);
     clock.advance(java.time.Duration.ofSeconds(1));
     assertThat(server.get("/api/tasks", "Authorization", GOOD).statusCode()).isEqualTo(200);
     // a success starts afresh
@@ -67,18 +72,24 @@ class BasicAuthTest {
   }
 
   static String basic(String user, String password) {
-    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   static final String GOOD = basic("admin", "s3cret pass:word");
 
   @ParameterizedTest
-  @ValueSource(strings = {"/", "/graphs/abc", "/assets/index-1.js", "/api/tasks", "/api/health", "/login"})
+  @ValueSource(
+      strings = {"/", "/graphs/abc", "/assets/index-1.js", "/api/tasks", "/api/health", "/login"})
   void get_withoutCredentials_isRefusedWithChallenge(String path) {
     HttpResponse<String> response = server.get(path);
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.headers().firstValue("WWW-Authenticate")).contains(BasicAuthHandler.CHALLENGE);
-    assertThat(response.body()).isEqualTo("{\"detail\":\"authentication required\"}").doesNotContain("ok");
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .contains(BasicAuthHandler.CHALLENGE);
+    assertThat(response.body())
+        .isEqualTo("{\"detail\":\"authentication required\"}")
+        .doesNotContain("ok");
   }
 
   @ParameterizedTest
@@ -91,37 +102,61 @@ class BasicAuthTest {
 
   @Test
   void post_toApi_needsCredentials() {
-    HttpRequest post = server.request("/api/import").POST(HttpRequest.BodyPublishers.ofString("[]")).build();
+    HttpRequest post =
+        server.request("/api/import").POST(HttpRequest.BodyPublishers.ofString("[]")).build();
     assertThat(server.send(post).statusCode()).isEqualTo(401);
-    HttpRequest authorized = server.request("/api/import").header("Authorization", GOOD)
-        .POST(HttpRequest.BodyPublishers.ofString("[]")).build();
+    HttpRequest authorized =
+        server
+            .request("/api/import")
+            .header("Authorization", GOOD)
+            .POST(HttpRequest.BodyPublishers.ofString("[]"))
+            .build();
     assertThat(server.send(authorized).body()).isEqualTo("ok POST /api/import");
   }
 
   @Test
   void delete_andPut_needCredentials() {
-    assertThat(server.send(server.request("/api/tasks/x").DELETE().build()).statusCode()).isEqualTo(401);
-    assertThat(server.send(server.request("/api/tasks/x").PUT(HttpRequest.BodyPublishers.noBody()).build())
-        .statusCode()).isEqualTo(401);
+    assertThat(server.send(server.request("/api/tasks/x").DELETE().build()).statusCode())
+        .isEqualTo(401);
+    assertThat(
+            server
+                .send(
+                    server.request("/api/tasks/x").PUT(HttpRequest.BodyPublishers.noBody()).build())
+                .statusCode())
+        .isEqualTo(401);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"admin:wrong", "admin:", "Admin:s3cret pass:word", "admin:s3cret pass:word ",
-      ":s3cret pass:word", "admin", ""})
+  @ValueSource(
+      strings = {
+        "admin:wrong",
+        "admin:",
+        "Admin:s3cret pass:word",
+        "admin:s3cret pass:word ",
+        ":s3cret pass:word",
+        "admin",
+        ""
+      })
   void get_withWrongCredentials_isRefused(String userColonPassword) {
-    String header = "Basic " + Base64.getEncoder().encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8));
+    String header =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8));
     assertThat(server.get("/api/tasks", "Authorization", header).statusCode()).isEqualTo(401);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Bearer abc", "Basic", "Basic !!!notbase64", "Basic YWRtaW46", "Digest x=y"})
+  @ValueSource(
+      strings = {"Bearer abc", "Basic", "Basic !!!notbase64", "Basic YWRtaW46", "Digest x=y"})
   void get_withMalformedHeader_isRefused(String header) {
     assertThat(server.get("/api/tasks", "Authorization", header).statusCode()).isEqualTo(401);
   }
 
   @Test
   void schemeName_isCaseInsensitive() {
-    assertThat(server.get("/api/tasks", "Authorization", GOOD.replace("Basic", "bAsIc")).statusCode()).isEqualTo(200);
+    assertThat(
+            server.get("/api/tasks", "Authorization", GOOD.replace("Basic", "bAsIc")).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -145,6 +180,8 @@ class BasicAuthTest {
 
   @Test
   void toString_hidesThePassword() {
-    assertThat(Authentication.basic("admin", "hunter2").toString()).contains("admin").doesNotContain("hunter2");
+    assertThat(Authentication.basic("admin", "hunter2").toString())
+        .contains("admin")
+        .doesNotContain("hunter2");
   }
 }

@@ -13,13 +13,17 @@ class CustomAuthTest {
 
   @Test
   void custom_predicateDecidesEveryRoute() {
-    Authentication auth = Authentication.custom(exchange -> "let-me-in".equals(exchange.getRequestHeaders().getFirst(TOKEN)));
+    Authentication auth =
+        Authentication.custom(
+            exchange -> "let-me-in".equals(exchange.getRequestHeaders().getFirst(TOKEN)));
     try (AuthServer server = new AuthServer(auth, "/dash")) {
       for (String path : new String[] {"/", "/assets/a.js", "/api/tasks"}) {
         assertThat(server.get(path).statusCode()).isEqualTo(401);
-        assertThat(server.get(path, "X-Host-Token", "let-me-in").body()).isEqualTo("ok GET " + path);
+        assertThat(server.get(path, "X-Host-Token", "let-me-in").body())
+            .isEqualTo("ok GET " + path);
       }
-      HttpRequest post = server.request("/api/import").POST(HttpRequest.BodyPublishers.ofString("x")).build();
+      HttpRequest post =
+          server.request("/api/import").POST(HttpRequest.BodyPublishers.ofString("x")).build();
       assertThat(server.send(post).statusCode()).isEqualTo(401);
       assertThat(server.websocket()).isEqualTo("refused 401");
       assertThat(server.websocket("X-Host-Token", "let-me-in")).isEqualTo("hello");
@@ -28,9 +32,11 @@ class CustomAuthTest {
 
   @Test
   void custom_predicateThatThrows_refusesWithoutStackTrace() {
-    Authentication auth = Authentication.custom(exchange -> {
-      throw new IllegalStateException("session store down");
-    });
+    Authentication auth =
+        Authentication.custom(
+            exchange -> {
+              throw new IllegalStateException("session store down");
+            });
     try (AuthServer server = new AuthServer(auth, "/dash")) {
       var response = server.get("/api/tasks");
       assertThat(response.statusCode()).isEqualTo(401);
@@ -40,18 +46,22 @@ class CustomAuthTest {
 
   @Test
   void wrapping_hostHandlerDecides() {
-    Authentication auth = Authentication.wrapping(next -> exchange -> {
-      if ("let-me-in".equals(exchange.getRequestHeaders().getFirst(TOKEN))) {
-        next.handleRequest(exchange);
-      } else {
-        exchange.setStatusCode(StatusCodes.FORBIDDEN);
-        exchange.endExchange();
-      }
-    });
+    Authentication auth =
+        Authentication.wrapping(
+            next ->
+                exchange -> {
+                  if ("let-me-in".equals(exchange.getRequestHeaders().getFirst(TOKEN))) {
+                    next.handleRequest(exchange);
+                  } else {
+                    exchange.setStatusCode(StatusCodes.FORBIDDEN);
+                    exchange.endExchange();
+                  }
+                });
     assertThat(auth.isEnabled()).isTrue();
     try (AuthServer server = new AuthServer(auth, "/dash")) {
       assertThat(server.get("/api/tasks").statusCode()).isEqualTo(403);
-      assertThat(server.get("/api/tasks", "X-Host-Token", "let-me-in").body()).isEqualTo("ok GET /api/tasks");
+      assertThat(server.get("/api/tasks", "X-Host-Token", "let-me-in").body())
+          .isEqualTo("ok GET /api/tasks");
       assertThat(server.websocket()).isEqualTo("refused 403");
       assertThat(server.websocket("X-Host-Token", "let-me-in")).isEqualTo("hello");
     }

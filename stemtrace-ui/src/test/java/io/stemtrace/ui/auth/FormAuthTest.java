@@ -1,9 +1,9 @@
 package io.stemtrace.ui.auth;
 
-import io.stemtrace.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stemtrace.testing.MutableClock;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -31,7 +31,10 @@ class FormAuthTest {
 
   @BeforeEach
   void start() {
-    server = new AuthServer(Authentication.form("admin", "pa ss&word", SECRET, Duration.ofHours(8), clock), "/dash");
+    server =
+        new AuthServer(
+            Authentication.form("admin", "pa ss&word", SECRET, Duration.ofHours(8), clock),
+            "/dash");
   }
 
   @AfterEach
@@ -52,19 +55,25 @@ class FormAuthTest {
 
   static String cookie(HttpResponse<?> response, String name) {
     for (String header : response.headers().allValues("Set-Cookie")) {
-      if (header.startsWith(name + "=")) return header.substring(name.length() + 1, header.indexOf(';'));
+      if (header.startsWith(name + "="))
+        return header.substring(name.length() + 1, header.indexOf(';'));
     }
     return null;
   }
 
   static String setCookieHeader(HttpResponse<?> response, String name) {
-    return response.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith(name + "=")).findFirst()
+    return response.headers().allValues("Set-Cookie").stream()
+        .filter(h -> h.startsWith(name + "="))
+        .findFirst()
         .orElse(null);
   }
 
   HttpResponse<String> post(String path, String body, String... headers) {
-    HttpRequest.Builder builder = server.request(path).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder builder =
+        server
+            .request(path)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (headers.length > 0) builder.headers(headers);
     return server.send(builder.build());
   }
@@ -73,7 +82,8 @@ class FormAuthTest {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < pairs.length; i += 2) {
       if (out.length() > 0) out.append('&');
-      out.append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8)).append('=')
+      out.append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8))
+          .append('=')
           .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
     }
     return out.toString();
@@ -90,8 +100,11 @@ class FormAuthTest {
 
   HttpResponse<String> loginWith(String user, String password, String next) {
     LoginForm form = loginForm("/login");
-    return post("/login", form("csrf", form.token(), "next", next, "username", user, "password", password),
-        "Cookie", FormAuthHandler.CSRF_COOKIE + "=" + form.cookie());
+    return post(
+        "/login",
+        form("csrf", form.token(), "next", next, "username", user, "password", password),
+        "Cookie",
+        FormAuthHandler.CSRF_COOKIE + "=" + form.cookie());
   }
 
   static String sessionHeader(String session) {
@@ -105,7 +118,9 @@ class FormAuthTest {
     assertThat(response.statusCode()).isEqualTo(302);
     String location = response.headers().firstValue("Location").orElseThrow();
     assertThat(location).startsWith("/dash/login?next=");
-    assertThat(URLDecoder.decode(location.substring("/dash/login?next=".length()), StandardCharsets.UTF_8))
+    assertThat(
+            URLDecoder.decode(
+                location.substring("/dash/login?next=".length()), StandardCharsets.UTF_8))
         .isEqualTo("/dash" + path);
     assertThat(response.body()).doesNotContain("ok");
   }
@@ -120,7 +135,8 @@ class FormAuthTest {
 
   @Test
   void apiWrite_withoutSession_is401() {
-    HttpRequest post = server.request("/api/import").POST(HttpRequest.BodyPublishers.ofString("[]")).build();
+    HttpRequest post =
+        server.request("/api/import").POST(HttpRequest.BodyPublishers.ofString("[]")).build();
     assertThat(server.send(post).statusCode()).isEqualTo(401);
   }
 
@@ -137,8 +153,12 @@ class FormAuthTest {
       assertThat(response.statusCode()).as(path).isEqualTo(200);
       assertThat(response.body()).isEqualTo("ok GET " + path);
     }
-    HttpRequest post = server.request("/api/import").header("Cookie", sessionHeader(session))
-        .POST(HttpRequest.BodyPublishers.ofString("[]")).build();
+    HttpRequest post =
+        server
+            .request("/api/import")
+            .header("Cookie", sessionHeader(session))
+            .POST(HttpRequest.BodyPublishers.ofString("[]"))
+            .build();
     assertThat(server.send(post).body()).isEqualTo("ok POST /api/import");
     assertThat(server.websocket("Cookie", sessionHeader(session))).isEqualTo("hello");
   }
@@ -146,13 +166,18 @@ class FormAuthTest {
   @Test
   void loginPage_keepsAValidCsrfCookie_soASecondLoadDoesNotBreakTheFirstForm() {
     LoginForm first = loginForm("/login");
-    HttpResponse<String> again = server.get("/login?next=%2Fdash%2Ffavicon.ico",
-        "Cookie", FormAuthHandler.CSRF_COOKIE + "=" + first.cookie());
+    HttpResponse<String> again =
+        server.get(
+            "/login?next=%2Fdash%2Ffavicon.ico",
+            "Cookie", FormAuthHandler.CSRF_COOKIE + "=" + first.cookie());
     assertThat(setCookieHeader(again, FormAuthHandler.CSRF_COOKIE)).isNull();
     assertThat(again.body()).contains(first.token());
     clock.advance(FormAuthHandler.CSRF_TTL.dividedBy(2).plusSeconds(1));
-    HttpResponse<String> later = server.get("/login", "Cookie", FormAuthHandler.CSRF_COOKIE + "=" + first.cookie());
-    assertThat(cookie(later, FormAuthHandler.CSRF_COOKIE)).as("renewed past half its life").isNotEqualTo(first.cookie());
+    HttpResponse<String> later =
+        server.get("/login", "Cookie", FormAuthHandler.CSRF_COOKIE + "=" + first.cookie());
+    assertThat(cookie(later, FormAuthHandler.CSRF_COOKIE))
+        .as("renewed past half its life")
+        .isNotEqualTo(first.cookie());
   }
 
   @Test
@@ -168,29 +193,44 @@ class FormAuthTest {
     assertThat(response.statusCode()).isEqualTo(303);
     assertThat(response.headers().firstValue("Location")).contains("/dash/graph/r1?x=1");
     String header = setCookieHeader(response, FormAuthHandler.SESSION_COOKIE);
-    assertThat(header).contains("; Path=/dash;").contains("HttpOnly").contains("SameSite=Lax")
-        .contains("Max-Age=28800").doesNotContain("Secure");
+    assertThat(header)
+        .contains("; Path=/dash;")
+        .contains("HttpOnly")
+        .contains("SameSite=Lax")
+        .contains("Max-Age=28800")
+        .doesNotContain("Secure");
     String value = cookie(response, FormAuthHandler.SESSION_COOKIE);
-    String payload = new String(Base64.getUrlDecoder().decode(value.substring(0, value.indexOf('.'))),
-        StandardCharsets.UTF_8);
+    String payload =
+        new String(
+            Base64.getUrlDecoder().decode(value.substring(0, value.indexOf('.'))),
+            StandardCharsets.UTF_8);
     // user | issued at (ms) | random session id | expiry (s)
-    assertThat(payload).matches("admin\\|" + clock.instant().toEpochMilli() + "\\|[A-Za-z0-9_-]{22}\\|"
-        + clock.instant().plus(Duration.ofHours(8)).getEpochSecond());
+    assertThat(payload)
+        .matches(
+            "admin\\|"
+                + clock.instant().toEpochMilli()
+                + "\\|[A-Za-z0-9_-]{22}\\|"
+                + clock.instant().plus(Duration.ofHours(8)).getEpochSecond());
   }
 
   @Test
   void login_behindTlsProxy_marksCookiesSecure() {
     LoginForm form = loginForm("/login");
-    HttpResponse<String> response = post("/login",
-        form("csrf", form.token(), "username", "admin", "password", "pa ss&word"),
-        "Cookie", FormAuthHandler.CSRF_COOKIE + "=" + form.cookie(), "X-Forwarded-Proto", "https");
+    HttpResponse<String> response =
+        post(
+            "/login",
+            form("csrf", form.token(), "username", "admin", "password", "pa ss&word"),
+            "Cookie",
+            FormAuthHandler.CSRF_COOKIE + "=" + form.cookie(),
+            "X-Forwarded-Proto",
+            "https");
     assertThat(setCookieHeader(response, FormAuthHandler.SESSION_COOKIE)).endsWith("; Secure");
   }
 
   @Test
   void login_wrongPassword_is401WithForm_andNoSession() {
-    for (String[] attempt : new String[][] {{"admin", "pa ss&wor"}, {"admin", ""}, {"Admin", "pa ss&word"},
-        {"", ""}}) {
+    for (String[] attempt :
+        new String[][] {{"admin", "pa ss&wor"}, {"admin", ""}, {"Admin", "pa ss&word"}, {"", ""}}) {
       HttpResponse<String> response = loginWith(attempt[0], attempt[1], "/dash/");
       assertThat(response.statusCode()).isEqualTo(401);
       assertThat(response.body()).contains("Wrong user or password").contains("name=\"csrf\"");
@@ -201,19 +241,25 @@ class FormAuthTest {
   @Test
   void login_repeatedWrongPasswords_areThrottled_untilTheDelayHasPassed() {
     for (int i = 1; i <= FailedLoginThrottle.FREE_FAILURES + 1; i++) {
-      assertThat(loginWith("admin", "guess " + i, "/dash/").statusCode()).as("attempt " + i).isEqualTo(401);
+      assertThat(loginWith("admin", "guess " + i, "/dash/").statusCode())
+          .as("attempt " + i)
+          .isEqualTo(401);
     }
     // even the right password is not checked while the address waits
     HttpResponse<String> refused = loginWith("admin", "pa ss&word", "/dash/");
     assertThat(refused.statusCode()).isEqualTo(429);
     assertThat(refused.headers().firstValue("Retry-After")).contains("1");
-    assertThat(refused.body()).contains("Too many failed sign-ins. Try again in 1 s.").contains("name=\"csrf\"");
+    assertThat(refused.body())
+        .contains("Too many failed sign-ins. Try again in 1 s.")
+        .contains("name=\"csrf\"");
     assertThat(cookie(refused, FormAuthHandler.SESSION_COOKIE)).isNull();
 
     clock.advance(Duration.ofSeconds(1));
     assertThat(loginWith("admin", "guess 7", "/dash/").statusCode()).isEqualTo(401);
     clock.advance(Duration.ofSeconds(1));
-    assertThat(loginWith("admin", "pa ss&word", "/dash/").statusCode()).as("the delay doubled").isEqualTo(429);
+    assertThat(loginWith("admin", "pa ss&word", "/dash/").statusCode())
+        .as("the delay doubled")
+        .isEqualTo(429);
     clock.advance(Duration.ofSeconds(1));
     login();
     // a success starts afresh
@@ -223,7 +269,8 @@ class FormAuthTest {
 
   @Test
   void login_withoutCsrf_isRefused() {
-    HttpResponse<String> response = post("/login", form("username", "admin", "password", "pa ss&word"));
+    HttpResponse<String> response =
+        post("/login", form("username", "admin", "password", "pa ss&word"));
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(cookie(response, FormAuthHandler.SESSION_COOKIE)).isNull();
   }
@@ -232,20 +279,27 @@ class FormAuthTest {
   void login_csrfFieldWithoutMatchingCookie_isRefused() {
     LoginForm form = loginForm("/login");
     LoginForm other = loginForm("/login");
-    HttpResponse<String> noCookie = post("/login", form("csrf", form.token(), "username", "admin", "password", "pa ss&word"));
+    HttpResponse<String> noCookie =
+        post("/login", form("csrf", form.token(), "username", "admin", "password", "pa ss&word"));
     assertThat(noCookie.statusCode()).isEqualTo(403);
-    HttpResponse<String> otherCookie = post("/login",
-        form("csrf", form.token(), "username", "admin", "password", "pa ss&word"),
-        "Cookie", FormAuthHandler.CSRF_COOKIE + "=" + other.cookie());
+    HttpResponse<String> otherCookie =
+        post(
+            "/login",
+            form("csrf", form.token(), "username", "admin", "password", "pa ss&word"),
+            "Cookie",
+            FormAuthHandler.CSRF_COOKIE + "=" + other.cookie());
     assertThat(otherCookie.statusCode()).isEqualTo(403);
   }
 
   @Test
   void login_unsignedDoubleSubmit_isRefused() {
     // an attacker able to plant a cookie still cannot make a token we signed
-    HttpResponse<String> response = post("/login",
-        form("csrf", "planted.token", "username", "admin", "password", "pa ss&word"),
-        "Cookie", FormAuthHandler.CSRF_COOKIE + "=planted.token");
+    HttpResponse<String> response =
+        post(
+            "/login",
+            form("csrf", "planted.token", "username", "admin", "password", "pa ss&word"),
+            "Cookie",
+            FormAuthHandler.CSRF_COOKIE + "=planted.token");
     assertThat(response.statusCode()).isEqualTo(403);
   }
 
@@ -254,34 +308,47 @@ class FormAuthTest {
     LoginForm form = loginForm("/login");
     String body = form("csrf", form.token(), "username", "admin", "password", "pa ss&word");
     String cookie = FormAuthHandler.CSRF_COOKIE + "=" + form.cookie();
-    assertThat(post("/login", body, "Cookie", cookie, "Origin", "https://evil.example").statusCode()).isEqualTo(403);
-    assertThat(post("/login", body, "Cookie", cookie, "Sec-Fetch-Site", "cross-site").statusCode()).isEqualTo(403);
+    assertThat(
+            post("/login", body, "Cookie", cookie, "Origin", "https://evil.example").statusCode())
+        .isEqualTo(403);
+    assertThat(post("/login", body, "Cookie", cookie, "Sec-Fetch-Site", "cross-site").statusCode())
+        .isEqualTo(403);
     String sameOrigin = server.base.substring(0, server.base.indexOf("/dash"));
-    assertThat(post("/login", body, "Cookie", cookie, "Origin", sameOrigin).statusCode()).isEqualTo(303);
+    assertThat(post("/login", body, "Cookie", cookie, "Origin", sameOrigin).statusCode())
+        .isEqualTo(303);
   }
 
   @Test
   void login_expiredCsrfToken_isRefused() {
     LoginForm form = loginForm("/login");
     clock.advance(FormAuthHandler.CSRF_TTL.plusSeconds(1));
-    HttpResponse<String> response = post("/login",
-        form("csrf", form.token(), "username", "admin", "password", "pa ss&word"),
-        "Cookie", FormAuthHandler.CSRF_COOKIE + "=" + form.cookie());
+    HttpResponse<String> response =
+        post(
+            "/login",
+            form("csrf", form.token(), "username", "admin", "password", "pa ss&word"),
+            "Cookie",
+            FormAuthHandler.CSRF_COOKIE + "=" + form.cookie());
     assertThat(response.statusCode()).isEqualTo(403);
   }
 
   @Test
   void login_nonFormBody_is415_andHugeForm_is413() {
-    HttpRequest json = server.request("/login").header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+    HttpRequest json =
+        server
+            .request("/login")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build();
     assertThat(server.send(json).statusCode()).isEqualTo(415);
-    assertThat(post("/login", "a=" + "x".repeat(FormAuthHandler.MAX_FORM_BYTES)).statusCode()).isEqualTo(413);
+    assertThat(post("/login", "a=" + "x".repeat(FormAuthHandler.MAX_FORM_BYTES)).statusCode())
+        .isEqualTo(413);
   }
 
   @Test
   void loginPage_whenSignedIn_redirectsToNext() {
     String session = login();
-    HttpResponse<String> response = server.get("/login?next=%2Fdash%2Fworkers", "Cookie", sessionHeader(session));
+    HttpResponse<String> response =
+        server.get("/login?next=%2Fdash%2Fworkers", "Cookie", sessionHeader(session));
     assertThat(response.statusCode()).isEqualTo(303);
     assertThat(response.headers().firstValue("Location")).contains("/dash/workers");
   }
@@ -293,8 +360,17 @@ class FormAuthTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"https://evil.example/", "//evil.example", "/\\evil.example", "/dash/../admin",
-      "javascript:alert(1)", "/elsewhere", "http:evil.example", "/dash/%2e%2e/x"})
+  @ValueSource(
+      strings = {
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "/dash/../admin",
+        "javascript:alert(1)",
+        "/elsewhere",
+        "http:evil.example",
+        "/dash/%2e%2e/x"
+      })
   void login_withForeignNext_redirectsHome(String next) {
     HttpResponse<String> response = loginWith("admin", "pa ss&word", next);
     assertThat(response.statusCode()).isEqualTo(303);
@@ -307,11 +383,24 @@ class FormAuthTest {
     String body = session.substring(0, session.indexOf('.'));
     String mac = session.substring(session.indexOf('.') + 1);
     String flippedMac = body + "." + (mac.charAt(0) == 'A' ? 'B' : 'A') + mac.substring(1);
-    String otherUser = Base64.getUrlEncoder().withoutPadding().encodeToString(
-        ("root|" + clock.instant().plus(Duration.ofDays(9999)).getEpochSecond()).getBytes(StandardCharsets.UTF_8));
-    for (String forged : List.of(flippedMac, otherUser + "." + mac, body, body + ".", "." + mac, session + "x",
-        otherUser)) {
-      assertThat(server.get("/api/tasks", "Cookie", sessionHeader(forged)).statusCode()).as(forged).isEqualTo(401);
+    String otherUser =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                ("root|" + clock.instant().plus(Duration.ofDays(9999)).getEpochSecond())
+                    .getBytes(StandardCharsets.UTF_8));
+    for (String forged :
+        List.of(
+            flippedMac,
+            otherUser + "." + mac,
+            body,
+            body + ".",
+            "." + mac,
+            session + "x",
+            otherUser)) {
+      assertThat(server.get("/api/tasks", "Cookie", sessionHeader(forged)).statusCode())
+          .as(forged)
+          .isEqualTo(401);
       assertThat(server.websocket("Cookie", sessionHeader(forged))).isEqualTo("refused 401");
     }
   }
@@ -320,9 +409,11 @@ class FormAuthTest {
   void expiredCookie_isRefused() {
     String session = login();
     clock.advance(Duration.ofHours(8).minusSeconds(1));
-    assertThat(server.get("/api/tasks", "Cookie", sessionHeader(session)).statusCode()).isEqualTo(200);
+    assertThat(server.get("/api/tasks", "Cookie", sessionHeader(session)).statusCode())
+        .isEqualTo(200);
     clock.advance(Duration.ofSeconds(1));
-    assertThat(server.get("/api/tasks", "Cookie", sessionHeader(session)).statusCode()).isEqualTo(401);
+    assertThat(server.get("/api/tasks", "Cookie", sessionHeader(session)).statusCode())
+        .isEqualTo(401);
     assertThat(server.get("/", "Cookie", sessionHeader(session)).statusCode()).isEqualTo(302);
     assertThat(server.websocket("Cookie", sessionHeader(session))).isEqualTo("refused 401");
   }
@@ -331,19 +422,26 @@ class FormAuthTest {
   void cookieFromAnotherSecret_isRefused_andFromTheSameSecret_isAccepted() {
     String session = login();
     byte[] otherSecret = "another secret, also long enough".getBytes(StandardCharsets.UTF_8);
-    try (AuthServer other = new AuthServer(
-            Authentication.form("admin", "pa ss&word", otherSecret, Duration.ofHours(8), clock), "/dash");
-        AuthServer replica = new AuthServer(
-            Authentication.form("admin", "pa ss&word", SECRET, Duration.ofHours(8), clock), "/dash")) {
-      assertThat(other.get("/api/tasks", "Cookie", sessionHeader(session)).statusCode()).isEqualTo(401);
-      assertThat(replica.get("/api/tasks", "Cookie", sessionHeader(session)).statusCode()).isEqualTo(200);
+    try (AuthServer other =
+            new AuthServer(
+                Authentication.form("admin", "pa ss&word", otherSecret, Duration.ofHours(8), clock),
+                "/dash");
+        AuthServer replica =
+            new AuthServer(
+                Authentication.form("admin", "pa ss&word", SECRET, Duration.ofHours(8), clock),
+                "/dash")) {
+      assertThat(other.get("/api/tasks", "Cookie", sessionHeader(session)).statusCode())
+          .isEqualTo(401);
+      assertThat(replica.get("/api/tasks", "Cookie", sessionHeader(session)).statusCode())
+          .isEqualTo(200);
     }
   }
 
   @Test
   void csrfToken_isNotASession() {
     LoginForm form = loginForm("/login");
-    assertThat(server.get("/api/tasks", "Cookie", sessionHeader(form.token())).statusCode()).isEqualTo(401);
+    assertThat(server.get("/api/tasks", "Cookie", sessionHeader(form.token())).statusCode())
+        .isEqualTo(401);
   }
 
   @Test
@@ -357,11 +455,16 @@ class FormAuthTest {
     Matcher matcher = CSRF_FIELD.matcher(page.body());
     assertThat(matcher.find()).isTrue();
     String csrfCookie = cookie(page, FormAuthHandler.CSRF_COOKIE);
-    HttpResponse<String> out = post("/logout", form("csrf", matcher.group(1)),
-        "Cookie", sessionHeader(session) + "; " + FormAuthHandler.CSRF_COOKIE + "=" + csrfCookie);
+    HttpResponse<String> out =
+        post(
+            "/logout",
+            form("csrf", matcher.group(1)),
+            "Cookie",
+            sessionHeader(session) + "; " + FormAuthHandler.CSRF_COOKIE + "=" + csrfCookie);
     assertThat(out.statusCode()).isEqualTo(303);
     assertThat(out.headers().firstValue("Location")).contains("/dash/login");
-    assertThat(setCookieHeader(out, FormAuthHandler.SESSION_COOKIE)).startsWith("stemtrace_session=;")
+    assertThat(setCookieHeader(out, FormAuthHandler.SESSION_COOKIE))
+        .startsWith("stemtrace_session=;")
         .contains("Max-Age=0");
   }
 
@@ -370,15 +473,26 @@ class FormAuthTest {
     HttpResponse<String> page = server.get("/logout", "Cookie", sessionHeader(session));
     Matcher matcher = CSRF_FIELD.matcher(page.body());
     assertThat(matcher.find()).isTrue();
-    HttpResponse<String> out = post("/logout", form("csrf", matcher.group(1)), "Cookie",
-        sessionHeader(session) + "; " + FormAuthHandler.CSRF_COOKIE + "=" + cookie(page, FormAuthHandler.CSRF_COOKIE));
+    HttpResponse<String> out =
+        post(
+            "/logout",
+            form("csrf", matcher.group(1)),
+            "Cookie",
+            sessionHeader(session)
+                + "; "
+                + FormAuthHandler.CSRF_COOKIE
+                + "="
+                + cookie(page, FormAuthHandler.CSRF_COOKIE));
     assertThat(out.statusCode()).isEqualTo(303);
   }
 
   void assertSignedIn(String session, boolean signedIn) {
-    assertThat(server.get("/api/tasks", "Cookie", sessionHeader(session)).statusCode()).isEqualTo(signedIn ? 200 : 401);
-    assertThat(server.get("/graphs", "Cookie", sessionHeader(session)).statusCode()).isEqualTo(signedIn ? 200 : 302);
-    assertThat(server.websocket("Cookie", sessionHeader(session))).isEqualTo(signedIn ? "hello" : "refused 401");
+    assertThat(server.get("/api/tasks", "Cookie", sessionHeader(session)).statusCode())
+        .isEqualTo(signedIn ? 200 : 401);
+    assertThat(server.get("/graphs", "Cookie", sessionHeader(session)).statusCode())
+        .isEqualTo(signedIn ? 200 : 302);
+    assertThat(server.websocket("Cookie", sessionHeader(session)))
+        .isEqualTo(signedIn ? "hello" : "refused 401");
   }
 
   @Test
@@ -389,20 +503,32 @@ class FormAuthTest {
     logout(copied);
     assertSignedIn(copied, false);
     assertSignedIn(otherBrowser, true);
-    assertThat(server.get("/login", "Cookie", sessionHeader(copied)).statusCode()).as("login form shown again")
+    assertThat(server.get("/login", "Cookie", sessionHeader(copied)).statusCode())
+        .as("login form shown again")
         .isEqualTo(200);
     // a replica with its own memory does not know of it: that takes a shared SessionRevocations
-    try (AuthServer replica = new AuthServer(
-        Authentication.form("admin", "pa ss&word", SECRET, Duration.ofHours(8), clock), "/dash")) {
-      assertThat(replica.get("/api/tasks", "Cookie", sessionHeader(copied)).statusCode()).isEqualTo(200);
+    try (AuthServer replica =
+        new AuthServer(
+            Authentication.form("admin", "pa ss&word", SECRET, Duration.ofHours(8), clock),
+            "/dash")) {
+      assertThat(replica.get("/api/tasks", "Cookie", sessionHeader(copied)).statusCode())
+          .isEqualTo(200);
     }
   }
 
   @Test
   void logout_whenTheRevocationListIsFull_signsEveryoneOutRatherThanForget() {
     server.close();
-    server = new AuthServer(Authentication.form("admin", "pa ss&word", SECRET, Duration.ofHours(8), clock,
-        new InMemorySessionRevocations(2, clock)), "/dash");
+    server =
+        new AuthServer(
+            Authentication.form(
+                "admin",
+                "pa ss&word",
+                SECRET,
+                Duration.ofHours(8),
+                clock,
+                new InMemorySessionRevocations(2, clock)),
+            "/dash");
     String first = login();
     String second = login();
     String third = login();
@@ -424,26 +550,37 @@ class FormAuthTest {
 
   @Test
   void aSessionCookieOfTheOldFormat_isRefused() {
-    String legacy = new SignedTokens(SECRET).sign(FormAuthHandler.SESSION_PURPOSE, "admin",
-        clock.instant().plus(Duration.ofHours(1)));
-    assertThat(server.get("/api/tasks", "Cookie", sessionHeader(legacy)).statusCode()).isEqualTo(401);
+    String legacy =
+        new SignedTokens(SECRET)
+            .sign(
+                FormAuthHandler.SESSION_PURPOSE,
+                "admin",
+                clock.instant().plus(Duration.ofHours(1)));
+    assertThat(server.get("/api/tasks", "Cookie", sessionHeader(legacy)).statusCode())
+        .isEqualTo(401);
   }
 
   @Test
   void loginAndLogout_otherMethods_are405() {
     assertThat(server.send(server.request("/login").DELETE().build()).statusCode()).isEqualTo(405);
-    assertThat(server.send(server.request("/logout").PUT(HttpRequest.BodyPublishers.noBody()).build())
-        .statusCode()).isEqualTo(405);
+    assertThat(
+            server
+                .send(server.request("/logout").PUT(HttpRequest.BodyPublishers.noBody()).build())
+                .statusCode())
+        .isEqualTo(405);
   }
 
   @Test
   void atTheRoot_cookiePathIsSlash_andLoginIsAtSlashLogin() {
-    try (AuthServer root = new AuthServer(
-        Authentication.form("admin", "pa ss&word", SECRET, Duration.ofHours(8), clock), "/")) {
+    try (AuthServer root =
+        new AuthServer(
+            Authentication.form("admin", "pa ss&word", SECRET, Duration.ofHours(8), clock), "/")) {
       HttpResponse<String> redirect = root.get("/graphs");
       assertThat(redirect.headers().firstValue("Location")).contains("/login?next=%2Fgraphs");
       HttpResponse<String> page = root.get("/login");
-      assertThat(setCookieHeader(page, FormAuthHandler.CSRF_COOKIE)).contains("; Path=/;").contains("SameSite=Strict");
+      assertThat(setCookieHeader(page, FormAuthHandler.CSRF_COOKIE))
+          .contains("; Path=/;")
+          .contains("SameSite=Strict");
       assertThat(page.body()).contains("action=\"/login\"");
     }
   }
@@ -456,7 +593,9 @@ class FormAuthTest {
         .hasMessageContaining("sessionTtl");
     assertThatThrownBy(() -> Authentication.form("admin", "pw", null, Duration.ofHours(1)))
         .hasMessage("secret == null");
-    assertThat(Authentication.form("admin", "pw", "0123456789abcdef", Duration.ofHours(1)).toString())
-        .doesNotContain("0123456789abcdef").doesNotContain("pw,");
+    assertThat(
+            Authentication.form("admin", "pw", "0123456789abcdef", Duration.ofHours(1)).toString())
+        .doesNotContain("0123456789abcdef")
+        .doesNotContain("pw,");
   }
 }

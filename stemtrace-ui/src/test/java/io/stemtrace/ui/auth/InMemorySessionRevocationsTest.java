@@ -44,7 +44,8 @@ class InMemorySessionRevocationsTest {
     }
     assertThat(revocations.isRevoked("issued-now", clock.instant())).isTrue();
     assertThat(revocations.isRevoked("issued-later", clock.instant().plusMillis(1))).isFalse();
-    for (int i = 0; i < 10_000; i++) revocations.revoke("s" + i, clock.instant().plusMillis(1), expiry);
+    for (int i = 0; i < 10_000; i++)
+      revocations.revoke("s" + i, clock.instant().plusMillis(1), expiry);
     assertThat(revocations.size()).as("never more than the cap").isLessThanOrEqualTo(3);
   }
 
@@ -56,6 +57,7 @@ class InMemorySessionRevocationsTest {
 
   @Test
   void capacity_mustBePositive() {
-    assertThatThrownBy(() -> new InMemorySessionRevocations(0, clock)).hasMessage("capacity < 1: 0");
+    assertThatThrownBy(() -> new InMemorySessionRevocations(0, clock))
+        .hasMessage("capacity < 1: 0");
   }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class SignedTokensTest {
 
   static final Instant NOW = Instant.parse("2026-11-26T04:00:00Z");
-  final SignedTokens tokens = new SignedTokens("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+  final SignedTokens tokens =
+      new SignedTokens("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
 
   @Test
   void verify_signedToken_returnsContent() {
@@ -33,8 +34,10 @@ class SignedTokensTest {
 
   @Test
   void verify_otherSecret_isEmpty() {
-    SignedTokens other = new SignedTokens("fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8));
-    assertThat(tokens.verify("session", other.sign("session", "admin", NOW.plusSeconds(60)), NOW)).isEmpty();
+    SignedTokens other =
+        new SignedTokens("fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8));
+    assertThat(tokens.verify("session", other.sign("session", "admin", NOW.plusSeconds(60)), NOW))
+        .isEmpty();
   }
 
   @Test
@@ -46,7 +49,8 @@ class SignedTokensTest {
         if (token.charAt(i) == c) continue;
         String tampered = token.substring(0, i) + c + token.substring(i + 1);
         if (tokens.verify("session", tampered, NOW).isPresent()) {
-          // base64 without padding ignores the low bits of the last character: same bytes, same token
+          // base64 without padding ignores the low bits of the last character: same bytes, same
+          // token
           assertThat(Base64.getUrlDecoder().decode(tampered.split("\\.")[0]))
               .isEqualTo(Base64.getUrlDecoder().decode(token.split("\\.")[0]));
         }
@@ -57,15 +61,30 @@ class SignedTokensTest {
   @Test
   void verify_forgedContentWithOldMac_isEmpty() {
     String token = tokens.sign("session", "guest", NOW.plusSeconds(60));
-    String forgedBody = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(("admin|" + NOW.plusSeconds(999_999).getEpochSecond()).getBytes(StandardCharsets.UTF_8));
-    assertThat(tokens.verify("session", forgedBody + token.substring(token.indexOf('.')), NOW)).isEmpty();
+    String forgedBody =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                ("admin|" + NOW.plusSeconds(999_999).getEpochSecond())
+                    .getBytes(StandardCharsets.UTF_8));
+    assertThat(tokens.verify("session", forgedBody + token.substring(token.indexOf('.')), NOW))
+        .isEmpty();
   }
 
   @Test
   void verify_garbage_isEmpty() {
-    for (String garbage : new String[] {null, "", ".", "a.", ".b", "a.b.c", "%%%.%%%", "x".repeat(5000),
-        "YWRtaW58OTk5OTk5OTk5OQ.AAAA"}) {
+    for (String garbage :
+        new String[] {
+          null,
+          "",
+          ".",
+          "a.",
+          ".b",
+          "a.b.c",
+          "%%%.%%%",
+          "x".repeat(5000),
+          "YWRtaW58OTk5OTk5OTk5OQ.AAAA"
+        }) {
       assertThat(tokens.verify("session", garbage, NOW)).as(String.valueOf(garbage)).isEmpty();
     }
   }

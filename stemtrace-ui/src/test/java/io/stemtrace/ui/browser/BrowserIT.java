@@ -17,12 +17,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dashboard in a real headless Chromium, against the real server with the public capture replayed (moved
- * to now at the root; with its recorded times and a clock a week later under a prefix):
- * tasks, timeline, workflows, the chord graph, task detail with args, the flaky task's attempts, workers,
- * registry, anomalies, stats, export, a live event appearing without a reload, and the render time of a
- * 2 000-node workflow; and the recorded nested Celery canvases, their frames inside each other and each body
- * after its frame. Screenshots of every page land in {@code target/screenshots}.
+ * The dashboard in a real headless Chromium, against the real server with the public capture
+ * replayed (moved to now at the root; with its recorded times and a clock a week later under a
+ * prefix): tasks, timeline, workflows, the chord graph, task detail with args, the flaky task's
+ * attempts, workers, registry, anomalies, stats, export, a live event appearing without a reload,
+ * and the render time of a 2 000-node workflow; and the recorded nested Celery canvases, their
+ * frames inside each other and each body after its frame. Screenshots of every page land in {@code
+ * target/screenshots}.
  */
 class BrowserIT {
 
@@ -34,15 +35,28 @@ class BrowserIT {
       BrowserSuite.requireBrowser(uiBuilt());
       String bigRoot = server.addBigWorkflow(BIG_WORKFLOW);
 
-      BrowserSuite.Result result = BrowserSuite.run(server.baseUrl(), Path.of("target/screenshots/root"),
-          "--inject-url", "http://127.0.0.1:" + server.port() + "/__test/inject",
-          "--big-root", bigRoot,
-          // the render figure is printed and reported; the bound here only catches a broken page
-          "--big-budget-ms", "20000",
-          "--expect-workflows", "8");
+      BrowserSuite.Result result =
+          BrowserSuite.run(
+              server.baseUrl(),
+              Path.of("target/screenshots/root"),
+              "--inject-url",
+              "http://127.0.0.1:" + server.port() + "/__test/inject",
+              "--big-root",
+              bigRoot,
+              // the render figure is printed and reported; the bound here only catches a broken
+              // page
+              "--big-budget-ms",
+              "20000",
+              "--expect-workflows",
+              "8");
 
       result.assertAllPassed(22);
-      System.out.println("figure: " + BIG_WORKFLOW + "-node workflow rendered in " + result.renderMillis() + " ms");
+      System.out.println(
+          "figure: "
+              + BIG_WORKFLOW
+              + "-node workflow rendered in "
+              + result.renderMillis()
+              + " ms");
       assertThat(result.renderMillis()).as("render time measured").isPositive();
       assertThat(Path.of("target/screenshots/root/graph.png")).exists();
     }
@@ -50,15 +64,26 @@ class BrowserIT {
 
   @Test
   void dashboard_mountedUnderAPrefix_passesEveryBrowserCheck() throws Exception {
-    // here the capture keeps its recorded times and the server's clock runs a week after it, as when last
-    // week's stream is replayed: the stats page must offer the capture's period instead of an empty page
+    // here the capture keeps its recorded times and the server's clock runs a week after it, as
+    // when last
+    // week's stream is replayed: the stats page must offer the capture's period instead of an empty
+    // page
     Instant captureEnd = Captures.newest(Captures.lines(Captures.PYTHON_CANVAS));
-    Clock weekLater = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), captureEnd.plus(Duration.ofDays(7))));
-    try (TestServer server = TestServer.start(TestServer.options().mount("/stemtrace").recordedTimes().clock(weekLater))) {
+    Clock weekLater =
+        Clock.offset(
+            Clock.systemUTC(),
+            Duration.between(Instant.now(), captureEnd.plus(Duration.ofDays(7))));
+    try (TestServer server =
+        TestServer.start(
+            TestServer.options().mount("/stemtrace").recordedTimes().clock(weekLater))) {
       BrowserSuite.requireBrowser(uiBuilt());
 
-      BrowserSuite.Result result = BrowserSuite.run(server.baseUrl(), Path.of("target/screenshots/prefix"),
-          "--inject-url", "http://127.0.0.1:" + server.port() + "/__test/inject");
+      BrowserSuite.Result result =
+          BrowserSuite.run(
+              server.baseUrl(),
+              Path.of("target/screenshots/prefix"),
+              "--inject-url",
+              "http://127.0.0.1:" + server.port() + "/__test/inject");
 
       result.assertAllPassed(21);
     }
@@ -67,41 +92,71 @@ class BrowserIT {
   @Test
   void formLogin_signsIn_andThePageReturnsToTheLoginPageWhenTheSessionEnds() throws Exception {
     String password = "correct horse battery";
-    try (TestServer server = TestServer.start(TestServer.options().mount("/stemtrace")
-        .authentication(io.stemtrace.ui.auth.Authentication.form("admin", password, java.time.Duration.ofSeconds(10))))) {
+    try (TestServer server =
+        TestServer.start(
+            TestServer.options()
+                .mount("/stemtrace")
+                .authentication(
+                    io.stemtrace.ui.auth.Authentication.form(
+                        "admin", password, java.time.Duration.ofSeconds(10))))) {
       BrowserSuite.requireBrowser(uiBuilt());
 
-      BrowserSuite.Result result = BrowserSuite.runScript("e2e/session.mjs", server.baseUrl(),
-          Path.of("target/screenshots/session"), "--user", "admin", "--password", password, "--session-seconds", "10");
+      BrowserSuite.Result result =
+          BrowserSuite.runScript(
+              "e2e/session.mjs",
+              server.baseUrl(),
+              Path.of("target/screenshots/session"),
+              "--user",
+              "admin",
+              "--password",
+              password,
+              "--session-seconds",
+              "10");
 
       result.assertAllPassed(4);
     }
   }
 
   @Test
-  void nestedCeleryCanvases_drawnWithTheirContainersInsideEachOther_stageAfterStage() throws Exception {
+  void nestedCeleryCanvases_drawnWithTheirContainersInsideEachOther_stageAfterStage()
+      throws Exception {
     try (TestServer server = TestServer.start(TestServer.options().replayCapture(false))) {
       BrowserSuite.requireBrowser(uiBuilt());
       Map<CanvasCaptures.Shape, String> roots = new EnumMap<>(CanvasCaptures.Shape.class);
       long sent = 0;
-      for (CanvasCaptures.Shape shape : List.of(CanvasCaptures.Shape.NESTED_CHORD, CanvasCaptures.Shape.CHAIN_OF_GROUPS,
-          CanvasCaptures.Shape.CHORD_IN_CHAIN, CanvasCaptures.Shape.CHORD_OF_CHAINS)) {
-        List<byte[]> payloads = Captures.shiftedToEndAt(CanvasCaptures.lines(shape), Instant.now()).stream()
-            .map(line -> line.getBytes(StandardCharsets.UTF_8)).toList();
+      for (CanvasCaptures.Shape shape :
+          List.of(
+              CanvasCaptures.Shape.NESTED_CHORD,
+              CanvasCaptures.Shape.CHAIN_OF_GROUPS,
+              CanvasCaptures.Shape.CHORD_IN_CHAIN,
+              CanvasCaptures.Shape.CHORD_OF_CHAINS)) {
+        List<byte[]> payloads =
+            Captures.shiftedToEndAt(CanvasCaptures.lines(shape), Instant.now()).stream()
+                .map(line -> line.getBytes(StandardCharsets.UTF_8))
+                .toList();
         server.inject(payloads);
         sent += payloads.size();
         server.awaitApplied(sent);
-        String anyHeader = CanvasCaptures.taskId(shape, "add", shape == CanvasCaptures.Shape.CHORD_IN_CHAIN ? "[6,3]" : "[1,1]");
+        String anyHeader =
+            CanvasCaptures.taskId(
+                shape, "add", shape == CanvasCaptures.Shape.CHORD_IN_CHAIN ? "[6,3]" : "[1,1]");
         roots.put(shape, server.handler().store().workflowOf(anyHeader).orElseThrow());
       }
       assertThat(roots.values()).allSatisfy(root -> assertThat(root).startsWith("group:"));
 
-      BrowserSuite.Result result = BrowserSuite.runScript("e2e/canvas.mjs", server.baseUrl(),
-          Path.of("target/screenshots/canvas"),
-          "--nested-root", roots.get(CanvasCaptures.Shape.NESTED_CHORD),
-          "--chain-of-groups-root", roots.get(CanvasCaptures.Shape.CHAIN_OF_GROUPS),
-          "--chord-in-chain-root", roots.get(CanvasCaptures.Shape.CHORD_IN_CHAIN),
-          "--root", roots.get(CanvasCaptures.Shape.CHORD_OF_CHAINS));
+      BrowserSuite.Result result =
+          BrowserSuite.runScript(
+              "e2e/canvas.mjs",
+              server.baseUrl(),
+              Path.of("target/screenshots/canvas"),
+              "--nested-root",
+              roots.get(CanvasCaptures.Shape.NESTED_CHORD),
+              "--chain-of-groups-root",
+              roots.get(CanvasCaptures.Shape.CHAIN_OF_GROUPS),
+              "--chord-in-chain-root",
+              roots.get(CanvasCaptures.Shape.CHORD_IN_CHAIN),
+              "--root",
+              roots.get(CanvasCaptures.Shape.CHORD_OF_CHAINS));
 
       result.assertAllPassed(20);
       assertThat(Path.of("target/screenshots/canvas")).isDirectoryContaining("glob:**.png");
