@@ -35,18 +35,31 @@ final class TracedCallable<T> implements Callable<T>, Runnable {
   @Override
   public T call() throws Exception {
     claimed.set(true);
+    Outcome<T> outcome = runOnce(task, body);
+    if (outcome.error() != null) {
+      task.failure(outcome.error());
+      throw Sneaky.<Exception>rethrow(outcome.error());
+    }
+    task.success(outcome.result());
+    return outcome.result();
+  }
+
+  /** How one run of a body ended: its result, or what it threw. */
+  record Outcome<T>(T result, Throwable error) {}
+
+  /**
+   * One attempt of a traced body on the calling thread: the task current while it runs, STARTED
+   * reported, the body called; whatever it throws is returned, not thrown. Reporting how it ended
+   * (SUCCESS, FAILURE, RETRY) is the caller's: the plain submit, the canvas steps and the retrying
+   * submit each decide it.
+   */
+  static <T> Outcome<T> runOnce(TracedTask task, Callable<? extends T> body) {
     Scope scope = task.makeCurrent();
     try {
       task.started();
-      T result;
-      try {
-        result = body.call();
-      } catch (Exception | Error e) {
-        task.failure(e);
-        throw e;
-      }
-      task.success(result);
-      return result;
+      return new Outcome<>(body.call(), null);
+    } catch (Exception | Error e) {
+      return new Outcome<>(null, e);
     } finally {
       scope.close();
     }

@@ -314,30 +314,19 @@ public final class TracingExecutorService implements ExecutorService {
       TracedTask traced, int maxRetries, Callable<T> task, CompletableFuture<T> outcome) {
     Runnable run =
         () -> {
-          Scope scope = traced.makeCurrent();
-          T result;
-          try {
-            traced.started();
-            result = task.call();
-          } catch (Exception e) {
-            scope.close();
-            if (traced.retries() < maxRetries) {
-              traced.retry(e);
-              attempt(traced, maxRetries, task, outcome);
-            } else {
-              traced.failure(e);
-              outcome.completeExceptionally(e);
-            }
-            return;
-          } catch (Error e) {
-            scope.close();
-            traced.failure(e);
-            outcome.completeExceptionally(e);
-            throw e;
+          TracedCallable.Outcome<T> once = TracedCallable.runOnce(traced, task);
+          Throwable error = once.error();
+          if (error == null) {
+            traced.success(once.result());
+            outcome.complete(once.result());
+          } else if (error instanceof Exception e && traced.retries() < maxRetries) {
+            traced.retry(e);
+            attempt(traced, maxRetries, task, outcome);
+          } else {
+            traced.failure(error);
+            outcome.completeExceptionally(error);
+            if (error instanceof Error fatal) throw fatal;
           }
-          traced.success(result);
-          scope.close();
-          outcome.complete(result);
         };
     try {
       delegate.execute(run);
@@ -387,21 +376,16 @@ public final class TracingExecutorService implements ExecutorService {
     task.pending();
     Runnable run =
         () -> {
-          Scope scope = task.makeCurrent();
-          T result;
-          try {
-            task.started();
-            result = body.call();
-          } catch (Exception | Error e) {
-            task.failure(e);
-            scope.close();
-            done.accept(null, e);
-            if (e instanceof Error error) throw error;
-            return;
+          TracedCallable.Outcome<T> once = TracedCallable.runOnce(task, body);
+          Throwable error = once.error();
+          if (error == null) {
+            task.success(once.result());
+            done.accept(once.result(), null);
+          } else {
+            task.failure(error);
+            done.accept(null, error);
+            if (error instanceof Error fatal) throw fatal;
           }
-          task.success(result);
-          scope.close();
-          done.accept(result, null);
         };
     try {
       delegate.execute(run);
