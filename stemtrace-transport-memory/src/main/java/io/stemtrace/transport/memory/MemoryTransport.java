@@ -11,8 +11,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An in-process transport: every subscriber of the same channel name gets every event sent after it
@@ -24,7 +22,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MemoryTransport implements Transport {
 
-  private static final Logger LOG = LoggerFactory.getLogger(MemoryTransport.class);
+  /**
+   * System.Logger: like the producer it runs beside, the memory transport adds no logging library
+   */
+  private static final System.Logger LOG = System.getLogger(MemoryTransport.class.getName());
 
   private final MemoryChannel channel;
   private final String prefix;
@@ -123,7 +124,7 @@ public final class MemoryTransport implements Transport {
         } catch (InterruptedException e) {
           return;
         } catch (RuntimeException e) {
-          LOG.warn("memory transport sink threw; batch skipped", e);
+          LOG.log(System.Logger.Level.WARNING, "memory transport sink threw; batch skipped", e);
         } finally {
           batch.clear();
         }
