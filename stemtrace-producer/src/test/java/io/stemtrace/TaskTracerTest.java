@@ -195,8 +195,10 @@ class TaskTracerTest {
     }
   }
 
-  @Test
-  void hugeTraceback_isTruncatedNotDropped() {
+  /**
+   * The FAILURE event a producer limited to 1 KiB per value sends for this exception and traceback.
+   */
+  private static TaskEvent failureWithin1KiB(String exception, String traceback) {
     RecordingTransport small = new RecordingTransport();
     try (Stemtrace limited =
         Stemtrace.builder()
@@ -206,41 +208,34 @@ class TaskTracerTest {
             .shutdownHook(false)
             .build()) {
       TracedTask task = limited.tracer().newTask("t");
-      task.failure("E: " + "x".repeat(10_000), "y".repeat(10_000));
-      TaskEvent event = EventLog.of(limited, small).last(task.id());
-      assertThat(event.exception()).hasSizeLessThan(1100).endsWith("[Truncated: 10003 chars]");
-      assertThat(event.traceback()).hasSizeLessThan(1100);
+      task.failure(exception, traceback);
+      return EventLog.of(limited, small).last(task.id());
     }
   }
 
   @Test
+  void hugeTraceback_isTruncatedNotDropped() {
+    TaskEvent event = failureWithin1KiB("E: " + "x".repeat(10_000), "y".repeat(10_000));
+    assertThat(event.exception()).hasSizeLessThan(1100).endsWith("[Truncated: 10003 chars]");
+    assertThat(event.traceback()).hasSizeLessThan(1100);
+  }
+
+  @Test
   void multibyteTraceback_isCutByItsUtf8Bytes_neverInsideACharacter() {
-    RecordingTransport small = new RecordingTransport();
-    try (Stemtrace limited =
-        Stemtrace.builder()
-            .transport(small)
-            .maxPayloadBytes(1024)
-            .workerEvents(false)
-            .shutdownHook(false)
-            .build()) {
-      TracedTask task = limited.tracer().newTask("t");
-      // 3 bytes per CJK character, 4 per emoji (a surrogate pair): 1 000 characters are far over 1
-      // KiB
-      task.failure("E: " + "日".repeat(1_000), "😀".repeat(1_000));
-      TaskEvent event = EventLog.of(limited, small).last(task.id());
-      String exceptionKept =
-          event.exception().substring(0, event.exception().indexOf("...[Truncated"));
-      String tracebackKept =
-          event.traceback().substring(0, event.traceback().indexOf("...[Truncated"));
-      assertThat(exceptionKept.getBytes(StandardCharsets.UTF_8).length)
-          .isLessThanOrEqualTo(1024)
-          .isGreaterThan(1000);
-      assertThat(tracebackKept.getBytes(StandardCharsets.UTF_8).length)
-          .isLessThanOrEqualTo(1024)
-          .isGreaterThan(1000);
-      assertThat(tracebackKept).matches("(😀)+");
-      assertThat(event.traceback()).endsWith("[Truncated: 2000 chars]");
-    }
+    // 3 bytes per CJK character, 4 per emoji (a surrogate pair): 1 000 of either are far over 1 KiB
+    TaskEvent event = failureWithin1KiB("E: " + "日".repeat(1_000), "😀".repeat(1_000));
+    String exceptionKept =
+        event.exception().substring(0, event.exception().indexOf("...[Truncated"));
+    String tracebackKept =
+        event.traceback().substring(0, event.traceback().indexOf("...[Truncated"));
+    assertThat(exceptionKept.getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(1024)
+        .isGreaterThan(1000);
+    assertThat(tracebackKept.getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(1024)
+        .isGreaterThan(1000);
+    assertThat(tracebackKept).matches("(😀)+");
+    assertThat(event.traceback()).endsWith("[Truncated: 2000 chars]");
   }
 
   @Test
