@@ -23,6 +23,9 @@ final class HeapEstimate {
   /** A payload record of five references. */
   static final int PAYLOAD = 48;
 
+  /** A group record with its member list and its entry in the group index, before its id. */
+  static final int GROUP = 160;
+
   /** A verbatim event (a TaskEvent with its own references), before its strings and payload. */
   static final int VERBATIM_EVENT = 120;
 

@@ -220,7 +220,7 @@ public final class InMemoryGraphStore implements GraphStore {
         && task.group.enclosing == null
         && task.chordId != null
         && !task.chordId.equals(task.group.groupId)) {
-      enclose(task.group, task.chordId);
+      enclose(task, task.group, task.chordId);
       structural = true;
     }
     if (task.traceId == null) task.traceId = received.traceId();
@@ -596,6 +596,7 @@ public final class InMemoryGraphStore implements GraphStore {
     if (group == null) {
       group = new GroupRecord(groupId);
       groups.put(groupId, group);
+      countGroup(task, groupId);
       if (task.workflow == null) {
         Workflow workflow = new Workflow(task.seq);
         workflow.tasks.add(task);
@@ -615,16 +616,28 @@ public final class InMemoryGraphStore implements GraphStore {
    * Draws a chord inside the group its headers name as their chord id, creating that group if it is
    * new.
    */
-  private void enclose(GroupRecord group, String enclosingId) {
+  private void enclose(TaskRecord task, GroupRecord group, String enclosingId) {
     GroupRecord outer = groups.get(enclosingId);
     if (outer == null) {
       outer = new GroupRecord(enclosingId);
       groups.put(enclosingId, outer);
+      countGroup(task, enclosingId);
       group.workflow.addGroup(outer);
     } else {
       union(outer.workflow, group.workflow);
     }
     group.enclosing = outer;
+  }
+
+  /**
+   * A new group's estimated heap, charged to the task whose event created it: the group is evicted
+   * with that task's workflow, and the charge with it, so a flood of distinct group or chord ids is
+   * bounded in bytes too.
+   */
+  private void countGroup(TaskRecord task, String groupId) {
+    long bytes = HeapEstimate.GROUP + HeapEstimate.string(groupId);
+    task.heldBytes += bytes;
+    heldBytes += bytes;
   }
 
   private void registerCallback(GroupRecord group, String callbackId) {

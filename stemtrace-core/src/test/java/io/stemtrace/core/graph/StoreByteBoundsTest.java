@@ -94,6 +94,27 @@ class StoreByteBoundsTest {
   }
 
   @Test
+  void floodOfDistinctGroupAndChordIds_isBoundedInBytes_andEvictedWithItsWorkflows() {
+    InMemoryGraphStore store = InMemoryGraphStore.builder().maxBytes(1 << 20).build();
+    // every task names a new 500-character group and a new 500-character enclosing chord group
+    for (int i = 0; i < 5_000; i++) {
+      store.apply(
+          TaskEvent.builder("t" + i, TaskState.SUCCESS)
+              .groupId(i + "g".repeat(500))
+              .chordId(i + "c".repeat(500))
+              .chordCallbackId("cb" + i)
+              .timestamp(T0.plusMillis(i))
+              .build());
+    }
+    assertThat(store.heldBytes()).isLessThanOrEqualTo(1 << 20);
+    assertThat(store.taskCount()).as("each task holds two ~1 KiB groups").isLessThan(500);
+    InMemoryGraphStore.TableSizes sizes = store.tableSizes();
+    assertThat(sizes.groups())
+        .isEqualTo(sizes.groupsInWorkflows())
+        .isEqualTo(2 * store.taskCount());
+  }
+
+  @Test
   void evictingEverything_bringsTheEstimateBackToZero() {
     InMemoryGraphStore store = InMemoryGraphStore.builder().maxNodes(1).build();
     for (int i = 0; i < 100; i++)
