@@ -58,11 +58,11 @@ final class AmqpPublisher {
   private long nextConnectAttemptNanos;
   private IOException lastConnectFailure;
 
-  AmqpPublisher(AmqpConfig config) {
+  AmqpPublisher(AmqpConfig config, ConnectionFactory base) {
     this.config = config;
     // the exchange is durable and redeclared with every new channel, so topology recovery is not
     // needed
-    this.factory = Connections.factory(config, false);
+    this.factory = Connections.factory(config, false, base);
     // opening a channel on a connection the broker blocks would otherwise wait for the default ten
     // minutes
     this.factory.setChannelRpcTimeout((int) Math.max(5_000, config.confirmTimeout().toMillis()));

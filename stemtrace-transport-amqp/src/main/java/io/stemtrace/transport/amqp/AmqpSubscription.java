@@ -76,9 +76,14 @@ final class AmqpSubscription implements Subscription {
   private final AtomicLong heldBytes = new AtomicLong();
   private volatile long maxHeldBytes;
 
-  AmqpSubscription(AmqpConfig config, EventSink sink, LongAdder rejected, Runnable onClose) {
+  AmqpSubscription(
+      AmqpConfig config,
+      ConnectionFactory base,
+      EventSink sink,
+      LongAdder rejected,
+      Runnable onClose) {
     this.config = config;
-    this.factory = Connections.factory(config, true);
+    this.factory = Connections.factory(config, true, base);
     this.sink = sink;
     this.rejected = rejected;
     this.onClose = onClose;

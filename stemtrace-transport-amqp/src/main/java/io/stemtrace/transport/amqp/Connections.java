@@ -18,6 +18,21 @@ final class Connections {
    * is reachable again.
    */
   static ConnectionFactory factory(AmqpConfig config, boolean topologyRecovery) {
+    return factory(config, topologyRecovery, null);
+  }
+
+  /**
+   * The same from the caller's factory ({@code base}, when not null): a clone of it keeps its host,
+   * credentials, TLS, timeouts, heartbeat and thread factory; only the recovery this transport
+   * relies on is set on the clone, so the caller's own factory is left as it was.
+   */
+  static ConnectionFactory factory(
+      AmqpConfig config, boolean topologyRecovery, ConnectionFactory base) {
+    if (base != null) {
+      ConnectionFactory factory = base.clone();
+      recovery(factory, topologyRecovery);
+      return factory;
+    }
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(config.host());
     factory.setPort(config.port());
@@ -34,13 +49,17 @@ final class Connections {
       }
       factory.enableHostnameVerification();
     }
-    factory.setAutomaticRecoveryEnabled(true);
-    factory.setTopologyRecoveryEnabled(topologyRecovery);
-    factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MILLIS);
+    recovery(factory, topologyRecovery);
     factory.setConnectionTimeout(5_000);
     factory.setHandshakeTimeout(5_000);
     // a dead peer behind a silent network is noticed in about half a minute instead of three
     factory.setRequestedHeartbeat(15);
     return factory;
+  }
+
+  private static void recovery(ConnectionFactory factory, boolean topologyRecovery) {
+    factory.setAutomaticRecoveryEnabled(true);
+    factory.setTopologyRecoveryEnabled(topologyRecovery);
+    factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MILLIS);
   }
 }

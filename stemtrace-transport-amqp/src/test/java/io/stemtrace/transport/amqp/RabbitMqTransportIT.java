@@ -7,6 +7,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.stemtrace.api.Subscription;
 import io.stemtrace.api.Transport;
@@ -53,6 +54,59 @@ class RabbitMqTransportIT extends TransportContractTest {
     RabbitMqTransport amqp = (RabbitMqTransport) transport;
     RabbitMqBroker.deleteLater(amqp.exchangeName(), amqp.queueName());
     return amqp;
+  }
+
+  @Test
+  void builder_withTheCallersConnectionFactory_sendsAndReceives_andLeavesTheFactoryAsItWas()
+      throws Exception {
+    ConnectionFactory mine = new ConnectionFactory();
+    mine.setHost(RabbitMqBroker.HOST);
+    mine.setPort(RabbitMqBroker.PORT);
+    mine.setUsername("guest");
+    mine.setPassword("guest");
+    mine.setAutomaticRecoveryEnabled(false);
+    String prefix = freshPrefix();
+    try (RabbitMqTransport transport =
+        RabbitMqTransport.builder()
+            .connectionFactory(mine)
+            .prefix(prefix)
+            .consumerId("typed")
+            .retention(Duration.ofMinutes(1))
+            .confirmTimeout(Duration.ofSeconds(5))
+            .build()) {
+      RabbitMqBroker.deleteLater(transport.exchangeName(), transport.queueName());
+      assertThat(transport.queueName()).isEqualTo(prefix + ".events.typed");
+      Collector collector = new Collector();
+      try (Subscription subscription = transport.subscribe(collector)) {
+        List<byte[]> sent = payloads(40);
+        transport.send(sent);
+        collector.awaitCount(sent.size(), deliveryTimeout());
+        assertThat(collector.strings()).containsExactlyElementsOf(strings(sent));
+      }
+      assertThat(transport.describe()).contains(RabbitMqBroker.HOST);
+    }
+    assertThat(mine.isAutomaticRecoveryEnabled())
+        .as("the caller's factory is not changed")
+        .isFalse();
+
+    assertThatThrownBy(() -> RabbitMqTransport.builder().build())
+        .hasMessage("set url(...) or connectionFactory(...), exactly one");
+    assertThatThrownBy(
+            () ->
+                RabbitMqTransport.builder().url(RabbitMqBroker.URL).connectionFactory(mine).build())
+        .hasMessage("set url(...) or connectionFactory(...), exactly one");
+    assertThatThrownBy(
+            () -> RabbitMqTransport.builder().url(RabbitMqBroker.URL + "?colour=red").build())
+        .hasMessageContaining("unknown AMQP transport option 'colour'");
+    try (RabbitMqTransport fromUrl =
+        RabbitMqTransport.builder()
+            .url(RabbitMqBroker.URL + "?consumer_id=url")
+            .consumerId("code")
+            .build()) {
+      assertThat(fromUrl.queueName())
+          .as("a setter overrides the URL option")
+          .endsWith(".events.code");
+    }
   }
 
   @Test

@@ -30,8 +30,17 @@ final class RedisConnector implements AutoCloseable {
   private final RedisClient client;
 
   RedisConnector(RedisTransportConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * @param resources the caller's Lettuce event loops, or null for the ones every Redis transport
+   *     of the JVM shares; Lettuce leaves resources it was given running when this connector's
+   *     client shuts down
+   */
+  RedisConnector(RedisTransportConfig config, ClientResources resources) {
     this.config = config;
-    this.client = RedisClient.create(SharedResources.get());
+    this.client = RedisClient.create(resources != null ? resources : SharedResources.get());
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(false)

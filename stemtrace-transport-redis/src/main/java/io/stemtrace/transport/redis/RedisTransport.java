@@ -6,10 +6,14 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.resource.ClientResources;
 import io.stemtrace.api.EventSink;
 import io.stemtrace.api.Subscription;
 import io.stemtrace.api.Transport;
+import io.stemtrace.api.TransportChoice;
+import io.stemtrace.api.Transports;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -90,9 +94,13 @@ public final class RedisTransport implements Transport {
   }
 
   RedisTransport(RedisTransportConfig config, Clock clock) {
+    this(config, clock, null);
+  }
+
+  private RedisTransport(RedisTransportConfig config, Clock clock, ClientResources resources) {
     this.config = Objects.requireNonNull(config, "config == null");
     this.clock = Objects.requireNonNull(clock, "clock == null");
-    this.connector = new RedisConnector(config);
+    this.connector = new RedisConnector(config, resources);
     this.xaddHeader = XaddCommand.header(config.streamKey(), config.maxlen());
     this.quietRepliesAllowed = config.quietReplies();
   }
@@ -418,6 +426,56 @@ public final class RedisTransport implements Transport {
     // one
     synchronized (publishLock) {
       publishConnection = null;
+    }
+  }
+
+  /**
+   * A transport for a {@code redis://} or {@code rediss://} URL (options as for {@link
+   * Transports#open}), typed: for a host that shares its own Lettuce event loops, or wants the
+   * options checked in code.
+   */
+  public static Builder builder(String url) {
+    return new Builder(url);
+  }
+
+  /** Configures a {@link RedisTransport}. */
+  public static final class Builder {
+    private final String url;
+    private String prefix = TransportChoice.DEFAULT_PREFIX;
+    private ClientResources clientResources;
+
+    Builder(String url) {
+      this.url = Objects.requireNonNull(url, "url == null");
+    }
+
+    /** The stream prefix: the stream is {@code {prefix}:events}; default {@code stemtrace}. */
+    public Builder prefix(String prefix) {
+      Objects.requireNonNull(prefix, "prefix == null");
+      if (prefix.isBlank()) throw new IllegalArgumentException("prefix is blank");
+      this.prefix = prefix;
+      return this;
+    }
+
+    /**
+     * The caller's Lettuce {@link ClientResources} (event loops, DNS, metrics), shared with its own
+     * Redis clients; the transport never shuts them down. Not a whole {@code RedisClient}: the
+     * transport sets its own client options (no automatic reconnect, RESP2, a plain command queue),
+     * which would change the caller's client for everything else it does.
+     */
+    public Builder clientResources(ClientResources clientResources) {
+      this.clientResources = Objects.requireNonNull(clientResources, "clientResources == null");
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException for a URL that is not {@code redis://} or {@code rediss://},
+     *     or an unknown or malformed option
+     */
+    public RedisTransport build() {
+      return new RedisTransport(
+          RedisTransportConfig.parse(URI.create(url.trim()), prefix),
+          Clock.systemUTC(),
+          clientResources);
     }
   }
 }

@@ -1,11 +1,14 @@
 package io.stemtrace.transport.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.stemtrace.api.Subscription;
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
@@ -69,6 +72,38 @@ class RedisTransportIT extends TransportContractTest {
   void closeOwn() throws Exception {
     for (AutoCloseable closeable : closeables) closeable.close();
     closeables.clear();
+  }
+
+  @Test
+  void builder_withTheCallersClientResources_sendsAndReceives_andLeavesThemRunning()
+      throws Exception {
+    String prefix = streams.track(freshPrefix());
+    ClientResources resources = DefaultClientResources.create();
+    try {
+      try (RedisTransport transport =
+          RedisTransport.builder(RedisTestSupport.URL + "?timeout=2s&verifypeer=yes")
+              .prefix(prefix)
+              .clientResources(resources)
+              .build()) {
+        Collector collector = new Collector();
+        try (Subscription subscription = transport.subscribe(collector)) {
+          List<byte[]> sent = payloads(50);
+          transport.send(sent);
+          collector.awaitCount(sent.size(), deliveryTimeout());
+          assertThat(collector.strings()).containsExactlyElementsOf(strings(sent));
+        }
+        assertThat(transport.describe()).contains(prefix + ":events");
+      }
+      assertThat(resources.eventExecutorGroup().isShuttingDown())
+          .as("the caller's event loops outlive the transport")
+          .isFalse();
+    } finally {
+      resources.shutdown();
+    }
+    assertThatThrownBy(() -> RedisTransport.builder("amqp://h").build())
+        .hasMessageContaining("not a redis:// or rediss:// URL");
+    assertThatThrownBy(() -> RedisTransport.builder(RedisTestSupport.URL + "?colour=red").build())
+        .hasMessageContaining("unknown redis transport option 'colour'");
   }
 
   @Test
