@@ -39,11 +39,6 @@ public final class Transports {
     return provider.create(uri, prefix);
   }
 
-  /** Every scheme with a provider on the classpath, sorted. */
-  public static java.util.Set<String> availableSchemes() {
-    return providers(Transports.class.getClassLoader()).keySet();
-  }
-
   static Map<String, TransportProvider> providers(ClassLoader loader) {
     Map<String, TransportProvider> byScheme = new TreeMap<>();
     for (TransportProvider provider : ServiceLoader.load(TransportProvider.class, loader)) {

@@ -1051,7 +1051,7 @@ public final class InMemoryGraphStore implements GraphStore {
   }
 
   /** How many workflows were evicted since the store was created. */
-  public long evictedWorkflowCount() {
+  long evictedWorkflowCount() {
     readLock.lock();
     try {
       return evictedWorkflows;
