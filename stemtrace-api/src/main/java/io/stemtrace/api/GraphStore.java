@@ -41,10 +41,19 @@ public interface GraphStore extends AutoCloseable {
    * A page of tasks matching the query, newest first: by when the store first heard of the task
    * (arrival order), which keeps pages stable while late events arrive; the {@code from}/{@code to}
    * filters use the tasks' own first-seen timestamps.
+   *
+   * <p>Keyset paging: the page's {@link Page#nextCursor()}, passed as the next query's cursor,
+   * starts the next page right after this page's last row by the store's own stable order, so
+   * paging through a list while tasks arrive returns every task at most once and skips none that
+   * was there when the first page was read. A cursor the store cannot read throws {@link
+   * InvalidCursorException}.
    */
   Page<TaskNode> tasks(TaskQuery query);
 
-  /** A page of workflows matching the query, newest first. */
+  /**
+   * A page of workflows matching the query, newest first, paged by cursor as {@link #tasks} is (a
+   * workflow that a late link merges into an older one takes the older one's place).
+   */
   Page<WorkflowSummary> workflows(WorkflowQuery query);
 
   /**

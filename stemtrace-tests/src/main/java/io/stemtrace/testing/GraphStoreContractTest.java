@@ -1,9 +1,11 @@
 package io.stemtrace.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stemtrace.api.GraphNode;
 import io.stemtrace.api.GraphStore;
+import io.stemtrace.api.InvalidCursorException;
 import io.stemtrace.api.Page;
 import io.stemtrace.api.RegisteredTaskDefinition;
 import io.stemtrace.api.RegistryEntry;
@@ -1044,6 +1046,203 @@ public abstract class GraphStoreContractTest {
       assertThat(store.registry(null, null))
           .extracting(RegistryEntry::executionCount)
           .containsExactly(6L, 3L);
+    }
+  }
+
+  /**
+   * Keyset paging: a page's next cursor starts the next page right after it, whatever arrived
+   * meanwhile; an end cursor re-reads a span; a cursor the store did not make is refused.
+   */
+  @Nested
+  class CursorPaging {
+
+    @Test
+    void tasks_pagedByCursor_whileTasksArrive_everyTaskExactlyOnce() {
+      GraphStore store = thirtyTasks();
+      List<String> before = allTaskIds(store, TaskQuery.all(100, 0));
+      List<String> seen = new ArrayList<>();
+      String cursor = null;
+      int arrived = 0;
+      int pages = 0;
+      do {
+        Page<TaskNode> page = store.tasks(TaskQuery.all(7, 0).withCursor(cursor));
+        page.items().forEach(t -> seen.add(t.id()));
+        cursor = page.nextCursor();
+        pages++;
+        // between two requests: new tasks, and late events for tasks already listed
+        for (int i = 0; i < 4; i++) {
+          store.apply(event("new-" + arrived++, TaskState.PENDING, 60_000 + arrived));
+        }
+        store.apply(event(before.get(0), TaskState.SUCCESS, 90_000 + pages));
+      } while (cursor != null);
+
+      assertThat(seen).doesNotHaveDuplicates().containsExactlyElementsOf(before);
+      assertThat(pages).isEqualTo(5);
+    }
+
+    @Test
+    void tasks_filteredByNameAndState_pagedByCursor_matchesOffsetPaging() {
+      GraphStore store = thirtyTasks();
+      TaskQuery query =
+          new TaskQuery(Set.of(TaskState.SUCCESS, TaskState.FAILURE), "app.", null, null, 3, 0);
+      List<String> byOffset = allTaskIds(store, query.withCursor(null));
+      List<String> seen = new ArrayList<>();
+      String cursor = null;
+      int arrived = 0;
+      do {
+        Page<TaskNode> page = store.tasks(query.withCursor(cursor));
+        assertThat(page.total()).isGreaterThanOrEqualTo(byOffset.size());
+        page.items().forEach(t -> seen.add(t.id()));
+        cursor = page.nextCursor();
+        store.apply(
+            TaskEvent.builder("late-" + arrived++, TaskState.SUCCESS)
+                .name("app.alpha")
+                .timestamp(T0.plusSeconds(100 + arrived))
+                .build());
+      } while (cursor != null);
+      assertThat(seen).doesNotHaveDuplicates().containsExactlyElementsOf(byOffset);
+      assertThat(byOffset).hasSize(16);
+    }
+
+    @Test
+    void tasks_filteredByTime_pagedByCursor_totalCountsTheWholeQuery() {
+      GraphStore store = thirtyTasks();
+      TaskQuery query = new TaskQuery(null, null, T0.plusSeconds(10), T0.plusSeconds(19), 4, 0);
+      Page<TaskNode> first = store.tasks(query);
+      Page<TaskNode> second = store.tasks(query.withCursor(first.nextCursor()));
+      Page<TaskNode> third = store.tasks(query.withCursor(second.nextCursor()));
+      assertThat(first.items()).extracting(TaskNode::id).startsWith("task-19");
+      assertThat(third.items()).extracting(TaskNode::id).containsExactly("task-11", "task-10");
+      assertThat(List.of(first.total(), second.total(), third.total())).containsOnly(10L);
+      assertThat(third.nextCursor()).isNull();
+    }
+
+    @Test
+    void tasks_lastPageAndEmptyStore_haveNoNextCursor() {
+      GraphStore store = thirtyTasks();
+      assertThat(store.tasks(TaskQuery.all(30, 0)).nextCursor()).isNull();
+      assertThat(store.tasks(TaskQuery.all(29, 0)).nextCursor()).isNotNull();
+      assertThat(store.tasks(TaskQuery.all(10, 25)).nextCursor()).isNull();
+      assertThat(newStore().tasks(TaskQuery.all(10, 0)).nextCursor()).isNull();
+      assertThat(newStore().workflows(WorkflowQuery.all(10, 0)).nextCursor()).isNull();
+    }
+
+    @Test
+    void tasks_offsetAfterACursor_skipsFromTheCursor() {
+      GraphStore store = thirtyTasks();
+      String cursor = store.tasks(TaskQuery.all(10, 0)).nextCursor();
+      assertThat(store.tasks(TaskQuery.all(2, 3).withCursor(cursor)).items())
+          .extracting(TaskNode::id)
+          .containsExactly("task-16", "task-15");
+    }
+
+    @Test
+    void tasks_firstPageReadAgainUpToItsNextCursor_holdsWhatArrivedAndMeetsTheSecondPage() {
+      GraphStore store = thirtyTasks();
+      Page<TaskNode> first = store.tasks(TaskQuery.all(10, 0));
+      Page<TaskNode> second = store.tasks(TaskQuery.all(10, 0).withCursor(first.nextCursor()));
+      store.apply(event("new-a", TaskState.PENDING, 70_000));
+      store.apply(event("new-b", TaskState.PENDING, 70_001));
+      store.apply(event("task-25", TaskState.REVOKED, 70_002));
+
+      Page<TaskNode> again = store.tasks(TaskQuery.all(100, 0).withEndCursor(first.nextCursor()));
+      List<String> expected = new ArrayList<>(List.of("new-b", "new-a"));
+      first.items().forEach(t -> expected.add(t.id()));
+      assertThat(again.items()).extracting(TaskNode::id).containsExactlyElementsOf(expected);
+      assertThat(again.nextCursor()).as("the whole span fitted").isNull();
+      assertThat(again.items())
+          .filteredOn(t -> t.id().equals("task-25"))
+          .extracting(TaskNode::state)
+          .containsExactly(TaskState.REVOKED);
+      assertThat(again.items())
+          .extracting(TaskNode::id)
+          .doesNotContainAnyElementsOf(second.items().stream().map(TaskNode::id).toList());
+
+      Page<TaskNode> tooSmall = store.tasks(TaskQuery.all(5, 0).withEndCursor(first.nextCursor()));
+      assertThat(tooSmall.items()).hasSize(5);
+      assertThat(tooSmall.nextCursor()).as("more of the span is left").isNotNull();
+    }
+
+    @Test
+    void workflows_pagedByCursor_whileWorkflowsArrive_everyWorkflowExactlyOnce() {
+      GraphStore store = newStore();
+      CanvasEvents canvas = new CanvasEvents();
+      for (int i = 0; i < 23; i++) {
+        String root =
+            canvas
+                .task(canvas.id("root"), "app.root")
+                .outcome(i % 4 == 0 ? TaskState.FAILURE : TaskState.SUCCESS)
+                .emit();
+        canvas.task(canvas.id("child"), "app.child").parent(root).emit();
+      }
+      applyAll(store, canvas.events());
+      for (WorkflowQuery query :
+          List.of(
+              WorkflowQuery.all(5, 0),
+              new WorkflowQuery(Set.of(TaskState.SUCCESS), "root", null, null, 4, 0))) {
+        List<String> expected = allWorkflowIds(store, query);
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int arrived = 0;
+        do {
+          Page<WorkflowSummary> page = store.workflows(query.withCursor(cursor));
+          assertThat(page.total()).isGreaterThanOrEqualTo(expected.size());
+          page.items().forEach(s -> seen.add(s.rootId()));
+          cursor = page.nextCursor();
+          CanvasEvents more = new CanvasEvents();
+          String root = more.task("arrived-" + query.limit() + "-" + arrived++, "app.root").emit();
+          more.task(root + "-child", "app.child").parent(root).emit();
+          applyAll(store, more.events());
+        } while (cursor != null);
+        assertThat(seen).doesNotHaveDuplicates().containsExactlyElementsOf(expected);
+      }
+    }
+
+    @Test
+    void malformedCursor_isRefusedAsInvalid() {
+      GraphStore store = thirtyTasks();
+      for (String bad :
+          List.of("garbage", "a", "a-1", "A1", "a%2F", "a 1", "a" + "z".repeat(20), "\u0000")) {
+        assertThatThrownBy(() -> store.tasks(TaskQuery.all(5, 0).withCursor(bad)))
+            .as(bad)
+            .isInstanceOf(InvalidCursorException.class)
+            .hasMessageContaining("cursor");
+        assertThatThrownBy(() -> store.tasks(TaskQuery.all(5, 0).withEndCursor(bad)))
+            .as(bad)
+            .isInstanceOf(InvalidCursorException.class);
+        assertThatThrownBy(() -> store.workflows(WorkflowQuery.all(5, 0).withCursor(bad)))
+            .as(bad)
+            .isInstanceOf(InvalidCursorException.class);
+      }
+      assertThat(store.tasks(TaskQuery.all(5, 0).withCursor("")).items())
+          .as("an empty cursor is the first page")
+          .hasSize(5);
+    }
+
+    private List<String> allWorkflowIds(GraphStore store, WorkflowQuery query) {
+      List<String> ids = new ArrayList<>();
+      for (int offset = 0; ; offset += 100) {
+        Page<WorkflowSummary> page =
+            store.workflows(
+                new WorkflowQuery(
+                    query.states(), query.nameContains(), query.from(), query.to(), 100, offset));
+        if (page.items().isEmpty()) return ids;
+        page.items().forEach(s -> ids.add(s.rootId()));
+      }
+    }
+
+    private List<String> allTaskIds(GraphStore store, TaskQuery query) {
+      List<String> ids = new ArrayList<>();
+      int offset = 0;
+      while (true) {
+        Page<TaskNode> page =
+            store.tasks(
+                new TaskQuery(
+                    query.states(), query.nameContains(), query.from(), query.to(), 100, offset));
+        if (page.items().isEmpty()) return ids;
+        page.items().forEach(t -> ids.add(t.id()));
+        offset += page.items().size();
+      }
     }
   }
 }

@@ -40,7 +40,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Lists are newest first by arrival: the order in which the store first heard of each task (or,
  * for a workflow, of its oldest task). That key never changes once given, unlike a first-seen time
- * that a late earlier event would move; see RATIONALE.md.
+ * that a late earlier event would move; see RATIONALE.md. A page cursor is that arrival number
+ * ({@code PageCursors}), so the next page starts with a binary search, not a walk past the rows
+ * before it.
  */
 public final class InMemoryGraphStore implements GraphStore {
 
@@ -752,6 +754,9 @@ public final class InMemoryGraphStore implements GraphStore {
   @Override
   public Page<TaskNode> tasks(TaskQuery query) {
     if (query == null) throw new NullPointerException("query == null");
+    // read before the lock: a bad cursor fails without waiting for a writer
+    long below = query.cursor() == null ? Long.MAX_VALUE : PageCursors.decode(query.cursor());
+    long above = query.endCursor() == null ? -1 : PageCursors.decode(query.endCursor());
     readLock.lock();
     try {
       List<SeqList<TaskRecord>> sources = new ArrayList<>();
@@ -770,24 +775,43 @@ public final class InMemoryGraphStore implements GraphStore {
         total = count(countByState, states);
       }
       List<TaskNode> items = new ArrayList<>(Math.min(query.limit(), 256));
-      long matched = 0;
       long from = query.from() == null ? Long.MIN_VALUE : TaskRecord.toNanos(query.from());
       long to = query.to() == null ? Long.MAX_VALUE : TaskRecord.toNanos(query.to());
-      TaskCursor cursor = new TaskCursor(sources);
-      while (cursor.hasNext()) {
+      long skipped = 0;
+      long lastSeq = -1;
+      String nextCursor = null;
+      // keyset: the page starts below the cursor's arrival number; one match past a full page
+      // says that a next page exists
+      for (TaskCursor cursor = new TaskCursor(sources, below); cursor.hasNext(); ) {
+        if (cursor.peekSeq() < above) break;
         TaskRecord task = cursor.next();
         if (!matches(task, states, from, to)) continue;
-        if (matched >= query.offset() && items.size() < query.limit()) {
-          items.add(Snapshots.task(task, rootInfo(task.workflow).id()));
+        if (items.size() == query.limit()) {
+          nextCursor = PageCursors.encode(lastSeq);
+          break;
         }
-        matched++;
-        // without a time filter the counts give the total, so the walk stops at the page's end
-        if (!byTime && items.size() == query.limit()) break;
+        if (skipped < query.offset()) {
+          skipped++;
+          continue;
+        }
+        items.add(Snapshots.task(task, rootInfo(task.workflow).id()));
+        lastSeq = task.seq;
       }
-      return new Page<>(items, byTime ? matched : total, query.limit(), query.offset());
+      // without a time filter the counts by state give the total; with one, a walk counts
+      if (byTime) total = countMatching(sources, states, from, to);
+      return new Page<>(items, total, query.limit(), query.offset(), nextCursor);
     } finally {
       readLock.unlock();
     }
+  }
+
+  private static long countMatching(
+      List<SeqList<TaskRecord>> sources, Set<TaskState> states, long from, long to) {
+    long matched = 0;
+    for (TaskCursor cursor = new TaskCursor(sources, Long.MAX_VALUE); cursor.hasNext(); ) {
+      if (matches(cursor.next(), states, from, to)) matched++;
+    }
+    return matched;
   }
 
   private static long count(long[] byState, Set<TaskState> states) {
@@ -811,9 +835,10 @@ public final class InMemoryGraphStore implements GraphStore {
     private final PriorityQueue<SeqList.Cursor<TaskRecord>> queue;
     private final SeqList.Cursor<TaskRecord> single;
 
-    TaskCursor(List<SeqList<TaskRecord>> sources) {
+    /** Walks the tasks numbered below {@code below}, newest first. */
+    TaskCursor(List<SeqList<TaskRecord>> sources, long below) {
       if (sources.size() == 1) {
-        single = sources.get(0).newestFirst();
+        single = sources.get(0).newestFirstBelow(below);
         queue = null;
       } else {
         single = null;
@@ -822,7 +847,7 @@ public final class InMemoryGraphStore implements GraphStore {
                 Math.max(1, sources.size()),
                 Comparator.comparingLong((SeqList.Cursor<TaskRecord> c) -> c.peekSeq()).reversed());
         for (SeqList<TaskRecord> source : sources) {
-          SeqList.Cursor<TaskRecord> cursor = source.newestFirst();
+          SeqList.Cursor<TaskRecord> cursor = source.newestFirstBelow(below);
           if (cursor.hasNext()) queue.add(cursor);
         }
       }
@@ -830,6 +855,11 @@ public final class InMemoryGraphStore implements GraphStore {
 
     boolean hasNext() {
       return single != null ? single.hasNext() : !queue.isEmpty();
+    }
+
+    /** Arrival number of the task {@link #next()} returns. */
+    long peekSeq() {
+      return single != null ? single.peekSeq() : queue.peek().peekSeq();
     }
 
     TaskRecord next() {
@@ -844,6 +874,8 @@ public final class InMemoryGraphStore implements GraphStore {
   @Override
   public Page<WorkflowSummary> workflows(WorkflowQuery query) {
     if (query == null) throw new NullPointerException("query == null");
+    long below = query.cursor() == null ? Long.MAX_VALUE : PageCursors.decode(query.cursor());
+    long above = query.endCursor() == null ? -1 : PageCursors.decode(query.endCursor());
     readLock.lock();
     try {
       boolean filtered =
@@ -857,26 +889,48 @@ public final class InMemoryGraphStore implements GraphStore {
       long to = query.to() == null ? Long.MAX_VALUE : TaskRecord.toNanos(query.to());
       List<WorkflowSummary> items = new ArrayList<>(Math.min(query.limit(), 256));
       long matched = 0;
-      for (SeqList.Cursor<Workflow> cursor = workflowsBySeq.newestFirst(); cursor.hasNext(); ) {
+      long skipped = 0;
+      long lastSeq = -1;
+      String nextCursor = null;
+      // a filtered list walks every workflow to count its total; an unfiltered one starts at the
+      // cursor and stops one past the page
+      SeqList.Cursor<Workflow> cursor =
+          filtered ? workflowsBySeq.newestFirst() : workflowsBySeq.newestFirstBelow(below);
+      while (cursor.hasNext()) {
+        long seq = cursor.peekSeq();
+        if (!filtered && seq < above) break;
         Workflow workflow = cursor.next();
-        if (!filtered) {
-          if (matched++ < query.offset()) continue;
-          items.add(summary(workflow));
-          if (items.size() == query.limit()) break;
+        WorkflowSummary summary = null;
+        if (filtered) {
+          if (workflow.firstSeen < from || workflow.firstSeen > to) continue;
+          summary = summary(workflow);
+          if (!query.states().isEmpty() && !query.states().contains(summary.state())) continue;
+          if (needle != null
+              && (summary.name() == null
+                  || !summary.name().toLowerCase(Locale.ROOT).contains(needle))) {
+            continue;
+          }
+          matched++;
+        }
+        if (nextCursor != null || seq >= below || seq < above) continue;
+        if (items.size() == query.limit()) {
+          nextCursor = PageCursors.encode(lastSeq);
+          if (filtered) continue;
+          break;
+        }
+        if (skipped < query.offset()) {
+          skipped++;
           continue;
         }
-        if (workflow.firstSeen < from || workflow.firstSeen > to) continue;
-        WorkflowSummary summary = summary(workflow);
-        if (!query.states().isEmpty() && !query.states().contains(summary.state())) continue;
-        if (needle != null
-            && (summary.name() == null
-                || !summary.name().toLowerCase(Locale.ROOT).contains(needle))) {
-          continue;
-        }
-        if (matched++ >= query.offset() && items.size() < query.limit()) items.add(summary);
+        items.add(summary != null ? summary : summary(workflow));
+        lastSeq = seq;
       }
       return new Page<>(
-          items, filtered ? matched : workflowsBySeq.size(), query.limit(), query.offset());
+          items,
+          filtered ? matched : workflowsBySeq.size(),
+          query.limit(),
+          query.offset(),
+          nextCursor);
     } finally {
       readLock.unlock();
     }

@@ -112,6 +112,12 @@ final class SeqList<T> {
     return new Cursor<>(this);
   }
 
+  /** A cursor from the newest item numbered below {@code seq} towards the oldest; O(log n). */
+  Cursor<T> newestFirstBelow(long seq) {
+    int at = Arrays.binarySearch(seqs, head, end, seq);
+    return new Cursor<>(this, (at >= 0 ? at : -at - 1) - 1);
+  }
+
   private void ensureRoom() {
     if (end < items.length) return;
     int length = items.length;
@@ -146,8 +152,12 @@ final class SeqList<T> {
     private int at;
 
     Cursor(SeqList<T> list) {
+      this(list, list.end - 1);
+    }
+
+    Cursor(SeqList<T> list, int start) {
       this.list = list;
-      this.at = list.end - 1;
+      this.at = start;
       skipHoles();
     }
 
