@@ -194,12 +194,19 @@ final class ApiJson {
   }
 
   static void taskPage(
-      JsonGenerator g, List<TaskNode> tasks, long total, int limit, int offset, Flags flags)
+      JsonGenerator g,
+      List<TaskNode> tasks,
+      long total,
+      int limit,
+      int offset,
+      Flags flags,
+      String cursor,
+      String nextCursor)
       throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("tasks");
     for (TaskNode t : tasks) task(g, t, false, null, flags);
-    endPage(g, total, limit, offset);
+    endPage(g, total, limit, offset, cursor, nextCursor);
   }
 
   static void taskDetail(JsonGenerator g, TaskNode task, List<TaskNode> children, Flags flags)
@@ -235,10 +242,33 @@ final class ApiJson {
     g.writeEndObject();
   }
 
+  /**
+   * Closes a keyset-paged list: as {@link #endPage(JsonGenerator, long, int, int)}, with the {@code
+   * cursor} the page was asked from and the {@code next_cursor} of the page after it (null on the
+   * last page).
+   */
+  private static void endPage(
+      JsonGenerator g, long total, int limit, int offset, String cursor, String nextCursor)
+      throws IOException {
+    g.writeEndArray();
+    g.writeNumberField("total", total);
+    g.writeNumberField("limit", limit);
+    g.writeNumberField("offset", offset);
+    nullableString(g, "cursor", cursor);
+    nullableString(g, "next_cursor", nextCursor);
+    g.writeEndObject();
+  }
+
   // ---------------------------------------------------------------- graphs
 
   static void graphPage(
-      JsonGenerator g, List<WorkflowSummary> graphs, long total, int limit, int offset)
+      JsonGenerator g,
+      List<WorkflowSummary> graphs,
+      long total,
+      int limit,
+      int offset,
+      String cursor,
+      String nextCursor)
       throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("graphs");
@@ -255,7 +285,7 @@ final class ApiJson {
       millis(g, "duration_ms", between(s.firstSeen(), s.lastUpdated()));
       g.writeEndObject();
     }
-    endPage(g, total, limit, offset);
+    endPage(g, total, limit, offset, cursor, nextCursor);
   }
 
   /**

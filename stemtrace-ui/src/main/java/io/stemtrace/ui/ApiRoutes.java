@@ -1,6 +1,7 @@
 package io.stemtrace.ui;
 
 import io.stemtrace.api.GraphStore;
+import io.stemtrace.api.InvalidCursorException;
 import io.stemtrace.api.Page;
 import io.stemtrace.api.StemtraceEvent;
 import io.stemtrace.api.TaskNode;
@@ -135,10 +136,21 @@ final class ApiRoutes {
     Set<TaskState> states = query.states();
     String name = query.string("name");
     Instant[] range = query.dateRange();
+    String cursor = query.string("cursor");
+    String endCursor = query.string("end_cursor");
     Page<TaskNode> page =
-        store.tasks(new TaskQuery(states, name, range[0], range[1], limit, offset));
+        readCursors(
+            cursor,
+            endCursor,
+            () ->
+                store.tasks(
+                    new TaskQuery(states, name, range[0], range[1], limit, offset)
+                        .withCursor(cursor)
+                        .withEndCursor(endCursor)));
     return ApiJson.renderChunked(
-        g -> ApiJson.taskPage(g, page.items(), page.total(), limit, offset, flags));
+        g ->
+            ApiJson.taskPage(
+                g, page.items(), page.total(), limit, offset, flags, cursor, page.nextCursor()));
   }
 
   private ChunkedOutput registry(QueryParams query) {
@@ -185,10 +197,40 @@ final class ApiRoutes {
     Set<TaskState> states = query.states();
     String name = query.string("name");
     Instant[] range = query.dateRange();
+    String cursor = query.string("cursor");
+    String endCursor = query.string("end_cursor");
     Page<WorkflowSummary> page =
-        store.workflows(new WorkflowQuery(states, name, range[0], range[1], limit, offset));
+        readCursors(
+            cursor,
+            endCursor,
+            () ->
+                store.workflows(
+                    new WorkflowQuery(states, name, range[0], range[1], limit, offset)
+                        .withCursor(cursor)
+                        .withEndCursor(endCursor)));
     return ApiJson.renderChunked(
-        g -> ApiJson.graphPage(g, page.items(), page.total(), limit, offset));
+        g ->
+            ApiJson.graphPage(
+                g, page.items(), page.total(), limit, offset, cursor, page.nextCursor()));
+  }
+
+  /** Runs a keyset-paged query; a cursor the store cannot read is the caller's 400. */
+  private static <T> Page<T> readCursors(
+      String cursor, String endCursor, java.util.function.Supplier<Page<T>> query) {
+    try {
+      return query.get();
+    } catch (InvalidCursorException e) {
+      String which =
+          cursor == null
+              ? "'end_cursor'"
+              : endCursor == null ? "'cursor'" : "'cursor' or 'end_cursor'";
+      throw ApiException.badRequest(
+          "query parameter "
+              + which
+              + " is not a cursor this server gave ("
+              + e.getMessage()
+              + "); start again without it");
+    }
   }
 
   private ChunkedOutput graph(String rootId) {
