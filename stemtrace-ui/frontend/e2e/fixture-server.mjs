@@ -134,10 +134,17 @@ function statsFor(q) {
 }
 
 /** `{[key]: items on the page, total, limit, offset}` for ?limit&offset, as the server pages its lists. */
+// Fixtures do not change, so a position in the list serves as the cursor ('o' and the offset).
 function page(q, defaultLimit, items, key) {
   const limit = Math.min(1000, Math.max(1, Number(q.get('limit') ?? defaultLimit)));
+  const cursor = q.get('cursor');
+  const start = cursor ? Number(cursor.slice(1)) : 0;
   const offset = Math.max(0, Number(q.get('offset') ?? 0));
-  return { [key]: items.slice(offset, offset + limit), total: items.length, limit, offset };
+  const from = start + offset;
+  const end = q.get('end_cursor') ? Number(q.get('end_cursor').slice(1)) : Infinity;
+  const last = Math.min(from + limit, end, items.length);
+  const next_cursor = last < Math.min(end, items.length) ? `o${last}` : null;
+  return { [key]: items.slice(from, last), total: items.length, limit, offset, cursor, next_cursor };
 }
 
 function task(res, id, childrenOnly) {

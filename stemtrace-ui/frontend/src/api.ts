@@ -1,5 +1,6 @@
 import { infiniteQueryOptions, keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { BASE } from './env';
+import { nextCursor } from './lib/livePages';
 import { type StatsPeriod, periodParams } from './lib/stats';
 import { idQuery } from './lib/urls';
 import type {
@@ -54,12 +55,40 @@ export interface TaskFilter {
   to: string;
 }
 
+/** Filters of the workflow list; the same as the task list's. */
+export type GraphFilter = TaskFilter;
+
+/** The cursor a page is read from (null: the first page) or the span a first-page refresh re-reads. */
+export interface PageRequest {
+  cursor?: string | null;
+  endCursor?: string | null;
+  limit?: number;
+}
+
+function listParams(f: TaskFilter, request: PageRequest): URLSearchParams {
+  const p = new URLSearchParams({ limit: String(request.limit ?? PAGE_SIZE) });
+  if (request.cursor) p.set('cursor', request.cursor);
+  if (request.endCursor) p.set('end_cursor', request.endCursor);
+  if (f.states.length > 0) p.set('state', f.states.join(','));
+  if (f.name) p.set('name', f.name);
+  if (f.from) p.set('from_date', f.from);
+  if (f.to) p.set('to_date', f.to);
+  return p;
+}
+
+export const fetchTaskPage = (f: TaskFilter, request: PageRequest, signal?: AbortSignal) =>
+  getJson<TaskListResponse>('/api/tasks', listParams(f, request), signal);
+
+export const fetchGraphPage = (f: GraphFilter, request: PageRequest, signal?: AbortSignal) =>
+  getJson<GraphListResponse>('/api/graphs', listParams(f, request), signal);
+
 /** Query keys, grouped so the WebSocket handler can invalidate whole families at once. */
 export const keys = {
   tasks: ['tasks'] as const,
   taskList: (f: TaskFilter) => ['tasks', 'list', f] as const,
   task: (id: string) => ['task', id] as const,
   graphs: ['graphs'] as const,
+  graphList: (f: GraphFilter) => ['graphs', 'list', f] as const,
   graph: (rootId: string) => ['graph', rootId] as const,
   workers: ['workers'] as const,
   workerList: (offset: number) => ['workers', 'list', offset] as const,
@@ -70,28 +99,25 @@ export const keys = {
   stats: (period: StatsPeriod) => ['stats', period] as const,
 };
 
+// Lists chain pages by cursor: a page starts right after the previous one's last row however many
+// tasks arrived in between. Live frames re-read only the first page (live.ts), never every page.
 export const taskListQuery = (f: TaskFilter) =>
   infiniteQueryOptions({
     queryKey: keys.taskList(f),
-    initialPageParam: 0,
-    queryFn: ({ pageParam, signal }) => {
-      const p = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(pageParam) });
-      if (f.states.length > 0) p.set('state', f.states.join(','));
-      if (f.name) p.set('name', f.name);
-      if (f.from) p.set('from_date', f.from);
-      if (f.to) p.set('to_date', f.to);
-      return getJson<TaskListResponse>('/api/tasks', p, signal);
-    },
-    getNextPageParam: (last) => (last.offset + last.tasks.length < last.total ? last.offset + last.tasks.length : undefined),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) => fetchTaskPage(f, { cursor: pageParam }, signal),
+    getNextPageParam: nextCursor,
+    // polling while the socket is down goes through live.ts too: one request, not one per page
+    refetchInterval: false,
   });
 
-export const graphListQuery = () =>
+export const graphListQuery = (f: GraphFilter) =>
   infiniteQueryOptions({
-    queryKey: keys.graphs,
-    initialPageParam: 0,
-    queryFn: ({ pageParam, signal }) =>
-      getJson<GraphListResponse>('/api/graphs', new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(pageParam) }), signal),
-    getNextPageParam: (last) => (last.offset + last.graphs.length < last.total ? last.offset + last.graphs.length : undefined),
+    queryKey: keys.graphList(f),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) => fetchGraphPage(f, { cursor: pageParam }, signal),
+    getNextPageParam: nextCursor,
+    refetchInterval: false,
   });
 
 // Ids go in the query string: a path segment cannot carry an id holding / or \ (the server does not

@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
 import { websocketUrl } from './lib/base';
+import { refreshLiveLists } from './liveLists';
 import { backoffDelay, graphIsStale, parseFrame, planInvalidation, taskIsStale } from './lib/liveUpdate';
 import { reloadForSignIn, SESSION_EXPIRED_CLOSE_CODE } from './lib/signIn';
 import type { GraphResponse, TaskDetailResponse } from './lib/types';
@@ -48,12 +49,15 @@ function applyFrame(client: QueryClient, text: string) {
   if (!frame) return;
   const plan = planInvalidation(frame);
   if (plan.everything) {
-    void client.invalidateQueries();
+    // Lists re-read their first page only; refetching every loaded page costs one request per page.
+    void client.invalidateQueries({ predicate: (q) => !isLiveList(q.queryKey) });
+    refreshLiveLists(client, 'tasks');
+    refreshLiveLists(client, 'graphs');
     return;
   }
   if (plan.tasks || plan.anomalies) {
     // Task rows carry state and anomaly badges alike.
-    void client.invalidateQueries({ queryKey: ['tasks'] });
+    refreshLiveLists(client, 'tasks');
     void client.invalidateQueries({
       queryKey: ['graph'],
       predicate: (q) => graphIsStale(plan, String(q.queryKey[1]), q.state.data as GraphResponse | undefined),
@@ -64,7 +68,7 @@ function applyFrame(client: QueryClient, text: string) {
     });
   }
   if (plan.tasks) {
-    void client.invalidateQueries({ queryKey: ['graphs'] });
+    refreshLiveLists(client, 'graphs');
     void client.invalidateQueries({ queryKey: ['registry'] });
   }
   if (plan.anomalies) void client.invalidateQueries({ queryKey: ['anomalies'] });
@@ -74,17 +78,32 @@ function applyFrame(client: QueryClient, text: string) {
   }
 }
 
+/** The infinite lists that pushed frames refresh by their first page (liveLists.ts). */
+function isLiveList(key: readonly unknown[]): boolean {
+  return (key[0] === 'tasks' || key[0] === 'graphs') && key[1] === 'list';
+}
+
 /** Keeps a WebSocket to {base}/ws open for the life of the page, reconnecting with backoff. */
 export function startLiveUpdates(client: QueryClient): void {
   const url = websocketUrl(window.location.origin, BASE);
   let failures = 0;
+  // While the socket is down the lists poll as the other queries do, by their first page.
+  setInterval(() => {
+    if (state === 'live') return;
+    refreshLiveLists(client, 'tasks');
+    refreshLiveLists(client, 'graphs');
+  }, POLL_INTERVAL_MS);
 
   const connect = () => {
     setState('reconnecting');
     const ws = new WebSocket(url);
     ws.onopen = () => {
       // Whatever changed while the socket was down was only seen by polling (if at all): catch up.
-      if (failures > 0) void client.invalidateQueries();
+      if (failures > 0) {
+        void client.invalidateQueries({ predicate: (q) => !isLiveList(q.queryKey) });
+        refreshLiveLists(client, 'tasks');
+        refreshLiveLists(client, 'graphs');
+      }
       failures = 0;
       setState('live');
     };

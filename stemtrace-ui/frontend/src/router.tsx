@@ -43,7 +43,9 @@ function TopBar() {
         <Link to="/" activeOptions={{ exact: true, includeSearch: false }}>
           Tasks
         </Link>
-        <Link to="/graphs">Workflows</Link>
+        <Link to="/graphs" activeOptions={{ includeSearch: false }}>
+          Workflows
+        </Link>
         <Link to="/workers">Workers</Link>
         <Link to="/registry">Registry</Link>
         <RenderBoundary what="the anomaly count" frame={() => <Link to="/anomalies">Anomalies</Link>}>
@@ -103,6 +105,16 @@ export interface TasksSearch {
   view?: 'timeline';
 }
 
+/** The workflow list's filters; `state=FAILURE` is the failed view. */
+export interface GraphsSearch {
+  /** Comma separated states. */
+  state?: string;
+  name?: string;
+  /** ISO timestamps bounding first_seen. */
+  from?: string;
+  to?: string;
+}
+
 export interface RegistrySearch {
   q?: string;
   status?: RegistryStatus;
@@ -146,6 +158,12 @@ const graphsRoute = createRoute({
   path: '/graphs',
   component: GraphsPage,
   errorComponent: pageError('the workflow list'),
+  validateSearch: (s: Record<string, unknown>): GraphsSearch => ({
+    state: str(s.state),
+    name: str(s.name),
+    from: str(s.from),
+    to: str(s.to),
+  }),
 });
 // A task or workflow is named in the search (/task?id=...), not the path: the server refuses an encoded
 // slash, backslash or percent sign in a path, and ids may hold all three.

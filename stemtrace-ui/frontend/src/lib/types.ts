@@ -106,7 +106,13 @@ export interface Page {
   offset: number;
 }
 
-export interface TaskListResponse extends Page {
+/** A list paged by cursor (/api/tasks, /api/graphs); the fields are absent from servers before cursors. */
+export interface CursorPaged extends Page {
+  cursor?: string | null;
+  next_cursor?: string | null;
+}
+
+export interface TaskListResponse extends CursorPaged {
   tasks: TaskNode[];
 }
 
@@ -122,7 +128,7 @@ export interface GraphSummary {
   duration_ms: number | null;
 }
 
-export interface GraphListResponse extends Page {
+export interface GraphListResponse extends CursorPaged {
   graphs: GraphSummary[];
 }
 

@@ -8,6 +8,7 @@ import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
 import { formatDuration, fromLocalInput, shortId, toLocalInput } from '../lib/format';
+import { uniqueRows } from '../lib/livePages';
 import { idSearch } from '../lib/search';
 import { stateClass } from '../lib/states';
 import { TASK_STATES } from '../lib/types';
@@ -28,7 +29,15 @@ export function TasksPage() {
     [search.state, search.name, search.from, search.to],
   );
   const query = useInfiniteQuery(taskListQuery(filter));
-  const tasks = useMemo(() => query.data?.pages.flatMap((p) => p.tasks) ?? [], [query.data]);
+  const tasks = useMemo(
+    () =>
+      uniqueRows(
+        query.data?.pages,
+        (p) => p.tasks,
+        (t) => t.task_id,
+      ),
+    [query.data],
+  );
   const total = query.data?.pages[0]?.total ?? 0;
   const timeline = search.view === 'timeline';
 
