@@ -2,6 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { graphListQuery } from '../api';
 import { RenderBoundary, tableRowFrame } from '../components/ErrorBoundary';
+import { ImportControl } from '../components/ImportControl';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
@@ -17,6 +18,9 @@ export function GraphsPage() {
       <div className="page-head">
         <h1>Workflows</h1>
         <span className="muted">{query.data ? `${total} workflow${total === 1 ? '' : 's'}` : ''}</span>
+        <span className="page-actions">
+          <ImportControl />
+        </span>
       </div>
       {query.isPending ? (
         <Loading what="workflows" />
