@@ -194,8 +194,12 @@ export function TaskPage() {
                     <td>
                       <StateBadge state={a.state} />
                     </td>
-                    <td className="mono">{formatClock(a.started_at)}</td>
-                    <td className="mono">{formatClock(a.finished_at)}</td>
+                    <td className="mono" title={formatDateTime(a.started_at)}>
+                      {formatClock(a.started_at)}
+                    </td>
+                    <td className="mono" title={formatDateTime(a.finished_at)}>
+                      {formatClock(a.finished_at)}
+                    </td>
                     <td className="num mono">{formatDuration(a.run_time_ms)}</td>
                     <td className="exception-cell">{a.exception ?? <span className="muted">—</span>}</td>
                   </tr>

@@ -2,9 +2,11 @@ package io.stemtrace.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -62,11 +64,11 @@ class LogFormatIT {
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String main = Path.of("target/classes").toAbsolutePath().toString();
     List<String> command =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
-                main + java.io.File.pathSeparator + classpath));
+                main + File.pathSeparator + classpath));
     command.addAll(List.of(properties));
     command.add(LogFormatProbe.class.getName());
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
