@@ -122,15 +122,7 @@ public final class StemtraceServer implements AutoCloseable {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stemtrace-shutdown"));
     if (server.imported() != null) {
-      out.println(
-          "stemtrace: imported "
-              + server.imported().imported()
-              + " events from "
-              + options.importFile()
-              + " ("
-              + server.imported().rejected()
-              + " rejected), workflows "
-              + server.imported().rootIds());
+      out.println(importedLine(server.imported(), options.importFile()));
     }
     out.println(
         "stemtrace "
@@ -140,6 +132,19 @@ public final class StemtraceServer implements AutoCloseable {
             + " (Ctrl-C to stop)");
     out.flush();
     return 0;
+  }
+
+  /** {@code stemtrace: imported 1 event from bug.json (0 rejected), workflows [..]}. */
+  static String importedLine(WorkflowExport.ImportResult imported, String file) {
+    return "stemtrace: imported "
+        + imported.imported()
+        + (imported.imported() == 1 ? " event from " : " events from ")
+        + file
+        + " ("
+        + imported.rejected()
+        + " rejected), "
+        + (imported.rootIds().size() == 1 ? "workflow " : "workflows ")
+        + imported.rootIds();
   }
 
   /** A start that failed for a reason the user can fix; the message is the one line to print. */
