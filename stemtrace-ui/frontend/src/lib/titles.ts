@@ -12,7 +12,6 @@ const PAGE_NAMES: Readonly<Record<string, string>> = {
 
 /** An id as a tab shows it: control characters dropped, long ids cut, so the tab stays readable. */
 function titleId(id: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = id.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return clean.length > MAX_ID_CHARS ? `${clean.slice(0, MAX_ID_CHARS - 1)}…` : clean;
 }
