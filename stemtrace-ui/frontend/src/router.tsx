@@ -1,12 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { type ErrorComponentProps, Link, Outlet, createRootRoute, createRoute, createRouter, redirect } from '@tanstack/react-router';
+import { type ErrorComponentProps, Link, Outlet, createRootRoute, createRoute, createRouter, redirect, useRouterState } from '@tanstack/react-router';
+import { useEffect } from 'react';
 import { anomalyCountQuery } from './api';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { RenderBoundary, pageError } from './components/ErrorBoundary';
+import { SignOutButton } from './components/SignOutButton';
 import { BASE } from './env';
 import { parsePage } from './lib/pages';
 import { idSearch, parseIdSearch, parseSearch, stringifySearch } from './lib/search';
 import { type StatsPeriodSearch, parseStatsSearch } from './lib/stats';
+import { pageTitle } from './lib/titles';
 import { AnomaliesPage } from './pages/AnomaliesPage';
 import { GraphPage } from './pages/GraphPage';
 import { GraphsPage } from './pages/GraphsPage';
@@ -56,13 +59,31 @@ function TopBar() {
       <RenderBoundary what="the connection state" frame={() => null}>
         <ConnectionIndicator />
       </RenderBoundary>
+      <RenderBoundary what="the sign-out button" frame={() => null}>
+        <SignOutButton />
+      </RenderBoundary>
     </header>
   );
+}
+
+/** Keeps the tab's title on the page shown: `Tasks · stemtrace`, `Workflow <id> · stemtrace`. */
+function DocumentTitle() {
+  const title = useRouterState({
+    select: (state) => {
+      const page = state.matches[state.matches.length - 1];
+      return pageTitle(page?.routeId ?? '', (page?.search ?? {}) as { id?: unknown });
+    },
+  });
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+  return null;
 }
 
 function Shell() {
   return (
     <div className="app">
+      <DocumentTitle />
       <TopBar />
       <main className="content">
         <Outlet />

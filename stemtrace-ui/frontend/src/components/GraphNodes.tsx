@@ -5,6 +5,7 @@ import { type AggregateSummary, type FrameCounts, frameSummary } from '../lib/gr
 import { formatClock, formatDuration, shortId, shortName } from '../lib/format';
 import { stateClass } from '../lib/states';
 import { TASK_STATES, type ContainerNode, type TaskNode } from '../lib/types';
+import { countOf } from '../lib/plural';
 
 /** `depth`: frames around the node, 0 at the top level. */
 export type TaskFlowNode = Node<{ task: TaskNode; depth: number }, 'task'>;
@@ -116,7 +117,7 @@ export const AggregateFlowNodeView = memo(function AggregateFlowNodeView({ data 
       <ContainerAnomalies container={container} />
       <div className="gcontainer-head">
         <span className="gcontainer-kind">{container.node_type}</span>
-        <span className="muted">{summary.members} members · {summary.tasks} tasks</span>
+        <span className="muted">{countOf(summary.members, 'member')} · {countOf(summary.tasks, 'task')}</span>
         <span className="gnode-state">{container.state}</span>
       </div>
       <div className="gaggregate-bar" aria-hidden>

@@ -39,3 +39,13 @@ export function RelativeTime({ iso }: { iso: string | null | undefined }) {
     </time>
   );
 }
+
+/** An absolute local time with its zone, the relative time in its tooltip. */
+export function DateTime({ iso }: { iso: string | null | undefined }) {
+  const current = useNow();
+  return (
+    <time dateTime={iso ?? undefined} title={formatRelative(iso, current)} data-testid="date-time">
+      {formatDateTime(iso)}
+    </time>
+  );
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatPeriod, formatRelative, fromLocalInput, isoUtc, shortId, shortName, toLocalInput } from './format';
+import { formatDateTime, formatDuration, formatPeriod, formatRelative, fromLocalInput, isoUtc, shortId, shortName, toLocalInput, zoneLabel } from './format';
 
 describe('formatDuration', () => {
   it('keeps precision proportional to magnitude', () => {
@@ -77,5 +77,26 @@ describe('periods and local date-time inputs', () => {
     expect(toLocalInput('bogus')).toBe('');
     expect(fromLocalInput('')).toBeUndefined();
     expect(fromLocalInput('bogus')).toBeUndefined();
+  });
+});
+
+describe('zoneLabel', () => {
+  it('names the offset from UTC in hours, and minutes when there are any', () => {
+    expect(zoneLabel(0)).toBe('UTC');
+    expect(zoneLabel(60)).toBe('UTC+1');
+    expect(zoneLabel(-180)).toBe('UTC-3');
+    expect(zoneLabel(330)).toBe('UTC+5:30');
+    expect(zoneLabel(-570)).toBe('UTC-9:30');
+    expect(zoneLabel(825)).toBe('UTC+13:45');
+  });
+});
+
+describe('formatDateTime', () => {
+  it('ends with the zone of the instant shown', () => {
+    const iso = '2026-12-04T11:03:10.250Z';
+    const text = formatDateTime(iso);
+    expect(text).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.250 UTC([+-]\d{1,2}(:\d\d)?)?$/);
+    expect(text.endsWith(zoneLabel(-new Date(iso).getTimezoneOffset()))).toBe(true);
+    expect(formatDateTime(null)).toBe('—');
   });
 });

@@ -54,12 +54,24 @@ export function formatClock(iso: string | null | undefined): string {
   return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
-/** Local date and time, for places where the day matters. */
+/**
+ * A UTC offset in minutes east of Greenwich as `UTC`, `UTC+1`, `UTC-3`, `UTC+5:30`: the same in every
+ * browser, where zone abbreviations are not (many zones have none).
+ */
+export function zoneLabel(offsetMinutes: number): string {
+  if (!Number.isFinite(offsetMinutes) || offsetMinutes === 0) return 'UTC';
+  const abs = Math.abs(Math.round(offsetMinutes));
+  const minutes = abs % 60;
+  return `UTC${offsetMinutes < 0 ? '-' : '+'}${Math.floor(abs / 60)}${minutes ? `:${pad2(minutes)}` : ''}`;
+}
+
+/** Local date and time with the zone, `2026-12-04 12:03:10.123 UTC+1`, for places where the day matters. */
 export function formatDateTime(iso: string | null | undefined): string {
   const t = parseTime(iso);
   if (t == null) return '—';
   const d = new Date(t);
-  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${formatClock(iso)}`;
+  // getTimezoneOffset counts minutes west of Greenwich, at that instant (summer time included)
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${formatClock(iso)} ${zoneLabel(-d.getTimezoneOffset())}`;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

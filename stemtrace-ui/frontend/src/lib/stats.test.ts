@@ -238,6 +238,7 @@ describe('periods', () => {
     expect(describePeriod(response(from, to, [], { window_minutes: 60 }))).toBe('the last 1 hour');
     expect(describePeriod(response(from, to, [], { window_minutes: 10080 }))).toBe('the last 7 days');
     expect(describePeriod(response(from, to, [], { window_minutes: 90 }))).toBe('the last 90 minutes');
+    expect(describePeriod(response(from, to, [], { window_minutes: 1 }))).toBe('the last 1 minute');
     expect(describePeriod(response(from, to, []))).toBe(formatPeriod(from, to));
   });
 });

@@ -1,4 +1,5 @@
 import { formatDay, formatDuration, formatMinute, formatPeriod, fromLocalInput, isoUtc, parseTime } from './format';
+import { countOf } from './plural';
 import type { Percentiles, StatsResponse, TaskState, TaskStats } from './types';
 
 const MINUTE = 60_000;
@@ -80,7 +81,7 @@ export function describePeriod(stats: StatsResponse, now = Date.now()): string {
   const minutes = stats.window_minutes;
   if (minutes == null) return formatPeriod(stats.from, stats.to, now);
   const known = STATS_WINDOWS.find((w) => w === minutes);
-  return `the last ${known ? WINDOW_LABEL[known] : `${minutes} minutes`}`;
+  return `the last ${known ? WINDOW_LABEL[known] : countOf(minutes, 'minute')}`;
 }
 
 /** The range of two `datetime-local` values (local time), or why they are not one. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildGantt, tickStep } from './gantt';
-import { buildSegments } from './timeline';
+import { buildSegments, segmentClass } from './timeline';
 import { task } from './testNodes';
 import type { TaskEvent, TaskState } from './types';
 
@@ -70,5 +70,17 @@ describe('buildGantt', () => {
     expect(buildGantt([], 0)).toBeNull();
     expect(tickStep(4000, 8)).toBe(500);
     expect(tickStep(3_600_000, 6)).toBe(600_000);
+  });
+});
+
+describe('segmentClass', () => {
+  it('gives a finished running segment the colour of the state that ended it', () => {
+    expect(segmentClass({ kind: 'running', endState: 'SUCCESS' })).toBe('segment-running state-success');
+    expect(segmentClass({ kind: 'running', endState: 'FAILURE' })).toBe('segment-running state-failure');
+  });
+
+  it('marks a segment still open', () => {
+    expect(segmentClass({ kind: 'running', endState: null })).toBe('segment-running open');
+    expect(segmentClass({ kind: 'queued', endState: null })).toBe('segment-queued open');
   });
 });

@@ -1,5 +1,5 @@
 import { parseTime } from './format';
-import { isTerminal } from './states';
+import { isTerminal, stateClass } from './states';
 import type { TaskEvent, TaskState } from './types';
 
 export type SegmentKind = 'queued' | 'running' | 'retry-wait';
@@ -60,4 +60,12 @@ export function buildSegments(events: readonly TaskEvent[], now: number): Segmen
     segments.push({ ...o, end: Math.max(now, o.start), endState: null });
   }
   return segments;
+}
+
+/**
+ * The colour classes of a segment, for its bar and its legend key alike, so the key always shows the
+ * bar's colour: a running segment takes the colour of the state that ended it.
+ */
+export function segmentClass(segment: Pick<Segment, 'kind' | 'endState'>): string {
+  return `segment-${segment.kind} ${segment.endState ? stateClass(segment.endState) : 'open'}`;
 }

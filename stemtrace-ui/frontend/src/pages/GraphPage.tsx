@@ -7,12 +7,14 @@ import { RenderBoundary } from '../components/ErrorBoundary';
 import { type FlowNode, nodeTypes } from '../components/GraphNodes';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
-import { formatDateTime, formatDuration, shortId } from '../lib/format';
+import { DateTime } from '../components/Time';
+import { formatDuration, shortId } from '../lib/format';
 import { type GraphModel, buildGraphModel, graphNode } from '../lib/graphModel';
 import { layoutGraph } from '../lib/layout';
 import { idSearch } from '../lib/search';
 import { TASK_STATES } from '../lib/types';
 import { stateClass } from '../lib/states';
+import { countOf } from '../lib/plural';
 
 const route = getRouteApi('/graph');
 
@@ -127,7 +129,7 @@ export function GraphPage() {
         {root && <StateBadge state={root.state} />}
         <span className="muted mono">{shortId(rootId)}</span>
         <span className="muted">
-          {model?.taskCount} tasks · started {formatDateTime(root?.first_seen)} ·{' '}
+          {model ? countOf(model.taskCount, 'task') : ''} · started <DateTime iso={root?.first_seen} /> ·{' '}
           {formatDuration(root && 'duration_ms' in root ? root.duration_ms : null)}
         </span>
         <span className="page-actions">

@@ -3,6 +3,7 @@ import { Link, getRouteApi } from '@tanstack/react-router';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { type GraphFilter, graphListQuery } from '../api';
 import { RenderBoundary, tableRowFrame } from '../components/ErrorBoundary';
+import { ImportControl } from '../components/ImportControl';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
@@ -101,6 +102,9 @@ export function GraphsPage() {
             Failed
           </button>
         </div>
+        <span className="page-actions">
+          <ImportControl />
+        </span>
       </div>
 
       <div className="filters">

@@ -9,6 +9,7 @@ import { RelativeTime } from '../components/Time';
 import { pageOffset } from '../lib/pages';
 import { ownValue } from '../lib/records';
 import type { RegistryStatus } from '../lib/types';
+import { countOf } from '../lib/plural';
 
 const route = getRouteApi('/registry');
 
@@ -43,7 +44,7 @@ export function RegistryPage() {
     <section className="page">
       <div className="page-head">
         <h1>Registry</h1>
-        {query.data && <span className="muted">{query.data.total} task names</span>}
+        {query.data && <span className="muted">{countOf(query.data.total, 'task name')}</span>}
       </div>
       <div className="filters">
         <input

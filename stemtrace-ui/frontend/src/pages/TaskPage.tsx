@@ -6,12 +6,11 @@ import { AnomalyBadge, AnomalyBadges } from '../components/AnomalyBadge';
 import { RenderBoundary, listItemFrame, tableCellsFrame } from '../components/ErrorBoundary';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
-import { RelativeTime, useNow } from '../components/Time';
+import { DateTime, RelativeTime, useNow } from '../components/Time';
 import { anomalyExplanation } from '../lib/anomalies';
 import { formatClock, formatDateTime, formatDuration, formatJson, shortId } from '../lib/format';
 import { idSearch } from '../lib/search';
-import { stateClass } from '../lib/states';
-import { type Segment, buildSegments } from '../lib/timeline';
+import { type Segment, buildSegments, segmentClass } from '../lib/timeline';
 import type { AnomalyType, TaskNode } from '../lib/types';
 
 const route = getRouteApi('/task');
@@ -31,7 +30,7 @@ function SegmentBar({ segments }: { segments: Segment[] }) {
         {segments.map((s, i) => (
           <span
             key={i}
-            className={`segment segment-${s.kind} ${s.endState ? stateClass(s.endState) : 'open'}`}
+            className={`segment ${segmentClass(s)}`}
             style={{ left: `${((s.start - first.start) / span) * 100}%`, width: `max(3px, ${((s.end - s.start) / span) * 100}%)` }}
             title={`${SEGMENT_LABEL[s.kind]} (attempt ${s.attempt}): ${formatDuration(s.end - s.start)}`}
           />
@@ -40,7 +39,7 @@ function SegmentBar({ segments }: { segments: Segment[] }) {
       <ol className="segment-legend">
         {segments.map((s, i) => (
           <li key={i}>
-            <span className={`segment-key segment-${s.kind}`} />
+            <span className={`segment-key ${segmentClass(s)}`} data-testid="segment-key" />
             {SEGMENT_LABEL[s.kind]}
             {s.kind !== 'queued' && <span className="muted"> #{s.attempt}</span>}
             <span className="mono"> {formatDuration(s.end - s.start)}</span>
@@ -77,10 +76,12 @@ function Facts({ task }: { task: TaskNode }) {
       <dd className="mono">{task.task_id}</dd>
       <dt>First seen</dt>
       <dd>
-        {formatDateTime(task.first_seen)} <span className="muted">(<RelativeTime iso={task.first_seen} />)</span>
+        <span data-testid="date-time">{formatDateTime(task.first_seen)}</span> <span className="muted">(<RelativeTime iso={task.first_seen} />)</span>
       </dd>
       <dt>Last update</dt>
-      <dd>{formatDateTime(task.last_updated)}</dd>
+      <dd>
+        <DateTime iso={task.last_updated} />
+      </dd>
       <dt>Queue time</dt>
       <dd className="mono">{formatDuration(task.queue_time_ms)}</dd>
       <dt>Run time</dt>
@@ -193,8 +194,12 @@ export function TaskPage() {
                     <td>
                       <StateBadge state={a.state} />
                     </td>
-                    <td className="mono">{formatClock(a.started_at)}</td>
-                    <td className="mono">{formatClock(a.finished_at)}</td>
+                    <td className="mono" title={formatDateTime(a.started_at)}>
+                      {formatClock(a.started_at)}
+                    </td>
+                    <td className="mono" title={formatDateTime(a.finished_at)}>
+                      {formatClock(a.finished_at)}
+                    </td>
                     <td className="num mono">{formatDuration(a.run_time_ms)}</td>
                     <td className="exception-cell">{a.exception ?? <span className="muted">—</span>}</td>
                   </tr>

@@ -9,6 +9,7 @@ import { RelativeTime } from '../components/Time';
 import { formatDateTime } from '../lib/format';
 import { pageOffset } from '../lib/pages';
 import type { Worker } from '../lib/types';
+import { countOf } from '../lib/plural';
 
 const route = getRouteApi('/workers');
 
@@ -45,7 +46,7 @@ function RegisteredNames({ worker }: { worker: Worker }) {
           onClick={() => setShowAll(!showAll)}
           data-testid="worker-names-toggle"
         >
-          {showAll ? `Show the first ${worker.registered_tasks.length} only` : `Show all ${worker.registered_task_count} names (${hidden} more)`}
+          {showAll ? `Show the first ${worker.registered_tasks.length} only` : `Show all ${countOf(worker.registered_task_count, 'name')} (${hidden} more)`}
         </button>
       )}
     </>
@@ -60,7 +61,7 @@ export function WorkersPage() {
     <section className="page">
       <div className="page-head">
         <h1>Workers</h1>
-        {query.data && <span className="muted">{query.data.total} workers, online first</span>}
+        {query.data && <span className="muted">{countOf(query.data.total, 'worker')}, online first</span>}
       </div>
       {query.data && (
         <Pager

@@ -114,7 +114,33 @@ public final class EmbeddedHostExample implements AutoCloseable {
     stemtrace.close();
   }
 
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: ./stemtrace example",
+          "",
+          "Runs a plain Undertow host with its own routes and the stemtrace dashboard under /stemtrace,",
+          "tracing its own background work: open http://127.0.0.1:8080/ and /stemtrace/.",
+          "",
+          "environment:",
+          "  STEMTRACE_TRANSPORT_URL  default memory://example (no broker needed)",
+          "  PORT                     default 8080",
+          "");
+
   public static void main(String[] args) {
+    if (args.length > 0) {
+      boolean help = args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help");
+      // an option the example does not know must not start it as if it had been understood
+      (help ? System.out : System.err)
+          .print((help ? "" : "unknown option '" + args[0] + "'\n") + USAGE);
+      if (!help) System.exit(2);
+      return;
+    }
+    // Undertow's jboss-logging would pick java.util.logging's format; SLF4J renders every record
+    // in the one format of simplelogger.properties
+    if (System.getProperty("org.jboss.logging.provider") == null) {
+      System.setProperty("org.jboss.logging.provider", "slf4j");
+    }
     String transportUrl =
         System.getenv().getOrDefault("STEMTRACE_TRANSPORT_URL", "memory://example");
     int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));

@@ -72,7 +72,21 @@ public final class StemtraceServer implements AutoCloseable {
   // the ready line. Held here so the configured loggers are not garbage collected.
   private static final List<java.util.logging.Logger> QUIET_LOGGERS = new ArrayList<>();
 
+  /**
+   * Undertow and XNIO log through jboss-logging, which picks SLF4J only beside Logback and falls
+   * back to java.util.logging's two-line format otherwise: told to use SLF4J, every record of the
+   * server renders in the one format of simplelogger.properties. A provider set by the user stays.
+   */
+  static void routeLibraryLoggingToSlf4j() {
+    if (System.getProperty(JBOSS_LOGGING_PROVIDER) == null) {
+      System.setProperty(JBOSS_LOGGING_PROVIDER, "slf4j");
+    }
+  }
+
+  static final String JBOSS_LOGGING_PROVIDER = "org.jboss.logging.provider";
+
   public static void main(String[] args) {
+    routeLibraryLoggingToSlf4j();
     for (String name : new String[] {"org.xnio", "io.undertow", "org.jboss"}) {
       java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
       logger.setLevel(java.util.logging.Level.WARNING);
@@ -108,15 +122,7 @@ public final class StemtraceServer implements AutoCloseable {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stemtrace-shutdown"));
     if (server.imported() != null) {
-      out.println(
-          "stemtrace: imported "
-              + server.imported().imported()
-              + " events from "
-              + options.importFile()
-              + " ("
-              + server.imported().rejected()
-              + " rejected), workflows "
-              + server.imported().rootIds());
+      out.println(importedLine(server.imported(), options.importFile()));
     }
     out.println(
         "stemtrace "
@@ -126,6 +132,19 @@ public final class StemtraceServer implements AutoCloseable {
             + " (Ctrl-C to stop)");
     out.flush();
     return 0;
+  }
+
+  /** {@code stemtrace: imported 1 event from bug.json (0 rejected), workflows [..]}. */
+  static String importedLine(WorkflowExport.ImportResult imported, String file) {
+    return "stemtrace: imported "
+        + imported.imported()
+        + (imported.imported() == 1 ? " event from " : " events from ")
+        + file
+        + " ("
+        + imported.rejected()
+        + " rejected), "
+        + (imported.rootIds().size() == 1 ? "workflow " : "workflows ")
+        + imported.rootIds();
   }
 
   /** A start that failed for a reason the user can fix; the message is the one line to print. */

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -138,6 +139,20 @@ class StemtraceServerTest {
       assertThat(server.imported().rootIds()).containsExactly(root);
       assertThat(Http.get(server.url() + "api/graphs/" + root).json().get("nodes")).hasSize(3);
     }
+  }
+
+  @Test
+  void importedLine_countsInTheSingularForOne() {
+    assertThat(
+            StemtraceServer.importedLine(
+                new io.stemtrace.core.export.WorkflowExport.ImportResult(1, 0, List.of("wf")),
+                "bug.json"))
+        .isEqualTo("stemtrace: imported 1 event from bug.json (0 rejected), workflow [wf]");
+    assertThat(
+            StemtraceServer.importedLine(
+                new io.stemtrace.core.export.WorkflowExport.ImportResult(23, 2, List.of("a", "b")),
+                "bug.json"))
+        .isEqualTo("stemtrace: imported 23 events from bug.json (2 rejected), workflows [a, b]");
   }
 
   @Test

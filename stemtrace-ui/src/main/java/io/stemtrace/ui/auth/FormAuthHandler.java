@@ -1,5 +1,6 @@
 package io.stemtrace.ui.auth;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -25,7 +27,8 @@ import java.util.Optional;
  * Form login with a signed session cookie.
  *
  * <p>{@code GET /login} shows the form, {@code POST /login} checks it, {@code GET /logout} shows a
- * sign-out button and {@code POST /logout} ends the session (all under the mount prefix). The
+ * sign-out button and {@code POST /logout} ends the session; {@code GET /api/session} tells a
+ * signed-in dashboard where and with which CSRF token to sign out (all under the mount prefix). The
  * session cookie is {@code base64url(user|issuedAtMillis|sessionId|expiry).base64url(HMAC-SHA256)}:
  * HttpOnly, SameSite=Lax, Secure over HTTPS, with Max-Age equal to the session lifetime; replicas
  * configured with the same secret accept each other's cookies. Signing out revokes the session id
@@ -42,6 +45,9 @@ final class FormAuthHandler implements HttpHandler {
   static final String CSRF_PURPOSE = "csrf";
   static final Duration CSRF_TTL = Duration.ofHours(2);
   static final int MAX_FORM_BYTES = 8 * 1024;
+
+  /** Answered here, not by the API: only form login has a session to describe. */
+  static final String SESSION_PATH = "/api/session";
 
   private final HttpHandler next;
   private final String user;
@@ -86,6 +92,10 @@ final class FormAuthHandler implements HttpHandler {
     Session session = session(exchange);
     if (session == null) {
       refuse(exchange, base, relative);
+      return;
+    }
+    if (relative.equals(SESSION_PATH)) {
+      describeSession(exchange, base);
       return;
     }
     // a WebSocket opened now must not outlive the session that opened it
@@ -266,6 +276,36 @@ final class FormAuthHandler implements HttpHandler {
     setCookie(exchange, SESSION_COOKIE, "", base, 0, "Lax");
     setCookie(exchange, CSRF_COOKIE, "", base, 0, "Strict");
     Exchanges.seeOther(exchange, SafeRedirect.encodePath(base) + "/login");
+  }
+
+  /**
+   * {@code GET /api/session}: who is signed in, where to sign out and the CSRF token of the
+   * sign-out form, so the dashboard can offer a one-click sign-out. Readable only by same-origin
+   * scripts (no CORS), like the token in the HTML form at {@code GET /logout}.
+   */
+  private void describeSession(HttpServerExchange exchange, String base) {
+    String method = exchange.getRequestMethod().toString();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+      Exchanges.json(exchange, StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
+      return;
+    }
+    String csrf = newCsrfToken(exchange, base);
+    JsonStringEncoder json = JsonStringEncoder.getInstance();
+    String body =
+        "{\"user\":\""
+            + new String(json.quoteAsString(user))
+            + "\",\"sign_out\":\""
+            + new String(json.quoteAsString(SafeRedirect.encodePath(base) + "/logout"))
+            + "\",\"csrf\":\""
+            + csrf
+            + "\"}";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.setStatusCode(StatusCodes.OK);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+    exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
+    exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
   }
 
   private void showLogin(

@@ -468,6 +468,42 @@ class FormAuthTest {
         .contains("Max-Age=0");
   }
 
+  @Test
+  void session_tellsTheDashboardHowToSignOut_inOneRequest() {
+    String session = login();
+    HttpResponse<String> described = server.get("/api/session", "Cookie", sessionHeader(session));
+    assertThat(described.statusCode()).isEqualTo(200);
+    assertThat(described.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(described.headers().firstValue("Cache-Control")).contains("no-store");
+    Matcher csrf = Pattern.compile("\"csrf\":\"([^\"]+)\"").matcher(described.body());
+    assertThat(csrf.find()).as(described.body()).isTrue();
+    assertThat(described.body())
+        .contains("\"user\":\"admin\"")
+        .contains("\"sign_out\":\"/dash/logout\"");
+
+    HttpResponse<String> out =
+        post(
+            "/logout",
+            form("csrf", csrf.group(1)),
+            "Cookie",
+            sessionHeader(session)
+                + "; "
+                + FormAuthHandler.CSRF_COOKIE
+                + "="
+                + cookie(described, FormAuthHandler.CSRF_COOKIE));
+    assertThat(out.statusCode()).isEqualTo(303);
+    assertThat(out.headers().firstValue("Location")).contains("/dash/login");
+    assertSignedIn(session, false);
+  }
+
+  @Test
+  void session_withoutASession_isRefusedLikeTheApi() {
+    assertThat(server.get("/api/session").statusCode()).isEqualTo(401);
+    String session = login();
+    HttpResponse<String> posted = post("/api/session", "", "Cookie", sessionHeader(session));
+    assertThat(posted.statusCode()).isEqualTo(405);
+  }
+
   /** Signs {@code session} out through the logout form. */
   void logout(String session) {
     HttpResponse<String> page = server.get("/logout", "Cookie", sessionHeader(session));
