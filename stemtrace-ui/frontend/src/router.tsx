@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { type ErrorComponentProps, Link, Outlet, createRootRoute, createRoute, createRouter, redirect } from '@tanstack/react-router';
 import { anomalyCountQuery } from './api';
+import { BrokerBanner } from './components/BrokerBanner';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { RenderBoundary, pageError } from './components/ErrorBoundary';
 import { BASE } from './env';
@@ -58,10 +59,20 @@ function TopBar() {
   );
 }
 
+/** The broker banner; a failure to draw it costs only the banner. */
+function BrokerState() {
+  return (
+    <RenderBoundary what="the broker state" frame={() => null}>
+      <BrokerBanner />
+    </RenderBoundary>
+  );
+}
+
 function Shell() {
   return (
     <div className="app">
       <TopBar />
+      <BrokerState />
       <main className="content">
         <Outlet />
       </main>
@@ -76,6 +87,7 @@ function AppError(props: ErrorComponentProps) {
   return (
     <div className="app">
       <TopBar />
+      <BrokerState />
       <main className="content">
         <ShellError {...props} />
       </main>

@@ -7,6 +7,7 @@ import { RenderBoundary, tableRowFrame } from '../components/ErrorBoundary';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
+import { dateRangeError } from '../lib/dateRange';
 import { formatDuration, fromLocalInput, shortId, toLocalInput } from '../lib/format';
 import { idSearch } from '../lib/search';
 import { stateClass } from '../lib/states';
@@ -27,7 +28,9 @@ export function TasksPage() {
     }),
     [search.state, search.name, search.from, search.to],
   );
-  const query = useInfiniteQuery(taskListQuery(filter));
+  // caught here, before any request: the server would only answer 400
+  const rangeError = dateRangeError(search.from, search.to);
+  const query = useInfiniteQuery({ ...taskListQuery(filter), enabled: rangeError == null });
   const tasks = useMemo(() => query.data?.pages.flatMap((p) => p.tasks) ?? [], [query.data]);
   const total = query.data?.pages[0]?.total ?? 0;
   const timeline = search.view === 'timeline';
@@ -107,6 +110,8 @@ export function TasksPage() {
             type="datetime-local"
             className="input"
             value={toLocalInput(search.from)}
+            aria-invalid={rangeError != null}
+            data-testid="from-filter"
             onChange={(e) => void navigate({ search: (s) => ({ ...s, from: fromLocalInput(e.target.value) }) })}
           />
         </label>
@@ -116,6 +121,8 @@ export function TasksPage() {
             type="datetime-local"
             className="input"
             value={toLocalInput(search.to)}
+            aria-invalid={rangeError != null}
+            data-testid="to-filter"
             onChange={(e) => void navigate({ search: (s) => ({ ...s, to: fromLocalInput(e.target.value) }) })}
           />
         </label>
@@ -139,7 +146,11 @@ export function TasksPage() {
         )}
       </div>
 
-      {query.isPending ? (
+      {rangeError ? (
+        <div className="status status-error" role="alert" data-testid="range-error">
+          {rangeError}
+        </div>
+      ) : query.isPending ? (
         <Loading what="tasks" />
       ) : query.isError ? (
         <ErrorState error={query.error} onRetry={() => void query.refetch()} />
