@@ -95,6 +95,13 @@ try {
     return look.text;
   });
 
+  await check('broker down: the empty task list does not claim there are no tasks yet', async () => {
+    const empty = page.locator('.status-empty');
+    await empty.waitFor({ state: 'visible', timeout: 10000 });
+    const text = await empty.innerText();
+    assert(/not connected to its broker/.test(text) && !/No tasks yet/.test(text), text);
+  });
+
   await check('broker down: the banner is on every page', async () => {
     for (const path of ['/workers', '/graphs', '/stats']) {
       await page.goto(`${base}${path}`, { waitUntil: 'domcontentloaded' });

@@ -1,7 +1,7 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, getRouteApi } from '@tanstack/react-router';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type TaskFilter, taskListQuery } from '../api';
+import { type TaskFilter, healthQuery, taskListQuery } from '../api';
 import { AnomalyBadges } from '../components/AnomalyBadge';
 import { RenderBoundary, tableRowFrame } from '../components/ErrorBoundary';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
@@ -9,6 +9,7 @@ import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
 import { dateRangeError } from '../lib/dateRange';
 import { formatDuration, fromLocalInput, shortId, toLocalInput } from '../lib/format';
+import { brokerOutage } from '../lib/health';
 import { idSearch } from '../lib/search';
 import { stateClass } from '../lib/states';
 import { TASK_STATES } from '../lib/types';
@@ -34,6 +35,8 @@ export function TasksPage() {
   const tasks = useMemo(() => query.data?.pages.flatMap((p) => p.tasks) ?? [], [query.data]);
   const total = query.data?.pages[0]?.total ?? 0;
   const timeline = search.view === 'timeline';
+  // an empty list means nothing when nothing can arrive
+  const brokerDown = brokerOutage(useQuery(healthQuery()).data) != null;
 
   // The name box updates the URL after a pause in typing, not on every key press.
   const [name, setName] = useState(filter.name);
@@ -155,7 +158,13 @@ export function TasksPage() {
       ) : query.isError ? (
         <ErrorState error={query.error} onRetry={() => void query.refetch()} />
       ) : tasks.length === 0 ? (
-        <Empty>{filtered ? 'No task matches these filters.' : 'No tasks yet. Events appear here as workers report them.'}</Empty>
+        <Empty>
+          {filtered
+            ? 'No task matches these filters.'
+            : brokerDown
+              ? 'No tasks received: the server is not connected to its broker (see above), so none can arrive yet.'
+              : 'No tasks yet. Events appear here as workers report them.'}
+        </Empty>
       ) : timeline ? (
         <TaskGantt tasks={tasks} />
       ) : (

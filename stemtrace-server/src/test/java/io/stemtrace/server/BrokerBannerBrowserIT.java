@@ -53,7 +53,7 @@ class BrokerBannerBrowserIT {
                 "--broker",
                 "127.0.0.1:" + redis.port());
         System.out.println(result.output());
-        result.assertAllPassed(9);
+        result.assertAllPassed(10);
       } finally {
         control.stop(0);
       }
