@@ -195,7 +195,6 @@ export const healthQuery = () =>
     queryKey: ['health'] as const,
     queryFn: ({ signal }) => getHealth(signal),
     refetchInterval: HEALTH_POLL_MS,
-    refetchIntervalInBackground: true,
     retry: false,
   });
 
