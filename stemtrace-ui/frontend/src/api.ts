@@ -1,6 +1,7 @@
 import { infiniteQueryOptions, keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { BASE } from './env';
 import { nextCursor } from './lib/livePages';
+import type { Health } from './lib/health';
 import { type StatsPeriod, periodParams } from './lib/stats';
 import { idQuery } from './lib/urls';
 import type {
@@ -196,6 +197,31 @@ export const statsQuery = (period: StatsPeriod) =>
     queryKey: keys.stats(period),
     queryFn: ({ signal }) => getJson<StatsResponse>('/api/stats', new URLSearchParams(periodParams(period)), signal),
     refetchInterval: STATS_REFRESH_MS,
+  });
+
+/** How often the broker's state is asked for: the WebSocket only says whether the server is reachable. */
+export const HEALTH_POLL_MS = 3000;
+
+/** /api/health; a 5xx carrying the health document (--health-degraded-status 503) is an answer, not a failure. */
+async function getHealth(signal?: AbortSignal): Promise<Health> {
+  const res = await fetch(`${BASE}/api/health`, { signal, headers: { accept: 'application/json' } });
+  if (res.ok || res.status >= 500) {
+    try {
+      const body: unknown = await res.json();
+      if (body && typeof body === 'object' && 'status' in body && typeof body.status === 'string') return body as Health;
+    } catch {
+      // not a health document: a proxy's error page
+    }
+  }
+  throw new ApiError(res.status, `${res.status} ${res.statusText}`);
+}
+
+export const healthQuery = () =>
+  queryOptions({
+    queryKey: ['health'] as const,
+    queryFn: ({ signal }) => getHealth(signal),
+    refetchInterval: HEALTH_POLL_MS,
+    retry: false,
   });
 
 /** Download link for a workflow's events; the server names the file (Content-Disposition). */

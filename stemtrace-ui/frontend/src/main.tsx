@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { ApiError } from './api';
+import { shouldRetry } from './lib/errors';
 import { shareUnchanged } from './lib/sharing';
 import { reloadForSignIn } from './lib/signIn';
 import { pollInterval, startLiveUpdates } from './live';
@@ -24,9 +25,9 @@ const queryClient = new QueryClient({
       staleTime: 1000,
       // The built-in sharing loses keys named __proto__ (a task id, a kwargs key) on every refetch.
       structuralSharing: shareUnchanged,
-      // An unknown id stays unknown; other failures may be a server restart.
-      retry: (failures, error) =>
-        failures < 2 && !(error instanceof ApiError && (error.status === 404 || error.status === 401)),
+      // A 4xx (a bad filter, an unknown id) stays what it is: its detail shows at once. Other
+      // failures may be a server restart.
+      retry: shouldRetry,
     },
   },
 });

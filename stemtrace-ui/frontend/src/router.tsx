@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type ErrorComponentProps, Link, Outlet, createRootRoute, createRoute, createRouter, redirect, useRouterState } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { anomalyCountQuery } from './api';
+import { BrokerBanner } from './components/BrokerBanner';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { RenderBoundary, pageError } from './components/ErrorBoundary';
 import { SignOutButton } from './components/SignOutButton';
@@ -80,11 +81,21 @@ function DocumentTitle() {
   return null;
 }
 
+/** The broker banner; a failure to draw it costs only the banner. */
+function BrokerState() {
+  return (
+    <RenderBoundary what="the broker state" frame={() => null}>
+      <BrokerBanner />
+    </RenderBoundary>
+  );
+}
+
 function Shell() {
   return (
     <div className="app">
       <DocumentTitle />
       <TopBar />
+      <BrokerState />
       <main className="content">
         <Outlet />
       </main>
@@ -99,6 +110,7 @@ function AppError(props: ErrorComponentProps) {
   return (
     <div className="app">
       <TopBar />
+      <BrokerState />
       <main className="content">
         <ShellError {...props} />
       </main>

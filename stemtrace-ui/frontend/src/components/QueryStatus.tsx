@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { offersRetry } from '../lib/errors';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -8,12 +9,13 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
+/** A failed query with the server's detail; Retry only where asking again may help (not a 4xx). */
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const message = error instanceof Error ? error.message : String(error);
   return (
     <div className="status status-error" role="alert">
       <strong>Could not load.</strong> {message}
-      {onRetry && (
+      {onRetry && offersRetry(error) && (
         <button type="button" className="button" onClick={onRetry}>
           Retry
         </button>

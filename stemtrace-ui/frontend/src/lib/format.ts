@@ -54,6 +54,14 @@ export function formatClock(iso: string | null | undefined): string {
   return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
+/** Local wall-clock time to the second, for a moment a person reads at a glance. */
+export function formatTimeOfDay(iso: string | null | undefined): string {
+  const t = parseTime(iso);
+  if (t == null) return '—';
+  const d = new Date(t);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
 /**
  * A UTC offset in minutes east of Greenwich as `UTC`, `UTC+1`, `UTC-3`, `UTC+5:30`: the same in every
  * browser, where zone abbreviations are not (many zones have none).

@@ -1,14 +1,16 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, getRouteApi } from '@tanstack/react-router';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type TaskFilter, taskListQuery } from '../api';
+import { type TaskFilter, healthQuery, taskListQuery } from '../api';
 import { AnomalyBadges } from '../components/AnomalyBadge';
 import { RenderBoundary, tableRowFrame } from '../components/ErrorBoundary';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
+import { dateRangeError } from '../lib/dateRange';
 import { formatDuration, fromLocalInput, shortId, toLocalInput } from '../lib/format';
 import { uniqueRows } from '../lib/livePages';
+import { brokerOutage } from '../lib/health';
 import { idSearch } from '../lib/search';
 import { stateClass } from '../lib/states';
 import { TASK_STATES } from '../lib/types';
@@ -28,7 +30,9 @@ export function TasksPage() {
     }),
     [search.state, search.name, search.from, search.to],
   );
-  const query = useInfiniteQuery(taskListQuery(filter));
+  // caught here, before any request: the server would only answer 400
+  const rangeError = dateRangeError(search.from, search.to);
+  const query = useInfiniteQuery({ ...taskListQuery(filter), enabled: rangeError == null });
   const tasks = useMemo(
     () =>
       uniqueRows(
@@ -40,6 +44,8 @@ export function TasksPage() {
   );
   const total = query.data?.pages[0]?.total ?? 0;
   const timeline = search.view === 'timeline';
+  // an empty list means nothing when nothing can arrive
+  const brokerDown = brokerOutage(useQuery(healthQuery()).data) != null;
 
   // The name box updates the URL after a pause in typing, not on every key press.
   const [name, setName] = useState(filter.name);
@@ -116,6 +122,8 @@ export function TasksPage() {
             type="datetime-local"
             className="input"
             value={toLocalInput(search.from)}
+            aria-invalid={rangeError != null}
+            data-testid="from-filter"
             onChange={(e) => void navigate({ search: (s) => ({ ...s, from: fromLocalInput(e.target.value) }) })}
           />
         </label>
@@ -125,6 +133,8 @@ export function TasksPage() {
             type="datetime-local"
             className="input"
             value={toLocalInput(search.to)}
+            aria-invalid={rangeError != null}
+            data-testid="to-filter"
             onChange={(e) => void navigate({ search: (s) => ({ ...s, to: fromLocalInput(e.target.value) }) })}
           />
         </label>
@@ -148,12 +158,22 @@ export function TasksPage() {
         )}
       </div>
 
-      {query.isPending ? (
+      {rangeError ? (
+        <div className="status status-error" role="alert" data-testid="range-error">
+          {rangeError}
+        </div>
+      ) : query.isPending ? (
         <Loading what="tasks" />
       ) : query.isError ? (
         <ErrorState error={query.error} onRetry={() => void query.refetch()} />
       ) : tasks.length === 0 ? (
-        <Empty>{filtered ? 'No task matches these filters.' : 'No tasks yet. Events appear here as workers report them.'}</Empty>
+        <Empty>
+          {filtered
+            ? 'No task matches these filters.'
+            : brokerDown
+              ? 'No tasks received: the server is not connected to its broker (see above), so none can arrive yet.'
+              : 'No tasks yet. Events appear here as workers report them.'}
+        </Empty>
       ) : timeline ? (
         <TaskGantt tasks={tasks} />
       ) : (

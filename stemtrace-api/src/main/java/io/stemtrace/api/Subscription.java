@@ -1,5 +1,7 @@
 package io.stemtrace.api;
 
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** A running delivery of events from a {@link Transport} to an {@link EventSink}. */
@@ -16,6 +18,24 @@ public interface Subscription extends AutoCloseable {
   /** True while connected to the broker and delivering (false while reconnecting). */
   default boolean isConnected() {
     return true;
+  }
+
+  /**
+   * Since when the subscription has not been connected: the instant of the failure, or of the start
+   * when it never connected. Empty while connected, and from transports that do not tell (the
+   * consumer then reports when it first saw {@link #isConnected()} false).
+   */
+  default Optional<Instant> disconnectedSince() {
+    return Optional.empty();
+  }
+
+  /**
+   * Why the subscription is not connected: the last connection or read failure as one line, with no
+   * stack trace and no password (for example {@code "cannot connect to redis://host:6379/0:
+   * Connection refused"}). Empty while connected, and from transports that do not tell.
+   */
+  default Optional<String> lastError() {
+    return Optional.empty();
   }
 
   /**

@@ -1,7 +1,10 @@
 package io.stemtrace.core;
 
 import io.stemtrace.codec.DecodeError;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -18,6 +21,10 @@ import java.util.OptionalLong;
  * @param streamResets times the transport found its stream replaced and started again from its
  *     beginning
  * @param lag events the broker holds that were not received yet, when the transport knows it
+ * @param disconnectedSince while running but not connected: since when (the transport's figure, or
+ *     when the consumer first saw it disconnected); empty while connected or stopped
+ * @param lastError while running but not connected: the transport's last failure as one line, when
+ *     it tells
  */
 public record ConsumerMetrics(
     boolean running,
@@ -28,9 +35,39 @@ public record ConsumerMetrics(
     long applyFailures,
     long listenerFailures,
     long streamResets,
-    OptionalLong lag) {
+    OptionalLong lag,
+    Optional<Instant> disconnectedSince,
+    Optional<String> lastError) {
 
   public ConsumerMetrics {
     rejectedByKind = Map.copyOf(rejectedByKind);
+    Objects.requireNonNull(lag, "lag == null");
+    Objects.requireNonNull(disconnectedSince, "disconnectedSince == null");
+    Objects.requireNonNull(lastError, "lastError == null");
+  }
+
+  /** Metrics without connection details, as before they were reported. */
+  public ConsumerMetrics(
+      boolean running,
+      boolean connected,
+      long eventsApplied,
+      long eventsRejected,
+      Map<DecodeError.Kind, Long> rejectedByKind,
+      long applyFailures,
+      long listenerFailures,
+      long streamResets,
+      OptionalLong lag) {
+    this(
+        running,
+        connected,
+        eventsApplied,
+        eventsRejected,
+        rejectedByKind,
+        applyFailures,
+        listenerFailures,
+        streamResets,
+        lag,
+        Optional.empty(),
+        Optional.empty());
   }
 }

@@ -9,11 +9,14 @@ import io.stemtrace.codec.DecodeError;
 import io.stemtrace.codec.DecodeResult;
 import io.stemtrace.codec.EventCodec;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,6 +58,7 @@ public final class EventConsumer implements EventSink, AutoCloseable {
   private final Transport transport;
   private final GraphStore store;
   private final EventCodec codec;
+  private final Clock clock;
 
   /** copy-on-write: listeners are added rarely (at start-up), told on every batch */
   private final List<EventListener> listeners;
@@ -68,10 +72,14 @@ public final class EventConsumer implements EventSink, AutoCloseable {
   private volatile ExecutorService decoder;
   private volatile boolean closed;
 
+  /** when metrics first saw a subscription disconnected that does not say since when; else null */
+  private volatile Instant seenDisconnected;
+
   private EventConsumer(Builder builder) {
     this.transport = builder.transport;
     this.store = builder.store;
     this.codec = builder.codec;
+    this.clock = builder.clock;
     this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
   }
 
@@ -255,16 +263,55 @@ public final class EventConsumer implements EventSink, AutoCloseable {
       total += count;
     }
     Subscription current = subscription;
+    boolean running = isRunning();
+    boolean connected = running && current.isConnected();
+    Optional<Instant> since = Optional.empty();
+    Optional<String> lastError = Optional.empty();
+    if (running && !connected) {
+      since = safely(current::disconnectedSince);
+      lastError = safely(current::lastError).map(EventConsumer::oneLine);
+      if (since.isEmpty()) {
+        if (seenDisconnected == null) seenDisconnected = clock.instant();
+        since = Optional.of(seenDisconnected);
+      }
+    } else {
+      seenDisconnected = null;
+    }
     return new ConsumerMetrics(
-        isRunning(),
-        current != null && !closed && current.isConnected(),
+        running,
+        connected,
         applied.get(),
         total,
         byKind,
         applyFailures.get(),
         listenerFailures.get(),
         current == null ? 0 : current.streamResets(),
-        current == null ? OptionalLong.empty() : current.lag());
+        current == null ? OptionalLong.empty() : current.lag(),
+        since,
+        lastError);
+  }
+
+  /** A user's transport failing in a connection getter must not fail the health endpoint. */
+  private static <T> Optional<T> safely(Supplier<Optional<T>> getter) {
+    try {
+      Optional<T> value = getter.get();
+      return value == null ? Optional.empty() : value;
+    } catch (RuntimeException e) {
+      LOG.debug("subscription connection state unavailable", e);
+      return Optional.empty();
+    }
+  }
+
+  /** Longest error text reported; a broker's message is a line, not a document. */
+  static final int MAX_ERROR_CHARS = 500;
+
+  /** The first line, bounded: health output stays one line per error whatever a transport says. */
+  static String oneLine(String message) {
+    String line = message.strip();
+    int newline = line.indexOf('\n');
+    if (newline >= 0) line = line.substring(0, newline).strip();
+    line = line.replace('\r', ' ').replace('\t', ' ');
+    return line.length() <= MAX_ERROR_CHARS ? line : line.substring(0, MAX_ERROR_CHARS) + "…";
   }
 
   /** True between {@link #start()} and {@link #close()}. */
@@ -302,6 +349,7 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     private Transport transport;
     private final EventCodec codec = EventCodec.standard();
     private final List<EventListener> listeners = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
 
     Builder(GraphStore store) {
       this.store = Objects.requireNonNull(store, "store == null");
@@ -310,6 +358,15 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     /** Where events come from. */
     public Builder transport(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport == null");
+      return this;
+    }
+
+    /**
+     * Tells the time a disconnection was first seen, for transports that do not say since when;
+     * default the system clock.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
       return this;
     }
 

@@ -80,7 +80,7 @@ public final class StemtraceCollector implements AutoCloseable {
         TaskStatistics.builder().clock(clock).maxTrackedTasks(builder.maxNodes).build();
     // without a transport the consumer still applies imported documents
     EventConsumer.Builder consumerBuilder =
-        EventConsumer.builder(store).listener(anomalies).listener(statistics);
+        EventConsumer.builder(store).clock(clock).listener(anomalies).listener(statistics);
     if (transport != null) consumerBuilder.transport(transport);
     this.consumer = consumerBuilder.build();
   }

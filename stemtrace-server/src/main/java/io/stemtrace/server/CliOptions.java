@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param maxBytes the most estimated heap bytes the store holds, or 0 for a quarter of the maximum
  *     heap
  * @param storeUrl where the graph is kept ({@code memory://} unless told otherwise)
+ * @param healthDegradedStatus what {@code /api/health} answers while the broker is not connected
+ *     (200 unless told otherwise, 503 for readiness probes)
  */
 record CliOptions(
     Command command,
@@ -36,7 +38,8 @@ record CliOptions(
     SecurityOptions security,
     AnomalyOptions anomalies,
     long maxBytes,
-    String storeUrl) {
+    String storeUrl,
+    int healthDegradedStatus) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8000;
@@ -62,6 +65,36 @@ record CliOptions(
     Objects.requireNonNull(security, "security == null");
     Objects.requireNonNull(anomalies, "anomalies == null");
     Objects.requireNonNull(storeUrl, "storeUrl == null");
+  }
+
+  /** Options with health answering 200 while degraded. */
+  CliOptions(
+      Command command,
+      String transportUrl,
+      String prefix,
+      String host,
+      int port,
+      int maxNodes,
+      boolean help,
+      String importFile,
+      SecurityOptions security,
+      AnomalyOptions anomalies,
+      long maxBytes,
+      String storeUrl) {
+    this(
+        command,
+        transportUrl,
+        prefix,
+        host,
+        port,
+        maxNodes,
+        help,
+        importFile,
+        security,
+        anomalies,
+        maxBytes,
+        storeUrl,
+        200);
   }
 
   /** Options with the default store. */
@@ -226,6 +259,8 @@ record CliOptions(
         "                       evicted (env STEMTRACE_MAX_BYTES, default a quarter of the maximum heap, -Xmx)",
         "  --import FILE        load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start,",
         "                       for example one attached to a bug report",
+        "  --health-degraded-status N  what GET /api/health answers while the broker is not connected: 200 or",
+        "                       503 for a readiness probe (env STEMTRACE_HEALTH_DEGRADED_STATUS, default 200)",
         "",
         AnomalyOptions.USAGE,
         "",
@@ -286,6 +321,8 @@ record CliOptions(
     String maxBytesText = env.get("STEMTRACE_MAX_BYTES");
     String maxBytesSource = "STEMTRACE_MAX_BYTES";
     String storeUrl = firstNonBlank(env.get("STEMTRACE_STORE_URL"), GraphStores.DEFAULT_URL);
+    String degradedText = env.get("STEMTRACE_HEALTH_DEGRADED_STATUS");
+    String degradedSource = "STEMTRACE_HEALTH_DEGRADED_STATUS";
     Map<String, String> securityFlags = new java.util.HashMap<>();
     Map<String, String> anomalyFlags = new java.util.HashMap<>();
 
@@ -316,6 +353,7 @@ record CliOptions(
               || name.equals("--max-nodes")
               || name.equals("--import");
       known |= name.equals("--max-bytes") || name.equals("--store-url");
+      known |= name.equals("--health-degraded-status");
       if (!known || (serverOnly && command == Command.DEMO)) {
         throw new UsageException(
             "unknown option '"
@@ -356,6 +394,10 @@ record CliOptions(
           maxBytesText = value;
           maxBytesSource = "--max-bytes";
         }
+        case "--health-degraded-status" -> {
+          degradedText = value;
+          degradedSource = "--health-degraded-status";
+        }
         default -> {
           if (anomaly) {
             anomalyFlags.put(name, value);
@@ -378,6 +420,14 @@ record CliOptions(
             : integer(maxNodesSource, maxNodesText, 1, Integer.MAX_VALUE);
     long maxBytes =
         maxBytesText == null || maxBytesText.isBlank() ? 0 : byteSize(maxBytesSource, maxBytesText);
+    int healthDegradedStatus =
+        degradedText == null || degradedText.isBlank()
+            ? 200
+            : integer(degradedSource, degradedText, 200, 599);
+    if (healthDegradedStatus != 200 && healthDegradedStatus < 500) {
+      throw new UsageException(
+          degradedSource + " must be 200 or a 5xx status such as 503, got " + healthDegradedStatus);
+    }
     if (host.isBlank()) throw new UsageException("--host is blank");
     if (prefix.isBlank()) throw new UsageException("--prefix is blank");
     if (command == Command.DEMO) {
@@ -404,7 +454,8 @@ record CliOptions(
         security,
         anomalies,
         maxBytes,
-        storeUrl);
+        storeUrl,
+        healthDegradedStatus);
   }
 
   /** A size such as 512m, 2g, 300000k or a plain number of bytes; at least 1 MiB. */

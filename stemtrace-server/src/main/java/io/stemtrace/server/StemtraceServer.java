@@ -9,6 +9,7 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -173,6 +174,7 @@ public final class StemtraceServer implements AutoCloseable {
               .maxBytes(options.maxBytes())
               .authentication(security.authentication())
               .openHealth(security.openHealth())
+              .healthDegradedStatus(options.healthDegradedStatus())
               .frameAncestors(security.frameAncestors())
               .allowedOrigins(security.allowedOrigins().toArray(String[]::new))
               .maxWebSocketsPerAddress(security.maxWebSocketsPerAddress());
@@ -202,6 +204,11 @@ public final class StemtraceServer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       if (demoTransport != null) demoTransport.close();
       throw new StartException(e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      // a broker that is down is retried by the transport; what reaches here needs the user (a
+      // refused login), told in one line
+      if (demoTransport != null) demoTransport.close();
+      throw new StartException(oneLine(e), e);
     }
     Undertow undertow =
         Undertow.builder()
@@ -302,6 +309,20 @@ public final class StemtraceServer implements AutoCloseable {
 
   /** The demo's CHORD_NOT_JOINED threshold. */
   static final Duration DEMO_CHORD_JOIN_WITHIN = Duration.ofSeconds(10);
+
+  /** The messages of an exception and its causes, without class names, repeats or line breaks. */
+  static String oneLine(Throwable e) {
+    StringBuilder line = new StringBuilder();
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      String message = t.getMessage();
+      if (message == null || message.isBlank()) continue;
+      message = message.strip().replaceAll("\\s+", " ");
+      if (line.indexOf(message) >= 0) continue;
+      if (line.length() > 0) line.append(": ");
+      line.append(message);
+    }
+    return line.length() == 0 ? e.getClass().getSimpleName() : line.toString();
+  }
 
   private static Throwable cause(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -7,11 +7,13 @@ import io.stemtrace.api.Subscription;
 import io.stemtrace.api.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +41,18 @@ public abstract class TransportContractTest {
       throws Exception {
     return newTransport(prefix);
   }
+
+  /**
+   * A transport whose broker cannot be reached (a closed port, say), with a password in its URL;
+   * null (the default) for transports without a broker, which skips the test of how a subscription
+   * reports being disconnected.
+   */
+  protected Transport newUnreachableTransport(String prefix) throws Exception {
+    return null;
+  }
+
+  /** The password {@link #newUnreachableTransport} puts in its URL, never to be reported. */
+  protected static final String UNREACHABLE_PASSWORD = "s3cret-never-shown";
 
   /** How long delivery may take on this transport before a test gives up. */
   protected Duration deliveryTimeout() {
@@ -146,6 +160,41 @@ public abstract class TransportContractTest {
     transport.close();
     assertThatThrownBy(() -> transport.send(payloads(1)))
         .isInstanceOfAny(IllegalStateException.class, java.io.IOException.class);
+  }
+
+  @Test
+  void connectedSubscription_reportsNoDisconnectionNorError() throws Exception {
+    Transport transport = open(freshPrefix());
+    Collector collector = new Collector();
+    Subscription subscription = transport.subscribe(collector);
+    transport.send(payloads(1));
+    collector.awaitCount(1, deliveryTimeout());
+    assertThat(subscription.isConnected()).isTrue();
+    assertThat(subscription.disconnectedSince()).isEmpty();
+    assertThat(subscription.lastError()).isEmpty();
+  }
+
+  @Test
+  void subscribe_brokerUnreachable_keepsRetrying_andReportsSinceWhenAndWhy() throws Exception {
+    Transport transport = newUnreachableTransport(freshPrefix());
+    Assumptions.assumeTrue(transport != null, "this transport has no broker to be unreachable");
+    toClose.add(transport);
+    Instant before = Instant.now();
+    // subscribing does not fail: the broker may come up later
+    Subscription subscription = transport.subscribe(new Collector());
+    long deadline = System.nanoTime() + deliveryTimeout().toNanos();
+    while (subscription.lastError().isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+
+    assertThat(subscription.isConnected()).isFalse();
+    assertThat(subscription.lastError()).as("last error").isPresent();
+    String error = subscription.lastError().get();
+    assertThat(error).isNotBlank().doesNotContain("\n").doesNotContain(UNREACHABLE_PASSWORD);
+    assertThat(error).doesNotContain("Exception:").doesNotContain("\tat ");
+    assertThat(subscription.disconnectedSince()).as("disconnected since").isPresent();
+    assertThat(subscription.disconnectedSince().get())
+        .isBetween(before.minusSeconds(1), Instant.now());
+    subscription.close();
+    assertThat(subscription.isConnected()).isFalse();
   }
 
   @Test

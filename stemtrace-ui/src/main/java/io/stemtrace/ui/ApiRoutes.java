@@ -41,8 +41,18 @@ final class ApiRoutes {
   private final TaskStatistics statistics;
   private final ApiJson.Flags flags;
   private final Clock clock;
+  private final int degradedStatus;
 
   ApiRoutes(StemtraceCollector collector, LiveFeed feed) {
+    this(collector, feed, 200);
+  }
+
+  /**
+   * @param degradedStatus the status {@code /api/health} answers while the transport is not
+   *     connected (200, or 503 for readiness probes)
+   */
+  ApiRoutes(StemtraceCollector collector, LiveFeed feed, int degradedStatus) {
+    this.degradedStatus = degradedStatus;
     this.collector = collector;
     this.store = collector.store();
     this.feed = feed;
@@ -58,7 +68,7 @@ final class ApiRoutes {
   /** Every endpoint of docs/API.md, import and export included. */
   RouteTable table() {
     return new RouteTable()
-        .get("health", r -> ok(health()))
+        .get("health", r -> health())
         .get("tasks", r -> ok(tasks(r.query())))
         .get("tasks/registry", r -> ok(registry(r.query())))
         .get("tasks/{id}", r -> ok(task(r.param("id"))))
@@ -84,50 +94,62 @@ final class ApiRoutes {
     return RouteTable.Response.ok(body);
   }
 
-  private ChunkedOutput health() {
+  private RouteTable.Response health() {
     // without a transport nothing is consumed: the consumer fields read as stopped (imports still
     // count)
     ConsumerMetrics metrics = collector.hasTransport() ? collector.metrics() : null;
     long taskCount = store.taskCount();
     long workflowCount = store.workflowCount();
     String transport = collector.transportDescription().orElse(null);
-    return ApiJson.renderChunked(
-        g -> {
-          g.writeStartObject();
-          g.writeStringField("status", "ok");
-          g.writeStringField("version", Version.VALUE);
-          g.writeBooleanField("consumer_running", metrics != null && metrics.running());
-          g.writeBooleanField("consumer_connected", metrics != null && metrics.connected());
-          ApiJson.nullableString(g, "transport", transport);
-          g.writeNumberField("websocket_connections", feed.clientCount());
-          g.writeNumberField("websocket_dropped", feed.droppedCount());
-          g.writeNumberField("websocket_refused", feed.refusedCount());
-          g.writeNumberField("node_count", taskCount);
-          g.writeNumberField("workflow_count", workflowCount);
-          g.writeNumberField("events_applied", metrics == null ? 0 : metrics.eventsApplied());
-          g.writeNumberField("events_rejected", metrics == null ? 0 : metrics.eventsRejected());
-          // what was rejected, by kind (NOT_JSON, WRONG_TYPE, TOO_DEEP, ...): tells a bad producer
-          // from an attack
-          g.writeObjectFieldStart("events_rejected_by_kind");
-          if (metrics != null) {
-            for (var entry : metrics.rejectedByKind().entrySet())
-              g.writeNumberField(entry.getKey().name(), entry.getValue());
-          }
-          g.writeEndObject();
-          // events decoded fine that the store, or a listener (statistics, anomalies, live feed),
-          // failed on
-          g.writeNumberField("apply_failures", metrics == null ? 0 : metrics.applyFailures());
-          g.writeNumberField("listener_failures", metrics == null ? 0 : metrics.listenerFailures());
-          // the broker's stream was found replaced (recreated empty, rewound) and read again from
-          // its start
-          g.writeNumberField("stream_resets", metrics == null ? 0 : metrics.streamResets());
-          if (metrics == null || metrics.lag().isEmpty()) {
-            g.writeNullField("lag");
-          } else {
-            g.writeNumberField("lag", metrics.lag().getAsLong());
-          }
-          g.writeEndObject();
-        });
+    // a dashboard that receives nothing is not healthy, though it still serves what it holds
+    boolean degraded = metrics != null && !metrics.connected();
+    Instant disconnectedSince = metrics == null ? null : metrics.disconnectedSince().orElse(null);
+    String lastError = metrics == null ? null : metrics.lastError().orElse(null);
+    ChunkedOutput body =
+        ApiJson.renderChunked(
+            g -> {
+              g.writeStartObject();
+              g.writeStringField("status", degraded ? "degraded" : "ok");
+              g.writeStringField("version", Version.VALUE);
+              g.writeBooleanField("consumer_running", metrics != null && metrics.running());
+              g.writeBooleanField("consumer_connected", metrics != null && metrics.connected());
+              ApiJson.nullableString(g, "transport", transport);
+              ApiJson.timestamp(g, "disconnected_since", disconnectedSince);
+              ApiJson.nullableString(g, "last_error", lastError);
+              g.writeNumberField("websocket_connections", feed.clientCount());
+              g.writeNumberField("websocket_dropped", feed.droppedCount());
+              g.writeNumberField("websocket_refused", feed.refusedCount());
+              g.writeNumberField("node_count", taskCount);
+              g.writeNumberField("workflow_count", workflowCount);
+              g.writeNumberField("events_applied", metrics == null ? 0 : metrics.eventsApplied());
+              g.writeNumberField("events_rejected", metrics == null ? 0 : metrics.eventsRejected());
+              // what was rejected, by kind (NOT_JSON, WRONG_TYPE, TOO_DEEP, ...): tells a bad
+              // producer
+              // from an attack
+              g.writeObjectFieldStart("events_rejected_by_kind");
+              if (metrics != null) {
+                for (var entry : metrics.rejectedByKind().entrySet())
+                  g.writeNumberField(entry.getKey().name(), entry.getValue());
+              }
+              g.writeEndObject();
+              // events decoded fine that the store, or a listener (statistics, anomalies, live
+              // feed),
+              // failed on
+              g.writeNumberField("apply_failures", metrics == null ? 0 : metrics.applyFailures());
+              g.writeNumberField(
+                  "listener_failures", metrics == null ? 0 : metrics.listenerFailures());
+              // the broker's stream was found replaced (recreated empty, rewound) and read again
+              // from
+              // its start
+              g.writeNumberField("stream_resets", metrics == null ? 0 : metrics.streamResets());
+              if (metrics == null || metrics.lag().isEmpty()) {
+                g.writeNullField("lag");
+              } else {
+                g.writeNumberField("lag", metrics.lag().getAsLong());
+              }
+              g.writeEndObject();
+            });
+    return new RouteTable.Response(degraded ? degradedStatus : 200, body, Map.of());
   }
 
   private ChunkedOutput tasks(QueryParams query) {

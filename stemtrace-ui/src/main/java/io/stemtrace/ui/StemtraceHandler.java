@@ -68,7 +68,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
             collector.clock());
     collector.addListener(feed);
     collector.addAnomalyListener(feed);
-    this.routes = new ApiRoutes(collector, feed).table();
+    this.routes = new ApiRoutes(collector, feed, builder.healthDegradedStatus).table();
     this.assets = StaticAssets.load(StemtraceHandler.class.getClassLoader(), builder.staticRoot);
     this.websocket =
         new WebSocketProtocolHandshakeHandler(
@@ -294,6 +294,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     private String staticRoot = StaticAssets.DEFAULT_ROOT;
     private Authentication authentication = Authentication.none();
     private boolean openHealth;
+    private int healthDegradedStatus = 200;
     private String frameAncestors = "'none'";
     private Set<String> allowedOrigins = Set.of();
     private AllowedHosts allowedHosts = AllowedHosts.of(Set.of());
@@ -457,6 +458,23 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
      */
     public Builder openHealth(boolean openHealth) {
       this.openHealth = openHealth;
+      return this;
+    }
+
+    /**
+     * The status {@code GET /api/health} answers while the transport is not connected (its body
+     * then says {@code "status": "degraded"}): 200 by default, so that a liveness probe does not
+     * restart a dashboard that waits for its broker; 503 for a readiness probe or a load balancer
+     * that should stop sending users to it.
+     *
+     * @throws IllegalArgumentException unless 200 or 500..599
+     */
+    public Builder healthDegradedStatus(int status) {
+      if (status != 200 && (status < 500 || status > 599)) {
+        throw new IllegalArgumentException(
+            "healthDegradedStatus must be 200 or 500..599: " + status);
+      }
+      this.healthDegradedStatus = status;
       return this;
     }
 

@@ -7,14 +7,18 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.stemtrace.api.EventSink;
 import io.stemtrace.api.Subscription;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * while the connection drops arrives again, and the graph applies a repeated event idempotently).
  * Deliveries still buffered from a connection that died are dropped, because the broker redelivers
  * them. Messages that cannot hold an event (see {@link MessageCheck}) are rejected without requeue
- * and counted.
+ * and counted. A broker that cannot be reached at start is retried every {@value
+ * Connections#RECOVERY_INTERVAL_MILLIS} ms on the delivery thread, as a lost connection is; only a
+ * refused login fails the start.
  *
  * <p>Bounded in bytes as well as in messages: the prefetch starts at {@value #INITIAL_PREFETCH} and
  * is sized after each batch so that prefetch times the largest message of the batch stays within
@@ -52,6 +58,7 @@ final class AmqpSubscription implements Subscription {
 
   private final AmqpConfig config;
   private final ConnectionFactory factory;
+  private final Clock clock = Clock.systemUTC();
   private final EventSink sink;
   private final LongAdder rejected;
   private final Runnable onClose;
@@ -70,6 +77,14 @@ final class AmqpSubscription implements Subscription {
   private Channel statsChannel;
   private Thread thread;
 
+  /** since when not connected, null while connected */
+  private volatile Instant disconnectedSince;
+
+  /** the last connection failure as one line, null while connected */
+  private volatile String lastError;
+
+  private boolean warnedConnectFailure;
+
   /** the channel's prefetch now, sized by the bytes of the messages seen */
   private volatile int prefetch = INITIAL_PREFETCH;
 
@@ -84,6 +99,10 @@ final class AmqpSubscription implements Subscription {
       Runnable onClose) {
     this.config = config;
     this.factory = Connections.factory(config, true, base);
+    // failed recovery attempts are reported to the factory's exception handler only
+    factory.setExceptionHandler(
+        new RecordingExceptionHandler(
+            factory.getExceptionHandler(), e -> failed("cannot connect to", e, false)));
     this.sink = sink;
     this.rejected = rejected;
     this.onClose = onClose;
@@ -92,20 +111,63 @@ final class AmqpSubscription implements Subscription {
   }
 
   /**
-   * Connects, declares the exchange and the queue, and starts consuming; fails when any of it
-   * fails.
+   * Connects, declares the exchange and the queue, and starts consuming. A broker that cannot be
+   * reached is retried on the delivery thread; a refused login, or a broker that refuses the queue,
+   * fails the start.
    */
   void start() throws IOException {
+    disconnectedSince = clock.instant();
+    boolean connectedNow;
     try {
-      connection = factory.newConnection("stemtrace consumer " + config.queueName());
-    } catch (TimeoutException e) {
-      throw new IOException("timed out connecting to " + config.safeUrl(), e);
+      connectedNow = connect();
+    } catch (PossibleAuthenticationFailureException e) {
+      throw new IOException(
+          "login refused by " + config.safeUrl() + " for user " + config.username(), e);
     }
-    ((Recoverable) connection)
+    thread = new Thread(this::deliverLoop, "stemtrace-consumer{" + config.safeUrl() + "}");
+    thread.setDaemon(true);
+    thread.start();
+    if (connectedNow) {
+      LOG.info(
+          "consuming {} (bound to {}) from {}",
+          config.queueName(),
+          config.exchangeName(),
+          config.safeUrl());
+    }
+  }
+
+  /**
+   * Opens the connection and starts consuming; false, with the failure recorded, when the broker
+   * cannot be reached (a refused login is thrown, as is a failure after the connection opened).
+   */
+  private boolean connect() throws IOException {
+    Connection opened;
+    try {
+      opened = factory.newConnection("stemtrace consumer " + config.queueName());
+    } catch (PossibleAuthenticationFailureException e) {
+      failed("login refused by", e, false); // thrown at start, retried quietly afterwards
+      throw e;
+    } catch (IOException | TimeoutException e) {
+      failed("cannot connect to", e, true);
+      return false;
+    }
+    if (!running.get()) { // closed meanwhile
+      opened.abort(2_000);
+      return false;
+    }
+    connection = opened;
+    opened.addShutdownListener(
+        cause -> {
+          // the recovery listener logs the loss; failed attempts then replace this reason
+          if (running.get() && !cause.isInitiatedByApplication())
+            failed("lost the connection to", cause, false);
+        });
+    ((Recoverable) opened)
         .addRecoveryListener(
             new RecoveryListener() {
               @Override
               public void handleRecovery(Recoverable recoverable) {
+                connectedAgain();
                 LOG.info(
                     "consumer connection to {} recovered; consuming {} again",
                     config.safeUrl(),
@@ -120,17 +182,67 @@ final class AmqpSubscription implements Subscription {
     try {
       setUp();
     } catch (IOException | RuntimeException e) {
-      connection.abort(2_000);
+      connection = null;
+      opened.abort(2_000);
       throw e;
     }
-    thread = new Thread(this::deliverLoop, "stemtrace-consumer{" + config.safeUrl() + "}");
-    thread.setDaemon(true);
-    thread.start();
-    LOG.info(
-        "consuming {} (bound to {}) from {}",
-        config.queueName(),
-        config.exchangeName(),
-        config.safeUrl());
+    connectedAgain();
+    return true;
+  }
+
+  private void connectedAgain() {
+    disconnectedSince = null;
+    lastError = null;
+    warnedConnectFailure = false;
+  }
+
+  /**
+   * Records a connection failure for {@link #lastError} and {@link #disconnectedSince}; the first
+   * of a start-up retry ({@code warn}) is logged at WARN, the rest at DEBUG.
+   */
+  private void failed(String what, Throwable e, boolean warn) {
+    if (disconnectedSince == null) disconnectedSince = clock.instant();
+    String reason = rootMessage(e);
+    lastError = what + " " + config.safeUrl() + ": " + reason;
+    if (warn && !warnedConnectFailure) {
+      warnedConnectFailure = true;
+      LOG.warn(
+          "{} {} ({}); retrying every {} ms",
+          what,
+          config.safeUrl(),
+          reason,
+          Connections.RECOVERY_INTERVAL_MILLIS);
+    } else {
+      LOG.debug("{} {}: {}", what, config.safeUrl(), reason);
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String message = root.getMessage();
+    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+  }
+
+  /** The delivery thread's retry of a start that found no broker. */
+  private boolean tryConnect() throws InterruptedException {
+    try {
+      if (connect()) {
+        LOG.info(
+            "connected to {}; consuming {} (bound to {})",
+            config.safeUrl(),
+            config.queueName(),
+            config.exchangeName());
+        return true;
+      }
+    } catch (PossibleAuthenticationFailureException e) {
+      // recorded; retried, as the broker's users may be fixed meanwhile
+    } catch (IOException | RuntimeException e) {
+      // a refused queue keeps being retried too
+      failed("cannot consume " + config.queueName() + " on", e, true);
+    }
+    if (running.get()) Thread.sleep(Connections.RECOVERY_INTERVAL_MILLIS);
+    return false;
   }
 
   /**
@@ -217,6 +329,7 @@ final class AmqpSubscription implements Subscription {
     List<byte[]> bodies = new ArrayList<>(maxBatch);
     while (running.get()) {
       try {
+        if (connection == null && !tryConnect()) continue;
         if (needsSetup && !trySetUpAgain()) continue;
         Delivery first = buffer.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) continue;
@@ -392,8 +505,20 @@ final class AmqpSubscription implements Subscription {
   }
 
   @Override
+  public Optional<Instant> disconnectedSince() {
+    return isConnected() ? Optional.empty() : Optional.ofNullable(disconnectedSince);
+  }
+
+  @Override
+  public Optional<String> lastError() {
+    return isConnected() ? Optional.empty() : Optional.ofNullable(lastError);
+  }
+
+  @Override
   public void close() {
     if (!running.compareAndSet(true, false)) return;
+    // ends the sleep of a start-up retry at once (a connected one is left to finish its batch)
+    if (thread != null && connection == null) thread.interrupt();
     Channel current = channel;
     String tag = consumerTag;
     try {

@@ -47,6 +47,16 @@ class RabbitMqTransportIT extends TransportContractTest {
     return open(prefix, subscriberName);
   }
 
+  @Override
+  protected Transport newUnreachableTransport(String prefix) throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    return Transports.open(
+        "amqp://guest:" + UNREACHABLE_PASSWORD + "@127.0.0.1:" + closedPort + "/", prefix);
+  }
+
   private static RabbitMqTransport open(String prefix, String consumerId) {
     Transport transport =
         Transports.open(RabbitMqBroker.URL + "?consumer_id=" + consumerId + "&" + OPTIONS, prefix);

@@ -11,7 +11,9 @@ import io.stemtrace.api.Subscription;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +64,13 @@ final class RedisSubscription implements Subscription {
 
   private volatile StatefulRedisConnection<String, byte[]> connection;
   private volatile boolean connected;
+
+  /** since when not connected (the start until the first connection), null while connected */
+  private volatile Instant disconnectedSince;
+
+  /** the last failure as one line, null while connected */
+  private volatile String lastError;
+
   private volatile String position; // id of the last entry handed to the sink; "$" until resolved
   private volatile long delivered;
   private volatile long skipped;
@@ -93,6 +102,7 @@ final class RedisSubscription implements Subscription {
     this.sink = sink;
     this.clock = clock;
     this.position = config.start();
+    this.disconnectedSince = clock.instant();
     this.blockMillis = Math.max(1, config.blockTime().toMillis()); // BLOCK 0 would mean forever
     this.thread = new Thread(this::run, "stemtrace-consumer{" + config.safeUrl() + "}");
     this.thread.setDaemon(true);
@@ -216,6 +226,8 @@ final class RedisSubscription implements Subscription {
       throw new IOException("subscription closed");
     }
     connected = true;
+    disconnectedSince = null;
+    lastError = null;
     backoff.reset();
     if (failing) {
       failing = false;
@@ -251,9 +263,15 @@ final class RedisSubscription implements Subscription {
 
   private void lostConnection(StatefulRedisConnection<String, byte[]> broken, Exception e) {
     connected = false;
+    if (disconnectedSince == null) disconnectedSince = clock.instant();
     if (broken != null) RedisConnector.closeQuietly(broken);
     connection = null;
     String reason = RedisConnector.rootMessage(e);
+    // connect() names the URL (without its password); a failed read only has the driver's reason
+    lastError =
+        e.getMessage() != null && e.getMessage().startsWith("cannot connect to ")
+            ? e.getMessage()
+            : "reading from " + config.safeUrl() + " failed: " + reason;
     if (!failing) {
       failing = true;
       LOG.warn(
@@ -358,6 +376,16 @@ final class RedisSubscription implements Subscription {
   @Override
   public boolean isConnected() {
     return connected && running.get();
+  }
+
+  @Override
+  public Optional<Instant> disconnectedSince() {
+    return isConnected() ? Optional.empty() : Optional.ofNullable(disconnectedSince);
+  }
+
+  @Override
+  public Optional<String> lastError() {
+    return isConnected() ? Optional.empty() : Optional.ofNullable(lastError);
   }
 
   /**

@@ -46,6 +46,20 @@ class RedisTransportIT extends TransportContractTest {
     return newTransport(prefix, "");
   }
 
+  @Override
+  protected Transport newUnreachableTransport(String prefix) throws Exception {
+    return Transports.open(
+        "redis://:" + UNREACHABLE_PASSWORD + "@127.0.0.1:" + closedPort() + "/0?timeout=PT1S",
+        prefix);
+  }
+
+  /** A loopback port nothing listens on: bound once for its number, then closed. */
+  static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   private Transport newTransport(String prefix, String options) {
     return Transports.open(RedisTestSupport.URL + options, streams.track(prefix));
   }
