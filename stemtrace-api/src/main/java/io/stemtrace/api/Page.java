@@ -9,9 +9,24 @@ import java.util.List;
  * @param total how many results the whole query has
  * @param limit the page size asked for
  * @param offset how many results come before this page
+ * @param scan how far a search that no index answers looked, or null when nothing was scanned
  */
-public record Page<T>(List<T> items, long total, int limit, int offset) {
+public record Page<T>(List<T> items, long total, int limit, int offset, Scan scan) {
   public Page {
     items = List.copyOf(items);
   }
+
+  /** A page of a query that scanned nothing. */
+  public Page(List<T> items, long total, int limit, int offset) {
+    this(items, total, limit, offset, null);
+  }
+
+  /**
+   * How far a scanning search looked: it looks at no more than a bound of the newest candidate
+   * tasks, so {@code total} then counts the matches among those.
+   *
+   * @param scanned how many tasks the search looked at
+   * @param truncated true when older candidates were left unexamined
+   */
+  public record Scan(long scanned, boolean truncated) {}
 }

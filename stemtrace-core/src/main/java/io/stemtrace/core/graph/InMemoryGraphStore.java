@@ -7,6 +7,7 @@ import io.stemtrace.api.RegistryEntry;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.TaskQuery;
+import io.stemtrace.api.TaskSearch;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.api.WorkerInfo;
@@ -15,6 +16,7 @@ import io.stemtrace.api.WorkflowQuery;
 import io.stemtrace.api.WorkflowSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +65,9 @@ public final class InMemoryGraphStore implements GraphStore {
   /** The most estimated heap of payloads one task keeps over all its events. */
   public static final int DEFAULT_MAX_TASK_PAYLOAD_BYTES = 256 << 10;
 
+  /** How many candidate tasks a search with payload or id terms looks at unless told otherwise. */
+  public static final int DEFAULT_SCAN_LIMIT = 100_000;
+
   private static final TaskState[] STATES = TaskState.values();
 
   private final int maxNodes;
@@ -86,6 +91,9 @@ public final class InMemoryGraphStore implements GraphStore {
   private final NameEntry unnamed = new NameEntry(null);
   private final long[] countByState = new long[STATES.length];
 
+  /** every task by its current state, for searches by state (see {@link #search}) */
+  private final StateLists tasksByState = new StateLists();
+
   /** children that arrived before their parent, by the parent id they wait for */
   private final HashMap<String, List<TaskRecord>> awaitingParent = new HashMap<>();
 
@@ -98,6 +106,7 @@ public final class InMemoryGraphStore implements GraphStore {
   private final WorkerRegistry workers = new WorkerRegistry();
   private long nextSeq;
   private long evictedWorkflows;
+  private final int scanLimit;
 
   private InMemoryGraphStore(Builder builder) {
     this.maxNodes = builder.maxNodes;
@@ -109,6 +118,7 @@ public final class InMemoryGraphStore implements GraphStore {
                 (long) (Runtime.getRuntime().maxMemory() * DEFAULT_HEAP_FRACTION));
     this.maxFieldBytes = builder.maxFieldBytes;
     this.maxTaskPayloadBytes = builder.maxTaskPayloadBytes;
+    this.scanLimit = builder.scanLimit;
     ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     this.readLock = lock.readLock();
     this.writeLock = lock.writeLock();
@@ -189,7 +199,8 @@ public final class InMemoryGraphStore implements GraphStore {
     if (created) {
       task = new TaskRecord(received.taskId(), nextSeq++);
       register(task, received.name());
-      task.heldBytes = HeapEstimate.TASK + HeapEstimate.string(task.id);
+      task.heldBytes =
+          HeapEstimate.TASK + HeapEstimate.SEARCH_INDEX_ENTRIES + HeapEstimate.string(task.id);
       heldBytes += task.heldBytes;
     } else if (task.isDuplicate(received, stamp)) {
       return;
@@ -276,8 +287,8 @@ public final class InMemoryGraphStore implements GraphStore {
       task.winnerMeta = meta;
       task.winnerStamp = stamp;
       if (before < 0 || TaskRecord.state(before) != TaskRecord.state(meta)) {
-        if (before >= 0) count(task.name, TaskRecord.state(before), -1);
-        count(task.name, TaskRecord.state(meta), 1);
+        if (before >= 0) count(task, task.name, TaskRecord.state(before), -1);
+        count(task, task.name, TaskRecord.state(meta), 1);
       }
       // a group's body is told from a child by when its members finished (Layout): a member's
       // finish
@@ -551,14 +562,23 @@ public final class InMemoryGraphStore implements GraphStore {
     TaskState state = task.state();
     unnamed.countByState[state.ordinal()]--;
     entry.countByState[state.ordinal()]++;
+    unnamed.byState.remove(state, task);
+    entry.byState.add(state, task);
     entry.tasks.add(task.seq, task);
     noteRun(entry, task.firstStamp());
     task.name = entry;
   }
 
-  private void count(NameEntry entry, TaskState state, int delta) {
+  private void count(TaskRecord task, NameEntry entry, TaskState state, int delta) {
     countByState[state.ordinal()] += delta;
     entry.countByState[state.ordinal()] += delta;
+    if (delta > 0) {
+      tasksByState.add(state, task);
+      entry.byState.add(state, task);
+    } else {
+      tasksByState.remove(state, task);
+      entry.byState.remove(state, task);
+    }
   }
 
   private void setParent(TaskRecord task, String parentId) {
@@ -689,7 +709,7 @@ public final class InMemoryGraphStore implements GraphStore {
       tasksById.remove(task.id);
       tasksBySeq.remove(task.seq);
       NameEntry entry = task.name;
-      count(entry, task.state(), -1);
+      count(task, entry, task.state(), -1);
       if (entry.tasks != null) {
         entry.tasks.remove(task.seq);
         if (entry.tasks.size() == 0) names.remove(entry.name);
@@ -754,6 +774,7 @@ public final class InMemoryGraphStore implements GraphStore {
     if (query == null) throw new NullPointerException("query == null");
     readLock.lock();
     try {
+      if (query.search() != null) return search(query);
       List<SeqList<TaskRecord>> sources = new ArrayList<>();
       long total = 0;
       boolean byTime = query.from() != null || query.to() != null;
@@ -788,6 +809,135 @@ public final class InMemoryGraphStore implements GraphStore {
     } finally {
       readLock.unlock();
     }
+  }
+
+  /**
+   * A query with search terms. Name, state and worker terms pick index lists (the tasks of the
+   * matching names in the allowed states), so the walk sees only candidates and, without a time or
+   * payload term, the counts give the total and the walk stops at the page's end. Payload and id
+   * terms are tested on at most {@link #scanLimit} of the newest candidates.
+   */
+  private Page<TaskNode> search(TaskQuery query) {
+    TaskSearch search = query.search();
+    EnumSet<TaskState> states = EnumSet.allOf(TaskState.class);
+    boolean anyState = true;
+    if (!query.states().isEmpty()) {
+      states.retainAll(query.states());
+      anyState = false;
+    }
+    if (search.states() != null) {
+      states.retainAll(search.states());
+      anyState = false;
+    }
+    Set<String> registered =
+        search.workers().isEmpty() ? null : workers.namesRegisteredBy(search.workers());
+    boolean byName =
+        query.nameContains() != null || !search.names().isEmpty() || registered != null;
+    String needle =
+        query.nameContains() == null ? null : query.nameContains().toLowerCase(Locale.ROOT);
+    List<SeqList<TaskRecord>> sources = new ArrayList<>();
+    long candidates = 0;
+    if (byName) {
+      for (NameEntry entry : names.values()) {
+        if (needle != null && !entry.lowerCase.contains(needle)) continue;
+        if (registered != null && !registered.contains(entry.name)) continue;
+        boolean all = true;
+        for (TaskSearch.Pattern pattern : search.names()) all &= pattern.matches(entry.name);
+        if (!all) continue;
+        candidates += addSources(sources, anyState ? null : states, entry.tasks, entry.byState);
+      }
+    } else {
+      candidates = addSources(sources, anyState ? null : states, tasksBySeq, tasksByState);
+    }
+    boolean byTime = query.from() != null || query.to() != null;
+    boolean scans = search.scans();
+    long from = query.from() == null ? Long.MIN_VALUE : TaskRecord.toNanos(query.from());
+    long to = query.to() == null ? Long.MAX_VALUE : TaskRecord.toNanos(query.to());
+    PayloadMatcher payloads = scans ? new PayloadMatcher(search) : null;
+    // an id given whole is found however old it is; a prefix only among the scanned tasks
+    TaskRecord exact = null;
+    for (String prefix : search.idPrefixes()) {
+      TaskRecord known = tasksById.get(prefix);
+      if (known != null) exact = known;
+    }
+    List<TaskNode> items = new ArrayList<>(Math.min(query.limit(), 256));
+    long matched = 0;
+    long scanned = 0;
+    boolean exactSeen = false;
+    TaskCursor cursor = new TaskCursor(sources);
+    while (cursor.hasNext()) {
+      if (scans && scanned == scanLimit) break;
+      TaskRecord task = cursor.next();
+      scanned++;
+      long firstSeen = task.firstStamp();
+      if (firstSeen < from || firstSeen > to) continue;
+      if (payloads != null && !payloads.matches(task)) continue;
+      if (task == exact) exactSeen = true;
+      if (matched >= query.offset() && items.size() < query.limit()) {
+        items.add(Snapshots.task(task, rootInfo(task.workflow).id()));
+      }
+      matched++;
+      if (!byTime && !scans && items.size() == query.limit()) break;
+    }
+    boolean truncated = scans && cursor.hasNext();
+    if (truncated
+        && exact != null
+        && !exactSeen
+        && matchesIndexed(exact, states, needle, registered, search)
+        && exact.firstStamp() >= from
+        && exact.firstStamp() <= to
+        && payloads.matches(exact)) {
+      if (matched >= query.offset() && items.size() < query.limit()) {
+        items.add(Snapshots.task(exact, rootInfo(exact.workflow).id()));
+      }
+      matched++;
+    }
+    long total = byTime || scans ? matched : candidates;
+    return new Page<>(
+        items,
+        total,
+        query.limit(),
+        query.offset(),
+        scans ? new Page.Scan(scanned, truncated) : null);
+  }
+
+  /**
+   * Adds the lists holding the tasks of {@code all} in one of {@code states} (null: any state);
+   * returns how many tasks they hold.
+   */
+  private static long addSources(
+      List<SeqList<TaskRecord>> sources,
+      Set<TaskState> states,
+      SeqList<TaskRecord> all,
+      StateLists byState) {
+    if (states == null) {
+      sources.add(all);
+      return all.size();
+    }
+    long held = 0;
+    for (TaskState state : states) {
+      SeqList<TaskRecord> list = byState.of(state);
+      if (list == null || list.size() == 0) continue;
+      sources.add(list);
+      held += list.size();
+    }
+    return held;
+  }
+
+  private static boolean matchesIndexed(
+      TaskRecord task,
+      Set<TaskState> states,
+      String needle,
+      Set<String> registered,
+      TaskSearch search) {
+    if (!states.contains(task.state())) return false;
+    String name = task.name.name;
+    if (needle != null && (name == null || !task.name.lowerCase.contains(needle))) return false;
+    if (registered != null && !registered.contains(name)) return false;
+    for (TaskSearch.Pattern pattern : search.names()) {
+      if (!pattern.matches(name)) return false;
+    }
+    return true;
   }
 
   private static long count(long[] byState, Set<TaskState> states) {
@@ -1141,8 +1291,20 @@ public final class InMemoryGraphStore implements GraphStore {
     private long maxBytes;
     private int maxFieldBytes = DEFAULT_MAX_FIELD_BYTES;
     private int maxTaskPayloadBytes = DEFAULT_MAX_TASK_PAYLOAD_BYTES;
+    private int scanLimit = DEFAULT_SCAN_LIMIT;
 
     Builder() {}
+
+    /**
+     * The most candidate tasks, newest first, one search with payload or id terms ({@code args
+     * kwargs result exception id}, free text) looks at; its page then says it was truncated.
+     * Default {@value InMemoryGraphStore#DEFAULT_SCAN_LIMIT}.
+     */
+    public Builder scanLimit(int scanLimit) {
+      if (scanLimit < 1) throw new IllegalArgumentException("scanLimit < 1: " + scanLimit);
+      this.scanLimit = scanLimit;
+      return this;
+    }
 
     /**
      * The most estimated heap bytes to hold; whole oldest workflows are evicted beyond it, as for
