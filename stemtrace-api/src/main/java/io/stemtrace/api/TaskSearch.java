@@ -18,9 +18,10 @@ import java.util.Set;
  * @param states the states allowed by every {@code state:} term (their intersection), null when no
  *     such term was given; empty when the terms exclude each other
  * @param workers patterns over the host name of a worker that registers the task's name
- * @param args patterns over the args as compact JSON text
+ * @param args patterns over each value inside the args (a string as it is, a number or boolean as
+ *     JSON writes it)
  * @param kwargs conditions on the kwargs
- * @param results patterns over the result as compact JSON text (a string result without quotes)
+ * @param results patterns over each value inside the result
  * @param exceptions patterns over the exception text
  * @param idPrefixes prefixes of the task id (case-sensitive)
  * @param freeText patterns over any of id, name, args, kwargs, result and exception
@@ -62,7 +63,7 @@ public record TaskSearch(
    * key     = name | state | worker | args | kwargs | result | exception | id
    * value   = '"' { any character but '"' and '\', or '\"', or '\\' } '"'
    *         | one or more characters but whitespace and '"'
-   * kwargs  = key "=" value (that kwarg's value as text matches) | text (the kwargs as JSON text)
+   * kwargs  = key "=" value (that kwarg's value matches whole) | text (a key or value inside)
    * state   = a state name, or several separated by commas (any of them)
    * </pre>
    *
@@ -154,9 +155,9 @@ public record TaskSearch(
   }
 
   /**
-   * A {@code kwargs:} term: with a key, that keyword argument's value (as text, a string without
-   * quotes) must match {@code value} whole ({@link Pattern#matchesWhole}); without one, the kwargs
-   * as compact JSON text must contain or glob {@code value}.
+   * A {@code kwargs:} term: with a key, that keyword argument's value (a value inside it, when it
+   * is a list or map) must match {@code value} whole ({@link Pattern#matchesWhole}); without one, a
+   * key or a value inside the kwargs must contain or glob {@code value}.
    *
    * @param key the keyword's name, or null for a match over the whole kwargs
    * @param value what its value must match

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.stemtrace.api.Attempt;
 import io.stemtrace.api.GraphNode;
+import io.stemtrace.api.Page;
 import io.stemtrace.api.RegistryEntry;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskNode;
@@ -15,6 +16,7 @@ import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.api.WorkflowSummary;
 import io.stemtrace.codec.EventCodec;
+import io.stemtrace.core.NodeAlias;
 import io.stemtrace.core.anomaly.Anomaly;
 import io.stemtrace.core.anomaly.AnomalyChange;
 import io.stemtrace.core.anomaly.AnomalyType;
@@ -51,6 +53,7 @@ final class ApiJson {
   private static final SerializedString F_CHORD_CALLBACK_ID =
       new SerializedString("chord_callback_id");
   private static final SerializedString F_CHORD_ID = new SerializedString("chord_id");
+  private static final SerializedString F_DISPLAY_NAME = new SerializedString("display_name");
   private static final SerializedString F_DURATION_MS = new SerializedString("duration_ms");
   private static final SerializedString F_EVENTS = new SerializedString("events");
   private static final SerializedString F_EXCEPTION = new SerializedString("exception");
@@ -83,6 +86,27 @@ final class ApiJson {
     Flags NONE = id -> Set.of();
 
     Set<AnomalyType> of(String id);
+
+    /** The name shown for a task: its name unless a node alias picks an argument. */
+    default String displayName(TaskNode task) {
+      return task.name();
+    }
+
+    /** The detector's flags, and names shown by {@code alias}. */
+    static Flags of(Flags anomalies, NodeAlias alias) {
+      if (alias.isNone()) return anomalies;
+      return new Flags() {
+        @Override
+        public Set<AnomalyType> of(String id) {
+          return anomalies.of(id);
+        }
+
+        @Override
+        public String displayName(TaskNode task) {
+          return alias.displayName(task);
+        }
+      };
+    }
   }
 
   /** Something that writes one JSON document. */
@@ -133,6 +157,7 @@ final class ApiJson {
     g.writeFieldName(F_NODE_TYPE);
     g.writeString("TASK");
     nullableString(g, F_NAME, t.name());
+    nullableString(g, F_DISPLAY_NAME, flags.displayName(t));
     g.writeFieldName(F_STATE);
     g.writeString(t.state().name());
     nullableString(g, F_PARENT_ID, t.parentId());
@@ -196,10 +221,34 @@ final class ApiJson {
   static void taskPage(
       JsonGenerator g, List<TaskNode> tasks, long total, int limit, int offset, Flags flags)
       throws IOException {
+    taskPage(g, tasks, total, limit, offset, null, flags);
+  }
+
+  /**
+   * A page of tasks; a search that scanned adds {@code scanned} and {@code truncated} after {@code
+   * offset}.
+   */
+  static void taskPage(
+      JsonGenerator g,
+      List<TaskNode> tasks,
+      long total,
+      int limit,
+      int offset,
+      Page.Scan scan,
+      Flags flags)
+      throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("tasks");
     for (TaskNode t : tasks) task(g, t, false, null, flags);
-    endPage(g, total, limit, offset);
+    g.writeEndArray();
+    g.writeNumberField("total", total);
+    g.writeNumberField("limit", limit);
+    g.writeNumberField("offset", offset);
+    if (scan != null) {
+      g.writeNumberField("scanned", scan.scanned());
+      g.writeBooleanField("truncated", scan.truncated());
+    }
+    g.writeEndObject();
   }
 
   static void taskDetail(JsonGenerator g, TaskNode task, List<TaskNode> children, Flags flags)

@@ -5,12 +5,14 @@ import io.stemtrace.api.Page;
 import io.stemtrace.api.StemtraceEvent;
 import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.TaskQuery;
+import io.stemtrace.api.TaskSearch;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.api.WorkflowQuery;
 import io.stemtrace.api.WorkflowSummary;
 import io.stemtrace.core.ConsumerMetrics;
+import io.stemtrace.core.NodeAlias;
 import io.stemtrace.core.StemtraceCollector;
 import io.stemtrace.core.anomaly.Anomaly;
 import io.stemtrace.core.anomaly.AnomalyDetector;
@@ -42,12 +44,16 @@ final class ApiRoutes {
   private final Clock clock;
 
   ApiRoutes(StemtraceCollector collector, LiveFeed feed) {
+    this(collector, feed, collector.nodeAlias());
+  }
+
+  ApiRoutes(StemtraceCollector collector, LiveFeed feed, NodeAlias alias) {
     this.collector = collector;
     this.store = collector.store();
     this.feed = feed;
     this.anomalies = collector.anomalies();
     this.statistics = collector.statistics();
-    this.flags = anomalies::anomaliesOf;
+    this.flags = ApiJson.Flags.of(anomalies::anomaliesOf, alias);
     this.clock = collector.clock();
   }
 
@@ -135,10 +141,11 @@ final class ApiRoutes {
     Set<TaskState> states = query.states();
     String name = query.string("name");
     Instant[] range = query.dateRange();
+    TaskSearch search = query.search();
     Page<TaskNode> page =
-        store.tasks(new TaskQuery(states, name, range[0], range[1], limit, offset));
+        store.tasks(new TaskQuery(states, name, range[0], range[1], limit, offset, search));
     return ApiJson.renderChunked(
-        g -> ApiJson.taskPage(g, page.items(), page.total(), limit, offset, flags));
+        g -> ApiJson.taskPage(g, page.items(), page.total(), limit, offset, page.scan(), flags));
   }
 
   private ChunkedOutput registry(QueryParams query) {

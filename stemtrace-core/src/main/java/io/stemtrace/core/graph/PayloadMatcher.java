@@ -2,44 +2,82 @@ package io.stemtrace.core.graph;
 
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskSearch;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The terms of a search that no index answers ({@code args kwargs result exception id} and free
- * text), tested against one task's record: a payload term matches when any of the task's events
- * carried a matching value. Called under the store's read lock.
+ * text), tested against one task's record. A payload term matches when a value any of the task's
+ * events carried matches: for args, kwargs and result each scalar inside (a string as it is, a
+ * number or boolean as written in JSON, and for kwargs each key too), for the exception its text.
+ * Called under the store's read lock, so it allocates little: patterns are lowered once and
+ * compared without copying the values.
  */
 final class PayloadMatcher {
-  private final TaskSearch search;
+  private final List<String> idPrefixes;
+  private final List<Text> args;
+  private final List<Text> kwargsText;
+  private final List<String> kwargsKeys;
+  private final List<Text> kwargsValues;
+  private final List<Text> results;
+  private final List<Text> exceptions;
+  private final List<Text> freeText;
 
   PayloadMatcher(TaskSearch search) {
-    this.search = search;
+    idPrefixes = search.idPrefixes();
+    args = texts(search.args());
+    results = texts(search.results());
+    exceptions = texts(search.exceptions());
+    freeText = texts(search.freeText());
+    List<Text> anyKwargs = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    List<Text> values = new ArrayList<>();
+    for (TaskSearch.KwargsTerm term : search.kwargs()) {
+      if (term.key() == null) {
+        anyKwargs.add(new Text(term.value(), false));
+      } else {
+        keys.add(term.key());
+        values.add(new Text(term.value(), true));
+      }
+    }
+    kwargsText = anyKwargs;
+    kwargsKeys = keys;
+    kwargsValues = values;
+  }
+
+  private static List<Text> texts(List<TaskSearch.Pattern> patterns) {
+    List<Text> texts = new ArrayList<>(patterns.size());
+    for (TaskSearch.Pattern pattern : patterns) texts.add(new Text(pattern, false));
+    return texts;
   }
 
   boolean matches(TaskRecord task) {
-    for (String prefix : search.idPrefixes()) {
+    for (String prefix : idPrefixes) {
       if (!task.id.startsWith(prefix)) return false;
     }
-    for (TaskSearch.Pattern pattern : search.args()) {
-      if (!anyPayload(task, Field.ARGS, pattern)) return false;
+    for (Text text : args) {
+      if (!anyPayload(task, Field.ARGS, text)) return false;
     }
-    for (TaskSearch.KwargsTerm term : search.kwargs()) {
-      if (!anyKwargs(task, term)) return false;
+    for (Text text : kwargsText) {
+      if (!anyPayload(task, Field.KWARGS, text)) return false;
     }
-    for (TaskSearch.Pattern pattern : search.results()) {
-      if (!anyPayload(task, Field.RESULT, pattern)) return false;
+    for (int i = 0; i < kwargsKeys.size(); i++) {
+      if (!anyKwarg(task, kwargsKeys.get(i), kwargsValues.get(i))) return false;
     }
-    for (TaskSearch.Pattern pattern : search.exceptions()) {
-      if (!anyPayload(task, Field.EXCEPTION, pattern)) return false;
+    for (Text text : results) {
+      if (!anyPayload(task, Field.RESULT, text)) return false;
     }
-    for (TaskSearch.Pattern pattern : search.freeText()) {
-      if (!pattern.matches(task.id)
-          && !pattern.matches(task.name.name)
-          && !anyPayload(task, Field.ARGS, pattern)
-          && !anyPayload(task, Field.KWARGS, pattern)
-          && !anyPayload(task, Field.RESULT, pattern)
-          && !anyPayload(task, Field.EXCEPTION, pattern)) {
+    for (Text text : exceptions) {
+      if (!anyPayload(task, Field.EXCEPTION, text)) return false;
+    }
+    for (Text text : freeText) {
+      if (!text.matches(task.id)
+          && !text.matches(task.name.name)
+          && !anyPayload(task, Field.ARGS, text)
+          && !anyPayload(task, Field.KWARGS, text)
+          && !anyPayload(task, Field.RESULT, text)
+          && !anyPayload(task, Field.EXCEPTION, text)) {
         return false;
       }
     }
@@ -53,7 +91,7 @@ final class PayloadMatcher {
     EXCEPTION
   }
 
-  private static boolean anyPayload(TaskRecord task, Field field, TaskSearch.Pattern pattern) {
+  private static boolean anyPayload(TaskRecord task, Field field, Text text) {
     if (task.extras == null) return false;
     Object previous = null;
     for (int i = 0; i < task.eventCount; i++) {
@@ -61,24 +99,50 @@ final class PayloadMatcher {
       // events repeat the same payload object (the store keeps one copy): test it once
       if (value == null || value == previous) continue;
       previous = value;
-      if (pattern.matches(text(value))) return true;
+      if (anyScalar(value, text, field == Field.KWARGS)) return true;
     }
     return false;
   }
 
-  private static boolean anyKwargs(TaskRecord task, TaskSearch.KwargsTerm term) {
-    if (term.key() == null) return anyPayload(task, Field.KWARGS, term.value());
+  private static boolean anyKwarg(TaskRecord task, String key, Text text) {
     if (task.extras == null) return false;
     Object previous = null;
     for (int i = 0; i < task.eventCount; i++) {
       Object kwargs = value(task.extras[i], Field.KWARGS);
       if (kwargs == null || kwargs == previous) continue;
       previous = kwargs;
-      if (kwargs instanceof Map<?, ?> map && map.containsKey(term.key())) {
-        if (term.value().matchesWhole(text(map.get(term.key())))) return true;
+      if (kwargs instanceof Map<?, ?> map && map.containsKey(key)) {
+        Object value = map.get(key);
+        if (value instanceof Map<?, ?> || value instanceof List<?>) {
+          if (anyScalar(value, text, false)) return true;
+        } else if (text.matches(scalarText(value))) {
+          return true;
+        }
       }
     }
     return false;
+  }
+
+  /** True when a scalar inside {@code value} (and a key, when {@code keys}) matches. */
+  private static boolean anyScalar(Object value, Text text, boolean keys) {
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (keys && text.matches(String.valueOf(entry.getKey()))) return true;
+        if (anyScalar(entry.getValue(), text, keys)) return true;
+      }
+      return false;
+    }
+    if (value instanceof List<?> list) {
+      for (Object element : list) {
+        if (anyScalar(element, text, keys)) return true;
+      }
+      return false;
+    }
+    return value != null && text.matches(scalarText(value));
+  }
+
+  private static String scalarText(Object value) {
+    return value instanceof String s ? s : String.valueOf(value);
   }
 
   private static Object value(Object extra, Field field) {
@@ -101,45 +165,32 @@ final class PayloadMatcher {
     return null;
   }
 
-  /** A string as it is; any other JSON value as compact JSON text. */
-  static String text(Object value) {
-    if (value instanceof String s) return s;
-    StringBuilder out = new StringBuilder();
-    json(value, out);
-    return out.toString();
-  }
+  /**
+   * A pattern made ready for many comparisons: a case-insensitive substring (or, with {@code
+   * whole}, equality), or a glob over the whole text when it holds {@code *}.
+   */
+  private static final class Text {
+    private final TaskSearch.Pattern pattern;
+    private final String text;
+    private final boolean glob;
+    private final boolean whole;
 
-  private static void json(Object value, StringBuilder out) {
-    if (value == null) {
-      out.append("null");
-    } else if (value instanceof String s) {
-      out.append('"');
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c == '"' || c == '\\') out.append('\\');
-        out.append(c);
+    Text(TaskSearch.Pattern pattern, boolean whole) {
+      this.pattern = pattern;
+      this.text = pattern.text();
+      this.glob = text.indexOf('*') >= 0;
+      this.whole = whole;
+    }
+
+    boolean matches(String value) {
+      if (value == null) return false;
+      if (glob) return pattern.matches(value);
+      if (whole) return value.equalsIgnoreCase(text);
+      int last = value.length() - text.length();
+      for (int at = 0; at <= last; at++) {
+        if (value.regionMatches(true, at, text, 0, text.length())) return true;
       }
-      out.append('"');
-    } else if (value instanceof Map<?, ?> map) {
-      out.append('{');
-      boolean first = true;
-      for (Map.Entry<?, ?> entry : map.entrySet()) {
-        if (!first) out.append(',');
-        first = false;
-        json(String.valueOf(entry.getKey()), out);
-        out.append(':');
-        json(entry.getValue(), out);
-      }
-      out.append('}');
-    } else if (value instanceof List<?> list) {
-      out.append('[');
-      for (int i = 0; i < list.size(); i++) {
-        if (i > 0) out.append(',');
-        json(list.get(i), out);
-      }
-      out.append(']');
-    } else {
-      out.append(value);
+      return false;
     }
   }
 }

@@ -114,9 +114,10 @@ class TaskSearchStoreTest {
     assertThat(ids(search("args:42"))).containsExactly("o3", "o1");
     assertThat(ids(search("kwargs:user_id=7"))).containsExactly("o3", "o1");
     assertThat(ids(search("kwargs:user_id=8"))).containsExactly("o2");
-    assertThat(ids(search("kwargs:\"\\\"user_id\\\":8\""))).containsExactly("o2");
+    assertThat(ids(search("kwargs:user_id"))).containsExactly("o3", "o2", "o1");
+    assertThat(ids(search("args:eur"))).containsExactly("o1");
     assertThat(ids(search("result:refunded"))).containsExactly("o3");
-    assertThat(ids(search("result:*paid*"))).containsExactly("o2");
+    assertThat(ids(search("result:true"))).containsExactly("o2");
     assertThat(ids(search("exception:Timeout"))).containsExactly("o1");
     Page<TaskNode> page = search("args:42 state:FAILURE");
     assertThat(ids(page)).containsExactly("o1");
