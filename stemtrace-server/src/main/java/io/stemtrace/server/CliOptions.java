@@ -1,5 +1,6 @@
 package io.stemtrace.server;
 
+import io.stemtrace.core.NodeAlias;
 import io.stemtrace.core.graph.GraphStores;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param maxBytes the most estimated heap bytes the store holds, or 0 for a quarter of the maximum
  *     heap
  * @param storeUrl where the graph is kept ({@code memory://} unless told otherwise)
+ * @param nodeAlias which argument names each task on graph nodes and in lists
  */
 record CliOptions(
     Command command,
@@ -36,7 +38,8 @@ record CliOptions(
     SecurityOptions security,
     AnomalyOptions anomalies,
     long maxBytes,
-    String storeUrl) {
+    String storeUrl,
+    NodeAlias nodeAlias) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8000;
@@ -62,6 +65,37 @@ record CliOptions(
     Objects.requireNonNull(security, "security == null");
     Objects.requireNonNull(anomalies, "anomalies == null");
     Objects.requireNonNull(storeUrl, "storeUrl == null");
+    Objects.requireNonNull(nodeAlias, "nodeAlias == null");
+  }
+
+  /** Options without a node alias. */
+  CliOptions(
+      Command command,
+      String transportUrl,
+      String prefix,
+      String host,
+      int port,
+      int maxNodes,
+      boolean help,
+      String importFile,
+      SecurityOptions security,
+      AnomalyOptions anomalies,
+      long maxBytes,
+      String storeUrl) {
+    this(
+        command,
+        transportUrl,
+        prefix,
+        host,
+        port,
+        maxNodes,
+        help,
+        importFile,
+        security,
+        anomalies,
+        maxBytes,
+        storeUrl,
+        NodeAlias.none());
   }
 
   /** Options with the default store. */
@@ -193,6 +227,7 @@ record CliOptions(
               + DEFAULT_MAX_NODES
               + ")",
           "  --import FILE    load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start",
+          NODE_ALIAS_USAGE,
           "",
           "The demo reports tasks stuck after 20s and late chord callbacks after 10s unless told otherwise.",
           AnomalyOptions.USAGE,
@@ -226,11 +261,19 @@ record CliOptions(
         "                       evicted (env STEMTRACE_MAX_BYTES, default a quarter of the maximum heap, -Xmx)",
         "  --import FILE        load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start,",
         "                       for example one attached to a bug report",
+        NODE_ALIAS_USAGE,
         "",
         AnomalyOptions.USAGE,
         "",
         SECURITY_USAGE);
   }
+
+  private static final String NODE_ALIAS_USAGE =
+      String.join(
+          "\n",
+          "  --node-alias SPEC    show an argument instead of the task name on graph nodes and in lists: 0 for",
+          "                       args[0], order_id for kwargs['order_id'], orders.charge=order_id for one task",
+          "                       name; comma separated (env STEMTRACE_NODE_ALIAS, default none)");
 
   private static final String SECURITY_USAGE =
       String.join(
@@ -286,6 +329,8 @@ record CliOptions(
     String maxBytesText = env.get("STEMTRACE_MAX_BYTES");
     String maxBytesSource = "STEMTRACE_MAX_BYTES";
     String storeUrl = firstNonBlank(env.get("STEMTRACE_STORE_URL"), GraphStores.DEFAULT_URL);
+    String nodeAliasText = env.get("STEMTRACE_NODE_ALIAS");
+    String nodeAliasSource = "STEMTRACE_NODE_ALIAS";
     Map<String, String> securityFlags = new java.util.HashMap<>();
     Map<String, String> anomalyFlags = new java.util.HashMap<>();
 
@@ -316,6 +361,7 @@ record CliOptions(
               || name.equals("--max-nodes")
               || name.equals("--import");
       known |= name.equals("--max-bytes") || name.equals("--store-url");
+      known |= name.equals("--node-alias");
       if (!known || (serverOnly && command == Command.DEMO)) {
         throw new UsageException(
             "unknown option '"
@@ -356,6 +402,10 @@ record CliOptions(
           maxBytesText = value;
           maxBytesSource = "--max-bytes";
         }
+        case "--node-alias" -> {
+          nodeAliasText = value;
+          nodeAliasSource = "--node-alias";
+        }
         default -> {
           if (anomaly) {
             anomalyFlags.put(name, value);
@@ -392,6 +442,12 @@ record CliOptions(
         help ? SecurityOptions.DEFAULTS : SecurityOptions.parse(securityFlags, env);
     AnomalyOptions anomalies =
         help ? AnomalyOptions.DEFAULTS : AnomalyOptions.parse(anomalyFlags, env);
+    NodeAlias nodeAlias;
+    try {
+      nodeAlias = NodeAlias.parse(nodeAliasText);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(nodeAliasSource + ": " + e.getMessage());
+    }
     return new CliOptions(
         command,
         transportUrl,
@@ -404,7 +460,8 @@ record CliOptions(
         security,
         anomalies,
         maxBytes,
-        storeUrl);
+        storeUrl,
+        nodeAlias);
   }
 
   /** A size such as 512m, 2g, 300000k or a plain number of bytes; at least 1 MiB. */

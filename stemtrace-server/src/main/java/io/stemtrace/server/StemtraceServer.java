@@ -156,7 +156,8 @@ public final class StemtraceServer implements AutoCloseable {
               .openHealth(security.openHealth())
               .frameAncestors(security.frameAncestors())
               .allowedOrigins(security.allowedOrigins().toArray(String[]::new))
-              .maxWebSocketsPerAddress(security.maxWebSocketsPerAddress());
+              .maxWebSocketsPerAddress(security.maxWebSocketsPerAddress())
+              .nodeAlias(options.nodeAlias());
       if (security.allowedHosts().contains(SecuritySettings.ANY_HOST)) {
         builder.allowAnyHost();
       } else {

@@ -175,20 +175,30 @@ final class PayloadMatcher {
     private final boolean glob;
     private final boolean whole;
 
+    private final char firstLower;
+    private final char firstUpper;
+
     Text(TaskSearch.Pattern pattern, boolean whole) {
       this.pattern = pattern;
       this.text = pattern.text();
       this.glob = text.indexOf('*') >= 0;
       this.whole = whole;
+      this.firstLower = Character.toLowerCase(text.charAt(0));
+      this.firstUpper = Character.toUpperCase(text.charAt(0));
     }
 
     boolean matches(String value) {
       if (value == null) return false;
       if (glob) return pattern.matches(value);
       if (whole) return value.equalsIgnoreCase(text);
+      // find the first character in either case, then compare the rest: no copy of the value
       int last = value.length() - text.length();
       for (int at = 0; at <= last; at++) {
-        if (value.regionMatches(true, at, text, 0, text.length())) return true;
+        char c = value.charAt(at);
+        if ((c == firstLower || c == firstUpper)
+            && value.regionMatches(true, at + 1, text, 1, text.length() - 1)) {
+          return true;
+        }
       }
       return false;
     }
