@@ -52,6 +52,8 @@ export interface TaskFilter {
   /** ISO timestamps, UTC. */
   from: string;
   to: string;
+  /** A search in Flower's syntax (`name:orders.* state:FAILURE`), sent as `q`. */
+  q?: string;
 }
 
 /** Query keys, grouped so the WebSocket handler can invalidate whole families at once. */
@@ -80,10 +82,27 @@ export const taskListQuery = (f: TaskFilter) =>
       if (f.name) p.set('name', f.name);
       if (f.from) p.set('from_date', f.from);
       if (f.to) p.set('to_date', f.to);
+      if (f.q) p.set('q', f.q);
       return getJson<TaskListResponse>('/api/tasks', p, signal);
     },
     getNextPageParam: (last) => (last.offset + last.tasks.length < last.total ? last.offset + last.tasks.length : undefined),
   });
+
+/** The first tasks a search finds, for the header's search box (not cached: each Enter asks again). */
+export function searchTasks(q: string, limit: number): Promise<TaskListResponse> {
+  return getJson<TaskListResponse>('/api/tasks', new URLSearchParams({ q, limit: String(limit) }));
+}
+
+/** True when a workflow with this root id exists. */
+export async function workflowExists(rootId: string): Promise<boolean> {
+  try {
+    await getJson<GraphResponse>('/api/graph', idQuery('id', rootId));
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return false;
+    throw e;
+  }
+}
 
 export const graphListQuery = () =>
   infiniteQueryOptions({

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type ErrorComponentProps, Link, Outlet, createRootRoute, createRoute, createRouter, redirect } from '@tanstack/react-router';
 import { anomalyCountQuery } from './api';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
+import { HeaderSearch } from './components/HeaderSearch';
 import { RenderBoundary, pageError } from './components/ErrorBoundary';
 import { BASE } from './env';
 import { parsePage } from './lib/pages';
@@ -51,6 +52,9 @@ function TopBar() {
         </RenderBoundary>
         <Link to="/stats">Statistics</Link>
       </nav>
+      <RenderBoundary what="the search box" frame={() => null}>
+        <HeaderSearch />
+      </RenderBoundary>
       <RenderBoundary what="the connection state" frame={() => null}>
         <ConnectionIndicator />
       </RenderBoundary>
@@ -101,6 +105,8 @@ export interface TasksSearch {
   from?: string;
   to?: string;
   view?: 'timeline';
+  /** A search in Flower's syntax, from the header's search box. */
+  q?: string;
 }
 
 export interface RegistrySearch {
@@ -138,6 +144,7 @@ const tasksRoute = createRoute({
     from: str(s.from),
     to: str(s.to),
     view: s.view === 'timeline' ? 'timeline' : undefined,
+    q: str(s.q),
   }),
 });
 

@@ -8,6 +8,7 @@ import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
 import { formatDuration, fromLocalInput, shortId, toLocalInput } from '../lib/format';
+import { displayName, isAliased } from '../lib/quickSearch';
 import { idSearch } from '../lib/search';
 import { stateClass } from '../lib/states';
 import { TASK_STATES } from '../lib/types';
@@ -24,8 +25,9 @@ export function TasksPage() {
       name: search.name ?? '',
       from: search.from ?? '',
       to: search.to ?? '',
+      q: search.q ?? '',
     }),
-    [search.state, search.name, search.from, search.to],
+    [search.state, search.name, search.from, search.to, search.q],
   );
   const query = useInfiniteQuery(taskListQuery(filter));
   const tasks = useMemo(() => query.data?.pages.flatMap((p) => p.tasks) ?? [], [query.data]);
@@ -61,7 +63,8 @@ export function TasksPage() {
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage, timeline]);
 
-  const filtered = filter.states.length > 0 || filter.name || filter.from || filter.to;
+  const filtered = filter.states.length > 0 || filter.name || filter.from || filter.to || filter.q;
+  const firstPage = query.data?.pages[0];
 
   return (
     <section className="page">
@@ -91,6 +94,20 @@ export function TasksPage() {
         </div>
       </div>
 
+      {filter.q && (
+        <div className="search-banner" data-testid="search-banner">
+          Search <code className="mono">{filter.q}</code>
+          {firstPage?.truncated && (
+            <span className="muted" data-testid="search-truncated">
+              {' '}
+              — looked at the newest {firstPage.scanned} tasks only
+            </span>
+          )}{' '}
+          <Link to="/" search={(s) => ({ ...s, q: undefined })} className="button ghost">
+            Clear search
+          </Link>
+        </div>
+      )}
       <div className="filters">
         <input
           type="search"
@@ -169,8 +186,8 @@ export function TasksPage() {
                 <span>
                   <StateBadge state={t.state} />
                 </span>
-                <span className="name">
-                  {t.name}
+                <span className="name" title={isAliased(t) ? t.name : undefined} data-testid="task-row-name">
+                  {displayName(t)}
                   {t.retries > 0 && <span className="pill">retry {t.retries}</span>}
                   <AnomalyBadges types={t.anomalies} />
                 </span>
