@@ -289,6 +289,18 @@ final class ApiJson {
   static void graphPage(
       JsonGenerator g, List<WorkflowSummary> graphs, long total, int limit, int offset)
       throws IOException {
+    graphPage(g, graphs, total, limit, offset, null);
+  }
+
+  /** A page of workflows; one found by a task search adds {@code scanned} and {@code truncated}. */
+  static void graphPage(
+      JsonGenerator g,
+      List<WorkflowSummary> graphs,
+      long total,
+      int limit,
+      int offset,
+      Page.Scan scan)
+      throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("graphs");
     for (WorkflowSummary s : graphs) {
@@ -304,7 +316,17 @@ final class ApiJson {
       millis(g, "duration_ms", between(s.firstSeen(), s.lastUpdated()));
       g.writeEndObject();
     }
-    endPage(g, total, limit, offset);
+    if (scan == null) {
+      endPage(g, total, limit, offset);
+      return;
+    }
+    g.writeEndArray();
+    g.writeNumberField("total", total);
+    g.writeNumberField("limit", limit);
+    g.writeNumberField("offset", offset);
+    g.writeNumberField("scanned", scan.scanned());
+    g.writeBooleanField("truncated", scan.truncated());
+    g.writeEndObject();
   }
 
   /**

@@ -192,10 +192,11 @@ final class ApiRoutes {
     Set<TaskState> states = query.states();
     String name = query.string("name");
     Instant[] range = query.dateRange();
+    TaskSearch search = query.search();
     Page<WorkflowSummary> page =
-        store.workflows(new WorkflowQuery(states, name, range[0], range[1], limit, offset));
+        store.workflows(new WorkflowQuery(states, name, range[0], range[1], limit, offset, search));
     return ApiJson.renderChunked(
-        g -> ApiJson.graphPage(g, page.items(), page.total(), limit, offset));
+        g -> ApiJson.graphPage(g, page.items(), page.total(), limit, offset, page.scan()));
   }
 
   private ChunkedOutput graph(String rootId) {

@@ -118,6 +118,24 @@ class SearchApiTest {
   }
 
   @Test
+  void q_onGraphs_listsTheWorkflowsHoldingAMatchingTask() {
+    JsonNode page =
+        Http.get(
+                server.baseUrl()
+                    + "/api/graphs?q="
+                    + URLEncoder.encode("name:capp.tsum", StandardCharsets.UTF_8))
+            .json();
+    JsonNode failed = Http.get(server.baseUrl() + "/api/graphs?q=state:FAILURE").json();
+
+    assertThat(page.get("total").asInt()).isEqualTo(1);
+    assertThat(page.get("graphs").get(0).get("node_type").asText()).isEqualTo("CHORD");
+    assertThat(page.get("scanned").asInt()).isEqualTo(1);
+    assertThat(page.get("truncated").asBoolean()).isFalse();
+    assertThat(failed.get("graphs").get(0).get("name").asText()).isEqualTo("capp.boom");
+    assertThat(Http.get(server.baseUrl() + "/api/graphs?q=colour:red").status()).isEqualTo(400);
+  }
+
+  @Test
   void displayName_isTheNameWithoutAnAlias() {
     for (JsonNode task : Http.get(server.baseUrl() + "/api/tasks?limit=100").json().get("tasks")) {
       assertThat(task.get("display_name")).isEqualTo(task.get("name"));

@@ -819,36 +819,12 @@ public final class InMemoryGraphStore implements GraphStore {
    */
   private Page<TaskNode> search(TaskQuery query) {
     TaskSearch search = query.search();
-    EnumSet<TaskState> states = EnumSet.allOf(TaskState.class);
-    boolean anyState = true;
-    if (!query.states().isEmpty()) {
-      states.retainAll(query.states());
-      anyState = false;
-    }
-    if (search.states() != null) {
-      states.retainAll(search.states());
-      anyState = false;
-    }
-    Set<String> registered =
-        search.workers().isEmpty() ? null : workers.namesRegisteredBy(search.workers());
-    boolean byName =
-        query.nameContains() != null || !search.names().isEmpty() || registered != null;
-    String needle =
-        query.nameContains() == null ? null : query.nameContains().toLowerCase(Locale.ROOT);
-    List<SeqList<TaskRecord>> sources = new ArrayList<>();
-    long candidates = 0;
-    if (byName) {
-      for (NameEntry entry : names.values()) {
-        if (needle != null && !entry.lowerCase.contains(needle)) continue;
-        if (registered != null && !registered.contains(entry.name)) continue;
-        boolean all = true;
-        for (TaskSearch.Pattern pattern : search.names()) all &= pattern.matches(entry.name);
-        if (!all) continue;
-        candidates += addSources(sources, anyState ? null : states, entry.tasks, entry.byState);
-      }
-    } else {
-      candidates = addSources(sources, anyState ? null : states, tasksBySeq, tasksByState);
-    }
+    Candidates picked = candidates(query.states(), query.nameContains(), search);
+    List<SeqList<TaskRecord>> sources = picked.sources();
+    long candidates = picked.count();
+    EnumSet<TaskState> states = picked.states();
+    String needle = picked.needle();
+    Set<String> registered = picked.registered();
     boolean byTime = query.from() != null || query.to() != null;
     boolean scans = search.scans();
     long from = query.from() == null ? Long.MIN_VALUE : TaskRecord.toNanos(query.from());
@@ -899,6 +875,97 @@ public final class InMemoryGraphStore implements GraphStore {
         query.limit(),
         query.offset(),
         scans ? new Page.Scan(scanned, truncated) : null);
+  }
+
+  /**
+   * The index lists holding the tasks that the indexed terms allow, and how many tasks they hold.
+   *
+   * @param sources lists to merge newest first
+   * @param count the tasks they hold: the exact number of matches of the indexed terms
+   * @param states the states allowed
+   * @param needle the lower-cased name substring of the query, or null
+   * @param registered the names the {@code worker:} terms allow, or null for any
+   */
+  private record Candidates(
+      List<SeqList<TaskRecord>> sources,
+      long count,
+      EnumSet<TaskState> states,
+      String needle,
+      Set<String> registered) {}
+
+  private Candidates candidates(
+      Set<TaskState> queryStates, String nameContains, TaskSearch search) {
+    EnumSet<TaskState> states = EnumSet.allOf(TaskState.class);
+    boolean anyState = true;
+    if (!queryStates.isEmpty()) {
+      states.retainAll(queryStates);
+      anyState = false;
+    }
+    if (search.states() != null) {
+      states.retainAll(search.states());
+      anyState = false;
+    }
+    Set<String> registered =
+        search.workers().isEmpty() ? null : workers.namesRegisteredBy(search.workers());
+    boolean byName = nameContains != null || !search.names().isEmpty() || registered != null;
+    String needle = nameContains == null ? null : nameContains.toLowerCase(Locale.ROOT);
+    List<SeqList<TaskRecord>> sources = new ArrayList<>();
+    long count = 0;
+    if (byName) {
+      for (NameEntry entry : names.values()) {
+        if (needle != null && !entry.lowerCase.contains(needle)) continue;
+        if (registered != null && !registered.contains(entry.name)) continue;
+        boolean all = true;
+        for (TaskSearch.Pattern pattern : search.names()) all &= pattern.matches(entry.name);
+        if (!all) continue;
+        count += addSources(sources, anyState ? null : states, entry.tasks, entry.byState);
+      }
+    } else {
+      count = addSources(sources, anyState ? null : states, tasksBySeq, tasksByState);
+    }
+    return new Candidates(sources, count, states, needle, registered);
+  }
+
+  /**
+   * Workflows holding a task the search matches, newest first, filtered by the query's own workflow
+   * filters. The matching tasks are walked newest first, at most {@link #scanLimit} of them, so the
+   * page always says how far it looked.
+   */
+  private Page<WorkflowSummary> searchWorkflows(WorkflowQuery query) {
+    TaskSearch search = query.search();
+    Candidates picked = candidates(Set.of(), null, search);
+    PayloadMatcher payloads = search.scans() ? new PayloadMatcher(search) : null;
+    java.util.Set<Workflow> found =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    long scanned = 0;
+    TaskCursor cursor = new TaskCursor(picked.sources());
+    while (cursor.hasNext() && scanned < scanLimit) {
+      TaskRecord task = cursor.next();
+      scanned++;
+      if (payloads == null || payloads.matches(task)) found.add(task.workflow);
+    }
+    boolean truncated = cursor.hasNext();
+    List<Workflow> ordered = new ArrayList<>(found);
+    ordered.sort(Comparator.comparingLong((Workflow w) -> w.seq).reversed());
+    String needle =
+        query.nameContains() == null ? null : query.nameContains().toLowerCase(Locale.ROOT);
+    long from = query.from() == null ? Long.MIN_VALUE : TaskRecord.toNanos(query.from());
+    long to = query.to() == null ? Long.MAX_VALUE : TaskRecord.toNanos(query.to());
+    List<WorkflowSummary> items = new ArrayList<>(Math.min(query.limit(), 256));
+    long matched = 0;
+    for (Workflow workflow : ordered) {
+      if (workflow.firstSeen < from || workflow.firstSeen > to) continue;
+      WorkflowSummary summary = summary(workflow);
+      if (!query.states().isEmpty() && !query.states().contains(summary.state())) continue;
+      if (needle != null
+          && (summary.name() == null
+              || !summary.name().toLowerCase(Locale.ROOT).contains(needle))) {
+        continue;
+      }
+      if (matched++ >= query.offset() && items.size() < query.limit()) items.add(summary);
+    }
+    return new Page<>(
+        items, matched, query.limit(), query.offset(), new Page.Scan(scanned, truncated));
   }
 
   /**
@@ -996,6 +1063,7 @@ public final class InMemoryGraphStore implements GraphStore {
     if (query == null) throw new NullPointerException("query == null");
     readLock.lock();
     try {
+      if (query.search() != null) return searchWorkflows(query);
       boolean filtered =
           !query.states().isEmpty()
               || query.nameContains() != null

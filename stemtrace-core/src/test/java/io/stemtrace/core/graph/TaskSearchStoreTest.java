@@ -9,6 +9,8 @@ import io.stemtrace.api.TaskQuery;
 import io.stemtrace.api.TaskSearch;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.api.WorkerEvent;
+import io.stemtrace.api.WorkflowQuery;
+import io.stemtrace.api.WorkflowSummary;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -185,6 +187,36 @@ class TaskSearchStoreTest {
 
     assertThat(ids(second)).containsExactly("o2");
     assertThat(second.total()).isEqualTo(3);
+  }
+
+  @Test
+  void workflows_holdingAMatchingTask_newestFirst() {
+    store.apply(
+        TaskEvent.builder("root1", TaskState.SUCCESS).name("app.root").timestamp(T0).build());
+    store.apply(
+        TaskEvent.builder("child1", TaskState.FAILURE)
+            .name("app.child")
+            .parentId("root1")
+            .timestamp(T0.plusSeconds(1))
+            .exception("Timeout")
+            .build());
+    store.apply(
+        TaskEvent.builder("root2", TaskState.FAILURE)
+            .name("app.root")
+            .timestamp(T0.plusSeconds(2))
+            .build());
+
+    Page<WorkflowSummary> failing =
+        store.workflows(WorkflowQuery.all(10, 0).withSearch(TaskSearch.parse("state:FAILURE")));
+    Page<WorkflowSummary> timeout =
+        store.workflows(WorkflowQuery.all(10, 0).withSearch(TaskSearch.parse("exception:timeout")));
+
+    assertThat(failing.items())
+        .extracting(WorkflowSummary::rootId)
+        .containsExactly("root2", "root1");
+    assertThat(failing.total()).isEqualTo(2);
+    assertThat(timeout.items()).extracting(WorkflowSummary::rootId).containsExactly("root1");
+    assertThat(timeout.scan()).isEqualTo(new Page.Scan(3, false));
   }
 
   @Test
