@@ -1268,6 +1268,21 @@ public final class InMemoryGraphStore implements GraphStore {
     }
   }
 
+  /**
+   * Entries of the search's state indexes (over all tasks, and per name); two per task held, so
+   * that tests can check eviction and renames leave none behind.
+   */
+  long stateIndexEntries() {
+    readLock.lock();
+    try {
+      long entries = tasksByState.entries() + unnamed.byState.entries();
+      for (NameEntry entry : names.values()) entries += entry.byState.entries();
+      return entries;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
   /** How many workflows were evicted since the store was created. */
   long evictedWorkflowCount() {
     readLock.lock();

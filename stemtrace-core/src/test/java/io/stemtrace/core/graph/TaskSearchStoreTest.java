@@ -238,6 +238,33 @@ class TaskSearchStoreTest {
   }
 
   @Test
+  void stateIndexes_holdTwoEntriesPerTask_throughStateChangesRenamesAndEviction() {
+    InMemoryGraphStore small = InMemoryGraphStore.create(50);
+    TaskState[] states = TaskState.values();
+    for (int i = 0; i < 500; i++) {
+      String id = "t" + i;
+      small.apply(TaskEvent.builder(id, TaskState.PENDING).timestamp(T0.plusSeconds(i)).build());
+      small.apply(
+          TaskEvent.builder(id, states[i % states.length])
+              .name("app.n" + (i % 7))
+              .timestamp(T0.plusSeconds(i).plusMillis(5))
+              .build());
+      small.apply(
+          TaskEvent.builder(id, TaskState.SUCCESS)
+              .name("app.n" + (i % 7))
+              .retries(1)
+              .timestamp(T0.plusSeconds(i).plusMillis(9))
+              .build());
+    }
+
+    assertThat(small.taskCount()).isEqualTo(50);
+    assertThat(small.stateIndexEntries()).isEqualTo(2 * small.taskCount());
+    assertThat(
+            small.tasks(TaskQuery.all(1, 0).withSearch(TaskSearch.parse("state:SUCCESS"))).total())
+        .isEqualTo(50);
+  }
+
+  @Test
   void stateIndex_followsLateEventsAndRenames() {
     store.apply(TaskEvent.builder("a", TaskState.PENDING).timestamp(T0).build());
     store.apply(
