@@ -54,6 +54,8 @@ export interface TaskFilter {
   /** ISO timestamps, UTC. */
   from: string;
   to: string;
+  /** A search in Flower's syntax (`name:orders.* state:FAILURE`), sent as `q`. */
+  q?: string;
 }
 
 /** Filters of the workflow list; the same as the task list's. */
@@ -74,6 +76,7 @@ function listParams(f: TaskFilter, request: PageRequest): URLSearchParams {
   if (f.name) p.set('name', f.name);
   if (f.from) p.set('from_date', f.from);
   if (f.to) p.set('to_date', f.to);
+  if (f.q) p.set('q', f.q);
   return p;
 }
 
@@ -111,6 +114,22 @@ export const taskListQuery = (f: TaskFilter) =>
     // polling while the socket is down goes through live.ts too: one request, not one per page
     refetchInterval: false,
   });
+
+/** The first tasks a search finds, for the header's search box (not cached: each Enter asks again). */
+export function searchTasks(q: string, limit: number): Promise<TaskListResponse> {
+  return getJson<TaskListResponse>('/api/tasks', new URLSearchParams({ q, limit: String(limit) }));
+}
+
+/** True when a workflow with this root id exists. */
+export async function workflowExists(rootId: string): Promise<boolean> {
+  try {
+    await getJson<GraphResponse>('/api/graph', idQuery('id', rootId));
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return false;
+    throw e;
+  }
+}
 
 export const graphListQuery = (f: GraphFilter) =>
   infiniteQueryOptions({

@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { anomalyCountQuery } from './api';
 import { BrokerBanner } from './components/BrokerBanner';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
+import { HeaderSearch } from './components/HeaderSearch';
 import { RenderBoundary, pageError } from './components/ErrorBoundary';
 import { SignOutButton } from './components/SignOutButton';
 import { BASE } from './env';
@@ -57,6 +58,9 @@ function TopBar() {
         </RenderBoundary>
         <Link to="/stats">Statistics</Link>
       </nav>
+      <RenderBoundary what="the search box" frame={() => null}>
+        <HeaderSearch />
+      </RenderBoundary>
       <RenderBoundary what="the connection state" frame={() => null}>
         <ConnectionIndicator />
       </RenderBoundary>
@@ -136,6 +140,8 @@ export interface TasksSearch {
   from?: string;
   to?: string;
   view?: 'timeline';
+  /** A search in Flower's syntax, from the header's search box. */
+  q?: string;
 }
 
 /** The workflow list's filters; `state=FAILURE` is the failed view. */
@@ -183,6 +189,7 @@ const tasksRoute = createRoute({
     from: str(s.from),
     to: str(s.to),
     view: s.view === 'timeline' ? 'timeline' : undefined,
+    q: str(s.q),
   }),
 });
 

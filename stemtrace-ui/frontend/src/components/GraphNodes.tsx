@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { AnomalyBadges } from './AnomalyBadge';
 import { type AggregateSummary, type FrameCounts, frameSummary } from '../lib/graphModel';
 import { formatClock, formatDuration, shortId, shortName } from '../lib/format';
+import { displayName, isAliased } from '../lib/quickSearch';
 import { stateClass } from '../lib/states';
 import { TASK_STATES, type ContainerNode, type TaskNode } from '../lib/types';
 import { countOf } from '../lib/plural';
@@ -38,10 +39,11 @@ export const TaskFlowNodeView = memo(function TaskFlowNodeView({ data }: NodePro
       data-state={task.state}
       data-depth={depth}
       title={`${task.name}\n${task.task_id}\n${task.state}`}
+      data-display-name={displayName(task)}
     >
       <Handles />
       <div className="gnode-top">
-        <span className="gnode-name">{shortName(task.name)}</span>
+        <span className="gnode-name">{isAliased(task) ? displayName(task) : shortName(task.name)}</span>
         <span className="gnode-state">{task.state}</span>
       </div>
       <div className="gnode-meta">

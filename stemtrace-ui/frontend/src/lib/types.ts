@@ -42,6 +42,8 @@ export interface TaskNode {
   task_id: string;
   node_type: 'TASK';
   name: string;
+  /** The name to show: an argument picked by the server's node alias, else the name. */
+  display_name?: string | null;
   state: TaskState;
   parent_id: string | null;
   root_id: string;
@@ -114,6 +116,10 @@ export interface CursorPaged extends Page {
 
 export interface TaskListResponse extends CursorPaged {
   tasks: TaskNode[];
+  /** Present when a search term looked into payloads or ids: how many tasks it looked at. */
+  scanned?: number;
+  /** True when such a search stopped before the oldest tasks. */
+  truncated?: boolean;
 }
 
 export interface GraphSummary {

@@ -11,6 +11,7 @@ import { dateRangeError } from '../lib/dateRange';
 import { formatDuration, fromLocalInput, shortId, toLocalInput } from '../lib/format';
 import { uniqueRows } from '../lib/livePages';
 import { brokerOutage } from '../lib/health';
+import { displayName, isAliased } from '../lib/quickSearch';
 import { idSearch } from '../lib/search';
 import { stateClass } from '../lib/states';
 import { TASK_STATES } from '../lib/types';
@@ -27,8 +28,9 @@ export function TasksPage() {
       name: search.name ?? '',
       from: search.from ?? '',
       to: search.to ?? '',
+      q: search.q ?? '',
     }),
-    [search.state, search.name, search.from, search.to],
+    [search.state, search.name, search.from, search.to, search.q],
   );
   // caught here, before any request: the server would only answer 400
   const rangeError = dateRangeError(search.from, search.to);
@@ -76,7 +78,8 @@ export function TasksPage() {
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage, timeline]);
 
-  const filtered = filter.states.length > 0 || filter.name || filter.from || filter.to;
+  const filtered = filter.states.length > 0 || filter.name || filter.from || filter.to || filter.q;
+  const firstPage = query.data?.pages[0];
 
   return (
     <section className="page">
@@ -106,6 +109,20 @@ export function TasksPage() {
         </div>
       </div>
 
+      {filter.q && (
+        <div className="search-banner" data-testid="search-banner">
+          Search <code className="mono">{filter.q}</code>
+          {firstPage?.truncated && (
+            <span className="muted" data-testid="search-truncated">
+              {' '}
+              — looked at the newest {firstPage.scanned} tasks only
+            </span>
+          )}{' '}
+          <Link to="/" search={(s) => ({ ...s, q: undefined })} className="button ghost">
+            Clear search
+          </Link>
+        </div>
+      )}
       <div className="filters">
         <input
           type="search"
@@ -198,8 +215,8 @@ export function TasksPage() {
                 <span>
                   <StateBadge state={t.state} />
                 </span>
-                <span className="name">
-                  {t.name}
+                <span className="name" title={isAliased(t) ? t.name : undefined} data-testid="task-row-name">
+                  {displayName(t)}
                   {t.retries > 0 && <span className="pill">retry {t.retries}</span>}
                   <AnomalyBadges types={t.anomalies} />
                 </span>

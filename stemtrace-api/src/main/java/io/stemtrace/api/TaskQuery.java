@@ -20,6 +20,8 @@ import java.util.Set;
  *     is the last one returned; null for no end. Reading the first page again with its own next
  *     cursor as end gives that page as it is now, with whatever arrived since, and neither skips
  *     nor repeats a row of the pages after it
+ * @param search terms in Flower's syntax ({@link TaskSearch}), all of which must match too; null
+ *     for none
  */
 public record TaskQuery(
     Set<TaskState> states,
@@ -29,7 +31,8 @@ public record TaskQuery(
     int limit,
     int offset,
     String cursor,
-    String endCursor) {
+    String endCursor,
+    TaskSearch search) {
   public TaskQuery {
     if (limit < 1) throw new IllegalArgumentException("limit < 1: " + limit);
     if (offset < 0) throw new IllegalArgumentException("offset < 0: " + offset);
@@ -37,22 +40,28 @@ public record TaskQuery(
     if (nameContains != null && nameContains.isEmpty()) nameContains = null;
     if (cursor != null && cursor.isEmpty()) cursor = null;
     if (endCursor != null && endCursor.isEmpty()) endCursor = null;
+    if (search != null && search.isEmpty()) search = null;
   }
 
   /** A query by offset, from the newest result. */
   public TaskQuery(
       Set<TaskState> states, String nameContains, Instant from, Instant to, int limit, int offset) {
-    this(states, nameContains, from, to, limit, offset, null, null);
+    this(states, nameContains, from, to, limit, offset, null, null, null);
   }
 
   /** The same query starting after the position {@code cursor} names (null: from the newest). */
   public TaskQuery withCursor(String cursor) {
-    return new TaskQuery(states, nameContains, from, to, limit, offset, cursor, endCursor);
+    return new TaskQuery(states, nameContains, from, to, limit, offset, cursor, endCursor, search);
   }
 
   /** The same query ending with the row {@code endCursor} follows (null: no end). */
   public TaskQuery withEndCursor(String endCursor) {
-    return new TaskQuery(states, nameContains, from, to, limit, offset, cursor, endCursor);
+    return new TaskQuery(states, nameContains, from, to, limit, offset, cursor, endCursor, search);
+  }
+
+  /** This query with {@code search} in place of its search terms. */
+  public TaskQuery withSearch(TaskSearch search) {
+    return new TaskQuery(states, nameContains, from, to, limit, offset, cursor, endCursor, search);
   }
 
   /** All tasks, newest first, in pages of {@code limit}. */

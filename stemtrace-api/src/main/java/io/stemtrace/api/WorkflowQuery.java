@@ -20,6 +20,8 @@ import java.util.Set;
  *     is the last one returned; null for no end. Reading the first page again with its own next
  *     cursor as end gives that page as it is now, with whatever arrived since, and neither skips
  *     nor repeats a row of the pages after it
+ * @param search a task search ({@link TaskSearch}): only workflows holding a matching task; null
+ *     for none
  */
 public record WorkflowQuery(
     Set<TaskState> states,
@@ -29,7 +31,8 @@ public record WorkflowQuery(
     int limit,
     int offset,
     String cursor,
-    String endCursor) {
+    String endCursor,
+    TaskSearch search) {
   public WorkflowQuery {
     if (limit < 1) throw new IllegalArgumentException("limit < 1: " + limit);
     if (offset < 0) throw new IllegalArgumentException("offset < 0: " + offset);
@@ -37,22 +40,31 @@ public record WorkflowQuery(
     if (nameContains != null && nameContains.isEmpty()) nameContains = null;
     if (cursor != null && cursor.isEmpty()) cursor = null;
     if (endCursor != null && endCursor.isEmpty()) endCursor = null;
+    if (search != null && search.isEmpty()) search = null;
   }
 
   /** A query by offset, from the newest result. */
   public WorkflowQuery(
       Set<TaskState> states, String nameContains, Instant from, Instant to, int limit, int offset) {
-    this(states, nameContains, from, to, limit, offset, null, null);
+    this(states, nameContains, from, to, limit, offset, null, null, null);
   }
 
   /** The same query starting after the position {@code cursor} names (null: from the newest). */
   public WorkflowQuery withCursor(String cursor) {
-    return new WorkflowQuery(states, nameContains, from, to, limit, offset, cursor, endCursor);
+    return new WorkflowQuery(
+        states, nameContains, from, to, limit, offset, cursor, endCursor, search);
   }
 
   /** The same query ending with the row {@code endCursor} follows (null: no end). */
   public WorkflowQuery withEndCursor(String endCursor) {
-    return new WorkflowQuery(states, nameContains, from, to, limit, offset, cursor, endCursor);
+    return new WorkflowQuery(
+        states, nameContains, from, to, limit, offset, cursor, endCursor, search);
+  }
+
+  /** This query with {@code search} in place of its search terms. */
+  public WorkflowQuery withSearch(TaskSearch search) {
+    return new WorkflowQuery(
+        states, nameContains, from, to, limit, offset, cursor, endCursor, search);
   }
 
   /** All workflows, newest first, in pages of {@code limit}. */

@@ -49,6 +49,7 @@ public final class StemtraceCollector implements AutoCloseable {
   private final TaskStatistics statistics;
   private final EventConsumer consumer;
   private final Clock clock;
+  private final NodeAlias nodeAlias;
   private volatile boolean started;
   private volatile boolean closed;
 
@@ -68,6 +69,7 @@ public final class StemtraceCollector implements AutoCloseable {
       throw e;
     }
     this.clock = builder.clock;
+    this.nodeAlias = builder.nodeAlias;
     this.anomalies =
         AnomalyDetector.builder(store)
             .clock(clock)
@@ -87,6 +89,11 @@ public final class StemtraceCollector implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Which argument names each task on graph nodes and in lists ({@link Builder#nodeAlias}). */
+  public NodeAlias nodeAlias() {
+    return nodeAlias;
   }
 
   /**
@@ -215,6 +222,7 @@ public final class StemtraceCollector implements AutoCloseable {
     private Duration stuckStartedAfter = Duration.ofMinutes(30);
     private Duration chordJoinWithin = Duration.ofMinutes(1);
     private Clock clock = Clock.systemUTC();
+    private NodeAlias nodeAlias = NodeAlias.none();
 
     Builder() {}
 
@@ -306,6 +314,16 @@ public final class StemtraceCollector implements AutoCloseable {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /**
+     * Which argument names a task where the dashboard shows it (graph nodes, lists), as Python
+     * stemtrace's {@code node_alias_from_arguments}; default {@link NodeAlias#none()}, the task
+     * name. The store keeps every name and argument as it came: this only picks what is shown.
+     */
+    public Builder nodeAlias(NodeAlias nodeAlias) {
+      this.nodeAlias = Objects.requireNonNull(nodeAlias, "nodeAlias == null");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.stemtrace.server;
 
+import io.stemtrace.core.NodeAlias;
 import io.stemtrace.core.graph.GraphStores;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param storeUrl where the graph is kept ({@code memory://} unless told otherwise)
  * @param healthDegradedStatus what {@code /api/health} answers while the broker is not connected
  *     (200 unless told otherwise, 503 for readiness probes)
+ * @param nodeAlias which argument names each task on graph nodes and in lists
  */
 record CliOptions(
     Command command,
@@ -39,7 +41,8 @@ record CliOptions(
     AnomalyOptions anomalies,
     long maxBytes,
     String storeUrl,
-    int healthDegradedStatus) {
+    int healthDegradedStatus,
+    NodeAlias nodeAlias) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8000;
@@ -65,9 +68,10 @@ record CliOptions(
     Objects.requireNonNull(security, "security == null");
     Objects.requireNonNull(anomalies, "anomalies == null");
     Objects.requireNonNull(storeUrl, "storeUrl == null");
+    Objects.requireNonNull(nodeAlias, "nodeAlias == null");
   }
 
-  /** Options with health answering 200 while degraded. */
+  /** Options with health answering 200 while degraded, and no node alias. */
   CliOptions(
       Command command,
       String transportUrl,
@@ -94,7 +98,8 @@ record CliOptions(
         anomalies,
         maxBytes,
         storeUrl,
-        200);
+        200,
+        NodeAlias.none());
   }
 
   /** Options with the default store. */
@@ -226,6 +231,7 @@ record CliOptions(
               + DEFAULT_MAX_NODES
               + ")",
           "  --import FILE    load a workflow exported from a dashboard (GET /api/graphs/{root}/export) at start",
+          NODE_ALIAS_USAGE,
           "",
           "The demo reports tasks stuck after 20s and late chord callbacks after 10s unless told otherwise.",
           AnomalyOptions.USAGE,
@@ -261,11 +267,19 @@ record CliOptions(
         "                       for example one attached to a bug report",
         "  --health-degraded-status N  what GET /api/health answers while the broker is not connected: 200 or",
         "                       503 for a readiness probe (env STEMTRACE_HEALTH_DEGRADED_STATUS, default 200)",
+        NODE_ALIAS_USAGE,
         "",
         AnomalyOptions.USAGE,
         "",
         SECURITY_USAGE);
   }
+
+  private static final String NODE_ALIAS_USAGE =
+      String.join(
+          "\n",
+          "  --node-alias SPEC    show an argument instead of the task name on graph nodes and in lists: 0 for",
+          "                       args[0], order_id for kwargs['order_id'], orders.charge=order_id for one task",
+          "                       name; comma separated (env STEMTRACE_NODE_ALIAS, default none)");
 
   private static final String SECURITY_USAGE =
       String.join(
@@ -323,6 +337,8 @@ record CliOptions(
     String storeUrl = firstNonBlank(env.get("STEMTRACE_STORE_URL"), GraphStores.DEFAULT_URL);
     String degradedText = env.get("STEMTRACE_HEALTH_DEGRADED_STATUS");
     String degradedSource = "STEMTRACE_HEALTH_DEGRADED_STATUS";
+    String nodeAliasText = env.get("STEMTRACE_NODE_ALIAS");
+    String nodeAliasSource = "STEMTRACE_NODE_ALIAS";
     Map<String, String> securityFlags = new java.util.HashMap<>();
     Map<String, String> anomalyFlags = new java.util.HashMap<>();
 
@@ -354,6 +370,7 @@ record CliOptions(
               || name.equals("--import");
       known |= name.equals("--max-bytes") || name.equals("--store-url");
       known |= name.equals("--health-degraded-status");
+      known |= name.equals("--node-alias");
       if (!known || (serverOnly && command == Command.DEMO)) {
         throw new UsageException(
             "unknown option '"
@@ -397,6 +414,10 @@ record CliOptions(
         case "--health-degraded-status" -> {
           degradedText = value;
           degradedSource = "--health-degraded-status";
+        }
+        case "--node-alias" -> {
+          nodeAliasText = value;
+          nodeAliasSource = "--node-alias";
         }
         default -> {
           if (anomaly) {
@@ -442,6 +463,12 @@ record CliOptions(
         help ? SecurityOptions.DEFAULTS : SecurityOptions.parse(securityFlags, env);
     AnomalyOptions anomalies =
         help ? AnomalyOptions.DEFAULTS : AnomalyOptions.parse(anomalyFlags, env);
+    NodeAlias nodeAlias;
+    try {
+      nodeAlias = NodeAlias.parse(nodeAliasText);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(nodeAliasSource + ": " + e.getMessage());
+    }
     return new CliOptions(
         command,
         transportUrl,
@@ -455,7 +482,8 @@ record CliOptions(
         anomalies,
         maxBytes,
         storeUrl,
-        healthDegradedStatus);
+        healthDegradedStatus,
+        nodeAlias);
   }
 
   /** A size such as 512m, 2g, 300000k or a plain number of bytes; at least 1 MiB. */

@@ -177,7 +177,8 @@ public final class StemtraceServer implements AutoCloseable {
               .healthDegradedStatus(options.healthDegradedStatus())
               .frameAncestors(security.frameAncestors())
               .allowedOrigins(security.allowedOrigins().toArray(String[]::new))
-              .maxWebSocketsPerAddress(security.maxWebSocketsPerAddress());
+              .maxWebSocketsPerAddress(security.maxWebSocketsPerAddress())
+              .nodeAlias(options.nodeAlias());
       if (security.allowedHosts().contains(SecuritySettings.ANY_HOST)) {
         builder.allowAnyHost();
       } else {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.stemtrace.api.Attempt;
 import io.stemtrace.api.GraphNode;
+import io.stemtrace.api.Page;
 import io.stemtrace.api.RegistryEntry;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskNode;
@@ -15,6 +16,7 @@ import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.api.WorkflowSummary;
 import io.stemtrace.codec.EventCodec;
+import io.stemtrace.core.NodeAlias;
 import io.stemtrace.core.anomaly.Anomaly;
 import io.stemtrace.core.anomaly.AnomalyChange;
 import io.stemtrace.core.anomaly.AnomalyType;
@@ -51,6 +53,7 @@ final class ApiJson {
   private static final SerializedString F_CHORD_CALLBACK_ID =
       new SerializedString("chord_callback_id");
   private static final SerializedString F_CHORD_ID = new SerializedString("chord_id");
+  private static final SerializedString F_DISPLAY_NAME = new SerializedString("display_name");
   private static final SerializedString F_DURATION_MS = new SerializedString("duration_ms");
   private static final SerializedString F_EVENTS = new SerializedString("events");
   private static final SerializedString F_EXCEPTION = new SerializedString("exception");
@@ -83,6 +86,27 @@ final class ApiJson {
     Flags NONE = id -> Set.of();
 
     Set<AnomalyType> of(String id);
+
+    /** The name shown for a task: its name unless a node alias picks an argument. */
+    default String displayName(TaskNode task) {
+      return task.name();
+    }
+
+    /** The detector's flags, and names shown by {@code alias}. */
+    static Flags of(Flags anomalies, NodeAlias alias) {
+      if (alias.isNone()) return anomalies;
+      return new Flags() {
+        @Override
+        public Set<AnomalyType> of(String id) {
+          return anomalies.of(id);
+        }
+
+        @Override
+        public String displayName(TaskNode task) {
+          return alias.displayName(task);
+        }
+      };
+    }
   }
 
   /** Something that writes one JSON document. */
@@ -133,6 +157,7 @@ final class ApiJson {
     g.writeFieldName(F_NODE_TYPE);
     g.writeString("TASK");
     nullableString(g, F_NAME, t.name());
+    nullableString(g, F_DISPLAY_NAME, flags.displayName(t));
     g.writeFieldName(F_STATE);
     g.writeString(t.state().name());
     nullableString(g, F_PARENT_ID, t.parentId());
@@ -193,6 +218,10 @@ final class ApiJson {
     g.writeEndArray();
   }
 
+  /**
+   * A page of tasks, with the {@code cursor} it was asked from and the {@code next_cursor} after
+   * it; a search that scanned adds {@code scanned} and {@code truncated}.
+   */
   static void taskPage(
       JsonGenerator g,
       List<TaskNode> tasks,
@@ -201,12 +230,13 @@ final class ApiJson {
       int offset,
       Flags flags,
       String cursor,
-      String nextCursor)
+      String nextCursor,
+      Page.Scan scan)
       throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("tasks");
     for (TaskNode t : tasks) task(g, t, false, null, flags);
-    endPage(g, total, limit, offset, cursor, nextCursor);
+    endPage(g, total, limit, offset, cursor, nextCursor, scan);
   }
 
   static void taskDetail(JsonGenerator g, TaskNode task, List<TaskNode> children, Flags flags)
@@ -248,7 +278,13 @@ final class ApiJson {
    * last page).
    */
   private static void endPage(
-      JsonGenerator g, long total, int limit, int offset, String cursor, String nextCursor)
+      JsonGenerator g,
+      long total,
+      int limit,
+      int offset,
+      String cursor,
+      String nextCursor,
+      Page.Scan scan)
       throws IOException {
     g.writeEndArray();
     g.writeNumberField("total", total);
@@ -256,11 +292,19 @@ final class ApiJson {
     g.writeNumberField("offset", offset);
     nullableString(g, "cursor", cursor);
     nullableString(g, "next_cursor", nextCursor);
+    if (scan != null) {
+      g.writeNumberField("scanned", scan.scanned());
+      g.writeBooleanField("truncated", scan.truncated());
+    }
     g.writeEndObject();
   }
 
   // ---------------------------------------------------------------- graphs
 
+  /**
+   * A page of workflows, with its cursors; one found by a task search adds {@code scanned} and
+   * {@code truncated}.
+   */
   static void graphPage(
       JsonGenerator g,
       List<WorkflowSummary> graphs,
@@ -268,7 +312,8 @@ final class ApiJson {
       int limit,
       int offset,
       String cursor,
-      String nextCursor)
+      String nextCursor,
+      Page.Scan scan)
       throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("graphs");
@@ -285,7 +330,7 @@ final class ApiJson {
       millis(g, "duration_ms", between(s.firstSeen(), s.lastUpdated()));
       g.writeEndObject();
     }
-    endPage(g, total, limit, offset, cursor, nextCursor);
+    endPage(g, total, limit, offset, cursor, nextCursor, scan);
   }
 
   /**

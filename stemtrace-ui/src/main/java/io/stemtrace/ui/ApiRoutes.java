@@ -6,12 +6,14 @@ import io.stemtrace.api.Page;
 import io.stemtrace.api.StemtraceEvent;
 import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.TaskQuery;
+import io.stemtrace.api.TaskSearch;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.api.WorkflowGraph;
 import io.stemtrace.api.WorkflowQuery;
 import io.stemtrace.api.WorkflowSummary;
 import io.stemtrace.core.ConsumerMetrics;
+import io.stemtrace.core.NodeAlias;
 import io.stemtrace.core.StemtraceCollector;
 import io.stemtrace.core.anomaly.Anomaly;
 import io.stemtrace.core.anomaly.AnomalyDetector;
@@ -44,21 +46,22 @@ final class ApiRoutes {
   private final int degradedStatus;
 
   ApiRoutes(StemtraceCollector collector, LiveFeed feed) {
-    this(collector, feed, 200);
+    this(collector, feed, collector.nodeAlias(), 200);
   }
 
   /**
+   * @param alias which argument names each task in lists and graphs
    * @param degradedStatus the status {@code /api/health} answers while the transport is not
    *     connected (200, or 503 for readiness probes)
    */
-  ApiRoutes(StemtraceCollector collector, LiveFeed feed, int degradedStatus) {
+  ApiRoutes(StemtraceCollector collector, LiveFeed feed, NodeAlias alias, int degradedStatus) {
     this.degradedStatus = degradedStatus;
     this.collector = collector;
     this.store = collector.store();
     this.feed = feed;
     this.anomalies = collector.anomalies();
     this.statistics = collector.statistics();
-    this.flags = anomalies::anomaliesOf;
+    this.flags = ApiJson.Flags.of(anomalies::anomaliesOf, alias);
     this.clock = collector.clock();
   }
 
@@ -158,6 +161,7 @@ final class ApiRoutes {
     Set<TaskState> states = query.states();
     String name = query.string("name");
     Instant[] range = query.dateRange();
+    TaskSearch search = query.search();
     String cursor = query.string("cursor");
     String endCursor = query.string("end_cursor");
     Page<TaskNode> page =
@@ -168,11 +172,20 @@ final class ApiRoutes {
                 store.tasks(
                     new TaskQuery(states, name, range[0], range[1], limit, offset)
                         .withCursor(cursor)
-                        .withEndCursor(endCursor)));
+                        .withEndCursor(endCursor)
+                        .withSearch(search)));
     return ApiJson.renderChunked(
         g ->
             ApiJson.taskPage(
-                g, page.items(), page.total(), limit, offset, flags, cursor, page.nextCursor()));
+                g,
+                page.items(),
+                page.total(),
+                limit,
+                offset,
+                flags,
+                cursor,
+                page.nextCursor(),
+                page.scan()));
   }
 
   private ChunkedOutput registry(QueryParams query) {
@@ -219,6 +232,7 @@ final class ApiRoutes {
     Set<TaskState> states = query.states();
     String name = query.string("name");
     Instant[] range = query.dateRange();
+    TaskSearch search = query.search();
     String cursor = query.string("cursor");
     String endCursor = query.string("end_cursor");
     Page<WorkflowSummary> page =
@@ -229,11 +243,19 @@ final class ApiRoutes {
                 store.workflows(
                     new WorkflowQuery(states, name, range[0], range[1], limit, offset)
                         .withCursor(cursor)
-                        .withEndCursor(endCursor)));
+                        .withEndCursor(endCursor)
+                        .withSearch(search)));
     return ApiJson.renderChunked(
         g ->
             ApiJson.graphPage(
-                g, page.items(), page.total(), limit, offset, cursor, page.nextCursor()));
+                g,
+                page.items(),
+                page.total(),
+                limit,
+                offset,
+                cursor,
+                page.nextCursor(),
+                page.scan()));
   }
 
   /** Runs a keyset-paged query; a cursor the store cannot read is the caller's 400. */

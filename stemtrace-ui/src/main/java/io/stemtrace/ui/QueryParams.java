@@ -1,6 +1,7 @@
 package io.stemtrace.ui;
 
 import io.stemtrace.api.RegistryEntry;
+import io.stemtrace.api.TaskSearch;
 import io.stemtrace.api.TaskState;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -45,6 +46,20 @@ final class QueryParams {
     }
     String value = values.getFirst().trim();
     return value.isEmpty() ? null : value;
+  }
+
+  /**
+   * The search of {@code q} in Flower's syntax ({@link TaskSearch#parse}), or null when absent or
+   * blank; a query that does not follow the grammar is a 400 saying why.
+   */
+  TaskSearch search() {
+    String text = string("q");
+    if (text == null) return null;
+    try {
+      return TaskSearch.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("query parameter 'q': " + e.getMessage());
+    }
   }
 
   /**

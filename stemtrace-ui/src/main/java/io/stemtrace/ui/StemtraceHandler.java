@@ -3,6 +3,7 @@ package io.stemtrace.ui;
 import io.stemtrace.api.GraphStore;
 import io.stemtrace.api.Transport;
 import io.stemtrace.core.ConsumerMetrics;
+import io.stemtrace.core.NodeAlias;
 import io.stemtrace.core.StemtraceCollector;
 import io.stemtrace.core.anomaly.AnomalyDetector;
 import io.stemtrace.core.export.WorkflowExport;
@@ -68,7 +69,8 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
             collector.clock());
     collector.addListener(feed);
     collector.addAnomalyListener(feed);
-    this.routes = new ApiRoutes(collector, feed, builder.healthDegradedStatus).table();
+    NodeAlias alias = builder.nodeAlias != null ? builder.nodeAlias : collector.nodeAlias();
+    this.routes = new ApiRoutes(collector, feed, alias, builder.healthDegradedStatus).table();
     this.assets = StaticAssets.load(StemtraceHandler.class.getClassLoader(), builder.staticRoot);
     this.websocket =
         new WebSocketProtocolHandshakeHandler(
@@ -286,6 +288,7 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     private final StemtraceCollector.Builder collectorOptions = StemtraceCollector.builder();
     private boolean collectorOptionSet;
     private StemtraceCollector collector;
+    private NodeAlias nodeAlias;
     private Duration pushInterval = Duration.ofMillis(250);
     private int maxTasksPerFrame = 500;
     private long maxPendingBytes = LiveFeed.ClientLimits.DEFAULTS.maxPendingBytes();
@@ -314,6 +317,21 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     private StemtraceCollector.Builder options() {
       collectorOptionSet = true;
       return collectorOptions;
+    }
+
+    /**
+     * For the handler's own collector: see {@link StemtraceCollector.Builder#stuckPendingAfter}.
+     */
+    /**
+     * Which argument names each task on graph nodes and in lists (the API's {@code display_name}),
+     * as Python stemtrace's {@code node_alias_from_arguments}: {@code NodeAlias.parse("0")} for the
+     * first positional argument, {@code NodeAlias.parse("orders.charge=order_id")} for one task
+     * name. Default: the collector's {@link StemtraceCollector#nodeAlias()} (none unless set
+     * there).
+     */
+    public Builder nodeAlias(NodeAlias nodeAlias) {
+      this.nodeAlias = Objects.requireNonNull(nodeAlias, "nodeAlias == null");
+      return this;
     }
 
     /**

@@ -66,6 +66,7 @@ public final class TestServer implements AutoCloseable {
     if (options.store != null) builder.store(options.store);
     if (options.clock != null) builder.clock(options.clock);
     if (options.staticRoot != null) builder.staticRoot(options.staticRoot);
+    if (options.nodeAlias != null) builder.nodeAlias(options.nodeAlias);
     if (options.allowedHosts != null) builder.allowedHosts(options.allowedHosts);
     if (options.authentication != null)
       builder.authentication(options.authentication).openHealth(options.openHealth);
@@ -103,6 +104,7 @@ public final class TestServer implements AutoCloseable {
     boolean recordedTimes;
     String mount;
     String staticRoot;
+    io.stemtrace.core.NodeAlias nodeAlias;
     io.stemtrace.ui.auth.Authentication authentication;
     boolean openHealth;
     String[] allowedHosts;
@@ -197,6 +199,12 @@ public final class TestServer implements AutoCloseable {
     /** The clock of anomaly detection, statistics and export times. */
     public Options clock(java.time.Clock clock) {
       this.clock = clock;
+      return this;
+    }
+
+    /** Which argument names each task on graph nodes and in lists. */
+    public Options nodeAlias(io.stemtrace.core.NodeAlias nodeAlias) {
+      this.nodeAlias = nodeAlias;
       return this;
     }
 

@@ -23,6 +23,12 @@ final class HeapEstimate {
   /** A payload record of five references. */
   static final int PAYLOAD = 48;
 
+  /**
+   * A task's two entries in the search indexes by state (all tasks, and its name's tasks): a
+   * sequence number and a reference each, with room for the holes and growth of those lists.
+   */
+  static final int SEARCH_INDEX_ENTRIES = 64;
+
   /** A group record with its member list and its entry in the group index, before its id. */
   static final int GROUP = 160;
 

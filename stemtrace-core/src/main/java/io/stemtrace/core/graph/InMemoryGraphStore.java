@@ -7,6 +7,7 @@ import io.stemtrace.api.RegistryEntry;
 import io.stemtrace.api.TaskEvent;
 import io.stemtrace.api.TaskNode;
 import io.stemtrace.api.TaskQuery;
+import io.stemtrace.api.TaskSearch;
 import io.stemtrace.api.TaskState;
 import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.api.WorkerInfo;
@@ -15,6 +16,7 @@ import io.stemtrace.api.WorkflowQuery;
 import io.stemtrace.api.WorkflowSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +67,9 @@ public final class InMemoryGraphStore implements GraphStore {
   /** The most estimated heap of payloads one task keeps over all its events. */
   public static final int DEFAULT_MAX_TASK_PAYLOAD_BYTES = 256 << 10;
 
+  /** How many candidate tasks a search with payload or id terms looks at unless told otherwise. */
+  public static final int DEFAULT_SCAN_LIMIT = 100_000;
+
   private static final TaskState[] STATES = TaskState.values();
 
   private final int maxNodes;
@@ -88,6 +93,9 @@ public final class InMemoryGraphStore implements GraphStore {
   private final NameEntry unnamed = new NameEntry(null);
   private final long[] countByState = new long[STATES.length];
 
+  /** every task by its current state, for searches by state (see {@link #search}) */
+  private final StateLists tasksByState = new StateLists();
+
   /** children that arrived before their parent, by the parent id they wait for */
   private final HashMap<String, List<TaskRecord>> awaitingParent = new HashMap<>();
 
@@ -100,6 +108,7 @@ public final class InMemoryGraphStore implements GraphStore {
   private final WorkerRegistry workers = new WorkerRegistry();
   private long nextSeq;
   private long evictedWorkflows;
+  private final int scanLimit;
 
   private InMemoryGraphStore(Builder builder) {
     this.maxNodes = builder.maxNodes;
@@ -111,6 +120,7 @@ public final class InMemoryGraphStore implements GraphStore {
                 (long) (Runtime.getRuntime().maxMemory() * DEFAULT_HEAP_FRACTION));
     this.maxFieldBytes = builder.maxFieldBytes;
     this.maxTaskPayloadBytes = builder.maxTaskPayloadBytes;
+    this.scanLimit = builder.scanLimit;
     ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     this.readLock = lock.readLock();
     this.writeLock = lock.writeLock();
@@ -191,7 +201,8 @@ public final class InMemoryGraphStore implements GraphStore {
     if (created) {
       task = new TaskRecord(received.taskId(), nextSeq++);
       register(task, received.name());
-      task.heldBytes = HeapEstimate.TASK + HeapEstimate.string(task.id);
+      task.heldBytes =
+          HeapEstimate.TASK + HeapEstimate.SEARCH_INDEX_ENTRIES + HeapEstimate.string(task.id);
       heldBytes += task.heldBytes;
     } else if (task.isDuplicate(received, stamp)) {
       return;
@@ -278,8 +289,8 @@ public final class InMemoryGraphStore implements GraphStore {
       task.winnerMeta = meta;
       task.winnerStamp = stamp;
       if (before < 0 || TaskRecord.state(before) != TaskRecord.state(meta)) {
-        if (before >= 0) count(task.name, TaskRecord.state(before), -1);
-        count(task.name, TaskRecord.state(meta), 1);
+        if (before >= 0) count(task, task.name, TaskRecord.state(before), -1);
+        count(task, task.name, TaskRecord.state(meta), 1);
       }
       // a group's body is told from a child by when its members finished (Layout): a member's
       // finish
@@ -553,14 +564,23 @@ public final class InMemoryGraphStore implements GraphStore {
     TaskState state = task.state();
     unnamed.countByState[state.ordinal()]--;
     entry.countByState[state.ordinal()]++;
+    unnamed.byState.remove(state, task);
+    entry.byState.add(state, task);
     entry.tasks.add(task.seq, task);
     noteRun(entry, task.firstStamp());
     task.name = entry;
   }
 
-  private void count(NameEntry entry, TaskState state, int delta) {
+  private void count(TaskRecord task, NameEntry entry, TaskState state, int delta) {
     countByState[state.ordinal()] += delta;
     entry.countByState[state.ordinal()] += delta;
+    if (delta > 0) {
+      tasksByState.add(state, task);
+      entry.byState.add(state, task);
+    } else {
+      tasksByState.remove(state, task);
+      entry.byState.remove(state, task);
+    }
   }
 
   private void setParent(TaskRecord task, String parentId) {
@@ -691,7 +711,7 @@ public final class InMemoryGraphStore implements GraphStore {
       tasksById.remove(task.id);
       tasksBySeq.remove(task.seq);
       NameEntry entry = task.name;
-      count(entry, task.state(), -1);
+      count(task, entry, task.state(), -1);
       if (entry.tasks != null) {
         entry.tasks.remove(task.seq);
         if (entry.tasks.size() == 0) names.remove(entry.name);
@@ -759,6 +779,7 @@ public final class InMemoryGraphStore implements GraphStore {
     long above = query.endCursor() == null ? -1 : PageCursors.decode(query.endCursor());
     readLock.lock();
     try {
+      if (query.search() != null) return search(query, below, above);
       List<SeqList<TaskRecord>> sources = new ArrayList<>();
       long total = 0;
       boolean byTime = query.from() != null || query.to() != null;
@@ -812,6 +833,232 @@ public final class InMemoryGraphStore implements GraphStore {
       if (matches(cursor.next(), states, from, to)) matched++;
     }
     return matched;
+  }
+
+  /**
+   * A query with search terms. Name, state and worker terms pick index lists (the tasks of the
+   * matching names in the allowed states), so the walk sees only candidates and, without a time or
+   * payload term, the counts give the total and the walk stops at the page's end. Payload and id
+   * terms are tested on at most {@link #scanLimit} of the newest candidates.
+   */
+  private Page<TaskNode> search(TaskQuery query, long below, long above) {
+    TaskSearch search = query.search();
+    Candidates picked = candidates(query.states(), query.nameContains(), search);
+    List<SeqList<TaskRecord>> sources = picked.sources();
+    long candidates = picked.count();
+    EnumSet<TaskState> states = picked.states();
+    String needle = picked.needle();
+    Set<String> registered = picked.registered();
+    boolean byTime = query.from() != null || query.to() != null;
+    boolean scans = search.scans();
+    long from = query.from() == null ? Long.MIN_VALUE : TaskRecord.toNanos(query.from());
+    long to = query.to() == null ? Long.MAX_VALUE : TaskRecord.toNanos(query.to());
+    PayloadMatcher payloads = scans ? new PayloadMatcher(search) : null;
+    // an id given whole is found however old it is; a prefix only among the scanned tasks
+    TaskRecord exact = null;
+    for (String prefix : search.idPrefixes()) {
+      TaskRecord known = tasksById.get(prefix);
+      if (known != null) exact = known;
+    }
+    List<TaskNode> items = new ArrayList<>(Math.min(query.limit(), 256));
+    long matched = 0;
+    long scanned = 0;
+    boolean exactSeen = false;
+    long lastSeq = -1;
+    String nextCursor = null;
+    // keyset as in tasks(): from below the cursor; one match past a full page names the next page
+    TaskCursor cursor = new TaskCursor(sources, below);
+    while (cursor.hasNext()) {
+      if (scans && scanned == scanLimit) break;
+      if (cursor.peekSeq() < above) break;
+      TaskRecord task = cursor.next();
+      scanned++;
+      long firstSeen = task.firstStamp();
+      if (firstSeen < from || firstSeen > to) continue;
+      if (payloads != null && !payloads.matches(task)) continue;
+      if (task == exact) exactSeen = true;
+      if (matched >= query.offset() && items.size() < query.limit()) {
+        items.add(Snapshots.task(task, rootInfo(task.workflow).id()));
+        lastSeq = task.seq;
+      } else if (items.size() == query.limit() && nextCursor == null) {
+        nextCursor = PageCursors.encode(lastSeq);
+        if (!byTime && !scans) break;
+      }
+      matched++;
+    }
+    boolean truncated = scans && cursor.hasNext();
+    // the whole id beyond the scan bound is offered once, on the first page
+    if (truncated
+        && below == Long.MAX_VALUE
+        && exact != null
+        && !exactSeen
+        && matchesIndexed(exact, states, needle, registered, search)
+        && exact.firstStamp() >= from
+        && exact.firstStamp() <= to
+        && payloads.matches(exact)) {
+      if (matched >= query.offset() && items.size() < query.limit()) {
+        items.add(Snapshots.task(exact, rootInfo(exact.workflow).id()));
+      }
+      matched++;
+    }
+    long total = byTime || scans ? matched : candidates;
+    return new Page<>(
+        items,
+        total,
+        query.limit(),
+        query.offset(),
+        nextCursor,
+        scans ? new Page.Scan(scanned, truncated) : null);
+  }
+
+  /**
+   * The index lists holding the tasks that the indexed terms allow, and how many tasks they hold.
+   *
+   * @param sources lists to merge newest first
+   * @param count the tasks they hold: the exact number of matches of the indexed terms
+   * @param states the states allowed
+   * @param needle the lower-cased name substring of the query, or null
+   * @param registered the names the {@code worker:} terms allow, or null for any
+   */
+  private record Candidates(
+      List<SeqList<TaskRecord>> sources,
+      long count,
+      EnumSet<TaskState> states,
+      String needle,
+      Set<String> registered) {}
+
+  private Candidates candidates(
+      Set<TaskState> queryStates, String nameContains, TaskSearch search) {
+    EnumSet<TaskState> states = EnumSet.allOf(TaskState.class);
+    boolean anyState = true;
+    if (!queryStates.isEmpty()) {
+      states.retainAll(queryStates);
+      anyState = false;
+    }
+    if (search.states() != null) {
+      states.retainAll(search.states());
+      anyState = false;
+    }
+    Set<String> registered =
+        search.workers().isEmpty() ? null : workers.namesRegisteredBy(search.workers());
+    boolean byName = nameContains != null || !search.names().isEmpty() || registered != null;
+    String needle = nameContains == null ? null : nameContains.toLowerCase(Locale.ROOT);
+    List<SeqList<TaskRecord>> sources = new ArrayList<>();
+    long count = 0;
+    if (byName) {
+      for (NameEntry entry : names.values()) {
+        if (needle != null && !entry.lowerCase.contains(needle)) continue;
+        if (registered != null && !registered.contains(entry.name)) continue;
+        boolean all = true;
+        for (TaskSearch.Pattern pattern : search.names()) all &= pattern.matches(entry.name);
+        if (!all) continue;
+        count += addSources(sources, anyState ? null : states, entry.tasks, entry.byState);
+      }
+    } else {
+      count = addSources(sources, anyState ? null : states, tasksBySeq, tasksByState);
+    }
+    return new Candidates(sources, count, states, needle, registered);
+  }
+
+  /**
+   * Workflows holding a task the search matches, newest first, filtered by the query's own workflow
+   * filters. The matching tasks are walked newest first, at most {@link #scanLimit} of them, so the
+   * page always says how far it looked.
+   */
+  private Page<WorkflowSummary> searchWorkflows(WorkflowQuery query, long below, long above) {
+    TaskSearch search = query.search();
+    Candidates picked = candidates(Set.of(), null, search);
+    PayloadMatcher payloads = search.scans() ? new PayloadMatcher(search) : null;
+    java.util.Set<Workflow> found =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    long scanned = 0;
+    TaskCursor cursor = new TaskCursor(picked.sources(), Long.MAX_VALUE);
+    while (cursor.hasNext() && scanned < scanLimit) {
+      TaskRecord task = cursor.next();
+      scanned++;
+      if (payloads == null || payloads.matches(task)) found.add(task.workflow);
+    }
+    boolean truncated = cursor.hasNext();
+    List<Workflow> ordered = new ArrayList<>(found);
+    ordered.sort(Comparator.comparingLong((Workflow w) -> w.seq).reversed());
+    String needle =
+        query.nameContains() == null ? null : query.nameContains().toLowerCase(Locale.ROOT);
+    long from = query.from() == null ? Long.MIN_VALUE : TaskRecord.toNanos(query.from());
+    long to = query.to() == null ? Long.MAX_VALUE : TaskRecord.toNanos(query.to());
+    List<WorkflowSummary> items = new ArrayList<>(Math.min(query.limit(), 256));
+    long matched = 0;
+    long skipped = 0;
+    long lastSeq = -1;
+    String nextCursor = null;
+    for (Workflow workflow : ordered) {
+      if (workflow.firstSeen < from || workflow.firstSeen > to) continue;
+      WorkflowSummary summary = summary(workflow);
+      if (!query.states().isEmpty() && !query.states().contains(summary.state())) continue;
+      if (needle != null
+          && (summary.name() == null
+              || !summary.name().toLowerCase(Locale.ROOT).contains(needle))) {
+        continue;
+      }
+      matched++;
+      // the cursor bounds the page, not the count
+      if (nextCursor != null || workflow.seq >= below || workflow.seq < above) continue;
+      if (items.size() == query.limit()) {
+        nextCursor = PageCursors.encode(lastSeq);
+        continue;
+      }
+      if (skipped < query.offset()) {
+        skipped++;
+        continue;
+      }
+      items.add(summary);
+      lastSeq = workflow.seq;
+    }
+    return new Page<>(
+        items,
+        matched,
+        query.limit(),
+        query.offset(),
+        nextCursor,
+        new Page.Scan(scanned, truncated));
+  }
+
+  /**
+   * Adds the lists holding the tasks of {@code all} in one of {@code states} (null: any state);
+   * returns how many tasks they hold.
+   */
+  private static long addSources(
+      List<SeqList<TaskRecord>> sources,
+      Set<TaskState> states,
+      SeqList<TaskRecord> all,
+      StateLists byState) {
+    if (states == null) {
+      sources.add(all);
+      return all.size();
+    }
+    long held = 0;
+    for (TaskState state : states) {
+      SeqList<TaskRecord> list = byState.of(state);
+      if (list == null || list.size() == 0) continue;
+      sources.add(list);
+      held += list.size();
+    }
+    return held;
+  }
+
+  private static boolean matchesIndexed(
+      TaskRecord task,
+      Set<TaskState> states,
+      String needle,
+      Set<String> registered,
+      TaskSearch search) {
+    if (!states.contains(task.state())) return false;
+    String name = task.name.name;
+    if (needle != null && (name == null || !task.name.lowerCase.contains(needle))) return false;
+    if (registered != null && !registered.contains(name)) return false;
+    for (TaskSearch.Pattern pattern : search.names()) {
+      if (!pattern.matches(name)) return false;
+    }
+    return true;
   }
 
   private static long count(long[] byState, Set<TaskState> states) {
@@ -878,6 +1125,7 @@ public final class InMemoryGraphStore implements GraphStore {
     long above = query.endCursor() == null ? -1 : PageCursors.decode(query.endCursor());
     readLock.lock();
     try {
+      if (query.search() != null) return searchWorkflows(query, below, above);
       boolean filtered =
           !query.states().isEmpty()
               || query.nameContains() != null
@@ -1104,6 +1352,21 @@ public final class InMemoryGraphStore implements GraphStore {
     }
   }
 
+  /**
+   * Entries of the search's state indexes (over all tasks, and per name); two per task held, so
+   * that tests can check eviction and renames leave none behind.
+   */
+  long stateIndexEntries() {
+    readLock.lock();
+    try {
+      long entries = tasksByState.entries() + unnamed.byState.entries();
+      for (NameEntry entry : names.values()) entries += entry.byState.entries();
+      return entries;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
   /** How many workflows were evicted since the store was created. */
   long evictedWorkflowCount() {
     readLock.lock();
@@ -1195,8 +1458,20 @@ public final class InMemoryGraphStore implements GraphStore {
     private long maxBytes;
     private int maxFieldBytes = DEFAULT_MAX_FIELD_BYTES;
     private int maxTaskPayloadBytes = DEFAULT_MAX_TASK_PAYLOAD_BYTES;
+    private int scanLimit = DEFAULT_SCAN_LIMIT;
 
     Builder() {}
+
+    /**
+     * The most candidate tasks, newest first, one search with payload or id terms ({@code args
+     * kwargs result exception id}, free text) looks at; its page then says it was truncated.
+     * Default {@value InMemoryGraphStore#DEFAULT_SCAN_LIMIT}.
+     */
+    public Builder scanLimit(int scanLimit) {
+      if (scanLimit < 1) throw new IllegalArgumentException("scanLimit < 1: " + scanLimit);
+      this.scanLimit = scanLimit;
+      return this;
+    }
 
     /**
      * The most estimated heap bytes to hold; whole oldest workflows are evicted beyond it, as for

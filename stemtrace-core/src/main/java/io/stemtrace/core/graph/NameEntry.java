@@ -15,6 +15,12 @@ final class NameEntry {
 
   final long[] countByState = new long[io.stemtrace.api.TaskState.values().length];
 
+  /**
+   * this name's tasks in each state, newest first, so a name and state search walks only matches;
+   * kept for the unnamed entry too
+   */
+  final StateLists byState = new StateLists();
+
   /** latest first-seen time (epoch nanoseconds) of a task of this name */
   long lastRun = Long.MIN_VALUE;
 

@@ -2,6 +2,7 @@ package io.stemtrace.core.graph;
 
 import io.stemtrace.api.RegisteredTaskDefinition;
 import io.stemtrace.api.RegistryEntry;
+import io.stemtrace.api.TaskSearch;
 import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.core.WorkerLimits;
@@ -10,10 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -154,6 +157,20 @@ final class WorkerRegistry {
   Optional<WorkerInfo> get(String hostname) {
     Worker worker = workers.get(hostname);
     return worker == null ? Optional.empty() : Optional.of(worker.view());
+  }
+
+  /**
+   * The task names registered by the workers whose host name every pattern matches: what a search's
+   * {@code worker:} terms select while task events do not say which host ran them.
+   */
+  Set<String> namesRegisteredBy(List<TaskSearch.Pattern> hostPatterns) {
+    Set<String> registered = new HashSet<>();
+    for (Worker worker : workers.values()) {
+      boolean all = true;
+      for (TaskSearch.Pattern pattern : hostPatterns) all &= pattern.matches(worker.hostname);
+      if (all) registered.addAll(worker.registeredTasks);
+    }
+    return registered;
   }
 
   /** Every name a worker registers or a held task carries, sorted by name. */
