@@ -224,6 +224,12 @@ public final class InMemoryGraphStore implements GraphStore {
       structural = true;
     }
     if (task.traceId == null) task.traceId = received.traceId();
+    if (task.hostname == null && received.hostname() != null) {
+      task.hostname = received.hostname();
+      long hostnameBytes = HeapEstimate.string(task.hostname);
+      task.heldBytes += hostnameBytes;
+      heldBytes += hostnameBytes;
+    }
     if (created) {
       if (task.workflow == null) {
         Workflow workflow = new Workflow(task.seq);
@@ -251,6 +257,9 @@ public final class InMemoryGraphStore implements GraphStore {
               received.exception(),
               received.traceback());
       eventBytes = HeapEstimate.VERBATIM_EVENT + keepWithinLimits(task, fields, null);
+      // another worker than the record's first: the verbatim event holds its own copy of the name
+      if (received.hostname() != null && !received.hostname().equals(task.hostname))
+        eventBytes += HeapEstimate.string(received.hostname());
       extra = canonical(task, withPayload(received, fields));
     } else {
       TaskRecord.Payload latest = task.latestPayload();
@@ -327,7 +336,8 @@ public final class InMemoryGraphStore implements GraphStore {
         fields[1],
         fields[2],
         (String) fields[3],
-        (String) fields[4]);
+        (String) fields[4],
+        event.hostname());
   }
 
   /**
@@ -460,7 +470,8 @@ public final class InMemoryGraphStore implements GraphStore {
         event.kwargs(),
         event.result(),
         event.exception(),
-        event.traceback());
+        event.traceback(),
+        same(task.hostname, event.hostname()));
   }
 
   private String canonicalId(TaskRecord task, String id) {

@@ -69,8 +69,13 @@ final class WorkerRegistry {
     if (worker.lastSeen == null || at.isAfter(worker.lastSeen)) worker.lastSeen = at;
     boolean latest = worker.statusAt == null || !at.isBefore(worker.statusAt);
     if (event.type() == WorkerEvent.Type.READY) {
+      // a repeated worker_ready of the running process is a heartbeat: it keeps registered_at
+      boolean heartbeat =
+          worker.status == WorkerInfo.Status.ONLINE
+              && worker.pid == event.pid()
+              && worker.registeredAt != null;
       if (worker.registeredAt == null || !at.isBefore(worker.registeredAt)) {
-        worker.registeredAt = at;
+        if (!heartbeat) worker.registeredAt = at;
         worker.pid = event.pid();
         List<String> registered = event.registeredTasks();
         if (registered.size() > MAX_REGISTERED_PER_WORKER)
