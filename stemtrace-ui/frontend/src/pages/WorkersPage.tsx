@@ -100,12 +100,13 @@ function Starts({ worker }: { worker: Worker }) {
   const shown = [...starts].reverse();
   return (
     <>
-      <h3 data-testid="worker-restarts" data-value={restarts}>
+      {/* not an h3: the card's one h3 heads its registered names */}
+      <h4 className="section-label" data-testid="worker-restarts" data-value={restarts}>
         {restarts === 0 ? 'Started once' : `Restarts (${restarts})`}
         {(worker.start_count ?? 0) > starts.length && (
           <span className="muted"> · latest {starts.length} of {worker.start_count} starts</span>
         )}
-      </h3>
+      </h4>
       <ul className="worker-starts" data-testid="worker-starts">
         {shown.map((s, i) => (
           <li key={`${s.pid}-${s.started_at ?? i}`} data-testid="worker-start" data-pid={s.pid}>

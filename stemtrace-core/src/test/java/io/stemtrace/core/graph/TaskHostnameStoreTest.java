@@ -46,6 +46,21 @@ class TaskHostnameStoreTest {
   }
 
   @Test
+  void floodOfLongHostnames_isCountedInBytes_eachAttemptOnAnotherWorker() {
+    InMemoryGraphStore bounded = InMemoryGraphStore.builder().maxBytes(1 << 20).build();
+    for (int i = 0; i < 5_000; i++) {
+      // two attempts on two workers with 500-character names: one kept on the record, one verbatim
+      bounded.apply(event("t" + i, TaskState.RETRY, 0, T0.plusMillis(i), i + "a".repeat(500)));
+      bounded.apply(event("t" + i, TaskState.SUCCESS, 1, T0.plusMillis(i), i + "b".repeat(500)));
+    }
+    assertThat(bounded.heldBytes()).isLessThanOrEqualTo(1 << 20);
+    assertThat(bounded.taskCount()).as("each task holds two ~1 KiB names").isLessThan(1_000);
+    TaskNode newest = bounded.task("t4999").orElseThrow();
+    assertThat(newest.hostname()).isEqualTo("4999" + "b".repeat(500));
+    assertThat(newest.events().get(0).hostname()).isEqualTo("4999" + "a".repeat(500));
+  }
+
+  @Test
   void heartbeat_keepsRegisteredAt_aNewPidMovesIt() {
     store.apply(ready(100, T0));
     store.apply(ready(100, T0.plusSeconds(30)));
