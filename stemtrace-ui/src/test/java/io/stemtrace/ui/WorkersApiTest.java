@@ -113,6 +113,8 @@ class WorkersApiTest {
       JsonNode detail = Http.get(api + "/tasks/x").json().get("task");
       assertThat(detail.get("hostname").asText()).isEqualTo(HOST);
       assertThat(detail.get("events").get(0).get("hostname").asText()).isEqualTo(HOST);
+      assertThat(Http.get(api + "/graphs/x").json().get("nodes").get("x").get("hostname").asText())
+          .isEqualTo(HOST);
       assertThat(Http.get(api + "/workers/nobody").status()).isEqualTo(404);
     }
   }
