@@ -53,7 +53,7 @@ public final class Stemtrace implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Stemtrace.class.getName());
 
   /** How often a worker repeats worker_ready unless told otherwise. */
-  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+  static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
 
   private final AsyncPublisher publisher;
   private final TaskTracer tracer;
@@ -100,7 +100,7 @@ public final class Stemtrace implements AutoCloseable {
   }
 
   /** Queues worker_ready: the announcement at start, and each heartbeat. */
-  void sendWorkerReady() {
+  private void sendWorkerReady() {
     publisher.offer(
         new WorkerEvent(
             WorkerEvent.Type.READY,

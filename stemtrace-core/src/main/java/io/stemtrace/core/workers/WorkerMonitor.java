@@ -153,7 +153,7 @@ public final class WorkerMonitor implements EventListener {
   }
 
   /** Workers forgotten beyond the cap so far. */
-  public synchronized long forgottenWorkers() {
+  synchronized long forgottenWorkers() {
     return forgottenWorkers;
   }
 
