@@ -162,7 +162,12 @@ export const workersQuery = (offset: number) =>
     queryFn: ({ signal }) =>
       getJson<WorkerListResponse>('/api/workers', new URLSearchParams({ limit: String(WORKERS_PAGE_SIZE), offset: String(offset) }), signal),
     placeholderData: keepPreviousData,
+    // a worker goes offline by staying silent, which no live event announces: ask again now and then
+    refetchInterval: WORKERS_REFRESH_MS,
   });
+
+/** How often the workers page asks again, so that a silent worker turns offline on screen. */
+export const WORKERS_REFRESH_MS = 5_000;
 
 /** One worker with every name it registers (a list holds only the first 100). */
 export const workerQuery = (hostname: string) =>

@@ -2,9 +2,9 @@ import type { QueryClient } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
 import { websocketUrl } from './lib/base';
 import { refreshLiveLists } from './liveLists';
-import { backoffDelay, graphIsStale, parseFrame, planInvalidation, taskIsStale } from './lib/liveUpdate';
+import { backoffDelay, graphIsStale, parseFrame, planInvalidation, taskIsStale, workersAreStale } from './lib/liveUpdate';
 import { reloadForSignIn, SESSION_EXPIRED_CLOSE_CODE } from './lib/signIn';
-import type { GraphResponse, TaskDetailResponse } from './lib/types';
+import type { GraphResponse, TaskDetailResponse, WorkerListResponse } from './lib/types';
 import { BASE } from './env';
 
 /**
@@ -73,8 +73,11 @@ function applyFrame(client: QueryClient, text: string) {
   }
   if (plan.anomalies) void client.invalidateQueries({ queryKey: ['anomalies'] });
   if (plan.workers) {
-    void client.invalidateQueries({ queryKey: ['workers'] });
-    void client.invalidateQueries({ queryKey: ['registry'] });
+    const shown = client.getQueriesData<WorkerListResponse>({ queryKey: ['workers', 'list'] }).map(([, data]) => data);
+    if (shown.length === 0 || workersAreStale(frame.workers, shown)) {
+      void client.invalidateQueries({ queryKey: ['workers'] });
+      void client.invalidateQueries({ queryKey: ['registry'] });
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, graphIsStale, parseFrame, planInvalidation, taskIsStale } from './liveUpdate';
+import { backoffDelay, graphIsStale, parseFrame, planInvalidation, taskIsStale, workersAreStale } from './liveUpdate';
 import { container, graph, task } from './testNodes';
 
 describe('live update frames', () => {
@@ -76,5 +76,13 @@ describe('live update frames', () => {
     expect(backoffDelay(3, mid)).toBe(3600);
     expect(backoffDelay(20, mid)).toBe(9000);
     expect(backoffDelay(0, () => 1)).toBe(500);
+  });
+
+  it('refetches workers for a new worker or a changed status, not for a heartbeat', () => {
+    const shown = [{ workers: [{ hostname: 'w1', status: 'online' }, { hostname: 'w2', status: 'offline' }] }, undefined];
+    expect(workersAreStale([{ hostname: 'w1', status: 'online' }], shown)).toBe(false);
+    expect(workersAreStale([{ hostname: 'w2', status: 'online' }], shown)).toBe(true);
+    expect(workersAreStale([{ hostname: 'w3', status: 'online' }], shown)).toBe(true);
+    expect(workersAreStale([], shown)).toBe(false);
   });
 });

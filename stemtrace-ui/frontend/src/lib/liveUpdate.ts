@@ -85,3 +85,21 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
   const base = Math.min(10_000, 500 * 2 ** Math.max(0, attempt));
   return Math.round(base * (0.8 + 0.2 * random()));
 }
+
+/**
+ * Whether a frame's workers change what the shown worker lists say: a worker not listed, or one whose
+ * status differs. A heartbeat (worker_ready of a worker listed online) changes nothing, so a page open
+ * on many workers is not refetched at every heartbeat; counts and silence come with the page's own
+ * periodic refresh.
+ */
+export function workersAreStale(
+  frameWorkers: ReadonlyArray<{ hostname: string; status: string }>,
+  shownLists: ReadonlyArray<{ workers: ReadonlyArray<{ hostname: string; status: string }> } | undefined>,
+): boolean {
+  if (frameWorkers.length === 0) return false;
+  const shown = new Map<string, string>();
+  for (const list of shownLists) {
+    for (const w of list?.workers ?? []) shown.set(w.hostname, w.status);
+  }
+  return frameWorkers.some((w) => shown.get(w.hostname) !== w.status);
+}

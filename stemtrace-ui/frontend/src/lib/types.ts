@@ -52,6 +52,8 @@ export interface TaskNode {
   chord_id: string | null;
   chord_callback_id: string | null;
   trace_id: string | null;
+  /** The worker of the task's latest event that named one; null for Python stemtrace events. */
+  hostname?: string | null;
   retries: number;
   args: unknown;
   kwargs: unknown;
@@ -152,6 +154,27 @@ export interface Worker {
   status: 'online' | 'offline';
   registered_at: string | null;
   last_seen: string | null;
+  /** online; offline when silent past the server's threshold; shut_down after worker_shutdown. */
+  liveness: WorkerLiveness;
+  /** When the collector last heard from it, on the collector's clock. */
+  last_heard_at: string | null;
+  processed: number;
+  succeeded: number;
+  failed: number;
+  retried: number;
+  active: number;
+  start_count: number;
+  restart_count: number;
+  /** The latest starts, oldest first. */
+  starts: WorkerStart[];
+}
+
+export type WorkerLiveness = 'online' | 'offline' | 'shut_down';
+
+export interface WorkerStart {
+  pid: number;
+  started_at: string | null;
+  stopped_at: string | null;
 }
 
 export interface WorkerListResponse {
@@ -159,6 +182,8 @@ export interface WorkerListResponse {
   total: number;
   limit: number;
   offset: number;
+  /** How long a silent worker still shows online. */
+  offline_after_seconds?: number;
 }
 
 export type RegistryStatus = 'active' | 'never_run' | 'not_registered';

@@ -108,6 +108,16 @@ function Facts({ task }: { task: TaskNode }) {
           </dd>
         </>
       )}
+      {task.hostname && (
+        <>
+          <dt>Worker</dt>
+          <dd className="mono" data-testid="task-worker">
+            <Link to="/workers" className="mono">
+              {task.hostname}
+            </Link>
+          </dd>
+        </>
+      )}
       {task.trace_id && (
         <>
           <dt>Trace</dt>

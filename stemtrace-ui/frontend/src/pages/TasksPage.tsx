@@ -199,6 +199,7 @@ export function TasksPage() {
             <span>State</span>
             <span>Name</span>
             <span>Id</span>
+            <span>Worker</span>
             <span className="num">Duration</span>
             <span className="num">Seen</span>
           </div>
@@ -221,6 +222,9 @@ export function TasksPage() {
                   <AnomalyBadges types={t.anomalies} />
                 </span>
                 <span className="mono muted">{shortId(t.task_id)}</span>
+                <span className="mono muted ellipsis" title={t.hostname ?? undefined} data-testid="task-row-worker">
+                  {t.hostname ?? '—'}
+                </span>
                 <span className="num mono">{formatDuration(t.duration_ms)}</span>
                 <span className="num muted">
                   <RelativeTime iso={t.first_seen} />

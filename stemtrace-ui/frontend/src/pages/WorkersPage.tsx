@@ -53,6 +53,88 @@ function RegisteredNames({ worker }: { worker: Worker }) {
   );
 }
 
+const LIVENESS_LABEL: Record<string, string> = { online: 'online', offline: 'offline', shut_down: 'shut down' };
+
+/** Online, offline (silent past the threshold) or shut down, with what the verdict rests on. */
+function LivenessBadge({ worker, offlineAfter }: { worker: Worker; offlineAfter?: number }) {
+  // a server without liveness sends only status
+  const liveness = worker.liveness ?? worker.status;
+  const why =
+    liveness === 'shut_down'
+      ? 'its latest event was worker_shutdown'
+      : liveness === 'offline'
+        ? `not heard from for more than ${offlineAfter ?? '?'} s`
+        : `heard from within the last ${offlineAfter ?? '?'} s`;
+  return (
+    <span className={`badge liveness-${liveness}`} title={why} data-testid="worker-liveness" data-liveness={liveness}>
+      {LIVENESS_LABEL[liveness] ?? String(liveness)}
+    </span>
+  );
+}
+
+/** What ran on the worker, from task events that name it (Python workers name none). */
+function WorkerCounts({ worker }: { worker: Worker }) {
+  const counts: Array<[string, number | undefined, string]> = [
+    ['processed', worker.processed, 'task attempts finished here'],
+    ['succeeded', worker.succeeded, 'of those, SUCCESS'],
+    ['failed', worker.failed, 'of those, FAILURE'],
+    ['retried', worker.retried, 'attempts that ended in RETRY here'],
+    ['active', worker.active, 'running here now'],
+  ];
+  return (
+    <div className="worker-counts" data-testid="worker-counts">
+      {counts.map(([label, value, title]) => (
+        <span key={label} className="count" title={title} data-testid={`worker-${label}`} data-value={value ?? 0}>
+          <b>{value ?? 0}</b>
+          <span className="muted">{label}</span>
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** Each run of the worker process, newest first: a new pid, or a start after a shutdown. */
+function Starts({ worker }: { worker: Worker }) {
+  const starts = worker.starts ?? [];
+  if (starts.length === 0) return null;
+  const restarts = worker.restart_count ?? 0;
+  const shown = [...starts].reverse();
+  return (
+    <>
+      {/* not an h3: the card's one h3 heads its registered names */}
+      <h4 className="section-label" data-testid="worker-restarts" data-value={restarts}>
+        {restarts === 0 ? 'Started once' : `Restarts (${restarts})`}
+        {(worker.start_count ?? 0) > starts.length && (
+          <span className="muted"> · latest {starts.length} of {worker.start_count} starts</span>
+        )}
+      </h4>
+      <ul className="worker-starts" data-testid="worker-starts">
+        {shown.map((s, i) => (
+          <li key={`${s.pid}-${s.started_at ?? i}`} data-testid="worker-start" data-pid={s.pid}>
+            <span className="mono">pid {s.pid}</span>
+            <span className="muted"> started </span>
+            <span title={formatDateTime(s.started_at)}>
+              <RelativeTime iso={s.started_at} />
+            </span>
+            {s.stopped_at ? (
+              <>
+                <span className="muted"> · shut down </span>
+                <span title={formatDateTime(s.stopped_at)}>
+                  <RelativeTime iso={s.stopped_at} />
+                </span>
+              </>
+            ) : i === 0 ? (
+              worker.liveness === 'online' ? <span className="muted"> · running</span> : null
+            ) : (
+              <span className="muted"> · ended without a shutdown</span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 export function WorkersPage() {
   const { page = 1 } = route.useSearch();
   const navigate = route.useNavigate();
@@ -86,9 +168,9 @@ export function WorkersPage() {
             <RenderBoundary key={w.hostname} what={`worker ${w.hostname}`} resetKey={w} frame={workerCardFrame}>
               <article className="card worker" data-testid="worker-card" data-hostname={w.hostname}>
                 <header className="worker-head">
-                  <span className={`badge status-${w.status}`}>{w.status}</span>
+                  <LivenessBadge worker={w} offlineAfter={query.data.offline_after_seconds} />
                   <h2 className="mono">{w.hostname}</h2>
-                  {w.pid != null && <span className="muted mono">pid {w.pid}</span>}
+                  {w.pid != null && w.pid !== 0 && <span className="muted mono">pid {w.pid}</span>}
                 </header>
                 <dl className="facts compact">
                   <dt>Registered</dt>
@@ -96,10 +178,12 @@ export function WorkersPage() {
                     <RelativeTime iso={w.registered_at} />
                   </dd>
                   <dt>Last seen</dt>
-                  <dd title={formatDateTime(w.last_seen)}>
-                    <RelativeTime iso={w.last_seen} />
+                  <dd title={formatDateTime(w.last_heard_at ?? w.last_seen)} data-testid="worker-last-seen">
+                    <RelativeTime iso={w.last_heard_at ?? w.last_seen} />
                   </dd>
                 </dl>
+                <WorkerCounts worker={w} />
+                <Starts worker={w} />
                 <RegisteredNames worker={w} />
               </article>
             </RenderBoundary>

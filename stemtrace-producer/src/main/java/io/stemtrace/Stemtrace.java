@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +18,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,10 +41,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * closing, or the JVM shutting down, sends worker_shutdown, flushes what is queued within the close
  * timeout and stops the publisher thread. Events are published asynchronously: task threads never
  * wait for the broker and never see an exception from stemtrace. Thread-safe.
+ *
+ * <p>While it runs, the instance repeats worker_ready (same hostname, pid and registered tasks)
+ * every {@linkplain Builder#heartbeatInterval heartbeat interval}, so that a collector can tell a
+ * silent worker from a live one; Python stemtrace consumers take it as the worker announcing itself
+ * again, since a new {@code event_type} would make them reject the event. Task events carry the
+ * worker's host name.
  */
 public final class Stemtrace implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Stemtrace.class.getName());
+
+  /** How often a worker repeats worker_ready unless told otherwise. */
+  static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
 
   private final AsyncPublisher publisher;
   private final TaskTracer tracer;
@@ -51,6 +64,11 @@ public final class Stemtrace implements AutoCloseable {
   private final Clock clock;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread shutdownHook;
+  private final List<String> registeredNames;
+  private final Map<String, RegisteredTaskDefinition> definitions;
+
+  /** null when heartbeats are off or worker events are */
+  private final ScheduledExecutorService heartbeats;
 
   private Stemtrace(Builder builder, Transport transport, boolean ownsTransport) {
     this.clock = builder.clock;
@@ -69,19 +87,61 @@ public final class Stemtrace implements AutoCloseable {
             builder.captureArgs,
             builder.captureResults,
             builder.maxPayloadBytes,
-            clock);
-    if (workerEvents) {
-      publisher.offer(
-          new WorkerEvent(
-              WorkerEvent.Type.READY,
-              hostname,
-              pid,
-              Instant.now(clock),
-              List.copyOf(builder.definitions.keySet()),
-              builder.definitions,
-              null));
-    }
+            clock,
+            workerEvents ? hostname : null);
+    this.registeredNames = List.copyOf(builder.definitions.keySet());
+    this.definitions = Collections.unmodifiableMap(new LinkedHashMap<>(builder.definitions));
+    if (workerEvents) sendWorkerReady();
+    this.heartbeats =
+        workerEvents && !builder.heartbeatInterval.isZero()
+            ? startHeartbeats(builder.heartbeatInterval)
+            : null;
     this.shutdownHook = builder.shutdownHook ? registerShutdownHook() : null;
+  }
+
+  /** Queues worker_ready: the announcement at start, and each heartbeat. */
+  private void sendWorkerReady() {
+    publisher.offer(
+        new WorkerEvent(
+            WorkerEvent.Type.READY,
+            hostname,
+            pid,
+            Instant.now(clock),
+            registeredNames,
+            definitions,
+            null));
+  }
+
+  private ScheduledExecutorService startHeartbeats(Duration interval) {
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "stemtrace-heartbeat{" + hostname + "}");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long millis = Math.max(1, interval.toMillis());
+    scheduler.scheduleAtFixedRate(this::heartbeat, millis, millis, TimeUnit.MILLISECONDS);
+    return scheduler;
+  }
+
+  /** Stops heartbeats for good, so that none can follow worker_shutdown. */
+  private void stopHeartbeats() {
+    heartbeats.shutdownNow();
+    try {
+      heartbeats.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void heartbeat() {
+    // an exception would cancel every later heartbeat; offering never throws, but stay safe
+    try {
+      if (!closed.get()) sendWorkerReady();
+    } catch (RuntimeException e) {
+      publisher.countDropped();
+    }
   }
 
   /** A builder with the defaults: prefix {@code stemtrace}, capture on, queue of 10,000 events. */
@@ -168,6 +228,7 @@ public final class Stemtrace implements AutoCloseable {
         // the JVM is already exiting; the hook runs this close anyway
       }
     }
+    if (heartbeats != null) stopHeartbeats();
     if (workerEvents) {
       Instant now = Instant.now(clock);
       publisher.offer(
@@ -210,6 +271,7 @@ public final class Stemtrace implements AutoCloseable {
     private int batchSize = 200;
     private Duration flushInterval = Duration.ofMillis(50);
     private Duration closeTimeout = Duration.ofSeconds(2);
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private String hostname;
     private final Map<String, RegisteredTaskDefinition> definitions = new LinkedHashMap<>();
     private boolean workerEvents = true;
@@ -323,6 +385,20 @@ public final class Stemtrace implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How often worker_ready is repeated while the instance runs, so that a collector sees the
+     * worker is alive; default 30 s. {@link Duration#ZERO} turns heartbeats off (the worker is
+     * announced once). Collectors mark a worker offline after not hearing from it for some multiple
+     * of this (the server's {@code --worker-offline-after}, default 90 s).
+     */
+    public Builder heartbeatInterval(Duration heartbeatInterval) {
+      Objects.requireNonNull(heartbeatInterval, "heartbeatInterval == null");
+      if (heartbeatInterval.isNegative())
+        throw new IllegalArgumentException("heartbeatInterval < 0: " + heartbeatInterval);
+      this.heartbeatInterval = heartbeatInterval;
+      return this;
+    }
+
     /** The worker name, unique per worker; default {@code jvm-PID@HOST}. */
     public Builder hostname(String hostname) {
       Objects.requireNonNull(hostname, "hostname == null");
@@ -348,7 +424,8 @@ public final class Stemtrace implements AutoCloseable {
     }
 
     /**
-     * Whether to send worker_ready and worker_shutdown; default true. Turn off for pure clients.
+     * Whether to send worker_ready, heartbeats and worker_shutdown, and to name this worker on task
+     * events; default true. Turn off for pure clients.
      */
     public Builder workerEvents(boolean workerEvents) {
       this.workerEvents = workerEvents;

@@ -35,19 +35,24 @@ public final class TaskTracer {
   private final int maxTextBytes;
   private final Clock clock;
 
+  /** the worker named on every event, or null for a pure client that announces no worker */
+  private final String hostname;
+
   TaskTracer(
       AsyncPublisher publisher,
       JsonValues values,
       boolean captureArgs,
       boolean captureResults,
       int maxTextBytes,
-      Clock clock) {
+      Clock clock,
+      String hostname) {
     this.publisher = publisher;
     this.values = values;
     this.captureArgs = captureArgs;
     this.captureResults = captureResults;
     this.maxTextBytes = maxTextBytes;
     this.clock = clock;
+    this.hostname = hostname;
   }
 
   /**
@@ -129,7 +134,8 @@ public final class TaskTracer {
               captureArgs ? values.convert(kwargs) : null,
               captureResults ? values.convert(result) : null,
               cut(exception),
-              cut(traceback));
+              cut(traceback),
+              hostname);
       publisher.offer(event);
     } catch (RuntimeException | StackOverflowError e) {
       // instrumentation must never break the task; a broken event is not sent, and counted as

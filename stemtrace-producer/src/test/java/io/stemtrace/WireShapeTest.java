@@ -42,10 +42,13 @@ class WireShapeTest {
     Map<String, List<String>> ourShapes = shapes(ours);
     assertThat(ourShapes.keySet())
         .containsExactlyInAnyOrder("task", "worker_ready", "worker_shutdown");
+    // Python's task fields in their order, then the worker's host name, which Python ignores
+    List<String> pythonTaskWithHostname = new ArrayList<>(pythonShapes.get("task"));
+    pythonTaskWithHostname.add("hostname");
     assertThat(ourShapes)
         .isEqualTo(
             Map.of(
-                "task", pythonShapes.get("task"),
+                "task", pythonTaskWithHostname,
                 "worker_ready", pythonShapes.get("worker_ready"),
                 "worker_shutdown", pythonShapes.get("worker_shutdown")));
     String pending = new String(ours.get(1), StandardCharsets.UTF_8);

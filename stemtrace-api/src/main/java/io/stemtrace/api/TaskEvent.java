@@ -23,6 +23,8 @@ import java.util.Objects;
  *     finished
  * @param traceId a correlation id across processes, if any
  * @param retries which attempt this is, 0 for the first
+ * @param hostname the worker that reported the event ({@code name@host}), if the producer sends it;
+ *     Python stemtrace 0.3 does not
  */
 public record TaskEvent(
     String taskId,
@@ -40,7 +42,8 @@ public record TaskEvent(
     Object kwargs,
     Object result,
     String exception,
-    String traceback)
+    String traceback,
+    String hostname)
     implements StemtraceEvent {
 
   public TaskEvent {
@@ -49,6 +52,44 @@ public record TaskEvent(
     Objects.requireNonNull(timestamp, "timestamp == null");
     if (taskId.isEmpty()) throw new IllegalArgumentException("taskId is empty");
     if (retries < 0) throw new IllegalArgumentException("retries < 0: " + retries);
+  }
+
+  /** An event without a worker host name, as Python stemtrace 0.3 sends them. */
+  public TaskEvent(
+      String taskId,
+      String name,
+      TaskState state,
+      Instant timestamp,
+      String parentId,
+      String rootId,
+      String groupId,
+      String chordId,
+      String chordCallbackId,
+      String traceId,
+      int retries,
+      Object args,
+      Object kwargs,
+      Object result,
+      String exception,
+      String traceback) {
+    this(
+        taskId,
+        name,
+        state,
+        timestamp,
+        parentId,
+        rootId,
+        groupId,
+        chordId,
+        chordCallbackId,
+        traceId,
+        retries,
+        args,
+        kwargs,
+        result,
+        exception,
+        traceback,
+        null);
   }
 
   /**
@@ -86,7 +127,8 @@ public record TaskEvent(
         .kwargs(kwargs)
         .result(result)
         .exception(exception)
-        .traceback(traceback);
+        .traceback(traceback)
+        .hostname(hostname);
   }
 
   /**
@@ -110,6 +152,7 @@ public record TaskEvent(
     private Object result;
     private String exception;
     private String traceback;
+    private String hostname;
 
     Builder() {}
 
@@ -193,6 +236,11 @@ public record TaskEvent(
       return this;
     }
 
+    public Builder hostname(String hostname) {
+      this.hostname = hostname;
+      return this;
+    }
+
     public TaskEvent build() {
       return new TaskEvent(
           taskId,
@@ -210,7 +258,8 @@ public record TaskEvent(
           kwargs,
           result,
           exception,
-          traceback);
+          traceback,
+          hostname);
     }
   }
 }

@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param queueTime first PENDING to first STARTED, or null
  * @param runTime STARTED to terminal of the winning attempt, or null
  * @param childIds ids of the tasks whose parent is this task, oldest first
+ * @param hostname the worker named by the latest event that named one (the worker of the latest
+ *     attempt), or null when no event did (Python stemtrace 0.3 names none)
  */
 public record TaskNode(
     String id,
@@ -53,7 +55,8 @@ public record TaskNode(
     Instant lastUpdated,
     Duration queueTime,
     Duration runTime,
-    List<String> childIds) {
+    List<String> childIds,
+    String hostname) {
 
   public TaskNode {
     Objects.requireNonNull(id, "id == null");
@@ -61,5 +64,55 @@ public record TaskNode(
     events = List.copyOf(events);
     attempts = List.copyOf(attempts);
     childIds = List.copyOf(childIds);
+  }
+
+  /** A task without a known worker. */
+  public TaskNode(
+      String id,
+      String name,
+      TaskState state,
+      String parentId,
+      String rootId,
+      String groupId,
+      String chordId,
+      String chordCallbackId,
+      String traceId,
+      int retries,
+      Object args,
+      Object kwargs,
+      Object result,
+      String exception,
+      String traceback,
+      List<TaskEvent> events,
+      List<Attempt> attempts,
+      Instant firstSeen,
+      Instant lastUpdated,
+      Duration queueTime,
+      Duration runTime,
+      List<String> childIds) {
+    this(
+        id,
+        name,
+        state,
+        parentId,
+        rootId,
+        groupId,
+        chordId,
+        chordCallbackId,
+        traceId,
+        retries,
+        args,
+        kwargs,
+        result,
+        exception,
+        traceback,
+        events,
+        attempts,
+        firstSeen,
+        lastUpdated,
+        queueTime,
+        runTime,
+        childIds,
+        null);
   }
 }

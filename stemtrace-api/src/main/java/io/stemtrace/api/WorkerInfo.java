@@ -14,7 +14,8 @@ import java.util.Map;
  * @param registeredTasks the task names it runs
  * @param taskDefinitions details per task name
  * @param status online after worker_ready, offline after worker_shutdown
- * @param registeredAt when it last sent worker_ready
+ * @param registeredAt when its running process first sent worker_ready (a repeated one, a
+ *     heartbeat, does not move it)
  * @param lastSeen its latest event
  */
 public record WorkerInfo(

@@ -183,7 +183,8 @@ public final class EventCodec {
         f.value(TopLevel.KWARGS),
         f.value(TopLevel.RESULT),
         optionalString(f, TopLevel.EXCEPTION),
-        optionalString(f, TopLevel.TRACEBACK));
+        optionalString(f, TopLevel.TRACEBACK),
+        identifier(optionalString(f, TopLevel.HOSTNAME), TopLevel.HOSTNAME));
   }
 
   /**
@@ -598,6 +599,8 @@ public final class EventCodec {
     writeJsonValue(g, e.result(), 1);
     writeNullableString(g, "exception", e.exception());
     writeNullableString(g, "traceback", e.traceback());
+    // written only when known: events without it stay byte-identical to Python stemtrace's
+    if (e.hostname() != null) g.writeStringField("hostname", e.hostname());
     g.writeEndObject();
   }
 
@@ -786,6 +789,7 @@ public final class EventCodec {
     static final int RESULT = 13;
     static final int EXCEPTION = 14;
     static final int TRACEBACK = 15;
+    static final int HOSTNAME = 17;
     private static final Map<String, TaskState> STATES = new java.util.HashMap<>();
 
     static {

@@ -10,6 +10,7 @@ import io.stemtrace.core.export.WorkflowExport;
 import io.stemtrace.core.graph.GraphStores;
 import io.stemtrace.core.graph.InMemoryGraphStore;
 import io.stemtrace.core.stats.TaskStatistics;
+import io.stemtrace.core.workers.WorkerMonitor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -47,6 +48,7 @@ public final class StemtraceCollector implements AutoCloseable {
   private final boolean ownsStore;
   private final AnomalyDetector anomalies;
   private final TaskStatistics statistics;
+  private final WorkerMonitor workers;
   private final EventConsumer consumer;
   private final Clock clock;
   private final NodeAlias nodeAlias;
@@ -80,9 +82,19 @@ public final class StemtraceCollector implements AutoCloseable {
             .build();
     this.statistics =
         TaskStatistics.builder().clock(clock).maxTrackedTasks(builder.maxNodes).build();
+    this.workers =
+        WorkerMonitor.builder()
+            .clock(clock)
+            .offlineAfter(builder.workerOfflineAfter)
+            .maxTrackedTasks(builder.maxNodes)
+            .build();
     // without a transport the consumer still applies imported documents
     EventConsumer.Builder consumerBuilder =
-        EventConsumer.builder(store).clock(clock).listener(anomalies).listener(statistics);
+        EventConsumer.builder(store)
+            .clock(clock)
+            .listener(anomalies)
+            .listener(statistics)
+            .listener(workers);
     if (transport != null) consumerBuilder.transport(transport);
     this.consumer = consumerBuilder.build();
   }
@@ -134,6 +146,11 @@ public final class StemtraceCollector implements AutoCloseable {
   /** The task statistics fed by the consumer. */
   public TaskStatistics statistics() {
     return statistics;
+  }
+
+  /** Liveness, task counts and restarts per worker, fed by the consumer. */
+  public WorkerMonitor workers() {
+    return workers;
   }
 
   /**
@@ -221,6 +238,7 @@ public final class StemtraceCollector implements AutoCloseable {
     private Duration stuckPendingAfter = Duration.ofMinutes(5);
     private Duration stuckStartedAfter = Duration.ofMinutes(30);
     private Duration chordJoinWithin = Duration.ofMinutes(1);
+    private Duration workerOfflineAfter = WorkerMonitor.DEFAULT_OFFLINE_AFTER;
     private Clock clock = Clock.systemUTC();
     private NodeAlias nodeAlias = NodeAlias.none();
 
@@ -309,8 +327,17 @@ public final class StemtraceCollector implements AutoCloseable {
     }
 
     /**
-     * The clock of anomaly detection, statistics windows and export times; default the system UTC
-     * clock.
+     * How long a worker may stay silent (no heartbeat, no task event naming it) before it shows as
+     * offline; default 90 s, three of the JVM producer's default heartbeat intervals.
+     */
+    public Builder workerOfflineAfter(Duration threshold) {
+      this.workerOfflineAfter = positive(threshold, "workerOfflineAfter");
+      return this;
+    }
+
+    /**
+     * The clock of anomaly detection, statistics windows, worker liveness and export times; default
+     * the system UTC clock.
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");

@@ -5,21 +5,30 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The anomaly thresholds of the standalone server, from {@code --stuck-pending-after}, {@code
- * --stuck-started-after} and {@code --chord-join-within} or their {@code STEMTRACE_*} variables
- * (flags win). A null threshold leaves the handler's default (or the demo's shorter one).
+ * The anomaly and liveness thresholds of the standalone server, from {@code --stuck-pending-after},
+ * {@code --stuck-started-after}, {@code --chord-join-within} and {@code --worker-offline-after} or
+ * their {@code STEMTRACE_*} variables (flags win). A null threshold leaves the handler's default
+ * (or the demo's shorter one).
  *
  * @param stuckPendingAfter a task PENDING longer than this is reported stuck
  * @param stuckStartedAfter a task STARTED longer than this is reported stuck
  * @param chordJoinWithin a chord callback not started this long after its header finished is
  *     reported
+ * @param workerOfflineAfter a worker not heard from this long shows as offline
  */
 record AnomalyOptions(
-    Duration stuckPendingAfter, Duration stuckStartedAfter, Duration chordJoinWithin) {
+    Duration stuckPendingAfter,
+    Duration stuckStartedAfter,
+    Duration chordJoinWithin,
+    Duration workerOfflineAfter) {
 
-  static final AnomalyOptions DEFAULTS = new AnomalyOptions(null, null, null);
+  static final AnomalyOptions DEFAULTS = new AnomalyOptions(null, null, null, null);
   static final Set<String> FLAGS =
-      Set.of("--stuck-pending-after", "--stuck-started-after", "--chord-join-within");
+      Set.of(
+          "--stuck-pending-after",
+          "--stuck-started-after",
+          "--chord-join-within",
+          "--worker-offline-after");
 
   static final String USAGE =
       String.join(
@@ -28,7 +37,9 @@ record AnomalyOptions(
           "  --stuck-pending-after T  PENDING longer than this is stuck (env STEMTRACE_STUCK_PENDING_AFTER, default 5m)",
           "  --stuck-started-after T  STARTED longer than this is stuck (env STEMTRACE_STUCK_STARTED_AFTER, default 30m)",
           "  --chord-join-within T    a chord callback must start this soon after its header finished",
-          "                           (env STEMTRACE_CHORD_JOIN_WITHIN, default 1m)");
+          "                           (env STEMTRACE_CHORD_JOIN_WITHIN, default 1m)",
+          "  --worker-offline-after T a worker not heard from this long (no heartbeat, no task event)",
+          "                           shows as offline (env STEMTRACE_WORKER_OFFLINE_AFTER, default 90s)");
 
   /** Reads the thresholds from the flags given (name to value), the environment filling in. */
   static AnomalyOptions parse(Map<String, String> flags, Map<String, String> env)
@@ -36,7 +47,8 @@ record AnomalyOptions(
     return new AnomalyOptions(
         threshold("--stuck-pending-after", flags, "STEMTRACE_STUCK_PENDING_AFTER", env),
         threshold("--stuck-started-after", flags, "STEMTRACE_STUCK_STARTED_AFTER", env),
-        threshold("--chord-join-within", flags, "STEMTRACE_CHORD_JOIN_WITHIN", env));
+        threshold("--chord-join-within", flags, "STEMTRACE_CHORD_JOIN_WITHIN", env),
+        threshold("--worker-offline-after", flags, "STEMTRACE_WORKER_OFFLINE_AFTER", env));
   }
 
   private static Duration threshold(

@@ -201,6 +201,8 @@ public final class StemtraceServer implements AutoCloseable {
       if (anomalies.stuckStartedAfter() != null)
         builder.stuckStartedAfter(anomalies.stuckStartedAfter());
       if (anomalies.chordJoinWithin() != null) builder.chordJoinWithin(anomalies.chordJoinWithin());
+      if (anomalies.workerOfflineAfter() != null)
+        builder.workerOfflineAfter(anomalies.workerOfflineAfter());
       handler = builder.build();
     } catch (IllegalArgumentException e) {
       if (demoTransport != null) demoTransport.close();

@@ -158,6 +158,29 @@ class CliOptionsTest {
   }
 
   @Test
+  void workerOfflineAfter_fromFlagOrEnv_unsetLeavesTheDefault() throws Exception {
+    assertThat(parse(Map.of(), "server", "--transport-url", "memory://x").anomalies())
+        .extracting(AnomalyOptions::workerOfflineAfter)
+        .isNull();
+    Map<String, String> env = Map.of("STEMTRACE_WORKER_OFFLINE_AFTER", "2m");
+    assertThat(
+            parse(env, "server", "--transport-url", "memory://x").anomalies().workerOfflineAfter())
+        .isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThat(
+            parse(env, "server", "--transport-url", "memory://x", "--worker-offline-after", "90s")
+                .anomalies()
+                .workerOfflineAfter())
+        .isEqualTo(java.time.Duration.ofSeconds(90));
+    assertBad(
+        "--worker-offline-after must be a duration such as 1.5 (seconds), 500ms, 30s, 5m, 8h, 2d or PT8H, got 'soon'",
+        "server",
+        "--transport-url",
+        "memory://x",
+        "--worker-offline-after",
+        "soon");
+  }
+
+  @Test
   void maxBytes_fromFlagOrEnv_withUnits_defaultZeroMeansAQuarterOfTheHeap() throws Exception {
     assertThat(parse(Map.of(), "demo").maxBytes()).isZero();
     assertThat(parse(Map.of(), "demo", "--max-bytes", "512m").maxBytes()).isEqualTo(512L << 20);

@@ -24,6 +24,7 @@ import io.stemtrace.core.stats.MinuteCount;
 import io.stemtrace.core.stats.Percentiles;
 import io.stemtrace.core.stats.StatsSnapshot;
 import io.stemtrace.core.stats.TaskNameStats;
+import io.stemtrace.core.workers.WorkerActivity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -75,6 +76,7 @@ final class ApiJson {
   private static final SerializedString F_STATE = new SerializedString("state");
   private static final SerializedString F_TASK_ID = new SerializedString("task_id");
   private static final SerializedString F_TRACE_ID = new SerializedString("trace_id");
+  private static final SerializedString F_HOSTNAME = new SerializedString("hostname");
   private static final SerializedString F_TRACEBACK = new SerializedString("traceback");
   private static final SerializedString F_WORKFLOW_ID = new SerializedString("workflow_id");
 
@@ -169,6 +171,7 @@ final class ApiJson {
     nullableString(g, F_CHORD_ID, t.chordId());
     nullableString(g, F_CHORD_CALLBACK_ID, t.chordCallbackId());
     nullableString(g, F_TRACE_ID, t.traceId());
+    nullableString(g, F_HOSTNAME, t.hostname());
     g.writeFieldName(F_RETRIES);
     g.writeNumber(t.retries());
     g.writeFieldName(F_ARGS);
@@ -497,39 +500,73 @@ final class ApiJson {
 
   // ---------------------------------------------------------------- workers and registry
 
-  static void worker(JsonGenerator g, WorkerInfo w) throws IOException {
+  static void worker(JsonGenerator g, WorkerRow w) throws IOException {
     worker(g, w, Integer.MAX_VALUE);
   }
 
-  /** A worker with at most {@code listedTasks} of its registered task names (all are counted). */
-  private static void worker(JsonGenerator g, WorkerInfo w, int listedTasks) throws IOException {
+  /**
+   * A worker with at most {@code listedTasks} of its registered task names (all are counted): what
+   * the store knows from its worker events, with what the collector heard (liveness, counts,
+   * starts).
+   */
+  private static void worker(JsonGenerator g, WorkerRow w, int listedTasks) throws IOException {
+    WorkerInfo info = w.info();
+    WorkerActivity activity = w.activity();
     g.writeStartObject();
     g.writeStringField("hostname", w.hostname());
     g.writeNumberField("pid", w.pid());
-    List<String> registered = w.registeredTasks();
+    List<String> registered = info == null ? List.of() : info.registeredTasks();
     stringArray(
         g,
         "registered_tasks",
         registered.size() <= listedTasks ? registered : registered.subList(0, listedTasks));
     g.writeNumberField("registered_task_count", registered.size());
-    g.writeStringField("status", w.status().name().toLowerCase(Locale.ROOT));
-    timestamp(g, "registered_at", w.registeredAt());
+    g.writeStringField(
+        "status", w.liveness() == WorkerActivity.Liveness.ONLINE ? "online" : "offline");
+    timestamp(g, "registered_at", info == null ? null : info.registeredAt());
     timestamp(g, "last_seen", w.lastSeen());
+    g.writeStringField("liveness", w.liveness().name().toLowerCase(Locale.ROOT));
+    timestamp(g, "last_heard_at", activity == null ? null : activity.lastHeardAt());
+    g.writeNumberField("processed", activity == null ? 0 : activity.processed());
+    g.writeNumberField("succeeded", activity == null ? 0 : activity.succeeded());
+    g.writeNumberField("failed", activity == null ? 0 : activity.failed());
+    g.writeNumberField("retried", activity == null ? 0 : activity.retried());
+    g.writeNumberField("active", activity == null ? 0 : activity.active());
+    g.writeNumberField("start_count", activity == null ? 0 : activity.startCount());
+    g.writeNumberField("restart_count", activity == null ? 0 : activity.restartCount());
+    g.writeArrayFieldStart("starts");
+    if (activity != null) {
+      for (WorkerActivity.Start start : activity.starts()) {
+        g.writeStartObject();
+        g.writeNumberField("pid", start.pid());
+        timestamp(g, "started_at", start.startedAt());
+        timestamp(g, "stopped_at", start.stoppedAt());
+        g.writeEndObject();
+      }
+    }
+    g.writeEndArray();
     g.writeEndObject();
   }
 
   /** How many of a worker's registered task names a list shows; its own endpoint has them all. */
   static final int LISTED_REGISTERED_TASKS = 100;
 
-  static void workers(JsonGenerator g, List<WorkerInfo> workers, int total, int limit, int offset)
+  static void workers(
+      JsonGenerator g,
+      List<WorkerRow> workers,
+      int total,
+      int limit,
+      int offset,
+      Duration offlineAfter)
       throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("workers");
-    for (WorkerInfo w : workers) worker(g, w, LISTED_REGISTERED_TASKS);
+    for (WorkerRow w : workers) worker(g, w, LISTED_REGISTERED_TASKS);
     g.writeEndArray();
     g.writeNumberField("total", total);
     g.writeNumberField("limit", limit);
     g.writeNumberField("offset", offset);
+    g.writeNumberField("offline_after_seconds", offlineAfter.toSeconds());
     g.writeEndObject();
   }
 

@@ -21,6 +21,7 @@ import io.stemtrace.core.anomaly.AnomalyType;
 import io.stemtrace.core.export.WorkflowExport;
 import io.stemtrace.core.stats.StatsSnapshot;
 import io.stemtrace.core.stats.TaskStatistics;
+import io.stemtrace.core.workers.WorkerActivity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -202,9 +203,16 @@ final class ApiRoutes {
   private ChunkedOutput workers(QueryParams query) {
     int limit = query.limit();
     int offset = query.offset();
-    List<WorkerInfo> workers = store.workers();
+    List<WorkerRow> workers = WorkerRow.join(store.workers(), collector.workers());
     return ApiJson.renderChunked(
-        g -> ApiJson.workers(g, page(workers, limit, offset), workers.size(), limit, offset));
+        g ->
+            ApiJson.workers(
+                g,
+                page(workers, limit, offset),
+                workers.size(),
+                limit,
+                offset,
+                collector.workers().offlineAfter()));
   }
 
   /** The items from offset on, at most limit of them. */
@@ -286,10 +294,11 @@ final class ApiRoutes {
   }
 
   private ChunkedOutput worker(String hostname) {
-    WorkerInfo worker =
-        store
-            .worker(hostname)
-            .orElseThrow(() -> ApiException.notFound("worker not found: " + hostname));
+    WorkerInfo info = store.worker(hostname).orElse(null);
+    WorkerActivity activity = collector.workers().worker(hostname).orElse(null);
+    if (info == null && activity == null)
+      throw ApiException.notFound("worker not found: " + hostname);
+    WorkerRow worker = WorkerRow.of(info, activity, collector.workers());
     return ApiJson.renderChunked(g -> ApiJson.worker(g, worker));
   }
 

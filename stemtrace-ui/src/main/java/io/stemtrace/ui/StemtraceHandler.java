@@ -350,6 +350,14 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       return this;
     }
 
+    /**
+     * For the handler's own collector: see {@link StemtraceCollector.Builder#workerOfflineAfter}.
+     */
+    public Builder workerOfflineAfter(Duration threshold) {
+      options().workerOfflineAfter(threshold);
+      return this;
+    }
+
     /** For the handler's own collector: see {@link StemtraceCollector.Builder#chordJoinWithin}. */
     public Builder chordJoinWithin(Duration threshold) {
       options().chordJoinWithin(threshold);

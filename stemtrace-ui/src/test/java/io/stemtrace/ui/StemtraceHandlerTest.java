@@ -336,7 +336,17 @@ class StemtraceHandlerTest {
             "registered_task_count",
             "status",
             "registered_at",
-            "last_seen");
+            "last_seen",
+            "liveness",
+            "last_heard_at",
+            "processed",
+            "succeeded",
+            "failed",
+            "retried",
+            "active",
+            "start_count",
+            "restart_count",
+            "starts");
     assertThat(workers.get("limit").asInt()).isEqualTo(50);
     assertThat(workers.get("offset").asInt()).isZero();
     assertThat(Http.get(api + "/workers?offset=1").json().get("workers")).isEmpty();

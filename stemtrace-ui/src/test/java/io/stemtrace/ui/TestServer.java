@@ -8,6 +8,7 @@ import io.stemtrace.api.Transports;
 import io.stemtrace.codec.EventCodec;
 import io.stemtrace.core.ConsumerMetrics;
 import io.stemtrace.testing.Captures;
+import io.stemtrace.testing.MutableClock;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
@@ -65,6 +66,7 @@ public final class TestServer implements AutoCloseable {
             .maxTasksPerFrame(options.maxTasksPerFrame);
     if (options.store != null) builder.store(options.store);
     if (options.clock != null) builder.clock(options.clock);
+    if (options.workerOfflineAfter != null) builder.workerOfflineAfter(options.workerOfflineAfter);
     if (options.staticRoot != null) builder.staticRoot(options.staticRoot);
     if (options.nodeAlias != null) builder.nodeAlias(options.nodeAlias);
     if (options.allowedHosts != null) builder.allowedHosts(options.allowedHosts);
@@ -78,6 +80,7 @@ public final class TestServer implements AutoCloseable {
       host.addPrefixPath(options.mount, handler);
     }
     host.addExactPath("/__test/inject", inject());
+    host.addExactPath("/__test/clock", clockControl());
     Undertow.Builder server =
         Undertow.builder().addHttpListener(options.port, "127.0.0.1").setHandler(host);
     if (options.sendBuffer > 0)
@@ -116,6 +119,13 @@ public final class TestServer implements AutoCloseable {
     int maxTasksPerFrame = 500;
     int sendBuffer;
     java.time.Clock clock;
+    Duration workerOfflineAfter;
+
+    /** How long a silent worker shows online; default the collector's. */
+    public Options workerOfflineAfter(Duration threshold) {
+      this.workerOfflineAfter = threshold;
+      return this;
+    }
 
     public Options store(GraphStore store) {
       this.store = store;
@@ -365,6 +375,30 @@ public final class TestServer implements AutoCloseable {
                       ex.getResponseSender().send("{\"injected\":" + payloads.size() + "}");
                     });
               });
+    };
+  }
+
+  /**
+   * {@code POST /__test/clock?advance=PT91S} moves a {@link MutableClock} given as the server's
+   * clock (409 for any other clock), so that a browser check can let time pass on the server.
+   */
+  private HttpHandler clockControl() {
+    return exchange -> {
+      if (!exchange.getRequestMethod().equals(Methods.POST)) {
+        exchange.setStatusCode(405);
+        exchange.endExchange();
+        return;
+      }
+      if (!(clock instanceof MutableClock mutable)) {
+        exchange.setStatusCode(409);
+        exchange.endExchange();
+        return;
+      }
+      var advance = exchange.getQueryParameters().get("advance");
+      if (advance != null && !advance.isEmpty())
+        mutable.advance(Duration.parse(advance.getFirst()));
+      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+      exchange.getResponseSender().send("{\"now\":\"" + mutable.instant() + "\"}");
     };
   }
 

@@ -29,6 +29,9 @@ final class HeapEstimate {
    */
   static final int SEARCH_INDEX_ENTRIES = 64;
 
+  /** a task's two entries in its worker's lists (all of its tasks, and those in its state) */
+  static final int HOST_INDEX_ENTRIES = 64;
+
   /** A group record with its member list and its entry in the group index, before its id. */
   static final int GROUP = 160;
 

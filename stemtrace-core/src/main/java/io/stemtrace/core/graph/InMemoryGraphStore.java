@@ -96,6 +96,9 @@ public final class InMemoryGraphStore implements GraphStore {
   /** every task by its current state, for searches by state (see {@link #search}) */
   private final StateLists tasksByState = new StateLists();
 
+  /** tasks by the worker their events named, for a search's {@code worker:} terms */
+  private final Map<String, HostEntry> hosts = new HashMap<>();
+
   /** children that arrived before their parent, by the parent id they wait for */
   private final HashMap<String, List<TaskRecord>> awaitingParent = new HashMap<>();
 
@@ -237,6 +240,17 @@ public final class InMemoryGraphStore implements GraphStore {
       structural = true;
     }
     if (task.traceId == null) task.traceId = received.traceId();
+    if (task.hostname == null && received.hostname() != null) {
+      task.hostname = received.hostname();
+      long hostnameBytes = HeapEstimate.string(task.hostname) + HeapEstimate.HOST_INDEX_ENTRIES;
+      task.heldBytes += hostnameBytes;
+      heldBytes += hostnameBytes;
+      HostEntry host = hosts.computeIfAbsent(task.hostname, HostEntry::new);
+      host.all.add(task.seq, task);
+      // a task counted before its worker was named joins the worker's state list now; later
+      // changes of state go through count()
+      if (task.winnerMeta >= 0) host.byState.add(TaskRecord.state(task.winnerMeta), task);
+    }
     if (created) {
       if (task.workflow == null) {
         Workflow workflow = new Workflow(task.seq);
@@ -264,6 +278,9 @@ public final class InMemoryGraphStore implements GraphStore {
               received.exception(),
               received.traceback());
       eventBytes = HeapEstimate.VERBATIM_EVENT + keepWithinLimits(task, fields, null);
+      // another worker than the record's first: the verbatim event holds its own copy of the name
+      if (received.hostname() != null && !received.hostname().equals(task.hostname))
+        eventBytes += HeapEstimate.string(received.hostname());
       extra = canonical(task, withPayload(received, fields));
     } else {
       TaskRecord.Payload latest = task.latestPayload();
@@ -340,7 +357,8 @@ public final class InMemoryGraphStore implements GraphStore {
         fields[1],
         fields[2],
         (String) fields[3],
-        (String) fields[4]);
+        (String) fields[4],
+        event.hostname());
   }
 
   /**
@@ -473,7 +491,8 @@ public final class InMemoryGraphStore implements GraphStore {
         event.kwargs(),
         event.result(),
         event.exception(),
-        event.traceback());
+        event.traceback(),
+        same(task.hostname, event.hostname()));
   }
 
   private String canonicalId(TaskRecord task, String id) {
@@ -581,6 +600,20 @@ public final class InMemoryGraphStore implements GraphStore {
       tasksByState.remove(state, task);
       entry.byState.remove(state, task);
     }
+    HostEntry host = task.hostname == null ? null : hosts.get(task.hostname);
+    if (host != null) {
+      if (delta > 0) host.byState.add(state, task);
+      else host.byState.remove(state, task);
+    }
+  }
+
+  /** Drops an evicted task from its worker's lists, and the worker's entry once it holds none. */
+  private void forgetOnHost(TaskRecord task) {
+    if (task.hostname == null) return;
+    HostEntry host = hosts.get(task.hostname);
+    if (host == null) return;
+    host.all.remove(task.seq);
+    if (host.all.size() == 0) hosts.remove(task.hostname);
   }
 
   private void setParent(TaskRecord task, String parentId) {
@@ -712,6 +745,7 @@ public final class InMemoryGraphStore implements GraphStore {
       tasksBySeq.remove(task.seq);
       NameEntry entry = task.name;
       count(task, entry, task.state(), -1);
+      forgetOnHost(task);
       if (entry.tasks != null) {
         entry.tasks.remove(task.seq);
         if (entry.tasks.size() == 0) names.remove(entry.name);
@@ -847,9 +881,8 @@ public final class InMemoryGraphStore implements GraphStore {
     List<SeqList<TaskRecord>> sources = picked.sources();
     long candidates = picked.count();
     EnumSet<TaskState> states = picked.states();
-    String needle = picked.needle();
-    Set<String> registered = picked.registered();
-    boolean byTime = query.from() != null || query.to() != null;
+    // the walk counts when a time, payload or second indexed dimension narrows the candidates
+    boolean byTime = query.from() != null || query.to() != null || !picked.exact();
     boolean scans = search.scans();
     long from = query.from() == null ? Long.MIN_VALUE : TaskRecord.toNanos(query.from());
     long to = query.to() == null ? Long.MAX_VALUE : TaskRecord.toNanos(query.to());
@@ -872,6 +905,7 @@ public final class InMemoryGraphStore implements GraphStore {
       if (scans && scanned == scanLimit) break;
       if (cursor.peekSeq() < above) break;
       TaskRecord task = cursor.next();
+      if (!picked.passes(task)) continue;
       scanned++;
       long firstSeen = task.firstStamp();
       if (firstSeen < from || firstSeen > to) continue;
@@ -892,7 +926,9 @@ public final class InMemoryGraphStore implements GraphStore {
         && below == Long.MAX_VALUE
         && exact != null
         && !exactSeen
-        && matchesIndexed(exact, states, needle, registered, search)
+        && states.contains(exact.state())
+        && picked.matchesNames(exact)
+        && picked.matchesHosts(exact)
         && exact.firstStamp() >= from
         && exact.firstStamp() <= to
         && payloads.matches(exact)) {
@@ -913,19 +949,51 @@ public final class InMemoryGraphStore implements GraphStore {
 
   /**
    * The index lists holding the tasks that the indexed terms allow, and how many tasks they hold.
+   * Name terms pick the lists of the matching names, worker terms those of the matching hosts; when
+   * a query has both, the smaller side is walked and the other tested on each task ({@link
+   * #passes}), so the count is then an upper bound the walk refines.
    *
    * @param sources lists to merge newest first
-   * @param count the tasks they hold: the exact number of matches of the indexed terms
+   * @param count the tasks they hold
+   * @param exact true when {@code count} is the number of matches of the indexed terms
    * @param states the states allowed
    * @param needle the lower-cased name substring of the query, or null
-   * @param registered the names the {@code worker:} terms allow, or null for any
+   * @param names the search's name patterns
+   * @param hosts the search's worker patterns
+   * @param testNames the walk must test the name terms (the hosts' lists were picked)
+   * @param testHosts the walk must test the worker terms (the names' lists were picked)
    */
   private record Candidates(
       List<SeqList<TaskRecord>> sources,
       long count,
+      boolean exact,
       EnumSet<TaskState> states,
       String needle,
-      Set<String> registered) {}
+      List<TaskSearch.Pattern> names,
+      List<TaskSearch.Pattern> hosts,
+      boolean testNames,
+      boolean testHosts) {
+
+    boolean passes(TaskRecord task) {
+      return (!testNames || matchesNames(task)) && (!testHosts || matchesHosts(task));
+    }
+
+    boolean matchesNames(TaskRecord task) {
+      String name = task.name.name;
+      if (needle != null && (name == null || !task.name.lowerCase.contains(needle))) return false;
+      for (TaskSearch.Pattern pattern : names) {
+        if (!pattern.matches(name)) return false;
+      }
+      return true;
+    }
+
+    boolean matchesHosts(TaskRecord task) {
+      for (TaskSearch.Pattern pattern : hosts) {
+        if (task.hostname == null || !pattern.matches(task.hostname)) return false;
+      }
+      return true;
+    }
+  }
 
   private Candidates candidates(
       Set<TaskState> queryStates, String nameContains, TaskSearch search) {
@@ -939,25 +1007,60 @@ public final class InMemoryGraphStore implements GraphStore {
       states.retainAll(search.states());
       anyState = false;
     }
-    Set<String> registered =
-        search.workers().isEmpty() ? null : workers.namesRegisteredBy(search.workers());
-    boolean byName = nameContains != null || !search.names().isEmpty() || registered != null;
+    Set<TaskState> wanted = anyState ? null : states;
     String needle = nameContains == null ? null : nameContains.toLowerCase(Locale.ROOT);
-    List<SeqList<TaskRecord>> sources = new ArrayList<>();
-    long count = 0;
+    boolean byName = needle != null || !search.names().isEmpty();
+    boolean byHost = !search.workers().isEmpty();
+    List<SeqList<TaskRecord>> nameSources = new ArrayList<>();
+    long nameCount = 0;
     if (byName) {
       for (NameEntry entry : names.values()) {
-        if (needle != null && !entry.lowerCase.contains(needle)) continue;
-        if (registered != null && !registered.contains(entry.name)) continue;
+        if (needle != null && (entry.lowerCase == null || !entry.lowerCase.contains(needle))) {
+          continue;
+        }
         boolean all = true;
         for (TaskSearch.Pattern pattern : search.names()) all &= pattern.matches(entry.name);
         if (!all) continue;
-        count += addSources(sources, anyState ? null : states, entry.tasks, entry.byState);
+        nameCount += addSources(nameSources, wanted, entry.tasks, entry.byState);
       }
-    } else {
-      count = addSources(sources, anyState ? null : states, tasksBySeq, tasksByState);
     }
-    return new Candidates(sources, count, states, needle, registered);
+    List<SeqList<TaskRecord>> hostSources = new ArrayList<>();
+    long hostCount = 0;
+    if (byHost) {
+      for (HostEntry entry : hosts.values()) {
+        boolean all = true;
+        for (TaskSearch.Pattern pattern : search.workers()) all &= pattern.matches(entry.hostname);
+        if (!all) continue;
+        hostCount += addSources(hostSources, wanted, entry.all, entry.byState);
+      }
+    }
+    List<TaskSearch.Pattern> namePatterns = search.names();
+    List<TaskSearch.Pattern> hostPatterns = search.workers();
+    if (byName && byHost) {
+      boolean walkNames = nameCount <= hostCount;
+      return new Candidates(
+          walkNames ? nameSources : hostSources,
+          Math.min(nameCount, hostCount),
+          false,
+          states,
+          needle,
+          namePatterns,
+          hostPatterns,
+          !walkNames,
+          walkNames);
+    }
+    if (byName) {
+      return new Candidates(
+          nameSources, nameCount, true, states, needle, namePatterns, hostPatterns, false, false);
+    }
+    if (byHost) {
+      return new Candidates(
+          hostSources, hostCount, true, states, needle, namePatterns, hostPatterns, false, false);
+    }
+    List<SeqList<TaskRecord>> sources = new ArrayList<>();
+    long count = addSources(sources, wanted, tasksBySeq, tasksByState);
+    return new Candidates(
+        sources, count, true, states, needle, namePatterns, hostPatterns, false, false);
   }
 
   /**
@@ -975,6 +1078,7 @@ public final class InMemoryGraphStore implements GraphStore {
     TaskCursor cursor = new TaskCursor(picked.sources(), Long.MAX_VALUE);
     while (cursor.hasNext() && scanned < scanLimit) {
       TaskRecord task = cursor.next();
+      if (!picked.passes(task)) continue;
       scanned++;
       if (payloads == null || payloads.matches(task)) found.add(task.workflow);
     }
@@ -1043,22 +1147,6 @@ public final class InMemoryGraphStore implements GraphStore {
       held += list.size();
     }
     return held;
-  }
-
-  private static boolean matchesIndexed(
-      TaskRecord task,
-      Set<TaskState> states,
-      String needle,
-      Set<String> registered,
-      TaskSearch search) {
-    if (!states.contains(task.state())) return false;
-    String name = task.name.name;
-    if (needle != null && (name == null || !task.name.lowerCase.contains(needle))) return false;
-    if (registered != null && !registered.contains(name)) return false;
-    for (TaskSearch.Pattern pattern : search.names()) {
-      if (!pattern.matches(name)) return false;
-    }
-    return true;
   }
 
   private static long count(long[] byState, Set<TaskState> states) {

@@ -27,6 +27,7 @@ final class Snapshots {
     String exception = null;
     String traceback = null;
     String name = task.name.name;
+    String hostname = null;
     int retries = 0;
     Instant firstPending = null;
     Instant firstStarted = null;
@@ -43,6 +44,7 @@ final class Snapshots {
         if (traceback == null) traceback = event.traceback();
       }
       if (name == null) name = event.name();
+      if (hostname == null) hostname = event.hostname();
     }
     for (TaskEvent event : events) {
       retries = Math.max(retries, event.retries());
@@ -86,7 +88,8 @@ final class Snapshots {
         task.lastUpdated(),
         queueTime,
         runTime,
-        childIds(task));
+        childIds(task),
+        hostname);
   }
 
   /**

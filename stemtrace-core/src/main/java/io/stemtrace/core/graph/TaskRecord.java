@@ -18,7 +18,7 @@ import java.util.Arrays;
 final class TaskRecord {
   static final TaskState[] STATES = TaskState.values();
 
-  // meta layout: bits 0-3 state ordinal, bits 4-11 which ids the event carried, bits 12-31 retries
+  // meta layout: bits 0-3 state ordinal, bits 4-12 which ids the event carried, bits 13-30 retries
   static final int STATE_MASK = 0xF;
   static final int HAS_NAME = 1 << 4;
   static final int HAS_PARENT = 1 << 5;
@@ -28,7 +28,8 @@ final class TaskRecord {
   static final int HAS_CHORD = 1 << 9;
   static final int HAS_CALLBACK = 1 << 10;
   static final int HAS_TRACE = 1 << 11;
-  static final int RETRIES_SHIFT = 12;
+  static final int HAS_HOSTNAME = 1 << 12;
+  static final int RETRIES_SHIFT = 13;
   static final int MAX_COMPACT_RETRIES = (1 << (32 - RETRIES_SHIFT - 1)) - 1;
 
   /**
@@ -80,6 +81,9 @@ final class TaskRecord {
   String chordId;
   String chordCallbackId;
   String traceId;
+
+  /** first non-null worker host name; an event naming another worker is kept verbatim */
+  String hostname;
 
   /** records whose parent is this one, in link order; null until the first */
   TaskRecord[] children;
@@ -201,6 +205,10 @@ final class TaskRecord {
       if (!value.equals(traceId)) return -1;
       meta |= HAS_TRACE;
     }
+    if ((value = event.hostname()) != null) {
+      if (!value.equals(hostname)) return -1;
+      meta |= HAS_HOSTNAME;
+    }
     return meta;
   }
 
@@ -293,7 +301,8 @@ final class TaskRecord {
         payload == null ? null : payload.kwargs(),
         payload == null ? null : payload.result(),
         payload == null ? null : payload.exception(),
-        payload == null ? null : payload.traceback());
+        payload == null ? null : payload.traceback(),
+        (meta & HAS_HOSTNAME) != 0 ? hostname : null);
   }
 
   void addChild(TaskRecord child) {

@@ -2,7 +2,6 @@ package io.stemtrace.core.graph;
 
 import io.stemtrace.api.RegisteredTaskDefinition;
 import io.stemtrace.api.RegistryEntry;
-import io.stemtrace.api.TaskSearch;
 import io.stemtrace.api.WorkerEvent;
 import io.stemtrace.api.WorkerInfo;
 import io.stemtrace.core.WorkerLimits;
@@ -11,12 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -72,8 +69,13 @@ final class WorkerRegistry {
     if (worker.lastSeen == null || at.isAfter(worker.lastSeen)) worker.lastSeen = at;
     boolean latest = worker.statusAt == null || !at.isBefore(worker.statusAt);
     if (event.type() == WorkerEvent.Type.READY) {
+      // a repeated worker_ready of the running process is a heartbeat: it keeps registered_at
+      boolean heartbeat =
+          worker.status == WorkerInfo.Status.ONLINE
+              && worker.pid == event.pid()
+              && worker.registeredAt != null;
       if (worker.registeredAt == null || !at.isBefore(worker.registeredAt)) {
-        worker.registeredAt = at;
+        if (!heartbeat) worker.registeredAt = at;
         worker.pid = event.pid();
         List<String> registered = event.registeredTasks();
         if (registered.size() > MAX_REGISTERED_PER_WORKER)
@@ -157,20 +159,6 @@ final class WorkerRegistry {
   Optional<WorkerInfo> get(String hostname) {
     Worker worker = workers.get(hostname);
     return worker == null ? Optional.empty() : Optional.of(worker.view());
-  }
-
-  /**
-   * The task names registered by the workers whose host name every pattern matches: what a search's
-   * {@code worker:} terms select while task events do not say which host ran them.
-   */
-  Set<String> namesRegisteredBy(List<TaskSearch.Pattern> hostPatterns) {
-    Set<String> registered = new HashSet<>();
-    for (Worker worker : workers.values()) {
-      boolean all = true;
-      for (TaskSearch.Pattern pattern : hostPatterns) all &= pattern.matches(worker.hostname);
-      if (all) registered.addAll(worker.registeredTasks);
-    }
-    return registered;
   }
 
   /** Every name a worker registers or a held task carries, sorted by name. */

@@ -144,7 +144,12 @@ public final class SearchHarness {
                   : bucket < 96
                       ? TaskState.FAILURE
                       : bucket < 99 ? TaskState.STARTED : TaskState.RETRY;
-      TaskEvent.Builder end = TaskEvent.builder(id, state).name(name).timestamp(at.plusMillis(5));
+      // the client's PENDING names no worker; the worker's own event does
+      TaskEvent.Builder end =
+          TaskEvent.builder(id, state)
+              .name(name)
+              .timestamp(at.plusMillis(5))
+              .hostname("w" + (i % WORKERS) + "@host");
       if (state == TaskState.SUCCESS) end.result("ok-" + (i % 100_000));
       if (state == TaskState.FAILURE)
         end.exception(i % 2 == 0 ? "TimeoutError: gateway" : "ValueError: bad input");

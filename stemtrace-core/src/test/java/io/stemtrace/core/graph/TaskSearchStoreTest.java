@@ -30,7 +30,14 @@ class TaskSearchStoreTest {
             .timestamp(T0.plusMillis(clock++))
             .args(args)
             .kwargs(kwargs)
+            .hostname(hostOf(name))
             .build());
+  }
+
+  /** Which worker runs a task of the workload: charges on w1, the rest on w2, unnamed on none. */
+  private static String hostOf(String name) {
+    if (name == null) return null;
+    return name.equals("orders.charge") ? "w1@host" : "w2@host";
   }
 
   private void finished(String id, String name, TaskState state, Object result, String error) {
@@ -40,6 +47,7 @@ class TaskSearchStoreTest {
             .timestamp(T0.plusMillis(clock++))
             .result(result)
             .exception(error)
+            .hostname(hostOf(name))
             .build());
   }
 
@@ -101,12 +109,39 @@ class TaskSearchStoreTest {
   }
 
   @Test
-  void worker_matchesTasksWhoseNameTheWorkerRegisters() {
+  void worker_matchesTasksWhoseEventsNamedTheWorker() {
     workload();
 
     assertThat(ids(search("worker:w1"))).containsExactly("o2", "o1");
     assertThat(ids(search("worker:w2@* state:SUCCESS"))).containsExactly("o3");
+    assertThat(ids(search("worker:w2 name:mail.*"))).containsExactly("m1");
+    assertThat(search("worker:w2 name:mail.*").total()).isEqualTo(1);
     assertThat(search("worker:nobody").total()).isZero();
+  }
+
+  @Test
+  void worker_namedOnlyByALaterEvent_isFoundInTheStateItIsIn() {
+    store.apply(
+        TaskEvent.builder("late", TaskState.PENDING).name("orders.charge").timestamp(T0).build());
+    assertThat(search("worker:w9").total()).isZero();
+
+    store.apply(
+        TaskEvent.builder("late", TaskState.STARTED)
+            .name("orders.charge")
+            .timestamp(T0.plusMillis(1))
+            .hostname("w9@host")
+            .build());
+    assertThat(ids(search("worker:w9 state:STARTED"))).containsExactly("late");
+
+    store.apply(
+        TaskEvent.builder("late", TaskState.SUCCESS)
+            .name("orders.charge")
+            .timestamp(T0.plusMillis(2))
+            .hostname("w9@host")
+            .build());
+    assertThat(search("worker:w9 state:STARTED").total()).isZero();
+    assertThat(ids(search("worker:w9 state:SUCCESS"))).containsExactly("late");
+    assertThat(search("worker:w9").total()).isEqualTo(1);
   }
 
   @Test
