@@ -27,6 +27,19 @@ const Handles = () => (
   </>
 );
 
+/** The full task name, its namespace (`capp.`) dimmed so the last segment still stands out. */
+export function TaskName({ name }: { name: string | null }) {
+  const full = name ?? '(unnamed)';
+  const local = shortName(full);
+  const namespace = full.slice(0, full.length - local.length);
+  return (
+    <span className="gnode-name" data-testid="graph-node-name">
+      {namespace && <span className="gnode-namespace">{namespace}</span>}
+      {local}
+    </span>
+  );
+}
+
 export const TaskFlowNodeView = memo(function TaskFlowNodeView({ data }: NodeProps<TaskFlowNode>) {
   const { task, depth } = data;
   return (
@@ -40,7 +53,7 @@ export const TaskFlowNodeView = memo(function TaskFlowNodeView({ data }: NodePro
     >
       <Handles />
       <div className="gnode-top">
-        <span className="gnode-name">{shortName(task.name)}</span>
+        <TaskName name={task.name} />
         <span className="gnode-state">{task.state}</span>
       </div>
       <div className="gnode-meta">

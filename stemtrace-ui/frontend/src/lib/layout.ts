@@ -2,6 +2,26 @@ import { Graph, layout as dagreLayout } from '@dagrejs/dagre';
 import type { GraphModel, ModelEdge, ModelItem, Scope } from './graphModel';
 
 export const TASK_SIZE = { width: 200, height: 62 } as const;
+/** The widest a task node grows to show its full name; longer names wrap onto more lines. */
+export const TASK_MAX_WIDTH = 320;
+/** Lines of name a node makes room for; a longer (hostile) name is cut, its title still holds it all. */
+export const TASK_MAX_NAME_LINES = 4;
+const NAME_CHAR_WIDTH = 7.6;
+const NAME_LINE_HEIGHT = 17;
+/** Beside the name on its first line: the state label and the node's padding and border. */
+const NAME_ROW_EXTRA = 84;
+
+/**
+ * A task node's size: wide enough for its full name (namespace included) on one line up to
+ * TASK_MAX_WIDTH, then taller, one line per wrap.
+ */
+export function taskSize(name: string | null | undefined): { width: number; height: number } {
+  const text = (name ?? '').length * NAME_CHAR_WIDTH;
+  const oneLine = text + NAME_ROW_EXTRA;
+  if (oneLine <= TASK_MAX_WIDTH) return { width: Math.max(TASK_SIZE.width, Math.ceil(oneLine)), height: TASK_SIZE.height };
+  const lines = Math.min(TASK_MAX_NAME_LINES, Math.ceil(text / (TASK_MAX_WIDTH - NAME_ROW_EXTRA)));
+  return { width: TASK_MAX_WIDTH, height: TASK_SIZE.height + (lines - 1) * NAME_LINE_HEIGHT };
+}
 export const AGGREGATE_SIZE = { width: 240, height: 108 } as const;
 /** Inner padding of a container frame; the header strip sits above its contents. */
 export const CONTAINER_PADDING = 14;
@@ -49,7 +69,7 @@ export const MIN_FAN = 4;
 const NODE_SEP = 14;
 const RANK_SEP = 56;
 
-interface Sized {
+export interface Sized {
   item: ModelItem;
   width: number;
   height: number;
@@ -114,7 +134,7 @@ function findFans(ids: string[], edges: ModelEdge[], inRun: Set<string>): string
   return fans.filter((f) => f.length >= MIN_FAN);
 }
 
-type Packed = { width: number; height: number; offsets: Array<{ x: number; y: number }> };
+export type Packed = { width: number; height: number; offsets: Array<{ x: number; y: number }> };
 
 /** A chain reads in rows: left to right, wrapping down after RUN_ROW nodes. */
 function packRows(members: Sized[]): Packed {
@@ -139,7 +159,7 @@ function packRows(members: Sized[]): Packed {
  * Parallel leaves stand in columns, top to bottom, as dagre would stack one rank; a column wraps
  * to the right when it would grow past a height chosen to keep the block roughly 3:2 landscape.
  */
-function packColumns(members: Sized[]): Packed {
+export function packColumns(members: Sized[]): Packed {
   let area = 0;
   let tallest = 0;
   for (const m of members) {
@@ -147,17 +167,32 @@ function packColumns(members: Sized[]): Packed {
     tallest = Math.max(tallest, m.height);
   }
   const maxHeight = Math.max(tallest, Math.sqrt(area / 1.5));
+  // Columns as the height allows, then the members shared evenly among them: four members stand
+  // 2 + 2, not 3 + 1.
+  let columns = 1;
+  let filled = 0;
+  for (const m of members) {
+    if (filled > 0 && filled + m.height > maxHeight) {
+      columns++;
+      filled = 0;
+    }
+    filled += m.height + NODE_SEP;
+  }
+  const perColumn = Math.ceil(members.length / columns);
   const offsets: Array<{ x: number; y: number }> = [];
   let x = 0;
   let y = 0;
+  let inColumn = 0;
   let columnWidth = 0;
   let height = 0;
   for (const m of members) {
-    if (y > 0 && y + m.height > maxHeight) {
+    if (y > 0 && (inColumn >= perColumn || y + m.height > maxHeight)) {
       x += columnWidth + RANK_SEP / 2;
       y = 0;
+      inColumn = 0;
       columnWidth = 0;
     }
+    inColumn++;
     offsets.push({ x, y });
     height = Math.max(height, y + m.height);
     y += m.height + NODE_SEP;
@@ -173,7 +208,7 @@ function layoutScope(scope: Scope, inners: ReadonlyMap<Scope, ScopeLayout>): Sco
   const offsetY = CONTAINER_HEADER + (holdsFrames ? NESTED_FRAME_GAP : 0);
   // A container's size is what its contents need.
   const sized: Sized[] = scope.items.map((item) => {
-    if (item.kind === 'task') return { item, ...TASK_SIZE };
+    if (item.kind === 'task') return { item, ...taskSize(item.node.name) };
     if (item.kind === 'aggregate') return { item, ...AGGREGATE_SIZE };
     const inner = inners.get(item.scope)!;
     return {

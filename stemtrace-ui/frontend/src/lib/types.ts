@@ -68,6 +68,8 @@ export interface TaskNode {
   children: string[];
   /** Anomalies currently raised for the task; absent from servers older than anomaly detection. */
   anomalies?: AnomalyType[];
+  /** The worker that reported the task's events, when the producer sends it. */
+  hostname?: string | null;
 }
 
 export interface ContainerNode {
@@ -98,6 +100,8 @@ export type GraphNode = TaskNode | ContainerNode;
 export interface GraphResponse {
   root_id: string;
   nodes: Record<string, GraphNode>;
+  /** The workflow's summary, the same object the workflow list holds; absent from older servers. */
+  workflow?: GraphSummary;
 }
 
 export interface Page {
@@ -119,7 +123,13 @@ export interface GraphSummary {
   task_count: number;
   first_seen: string | null;
   last_updated: string | null;
+  /**
+   * The workflow's duration, first event to last over every task, callbacks included: null until it
+   * finished (pages then show the time elapsed since `first_seen`).
+   */
   duration_ms: number | null;
+  /** Every task terminal and no chord waiting for its callback; absent from older servers. */
+  finished?: boolean;
 }
 
 export interface GraphListResponse extends Page {
@@ -129,6 +139,8 @@ export interface GraphListResponse extends Page {
 export interface TaskDetailResponse {
   task: TaskNode;
   children: TaskNode[];
+  /** The summary of the task's workflow; absent from older servers. */
+  workflow?: GraphSummary;
 }
 
 export interface Worker {

@@ -1,24 +1,42 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, getRouteApi, useNavigate } from '@tanstack/react-router';
-import { Background, Controls, type Edge, ReactFlow } from '@xyflow/react';
-import { useCallback, useMemo, useState } from 'react';
+import { Link, getRouteApi } from '@tanstack/react-router';
+import { Background, Controls, type Edge, MarkerType, ReactFlow } from '@xyflow/react';
+import { type KeyboardEvent, useCallback, useMemo, useState } from 'react';
 import { graphExportUrl, graphQuery } from '../api';
 import { RenderBoundary } from '../components/ErrorBoundary';
 import { type FlowNode, nodeTypes } from '../components/GraphNodes';
+import { GraphSidePanel } from '../components/GraphSidePanel';
+import { WorkflowDuration } from '../components/WorkflowDuration';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
-import { formatDateTime, formatDuration, shortId } from '../lib/format';
-import { type GraphModel, buildGraphModel, graphNode } from '../lib/graphModel';
+import { formatDateTime, shortId } from '../lib/format';
+import { type GraphModel, buildGraphModel, graphNode, nodesById } from '../lib/graphModel';
 import { layoutGraph } from '../lib/layout';
 import { idSearch } from '../lib/search';
-import { TASK_STATES } from '../lib/types';
+import { type GraphResponse, type GraphSummary, TASK_STATES, type TaskNode } from '../lib/types';
 import { stateClass } from '../lib/states';
+import { TaskGantt } from './TaskGantt';
 
 const route = getRouteApi('/graph');
 
+/** Height of the canvas for a small drawing: enough for it at a readable zoom, not a screenful of nothing. */
+const CANVAS_MIN_HEIGHT = 240;
+const CANVAS_PADDING = 120;
+/** The largest zoom fitting the view may use: a lone node reads well without filling the page. */
+const FIT_MAX_ZOOM = 1.5;
+
+const edgeColor = (kind: 'chain' | 'spawn') => (kind === 'chain' ? 'var(--edge-chain)' : 'var(--edge-spawn)');
+
 /** The laid-out graph; a failure in here leaves the page head with its links in place. */
-function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: string) => void }) {
-  const navigate = useNavigate();
+function GraphCanvas({
+  model,
+  onToggle,
+  onOpen,
+}: {
+  model: GraphModel;
+  onToggle: (id: string) => void;
+  onOpen: (id: string) => void;
+}) {
   const layout = useMemo(() => layoutGraph(model), [model]);
 
   const nodes: FlowNode[] = useMemo(
@@ -32,6 +50,9 @@ function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: st
           height: n.height,
           // Containers sit below their members and edges so clicks reach the tasks inside.
           zIndex: n.item.kind === 'container' ? -1 : undefined,
+          // Tasks and aggregates take the keyboard focus (Enter opens them); frames do not.
+          focusable: n.item.kind !== 'container',
+          ariaLabel: n.item.kind === 'task' ? `${n.item.node.name} ${n.item.node.state}` : undefined,
         };
         const { depth } = n.item;
         if (n.item.kind === 'task') return { ...common, type: 'task', data: { task: n.item.node, depth } };
@@ -51,23 +72,49 @@ function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: st
         source: e.source,
         target: e.target,
         animated: e.running,
-        className: e.running ? 'edge-running' : undefined,
+        className: `edge-${e.kind}${e.running ? ' edge-running' : ''}`,
+        // The direction of every link shows: a step runs after its source, a child was spawned by it.
+        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: edgeColor(e.kind) },
+        data: { kind: e.kind },
         // Edges are not interactive; skipping the wide invisible hit path halves the SVG paths.
         interactionWidth: 0,
       })),
     [layout],
   );
 
-  const onNodeClick = useCallback(
-    (_: unknown, node: FlowNode) => {
-      if (node.type === 'task') void navigate({ to: '/task', search: idSearch(node.id) });
+  const open = useCallback(
+    (node: FlowNode) => {
+      if (node.type === 'task') onOpen(node.id);
       else if (node.type === 'aggregate') onToggle(node.id);
     },
-    [navigate, onToggle],
+    [onOpen, onToggle],
+  );
+  const onNodeClick = useCallback((_: unknown, node: FlowNode) => open(node), [open]);
+  const byId = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
+  // React Flow focuses the node's wrapper, which carries the node id; Enter does what a click does.
+  const onKeyDown = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      if (e.key !== 'Enter') return;
+      const wrapper = (e.target as HTMLElement).closest?.('.react-flow__node');
+      const id = wrapper?.getAttribute('data-id');
+      const node = id != null ? byId.get(id) : undefined;
+      if (!node) return;
+      e.preventDefault();
+      open(node);
+    },
+    [byId, open],
   );
 
+  // A small drawing gets a canvas its size, so a lone task is not a speck in an empty screen.
+  const height = Math.max(CANVAS_MIN_HEIGHT, Math.ceil(layout.height * FIT_MAX_ZOOM + CANVAS_PADDING));
   return (
-    <div className="graph-canvas" data-testid="graph-canvas" data-drawn-count={nodes.length}>
+    <div
+      className="graph-canvas"
+      data-testid="graph-canvas"
+      data-drawn-count={nodes.length}
+      style={{ height: `min(calc(100vh - 170px), ${height}px)`, minHeight: Math.min(height, 520) }}
+      onKeyDown={onKeyDown}
+    >
       <ReactFlow<FlowNode>
         nodes={nodes}
         edges={edges}
@@ -76,11 +123,12 @@ function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: st
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
+        nodesFocusable
         // Every node stays in the DOM (onlyRenderVisibleElements is off): find-in-page works and
         // browser tests can see each node; the layout keeps 2 000 nodes within budget regardless.
         onlyRenderVisibleElements={false}
         fitView
-        fitViewOptions={{ padding: 0.1, maxZoom: 1.2 }}
+        fitViewOptions={{ padding: 0.1, maxZoom: FIT_MAX_ZOOM }}
         minZoom={0.02}
         maxZoom={2}
         colorMode="system"
@@ -91,6 +139,26 @@ function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: st
     </div>
   );
 }
+
+/** The summary the server sent with the graph; for an older server, one read off the root node. */
+function summaryOf(graph: GraphResponse): GraphSummary | null {
+  if (graph.workflow) return graph.workflow;
+  const root = graphNode(graph, graph.root_id);
+  if (!root) return null;
+  return {
+    task_id: root.task_id,
+    root_id: graph.root_id,
+    node_type: root.node_type,
+    name: root.name,
+    state: root.state,
+    task_count: 0,
+    first_seen: root.first_seen,
+    last_updated: root.last_updated,
+    duration_ms: root.duration_ms,
+  };
+}
+
+type GraphTab = 'graph' | 'timeline';
 
 export function GraphPage() {
   const { id: rootId } = route.useSearch();
@@ -108,6 +176,19 @@ export function GraphPage() {
   // Model and layout only change with the response or the expanded set; live refetches that return
   // the same graph are cheap because structural sharing keeps structurally equal data referentially equal.
   const model = useMemo(() => (query.data ? buildGraphModel(query.data, expanded) : null), [query.data, expanded]);
+  const [tab, setTab] = useState<GraphTab>('graph');
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const close = useCallback(() => setSelectedId(null), []);
+  const tasks = useMemo(
+    // oldest first, as a timeline reads
+    () =>
+      query.data
+        ? [...nodesById(query.data).values()]
+            .filter((n): n is TaskNode => n.node_type === 'TASK')
+            .sort((a, b) => (a.first_seen < b.first_seen ? -1 : a.first_seen > b.first_seen ? 1 : 0))
+        : [],
+    [query.data],
+  );
 
   if (rootId === '') return <Empty>No workflow id in the address (/graph?id=...).</Empty>;
   if (query.isPending) return <Loading what="workflow" />;
@@ -115,6 +196,8 @@ export function GraphPage() {
 
   const root = graphNode(query.data, query.data.root_id);
   const rootIsTask = root?.node_type === 'TASK';
+  const summary = summaryOf(query.data);
+  const selected = selectedId != null ? graphNode(query.data, selectedId) : undefined;
   return (
     <section className="page graph-page">
       <div className="page-head">
@@ -124,11 +207,10 @@ export function GraphPage() {
           </Link>{' '}
           / {root ? (rootIsTask ? root.name : root.node_type) : shortId(rootId)}
         </h1>
-        {root && <StateBadge state={root.state} />}
+        {summary && <StateBadge state={summary.state} />}
         <span className="muted mono">{shortId(rootId)}</span>
         <span className="muted">
-          {model?.taskCount} tasks · started {formatDateTime(root?.first_seen)} ·{' '}
-          {formatDuration(root && 'duration_ms' in root ? root.duration_ms : null)}
+          {model?.taskCount} tasks · started {formatDateTime(summary?.first_seen)} · <WorkflowDuration summary={summary} />
         </span>
         <span className="page-actions">
           {rootIsTask && (
@@ -147,17 +229,51 @@ export function GraphPage() {
           </a>
         </span>
       </div>
-      <div className="legend">
-        {TASK_STATES.map((s) => (
-          <span key={s} className={`legend-item ${stateClass(s)}`}>
-            <span className="legend-swatch" /> {s}
-          </span>
-        ))}
+      <div className="graph-toolbar">
+        <div className="segmented" role="tablist" aria-label="View">
+          <button type="button" role="tab" aria-selected={tab === 'graph'} className={tab === 'graph' ? 'active' : ''} data-testid="graph-tab-graph" onClick={() => setTab('graph')}>
+            Graph
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'timeline'}
+            className={tab === 'timeline' ? 'active' : ''}
+            data-testid="graph-tab-timeline"
+            onClick={() => setTab('timeline')}
+          >
+            Timeline
+          </button>
+        </div>
+        {tab === 'graph' && (
+          <div className="legend">
+            {TASK_STATES.map((s) => (
+              <span key={s} className={`legend-item ${stateClass(s)}`}>
+                <span className="legend-swatch" /> {s}
+              </span>
+            ))}
+            <span className="legend-item legend-edge edge-chain">
+              <span className="legend-line" /> next step
+            </span>
+            <span className="legend-item legend-edge edge-spawn">
+              <span className="legend-line" /> spawned
+            </span>
+          </div>
+        )}
       </div>
-      {model && (
-        <RenderBoundary what="the workflow graph" resetKey={model}>
-          <GraphCanvas model={model} onToggle={toggle} />
-        </RenderBoundary>
+      {tab === 'timeline' ? (
+        <div className="card graph-timeline" data-testid="graph-timeline">
+          <TaskGantt tasks={tasks} />
+        </div>
+      ) : (
+        model && (
+          <div className="graph-body">
+            <RenderBoundary what="the workflow graph" resetKey={model}>
+              <GraphCanvas model={model} onToggle={toggle} onOpen={setSelectedId} />
+            </RenderBoundary>
+            {selected?.node_type === 'TASK' && <GraphSidePanel task={selected} onClose={close} />}
+          </div>
+        )
       )}
     </section>
   );

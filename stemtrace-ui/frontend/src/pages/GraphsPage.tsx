@@ -5,7 +5,8 @@ import { RenderBoundary, tableRowFrame } from '../components/ErrorBoundary';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
-import { formatDateTime, formatDuration, shortId } from '../lib/format';
+import { WorkflowDuration } from '../components/WorkflowDuration';
+import { formatDateTime, shortId } from '../lib/format';
 import { idSearch } from '../lib/search';
 
 export function GraphsPage() {
@@ -56,7 +57,9 @@ export function GraphsPage() {
                 <span className="muted" title={formatDateTime(g.first_seen)}>
                   <RelativeTime iso={g.first_seen} />
                 </span>
-                <span className="num mono">{formatDuration(g.duration_ms)}</span>
+                <span className="num mono">
+                  <WorkflowDuration summary={g} />
+                </span>
               </Link>
             </RenderBoundary>
           ))}

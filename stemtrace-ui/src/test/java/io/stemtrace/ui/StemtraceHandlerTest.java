@@ -266,11 +266,14 @@ class StemtraceHandlerTest {
             "task_count",
             "first_seen",
             "last_updated",
-            "duration_ms");
+            "duration_ms",
+            "finished");
     String root = summary.get("task_id").asText();
     JsonNode graph = Http.get(api + "/graphs/" + root).json();
     assertThat(graph.get("root_id").asText()).isEqualTo(root);
     assertThat(graph.get("nodes").get(root).get("children").isArray()).isTrue();
+    // the graph carries the very summary the list shows, so both pages show one duration
+    assertThat(graph.get("workflow")).isEqualTo(summary);
   }
 
   @Test
