@@ -227,7 +227,8 @@ try {
       els.map((el) => {
         const path = el.querySelector('path.react-flow__edge-path');
         const marker = path?.getAttribute('marker-end') ?? '';
-        const id = marker.match(/url\(['"]?#([^'")]+)/)?.[1];
+        // the id holds the marker's colour, var(--edge-...), parentheses included
+        const id = marker.match(/^url\(['"]?#(.*?)['"]?\)$/)?.[1];
         return {
           chain: el.classList.contains('edge-chain'),
           spawn: el.classList.contains('edge-spawn'),

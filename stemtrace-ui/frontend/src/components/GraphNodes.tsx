@@ -1,5 +1,5 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
-import { memo } from 'react';
+import { type ReactNode, memo } from 'react';
 import { AnomalyBadges } from './AnomalyBadge';
 import { type AggregateSummary, type FrameCounts, frameSummary } from '../lib/graphModel';
 import { formatClock, formatDuration, shortId, shortName } from '../lib/format';
@@ -27,6 +27,15 @@ const Handles = () => (
   </>
 );
 
+/** Last name segments up to this long stay on one line, so a wrapped name splits at its namespace. */
+const LOCAL_UNBROKEN = 28;
+
+/** Text with a line-break opportunity after each dot and underscore, where a dotted name reads best split. */
+function breakable(text: string): ReactNode[] {
+  const parts = text.split(/(?<=[._])/);
+  return parts.flatMap((part, i) => (i < parts.length - 1 ? [part, <wbr key={i} />] : [part]));
+}
+
 /** The full task name, its namespace (`capp.`) dimmed so the last segment still stands out. */
 export function TaskName({ name }: { name: string | null }) {
   const full = name ?? '(unnamed)';
@@ -34,8 +43,9 @@ export function TaskName({ name }: { name: string | null }) {
   const namespace = full.slice(0, full.length - local.length);
   return (
     <span className="gnode-name" data-testid="graph-node-name">
-      {namespace && <span className="gnode-namespace">{namespace}</span>}
-      {local}
+      {namespace && <span className="gnode-namespace">{breakable(namespace)}</span>}
+      {/* the last segment breaks only when it alone is too long for a line */}
+      {local.length > LOCAL_UNBROKEN ? breakable(local) : local}
     </span>
   );
 }

@@ -178,17 +178,22 @@ export function packColumns(members: Sized[]): Packed {
     }
     filled += m.height + NODE_SEP;
   }
-  const perColumn = Math.ceil(members.length / columns);
+  // the first `longer` columns hold one more: seven members stand 3 + 2 + 2
+  const base = Math.floor(members.length / columns);
+  const longer = members.length % columns;
+  const capacity = (column: number) => base + (column < longer ? 1 : 0);
   const offsets: Array<{ x: number; y: number }> = [];
   let x = 0;
   let y = 0;
+  let column = 0;
   let inColumn = 0;
   let columnWidth = 0;
   let height = 0;
   for (const m of members) {
-    if (y > 0 && (inColumn >= perColumn || y + m.height > maxHeight)) {
+    if (y > 0 && (inColumn >= capacity(column) || y + m.height > maxHeight)) {
       x += columnWidth + RANK_SEP / 2;
       y = 0;
+      column++;
       inColumn = 0;
       columnWidth = 0;
     }
