@@ -211,7 +211,7 @@ try {
 
   await check('task names are shown in full, the namespace dimmed', async () => {
     await go(graphPath(LONG_ROOT));
-    const name = page.locator(`${testId(`graph-node-${LONG_ROOT}`)} ${testId('graph-node-name')}`);
+    const name = page.locator(`${testId(`graph-node-${LONG_ROOT}`)} ${testId('task-name')}`);
     await name.waitFor({ state: 'visible' });
     assert((await name.textContent()) === LONG_NAME, `node shows ${await name.textContent()}`);
     const fits = await name.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1);

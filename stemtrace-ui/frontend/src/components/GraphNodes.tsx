@@ -42,7 +42,7 @@ export function TaskName({ name }: { name: string | null }) {
   const local = shortName(full);
   const namespace = full.slice(0, full.length - local.length);
   return (
-    <span className="gnode-name" data-testid="graph-node-name">
+    <span className="gnode-name" data-testid="task-name">
       {namespace && <span className="gnode-namespace">{breakable(namespace)}</span>}
       {/* the last segment breaks only when it alone is too long for a line */}
       {local.length > LOCAL_UNBROKEN ? breakable(local) : local}

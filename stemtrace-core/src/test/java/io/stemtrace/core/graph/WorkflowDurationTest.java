@@ -21,12 +21,16 @@ class WorkflowDurationTest {
 
   private final InMemoryGraphStore store = InMemoryGraphStore.create();
 
-  private void event(String id, TaskState state, long atMillis, TaskEvent.Builder event) {
-    store.apply(event.state(state).timestamp(T0.plusMillis(atMillis)).build());
+  private void event(String id, TaskState state, long atMillis) {
+    apply(TaskEvent.builder(id, state).name("app." + id), atMillis);
   }
 
-  private void event(String id, TaskState state, long atMillis) {
-    event(id, state, atMillis, TaskEvent.builder(id, state).name("app." + id));
+  private void child(String id, String parentId, TaskState state, long atMillis) {
+    apply(TaskEvent.builder(id, state).name("app." + id).parentId(parentId), atMillis);
+  }
+
+  private void apply(TaskEvent.Builder event, long atMillis) {
+    store.apply(event.timestamp(T0.plusMillis(atMillis)).build());
   }
 
   private WorkflowSummary summary(String rootId) {
@@ -87,18 +91,10 @@ class WorkflowDurationTest {
     assertThat(waiting.state()).isNotEqualTo(TaskState.SUCCESS);
     assertThat(waiting.duration()).isNull();
 
-    event(
-        "cb",
-        TaskState.STARTED,
-        600,
-        TaskEvent.builder("cb", TaskState.STARTED).name("app.cb").parentId("h2"));
+    child("cb", "h2", TaskState.STARTED, 600);
     assertThat(summary(root).finished()).as("callback running").isFalse();
 
-    event(
-        "cb",
-        TaskState.SUCCESS,
-        790,
-        TaskEvent.builder("cb", TaskState.SUCCESS).name("app.cb").parentId("h2"));
+    child("cb", "h2", TaskState.SUCCESS, 790);
     WorkflowSummary done = summary(root);
     assertThat(done.finished()).isTrue();
     assertThat(done.state()).isEqualTo(TaskState.SUCCESS);
@@ -107,19 +103,11 @@ class WorkflowDurationTest {
 
   @Test
   void childArrivingBeforeItsParent_isCountedOnceTheWorkflowsJoin() {
-    event(
-        "child",
-        TaskState.STARTED,
-        50,
-        TaskEvent.builder("child", TaskState.STARTED).name("app.child").parentId("root"));
+    child("child", "root", TaskState.STARTED, 50);
     event("root", TaskState.SUCCESS, 0);
     assertThat(summary("root").finished()).as("the child still runs").isFalse();
 
-    event(
-        "child",
-        TaskState.SUCCESS,
-        287,
-        TaskEvent.builder("child", TaskState.SUCCESS).name("app.child").parentId("root"));
+    child("child", "root", TaskState.SUCCESS, 287);
     WorkflowSummary done = summary("root");
     assertThat(done.finished()).isTrue();
     assertThat(done.taskCount()).isEqualTo(2);
@@ -139,11 +127,7 @@ class WorkflowDurationTest {
   @Test
   void unknownOrNonRootId_hasNoSummary() {
     event("root", TaskState.SUCCESS, 0);
-    event(
-        "child",
-        TaskState.SUCCESS,
-        5,
-        TaskEvent.builder("child", TaskState.SUCCESS).name("app.child").parentId("root"));
+    child("child", "root", TaskState.SUCCESS, 5);
     assertThat(store.workflowSummary("missing")).isEmpty();
     assertThat(store.workflowSummary("child")).as("not the root").isEmpty();
     assertThat(store.workflowSummary("root")).isPresent();

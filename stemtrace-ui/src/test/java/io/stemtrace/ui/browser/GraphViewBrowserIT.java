@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
  * Workflow durations and the graph page's readability in a real headless Chromium, against the real
  * server with the public capture replayed and a few workflows added by e2e/graphview.mjs: one
  * duration on the list, graph and task pages for a chord and a retried task, elapsed time ticking
- * while a workflow runs, an interrupted task's wording, queue time in the info box and the timeline,
- * full names, arrowheads and edge kinds, the side panel, the timeline tab, Enter on a node, a
- * single-node workflow, a chord callback's context and a group of four laid out evenly. Screenshots
- * at 1400 and 800 px, light and dark, land in {@code target/screenshots/graphview}.
+ * while a workflow runs, an interrupted task's wording, queue time in the info box and the
+ * timeline, full names, arrowheads and edge kinds, the side panel, the timeline tab, Enter on a
+ * node, a single-node workflow, a chord callback's context and a group of four laid out evenly.
+ * Screenshots at 1400 and 800 px, light and dark, land in {@code target/screenshots/graphview}.
  */
 class GraphViewBrowserIT {
 
