@@ -214,8 +214,14 @@ try {
     const name = page.locator(`${testId(`graph-node-${LONG_ROOT}`)} ${testId('task-name')}`);
     await name.waitFor({ state: 'visible' });
     assert((await name.textContent()) === LONG_NAME, `node shows ${await name.textContent()}`);
-    const fits = await name.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1);
-    assert(fits, 'the name overflows its node');
+    for (const id of [LONG_ROOT, ...LONG_CHILDREN, LONG_STEP]) {
+      const node = page.locator(`${testId(`graph-node-${id}`)}`);
+      const fits = await node.evaluate((el) => {
+        const n = el.querySelector('[data-testid="task-name"]');
+        return n.scrollWidth <= n.clientWidth + 1 && n.scrollHeight <= n.clientHeight + 1 && el.scrollHeight <= el.clientHeight + 1;
+      });
+      assert(fits, `the name of ${id} overflows its node`);
+    }
     const [nsColor, localColor] = await name.evaluate((el) => [getComputedStyle(el.querySelector('.gnode-namespace')).color, getComputedStyle(el).color]);
     assert(nsColor !== localColor, 'the namespace is not dimmed');
   });

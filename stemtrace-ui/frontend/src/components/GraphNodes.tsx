@@ -2,6 +2,7 @@ import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { type ReactNode, memo } from 'react';
 import { AnomalyBadges } from './AnomalyBadge';
 import { type AggregateSummary, type FrameCounts, frameSummary } from '../lib/graphModel';
+import { namePieces } from '../lib/layout';
 import { formatClock, formatDuration, shortId, shortName } from '../lib/format';
 import { stateClass } from '../lib/states';
 import { TASK_STATES, type ContainerNode, type TaskNode } from '../lib/types';
@@ -27,25 +28,27 @@ const Handles = () => (
   </>
 );
 
-/** Last name segments up to this long stay on one line, so a wrapped name splits at its namespace. */
-const LOCAL_UNBROKEN = 28;
-
-/** Text with a line-break opportunity after each dot and underscore, where a dotted name reads best split. */
-function breakable(text: string): ReactNode[] {
-  const parts = text.split(/(?<=[._])/);
-  return parts.flatMap((part, i) => (i < parts.length - 1 ? [part, <wbr key={i} />] : [part]));
-}
-
-/** The full task name, its namespace (`capp.`) dimmed so the last segment still stands out. */
+/**
+ * The full task name, its namespace (`capp.`) dimmed so the last segment still stands out; it wraps
+ * between the pieces the layout sized the node for (`namePieces`).
+ */
 export function TaskName({ name }: { name: string | null }) {
   const full = name ?? '(unnamed)';
   const local = shortName(full);
-  const namespace = full.slice(0, full.length - local.length);
+  const pieces = namePieces(full);
+  let at = 0;
+  const namespace: ReactNode[] = [];
+  const rest: ReactNode[] = [];
+  pieces.forEach((piece, i) => {
+    const into = at < full.length - local.length ? namespace : rest;
+    into.push(piece);
+    if (i < pieces.length - 1) into.push(<wbr key={i} />);
+    at += piece.length;
+  });
   return (
     <span className="gnode-name" data-testid="task-name">
-      {namespace && <span className="gnode-namespace">{breakable(namespace)}</span>}
-      {/* the last segment breaks only when it alone is too long for a line */}
-      {local.length > LOCAL_UNBROKEN ? breakable(local) : local}
+      {namespace.length > 0 && <span className="gnode-namespace">{namespace}</span>}
+      {rest}
     </span>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { workflowTiming } from '../lib/workflowTiming';
 import { formatDateTime } from '../lib/format';
 import type { GraphSummary } from '../lib/types';
+import { workflowTiming } from '../lib/workflowTiming';
 
 /** The current time, every `intervalMs` while `enabled`; a finished workflow runs no timer. */
 function useTicker(intervalMs: number, enabled: boolean): number {

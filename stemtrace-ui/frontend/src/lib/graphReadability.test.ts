@@ -42,7 +42,7 @@ describe('taskSize', () => {
   });
 
   it('widens a node for a long namespaced name, then wraps it onto more lines', () => {
-    const medium = taskSize('proj.billing.tasks.render_lines');
+    const medium = taskSize('proj.billing.render_lines');
     expect(medium.width).toBeGreaterThan(TASK_SIZE.width);
     expect(medium.height).toBe(TASK_SIZE.height);
     const long = taskSize('proj.billing.invoices.tasks.generate_monthly_invoice_pdf');

@@ -6,22 +6,68 @@ export const TASK_SIZE = { width: 200, height: 62 } as const;
 export const TASK_MAX_WIDTH = 320;
 /** Lines of name a node makes room for; a longer (hostile) name is cut, its title still holds it all. */
 export const TASK_MAX_NAME_LINES = 4;
-const NAME_CHAR_WIDTH = 7.6;
+/** Estimate per character where no canvas can measure text (unit tests); generous for wide fonts. */
+const NAME_CHAR_WIDTH = 8.2;
 const NAME_LINE_HEIGHT = 17;
-/** Beside the name on its first line: the state label and the node's padding and border. */
-const NAME_ROW_EXTRA = 84;
+/** Beside the name on its first line: the state label, the gap and the node's padding and borders. */
+const NAME_ROW_EXTRA = 90;
+/** Last name segments up to this long stay whole, so a wrapped name splits at its namespace. */
+export const LOCAL_UNBROKEN = 28;
+
+let measure: ((text: string) => number) | null | undefined;
+
+/** Width of text in the node's name font, measured by a canvas when there is a document. */
+function textWidth(text: string): number {
+  if (measure === undefined) {
+    measure = null;
+    if (typeof document !== 'undefined') {
+      const context = document.createElement('canvas').getContext?.('2d');
+      if (context) {
+        context.font = `600 13px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+        measure = (t) => context.measureText(t).width;
+      }
+    }
+  }
+  return measure ? measure(text) : text.length * NAME_CHAR_WIDTH;
+}
+
+/** The pieces a task name wraps between: after each dot, and after underscores of a long last segment. */
+export function namePieces(name: string): string[] {
+  const dot = name.lastIndexOf('.');
+  const namespace = dot >= 0 && dot < name.length - 1 ? name.slice(0, dot + 1) : '';
+  const local = name.slice(namespace.length);
+  const pieces = namespace ? namespace.split(/(?<=\.)/) : [];
+  return [...pieces, ...(local.length > LOCAL_UNBROKEN ? local.split(/(?<=[._])/) : [local])];
+}
 
 /**
  * A task node's size: wide enough for its full name (namespace included) on one line up to
- * TASK_MAX_WIDTH, then taller, one line per wrap.
+ * TASK_MAX_WIDTH, then one line taller per wrap, the name wrapped at its dots as the node shows it.
  */
 export function taskSize(name: string | null | undefined): { width: number; height: number } {
-  const text = (name ?? '').length * NAME_CHAR_WIDTH;
-  const oneLine = text + NAME_ROW_EXTRA;
+  const text = name ?? '';
+  const oneLine = textWidth(text) + NAME_ROW_EXTRA;
   if (oneLine <= TASK_MAX_WIDTH) return { width: Math.max(TASK_SIZE.width, Math.ceil(oneLine)), height: TASK_SIZE.height };
-  const lines = Math.min(TASK_MAX_NAME_LINES, Math.ceil(text / (TASK_MAX_WIDTH - NAME_ROW_EXTRA)));
-  return { width: TASK_MAX_WIDTH, height: TASK_SIZE.height + (lines - 1) * NAME_LINE_HEIGHT };
+  // greedy wrapping, as the browser does; a piece longer than a line breaks inside, taking its share
+  const available = TASK_MAX_WIDTH - NAME_ROW_EXTRA;
+  let lines = 1;
+  let used = 0;
+  for (const piece of namePieces(text)) {
+    const w = textWidth(piece);
+    if (used > 0 && used + w > available) {
+      lines++;
+      used = 0;
+    }
+    if (w > available) {
+      lines += Math.ceil(w / available) - 1;
+      used = w % available;
+    } else {
+      used += w;
+    }
+  }
+  return { width: TASK_MAX_WIDTH, height: TASK_SIZE.height + (Math.min(lines, TASK_MAX_NAME_LINES) - 1) * NAME_LINE_HEIGHT };
 }
+
 export const AGGREGATE_SIZE = { width: 240, height: 108 } as const;
 /** Inner padding of a container frame; the header strip sits above its contents. */
 export const CONTAINER_PADDING = 14;
