@@ -274,7 +274,7 @@ try {
     await shot('graph-timeline');
   });
 
-  await check('Enter on a focused node opens it, and Enter again opens its task page', async () => {
+  await check('Enter on a focused node opens it beside the panel, and Enter again opens its task page', async () => {
     await go(graphPath(LONG_ROOT));
     const wrapper = page.locator(`.react-flow__node[data-id=${cssString(LONG_STEP)}]`);
     await wrapper.waitFor({ state: 'visible' });
@@ -283,6 +283,11 @@ try {
     const panel = page.locator(testId('graph-panel'));
     await panel.waitFor({ state: 'visible' });
     assert((await panel.getAttribute('data-task-id')) === LONG_STEP, 'panel shows another task');
+    // the rightmost node, under the panel when it opened, slides into view beside it
+    await until(async () => {
+      const [node, side] = [await nodeBox(LONG_STEP), await panel.boundingBox()];
+      return node.x + node.width <= side.x + 1;
+    }, 'the opened node beside the panel, not under it');
     await until(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'graph-panel-open'), 'focus on the panel link');
     await page.keyboard.press('Enter');
     await until(async () => new URL(page.url()).pathname.endsWith('/task') && new URL(page.url()).searchParams.get('id') === LONG_STEP, 'the task page');

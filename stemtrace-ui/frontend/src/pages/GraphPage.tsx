@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, getRouteApi } from '@tanstack/react-router';
-import { Background, Controls, type Edge, MarkerType, ReactFlow } from '@xyflow/react';
-import { type KeyboardEvent, useCallback, useMemo, useState } from 'react';
+import { Background, Controls, type Edge, MarkerType, ReactFlow, type ReactFlowInstance } from '@xyflow/react';
+import { type KeyboardEvent, useCallback, useMemo, useRef, useState } from 'react';
 import { graphExportUrl, graphQuery } from '../api';
 import { RenderBoundary } from '../components/ErrorBoundary';
 import { type FlowNode, nodeTypes } from '../components/GraphNodes';
@@ -24,6 +24,9 @@ const CANVAS_MIN_HEIGHT = 240;
 const CANVAS_PADDING = 120;
 /** The largest zoom fitting the view may use: a lone node reads well without filling the page. */
 const FIT_MAX_ZOOM = 1.5;
+
+/** The side panel's width (styles.css `.graph-panel`). */
+const PANEL_WIDTH = 340;
 
 const edgeColor = (kind: 'chain' | 'spawn') => (kind === 'chain' ? 'var(--edge-chain)' : 'var(--edge-spawn)');
 
@@ -82,12 +85,32 @@ function GraphCanvas({
     [layout],
   );
 
+  const flow = useRef<ReactFlowInstance<FlowNode, Edge> | null>(null);
+  const canvas = useRef<HTMLDivElement>(null);
+  // The side panel covers the canvas's right side: a node opened under it slides into view to its left.
+  const reveal = useCallback((id: string) => {
+    const instance = flow.current;
+    const box = canvas.current?.getBoundingClientRect();
+    const internal = instance?.getInternalNode(id);
+    if (!instance || !box || !internal) return;
+    const { x } = instance.getViewport();
+    const right = instance.flowToScreenPosition({
+      x: internal.internals.positionAbsolute.x + (internal.measured.width ?? 0),
+      y: internal.internals.positionAbsolute.y,
+    }).x;
+    const visibleRight = box.right - Math.min(PANEL_WIDTH, box.width - 16) - 24;
+    if (right > visibleRight) {
+      void instance.setViewport({ ...instance.getViewport(), x: x - (right - visibleRight) }, { duration: 200 });
+    }
+  }, []);
   const open = useCallback(
     (node: FlowNode) => {
-      if (node.type === 'task') onOpen(node.id);
-      else if (node.type === 'aggregate') onToggle(node.id);
+      if (node.type === 'task') {
+        onOpen(node.id);
+        reveal(node.id);
+      } else if (node.type === 'aggregate') onToggle(node.id);
     },
-    [onOpen, onToggle],
+    [onOpen, onToggle, reveal],
   );
   const onNodeClick = useCallback((_: unknown, node: FlowNode) => open(node), [open]);
   const byId = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
@@ -109,6 +132,7 @@ function GraphCanvas({
   const height = Math.max(CANVAS_MIN_HEIGHT, Math.ceil(layout.height * FIT_MAX_ZOOM + CANVAS_PADDING));
   return (
     <div
+      ref={canvas}
       className="graph-canvas"
       data-testid="graph-canvas"
       data-drawn-count={nodes.length}
@@ -120,6 +144,9 @@ function GraphCanvas({
         edges={edges}
         nodeTypes={nodeTypes}
         onNodeClick={onNodeClick}
+        onInit={(instance) => {
+          flow.current = instance;
+        }}
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
