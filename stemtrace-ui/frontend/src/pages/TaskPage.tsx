@@ -148,8 +148,13 @@ function Facts({ task, workflow }: { task: TaskNode; workflow: GraphSummary | un
  * read from the workflow's graph (the page of the graph shares it from the cache).
  */
 function ChordCallbackContext({ task }: { task: TaskNode }) {
-  const graph = useQuery(graphQuery(task.workflow_id));
-  const context = graph.data ? chordCallbackContext(graph.data, task.task_id) : null;
+  // A callback's parent is a header task naming it (Celery sets the header that finished last); only
+  // then is the workflow's graph, possibly large, fetched.
+  const parentId = task.parent_id && task.parent_id !== task.task_id ? task.parent_id : '';
+  const parent = useQuery({ ...taskQuery(parentId), enabled: parentId !== '' });
+  const isCallback = parent.data?.task.chord_callback_id === task.task_id;
+  const graph = useQuery({ ...graphQuery(task.workflow_id), enabled: isCallback });
+  const context = isCallback && graph.data ? chordCallbackContext(graph.data, task.task_id) : null;
   if (!context) return null;
   const { chordId, headers, finished } = context;
   const waiting = headers - finished;
