@@ -37,7 +37,9 @@ function SegmentBar({ segments, interrupted }: { segments: Segment[]; interrupte
         {segments.map((s, i) => (
           <span
             key={i}
-            className={`segment segment-${s.kind} ${s.endState ? stateClass(s.endState) : 'open'}`}
+            className={`segment segment-${s.kind} ${s.endState ? stateClass(s.endState) : 'open'}${
+              interrupted && s.endState === null && s.kind === 'running' ? ' segment-cut' : ''
+            }`}
             style={{ left: `${((s.start - first.start) / span) * 100}%`, width: `max(3px, ${((s.end - s.start) / span) * 100}%)` }}
             title={`${SEGMENT_LABEL[s.kind]} (attempt ${s.attempt}): ${formatDuration(s.end - s.start)}`}
           />
@@ -48,7 +50,7 @@ function SegmentBar({ segments, interrupted }: { segments: Segment[]; interrupte
           const cut = interrupted && s.endState === null && s.kind === 'running';
           return (
             <li key={i} data-testid="segment-legend-item" data-segment-kind={cut ? 'interrupted' : s.kind}>
-              <span className={`segment-key segment-${s.kind}`} />
+              <span className={`segment-key segment-${s.kind}${cut ? ' segment-cut' : ''}`} />
               {cut ? 'interrupted' : SEGMENT_LABEL[s.kind]}
               {s.kind !== 'queued' && <span className="muted"> #{s.attempt}</span>}
               {cut ? (
