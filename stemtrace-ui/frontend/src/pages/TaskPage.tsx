@@ -210,7 +210,10 @@ export function TaskPage() {
         <h1>{task.name}</h1>
         <StateBadge state={task.state} />
         <span className="mono muted">{shortId(task.task_id)}</span>
-        <span className="muted">{formatDuration(task.duration_ms)}</span>
+        <span className="muted" title="Run time of the attempt that decided the state; the workflow's duration is under Workflow">
+          {task.duration_ms != null && task.attempts.length > 1 ? 'last attempt ' : ''}
+          {formatDuration(task.duration_ms)}
+        </span>
       </div>
 
       <ChordCallbackContext task={task} />
