@@ -494,6 +494,8 @@ try {
       await page.locator(`${testId('graph-row')}[data-root-id=${cssString(ODD_ROOT)}]`).click();
       await graphShown('from the workflow list');
       await page.locator(testId(`graph-node-${ODD_CHILDREN[0]}`)).click();
+      // a click opens the node's side panel, whose link opens the task page
+      await page.locator(testId('graph-panel-open')).click();
       await taskShown(ODD_CHILDREN[0], 'from the graph');
       await page.locator(testId('task-parent')).getByRole('link').click();
       await taskShown(ODD_ROOT, 'from the parent link');

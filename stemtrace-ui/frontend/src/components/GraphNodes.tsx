@@ -1,7 +1,8 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
-import { memo } from 'react';
+import { type ReactNode, memo } from 'react';
 import { AnomalyBadges } from './AnomalyBadge';
 import { type AggregateSummary, type FrameCounts, frameSummary } from '../lib/graphModel';
+import { namePieces } from '../lib/layout';
 import { formatClock, formatDuration, shortId, shortName } from '../lib/format';
 import { displayName, isAliased } from '../lib/quickSearch';
 import { stateClass } from '../lib/states';
@@ -29,6 +30,31 @@ const Handles = () => (
   </>
 );
 
+/**
+ * The full task name, its namespace (`capp.`) dimmed so the last segment still stands out; it wraps
+ * between the pieces the layout sized the node for (`namePieces`).
+ */
+export function TaskName({ name }: { name: string | null }) {
+  const full = name ?? '(unnamed)';
+  const local = shortName(full);
+  const pieces = namePieces(full);
+  let at = 0;
+  const namespace: ReactNode[] = [];
+  const rest: ReactNode[] = [];
+  pieces.forEach((piece, i) => {
+    const into = at < full.length - local.length ? namespace : rest;
+    into.push(piece);
+    if (i < pieces.length - 1) into.push(<wbr key={i} />);
+    at += piece.length;
+  });
+  return (
+    <span className="gnode-name" data-testid="task-name">
+      {namespace.length > 0 && <span className="gnode-namespace">{namespace}</span>}
+      {rest}
+    </span>
+  );
+}
+
 export const TaskFlowNodeView = memo(function TaskFlowNodeView({ data }: NodeProps<TaskFlowNode>) {
   const { task, depth } = data;
   return (
@@ -43,7 +69,13 @@ export const TaskFlowNodeView = memo(function TaskFlowNodeView({ data }: NodePro
     >
       <Handles />
       <div className="gnode-top">
-        <span className="gnode-name">{isAliased(task) ? displayName(task) : shortName(task.name)}</span>
+        {isAliased(task) ? (
+          <span className="gnode-name" data-testid="task-name">
+            {displayName(task)}
+          </span>
+        ) : (
+          <TaskName name={task.name} />
+        )}
         <span className="gnode-state">{task.state}</span>
       </div>
       <div className="gnode-meta">

@@ -28,7 +28,7 @@ describe('buildGraphModel', () => {
     const chord = model.scope.items[0];
     if (chord?.kind !== 'container') throw new Error('expected a container');
     expect(chord.scope.items.map((i) => i.id).sort()).toEqual(['47e30c64', '7b4871e6', 'e48dc173']);
-    expect(model.scope.edges).toEqual([{ id: `${CHORD}->532f478d`, source: CHORD, target: '532f478d', running: false }]);
+    expect(model.scope.edges).toEqual([{ id: `${CHORD}->532f478d`, source: CHORD, target: '532f478d', running: false, kind: 'chain' }]);
   });
 
   it('draws every node exactly once, also when listed twice or unreachable', () => {

@@ -44,12 +44,30 @@ export type ModelItem =
   | { kind: 'container'; id: string; node: ContainerNode; scope: Scope; collapsible: boolean; depth: number; counts: FrameCounts }
   | { kind: 'aggregate'; id: string; node: ContainerNode; summary: AggregateSummary; depth: number };
 
+/**
+ * `chain`: the target runs after the source, as the next step of a chain, a chord's callback or what
+ * follows a group. `spawn`: the source started the target as one of its children while it ran.
+ */
+export type EdgeKind = 'chain' | 'spawn';
+
 export interface ModelEdge {
   id: string;
   source: string;
   target: string;
   /** The target is being worked on; drawn animated. */
   running: boolean;
+  kind: EdgeKind;
+}
+
+/**
+ * Events do not say whether a child is a chain's next step or a task its parent spawned; both name
+ * the parent. What follows a container is a step (its body); a task's only child is read as the next
+ * step of a chain; a task with several children spawned them.
+ */
+export function edgeKind(source: GraphNode | undefined): EdgeKind {
+  if (!source) return 'spawn';
+  if (source.node_type !== 'TASK') return 'chain';
+  return source.children.length === 1 ? 'chain' : 'spawn';
 }
 
 /**
@@ -212,7 +230,13 @@ export function buildGraphModel(
       placed.add(id);
       drawnCount++;
       if (from !== null) {
-        scope.edges.push({ id: `${from}->${id}`, source: from, target: id, running: isRunning(node.state) });
+        scope.edges.push({
+          id: `${from}->${id}`,
+          source: from,
+          target: id,
+          running: isRunning(node.state),
+          kind: edgeKind(nodes.get(from)),
+        });
       }
       if (node.node_type === 'TASK') {
         scope.items.push({ kind: 'task', id, node, depth });

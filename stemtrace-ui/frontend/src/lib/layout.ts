@@ -2,6 +2,72 @@ import { Graph, layout as dagreLayout } from '@dagrejs/dagre';
 import type { GraphModel, ModelEdge, ModelItem, Scope } from './graphModel';
 
 export const TASK_SIZE = { width: 200, height: 62 } as const;
+/** The widest a task node grows to show its full name; longer names wrap onto more lines. */
+export const TASK_MAX_WIDTH = 320;
+/** Lines of name a node makes room for; a longer (hostile) name is cut, its title still holds it all. */
+export const TASK_MAX_NAME_LINES = 4;
+/** Estimate per character where no canvas can measure text (unit tests); generous for wide fonts. */
+const NAME_CHAR_WIDTH = 8.2;
+const NAME_LINE_HEIGHT = 17;
+/** Beside the name on its first line: the state label, the gap and the node's padding and borders. */
+const NAME_ROW_EXTRA = 90;
+/** Last name segments up to this long stay whole, so a wrapped name splits at its namespace. */
+export const LOCAL_UNBROKEN = 28;
+
+let measure: ((text: string) => number) | null | undefined;
+
+/** Width of text in the node's name font, measured by a canvas when there is a document. */
+function textWidth(text: string): number {
+  if (measure === undefined) {
+    measure = null;
+    if (typeof document !== 'undefined') {
+      const context = document.createElement('canvas').getContext?.('2d');
+      if (context) {
+        context.font = `600 13px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+        measure = (t) => context.measureText(t).width;
+      }
+    }
+  }
+  return measure ? measure(text) : text.length * NAME_CHAR_WIDTH;
+}
+
+/** The pieces a task name wraps between: after each dot, and after underscores of a long last segment. */
+export function namePieces(name: string): string[] {
+  const dot = name.lastIndexOf('.');
+  const namespace = dot >= 0 && dot < name.length - 1 ? name.slice(0, dot + 1) : '';
+  const local = name.slice(namespace.length);
+  const pieces = namespace ? namespace.split(/(?<=\.)/) : [];
+  return [...pieces, ...(local.length > LOCAL_UNBROKEN ? local.split(/(?<=[._])/) : [local])];
+}
+
+/**
+ * A task node's size: wide enough for its full name (namespace included) on one line up to
+ * TASK_MAX_WIDTH, then one line taller per wrap, the name wrapped at its dots as the node shows it.
+ */
+export function taskSize(name: string | null | undefined): { width: number; height: number } {
+  const text = name ?? '';
+  const oneLine = textWidth(text) + NAME_ROW_EXTRA;
+  if (oneLine <= TASK_MAX_WIDTH) return { width: Math.max(TASK_SIZE.width, Math.ceil(oneLine)), height: TASK_SIZE.height };
+  // greedy wrapping, as the browser does; a piece longer than a line breaks inside, taking its share
+  const available = TASK_MAX_WIDTH - NAME_ROW_EXTRA;
+  let lines = 1;
+  let used = 0;
+  for (const piece of namePieces(text)) {
+    const w = textWidth(piece);
+    if (used > 0 && used + w > available) {
+      lines++;
+      used = 0;
+    }
+    if (w > available) {
+      lines += Math.ceil(w / available) - 1;
+      used = w % available;
+    } else {
+      used += w;
+    }
+  }
+  return { width: TASK_MAX_WIDTH, height: TASK_SIZE.height + (Math.min(lines, TASK_MAX_NAME_LINES) - 1) * NAME_LINE_HEIGHT };
+}
+
 export const AGGREGATE_SIZE = { width: 240, height: 108 } as const;
 /** Inner padding of a container frame; the header strip sits above its contents. */
 export const CONTAINER_PADDING = 14;
@@ -49,7 +115,7 @@ export const MIN_FAN = 4;
 const NODE_SEP = 14;
 const RANK_SEP = 56;
 
-interface Sized {
+export interface Sized {
   item: ModelItem;
   width: number;
   height: number;
@@ -114,7 +180,7 @@ function findFans(ids: string[], edges: ModelEdge[], inRun: Set<string>): string
   return fans.filter((f) => f.length >= MIN_FAN);
 }
 
-type Packed = { width: number; height: number; offsets: Array<{ x: number; y: number }> };
+export type Packed = { width: number; height: number; offsets: Array<{ x: number; y: number }> };
 
 /** A chain reads in rows: left to right, wrapping down after RUN_ROW nodes. */
 function packRows(members: Sized[]): Packed {
@@ -139,7 +205,7 @@ function packRows(members: Sized[]): Packed {
  * Parallel leaves stand in columns, top to bottom, as dagre would stack one rank; a column wraps
  * to the right when it would grow past a height chosen to keep the block roughly 3:2 landscape.
  */
-function packColumns(members: Sized[]): Packed {
+export function packColumns(members: Sized[]): Packed {
   let area = 0;
   let tallest = 0;
   for (const m of members) {
@@ -147,17 +213,37 @@ function packColumns(members: Sized[]): Packed {
     tallest = Math.max(tallest, m.height);
   }
   const maxHeight = Math.max(tallest, Math.sqrt(area / 1.5));
+  // Columns as the height allows, then the members shared evenly among them: four members stand
+  // 2 + 2, not 3 + 1.
+  let columns = 1;
+  let filled = 0;
+  for (const m of members) {
+    if (filled > 0 && filled + m.height > maxHeight) {
+      columns++;
+      filled = 0;
+    }
+    filled += m.height + NODE_SEP;
+  }
+  // the first `longer` columns hold one more: seven members stand 3 + 2 + 2
+  const base = Math.floor(members.length / columns);
+  const longer = members.length % columns;
+  const capacity = (column: number) => base + (column < longer ? 1 : 0);
   const offsets: Array<{ x: number; y: number }> = [];
   let x = 0;
   let y = 0;
+  let column = 0;
+  let inColumn = 0;
   let columnWidth = 0;
   let height = 0;
   for (const m of members) {
-    if (y > 0 && y + m.height > maxHeight) {
+    if (y > 0 && (inColumn >= capacity(column) || y + m.height > maxHeight)) {
       x += columnWidth + RANK_SEP / 2;
       y = 0;
+      column++;
+      inColumn = 0;
       columnWidth = 0;
     }
+    inColumn++;
     offsets.push({ x, y });
     height = Math.max(height, y + m.height);
     y += m.height + NODE_SEP;
@@ -173,7 +259,7 @@ function layoutScope(scope: Scope, inners: ReadonlyMap<Scope, ScopeLayout>): Sco
   const offsetY = CONTAINER_HEADER + (holdsFrames ? NESTED_FRAME_GAP : 0);
   // A container's size is what its contents need.
   const sized: Sized[] = scope.items.map((item) => {
-    if (item.kind === 'task') return { item, ...TASK_SIZE };
+    if (item.kind === 'task') return { item, ...taskSize(item.node.name) };
     if (item.kind === 'aggregate') return { item, ...AGGREGATE_SIZE };
     const inner = inners.get(item.scope)!;
     return {

@@ -102,6 +102,8 @@ export type GraphNode = TaskNode | ContainerNode;
 export interface GraphResponse {
   root_id: string;
   nodes: Record<string, GraphNode>;
+  /** The workflow's summary, the same object the workflow list holds; absent from older servers. */
+  workflow?: GraphSummary;
 }
 
 export interface Page {
@@ -133,7 +135,13 @@ export interface GraphSummary {
   task_count: number;
   first_seen: string | null;
   last_updated: string | null;
+  /**
+   * The workflow's duration, first event to last over every task, callbacks included: null until it
+   * finished (pages then show the time elapsed since `first_seen`).
+   */
   duration_ms: number | null;
+  /** Every task terminal and no chord waiting for its callback; absent from older servers. */
+  finished?: boolean;
 }
 
 export interface GraphListResponse extends CursorPaged {
@@ -143,6 +151,8 @@ export interface GraphListResponse extends CursorPaged {
 export interface TaskDetailResponse {
   task: TaskNode;
   children: TaskNode[];
+  /** The summary of the task's workflow; absent from older servers. */
+  workflow?: GraphSummary;
 }
 
 export interface Worker {

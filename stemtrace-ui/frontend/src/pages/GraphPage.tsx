@@ -1,26 +1,47 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, getRouteApi, useNavigate } from '@tanstack/react-router';
-import { Background, Controls, type Edge, ReactFlow } from '@xyflow/react';
-import { useCallback, useMemo, useState } from 'react';
+import { Link, getRouteApi } from '@tanstack/react-router';
+import { Background, Controls, type Edge, MarkerType, ReactFlow, type ReactFlowInstance } from '@xyflow/react';
+import { type KeyboardEvent, useCallback, useMemo, useRef, useState } from 'react';
 import { graphExportUrl, graphQuery } from '../api';
 import { RenderBoundary } from '../components/ErrorBoundary';
 import { type FlowNode, nodeTypes } from '../components/GraphNodes';
+import { GraphSidePanel } from '../components/GraphSidePanel';
+import { WorkflowDuration } from '../components/WorkflowDuration';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { DateTime } from '../components/Time';
-import { formatDuration, shortId } from '../lib/format';
-import { type GraphModel, buildGraphModel, graphNode } from '../lib/graphModel';
+import { shortId } from '../lib/format';
+import { type GraphModel, buildGraphModel, graphNode, nodesById } from '../lib/graphModel';
 import { layoutGraph } from '../lib/layout';
 import { idSearch } from '../lib/search';
-import { TASK_STATES } from '../lib/types';
+import { type GraphResponse, type GraphSummary, TASK_STATES, type TaskNode } from '../lib/types';
 import { stateClass } from '../lib/states';
 import { countOf } from '../lib/plural';
+import { TaskGantt } from './TaskGantt';
 
 const route = getRouteApi('/graph');
 
+/** Height of the canvas for a small drawing: enough for it at a readable zoom, not a screenful of nothing. */
+const CANVAS_MIN_HEIGHT = 240;
+const CANVAS_PADDING = 120;
+/** The largest zoom fitting the view may use: a lone node reads well without filling the page. */
+const FIT_MAX_ZOOM = 1.5;
+
+/** The side panel's width (styles.css `.graph-panel`). */
+const PANEL_WIDTH = 340;
+
+const edgeColor = (kind: 'chain' | 'spawn') => (kind === 'chain' ? 'var(--edge-chain)' : 'var(--edge-spawn)');
+
 /** The laid-out graph; a failure in here leaves the page head with its links in place. */
-function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: string) => void }) {
-  const navigate = useNavigate();
+function GraphCanvas({
+  model,
+  onToggle,
+  onOpen,
+}: {
+  model: GraphModel;
+  onToggle: (id: string) => void;
+  onOpen: (id: string) => void;
+}) {
   const layout = useMemo(() => layoutGraph(model), [model]);
 
   const nodes: FlowNode[] = useMemo(
@@ -34,6 +55,9 @@ function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: st
           height: n.height,
           // Containers sit below their members and edges so clicks reach the tasks inside.
           zIndex: n.item.kind === 'container' ? -1 : undefined,
+          // Tasks and aggregates take the keyboard focus (Enter opens them); frames do not.
+          focusable: n.item.kind !== 'container',
+          ariaLabel: n.item.kind === 'task' ? `${n.item.node.name} ${n.item.node.state}` : undefined,
         };
         const { depth } = n.item;
         if (n.item.kind === 'task') return { ...common, type: 'task', data: { task: n.item.node, depth } };
@@ -53,36 +77,87 @@ function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: st
         source: e.source,
         target: e.target,
         animated: e.running,
-        className: e.running ? 'edge-running' : undefined,
+        className: `edge-${e.kind}${e.running ? ' edge-running' : ''}`,
+        // The direction of every link shows: a step runs after its source, a child was spawned by it.
+        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: edgeColor(e.kind) },
+        data: { kind: e.kind },
         // Edges are not interactive; skipping the wide invisible hit path halves the SVG paths.
         interactionWidth: 0,
       })),
     [layout],
   );
 
-  const onNodeClick = useCallback(
-    (_: unknown, node: FlowNode) => {
-      if (node.type === 'task') void navigate({ to: '/task', search: idSearch(node.id) });
-      else if (node.type === 'aggregate') onToggle(node.id);
+  const flow = useRef<ReactFlowInstance<FlowNode, Edge> | null>(null);
+  const canvas = useRef<HTMLDivElement>(null);
+  // The side panel covers the canvas's right side: a node opened under it slides into view to its left.
+  const reveal = useCallback((id: string) => {
+    const instance = flow.current;
+    const box = canvas.current?.getBoundingClientRect();
+    const internal = instance?.getInternalNode(id);
+    if (!instance || !box || !internal) return;
+    const { x } = instance.getViewport();
+    const right = instance.flowToScreenPosition({
+      x: internal.internals.positionAbsolute.x + (internal.measured.width ?? 0),
+      y: internal.internals.positionAbsolute.y,
+    }).x;
+    const visibleRight = box.right - Math.min(PANEL_WIDTH, box.width - 16) - 24;
+    if (right > visibleRight) {
+      void instance.setViewport({ ...instance.getViewport(), x: x - (right - visibleRight) }, { duration: 200 });
+    }
+  }, []);
+  const open = useCallback(
+    (node: FlowNode) => {
+      if (node.type === 'task') {
+        onOpen(node.id);
+        reveal(node.id);
+      } else if (node.type === 'aggregate') onToggle(node.id);
     },
-    [navigate, onToggle],
+    [onOpen, onToggle, reveal],
+  );
+  const onNodeClick = useCallback((_: unknown, node: FlowNode) => open(node), [open]);
+  const byId = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
+  // React Flow focuses the node's wrapper, which carries the node id; Enter does what a click does.
+  const onKeyDown = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      if (e.key !== 'Enter') return;
+      const wrapper = (e.target as HTMLElement).closest?.('.react-flow__node');
+      const id = wrapper?.getAttribute('data-id');
+      const node = id != null ? byId.get(id) : undefined;
+      if (!node) return;
+      e.preventDefault();
+      open(node);
+    },
+    [byId, open],
   );
 
+  // A small drawing gets a canvas its size, so a lone task is not a speck in an empty screen.
+  const height = Math.max(CANVAS_MIN_HEIGHT, Math.ceil(layout.height * FIT_MAX_ZOOM + CANVAS_PADDING));
   return (
-    <div className="graph-canvas" data-testid="graph-canvas" data-drawn-count={nodes.length}>
+    <div
+      ref={canvas}
+      className="graph-canvas"
+      data-testid="graph-canvas"
+      data-drawn-count={nodes.length}
+      style={{ height: `min(calc(100vh - 170px), ${height}px)`, minHeight: Math.min(height, 520) }}
+      onKeyDown={onKeyDown}
+    >
       <ReactFlow<FlowNode>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
         onNodeClick={onNodeClick}
+        onInit={(instance) => {
+          flow.current = instance;
+        }}
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
+        nodesFocusable
         // Every node stays in the DOM (onlyRenderVisibleElements is off): find-in-page works and
         // browser tests can see each node; the layout keeps 2 000 nodes within budget regardless.
         onlyRenderVisibleElements={false}
         fitView
-        fitViewOptions={{ padding: 0.1, maxZoom: 1.2 }}
+        fitViewOptions={{ padding: 0.1, maxZoom: FIT_MAX_ZOOM }}
         minZoom={0.02}
         maxZoom={2}
         colorMode="system"
@@ -93,6 +168,26 @@ function GraphCanvas({ model, onToggle }: { model: GraphModel; onToggle: (id: st
     </div>
   );
 }
+
+/** The summary the server sent with the graph; for an older server, one read off the root node. */
+function summaryOf(graph: GraphResponse): GraphSummary | null {
+  if (graph.workflow) return graph.workflow;
+  const root = graphNode(graph, graph.root_id);
+  if (!root) return null;
+  return {
+    task_id: root.task_id,
+    root_id: graph.root_id,
+    node_type: root.node_type,
+    name: root.name,
+    state: root.state,
+    task_count: 0,
+    first_seen: root.first_seen,
+    last_updated: root.last_updated,
+    duration_ms: root.duration_ms,
+  };
+}
+
+type GraphTab = 'graph' | 'timeline';
 
 export function GraphPage() {
   const { id: rootId } = route.useSearch();
@@ -110,6 +205,19 @@ export function GraphPage() {
   // Model and layout only change with the response or the expanded set; live refetches that return
   // the same graph are cheap because structural sharing keeps structurally equal data referentially equal.
   const model = useMemo(() => (query.data ? buildGraphModel(query.data, expanded) : null), [query.data, expanded]);
+  const [tab, setTab] = useState<GraphTab>('graph');
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const close = useCallback(() => setSelectedId(null), []);
+  const tasks = useMemo(
+    // oldest first, as a timeline reads
+    () =>
+      query.data
+        ? [...nodesById(query.data).values()]
+            .filter((n): n is TaskNode => n.node_type === 'TASK')
+            .sort((a, b) => (a.first_seen < b.first_seen ? -1 : a.first_seen > b.first_seen ? 1 : 0))
+        : [],
+    [query.data],
+  );
 
   if (rootId === '') return <Empty>No workflow id in the address (/graph?id=...).</Empty>;
   if (query.isPending) return <Loading what="workflow" />;
@@ -117,6 +225,8 @@ export function GraphPage() {
 
   const root = graphNode(query.data, query.data.root_id);
   const rootIsTask = root?.node_type === 'TASK';
+  const summary = summaryOf(query.data);
+  const selected = selectedId != null ? graphNode(query.data, selectedId) : undefined;
   return (
     <section className="page graph-page">
       <div className="page-head">
@@ -126,11 +236,11 @@ export function GraphPage() {
           </Link>{' '}
           / {root ? (rootIsTask ? root.name : root.node_type) : shortId(rootId)}
         </h1>
-        {root && <StateBadge state={root.state} />}
+        {summary && <StateBadge state={summary.state} />}
         <span className="muted mono">{shortId(rootId)}</span>
         <span className="muted">
-          {model ? countOf(model.taskCount, 'task') : ''} · started <DateTime iso={root?.first_seen} /> ·{' '}
-          {formatDuration(root && 'duration_ms' in root ? root.duration_ms : null)}
+          {model ? countOf(model.taskCount, 'task') : ''} · started <DateTime iso={summary?.first_seen} /> ·{' '}
+          <WorkflowDuration summary={summary} />
         </span>
         <span className="page-actions">
           {rootIsTask && (
@@ -149,17 +259,51 @@ export function GraphPage() {
           </a>
         </span>
       </div>
-      <div className="legend">
-        {TASK_STATES.map((s) => (
-          <span key={s} className={`legend-item ${stateClass(s)}`}>
-            <span className="legend-swatch" /> {s}
-          </span>
-        ))}
+      <div className="graph-toolbar">
+        <div className="segmented" role="tablist" aria-label="View">
+          <button type="button" role="tab" aria-selected={tab === 'graph'} className={tab === 'graph' ? 'active' : ''} data-testid="graph-tab-graph" onClick={() => setTab('graph')}>
+            Graph
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'timeline'}
+            className={tab === 'timeline' ? 'active' : ''}
+            data-testid="graph-tab-timeline"
+            onClick={() => setTab('timeline')}
+          >
+            Timeline
+          </button>
+        </div>
+        {tab === 'graph' && (
+          <div className="legend">
+            {TASK_STATES.map((s) => (
+              <span key={s} className={`legend-item ${stateClass(s)}`}>
+                <span className="legend-swatch" /> {s}
+              </span>
+            ))}
+            <span className="legend-item legend-edge edge-chain">
+              <span className="legend-line" /> next step
+            </span>
+            <span className="legend-item legend-edge edge-spawn">
+              <span className="legend-line" /> spawned
+            </span>
+          </div>
+        )}
       </div>
-      {model && (
-        <RenderBoundary what="the workflow graph" resetKey={model}>
-          <GraphCanvas model={model} onToggle={toggle} />
-        </RenderBoundary>
+      {tab === 'timeline' ? (
+        <div className="card graph-timeline" data-testid="graph-timeline">
+          <TaskGantt tasks={tasks} />
+        </div>
+      ) : (
+        model && (
+          <div className="graph-body">
+            <RenderBoundary what="the workflow graph" resetKey={model}>
+              <GraphCanvas model={model} onToggle={toggle} onOpen={setSelectedId} />
+            </RenderBoundary>
+            {selected?.node_type === 'TASK' && <GraphSidePanel task={selected} onClose={close} />}
+          </div>
+        )
       )}
     </section>
   );

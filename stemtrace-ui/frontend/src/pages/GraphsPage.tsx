@@ -7,8 +7,9 @@ import { ImportControl } from '../components/ImportControl';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { RelativeTime } from '../components/Time';
-import { formatDateTime, formatDuration, fromLocalInput, shortId, toLocalInput } from '../lib/format';
+import { formatDateTime, fromLocalInput, shortId, toLocalInput } from '../lib/format';
 import { uniqueRows } from '../lib/livePages';
+import { WorkflowDuration } from '../components/WorkflowDuration';
 import { idSearch } from '../lib/search';
 import { stateClass } from '../lib/states';
 import { TASK_STATES } from '../lib/types';
@@ -197,7 +198,9 @@ export function GraphsPage() {
                 <span className="muted" title={formatDateTime(g.first_seen)}>
                   <RelativeTime iso={g.first_seen} />
                 </span>
-                <span className="num mono">{formatDuration(g.duration_ms)}</span>
+                <span className="num mono">
+                  <WorkflowDuration summary={g} />
+                </span>
               </Link>
             </RenderBoundary>
           ))}

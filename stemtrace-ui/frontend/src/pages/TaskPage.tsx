@@ -1,17 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, getRouteApi } from '@tanstack/react-router';
 import { useMemo } from 'react';
-import { taskQuery } from '../api';
+import { graphQuery, taskQuery } from '../api';
 import { AnomalyBadge, AnomalyBadges } from '../components/AnomalyBadge';
 import { RenderBoundary, listItemFrame, tableCellsFrame } from '../components/ErrorBoundary';
 import { Empty, ErrorState, Loading } from '../components/QueryStatus';
 import { StateBadge } from '../components/StateBadge';
 import { DateTime, RelativeTime, useNow } from '../components/Time';
+import { WorkflowDuration } from '../components/WorkflowDuration';
 import { anomalyExplanation } from '../lib/anomalies';
 import { formatClock, formatDateTime, formatDuration, formatJson, shortId } from '../lib/format';
+import { chordCallbackContext } from '../lib/chordContext';
 import { idSearch } from '../lib/search';
 import { type Segment, buildSegments, segmentClass } from '../lib/timeline';
-import type { AnomalyType, TaskNode } from '../lib/types';
+import type { AnomalyType, GraphSummary, TaskNode } from '../lib/types';
 
 const route = getRouteApi('/task');
 
@@ -19,7 +21,11 @@ const SEGMENT_LABEL = { queued: 'queued', running: 'running', 'retry-wait': 'ret
 const attemptRowFrame = tableCellsFrame(6);
 const eventRowFrame = tableCellsFrame(3);
 
-function SegmentBar({ segments }: { segments: Segment[] }) {
+/**
+ * `interrupted`: the worker running the task shut down (the INTERRUPTED anomaly), so an open running
+ * segment is not "ongoing": nothing runs it any more.
+ */
+function SegmentBar({ segments, interrupted }: { segments: Segment[]; interrupted: boolean }) {
   const first = segments[0];
   const last = segments[segments.length - 1];
   if (!first || !last) return <p className="muted">No lifecycle events recorded.</p>;
@@ -30,22 +36,36 @@ function SegmentBar({ segments }: { segments: Segment[] }) {
         {segments.map((s, i) => (
           <span
             key={i}
-            className={`segment ${segmentClass(s)}`}
+            className={`segment ${segmentClass(s)}${
+              interrupted && s.endState === null && s.kind === 'running' ? ' segment-cut' : ''
+            }`}
             style={{ left: `${((s.start - first.start) / span) * 100}%`, width: `max(3px, ${((s.end - s.start) / span) * 100}%)` }}
             title={`${SEGMENT_LABEL[s.kind]} (attempt ${s.attempt}): ${formatDuration(s.end - s.start)}`}
           />
         ))}
       </div>
       <ol className="segment-legend">
-        {segments.map((s, i) => (
-          <li key={i}>
-            <span className={`segment-key ${segmentClass(s)}`} data-testid="segment-key" />
-            {SEGMENT_LABEL[s.kind]}
-            {s.kind !== 'queued' && <span className="muted"> #{s.attempt}</span>}
-            <span className="mono"> {formatDuration(s.end - s.start)}</span>
-            {s.endState ? <span className="muted"> → {s.endState}</span> : <span className="muted"> (ongoing)</span>}
-          </li>
-        ))}
+        {segments.map((s, i) => {
+          const cut = interrupted && s.endState === null && s.kind === 'running';
+          return (
+            <li key={i} data-testid="segment-legend-item" data-segment-kind={cut ? 'interrupted' : s.kind}>
+              <span className={`segment-key ${segmentClass(s)}${cut ? ' segment-cut' : ''}`} data-testid="segment-key" />
+              {cut ? 'interrupted' : SEGMENT_LABEL[s.kind]}
+              {s.kind !== 'queued' && <span className="muted"> #{s.attempt}</span>}
+              {cut ? (
+                <span className="muted"> (its worker shut down; no finish was recorded)</span>
+              ) : (
+                <>
+                  <span className="mono" data-testid={s.kind === 'queued' && s.attempt === 0 ? 'segment-queued-duration' : undefined}>
+                    {' '}
+                    {formatDuration(s.end - s.start)}
+                  </span>
+                  {s.endState ? <span className="muted"> → {s.endState}</span> : <span className="muted"> (ongoing)</span>}
+                </>
+              )}
+            </li>
+          );
+        })}
       </ol>
     </div>
   );
@@ -68,7 +88,7 @@ function TaskLink({ id, label }: { id: string; label?: string }) {
   );
 }
 
-function Facts({ task }: { task: TaskNode }) {
+function Facts({ task, workflow }: { task: TaskNode; workflow: GraphSummary | undefined }) {
   const parent = task.parent_id && task.parent_id !== task.task_id ? task.parent_id : null;
   return (
     <dl className="facts">
@@ -83,7 +103,9 @@ function Facts({ task }: { task: TaskNode }) {
         <DateTime iso={task.last_updated} />
       </dd>
       <dt>Queue time</dt>
-      <dd className="mono">{formatDuration(task.queue_time_ms)}</dd>
+      <dd className="mono" data-testid="task-queue-time">
+        {formatDuration(task.queue_time_ms)}
+      </dd>
       <dt>Run time</dt>
       <dd className="mono">{formatDuration(task.run_time_ms)}</dd>
       <dt>Parent</dt>
@@ -93,6 +115,12 @@ function Facts({ task }: { task: TaskNode }) {
         <Link to="/graph" search={idSearch(task.workflow_id)} data-testid="task-workflow-link">
           View graph <span className="mono muted">{shortId(task.workflow_id)}</span>
         </Link>
+        {workflow && (
+          <>
+            {' '}
+            · <WorkflowDuration summary={workflow} />
+          </>
+        )}
       </dd>
       {task.group_id && (
         <>
@@ -125,6 +153,34 @@ function Facts({ task }: { task: TaskNode }) {
         </>
       )}
     </dl>
+  );
+}
+
+/**
+ * For a chord's callback: which chord it follows and how many of its header tasks it still waits for,
+ * read from the workflow's graph (the page of the graph shares it from the cache).
+ */
+function ChordCallbackContext({ task }: { task: TaskNode }) {
+  // A callback's parent is a header task naming it (Celery sets the header that finished last); only
+  // then is the workflow's graph, possibly large, fetched.
+  const parentId = task.parent_id && task.parent_id !== task.task_id ? task.parent_id : '';
+  const parent = useQuery({ ...taskQuery(parentId), enabled: parentId !== '' });
+  const isCallback = parent.data?.task.chord_callback_id === task.task_id;
+  const graph = useQuery({ ...graphQuery(task.workflow_id), enabled: isCallback });
+  const context = isCallback && graph.data ? chordCallbackContext(graph.data, task.task_id) : null;
+  if (!context) return null;
+  const { chordId, headers, finished } = context;
+  const waiting = headers - finished;
+  return (
+    <p className="callout chord-context" role="note" data-testid="chord-context" data-waiting={waiting}>
+      Callback of{' '}
+      <Link to="/graph" search={idSearch(task.workflow_id)} data-testid="chord-context-link">
+        chord <span className="mono">{shortId(chordId)}</span>
+      </Link>
+      {waiting > 0
+        ? `, waiting for ${waiting} of its ${headers} header task${headers === 1 ? '' : 's'}.`
+        : `; all ${headers} header task${headers === 1 ? '' : 's'} finished.`}
+    </p>
   );
 }
 
@@ -165,18 +221,23 @@ export function TaskPage() {
         <h1>{task.name}</h1>
         <StateBadge state={task.state} />
         <span className="mono muted">{shortId(task.task_id)}</span>
-        <span className="muted">{formatDuration(task.duration_ms)}</span>
+        <span className="muted" title="Run time of the attempt that decided the state; the workflow's duration is under Workflow">
+          {task.duration_ms != null && task.attempts.length > 1 ? 'last attempt ' : ''}
+          {formatDuration(task.duration_ms)}
+        </span>
       </div>
+
+      <ChordCallbackContext task={task} />
 
       {task.anomalies && task.anomalies.length > 0 && <AnomalyCallout types={task.anomalies} />}
 
       <div className="columns">
         <div className="card">
-          <Facts task={task} />
+          <Facts task={task} workflow={query.data.workflow} />
         </div>
         <div className="card">
           <h3>Timeline</h3>
-          <SegmentBar segments={segments} />
+          <SegmentBar segments={segments} interrupted={task.anomalies?.includes('INTERRUPTED') ?? false} />
         </div>
       </div>
 

@@ -62,6 +62,15 @@ public interface GraphStore extends AutoCloseable {
    */
   Optional<WorkflowGraph> workflow(String rootId);
 
+  /**
+   * The summary of one workflow by its root id, as {@link #workflows} lists it: the one place its
+   * duration and whether it finished are decided, so that every page shows the same figures. The
+   * default derives it from {@link #workflow}; a store that keeps the figures answers faster.
+   */
+  default Optional<WorkflowSummary> workflowSummary(String rootId) {
+    return workflow(rootId).map(WorkflowSummary::of);
+  }
+
   /** The id of the workflow (its root id) a task belongs to now. */
   Optional<String> workflowOf(String taskId);
 

@@ -27,7 +27,7 @@ import java.util.Objects;
  * @param attempts one entry per attempt, by attempt number
  * @param firstSeen the earliest event timestamp
  * @param lastUpdated the latest event timestamp
- * @param queueTime first PENDING to first STARTED, or null
+ * @param queueTime first PENDING or RECEIVED to first STARTED, or null
  * @param runTime STARTED to terminal of the winning attempt, or null
  * @param childIds ids of the tasks whose parent is this task, oldest first
  * @param hostname the worker named by the latest event that named one (the worker of the latest

@@ -60,6 +60,11 @@ public abstract class ForwardingGraphStore implements GraphStore {
   }
 
   @Override
+  public Optional<WorkflowSummary> workflowSummary(String rootId) {
+    return delegate().workflowSummary(rootId);
+  }
+
+  @Override
   public Optional<String> workflowOf(String taskId) {
     return delegate().workflowOf(taskId);
   }

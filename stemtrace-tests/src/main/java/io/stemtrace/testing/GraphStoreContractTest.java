@@ -307,6 +307,32 @@ public abstract class GraphStoreContractTest {
     }
 
     @Test
+    void celeryCanvases_workflowSummary_isTheListedOne_finishedWithTheSpanOfAllEvents() {
+      GraphStore store = newStore();
+      for (CanvasCaptures.Shape shape : CanvasCaptures.Shape.values())
+        applyAll(store, CanvasCaptures.events(shape));
+      for (WorkflowSummary listed : store.workflows(WorkflowQuery.all(100, 0)).items()) {
+        WorkflowSummary summary = store.workflowSummary(listed.rootId()).orElseThrow();
+        assertThat(summary).as(listed.rootId()).isEqualTo(listed);
+        assertThat(summary)
+            .as("derived from the graph of " + listed.rootId())
+            .isEqualTo(WorkflowSummary.of(store.workflow(listed.rootId()).orElseThrow()));
+        assertThat(summary.finished()).as(listed.rootId() + " finished").isTrue();
+        assertThat(summary.duration())
+            .isEqualTo(java.time.Duration.between(summary.firstSeen(), summary.lastUpdated()));
+      }
+      String outer =
+          CanvasCaptures.taskId(CanvasCaptures.Shape.NESTED_CHORD, "tsum", "[[6,14,10]]");
+      GraphStore waiting = newStore();
+      applyAll(
+          waiting, CanvasCaptures.eventsWithout(CanvasCaptures.Shape.NESTED_CHORD, List.of(outer)));
+      WorkflowSummary unfinished =
+          waiting.workflowSummary(onlyWorkflow(waiting).rootId()).orElseThrow();
+      assertThat(unfinished.finished()).as("the outer callback not seen").isFalse();
+      assertThat(unfinished.duration()).isNull();
+    }
+
+    @Test
     void nestedChord_beforeTheOuterCallbackRan_outerChordIsNotSuccess() {
       String outer =
           CanvasCaptures.taskId(CanvasCaptures.Shape.NESTED_CHORD, "tsum", "[[6,14,10]]");

@@ -244,12 +244,27 @@ final class ApiJson {
 
   static void taskDetail(JsonGenerator g, TaskNode task, List<TaskNode> children, Flags flags)
       throws IOException {
+    taskDetail(g, task, children, flags, null);
+  }
+
+  /** With the summary of the task's workflow, when known. */
+  static void taskDetail(
+      JsonGenerator g,
+      TaskNode task,
+      List<TaskNode> children,
+      Flags flags,
+      WorkflowSummary workflow)
+      throws IOException {
     g.writeStartObject();
     g.writeFieldName("task");
     task(g, task, true, null, flags);
     g.writeArrayFieldStart("children");
     for (TaskNode child : children) task(g, child, false, null, flags);
     g.writeEndArray();
+    if (workflow != null) {
+      g.writeFieldName("workflow");
+      workflowSummary(g, workflow);
+    }
     g.writeEndObject();
   }
 
@@ -320,20 +335,27 @@ final class ApiJson {
       throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("graphs");
-    for (WorkflowSummary s : graphs) {
-      g.writeStartObject();
-      g.writeStringField("task_id", s.rootId());
-      g.writeStringField("root_id", s.rootId());
-      g.writeStringField("node_type", s.rootType().name());
-      nullableString(g, "name", s.name());
-      g.writeStringField("state", s.state().name());
-      g.writeNumberField("task_count", s.taskCount());
-      timestamp(g, "first_seen", s.firstSeen());
-      timestamp(g, "last_updated", s.lastUpdated());
-      millis(g, "duration_ms", between(s.firstSeen(), s.lastUpdated()));
-      g.writeEndObject();
-    }
+    for (WorkflowSummary s : graphs) workflowSummary(g, s);
     endPage(g, total, limit, offset, cursor, nextCursor, scan);
+  }
+
+  /**
+   * One workflow's summary: a row of the workflow list, and the {@code workflow} of a graph or task
+   * detail response, so that every page shows the same duration.
+   */
+  static void workflowSummary(JsonGenerator g, WorkflowSummary s) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("task_id", s.rootId());
+    g.writeStringField("root_id", s.rootId());
+    g.writeStringField("node_type", s.rootType().name());
+    nullableString(g, "name", s.name());
+    g.writeStringField("state", s.state().name());
+    g.writeNumberField("task_count", s.taskCount());
+    timestamp(g, "first_seen", s.firstSeen());
+    timestamp(g, "last_updated", s.lastUpdated());
+    millis(g, "duration_ms", s.duration());
+    g.writeBooleanField("finished", s.finished());
+    g.writeEndObject();
   }
 
   /**
@@ -347,6 +369,12 @@ final class ApiJson {
   }
 
   static void graph(JsonGenerator g, WorkflowGraph graph, Flags flags) throws IOException {
+    graph(g, graph, flags, null);
+  }
+
+  /** With the workflow's summary, when known. */
+  static void graph(JsonGenerator g, WorkflowGraph graph, Flags flags, WorkflowSummary workflow)
+      throws IOException {
     Map<String, GroupFacts> groups = new HashMap<>();
     for (GraphNode node : graph.nodes().values()) {
       TaskNode t = node.task();
@@ -367,6 +395,10 @@ final class ApiJson {
       }
     }
     g.writeEndObject();
+    if (workflow != null) {
+      g.writeFieldName("workflow");
+      workflowSummary(g, workflow);
+    }
     g.writeEndObject();
   }
 

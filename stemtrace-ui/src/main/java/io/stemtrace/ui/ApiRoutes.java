@@ -225,7 +225,8 @@ final class ApiRoutes {
     TaskNode task =
         store.task(id).orElseThrow(() -> ApiException.notFound("task not found: " + id));
     List<TaskNode> children = store.children(id);
-    return ApiJson.renderChunked(g -> ApiJson.taskDetail(g, task, children, flags));
+    WorkflowSummary workflow = store.workflowOf(id).flatMap(store::workflowSummary).orElse(null);
+    return ApiJson.renderChunked(g -> ApiJson.taskDetail(g, task, children, flags, workflow));
   }
 
   private ChunkedOutput children(String id) {
@@ -290,7 +291,8 @@ final class ApiRoutes {
         store
             .workflow(rootId)
             .orElseThrow(() -> ApiException.notFound("workflow not found: " + rootId));
-    return ApiJson.renderChunked(g -> ApiJson.graph(g, graph, flags));
+    WorkflowSummary workflow = store.workflowSummary(rootId).orElse(null);
+    return ApiJson.renderChunked(g -> ApiJson.graph(g, graph, flags, workflow));
   }
 
   private ChunkedOutput worker(String hostname) {

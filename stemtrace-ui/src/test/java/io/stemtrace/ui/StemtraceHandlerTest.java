@@ -266,11 +266,27 @@ class StemtraceHandlerTest {
             "task_count",
             "first_seen",
             "last_updated",
-            "duration_ms");
+            "duration_ms",
+            "finished");
     String root = summary.get("task_id").asText();
     JsonNode graph = Http.get(api + "/graphs/" + root).json();
     assertThat(graph.get("root_id").asText()).isEqualTo(root);
     assertThat(graph.get("nodes").get(root).get("children").isArray()).isTrue();
+    // the graph carries the very summary the list shows, so both pages show one duration
+    assertThat(graph.get("workflow")).isEqualTo(summary);
+    // and so does the detail of any task in it
+    String anyTask = null;
+    for (JsonNode node : graph.get("nodes")) {
+      if (node.get("node_type").asText().equals("TASK")) anyTask = node.get("task_id").asText();
+    }
+    assertThat(anyTask).as("a task in workflow " + root).isNotNull();
+    JsonNode detail =
+        Http.get(
+                api
+                    + "/task?id="
+                    + java.net.URLEncoder.encode(anyTask, java.nio.charset.StandardCharsets.UTF_8))
+            .json();
+    assertThat(detail.get("workflow")).isEqualTo(summary);
   }
 
   @Test

@@ -308,6 +308,9 @@ public final class InMemoryGraphStore implements GraphStore {
       if (before < 0 || TaskRecord.state(before) != TaskRecord.state(meta)) {
         if (before >= 0) count(task, task.name, TaskRecord.state(before), -1);
         count(task, task.name, TaskRecord.state(meta), 1);
+        boolean wasUnfinished = before >= 0 && !TaskRecord.state(before).isTerminal();
+        boolean isUnfinished = !TaskRecord.state(meta).isTerminal();
+        if (wasUnfinished != isUnfinished) task.workflow.unfinished += isUnfinished ? 1 : -1;
       }
       // a group's body is told from a child by when its members finished (Layout): a member's
       // finish
@@ -718,6 +721,7 @@ public final class InMemoryGraphStore implements GraphStore {
       for (GroupRecord group : small.groups) big.addGroup(group);
     }
     big.widen(small.firstSeen, small.lastUpdated);
+    big.unfinished += small.unfinished;
     if (small.seq < big.seq) {
       workflowsBySeq.replace(small.seq, big);
       workflowsBySeq.remove(big.seq);
@@ -1283,7 +1287,8 @@ public final class InMemoryGraphStore implements GraphStore {
           task.state(),
           workflow.tasks.size(),
           TaskRecord.toInstant(workflow.firstSeen),
-          TaskRecord.toInstant(workflow.lastUpdated));
+          TaskRecord.toInstant(workflow.lastUpdated),
+          finished(workflow, root));
     }
     GroupRecord group = root.group();
     TaskRecord first = null;
@@ -1299,7 +1304,29 @@ public final class InMemoryGraphStore implements GraphStore {
         state,
         workflow.tasks.size(),
         TaskRecord.toInstant(workflow.firstSeen),
-        TaskRecord.toInstant(workflow.lastUpdated));
+        TaskRecord.toInstant(workflow.lastUpdated),
+        finished(workflow, root));
+  }
+
+  /**
+   * Every task terminal and no chord waiting for its callback: the workflow's duration is known.
+   */
+  private static boolean finished(Workflow workflow, Workflow.RootInfo root) {
+    return workflow.unfinished == 0 && !root.chordWaits();
+  }
+
+  @Override
+  public Optional<WorkflowSummary> workflowSummary(String rootId) {
+    if (rootId == null) return Optional.empty();
+    readLock.lock();
+    try {
+      Workflow workflow = workflowById(rootId);
+      if (workflow == null) return Optional.empty();
+      WorkflowSummary summary = summary(workflow);
+      return summary.rootId().equals(rootId) ? Optional.of(summary) : Optional.empty();
+    } finally {
+      readLock.unlock();
+    }
   }
 
   /**

@@ -116,14 +116,26 @@ final class Layout {
   }
 
   Workflow.RootInfo rootInfo(int version) {
+    boolean chordWaits = anyChordAwaitsBody();
     if (root instanceof TaskRecord task)
-      return new Workflow.RootInfo(version, task, null, null, false, false);
+      return new Workflow.RootInfo(version, task, null, null, false, false, chordWaits);
     GroupRecord group = (GroupRecord) root;
     // the root's state is read live from these tasks until the structure changes again
     List<TaskRecord> tasks = new ArrayList<>();
     boolean awaitsBody = structure.collect(group, tasks);
     return new Workflow.RootInfo(
-        version, null, group, List.copyOf(tasks), awaitsBody, isChord(group));
+        version, null, group, List.copyOf(tasks), awaitsBody, isChord(group), chordWaits);
+  }
+
+  /**
+   * Whether a chord anywhere in the workflow, not only at its root, has neither a callback nor a
+   * body yet: the workflow is then not finished, however its tasks ended.
+   */
+  private boolean anyChordAwaitsBody() {
+    for (GroupRecord group : structure.groups) {
+      if (group.isChord() && !structure.body.containsKey(group)) return true;
+    }
+    return false;
   }
 
   /** The derived structure of a workflow's containers, before the tree is built. */

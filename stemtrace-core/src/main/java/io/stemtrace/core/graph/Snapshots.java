@@ -48,7 +48,11 @@ final class Snapshots {
     }
     for (TaskEvent event : events) {
       retries = Math.max(retries, event.retries());
-      if (firstPending == null && event.state() == TaskState.PENDING)
+      // queued from the first PENDING or RECEIVED, whichever came first: a task that a worker
+      // received without a PENDING being published was queued all the same (DESIGN.md; the task
+      // page's timeline uses the same start)
+      if (firstPending == null
+          && (event.state() == TaskState.PENDING || event.state() == TaskState.RECEIVED))
         firstPending = event.timestamp();
       if (firstStarted == null && event.state() == TaskState.STARTED)
         firstStarted = event.timestamp();

@@ -23,6 +23,9 @@ final class Workflow {
 
   long lastUpdated = Long.MIN_VALUE;
 
+  /** tasks whose state is not terminal; kept on every state change, so "finished" costs O(1) */
+  int unfinished;
+
   /** bumped on every change of structure; invalidates {@link #root} */
   int version;
 
@@ -46,8 +49,8 @@ final class Workflow {
 
   /**
    * The root of a workflow as of one structure version: a task, or a container with the tasks its
-   * state aggregates (read live), whether a chord in it still waits for its callback, and whether
-   * it is a chord.
+   * state aggregates (read live), whether a chord in it still waits for its callback, whether it is
+   * a chord, and whether any chord of the workflow still waits for its callback or body.
    */
   record RootInfo(
       int version,
@@ -55,7 +58,8 @@ final class Workflow {
       GroupRecord group,
       List<TaskRecord> aggregated,
       boolean awaitsBody,
-      boolean chord) {
+      boolean chord,
+      boolean chordWaits) {
     String id() {
       return task != null ? task.id : group.containerId();
     }

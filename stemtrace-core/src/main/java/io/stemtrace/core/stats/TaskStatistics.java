@@ -133,7 +133,8 @@ public final class TaskStatistics implements EventListener {
       if (track.state != null) count(track, track.state, 1);
     }
     Instant at = event.timestamp();
-    if (event.state() == TaskState.PENDING
+    // queued from the first PENDING or RECEIVED, as a task's own queue time
+    if ((event.state() == TaskState.PENDING || event.state() == TaskState.RECEIVED)
         && (track.firstPending == null || at.isBefore(track.firstPending))) {
       track.firstPending = at;
     }

@@ -300,6 +300,20 @@ class TaskStatisticsTest {
   }
 
   @Test
+  void snapshot_queueTime_startsAtTheFirstPendingOrReceived() {
+    TaskStatistics stats = TaskStatistics.builder().clock(clock).build();
+    Instant t = NOW.minusSeconds(30);
+    stats.onApplied(
+        List.of(
+            event("t1", "app.a", TaskState.RECEIVED, t, 0),
+            event("t1", "app.a", TaskState.STARTED, t.plusMillis(20), 0),
+            event("t1", "app.a", TaskState.SUCCESS, t.plusMillis(25), 0)));
+
+    Percentiles queue = stats.snapshot(15).tasks().get(0).queueTimeMs();
+    assertThat(queue).isEqualTo(new Percentiles(20.0, 20.0, 20.0));
+  }
+
+  @Test
   void snapshot_samplesPerName_keepsTheNewestSamples() {
     TaskStatistics stats = TaskStatistics.builder().clock(clock).samplesPerName(10).build();
     List<StemtraceEvent> events = new ArrayList<>();
