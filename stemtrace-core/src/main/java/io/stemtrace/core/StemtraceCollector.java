@@ -78,6 +78,7 @@ public final class StemtraceCollector implements AutoCloseable {
             .pendingThreshold(builder.stuckPendingAfter)
             .startedThreshold(builder.stuckStartedAfter)
             .chordThreshold(builder.chordJoinWithin)
+            .resolvedRetention(builder.anomalyRetention)
             .maxWatched(builder.maxNodes)
             .build();
     this.statistics =
@@ -239,6 +240,7 @@ public final class StemtraceCollector implements AutoCloseable {
     private Duration stuckStartedAfter = Duration.ofMinutes(30);
     private Duration chordJoinWithin = Duration.ofMinutes(1);
     private Duration workerOfflineAfter = WorkerMonitor.DEFAULT_OFFLINE_AFTER;
+    private Duration anomalyRetention = AnomalyDetector.DEFAULT_RESOLVED_RETENTION;
     private Clock clock = Clock.systemUTC();
     private NodeAlias nodeAlias = NodeAlias.none();
 
@@ -332,6 +334,15 @@ public final class StemtraceCollector implements AutoCloseable {
      */
     public Builder workerOfflineAfter(Duration threshold) {
       this.workerOfflineAfter = positive(threshold, "workerOfflineAfter");
+      return this;
+    }
+
+    /**
+     * How long an anomaly group whose anomalies all resolved stays listed; default 1 hour (see
+     * {@link AnomalyDetector#groups}).
+     */
+    public Builder anomalyRetention(Duration retention) {
+      this.anomalyRetention = positive(retention, "anomalyRetention");
       return this;
     }
 

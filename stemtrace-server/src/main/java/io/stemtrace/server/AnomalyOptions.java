@@ -6,29 +6,32 @@ import java.util.Set;
 
 /**
  * The anomaly and liveness thresholds of the standalone server, from {@code --stuck-pending-after},
- * {@code --stuck-started-after}, {@code --chord-join-within} and {@code --worker-offline-after} or
- * their {@code STEMTRACE_*} variables (flags win). A null threshold leaves the handler's default
- * (or the demo's shorter one).
+ * {@code --stuck-started-after}, {@code --chord-join-within}, {@code --worker-offline-after} and
+ * {@code --anomaly-retention} or their {@code STEMTRACE_*} variables (flags win). A null threshold
+ * leaves the handler's default (or the demo's shorter one).
  *
  * @param stuckPendingAfter a task PENDING longer than this is reported stuck
  * @param stuckStartedAfter a task STARTED longer than this is reported stuck
  * @param chordJoinWithin a chord callback not started this long after its header finished is
  *     reported
  * @param workerOfflineAfter a worker not heard from this long shows as offline
+ * @param anomalyRetention a resolved anomaly group stays listed this long
  */
 record AnomalyOptions(
     Duration stuckPendingAfter,
     Duration stuckStartedAfter,
     Duration chordJoinWithin,
-    Duration workerOfflineAfter) {
+    Duration workerOfflineAfter,
+    Duration anomalyRetention) {
 
-  static final AnomalyOptions DEFAULTS = new AnomalyOptions(null, null, null, null);
+  static final AnomalyOptions DEFAULTS = new AnomalyOptions(null, null, null, null, null);
   static final Set<String> FLAGS =
       Set.of(
           "--stuck-pending-after",
           "--stuck-started-after",
           "--chord-join-within",
-          "--worker-offline-after");
+          "--worker-offline-after",
+          "--anomaly-retention");
 
   static final String USAGE =
       String.join(
@@ -39,7 +42,9 @@ record AnomalyOptions(
           "  --chord-join-within T    a chord callback must start this soon after its header finished",
           "                           (env STEMTRACE_CHORD_JOIN_WITHIN, default 1m)",
           "  --worker-offline-after T a worker not heard from this long (no heartbeat, no task event)",
-          "                           shows as offline (env STEMTRACE_WORKER_OFFLINE_AFTER, default 90s)");
+          "                           shows as offline (env STEMTRACE_WORKER_OFFLINE_AFTER, default 90s)",
+          "  --anomaly-retention T    an anomaly group whose anomalies all resolved stays listed this long",
+          "                           (env STEMTRACE_ANOMALY_RETENTION, default 1h)");
 
   /** Reads the thresholds from the flags given (name to value), the environment filling in. */
   static AnomalyOptions parse(Map<String, String> flags, Map<String, String> env)
@@ -48,7 +53,8 @@ record AnomalyOptions(
         threshold("--stuck-pending-after", flags, "STEMTRACE_STUCK_PENDING_AFTER", env),
         threshold("--stuck-started-after", flags, "STEMTRACE_STUCK_STARTED_AFTER", env),
         threshold("--chord-join-within", flags, "STEMTRACE_CHORD_JOIN_WITHIN", env),
-        threshold("--worker-offline-after", flags, "STEMTRACE_WORKER_OFFLINE_AFTER", env));
+        threshold("--worker-offline-after", flags, "STEMTRACE_WORKER_OFFLINE_AFTER", env),
+        threshold("--anomaly-retention", flags, "STEMTRACE_ANOMALY_RETENTION", env));
   }
 
   private static Duration threshold(

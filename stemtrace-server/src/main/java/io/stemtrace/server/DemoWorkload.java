@@ -25,10 +25,14 @@ import org.slf4j.LoggerFactory;
  * wrapped executors and canvas helpers) keep producing realistic workflows at a modest rate, about
  * two per second, in every shape the dashboard must draw: chains, groups, chords, nested spawns,
  * retries that succeed, failures with stack traces, a task no worker registers, and a long task
- * interrupted by a worker restart. Once a minute it also leaves a registered task queued forever, a
- * task running forever and a chord whose callback never starts, so that with the demo's short
- * thresholds every anomaly type shows within a minute. A scheduler thread ({@code stemtrace-demo})
- * starts one workflow every half second.
+ * interrupted by a worker restart. Once a minute it also leaves a registered task queued, a task
+ * running long and a chord whose callback does not start, so that with the demo's short thresholds
+ * every anomaly type shows within a minute. Their causes go away later, as they would under an
+ * operator's hand ({@link #RESOLVED_AFTER_MILLIS}): the queued task is picked up, the long one
+ * finishes, the interrupted export is redelivered, the unregistered task and the stalled callback
+ * are revoked; so the anomaly groups show both open and resolved ones, and the number raised at
+ * once stays bounded. A scheduler thread ({@code stemtrace-demo}) starts one workflow every half
+ * second.
  */
 final class DemoWorkload implements AutoCloseable {
 
@@ -38,6 +42,9 @@ final class DemoWorkload implements AutoCloseable {
   static final String REPORTS_WORKER = "reports-worker-1@demo";
   static final String EXPORTS_WORKER = "exports-worker-1@demo";
   static final String UNREGISTERED = "legacy.ledger.sync";
+
+  /** How long a stuck scenario's cause lasts before it goes away. */
+  static final long RESOLVED_AFTER_MILLIS = 120_000;
 
   private static final List<String> ORDERS_TASKS =
       List.of(
@@ -130,7 +137,7 @@ final class DemoWorkload implements AutoCloseable {
       case 3, 9 -> nestedSpawns();
       case 4 -> retryThenSuccess();
       case 5 -> {
-        if (step % 120 == 15) runsForever();
+        if (step % 120 == 15) runsLong();
         failure();
       }
       case 7 -> {
@@ -286,7 +293,9 @@ final class DemoWorkload implements AutoCloseable {
 
   /** A task nobody registers: it stays PENDING (an UNREGISTERED anomaly). */
   private void unregistered() {
-    orders.tracer().newTask(UNREGISTERED).pending(List.of("2026-11"), null);
+    TracedTask legacy = orders.tracer().newTask(UNREGISTERED);
+    legacy.pending(List.of("2026-11"), null);
+    later(RESOLVED_AFTER_MILLIS, legacy::revoked); // an operator gives up on it
   }
 
   /**
@@ -302,21 +311,46 @@ final class DemoWorkload implements AutoCloseable {
           exports.close(); // worker_shutdown while the export runs
           later(1_000, () -> exports = worker(EXPORTS_WORKER, EXPORTS_TASKS));
         });
+    // the broker redelivers the unacknowledged export to the restarted worker, where it finishes
+    later(
+        RESOLVED_AFTER_MILLIS,
+        () -> {
+          TracedTask again =
+              exports
+                  .tracer()
+                  .task("reports.nightly_export")
+                  .taskId(export.id())
+                  .parent(null)
+                  .build();
+          again.started();
+          later(200, () -> again.success(Map.of("rows", 48_210)));
+        });
   }
 
-  /** payments.refund is queued but never picked up: STUCK_PENDING once the threshold passes. */
+  /**
+   * payments.refund waits in the queue: STUCK_PENDING once the threshold passes, until a worker
+   * picks it up two minutes later.
+   */
   private void stuckInQueue() {
-    orders
-        .tracer()
-        .newTask("payments.refund")
-        .pending(List.of("re_" + round.get()), Map.of("amount_cents", 1_500));
+    TracedTask refund = orders.tracer().newTask("payments.refund");
+    refund.pending(List.of("re_" + round.get()), Map.of("amount_cents", 1_500));
+    later(
+        RESOLVED_AFTER_MILLIS,
+        () -> {
+          refund.started();
+          later(150, () -> refund.success("refunded"));
+        });
   }
 
-  /** reports.warehouse_sync starts and never finishes: STUCK_STARTED once the threshold passes. */
-  private void runsForever() {
+  /**
+   * reports.warehouse_sync runs for two minutes: STUCK_STARTED once the threshold passes, until it
+   * finishes.
+   */
+  private void runsLong() {
     TracedTask sync = reports.tracer().newTask("reports.warehouse_sync");
     sync.pending(List.of("warehouse"), null);
     later(80, sync::started);
+    later(RESOLVED_AFTER_MILLIS, () -> sync.success(Map.of("tables", 31)));
   }
 
   /**
@@ -348,6 +382,7 @@ final class DemoWorkload implements AutoCloseable {
           headers.forEach(header -> header.success(500));
           callback.pending(List.of("sales"), null);
         });
+    later(RESOLVED_AFTER_MILLIS, callback::revoked); // an operator cancels the stalled callback
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -203,6 +203,8 @@ public final class StemtraceServer implements AutoCloseable {
       if (anomalies.chordJoinWithin() != null) builder.chordJoinWithin(anomalies.chordJoinWithin());
       if (anomalies.workerOfflineAfter() != null)
         builder.workerOfflineAfter(anomalies.workerOfflineAfter());
+      if (anomalies.anomalyRetention() != null)
+        builder.anomalyRetention(anomalies.anomalyRetention());
       handler = builder.build();
     } catch (IllegalArgumentException e) {
       if (demoTransport != null) demoTransport.close();

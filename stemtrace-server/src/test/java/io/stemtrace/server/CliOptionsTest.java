@@ -181,6 +181,21 @@ class CliOptionsTest {
   }
 
   @Test
+  void anomalyRetention_fromFlagOrEnv_unsetLeavesTheDefault() throws Exception {
+    assertThat(parse(Map.of(), "demo").anomalies().anomalyRetention()).isNull();
+    Map<String, String> env = Map.of("STEMTRACE_ANOMALY_RETENTION", "3h");
+    assertThat(parse(env, "demo").anomalies().anomalyRetention())
+        .isEqualTo(java.time.Duration.ofHours(3));
+    assertThat(parse(env, "demo", "--anomaly-retention", "15m").anomalies().anomalyRetention())
+        .isEqualTo(java.time.Duration.ofMinutes(15));
+    assertBad(
+        "--anomaly-retention must be a duration such as 1.5 (seconds), 500ms, 30s, 5m, 8h, 2d or PT8H, got 'forever'",
+        "demo",
+        "--anomaly-retention",
+        "forever");
+  }
+
+  @Test
   void maxBytes_fromFlagOrEnv_withUnits_defaultZeroMeansAQuarterOfTheHeap() throws Exception {
     assertThat(parse(Map.of(), "demo").maxBytes()).isZero();
     assertThat(parse(Map.of(), "demo", "--max-bytes", "512m").maxBytes()).isEqualTo(512L << 20);

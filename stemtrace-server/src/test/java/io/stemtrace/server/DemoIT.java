@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stemtrace.ui.Http;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +81,22 @@ class DemoIT {
       JsonNode chord =
           Http.get(api + "/anomalies?type=CHORD_NOT_JOINED").json().get("anomalies").get(0);
       assertThat(chord.get("task_id").asText()).startsWith("group:");
+      // one open group per stuck name, however many times each has been raised
+      JsonNode groups = Http.get(api + "/anomalies/groups?status=open").json();
+      List<String> groupKeys = new ArrayList<>();
+      groups
+          .get("groups")
+          .forEach(g -> groupKeys.add(g.get("type").asText() + " " + g.get("name").asText()));
+      assertThat(groupKeys)
+          .containsExactlyInAnyOrder(
+              "UNREGISTERED " + DemoWorkload.UNREGISTERED,
+              "STUCK_PENDING payments.refund",
+              "INTERRUPTED reports.nightly_export",
+              "STUCK_STARTED reports.warehouse_sync",
+              "CHORD_NOT_JOINED chord",
+              // the stalled chord's callback also waits in the queue
+              "STUCK_PENDING reports.build");
+      assertThat(groups.get("counts").get("open").asInt()).isEqualTo(6);
       JsonNode stats = Http.get(api + "/stats?window_minutes=15").json();
       assertThat(stats.get("tasks"))
           .extracting(t -> t.get("name").asText())

@@ -19,6 +19,7 @@ import io.stemtrace.codec.EventCodec;
 import io.stemtrace.core.NodeAlias;
 import io.stemtrace.core.anomaly.Anomaly;
 import io.stemtrace.core.anomaly.AnomalyChange;
+import io.stemtrace.core.anomaly.AnomalyGroup;
 import io.stemtrace.core.anomaly.AnomalyType;
 import io.stemtrace.core.stats.MinuteCount;
 import io.stemtrace.core.stats.Percentiles;
@@ -454,6 +455,40 @@ final class ApiJson {
       g.writeEndObject();
     }
     endPage(g, total, limit, offset);
+  }
+
+  static void anomalyGroupPage(
+      JsonGenerator g,
+      List<AnomalyGroup> groups,
+      Map<AnomalyGroup.Status, Integer> counts,
+      long total,
+      int limit,
+      int offset)
+      throws IOException {
+    g.writeStartObject();
+    g.writeObjectFieldStart("counts");
+    for (var entry : counts.entrySet())
+      g.writeNumberField(entry.getKey().wireName(), entry.getValue());
+    g.writeEndObject();
+    g.writeArrayFieldStart("groups");
+    for (AnomalyGroup group : groups) anomalyGroup(g, group);
+    endPage(g, total, limit, offset);
+  }
+
+  static void anomalyGroup(JsonGenerator g, AnomalyGroup group) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", group.type().name());
+    nullableString(g, "name", group.name());
+    g.writeStringField("status", group.status().wireName());
+    g.writeNumberField("open", group.open());
+    g.writeNumberField("occurrences", group.occurrences());
+    timestamp(g, "first_seen", group.firstSeen());
+    timestamp(g, "last_seen", group.lastSeen());
+    timestamp(g, "resolved_at", group.resolvedAt());
+    timestamp(g, "acknowledged_at", group.acknowledgedAt());
+    timestamp(g, "muted_at", group.mutedAt());
+    timestamp(g, "muted_until", group.mutedUntil());
+    g.writeEndObject();
   }
 
   /** The {@code anomalies} entries of a WebSocket frame. */

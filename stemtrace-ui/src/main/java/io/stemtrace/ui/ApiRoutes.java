@@ -17,6 +17,7 @@ import io.stemtrace.core.NodeAlias;
 import io.stemtrace.core.StemtraceCollector;
 import io.stemtrace.core.anomaly.Anomaly;
 import io.stemtrace.core.anomaly.AnomalyDetector;
+import io.stemtrace.core.anomaly.AnomalyGroup;
 import io.stemtrace.core.anomaly.AnomalyType;
 import io.stemtrace.core.export.WorkflowExport;
 import io.stemtrace.core.stats.StatsSnapshot;
@@ -28,7 +29,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The REST endpoints of docs/API.md: maps a path under {@code /api} and its query to a JSON
@@ -40,6 +44,8 @@ final class ApiRoutes {
   private final StemtraceCollector collector;
   private final GraphStore store;
   private final LiveFeed feed;
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+
   private final AnomalyDetector anomalies;
   private final TaskStatistics statistics;
   private final ApiJson.Flags flags;
@@ -89,8 +95,13 @@ final class ApiRoutes {
         .get("workers/{hostname}", r -> ok(worker(r.param("hostname"))))
         .get("worker", r -> ok(worker(r.query().requiredExact("hostname"))))
         .get("anomalies", r -> ok(anomalies(r.query())))
+        .get("anomalies/groups", r -> ok(anomalyGroups(r.query())))
+        // triage writes: behind authentication whenever that is enabled, as import is
+        .post(
+            "anomalies/groups/{action}",
+            r -> ok(triage(r.param("action"), r.body().read(RequestGuard.MAX_BODY_BYTES))))
         .get("stats", r -> ok(stats(r.query())))
-        // the one write endpoint: it stays behind authentication whenever that is enabled
+        // a write endpoint: it stays behind authentication whenever that is enabled
         .post("import", r -> ok(importDocument(r.body().read(MAX_IMPORT_BYTES))));
   }
 
@@ -308,9 +319,62 @@ final class ApiRoutes {
     int limit = query.limit();
     int offset = query.offset();
     Set<AnomalyType> types = query.anomalyTypes();
-    Page<Anomaly> page = anomalies.anomalies(types, limit, offset);
+    // name= (or unnamed=true) narrows to one group's anomalies: a group row expands to these
+    String name = query.string("name");
+    boolean unnamed = query.bool("unnamed");
+    if (name != null && unnamed)
+      throw ApiException.badRequest("give 'name' or 'unnamed=true', not both");
+    Optional<String> group = unnamed ? Optional.empty() : name == null ? null : Optional.of(name);
+    Page<Anomaly> page = anomalies.anomalies(types, group, limit, offset);
     return ApiJson.renderChunked(
         g -> ApiJson.anomalyPage(g, page.items(), page.total(), limit, offset));
+  }
+
+  /** {@code GET /api/anomalies/groups}: the groups people triage, with a count per status. */
+  private ChunkedOutput anomalyGroups(QueryParams query) {
+    int limit = query.limit();
+    int offset = query.offset();
+    Set<AnomalyType> types = query.anomalyTypes();
+    Set<AnomalyGroup.Status> statuses = query.groupStatuses();
+    Page<AnomalyGroup> page = anomalies.groups(types, statuses, limit, offset);
+    Map<AnomalyGroup.Status, Integer> counts = anomalies.groupCounts(types);
+    return ApiJson.renderChunked(
+        g -> ApiJson.anomalyGroupPage(g, page.items(), counts, page.total(), limit, offset));
+  }
+
+  /** {@code POST /api/anomalies/groups/{acknowledge|unacknowledge|mute|unmute}}. */
+  private ChunkedOutput triage(String action, byte[] body) {
+    if (!List.of("acknowledge", "unacknowledge", "mute", "unmute").contains(action))
+      throw ApiException.notFound(
+          "no such action '"
+              + QueryParams.abbreviate(action)
+              + "' (expected acknowledge, unacknowledge, mute, unmute)");
+    TriageRequest request = TriageRequest.parse(body);
+    if (request.minutes() != null && !action.equals("mute"))
+      throw ApiException.badRequest("'minutes' is for mute only");
+    Optional<AnomalyGroup> group =
+        switch (action) {
+          case "acknowledge" -> anomalies.acknowledge(request.type(), request.name());
+          case "unacknowledge" -> anomalies.unacknowledge(request.type(), request.name());
+          case "mute" -> anomalies.mute(request.type(), request.name(), request.minutes());
+          default -> anomalies.unmute(request.type(), request.name());
+        };
+    AnomalyGroup found =
+        group.orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "no anomaly group "
+                        + request.type()
+                        + " / "
+                        + (request.name() == null ? "(unnamed)" : request.name())
+                        + " (resolved groups leave after the retention)"));
+    LOG.info(
+        "anomaly group {} / {}: {} -> {}",
+        found.type(),
+        found.name() == null ? "(unnamed)" : QueryParams.abbreviate(found.name()),
+        action,
+        found.status());
+    return ApiJson.renderChunked(g -> ApiJson.anomalyGroup(g, found));
   }
 
   /**

@@ -207,6 +207,44 @@ final class QueryParams {
     return types;
   }
 
+  /**
+   * The anomaly groups' {@code status}, repeated or comma separated: open, acknowledged, muted,
+   * resolved, or all; empty for all.
+   */
+  Set<io.stemtrace.core.anomaly.AnomalyGroup.Status> groupStatuses() {
+    Deque<String> values = params.get("status");
+    Set<io.stemtrace.core.anomaly.AnomalyGroup.Status> statuses =
+        EnumSet.noneOf(io.stemtrace.core.anomaly.AnomalyGroup.Status.class);
+    if (values == null) return statuses;
+    for (String value : values) {
+      for (String part : value.split(",")) {
+        String name = part.trim().toLowerCase(Locale.ROOT);
+        if (name.isEmpty()) continue;
+        if (name.equals("all")) {
+          return EnumSet.noneOf(io.stemtrace.core.anomaly.AnomalyGroup.Status.class);
+        }
+        var status = io.stemtrace.core.anomaly.AnomalyGroup.Status.parse(name);
+        if (status == null)
+          throw ApiException.badRequest(
+              "query parameter 'status' must be open, acknowledged, muted, resolved or all, got '"
+                  + abbreviate(part.trim())
+                  + "'");
+        statuses.add(status);
+      }
+    }
+    return statuses;
+  }
+
+  /** A boolean parameter: true or false (absent: false). */
+  boolean bool(String name) {
+    String raw = string(name);
+    if (raw == null) return false;
+    if (raw.equalsIgnoreCase("true")) return true;
+    if (raw.equalsIgnoreCase("false")) return false;
+    throw ApiException.badRequest(
+        "query parameter '" + name + "' must be true or false, got '" + abbreviate(raw) + "'");
+  }
+
   /** The registry's {@code status}: active, never_run or not_registered. */
   RegistryEntry.Status registryStatus() {
     String raw = string("status");

@@ -320,9 +320,6 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     }
 
     /**
-     * For the handler's own collector: see {@link StemtraceCollector.Builder#stuckPendingAfter}.
-     */
-    /**
      * Which argument names each task on graph nodes and in lists (the API's {@code display_name}),
      * as Python stemtrace's {@code node_alias_from_arguments}: {@code NodeAlias.parse("0")} for the
      * first positional argument, {@code NodeAlias.parse("orders.charge=order_id")} for one task
@@ -361,6 +358,12 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
     /** For the handler's own collector: see {@link StemtraceCollector.Builder#chordJoinWithin}. */
     public Builder chordJoinWithin(Duration threshold) {
       options().chordJoinWithin(threshold);
+      return this;
+    }
+
+    /** For the handler's own collector: see {@link StemtraceCollector.Builder#anomalyRetention}. */
+    public Builder anomalyRetention(Duration retention) {
+      options().anomalyRetention(retention);
       return this;
     }
 

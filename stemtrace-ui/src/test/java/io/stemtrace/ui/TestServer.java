@@ -67,6 +67,9 @@ public final class TestServer implements AutoCloseable {
     if (options.store != null) builder.store(options.store);
     if (options.clock != null) builder.clock(options.clock);
     if (options.workerOfflineAfter != null) builder.workerOfflineAfter(options.workerOfflineAfter);
+    if (options.stuckAfter != null)
+      builder.stuckPendingAfter(options.stuckAfter).stuckStartedAfter(options.stuckAfter);
+    if (options.anomalyRetention != null) builder.anomalyRetention(options.anomalyRetention);
     if (options.staticRoot != null) builder.staticRoot(options.staticRoot);
     if (options.nodeAlias != null) builder.nodeAlias(options.nodeAlias);
     if (options.allowedHosts != null) builder.allowedHosts(options.allowedHosts);
@@ -104,6 +107,8 @@ public final class TestServer implements AutoCloseable {
   public static final class Options {
     GraphStore store;
     boolean replayCapture = true;
+    Duration stuckAfter;
+    Duration anomalyRetention;
     boolean recordedTimes;
     String mount;
     String staticRoot;
@@ -122,6 +127,18 @@ public final class TestServer implements AutoCloseable {
     Duration workerOfflineAfter;
 
     /** How long a silent worker shows online; default the collector's. */
+    /** The STUCK_PENDING and STUCK_STARTED threshold; default the handler's. */
+    public Options stuckAfter(Duration threshold) {
+      this.stuckAfter = threshold;
+      return this;
+    }
+
+    /** How long resolved anomaly groups stay listed; default the handler's. */
+    public Options anomalyRetention(Duration retention) {
+      this.anomalyRetention = retention;
+      return this;
+    }
+
     public Options workerOfflineAfter(Duration threshold) {
       this.workerOfflineAfter = threshold;
       return this;
@@ -380,7 +397,8 @@ public final class TestServer implements AutoCloseable {
 
   /**
    * {@code POST /__test/clock?advance=PT91S} moves a {@link MutableClock} given as the server's
-   * clock (409 for any other clock), so that a browser check can let time pass on the server.
+   * clock (409 for any other clock), so that a browser check can let time pass on the server; the
+   * anomaly deadlines that became due are checked before it answers.
    */
   private HttpHandler clockControl() {
     return exchange -> {
@@ -397,6 +415,8 @@ public final class TestServer implements AutoCloseable {
       var advance = exchange.getQueryParameters().get("advance");
       if (advance != null && !advance.isEmpty())
         mutable.advance(Duration.parse(advance.getFirst()));
+      // what became due by the new time is raised before the answer, not on the timer's next tick
+      handler.anomalies().checkDeadlines();
       exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
       exchange.getResponseSender().send("{\"now\":\"" + mutable.instant() + "\"}");
     };

@@ -33,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,14 +52,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Task events carry no worker: a STARTED task is attributed to the one worker that registers its
  * name and was up when it started; when two or more do, it is attributed to none and cannot be
- * INTERRUPTED (see RATIONALE.md). Thread-safe: the consumer thread, the timer thread and queries
- * share one lock; the flags per task ({@link #anomaliesOf}) are read without it.
+ * INTERRUPTED (see RATIONALE.md).
+ *
+ * <p>Raised anomalies are also counted in groups by type and task name ({@link #groups}), which
+ * people acknowledge and mute; a group whose anomalies all cleared is resolved and stays listed for
+ * {@link Builder#resolvedRetention}. Groups are kept in memory only. Thread-safe: the consumer
+ * thread, the timer thread and queries share one lock; the flags per task ({@link #anomaliesOf})
+ * are read without it.
  */
 public final class AnomalyDetector implements EventListener, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AnomalyDetector.class);
   private static final long NONE = Long.MIN_VALUE;
   private static final int CLOSED_CHORDS_KEPT = 10_000;
+
+  /** How long a resolved group stays listed unless configured. */
+  public static final Duration DEFAULT_RESOLVED_RETENTION = Duration.ofHours(1);
 
   private final GraphStore store;
   private final Clock clock;
@@ -89,6 +98,7 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
         }
       };
   private final LinkedHashMap<Key, Raised> raised = new LinkedHashMap<>();
+  private final AnomalyGroups groups;
   private List<AnomalyChange> changes = new ArrayList<>();
 
   /**
@@ -107,6 +117,7 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     this.chordThreshold = builder.chordThreshold;
     this.checkInterval = builder.checkInterval;
     this.maxWatched = builder.maxWatched;
+    this.groups = new AnomalyGroups(builder.resolvedRetention);
     this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
   }
 
@@ -167,6 +178,7 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     List<AnomalyChange> out;
     synchronized (lock) {
       long now = clock.millis();
+      groups.expire(Instant.ofEpochMilli(now));
       long nowSecond = Math.floorDiv(now, 1000);
       while (true) {
         Map.Entry<Long, LinkedHashSet<Timed>> first = wheel.firstEntry();
@@ -604,7 +616,8 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
   private void raise(Raised anomaly) {
     Key key = new Key(anomaly.type, anomaly.subjectId);
     if (raised.containsKey(key)) return;
-    Raised stamped = anomaly.detectedAt(clock.instant());
+    Instant now = clock.instant();
+    Raised stamped = anomaly.stamped(now, groups.raised(anomaly.type, anomaly.name, now));
     raised.put(key, stamped);
     flags.compute(
         anomaly.subjectId,
@@ -618,7 +631,9 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
   }
 
   private void clear(String subjectId, AnomalyType type) {
-    if (raised.remove(new Key(type, subjectId)) == null) return;
+    Raised removed = raised.remove(new Key(type, subjectId));
+    if (removed == null) return;
+    groups.cleared(type, removed.group, clock.instant());
     flags.computeIfPresent(
         subjectId,
         (id, types) -> {
@@ -690,13 +705,28 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
    * @param types only these types; empty for all
    */
   public Page<Anomaly> anomalies(Set<AnomalyType> types, int limit, int offset) {
+    return anomalies(types, null, limit, offset);
+  }
+
+  /**
+   * A page of the anomalies raised now in one group (or in every group when {@code group} is null),
+   * newest first.
+   *
+   * @param types only these types; empty for all
+   * @param group only anomalies counted in the group of this name ({@link AnomalyGroup#name()});
+   *     {@link Optional#empty()} for the unnamed group; null for all
+   */
+  public Page<Anomaly> anomalies(
+      Set<AnomalyType> types, Optional<String> group, int limit, int offset) {
     Objects.requireNonNull(types, "types == null");
     if (limit < 1) throw new IllegalArgumentException("limit < 1: " + limit);
     if (offset < 0) throw new IllegalArgumentException("offset < 0: " + offset);
     List<Raised> matched = new ArrayList<>();
     synchronized (lock) {
       for (Raised anomaly : raised.values()) {
-        if (types.isEmpty() || types.contains(anomaly.type)) matched.add(anomaly);
+        if (!types.isEmpty() && !types.contains(anomaly.type)) continue;
+        if (group != null && !Objects.equals(group.orElse(null), anomaly.group)) continue;
+        matched.add(anomaly);
       }
     }
     Collections.reverse(matched);
@@ -723,6 +753,76 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     if (id == null) return Set.of();
     Set<AnomalyType> types = flags.get(id);
     return types == null ? Set.of() : types;
+  }
+
+  /**
+   * A page of the groups, open first, then acknowledged, muted and resolved, each most recently
+   * seen first. Resolved groups stay listed for the retention ({@link Builder#resolvedRetention}).
+   *
+   * @param types only groups of these types; empty for all
+   * @param statuses only groups in these statuses; empty for all
+   */
+  public Page<AnomalyGroup> groups(
+      Set<AnomalyType> types, Set<AnomalyGroup.Status> statuses, int limit, int offset) {
+    Objects.requireNonNull(types, "types == null");
+    Objects.requireNonNull(statuses, "statuses == null");
+    if (limit < 1) throw new IllegalArgumentException("limit < 1: " + limit);
+    if (offset < 0) throw new IllegalArgumentException("offset < 0: " + offset);
+    synchronized (lock) {
+      Instant now = clock.instant();
+      groups.expire(now);
+      return groups.page(types, statuses, limit, offset, now);
+    }
+  }
+
+  /** How many groups are in each status now (every status present), of these types (empty: all). */
+  public Map<AnomalyGroup.Status, Integer> groupCounts(Set<AnomalyType> types) {
+    Objects.requireNonNull(types, "types == null");
+    synchronized (lock) {
+      Instant now = clock.instant();
+      groups.expire(now);
+      return groups.counts(types, now);
+    }
+  }
+
+  /**
+   * Marks the group as looked at, until an anomaly of it is raised again; empty when there is no
+   * such group.
+   *
+   * @param name the group's name; null for the type's unnamed group
+   */
+  public Optional<AnomalyGroup> acknowledge(AnomalyType type, String name) {
+    return triage(type, () -> groups.acknowledge(type, name, clock.instant(), true));
+  }
+
+  /** Takes an acknowledgement back; empty when there is no such group. */
+  public Optional<AnomalyGroup> unacknowledge(AnomalyType type, String name) {
+    return triage(type, () -> groups.acknowledge(type, name, clock.instant(), false));
+  }
+
+  /**
+   * Silences the group: it does not count as open while muted, and is kept while muted even when
+   * resolved. Empty when there is no such group.
+   *
+   * @param duration how long; null until {@link #unmute}
+   */
+  public Optional<AnomalyGroup> mute(AnomalyType type, String name, Duration duration) {
+    if (duration != null && (duration.isNegative() || duration.isZero()))
+      throw new IllegalArgumentException("duration <= 0: " + duration);
+    return triage(type, () -> groups.mute(type, name, clock.instant(), duration, true));
+  }
+
+  /** Ends a mute; empty when there is no such group. */
+  public Optional<AnomalyGroup> unmute(AnomalyType type, String name) {
+    return triage(type, () -> groups.mute(type, name, clock.instant(), null, false));
+  }
+
+  private Optional<AnomalyGroup> triage(AnomalyType type, Supplier<Optional<AnomalyGroup>> action) {
+    Objects.requireNonNull(type, "type == null");
+    synchronized (lock) {
+      groups.expire(clock.instant());
+      return action.get();
+    }
   }
 
   /** How many anomalies are raised now. */
@@ -848,9 +948,23 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
       Instant since,
       Instant detectedAt,
       String worker,
-      String detail) {
-    Raised detectedAt(Instant at) {
-      return new Raised(type, subjectId, anchorId, name, since, at, worker, detail);
+      String detail,
+      String group) {
+    Raised(
+        AnomalyType type,
+        String subjectId,
+        String anchorId,
+        String name,
+        Instant since,
+        Instant detectedAt,
+        String worker,
+        String detail) {
+      this(type, subjectId, anchorId, name, since, detectedAt, worker, detail, null);
+    }
+
+    /** As raised at {@code at}, counted in the group named {@code group}. */
+    Raised stamped(Instant at, String group) {
+      return new Raised(type, subjectId, anchorId, name, since, at, worker, detail, group);
     }
   }
 
@@ -863,6 +977,7 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     private Duration chordThreshold = Duration.ofMinutes(1);
     private Duration checkInterval = Duration.ofSeconds(1);
     private int maxWatched = 100_000;
+    private Duration resolvedRetention = DEFAULT_RESOLVED_RETENTION;
     private final List<AnomalyListener> listeners = new ArrayList<>();
 
     Builder(GraphStore store) {
@@ -912,6 +1027,15 @@ public final class AnomalyDetector implements EventListener, AutoCloseable {
     public Builder maxWatched(int maxWatched) {
       if (maxWatched < 1) throw new IllegalArgumentException("maxWatched < 1: " + maxWatched);
       this.maxWatched = maxWatched;
+      return this;
+    }
+
+    /**
+     * How long a resolved group (nothing raised now) stays listed, so that people see what happened
+     * and that it went away; default 1 hour. A muted group is kept while muted.
+     */
+    public Builder resolvedRetention(Duration retention) {
+      this.resolvedRetention = positive(retention, "resolvedRetention");
       return this;
     }
 
