@@ -37,3 +37,30 @@ export function finish() {
   console.log(`${results.passed} passed, ${results.failed} failed`);
   process.exit(results.failed === 0 ? 0 : 1);
 }
+
+/** Polls `probe` every 100 ms until it answers something truthy, which it returns; throws after `limit` ms. */
+export async function until(probe, what, limit) {
+  const deadline = Date.now() + limit;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Moves a test server's clock (POST /__test/clock?advance=ISO, which also runs its deadline checks); returns its new now. */
+export async function advanceServerClock(clockUrl, iso) {
+  const response = await fetch(`${clockUrl}?advance=${encodeURIComponent(iso)}`, { method: 'POST' });
+  assert(response.ok, `clock: HTTP ${response.status}`);
+  return (await response.json()).now;
+}
+
+/** Hands wire events to a test server (POST /__test/inject, one JSON object per line). */
+export async function injectEvents(injectUrl, events) {
+  const response = await fetch(injectUrl, { method: 'POST', body: events.map((e) => JSON.stringify(e)).join('\n') });
+  assert(response.ok, `inject: HTTP ${response.status}`);
+}
+
+/** A wire timestamp from an ISO instant: microseconds and Z. */
+export const wireTime = (iso) => iso.replace(/(\.\d+)?Z$/, (m, frac) => `.${((frac ?? '.').slice(1) + '000000').slice(0, 6)}Z`);

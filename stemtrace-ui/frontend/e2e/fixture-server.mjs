@@ -201,11 +201,30 @@ function api(path, q, res) {
     const worker = data.workers.find((w) => w.hostname === q.get('hostname'));
     return worker ? send(res, 200, { ...worker, registered_task_count: worker.registered_tasks.length }) : send(res, 404, { detail: 'worker not found' });
   }
+  if (path === '/api/anomalies/groups') {
+    // one open group per type and name, like the server before anyone triages them
+    const groups = new Map();
+    for (const a of data.anomalies) {
+      const key = `${a.type}\u0000${a.name}`;
+      const g = groups.get(key) ?? { type: a.type, name: a.name, status: 'open', open: 0, occurrences: 0, first_seen: a.detected_at, last_seen: a.detected_at,
+        resolved_at: null, acknowledged_at: null, muted_at: null, muted_until: null };
+      g.open += 1;
+      g.occurrences += 1;
+      groups.set(key, g);
+    }
+    const all = [...groups.values()];
+    const limit = Math.min(1000, Math.max(1, Number(q.get('limit') ?? 50)));
+    const offset = Math.max(0, Number(q.get('offset') ?? 0));
+    const wanted = (q.get('status') ?? 'open').split(',');
+    const matching = wanted.includes('all') || wanted.includes('open') ? all : [];
+    return send(res, 200, { counts: { open: all.length, acknowledged: 0, muted: 0, resolved: 0 }, groups: matching.slice(offset, offset + limit), total: matching.length, limit, offset });
+  }
   if (path === '/api/anomalies') {
     const types = q.getAll('type').flatMap((s) => s.split(',')).filter(Boolean);
     const limit = Math.min(1000, Math.max(1, Number(q.get('limit') ?? 50)));
     const offset = Math.max(0, Number(q.get('offset') ?? 0));
-    const matching = data.anomalies.filter((a) => types.length === 0 || types.includes(a.type));
+    const name = q.get('name');
+    const matching = data.anomalies.filter((a) => (types.length === 0 || types.includes(a.type)) && (name === null || a.name === name));
     return send(res, 200, { anomalies: matching.slice(offset, offset + limit), total: matching.length, limit, offset });
   }
   if (path === '/api/stats') return send(res, ...statsFor(q));

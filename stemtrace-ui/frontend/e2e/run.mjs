@@ -174,16 +174,24 @@ try {
     await shot('registry');
   });
 
-  await check('anomalies page lists an UNREGISTERED anomaly for capp.not_registered_anywhere', async () => {
+  await check('anomalies page groups the UNREGISTERED anomaly of capp.not_registered_anywhere, and expands to it', async () => {
     await go('/anomalies');
-    const row = page.locator(`${testId('anomaly-row')}[data-anomaly-type="UNREGISTERED"]`, { hasText: 'capp.not_registered_anywhere' });
-    await row.first().waitFor({ state: 'visible' });
-    const badge = row.first().locator(`${testId('anomaly-badge')}[data-anomaly-type="UNREGISTERED"]`);
-    assert((await badge.count()) === 1, 'the row has no UNREGISTERED badge');
+    const group = page.locator(`${testId('anomaly-group-row')}[data-anomaly-type="UNREGISTERED"][data-name="capp.not_registered_anywhere"]`);
+    await group.waitFor({ state: 'visible' });
+    const badge = group.locator(`${testId('anomaly-badge')}[data-anomaly-type="UNREGISTERED"]`);
+    assert((await badge.count()) === 1, 'the group has no UNREGISTERED badge');
+    assert((await group.getAttribute('data-status')) === 'open', `the group is ${await group.getAttribute('data-status')}`);
+    const open = Number(await group.locator(testId('anomaly-group-open')).getAttribute('data-value'));
+    assert(open >= 1, `the group says ${open} open`);
+    await group.locator(testId('anomaly-group-expand')).click();
+    const member = page.locator(`${testId('anomaly-row')}[data-anomaly-type="UNREGISTERED"]`);
+    await member.first().waitFor({ state: 'visible' });
+    assert((await member.count()) === open, `${await member.count()} anomalies listed for ${open} open`);
     const count = Number(await page.locator(testId('anomaly-count')).textContent());
-    assert(count >= 1, `the navigation shows ${count} anomalies`);
+    const { counts } = await api('/api/anomalies/groups?limit=1');
+    assert(count === counts.open, `the navigation shows ${count}, the API ${counts.open} open groups`);
     await shot('anomalies');
-    return `${count} in the navigation badge`;
+    return `${count} open groups in the navigation badge`;
   });
 
   await check('the unregistered task shows its anomaly on the tasks page, task page and graph', async () => {

@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { assert, check, finish, launchChromium } from './checks.mjs';
+import { advanceServerClock, assert, check, finish, injectEvents, launchChromium, until as untilWithin, wireTime } from './checks.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -39,30 +39,9 @@ const timeout = 20000;
 const cssString = (s) => JSON.stringify(s);
 const testId = (id) => `[data-testid=${cssString(id)}]`;
 
-async function until(probe, what) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Moves the server's clock; returns its new now. */
-async function advanceServerClock(iso) {
-  const response = await fetch(`${opts['clock-url']}?advance=${encodeURIComponent(iso)}`, { method: 'POST' });
-  assert(response.ok, `clock: HTTP ${response.status}`);
-  return (await response.json()).now;
-}
-
-async function inject(events) {
-  const response = await fetch(opts['inject-url'], { method: 'POST', body: events.map((e) => JSON.stringify(e)).join('\n') });
-  assert(response.ok, `inject: HTTP ${response.status}`);
-}
-
-/** A wire timestamp: microseconds and Z. */
-const wireTime = (iso) => iso.replace(/(\.\d+)?Z$/, (m, frac) => `.${((frac ?? '.').slice(1) + '000000').slice(0, 6)}Z`);
+const until = (probe, what) => untilWithin(probe, what, timeout);
+const advanceClock = (iso) => advanceServerClock(opts['clock-url'], iso);
+const inject = (events) => injectEvents(opts['inject-url'], events);
 
 const browser = await launchChromium();
 const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -102,7 +81,7 @@ try {
   });
 
   await check(`the card turns offline by itself once no heartbeat came for ${offlineAfter} s of server time`, async () => {
-    await advanceServerClock(`PT${offlineAfter + 1}S`);
+    await advanceClock(`PT${offlineAfter + 1}S`);
     // no reload: the page asks again on its own
     await until(async () => (await liveness()) === 'offline', 'the card to say offline');
     const label = (await card.locator(testId('worker-liveness')).innerText()).trim();
@@ -111,7 +90,7 @@ try {
   });
 
   await check('the next heartbeat brings it back online, and is no restart', async () => {
-    const now = await advanceServerClock('PT0S');
+    const now = await advanceClock('PT0S');
     await inject([
       {
         event_type: 'worker_ready',

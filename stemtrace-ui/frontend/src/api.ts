@@ -4,7 +4,10 @@ import { nextCursor } from './lib/livePages';
 import type { Health } from './lib/health';
 import { type StatsPeriod, periodParams } from './lib/stats';
 import { idQuery } from './lib/urls';
+import { type GroupAction, type GroupTab, triageBody } from './lib/anomalyGroups';
 import type {
+  AnomalyGroup,
+  AnomalyGroupPage,
   AnomalyListResponse,
   AnomalyType,
   GraphListResponse,
@@ -30,6 +33,10 @@ export class ApiError extends Error {
 async function getJson<T>(path: string, params?: URLSearchParams, signal?: AbortSignal): Promise<T> {
   const query = params && params.size > 0 ? `?${params}` : '';
   const res = await fetch(`${BASE}${path}${query}`, { signal, headers: { accept: 'application/json' } });
+  return readJson<T>(res);
+}
+
+async function readJson<T>(res: Response): Promise<T> {
   if (!res.ok) {
     // Errors carry {"detail": ...}; fall back to the status line when the body is not that.
     let detail = `${res.status} ${res.statusText}`;
@@ -98,8 +105,10 @@ export const keys = {
   workerList: (offset: number) => ['workers', 'list', offset] as const,
   worker: (hostname: string) => ['workers', 'one', hostname] as const,
   registry: (query: string, status: RegistryStatus | '', offset: number) => ['registry', query, status, offset] as const,
-  anomalyList: (types: AnomalyType[]) => ['anomalies', 'list', types] as const,
-  anomalyCount: ['anomalies', 'count'] as const,
+  // every anomaly key starts with 'anomalies': a frame that raises or clears one refreshes them all
+  anomalyGroups: (types: AnomalyType[], status: GroupTab) => ['anomalies', 'groups', types, status] as const,
+  anomalyGroupCounts: ['anomalies', 'counts'] as const,
+  anomalyGroupMembers: (type: AnomalyType, name: string | null) => ['anomalies', 'members', type, name] as const,
   stats: (period: StatsPeriod) => ['stats', period] as const,
 };
 
@@ -189,26 +198,67 @@ export const registryQuery = (query: string, status: RegistryStatus | '', offset
     placeholderData: keepPreviousData,
   });
 
-export const anomalyListQuery = (types: AnomalyType[]) =>
+/**
+ * Anomaly groups change without a pushed frame when a resolved group outlives its retention or a
+ * mute ends, so the page and the badge also ask again now and then.
+ */
+export const ANOMALY_GROUPS_REFRESH_MS = 10_000;
+export const ANOMALY_BADGE_REFRESH_MS = 30_000;
+
+/** One tab of anomaly groups, paged by offset (groups are few: one per type and task name). */
+export const anomalyGroupsQuery = (types: AnomalyType[], status: GroupTab) =>
   infiniteQueryOptions({
-    queryKey: keys.anomalyList(types),
+    queryKey: keys.anomalyGroups(types, status),
     initialPageParam: 0,
     queryFn: ({ pageParam, signal }) => {
-      const p = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(pageParam) });
+      const p = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(pageParam), status });
       if (types.length > 0) p.set('type', types.join(','));
-      return getJson<AnomalyListResponse>('/api/anomalies', p, signal);
+      return getJson<AnomalyGroupPage>('/api/anomalies/groups', p, signal);
     },
-    getNextPageParam: (last) =>
-      last.offset + last.anomalies.length < last.total ? last.offset + last.anomalies.length : undefined,
+    getNextPageParam: (last) => (last.offset + last.groups.length < last.total ? last.offset + last.groups.length : undefined),
+    refetchInterval: ANOMALY_GROUPS_REFRESH_MS,
   });
 
-/** Number of current anomalies for the navigation badge; one row is the smallest page the API serves. */
-export const anomalyCountQuery = () =>
+/** How many groups are open, for the navigation badge; one row is the smallest page the API serves. */
+export const openAnomalyGroupsQuery = () =>
   queryOptions({
-    queryKey: keys.anomalyCount,
-    queryFn: ({ signal }) => getJson<AnomalyListResponse>('/api/anomalies', new URLSearchParams({ limit: '1' }), signal),
-    select: (data) => data.total,
+    queryKey: keys.anomalyGroupCounts,
+    queryFn: ({ signal }) => getJson<AnomalyGroupPage>('/api/anomalies/groups', new URLSearchParams({ limit: '1' }), signal),
+    select: (data) => data.counts.open,
+    refetchInterval: ANOMALY_BADGE_REFRESH_MS,
   });
+
+/** The anomalies of one group, shown when its row is expanded. */
+export const GROUP_MEMBERS_LIMIT = 100;
+export const anomalyGroupMembersQuery = (group: Pick<AnomalyGroup, 'type' | 'name'>) =>
+  queryOptions({
+    queryKey: keys.anomalyGroupMembers(group.type, group.name),
+    queryFn: ({ signal }) => {
+      const p = new URLSearchParams({ type: group.type, limit: String(GROUP_MEMBERS_LIMIT) });
+      if (group.name === null) p.set('unnamed', 'true');
+      else p.set('name', group.name);
+      return getJson<AnomalyListResponse>('/api/anomalies', p, signal);
+    },
+  });
+
+/** Acknowledges, mutes or undoes either; answers the group as it now is, or throws with the server's reason. */
+export async function triageGroup(
+  action: GroupAction,
+  group: Pick<AnomalyGroup, 'type' | 'name'>,
+  minutes?: number | null,
+): Promise<AnomalyGroup> {
+  let res: Response;
+  try {
+    res = await fetch(`${BASE}/api/anomalies/groups/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: triageBody(group, minutes),
+    });
+  } catch (e) {
+    throw new ApiError(0, `the server could not be reached (${e instanceof Error ? e.message : String(e)})`);
+  }
+  return readJson<AnomalyGroup>(res);
+}
 
 /**
  * Period aggregates move slowly and cost the server a pass over the period, so they refresh on a

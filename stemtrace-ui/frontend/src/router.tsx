@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { type ErrorComponentProps, Link, Outlet, createRootRoute, createRoute, createRouter, redirect, useRouterState } from '@tanstack/react-router';
 import { useEffect } from 'react';
-import { anomalyCountQuery } from './api';
+import { openAnomalyGroupsQuery } from './api';
+import { type GroupTab, openGroupsTitle, parseGroupTab } from './lib/anomalyGroups';
 import { BrokerBanner } from './components/BrokerBanner';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { HeaderSearch } from './components/HeaderSearch';
@@ -22,14 +23,14 @@ import { TasksPage } from './pages/TasksPage';
 import { WorkersPage } from './pages/WorkersPage';
 import type { RegistryStatus } from './lib/types';
 
-/** Nav entry with the number of current anomalies; the count stays quiet until there is one. */
+/** Nav entry with the number of open anomaly groups; the count stays quiet until there is one. */
 function AnomaliesNavLink() {
-  const count = useQuery(anomalyCountQuery()).data ?? 0;
+  const count = useQuery(openAnomalyGroupsQuery()).data ?? 0;
   return (
     <Link to="/anomalies" data-testid="nav-anomalies">
       Anomalies
       {count > 0 && (
-        <span className="nav-count" data-testid="anomaly-count" title={`${count} current anomal${count === 1 ? 'y' : 'ies'}`}>
+        <span className="nav-count" data-testid="anomaly-count" title={openGroupsTitle(count)} aria-label={openGroupsTitle(count)}>
           {count}
         </span>
       )}
@@ -169,6 +170,8 @@ export interface WorkersSearch {
 export interface AnomaliesSearch {
   /** Comma separated anomaly types. */
   type?: string;
+  /** The status tab; absent is Open. */
+  status?: GroupTab;
 }
 
 /** `window` in minutes (the page's default when absent), or a `from`/`to` range of ISO instants. */
@@ -259,7 +262,10 @@ const anomaliesRoute = createRoute({
   path: '/anomalies',
   component: AnomaliesPage,
   errorComponent: pageError('the anomalies'),
-  validateSearch: (s: Record<string, unknown>): AnomaliesSearch => ({ type: str(s.type) }),
+  validateSearch: (s: Record<string, unknown>): AnomaliesSearch => {
+    const status = parseGroupTab(s.status);
+    return { type: str(s.type), status: status === 'open' ? undefined : status };
+  },
 });
 const statsRoute = createRoute({
   getParentRoute: () => rootRoute,

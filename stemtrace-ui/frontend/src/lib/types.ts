@@ -235,6 +235,33 @@ export interface AnomalyListResponse extends Page {
   anomalies: Anomaly[];
 }
 
+export type AnomalyGroupStatus = 'open' | 'acknowledged' | 'muted' | 'resolved';
+
+/** The anomalies of one type and task name, as people triage them. */
+export interface AnomalyGroup {
+  type: AnomalyType;
+  /** The task name (`chord` for chords); null for the type's unnamed group. */
+  name: string | null;
+  status: AnomalyGroupStatus;
+  /** Raised now. */
+  open: number;
+  /** Raised since the group appeared. */
+  occurrences: number;
+  first_seen: string | null;
+  last_seen: string | null;
+  resolved_at: string | null;
+  acknowledged_at: string | null;
+  muted_at: string | null;
+  /** Null while muted until unmuted (or not muted). */
+  muted_until: string | null;
+}
+
+export interface AnomalyGroupPage extends Page {
+  /** Groups per status, whatever the status filter. */
+  counts: Record<AnomalyGroupStatus, number>;
+  groups: AnomalyGroup[];
+}
+
 /** Null when there were no samples in the window. */
 export interface Percentiles {
   p50: number | null;

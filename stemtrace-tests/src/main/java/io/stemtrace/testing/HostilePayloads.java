@@ -156,7 +156,7 @@ public final class HostilePayloads {
             ? pick("lone-\\ud800", "\\udfff-first", "pair-reversed-\\udc00\\ud800", "\\ud83d")
             : "x".repeat(513 + random.nextInt(10_000));
     String json =
-        switch (random.nextInt(5)) {
+        switch (random.nextInt(6)) {
           case 0 -> "{\"task_id\":\"" + bad + "\",\"state\":\"STARTED\"," + TS + "}";
           case 1 ->
               "{\"task_id\":\""
@@ -180,6 +180,14 @@ public final class HostilePayloads {
                   + "\",\"name\":\""
                   + bad
                   + "\",\"state\":\"PENDING\","
+                  + TS
+                  + "}";
+          case 4 ->
+              "{\"task_id\":\""
+                  + id()
+                  + "\",\"state\":\"STARTED\",\"hostname\":\""
+                  + bad
+                  + "\","
                   + TS
                   + "}";
           default -> "{\"event_type\":\"worker_ready\",\"hostname\":\"" + bad + "\"," + TS + "}";
