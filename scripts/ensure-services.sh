@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes sure what the test suite talks to is running: Redis, RabbitMQ, Debian's Chromium and kombu.
+# Makes sure what the test suite talks to is running: Redis, RabbitMQ, PostgreSQL, Debian's Chromium and kombu.
 # Starts whatever is not reachable; fails loudly when something cannot be started.
 set -euo pipefail
 
@@ -46,6 +46,16 @@ ensure_rabbitmq() {
   wait_port 5672 120 RabbitMQ
 }
 
+ensure_postgresql() {
+  if port_open 5432; then return 0; fi
+  command -v pg_ctlcluster >/dev/null || { log "PostgreSQL is not installed (apt-get install postgresql)"; return 1; }
+  local version
+  version=$(ls /etc/postgresql | sort -V | tail -1)
+  log "starting PostgreSQL $version on 127.0.0.1:5432"
+  real_clock pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  wait_port 5432 60 PostgreSQL
+}
+
 ensure_chromium() {
   if command -v chromium >/dev/null; then return 0; fi
   log "installing Debian's chromium for the browser tests"
@@ -61,6 +71,6 @@ ensure_kombu() {
   /usr/bin/python3 -c "import kombu" || { log "python3-kombu could not be installed"; return 1; }
 }
 
-for what in "${@:-redis rabbitmq chromium kombu}"; do
+for what in "${@:-redis rabbitmq postgresql chromium kombu}"; do
   for one in $what; do "ensure_$one"; done
 done

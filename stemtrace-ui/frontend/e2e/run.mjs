@@ -191,7 +191,7 @@ try {
     const { counts } = await api('/api/anomalies/groups?limit=1');
     assert(count === counts.open, `the navigation shows ${count}, the API ${counts.open} open groups`);
     await shot('anomalies');
-    return `${count} open groups in the navigation badge`;
+    return `${count} open group${count === 1 ? '' : 's'} in the navigation badge`;
   });
 
   await check('the unregistered task shows its anomaly on the tasks page, task page and graph', async () => {

@@ -94,6 +94,48 @@ public interface GraphStore extends AutoCloseable {
   /** How many workflows the store holds. */
   long workflowCount();
 
+  /**
+   * Makes every event applied so far durable. The consumer calls it after each batch, before the
+   * transport acknowledges the batch, so a store that writes to a database loses nothing a broker
+   * counts as consumed. The in-memory store has nothing to do.
+   *
+   * @throws RuntimeException when the events could not be made durable; they stay pending and the
+   *     next call tries again
+   */
+  default void flush() {}
+
+  /**
+   * Hands the events this store kept from before it was opened to {@code sink}, in batches and in
+   * the order they were committed, so that a collector's listeners (anomalies, statistics, workers)
+   * see them as they would a broker's. The store applies what passes through the sink without
+   * writing it again. A collector calls it once, before it consumes; the in-memory store kept
+   * nothing.
+   *
+   * @return how many events were handed over
+   */
+  default long replayInto(EventSink sink) {
+    return 0;
+  }
+
+  /**
+   * For a store that several processes share: a transport delivering what other processes commit to
+   * it after what {@link #replayInto} handed over, so that a dashboard with no broker consumer of
+   * its own stays live. Subscribing to it makes this store read-only: it applies what it is given
+   * and writes nothing. Empty for a store no other process can see.
+   */
+  default Optional<Transport> sharedFeed() {
+    return Optional.empty();
+  }
+
+  /**
+   * Blocks until this process is the only one writing to the store, and stays so while the store is
+   * open: a second collector on the same store stands by here and takes over when the first stops.
+   * Returns at once for a store no other process shares.
+   *
+   * @throws InterruptedException when interrupted while standing by
+   */
+  default void awaitExclusiveWrites() throws InterruptedException {}
+
   /** Releases what the store holds. The in-memory store has nothing to release. */
   @Override
   default void close() {}

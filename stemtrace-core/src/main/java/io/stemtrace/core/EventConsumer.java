@@ -57,6 +57,9 @@ public final class EventConsumer implements EventSink, AutoCloseable {
 
   private final Transport transport;
   private final GraphStore store;
+  private static final long FLUSH_FIRST_BACKOFF_MILLIS = 100;
+  private static final long FLUSH_MAX_BACKOFF_MILLIS = 5_000;
+
   private final EventCodec codec;
   private final Clock clock;
 
@@ -123,7 +126,47 @@ public final class EventConsumer implements EventSink, AutoCloseable {
         for (DecodeResult result : current.join()) applyDecoded(result, accepted);
       }
     }
+    flushUntilDurable();
     if (accepted != null && !accepted.isEmpty()) notifyListeners(accepted);
+  }
+
+  /**
+   * Waits until the store made the batch durable, retrying with backoff: the transport acknowledges
+   * the batch when {@link #accept} returns, so returning earlier could lose events a broker no
+   * longer holds. A database that is away holds the stream back meanwhile, which the broker keeps.
+   * Gives up only when the consumer closes.
+   */
+  private void flushUntilDurable() {
+    long backoffMillis = FLUSH_FIRST_BACKOFF_MILLIS;
+    int failures = 0;
+    while (true) {
+      try {
+        store.flush();
+        if (failures > 0)
+          LOG.info("graph store is durable again after {} failed attempts", failures);
+        return;
+      } catch (RuntimeException e) {
+        failures++;
+        if (failures == 1) {
+          LOG.warn(
+              "graph store could not make a batch durable; retrying until it can: {}",
+              e.toString());
+        } else {
+          LOG.debug("graph store still cannot make a batch durable", e);
+        }
+        if (closed) {
+          LOG.warn("consumer closed while the store could not make a batch durable");
+          return;
+        }
+        try {
+          Thread.sleep(backoffMillis);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        backoffMillis = Math.min(FLUSH_MAX_BACKOFF_MILLIS, backoffMillis * 2);
+      }
+    }
   }
 
   private void applyDecoded(DecodeResult result, List<StemtraceEvent> accepted) {
@@ -191,6 +234,7 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     for (StemtraceEvent event : events) {
       if (apply(event)) accepted.add(event);
     }
+    flushUntilDurable();
     if (!accepted.isEmpty()) notifyListeners(accepted);
     return accepted.size();
   }

@@ -46,6 +46,7 @@ public final class StemtraceCollector implements AutoCloseable {
   private final boolean ownsTransport;
   private final GraphStore store;
   private final boolean ownsStore;
+  private final boolean readOnly;
   private final AnomalyDetector anomalies;
   private final TaskStatistics statistics;
   private final WorkerMonitor workers;
@@ -56,9 +57,8 @@ public final class StemtraceCollector implements AutoCloseable {
   private volatile boolean closed;
 
   private StemtraceCollector(Builder builder, TransportChoice.Opened opened) {
-    this.ownsTransport = opened != null && opened.owned();
-    this.transport = opened == null ? null : opened.transport();
     this.ownsStore = builder.store == null;
+    this.readOnly = builder.readOnly;
     try {
       this.store =
           ownsStore
@@ -67,8 +67,24 @@ public final class StemtraceCollector implements AutoCloseable {
                   new GraphStoreProvider.Limits(builder.maxNodes, builder.maxBytes))
               : builder.store;
     } catch (RuntimeException e) {
-      if (ownsTransport) transport.close();
+      if (opened != null && opened.owned()) opened.transport().close();
       throw e;
+    }
+    if (readOnly) {
+      Optional<Transport> feed = store.sharedFeed();
+      if (feed.isEmpty()) {
+        if (ownsStore) store.close();
+        throw new IllegalArgumentException(
+            "a collector without a consumer of its own reads what others write to a shared store,"
+                + " such as postgresql://...; "
+                + store
+                + " is seen by this process only");
+      }
+      this.transport = feed.get();
+      this.ownsTransport = true;
+    } else {
+      this.ownsTransport = opened != null && opened.owned();
+      this.transport = opened == null ? null : opened.transport();
     }
     this.clock = builder.clock;
     this.nodeAlias = builder.nodeAlias;
@@ -115,23 +131,44 @@ public final class StemtraceCollector implements AutoCloseable {
    *
    * @throws UncheckedIOException when the transport cannot subscribe (the collector is closed then)
    */
-  public synchronized StemtraceCollector start() {
-    if (closed) throw new IllegalStateException("collector closed");
-    if (started) return this;
-    started = true;
-    anomalies.start();
-    if (transport == null) return this;
-    try {
-      consumer.start();
-    } catch (IOException e) {
-      close();
-      throw new UncheckedIOException(
-          "cannot subscribe to " + transport.describe() + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      close();
-      throw e;
+  public StemtraceCollector start() {
+    synchronized (this) {
+      if (closed) throw new IllegalStateException("collector closed");
+      if (started) return this;
+      started = true;
+      anomalies.start();
     }
-    return this;
+    try {
+      // a second collector on a shared store stands by here until the first stops; not under this
+      // object's lock, so that close() can end the wait
+      if (!readOnly && transport != null) store.awaitExclusiveWrites();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new IllegalStateException("stopped while standing by for " + store, e);
+    }
+    synchronized (this) {
+      if (closed) throw new IllegalStateException("collector closed while standing by");
+      try {
+        // what a durable store kept reaches the listeners (anomalies, statistics, workers) first
+        store.replayInto(consumer);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+      if (transport == null) return this;
+      try {
+        consumer.start();
+      } catch (IOException e) {
+        close();
+        throw new UncheckedIOException(
+            "cannot subscribe to " + transport.describe() + ": " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+      return this;
+    }
   }
 
   /** The store events are applied to. */
@@ -234,6 +271,7 @@ public final class StemtraceCollector implements AutoCloseable {
     private final TransportChoice transport = new TransportChoice();
     private String storeUrl = GraphStores.DEFAULT_URL;
     private GraphStore store;
+    private boolean readOnly;
     private int maxNodes = DEFAULT_MAX_NODES;
     private long maxBytes;
     private Duration stuckPendingAfter = Duration.ofMinutes(5);
@@ -277,6 +315,16 @@ public final class StemtraceCollector implements AutoCloseable {
      */
     public Builder storeUrl(String storeUrl) {
       this.storeUrl = Objects.requireNonNull(storeUrl, "storeUrl == null");
+      return this;
+    }
+
+    /**
+     * Consume nothing from a broker: follow what other processes (a headless collector) write to
+     * the shared store instead ({@code --no-consumer}). Needs a store such as {@code
+     * postgresql://...}; no transport may be set.
+     */
+    public Builder readOnly(boolean readOnly) {
+      this.readOnly = readOnly;
       return this;
     }
 
@@ -383,6 +431,10 @@ public final class StemtraceCollector implements AutoCloseable {
     public StemtraceCollector build() {
       if (store != null && !storeUrl.equals(GraphStores.DEFAULT_URL)) {
         throw new IllegalStateException("set storeUrl or store, not both");
+      }
+      if (readOnly && transport.isSet()) {
+        throw new IllegalStateException(
+            "a read-only collector follows its store; it takes no transport");
       }
       // the transport first: an unknown scheme is the likeliest mistake and must be reported as
       // such

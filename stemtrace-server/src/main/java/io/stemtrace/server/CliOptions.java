@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param healthDegradedStatus what {@code /api/health} answers while the broker is not connected
  *     (200 unless told otherwise, 503 for readiness probes)
  * @param nodeAlias which argument names each task on graph nodes and in lists
+ * @param noConsumer serve what a collector writes to the shared store instead of consuming a broker
+ *     ({@code server --no-consumer})
  */
 record CliOptions(
     Command command,
@@ -42,7 +44,8 @@ record CliOptions(
     long maxBytes,
     String storeUrl,
     int healthDegradedStatus,
-    NodeAlias nodeAlias) {
+    NodeAlias nodeAlias,
+    boolean noConsumer) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8000;
@@ -53,8 +56,13 @@ record CliOptions(
   /** The commands the main understands. */
   enum Command {
     SERVER,
-    DEMO
+    DEMO,
+    /** Consumes a broker into a shared store, with no dashboard. */
+    COLLECT
   }
+
+  /** {@code collect} serves no HTTP unless given a health port. */
+  static final int NO_PORT = -1;
 
   /** A command line that cannot run; the message is the one line to print. */
   static final class UsageException extends Exception {
@@ -99,7 +107,8 @@ record CliOptions(
         maxBytes,
         storeUrl,
         200,
-        NodeAlias.none());
+        NodeAlias.none(),
+        false);
   }
 
   /** Options with the default store. */
@@ -215,6 +224,34 @@ record CliOptions(
   }
 
   static String usage(Command command) {
+    if (command == Command.COLLECT) {
+      return String.join(
+          "\n",
+          "usage: ./stemtrace collect --transport-url URL --store-url postgresql://... [--prefix P]"
+              + " [--health-port N]",
+          "",
+          "Consumes a broker into a shared store, with no dashboard: dashboards started with",
+          "./stemtrace server --store-url ... --no-consumer serve what it writes. A second collector on the same",
+          "store stands by and takes over within seconds when the first stops.",
+          "",
+          "  --transport-url URL  redis://host:6379/0, amqp://user:pass@host:5672/vhost (env STEMTRACE_TRANSPORT_URL)",
+          "  --store-url URL      postgresql://user:password@host:5432/database[?schema=stemtrace&retain=7d]",
+          "                       (env STEMTRACE_STORE_URL)",
+          "  --prefix P           key/stream/exchange prefix (env STEMTRACE_PREFIX, default "
+              + DEFAULT_PREFIX
+              + ")",
+          "  --health-port N      serve GET /health (JSON: writing or standing by, consumer, counts) on this port",
+          "                       (env STEMTRACE_HEALTH_PORT, default none)",
+          "  --host H             interface of the health port (env STEMTRACE_HOST, default "
+              + DEFAULT_HOST
+              + ")",
+          "  --max-nodes N        task nodes the collector's working set keeps (env STEMTRACE_MAX_NODES, default "
+              + DEFAULT_MAX_NODES
+              + ")",
+          "  --max-bytes SIZE     estimated heap the working set may take (env STEMTRACE_MAX_BYTES)",
+          "",
+          AnomalyOptions.USAGE);
+    }
     if (command == Command.DEMO) {
       return String.join(
           "\n",
@@ -242,6 +279,7 @@ record CliOptions(
         "\n",
         "usage: ./stemtrace server --transport-url URL [--prefix P] [--host H] [--port N] [--max-nodes N]"
             + " [--import FILE]",
+        "       ./stemtrace server --store-url postgresql://... --no-consumer [--host H] [--port N]",
         "",
         "Starts the dashboard for events on a broker. The API is at /api, the WebSocket at /ws, the UI at /.",
         "",
@@ -258,7 +296,10 @@ record CliOptions(
             + ")",
         "  --store-url URL      where the graph is kept (env STEMTRACE_STORE_URL, default "
             + GraphStores.DEFAULT_URL
-            + ")",
+            + "); postgresql://user:password@host:5432/db",
+        "                       [?schema=stemtrace&retain=7d] keeps history across restarts",
+        "  --no-consumer        consume no broker: serve what ./stemtrace collect writes to the --store-url",
+        "                       (env STEMTRACE_NO_CONSUMER=true)",
         "  --max-nodes N        task nodes kept in memory before the oldest workflows are evicted",
         "                       (env STEMTRACE_MAX_NODES, default " + DEFAULT_MAX_NODES + ")",
         "  --max-bytes SIZE     estimated heap the stored workflows may take (512m, 2g) before the oldest are",
@@ -313,24 +354,30 @@ record CliOptions(
    */
   static CliOptions parse(List<String> args, Map<String, String> env) throws UsageException {
     if (args.isEmpty())
-      throw new UsageException("missing command: expected server or demo (see --help)");
+      throw new UsageException("missing command: expected server, demo or collect (see --help)");
     Command command =
         switch (args.get(0)) {
           case "server" -> Command.SERVER;
           case "demo" -> Command.DEMO;
+          case "collect" -> Command.COLLECT;
           default ->
               throw new UsageException(
-                  "unknown command '" + args.get(0) + "' (expected server or demo)");
+                  "unknown command '" + args.get(0) + "' (expected server, demo or collect)");
         };
+    boolean collect = command == Command.COLLECT;
     String transportUrl =
         firstNonBlank(env.get("STEMTRACE_TRANSPORT_URL"), env.get("STEMTRACE_BROKER_URL"));
     String prefix = firstNonBlank(env.get("STEMTRACE_PREFIX"), DEFAULT_PREFIX);
     String host = firstNonBlank(env.get("STEMTRACE_HOST"), DEFAULT_HOST);
-    String portText = env.get("STEMTRACE_PORT");
+    String portText = collect ? env.get("STEMTRACE_HEALTH_PORT") : env.get("STEMTRACE_PORT");
+    boolean noConsumer =
+        command == Command.SERVER
+            && isTrue(env.get("STEMTRACE_NO_CONSUMER"), "STEMTRACE_NO_CONSUMER");
+    boolean transportFlagGiven = false;
     String maxNodesText = env.get("STEMTRACE_MAX_NODES");
     boolean help = false;
     String importFile = null;
-    String portSource = "STEMTRACE_PORT";
+    String portSource = collect ? "STEMTRACE_HEALTH_PORT" : "STEMTRACE_PORT";
     String maxNodesSource = "STEMTRACE_MAX_NODES";
     String maxBytesText = env.get("STEMTRACE_MAX_BYTES");
     String maxBytesSource = "STEMTRACE_MAX_BYTES";
@@ -371,6 +418,18 @@ record CliOptions(
       known |= name.equals("--max-bytes") || name.equals("--store-url");
       known |= name.equals("--health-degraded-status");
       known |= name.equals("--node-alias");
+      known |= name.equals("--no-consumer") && command == Command.SERVER;
+      if (collect) {
+        // a collector serves no dashboard: only what consuming and its health port need
+        known =
+            serverOnly
+                || anomaly
+                || name.equals("--store-url")
+                || name.equals("--health-port")
+                || name.equals("--host")
+                || name.equals("--max-nodes")
+                || name.equals("--max-bytes");
+      }
       if (!known || (serverOnly && command == Command.DEMO)) {
         throw new UsageException(
             "unknown option '"
@@ -381,14 +440,22 @@ record CliOptions(
                 + command.name().toLowerCase(Locale.ROOT)
                 + " --help)");
       }
-      if (value == null && name.equals("--open-health"))
+      if (value == null && (name.equals("--open-health") || name.equals("--no-consumer")))
         value = "true"; // a switch: no value needed
       if (value == null) {
         if (i + 1 >= args.size()) throw new UsageException("option " + name + " needs a value");
         value = args.get(++i);
       }
       switch (name) {
-        case "--transport-url", "--broker-url" -> transportUrl = value;
+        case "--transport-url", "--broker-url" -> {
+          transportUrl = value;
+          transportFlagGiven = true;
+        }
+        case "--no-consumer" -> noConsumer = isTrue(value, "--no-consumer");
+        case "--health-port" -> {
+          portText = value;
+          portSource = "--health-port";
+        }
         case "--prefix" -> prefix = value;
         case "--store-url" -> {
           if (value.isBlank()) throw new UsageException("--store-url is blank");
@@ -433,7 +500,7 @@ record CliOptions(
     }
     int port =
         portText == null || portText.isBlank()
-            ? DEFAULT_PORT
+            ? (collect ? NO_PORT : DEFAULT_PORT)
             : integer(portSource, portText, 0, 65_535);
     int maxNodes =
         maxNodesText == null || maxNodesText.isBlank()
@@ -451,13 +518,31 @@ record CliOptions(
     }
     if (host.isBlank()) throw new UsageException("--host is blank");
     if (prefix.isBlank()) throw new UsageException("--prefix is blank");
+    boolean sharedStore = !storeUrl.trim().toLowerCase(Locale.ROOT).startsWith("memory:");
     if (command == Command.DEMO) {
       transportUrl = DEMO_TRANSPORT_URL;
       prefix = DEFAULT_PREFIX;
+    } else if (noConsumer) {
+      if (transportFlagGiven) {
+        throw new UsageException(
+            "--no-consumer serves what a collector writes to the store; it takes no --transport-url");
+      }
+      if (!help && !sharedStore) {
+        throw new UsageException(
+            "--no-consumer needs a shared store: --store-url postgresql://user:password@host:5432/db"
+                + " (or STEMTRACE_STORE_URL), the one ./stemtrace collect writes to");
+      }
+      transportUrl = null;
     } else if (!help && (transportUrl == null || transportUrl.isBlank())) {
       throw new UsageException(
-          "server needs --transport-url URL (or STEMTRACE_TRANSPORT_URL), for example"
+          command.name().toLowerCase(Locale.ROOT)
+              + " needs --transport-url URL (or STEMTRACE_TRANSPORT_URL), for example"
               + " redis://localhost:6379/0");
+    }
+    if (collect && !help && !sharedStore) {
+      throw new UsageException(
+          "collect writes to a shared store: give --store-url postgresql://user:password@host:5432/db"
+              + " (or STEMTRACE_STORE_URL)");
     }
     SecurityOptions security =
         help ? SecurityOptions.DEFAULTS : SecurityOptions.parse(securityFlags, env);
@@ -483,7 +568,17 @@ record CliOptions(
         maxBytes,
         storeUrl,
         healthDegradedStatus,
-        nodeAlias);
+        nodeAlias,
+        noConsumer);
+  }
+
+  private static boolean isTrue(String value, String source) throws UsageException {
+    if (value == null || value.isBlank()) return false;
+    try {
+      return io.stemtrace.api.TransportOptions.parseBoolean(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(source + " " + e.getMessage());
+    }
   }
 
   /** A size such as 512m, 2g, 300000k or a plain number of bytes; at least 1 MiB. */

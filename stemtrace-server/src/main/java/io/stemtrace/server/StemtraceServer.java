@@ -111,6 +111,8 @@ public final class StemtraceServer implements AutoCloseable {
       out.println(CliOptions.usage(options.command()));
       return 0;
     }
+    if (options.command() == CliOptions.Command.COLLECT)
+      return CollectCommand.run(options, out, err);
     StemtraceServer server;
     try {
       server = start(options);
@@ -192,6 +194,8 @@ public final class StemtraceServer implements AutoCloseable {
             .stuckPendingAfter(DEMO_STUCK_AFTER)
             .stuckStartedAfter(DEMO_STUCK_AFTER)
             .chordJoinWithin(DEMO_CHORD_JOIN_WITHIN);
+      } else if (options.noConsumer()) {
+        builder.readOnly(true);
       } else {
         builder.transportUrl(options.transportUrl()).prefix(options.prefix());
       }
@@ -209,6 +213,10 @@ public final class StemtraceServer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       if (demoTransport != null) demoTransport.close();
       throw new StartException(e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      // a store that cannot be opened (PostgreSQL down, a refused login, a newer schema)
+      if (demoTransport != null) demoTransport.close();
+      throw new StartException(oneLine(e), e);
     } catch (UncheckedIOException e) {
       // a broker that is down is retried by the transport; what reaches here needs the user (a
       // refused login), told in one line

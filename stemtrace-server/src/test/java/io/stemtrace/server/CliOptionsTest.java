@@ -237,6 +237,106 @@ class CliOptionsTest {
         "demo");
   }
 
+  private static final String PG = "postgresql://app@db:5432/stemtrace";
+
+  @Test
+  void collect_needsATransportAndASharedStore_servesHealthOnlyWhenAsked() throws Exception {
+    CliOptions collect =
+        parse(Map.of(), "collect", "--transport-url", "redis://r:6379/0", "--store-url", PG);
+    assertThat(collect.command()).isEqualTo(CliOptions.Command.COLLECT);
+    assertThat(collect.storeUrl()).isEqualTo(PG);
+    assertThat(collect.port()).isEqualTo(CliOptions.NO_PORT);
+    // STEMTRACE_PORT belongs to the dashboard that may share the environment
+    assertThat(
+            parse(
+                    Map.of("STEMTRACE_PORT", "9000", "STEMTRACE_STORE_URL", PG),
+                    "collect",
+                    "--transport-url",
+                    "redis://r")
+                .port())
+        .isEqualTo(CliOptions.NO_PORT);
+    assertThat(
+            parse(
+                    Map.of("STEMTRACE_HEALTH_PORT", "9100", "STEMTRACE_STORE_URL", PG),
+                    "collect",
+                    "--transport-url",
+                    "redis://r")
+                .port())
+        .isEqualTo(9100);
+    assertThat(
+            parse(
+                    Map.of(),
+                    "collect",
+                    "--transport-url",
+                    "redis://r",
+                    "--store-url",
+                    PG,
+                    "--health-port",
+                    "0")
+                .port())
+        .isZero();
+
+    assertBad(
+        "collect writes to a shared store: give --store-url postgresql://",
+        "collect",
+        "--transport-url",
+        "redis://r");
+    assertBad("collect needs --transport-url URL", "collect", "--store-url", PG);
+    assertBad(
+        "unknown option '--port' for collect",
+        "collect",
+        "--transport-url",
+        "redis://r",
+        "--store-url",
+        PG,
+        "--port",
+        "1");
+    assertBad(
+        "unknown option '--auth' for collect",
+        "collect",
+        "--transport-url",
+        "redis://r",
+        "--store-url",
+        PG,
+        "--auth",
+        "basic");
+    assertThat(CliOptions.usage(CliOptions.Command.COLLECT))
+        .contains("--health-port")
+        .contains("stands by");
+  }
+
+  @Test
+  void noConsumer_readsTheSharedStore_andTakesNoTransport() throws Exception {
+    CliOptions reader = parse(Map.of(), "server", "--store-url", PG, "--no-consumer");
+    assertThat(reader.noConsumer()).isTrue();
+    assertThat(reader.transportUrl()).isNull();
+    assertThat(
+            parse(Map.of("STEMTRACE_NO_CONSUMER", "true", "STEMTRACE_STORE_URL", PG), "server")
+                .noConsumer())
+        .isTrue();
+    // a transport URL in the shared environment is for the collector; the flag is a mistake
+    assertThat(
+            parse(
+                    Map.of("STEMTRACE_TRANSPORT_URL", "redis://r", "STEMTRACE_STORE_URL", PG),
+                    "server",
+                    "--no-consumer")
+                .transportUrl())
+        .isNull();
+    assertThat(parse(Map.of(), "server", "--transport-url", "redis://r").noConsumer()).isFalse();
+
+    assertBad("--no-consumer needs a shared store", "server", "--no-consumer");
+    assertBad(
+        "it takes no --transport-url",
+        "server",
+        "--no-consumer",
+        "--store-url",
+        PG,
+        "--transport-url",
+        "redis://r");
+    assertBad("STEMTRACE_NO_CONSUMER must be", Map.of("STEMTRACE_NO_CONSUMER", "maybe"), "server");
+    assertBad("unknown option '--no-consumer' for demo", "demo", "--no-consumer");
+  }
+
   private static void assertBad(String message, String... args) {
     assertBad(message, Map.of(), args);
   }

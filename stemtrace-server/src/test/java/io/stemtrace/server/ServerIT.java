@@ -7,14 +7,9 @@ import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
 import io.stemtrace.testing.Captures;
 import io.stemtrace.ui.Http;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -75,29 +70,7 @@ class ServerIT {
 
   @Test
   void graphcheck_passesAgainstTheCapture() throws Exception {
-    Path vectors = Captures.directory();
-    Path tool = vectors.resolve("../tools/graphcheck.py").normalize();
-    assertThat(tool).exists();
-    Process process =
-        new ProcessBuilder(
-                "python3",
-                tool.toString(),
-                server.url().replaceAll("/$", ""),
-                vectors.resolve("python-stemtrace-0.3.3/expected-graph.json").toString(),
-                "--wait",
-                "10")
-            .redirectErrorStream(true)
-            .start();
-    List<String> output = new ArrayList<>();
-    try (BufferedReader reader =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      reader.lines().forEach(output::add);
-    }
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(String.join("\n", output)).isZero();
-    assertThat(output.get(output.size() - 1))
-        .isEqualTo("0 expectation(s) failed; 18 task nodes in 7 workflows");
+    assertThat(GraphCheck.run(server)).isEqualTo(GraphCheck.CAPTURE_PASSES);
   }
 
   @Test

@@ -35,6 +35,26 @@ public abstract class ForwardingGraphStore implements GraphStore {
   }
 
   @Override
+  public void flush() {
+    delegate().flush();
+  }
+
+  @Override
+  public long replayInto(io.stemtrace.api.EventSink sink) {
+    return delegate().replayInto(sink);
+  }
+
+  @Override
+  public Optional<io.stemtrace.api.Transport> sharedFeed() {
+    return delegate().sharedFeed();
+  }
+
+  @Override
+  public void awaitExclusiveWrites() throws InterruptedException {
+    delegate().awaitExclusiveWrites();
+  }
+
+  @Override
   public Optional<TaskNode> task(String taskId) {
     return delegate().task(taskId);
   }

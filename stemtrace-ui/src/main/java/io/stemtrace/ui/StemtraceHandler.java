@@ -393,6 +393,12 @@ public final class StemtraceHandler implements HttpHandler, AutoCloseable {
       return this;
     }
 
+    /** For the handler's own collector: see {@link StemtraceCollector.Builder#readOnly}. */
+    public Builder readOnly(boolean readOnly) {
+      options().readOnly(readOnly);
+      return this;
+    }
+
     /** For the handler's own collector: see {@link StemtraceCollector.Builder#storeUrl}. */
     public Builder storeUrl(String storeUrl) {
       options().storeUrl(storeUrl);

@@ -1,0 +1,79 @@
+package io.stemtrace.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.stemtrace.api.Transport;
+import io.stemtrace.api.Transports;
+import io.stemtrace.testing.Captures;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The standalone server with {@code --store-url postgresql://...}: the real capture consumed by one
+ * server is the graph a second server shows after a restart, though its broker holds nothing.
+ */
+class PostgresStoreServerIT {
+
+  private final String schema =
+      "st_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  private final String storeUrl = "postgresql://postgres@127.0.0.1:5432/test?schema=" + schema;
+
+  @BeforeAll
+  static void postgresRunning() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", 5432), 500);
+    } catch (java.io.IOException e) {
+      String message =
+          "PostgreSQL not reachable at 127.0.0.1:5432 (CI=true requires it; start it with"
+              + " ./scripts/ensure-services.sh)";
+      if ("true".equals(System.getenv("CI"))) fail(message);
+      Assumptions.abort(message);
+    }
+  }
+
+  @AfterEach
+  void dropSchema() throws Exception {
+    try (Connection connection =
+        DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
+      connection.createStatement().execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+
+  private StemtraceServer start(String transportUrl) throws Exception {
+    return StemtraceServer.start(
+        CliOptions.parse(
+            List.of(
+                "server", "--transport-url", transportUrl, "--port", "0", "--host", "127.0.0.1"),
+            Map.of("STEMTRACE_STORE_URL", storeUrl)));
+  }
+
+  @Test
+  void history_survivesARestart_servedFromPostgres() throws Exception {
+    String first = "memory://pg-server-it-" + UUID.randomUUID();
+    try (StemtraceServer server = start(first);
+        Transport producer = Transports.open(first, "stemtrace")) {
+      producer.send(Captures.pythonCanvas());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (server.handler().consumerMetrics().eventsApplied() < 59
+          && System.nanoTime() < deadline) Thread.sleep(5);
+      assertThat(GraphCheck.run(server)).isEqualTo(GraphCheck.CAPTURE_PASSES);
+    }
+    // a new server on an empty stream: everything it shows comes from PostgreSQL
+    try (StemtraceServer restarted = start("memory://pg-server-it-empty-" + UUID.randomUUID())) {
+      // the stream is empty: all 59 came back from the store, through the consumer's listeners
+      assertThat(restarted.handler().consumerMetrics().eventsApplied()).isEqualTo(59);
+      assertThat(GraphCheck.run(restarted)).isEqualTo(GraphCheck.CAPTURE_PASSES);
+    }
+  }
+}

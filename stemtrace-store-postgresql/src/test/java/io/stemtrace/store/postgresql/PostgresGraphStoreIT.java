@@ -1,0 +1,301 @@
+package io.stemtrace.store.postgresql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stemtrace.api.GraphStore;
+import io.stemtrace.api.GraphStoreProvider;
+import io.stemtrace.api.StemtraceEvent;
+import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.TaskQuery;
+import io.stemtrace.api.TaskState;
+import io.stemtrace.codec.EventCodec;
+import io.stemtrace.core.EventConsumer;
+import io.stemtrace.core.graph.GraphStores;
+import io.stemtrace.testing.CaptureExpectations;
+import io.stemtrace.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the PostgreSQL store adds to the contract: history survives restarts, a redelivered batch
+ * writes nothing new, the consumer's batches are committed before they count as consumed (also
+ * while PostgreSQL restarts), retention drops whole day partitions, and bad configuration fails
+ * with a message that says what to fix.
+ */
+class PostgresGraphStoreIT {
+
+  private static final EventCodec CODEC = EventCodec.standard();
+  private final List<String> schemas = new ArrayList<>();
+  private final List<GraphStore> stores = new ArrayList<>();
+
+  @BeforeAll
+  static void postgresRunning() {
+    PostgresTestSupport.requirePostgres();
+  }
+
+  @AfterEach
+  void dropSchemas() {
+    for (GraphStore store : stores) store.close();
+    for (String schema : schemas) PostgresTestSupport.dropSchema(schema);
+  }
+
+  private String schema() {
+    String schema = PostgresTestSupport.newSchema();
+    schemas.add(schema);
+    return schema;
+  }
+
+  private PostgresGraphStore open(String schema) {
+    return open(schema, PostgresGraphStore.builder(PostgresTestSupport.url(schema)));
+  }
+
+  private PostgresGraphStore open(String schema, PostgresGraphStore.Builder builder) {
+    PostgresGraphStore store = builder.build();
+    stores.add(store);
+    store.replay();
+    return store;
+  }
+
+  private static long rows(String schema) {
+    return PostgresTestSupport.count("SELECT count(*) FROM " + schema + ".events");
+  }
+
+  @Test
+  void realCapture_survivesARestart_asTheSameGraph() {
+    String schema = schema();
+    PostgresGraphStore first = open(schema);
+    List<StemtraceEvent> events = CaptureExpectations.pythonCanvasEvents();
+    for (StemtraceEvent event : events) first.apply(event);
+    first.flush();
+    first.close();
+
+    PostgresGraphStore second = open(schema);
+    assertThat(second.replayedEvents()).isEqualTo(events.size());
+    CaptureExpectations.assertPythonCanvasGraph(second);
+    CaptureExpectations.assertEveryTaskExactlyOnce(second);
+  }
+
+  @Test
+  void redeliveredBatch_afterACrash_writesNothingNew_andChangesNoGraph() {
+    String schema = schema();
+    List<StemtraceEvent> events = CaptureExpectations.pythonCanvasEvents();
+    PostgresGraphStore crashed = open(schema);
+    for (StemtraceEvent event : events) crashed.apply(event);
+    crashed.flush();
+    long written = rows(schema);
+    // the collector died after the commit and before the broker heard: it gets the batch again
+    PostgresGraphStore restarted = open(schema);
+    long tasksBefore = restarted.taskCount();
+    for (StemtraceEvent event : events) restarted.apply(event);
+    restarted.flush();
+
+    assertThat(rows(schema)).isEqualTo(written).isEqualTo(events.size());
+    assertThat(restarted.taskCount()).isEqualTo(tasksBefore);
+    CaptureExpectations.assertPythonCanvasGraph(restarted);
+    CaptureExpectations.assertPythonCanvasGraph(open(schema));
+  }
+
+  @Test
+  void consumer_commitsEachBatchBeforeReturning_andLosesNothingWhilePostgresRestarts()
+      throws Exception {
+    String schema = schema();
+    PostgresGraphStore store = open(schema);
+    EventConsumer consumer = EventConsumer.builder(store).build();
+    int tasks = 6_000;
+    int batchSize = 300;
+    List<byte[]> all = new ArrayList<>();
+    Instant at = Instant.now().minusSeconds(60);
+    for (int i = 0; i < tasks; i++) {
+      String id = "pg-restart-" + i;
+      for (TaskState state : List.of(TaskState.PENDING, TaskState.STARTED, TaskState.SUCCESS)) {
+        all.add(
+            CODEC.encode(
+                TaskEvent.builder(id, state)
+                    .name("load.task")
+                    .timestamp(at.plusMillis(i * 3L + state.ordinal()))
+                    .build()));
+      }
+    }
+    CompletableFuture<Void> restart = null;
+    for (int from = 0; from < all.size(); from += batchSize) {
+      consumer.accept(all.subList(from, Math.min(all.size(), from + batchSize)));
+      // what a transport would now acknowledge is already committed
+      assertThat(store.pendingEvents()).isZero();
+      if (restart == null && from >= all.size() / 3) {
+        restart = CompletableFuture.runAsync(PostgresGraphStoreIT::restartPostgres);
+      }
+    }
+    restart.get(60, TimeUnit.SECONDS);
+    consumer.close();
+
+    assertThat(rows(schema)).isEqualTo(all.size());
+    PostgresGraphStore reopened = open(schema);
+    assertThat(reopened.taskCount()).isEqualTo(tasks);
+    assertThat(
+            reopened
+                .tasks(
+                    new TaskQuery(
+                        java.util.Set.of(TaskState.SUCCESS),
+                        null,
+                        null,
+                        null,
+                        1,
+                        0,
+                        null,
+                        null,
+                        null))
+                .total())
+        .isEqualTo(tasks);
+  }
+
+  @Test
+  void retention_dropsWholeDayPartitions_andNothingElse() throws Exception {
+    String schema = schema();
+    Instant noon = Instant.parse("2026-03-10T12:00:00Z");
+    MutableClock clock = new MutableClock(noon);
+    PostgresGraphStore store =
+        open(
+            schema,
+            PostgresGraphStore.builder(PostgresTestSupport.url(schema) + "&retain=7d")
+                .clock(clock));
+    for (int daysAgo = 3; daysAgo >= 0; daysAgo--) {
+      Instant day = noon.minus(Duration.ofDays(daysAgo));
+      store.apply(
+          TaskEvent.builder("day-" + daysAgo, TaskState.SUCCESS)
+              .name("app.daily")
+              .timestamp(day)
+              .build());
+    }
+    // a clock far off files under today instead of making a partition for the year 2200
+    store.apply(
+        TaskEvent.builder("far-future", TaskState.SUCCESS)
+            .name("app.daily")
+            .timestamp(Instant.parse("2200-01-01T00:00:00Z"))
+            .build());
+    store.flush();
+    assertThat(partitions(schema))
+        .containsExactly(
+            "events_20260307", "events_20260308", "events_20260309", "events_20260310");
+    assertThat(
+            PostgresTestSupport.count(
+                "SELECT count(*) FROM pg_partitioned_table pt JOIN pg_class c ON c.oid = pt.partrelid"
+                    + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '"
+                    + schema
+                    + "' AND pt.partdefid <> 0"))
+        .as("no default partition")
+        .isZero();
+
+    clock.set(Instant.parse("2026-03-15T12:00:00Z")); // oldest retained day: 2026-03-08
+    assertThat(store.dropExpiredPartitions()).isEqualTo(1);
+    assertThat(partitions(schema))
+        .containsExactly("events_20260308", "events_20260309", "events_20260310");
+
+    PostgresGraphStore reopened =
+        open(
+            schema,
+            PostgresGraphStore.builder(PostgresTestSupport.url(schema) + "&retain=7d")
+                .clock(clock));
+    assertThat(reopened.task("day-3")).isEmpty();
+    assertThat(reopened.task("day-2")).isPresent();
+    assertThat(reopened.task("day-0")).isPresent();
+    assertThat(reopened.task("far-future")).isPresent();
+  }
+
+  @Test
+  void storeUrl_isFoundByScheme_throughServiceLoader() {
+    String schema = schema();
+    GraphStore store =
+        GraphStores.open(PostgresTestSupport.url(schema), new GraphStoreProvider.Limits(1_000, 0));
+    stores.add(store);
+    assertThat(store).isInstanceOf(PostgresGraphStore.class);
+    store.apply(
+        TaskEvent.builder("found", TaskState.STARTED)
+            .name("app.found")
+            .timestamp(Instant.now())
+            .build());
+    store.flush();
+    assertThat(rows(schema)).isEqualTo(1);
+  }
+
+  @Test
+  void schemaNewerThanThisBuild_isRefused_withWhatToDo() {
+    String schema = schema();
+    open(schema).close();
+    PostgresTestSupport.execute(
+        "INSERT INTO " + schema + ".schema_version (version, description) VALUES (99, 'future')");
+    assertThatThrownBy(() -> open(schema))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("version 99, newer than this stemtrace knows (1)");
+  }
+
+  @Test
+  void unreachableDatabase_failsFast_namingItWithoutThePassword() {
+    assertThatThrownBy(
+            () -> PostgresGraphStore.builder("postgresql://app:s3cret@127.0.0.1:1/test").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("could not connect to the PostgreSQL store postgresql://")
+        .hasMessageContaining("127.0.0.1:1/test")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  private static List<String> partitions(String schema) {
+    List<String> names = new ArrayList<>();
+    try (var connection = PostgresTestSupport.sharedPool().getConnection();
+        var statement = connection.createStatement();
+        var rows =
+            statement.executeQuery(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                    + " JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace"
+                    + " WHERE n.nspname = '"
+                    + schema
+                    + "' AND p.relname = 'events' ORDER BY 1")) {
+      while (rows.next()) names.add(rows.getString(1));
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return names;
+  }
+
+  /**
+   * A real restart of the machine's PostgreSQL, as an operator's would be: every connection drops.
+   */
+  private static void restartPostgres() {
+    try {
+      String version =
+          new String(
+                  new ProcessBuilder("sh", "-c", "ls /etc/postgresql | sort -V | tail -1")
+                      .start()
+                      .getInputStream()
+                      .readAllBytes())
+              .strip();
+      Process restart =
+          new ProcessBuilder(
+                  "pg_ctlcluster",
+                  "--skip-systemctl-redirect",
+                  version,
+                  "main",
+                  "restart",
+                  "-m",
+                  "fast")
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(restart.getInputStream().readAllBytes());
+      if (!restart.waitFor(60, TimeUnit.SECONDS) || restart.exitValue() != 0) {
+        throw new IllegalStateException("pg_ctlcluster restart failed: " + output);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
