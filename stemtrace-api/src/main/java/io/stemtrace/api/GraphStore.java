@@ -31,6 +31,14 @@ public interface GraphStore extends AutoCloseable {
     }
   }
 
+  /**
+   * Applies an event that arrived as {@code encoded}, its bytes on the wire: a store that keeps
+   * events keeps these bytes rather than encoding the event again. The default applies the event.
+   */
+  default void apply(StemtraceEvent event, byte[] encoded) {
+    apply(event);
+  }
+
   /** One task with its events and attempts. */
   Optional<TaskNode> task(String taskId);
 

@@ -116,14 +116,17 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     List<StemtraceEvent> accepted = listeners.isEmpty() ? null : new ArrayList<>(batch.size());
     Executor decoder = batch.size() >= PIPELINE_MIN_BATCH ? decoder() : null;
     if (decoder == null) {
-      for (byte[] payload : batch) applyDecoded(codec.decode(payload), accepted);
+      for (byte[] payload : batch) applyDecoded(codec.decode(payload), payload, accepted);
     } else {
       int chunks = (batch.size() + CHUNK - 1) / CHUNK;
       CompletableFuture<DecodeResult[]> next = decodeAsync(batch, 0, decoder);
       for (int chunk = 0; chunk < chunks; chunk++) {
         CompletableFuture<DecodeResult[]> current = next;
         next = chunk + 1 < chunks ? decodeAsync(batch, chunk + 1, decoder) : null;
-        for (DecodeResult result : current.join()) applyDecoded(result, accepted);
+        DecodeResult[] results = current.join();
+        int first = chunk * CHUNK;
+        for (int i = 0; i < results.length; i++)
+          applyDecoded(results[i], batch.get(first + i), accepted);
       }
     }
     flushUntilDurable();
@@ -169,9 +172,9 @@ public final class EventConsumer implements EventSink, AutoCloseable {
     }
   }
 
-  private void applyDecoded(DecodeResult result, List<StemtraceEvent> accepted) {
+  private void applyDecoded(DecodeResult result, byte[] payload, List<StemtraceEvent> accepted) {
     if (result instanceof DecodeResult.Decoded decoded) {
-      if (apply(decoded.event()) && accepted != null) accepted.add(decoded.event());
+      if (apply(decoded.event(), payload) && accepted != null) accepted.add(decoded.event());
     } else {
       reject(((DecodeResult.Rejected) result).error());
     }
@@ -232,16 +235,18 @@ public final class EventConsumer implements EventSink, AutoCloseable {
   public int acceptEvents(List<? extends StemtraceEvent> events) {
     List<StemtraceEvent> accepted = new ArrayList<>(events.size());
     for (StemtraceEvent event : events) {
-      if (apply(event)) accepted.add(event);
+      if (apply(event, null)) accepted.add(event);
     }
     flushUntilDurable();
     if (!accepted.isEmpty()) notifyListeners(accepted);
     return accepted.size();
   }
 
-  private boolean apply(StemtraceEvent event) {
+  /** Applies one event; {@code payload} is the bytes it arrived as, or null for an import. */
+  private boolean apply(StemtraceEvent event, byte[] payload) {
     try {
-      store.apply(event);
+      if (payload == null) store.apply(event);
+      else store.apply(event, payload);
       applied.incrementAndGet();
       return true;
     } catch (RuntimeException e) {

@@ -19,7 +19,8 @@ import java.util.UUID;
  * Ingest into PostgreSQL end to end, as {@code ./stemtrace collect} does it: a Redis stream
  * pre-filled with chord-shaped workflows (a root task and a group of four, 3 events per task, small
  * args, kwargs and results), consumed by a collector into a fresh schema until every event is
- * committed. Prints events per second, and bytes on disk per task (table and indexes).
+ * committed. Prints events per second, bytes on disk per task (table and indexes), and how long a
+ * dashboard replica takes to start over the store.
  *
  * <pre>
  * mvn -q -pl stemtrace-server -am test-compile -Ppg-ingest -Dstemtrace.skipFrontend=true [-Dpg.tasks=300000]
@@ -79,6 +80,24 @@ public final class PostgresIngestHarness {
         System.out.printf(
             "pg-ingest: disk %d bytes for %d tasks: %.0f B per task (event log, table and indexes)%n",
             disk, tasks, (double) disk / tasks);
+        // a dashboard replica starting over the same store: the log replayed through its listeners
+        long opening = System.nanoTime();
+        try (StemtraceCollector reader =
+            StemtraceCollector.builder()
+                .storeUrl(store)
+                .readOnly(true)
+                .maxNodes(Math.max(100_000, tasks))
+                .build()
+                .start()) {
+          double replaySeconds = (System.nanoTime() - opening) / 1e9;
+          System.out.printf(
+              "pg-ingest: a reader started over the store in %.2f s (%d events replayed, %.0f events/s,"
+                  + " %d tasks in its working set)%n",
+              replaySeconds,
+              reader.metrics().eventsApplied(),
+              reader.metrics().eventsApplied() / replaySeconds,
+              reader.store().taskCount());
+        }
         connection.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
       }
     }

@@ -49,6 +49,12 @@ public final class PostgresGraphStore implements GraphStore {
   /** Applied events held for the next flush before one is forced. */
   static final int MAX_PENDING = 5_000;
 
+  /**
+   * The largest event stored as it arrived (the working set keeps at most as much payload per
+   * task); a larger task event is stored without its args, kwargs and result.
+   */
+  static final int MAX_STORED_EVENT_BYTES = InMemoryGraphStore.DEFAULT_MAX_TASK_PAYLOAD_BYTES;
+
   /** Events per batch handed to the collector when replaying the log. */
   static final int REPLAY_BATCH = 1_000;
 
@@ -68,6 +74,7 @@ public final class PostgresGraphStore implements GraphStore {
   private volatile long lastSeq;
 
   private volatile long replayed;
+  private volatile long payloadsNotStored;
 
   /** set while events read from the log pass through the collector: they are not written again */
   private volatile boolean replaying;
@@ -152,9 +159,28 @@ public final class PostgresGraphStore implements GraphStore {
     record(event);
   }
 
+  /** Keeps the bytes the event arrived as: a redelivery of them is the same row. */
+  @Override
+  public void apply(StemtraceEvent event, byte[] encoded) {
+    if (event instanceof TaskEvent task) memory.apply(task);
+    else if (event instanceof WorkerEvent worker) memory.apply(worker);
+    record(event, encoded);
+  }
+
   private void record(StemtraceEvent event) {
     if (replaying || readOnly) return;
-    EventLog.Row row = log.row(event, codec.encode(event));
+    record(event, codec.encode(event));
+  }
+
+  private void record(StemtraceEvent event, byte[] encoded) {
+    if (replaying || readOnly) return;
+    if (encoded.length > MAX_STORED_EVENT_BYTES && event instanceof TaskEvent task) {
+      // disk is bounded per event as the working set's memory is: the payload goes, the structure
+      // stays
+      encoded = codec.encode(task.toBuilder().args(null).kwargs(null).result(null).build());
+      payloadsNotStored++;
+    }
+    EventLog.Row row = log.row(event, encoded);
     boolean full;
     synchronized (pendingLock) {
       pending.add(row);
@@ -171,10 +197,10 @@ public final class PostgresGraphStore implements GraphStore {
   }
 
   /**
-   * Commits every event applied since the last flush.
+   * Commits every event applied since the last flush, in one transaction.
    *
-   * @throws IllegalStateException when PostgreSQL refused or could not be reached; the events stay
-   *     pending for the next call
+   * @throws IllegalStateException when PostgreSQL refused or could not be reached, or another
+   *     collector took the writer lock; the events stay pending for the next call
    */
   @Override
   public void flush() {
@@ -210,6 +236,11 @@ public final class PostgresGraphStore implements GraphStore {
     synchronized (pendingLock) {
       return pending.size();
     }
+  }
+
+  /** Task events stored without their payload because they were larger than 256 KiB. */
+  public long payloadsNotStored() {
+    return payloadsNotStored;
   }
 
   /** Events read back from the log by {@link #replayInto}. */

@@ -210,6 +210,27 @@ class PostgresGraphStoreIT {
   }
 
   @Test
+  void oversizedEvent_isStoredWithoutItsPayload_soDiskStaysBoundedPerEvent() {
+    String schema = schema();
+    PostgresGraphStore store = open(schema);
+    TaskEvent huge =
+        TaskEvent.builder("huge", TaskState.SUCCESS)
+            .name("app.huge")
+            .timestamp(Instant.now())
+            .result("x".repeat(1 << 20))
+            .build();
+    store.apply(huge, CODEC.encode(huge));
+    store.flush();
+    assertThat(store.payloadsNotStored()).isEqualTo(1);
+    assertThat(
+            PostgresTestSupport.count("SELECT max(octet_length(body)) FROM " + schema + ".events"))
+        .isLessThan(4_096);
+    PostgresGraphStore reopened = open(schema);
+    assertThat(reopened.task("huge"))
+        .hasValueSatisfying(t -> assertThat(t.state()).isEqualTo(TaskState.SUCCESS));
+  }
+
+  @Test
   void storeUrl_isFoundByScheme_throughServiceLoader() {
     String schema = schema();
     GraphStore store =
