@@ -249,6 +249,9 @@ record CliOptions(
               + DEFAULT_MAX_NODES
               + ")",
           "  --max-bytes SIZE     estimated heap the working set may take (env STEMTRACE_MAX_BYTES)",
+          "  --retain D           keep events D whole days (env STEMTRACE_RETAIN, default 7d)",
+          "  --retain-failed D    keep the events of workflows with a failed task D days, at least --retain",
+          "                       (env STEMTRACE_RETAIN_FAILED, default as --retain)",
           "",
           AnomalyOptions.USAGE);
     }
@@ -298,6 +301,9 @@ record CliOptions(
             + GraphStores.DEFAULT_URL
             + "); postgresql://user:password@host:5432/db",
         "                       [?schema=stemtrace&retain=7d] keeps history across restarts",
+        "  --retain D           a durable store keeps events D whole days (env STEMTRACE_RETAIN, default 7d)",
+        "  --retain-failed D    and the events of workflows with a failed task D days, at least --retain",
+        "                       (env STEMTRACE_RETAIN_FAILED, default as --retain)",
         "  --no-consumer        consume no broker: serve what ./stemtrace collect writes to the --store-url",
         "                       (env STEMTRACE_NO_CONSUMER=true)",
         "  --max-nodes N        task nodes kept in memory before the oldest workflows are evicted",
@@ -382,6 +388,8 @@ record CliOptions(
     String maxBytesText = env.get("STEMTRACE_MAX_BYTES");
     String maxBytesSource = "STEMTRACE_MAX_BYTES";
     String storeUrl = firstNonBlank(env.get("STEMTRACE_STORE_URL"), GraphStores.DEFAULT_URL);
+    String retain = env.get("STEMTRACE_RETAIN");
+    String retainFailed = env.get("STEMTRACE_RETAIN_FAILED");
     String degradedText = env.get("STEMTRACE_HEALTH_DEGRADED_STATUS");
     String degradedSource = "STEMTRACE_HEALTH_DEGRADED_STATUS";
     String nodeAliasText = env.get("STEMTRACE_NODE_ALIAS");
@@ -419,12 +427,15 @@ record CliOptions(
       known |= name.equals("--health-degraded-status");
       known |= name.equals("--node-alias");
       known |= name.equals("--no-consumer") && command == Command.SERVER;
+      boolean retention = name.equals("--retain") || name.equals("--retain-failed");
+      known |= retention && command != Command.DEMO;
       if (collect) {
         // a collector serves no dashboard: only what consuming and its health port need
         known =
             serverOnly
                 || anomaly
                 || name.equals("--store-url")
+                || retention
                 || name.equals("--health-port")
                 || name.equals("--host")
                 || name.equals("--max-nodes")
@@ -452,6 +463,8 @@ record CliOptions(
           transportFlagGiven = true;
         }
         case "--no-consumer" -> noConsumer = isTrue(value, "--no-consumer");
+        case "--retain" -> retain = value;
+        case "--retain-failed" -> retainFailed = value;
         case "--health-port" -> {
           portText = value;
           portSource = "--health-port";
@@ -519,6 +532,8 @@ record CliOptions(
     if (host.isBlank()) throw new UsageException("--host is blank");
     if (prefix.isBlank()) throw new UsageException("--prefix is blank");
     boolean sharedStore = !storeUrl.trim().toLowerCase(Locale.ROOT).startsWith("memory:");
+    storeUrl = withRetention(storeUrl, sharedStore, "retain", retain);
+    storeUrl = withRetention(storeUrl, sharedStore, "retain_failed", retainFailed);
     if (command == Command.DEMO) {
       transportUrl = DEMO_TRANSPORT_URL;
       prefix = DEFAULT_PREFIX;
@@ -570,6 +585,29 @@ record CliOptions(
         healthDegradedStatus,
         nodeAlias,
         noConsumer);
+  }
+
+  /**
+   * {@code --retain 7d} and {@code --retain-failed 30d} are options of a durable store: they go
+   * into its URL's query, where the store checks them.
+   */
+  private static String withRetention(String storeUrl, boolean durable, String option, String value)
+      throws UsageException {
+    if (value == null || value.isBlank()) return storeUrl;
+    String flag = "--" + option.replace('_', '-');
+    if (!durable) {
+      throw new UsageException(
+          flag
+              + " applies to a durable store such as --store-url postgresql://...; memory:// keeps"
+              + " what --max-nodes and --max-bytes allow");
+    }
+    String query = storeUrl.contains("?") ? storeUrl.substring(storeUrl.indexOf('?') + 1) : "";
+    for (String pair : query.split("&")) {
+      if (pair.toLowerCase(Locale.ROOT).startsWith(option + "=")) {
+        throw new UsageException(flag + " is given twice: also as " + option + "= in --store-url");
+      }
+    }
+    return storeUrl + (storeUrl.contains("?") ? "&" : "?") + option + "=" + value.trim();
   }
 
   private static boolean isTrue(String value, String source) throws UsageException {

@@ -306,6 +306,51 @@ class CliOptionsTest {
   }
 
   @Test
+  void retention_goesIntoTheDurableStoresUrl_andIsRefusedForMemory() throws Exception {
+    assertThat(
+            parse(
+                    Map.of(),
+                    "collect",
+                    "--transport-url",
+                    "redis://r",
+                    "--store-url",
+                    PG,
+                    "--retain",
+                    "7d",
+                    "--retain-failed",
+                    "30d")
+                .storeUrl())
+        .isEqualTo(PG + "?retain=7d&retain_failed=30d");
+    assertThat(
+            parse(
+                    Map.of("STEMTRACE_RETAIN", "14d"),
+                    "server",
+                    "--transport-url",
+                    "redis://r",
+                    "--store-url",
+                    PG + "?schema=ops")
+                .storeUrl())
+        .isEqualTo(PG + "?schema=ops&retain=14d");
+    assertBad(
+        "--retain applies to a durable store",
+        "server",
+        "--transport-url",
+        "redis://r",
+        "--retain",
+        "7d");
+    assertBad(
+        "--retain-failed is given twice",
+        "server",
+        "--transport-url",
+        "redis://r",
+        "--store-url",
+        PG + "?retain_failed=9d",
+        "--retain-failed",
+        "30d");
+    assertBad("unknown option '--retain' for demo", "demo", "--retain", "7d");
+  }
+
+  @Test
   void noConsumer_readsTheSharedStore_andTakesNoTransport() throws Exception {
     CliOptions reader = parse(Map.of(), "server", "--store-url", PG, "--no-consumer");
     assertThat(reader.noConsumer()).isTrue();

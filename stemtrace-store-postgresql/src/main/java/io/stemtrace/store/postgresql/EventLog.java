@@ -2,6 +2,7 @@ package io.stemtrace.store.postgresql;
 
 import io.stemtrace.api.StemtraceEvent;
 import io.stemtrace.api.TaskEvent;
+import io.stemtrace.api.TaskState;
 import io.stemtrace.api.WorkerEvent;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,23 +39,28 @@ final class EventLog {
   private static final int KEY_BYTES = 16;
   private static final int REPLAY_FETCH = 5_000;
 
-  /** One row to write: the day it is filed under, its key and its encoded bytes. */
-  record Row(LocalDate day, byte[] key, byte[] body) {}
+  /**
+   * One row to write: the day it is filed under, its key, its encoded bytes, the workflow it
+   * belongs to (null for worker events) and whether it is a task failing.
+   */
+  record Row(LocalDate day, byte[] key, byte[] body, String workflow, boolean failed) {}
 
   private final DataSource pool;
   private final String schema;
   private final Duration retain;
+  private final Duration retainFailed;
   private final Clock clock;
 
-  /** partitions known to exist */
-  private final Set<LocalDate> partitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** partitions known to exist, of events and of kept_events */
+  private final Set<String> partitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private volatile LocalDate retentionCheckedOn;
 
-  EventLog(DataSource pool, String schema, Duration retain, Clock clock) {
+  EventLog(DataSource pool, String schema, Duration retain, Duration retainFailed, Clock clock) {
     this.pool = pool;
     this.schema = schema;
     this.retain = retain;
+    this.retainFailed = retainFailed;
     this.clock = clock;
   }
 
@@ -64,14 +70,18 @@ final class EventLog {
    * under today, so that no partition is made for a day retention would drop at once or for a far
    * future.
    */
-  Row row(StemtraceEvent event, byte[] body) {
+  Row row(StemtraceEvent event, byte[] body, String workflow) {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     Instant at = timestamp(event);
     LocalDate day = at == null ? today : LocalDate.ofInstant(at, ZoneOffset.UTC);
     if (day.isBefore(today.minusDays(retain.toDays())) || day.isAfter(today.plusDays(1))) {
       day = today;
     }
-    return new Row(day, key(body), body);
+    boolean failed = event instanceof TaskEvent task && task.state() == TaskState.FAILURE;
+    // PostgreSQL text cannot hold U+0000, which an id may; the same stand-in on every row keeps
+    // the workflow's rows together
+    String storable = workflow == null ? null : workflow.replace('\u0000', '\uFFFD');
+    return new Row(day, key(body), body, storable, failed);
   }
 
   private static Instant timestamp(StemtraceEvent event) {
@@ -92,11 +102,11 @@ final class EventLog {
   void ensurePartitions(List<Row> rows) throws SQLException {
     Set<LocalDate> days = new TreeSet<>();
     for (Row row : rows) {
-      if (!partitions.contains(row.day())) days.add(row.day());
+      if (!partitions.contains(partitionName("events", row.day()))) days.add(row.day());
     }
     if (days.isEmpty()) return;
     try (Connection connection = pool.getConnection()) {
-      for (LocalDate day : days) ensurePartition(connection, day);
+      for (LocalDate day : days) ensurePartition(connection, "events", day);
     }
   }
 
@@ -108,20 +118,30 @@ final class EventLog {
   void insert(Connection connection, List<Row> rows) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute(
-          "CREATE TEMP TABLE IF NOT EXISTS stemtrace_staging (ord int, day date, event_key bytea,"
-              + " body bytea) ON COMMIT DELETE ROWS");
+          "CREATE TEMP TABLE IF NOT EXISTS stemtrace_staging_v2 (ord int, day date, event_key bytea,"
+              + " body bytea, workflow text, failed boolean) ON COMMIT DELETE ROWS");
       connection
           .unwrap(PGConnection.class)
           .getCopyAPI()
           .copyIn(
-              "COPY stemtrace_staging (ord, day, event_key, body) FROM STDIN (FORMAT binary)",
+              "COPY stemtrace_staging_v2 (ord, day, event_key, body, workflow, failed) FROM STDIN"
+                  + " (FORMAT binary)",
               new java.io.ByteArrayInputStream(binaryCopy(rows)));
       statement.executeUpdate(
           "INSERT INTO "
               + schema
-              + ".events (day, event_key, body) SELECT day, event_key, body FROM"
-              + " stemtrace_staging ORDER BY ord ON CONFLICT DO NOTHING");
-      statement.execute("TRUNCATE stemtrace_staging");
+              + ".events (day, event_key, body, workflow) SELECT day, event_key, body, workflow"
+              + " FROM stemtrace_staging_v2 ORDER BY ord ON CONFLICT DO NOTHING");
+      if (rows.stream().anyMatch(row -> row.failed() && row.workflow() != null)) {
+        statement.executeUpdate(
+            "INSERT INTO "
+                + schema
+                + ".failed_workflows (workflow, last_failed) SELECT workflow, max(day) FROM"
+                + " stemtrace_staging_v2 WHERE failed AND workflow IS NOT NULL GROUP BY workflow"
+                + " ON CONFLICT (workflow) DO UPDATE SET last_failed ="
+                + " greatest(failed_workflows.last_failed, EXCLUDED.last_failed)");
+      }
+      statement.execute("TRUNCATE stemtrace_staging_v2");
     } catch (java.io.IOException e) {
       throw new SQLException("COPY failed: " + e.getMessage(), e);
     }
@@ -160,32 +180,51 @@ final class EventLog {
   /** The rows in COPY's binary format: a header, then per row its field count and fields. */
   static byte[] binaryCopy(List<Row> rows) {
     int size = 19 + 2;
-    for (Row row : rows) size += 2 + 4 + 4 + 4 + 4 + 4 + row.key().length + 4 + row.body().length;
+    List<byte[]> workflows = new java.util.ArrayList<>(rows.size());
+    for (Row row : rows) {
+      byte[] workflow =
+          row.workflow() == null
+              ? null
+              : row.workflow().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      workflows.add(workflow);
+      size += 2 + 4 + 4 + 4 + 4 + 4 + row.key().length + 4 + row.body().length;
+      size += 4 + (workflow == null ? 0 : workflow.length) + 4 + 1;
+    }
     java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size);
     out.put(new byte[] {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0});
     out.putInt(0); // flags
     out.putInt(0); // header extension length
     int ord = 0;
     for (Row row : rows) {
-      out.putShort((short) 4);
+      byte[] workflow = workflows.get(ord);
+      out.putShort((short) 6);
       out.putInt(4).putInt(ord++);
       out.putInt(4).putInt((int) (row.day().toEpochDay() - PG_EPOCH_DAY));
       out.putInt(row.key().length).put(row.key());
       out.putInt(row.body().length).put(row.body());
+      if (workflow == null) out.putInt(-1);
+      else out.putInt(workflow.length).put(workflow);
+      out.putInt(1).put((byte) (row.failed() ? 1 : 0));
     }
     out.putShort((short) -1);
     return out.array();
   }
 
-  private void ensurePartition(Connection connection, LocalDate day) throws SQLException {
-    if (partitions.contains(day)) return;
+  private void ensurePartition(Connection connection, String table, LocalDate day)
+      throws SQLException {
+    String name = partitionName(table, day);
+    if (partitions.contains(name)) return;
     try (Statement statement = connection.createStatement()) {
       statement.execute(
           "CREATE TABLE IF NOT EXISTS "
-              + partitionName(day)
+              + schema
+              + "."
+              + name
               + " PARTITION OF "
               + schema
-              + ".events FOR VALUES FROM ('"
+              + "."
+              + table
+              + " FOR VALUES FROM ('"
               + day
               + "') TO ('"
               + day.plusDays(1)
@@ -194,11 +233,11 @@ final class EventLog {
       // another writer made it between our check and our statement
       if (!"42P07".equals(e.getSQLState())) throw e;
     }
-    partitions.add(day);
+    partitions.add(name);
   }
 
-  private String partitionName(LocalDate day) {
-    return schema + ".events_" + PARTITION_SUFFIX.format(day);
+  private static String partitionName(String table, LocalDate day) {
+    return table + "_" + PARTITION_SUFFIX.format(day);
   }
 
   /** The channel writers notify after each commit, with the schema as payload. */
@@ -217,12 +256,16 @@ final class EventLog {
       connection.setAutoCommit(false);
       try (PreparedStatement select =
           connection.prepareStatement(
-              "SELECT seq, body FROM "
+              "SELECT seq, body FROM (SELECT seq, body FROM "
                   + schema
-                  + ".events WHERE day >= ? AND seq > ? ORDER BY seq")) {
+                  + ".events WHERE day >= ? AND seq > ? UNION ALL SELECT seq, body FROM "
+                  + schema
+                  + ".kept_events WHERE day >= ? AND seq > ?) retained ORDER BY seq")) {
         select.setFetchSize(REPLAY_FETCH);
         select.setDate(1, Date.valueOf(oldestRetainedDay()));
         select.setLong(2, afterSeq);
+        select.setDate(3, Date.valueOf(oldestKeptDay()));
+        select.setLong(4, afterSeq);
         List<byte[]> batch = new java.util.ArrayList<>(batchSize);
         try (ResultSet result = select.executeQuery()) {
           while (result.next()) {
@@ -245,6 +288,10 @@ final class EventLog {
     return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(retain.toDays());
   }
 
+  private LocalDate oldestKeptDay() {
+    return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(retainFailed.toDays());
+  }
+
   private void dropExpiredOncePerDay() {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     if (today.equals(retentionCheckedOn)) return;
@@ -259,41 +306,97 @@ final class EventLog {
     }
   }
 
-  /** Drops the day partitions older than the retention; answers how many went. */
+  /**
+   * Drops the day partitions older than the retention, first moving the events of failed workflows
+   * to the same day's partition of {@code kept_events}, and drops those older than the retention of
+   * failed workflows; answers how many partitions of events went.
+   */
   int dropExpired() throws SQLException {
     LocalDate oldest = oldestRetainedDay();
+    LocalDate oldestKept = oldestKeptDay();
+    boolean keepFailed = retainFailed.compareTo(retain) > 0;
     int dropped = 0;
-    try (Connection connection = pool.getConnection();
-        Statement statement = connection.createStatement()) {
-      List<String> expired = new java.util.ArrayList<>();
-      try (ResultSet result =
-          statement.executeQuery(
-              "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-                  + " JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace"
-                  + " WHERE n.nspname = '"
-                  + schema
-                  + "' AND p.relname = 'events'")) {
-        while (result.next()) {
-          String name = result.getString(1);
-          LocalDate day = partitionDay(name);
-          if (day != null && day.isBefore(oldest)) expired.add(name);
+    try (Connection connection = pool.getConnection()) {
+      for (String name : partitionsOf(connection, "events")) {
+        LocalDate day = partitionDay("events", name);
+        if (day == null || !day.isBefore(oldest)) continue;
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+          if (keepFailed && !day.isBefore(oldestKept)) {
+            ensurePartition(connection, "kept_events", day);
+            statement.executeUpdate(
+                "INSERT INTO "
+                    + schema
+                    + ".kept_events (day, seq, event_key, body, workflow) SELECT day, seq,"
+                    + " event_key, body, workflow FROM "
+                    + schema
+                    + "."
+                    + name
+                    + " e WHERE e.workflow IN (SELECT workflow FROM "
+                    + schema
+                    + ".failed_workflows) ON CONFLICT DO NOTHING");
+          }
+          statement.execute("DROP TABLE " + schema + "." + name);
+          connection.commit();
+        } catch (SQLException | RuntimeException e) {
+          connection.rollback();
+          throw e;
+        } finally {
+          connection.setAutoCommit(true);
         }
-      }
-      for (String name : expired) {
-        statement.execute("DROP TABLE IF EXISTS " + schema + "." + name);
-        partitions.remove(partitionDay(name));
+        partitions.remove(name);
         dropped++;
       }
+      int droppedKept = 0;
+      try (Statement statement = connection.createStatement()) {
+        for (String name : partitionsOf(connection, "kept_events")) {
+          LocalDate day = partitionDay("kept_events", name);
+          if (day == null || !day.isBefore(oldestKept)) continue;
+          statement.execute("DROP TABLE " + schema + "." + name);
+          partitions.remove(name);
+          droppedKept++;
+        }
+        // a small table: one row per failed workflow, not per event
+        try (PreparedStatement forget =
+            connection.prepareStatement(
+                "DELETE FROM " + schema + ".failed_workflows WHERE last_failed < ?")) {
+          forget.setDate(1, Date.valueOf(oldestKept));
+          forget.executeUpdate();
+        }
+      }
+      if (dropped > 0 || droppedKept > 0) {
+        LOG.info(
+            "dropped {} day partitions of {} older than {} and {} of failed workflows older than {}",
+            dropped,
+            schema,
+            oldest,
+            droppedKept,
+            oldestKept);
+      }
     }
-    if (dropped > 0)
-      LOG.info("dropped {} day partitions of {} older than {}", dropped, schema, oldest);
     return dropped;
   }
 
-  private static LocalDate partitionDay(String name) {
-    if (!name.startsWith("events_")) return null;
+  private List<String> partitionsOf(Connection connection, String table) throws SQLException {
+    List<String> names = new java.util.ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                + " JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid ="
+                + " p.relnamespace WHERE n.nspname = ? AND p.relname = ? ORDER BY 1")) {
+      select.setString(1, schema);
+      select.setString(2, table);
+      try (ResultSet result = select.executeQuery()) {
+        while (result.next()) names.add(result.getString(1));
+      }
+    }
+    return names;
+  }
+
+  private static LocalDate partitionDay(String table, String name) {
+    if (!name.startsWith(table + "_")) return null;
     try {
-      return LocalDate.parse(name.substring("events_".length()), PARTITION_SUFFIX);
+      return LocalDate.parse(name.substring(table.length() + 1), PARTITION_SUFFIX);
     } catch (java.time.format.DateTimeParseException e) {
       return null;
     }

@@ -24,7 +24,7 @@ final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   /** In order; a released file never changes, a change is a new file. */
-  static final List<String> FILES = List.of("V1__event_log.sql");
+  static final List<String> FILES = List.of("V1__event_log.sql", "V2__kept_failed_workflows.sql");
 
   private Migrations() {}
 

@@ -75,6 +75,7 @@ public final class PostgresGraphStore implements GraphStore {
 
   private volatile long replayed;
   private volatile long payloadsNotStored;
+  private volatile long rowsRefused;
 
   /** set while events read from the log pass through the collector: they are not written again */
   private volatile boolean replaying;
@@ -97,7 +98,7 @@ public final class PostgresGraphStore implements GraphStore {
       try (Connection connection = pool.getConnection()) {
         Migrations.migrate(connection, url.schema());
       }
-      this.log = new EventLog(pool, url.schema(), url.retain(), builder.clock);
+      this.log = new EventLog(pool, url.schema(), url.retain(), url.retainFailed(), builder.clock);
       LOG.info("opened {} (schema at version {})", url.safe(), Migrations.latest());
     } catch (SQLException e) {
       closePool();
@@ -180,7 +181,10 @@ public final class PostgresGraphStore implements GraphStore {
       encoded = codec.encode(task.toBuilder().args(null).kwargs(null).result(null).build());
       payloadsNotStored++;
     }
-    EventLog.Row row = log.row(event, encoded);
+    // the workflow as the graph knows it now: what outcome-based retention keeps together
+    String workflow =
+        event instanceof TaskEvent task ? memory.workflowOf(task.taskId()).orElse(null) : null;
+    EventLog.Row row = log.row(event, encoded, workflow);
     boolean full;
     synchronized (pendingLock) {
       pending.add(row);
@@ -219,7 +223,7 @@ public final class PostgresGraphStore implements GraphStore {
         throw new IllegalStateException(
             "this collector lost the writer lock of " + url.schema() + " to another; not writing");
       }
-      log.write(batch);
+      writeOrRefuseBadRows(batch);
     } catch (SQLException | RuntimeException e) {
       synchronized (pendingLock) {
         batch.addAll(pending);
@@ -229,6 +233,45 @@ public final class PostgresGraphStore implements GraphStore {
           "could not write " + batch.size() + " events to " + url.safe() + ": " + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Writes the batch; when PostgreSQL refuses its data (SQLSTATE class 22 or 23), writes the rows
+   * one by one and leaves out, counted and logged, those it refuses: one bad row must not hold the
+   * stream back forever. Anything else (the database away) fails the whole batch, to be retried.
+   */
+  private void writeOrRefuseBadRows(List<EventLog.Row> batch) throws SQLException {
+    try {
+      log.write(batch);
+    } catch (SQLException e) {
+      if (!isDataError(e)) throw e;
+      for (EventLog.Row row : batch) {
+        try {
+          log.write(List.of(row));
+        } catch (SQLException one) {
+          if (!isDataError(one)) throw one;
+          rowsRefused++;
+          if (rowsRefused == 1) {
+            LOG.warn(
+                "PostgreSQL refused an event of {}; left out of the log (further ones at DEBUG): {}",
+                url.safe(),
+                one.getMessage());
+          } else {
+            LOG.debug("PostgreSQL refused an event: {}", one.getMessage());
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean isDataError(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("22") || state.startsWith("23"));
+  }
+
+  /** Events PostgreSQL refused to store (they stay in the working set). */
+  public long rowsRefused() {
+    return rowsRefused;
   }
 
   /** Events applied and not yet committed. */

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * @param password the password, or null
  * @param schema where the tables live; made when missing
  * @param retain how long events are kept, in whole days
+ * @param retainFailed how long the events of a workflow with a failed task are kept, at least
+ *     {@code retain}
  * @param poolSize connections kept open
  * @param safe the URL with the password hidden, for messages and logs
  */
@@ -27,6 +29,7 @@ record PostgresUrl(
     String password,
     String schema,
     Duration retain,
+    Duration retainFailed,
     int poolSize,
     String safe) {
 
@@ -37,7 +40,7 @@ record PostgresUrl(
   /** Lower-case SQL identifiers only: the schema name is spliced into statements. */
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-  private static final List<String> OPTIONS = List.of("schema", "retain", "pool");
+  private static final List<String> OPTIONS = List.of("schema", "retain", "retain_failed", "pool");
 
   static PostgresUrl parse(URI url) {
     String safe = TransportOptions.redact(url);
@@ -74,6 +77,17 @@ record PostgresUrl(
       throw new IllegalArgumentException(
           "retain=" + retain + " in " + safe + ": events are kept in whole days (1d or more)");
     }
+    Duration retainFailed = options.duration("retain_failed", retain);
+    if (retainFailed.compareTo(retain) < 0 || retainFailed.toSeconds() % 86_400 != 0) {
+      throw new IllegalArgumentException(
+          "retain_failed="
+              + retainFailed
+              + " in "
+              + safe
+              + ": failed workflows are kept in whole days, at least as long as retain ("
+              + retain.toDays()
+              + "d)");
+    }
     int pool = (int) options.number("pool", 1, DEFAULT_POOL_SIZE);
     if (pool > 64)
       throw new IllegalArgumentException("pool=" + pool + " in " + safe + ": at most 64");
@@ -95,7 +109,7 @@ record PostgresUrl(
             + port
             + "/"
             + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
-    return new PostgresUrl(jdbc, user, password, schema, retain, pool, safe);
+    return new PostgresUrl(jdbc, user, password, schema, retain, retainFailed, pool, safe);
   }
 
   /** A connection of its own, outside any pool (a lock holder, a listener). */

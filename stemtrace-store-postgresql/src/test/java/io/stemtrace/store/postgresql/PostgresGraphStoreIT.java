@@ -210,6 +210,68 @@ class PostgresGraphStoreIT {
   }
 
   @Test
+  void failedWorkflows_outliveTheirDay_forRetainFailed_successfulOnesDoNot() throws Exception {
+    String schema = schema();
+    Instant day0 = Instant.parse("2026-05-01T10:00:00Z");
+    MutableClock clock = new MutableClock(day0);
+    String url = PostgresTestSupport.url(schema) + "&retain=7d&retain_failed=30d";
+    PostgresGraphStore store = open(schema, PostgresGraphStore.builder(url).clock(clock));
+    // an ok workflow and a failed one (root -> child that fails), all on day 0
+    store.apply(task("ok-root", null, TaskState.SUCCESS, day0));
+    store.apply(task("ok-child", "ok-root", TaskState.SUCCESS, day0.plusSeconds(1)));
+    store.apply(task("bad-root", null, TaskState.SUCCESS, day0.plusSeconds(2)));
+    store.apply(task("bad-child", "bad-root", TaskState.STARTED, day0.plusSeconds(3)));
+    store.apply(task("bad-child", "bad-root", TaskState.FAILURE, day0.plusSeconds(4)));
+    store.flush();
+
+    clock.set(day0.plus(Duration.ofDays(9))); // past retain, within retain_failed
+    assertThat(store.dropExpiredPartitions()).isEqualTo(1);
+    PostgresGraphStore later = open(schema, PostgresGraphStore.builder(url).clock(clock));
+    assertThat(later.task("ok-root")).isEmpty();
+    assertThat(later.task("ok-child")).isEmpty();
+    assertThat(later.workflow("bad-root"))
+        .hasValueSatisfying(
+            graph -> assertThat(graph.nodes()).containsKeys("bad-root", "bad-child"));
+    assertThat(later.task("bad-child"))
+        .hasValueSatisfying(t -> assertThat(t.state()).isEqualTo(TaskState.FAILURE));
+
+    clock.set(day0.plus(Duration.ofDays(31))); // past retain_failed too
+    later.dropExpiredPartitions();
+    assertThat(open(schema, PostgresGraphStore.builder(url).clock(clock)).task("bad-root"))
+        .isEmpty();
+    assertThat(PostgresTestSupport.count("SELECT count(*) FROM " + schema + ".failed_workflows"))
+        .isZero();
+  }
+
+  private static TaskEvent task(String id, String parent, TaskState state, Instant at) {
+    return TaskEvent.builder(id, state).name("app.step").parentId(parent).timestamp(at).build();
+  }
+
+  @Test
+  void hostileIds_areStoredAndComeBack_withoutHoldingTheStreamBack() {
+    String schema = schema();
+    PostgresGraphStore store =
+        open(
+            schema,
+            PostgresGraphStore.builder(PostgresTestSupport.url(schema) + "&retain_failed=30d"));
+    String nul = "nul\u0000id";
+    store.apply(task(nul, null, TaskState.STARTED, Instant.now()));
+    store.apply(task(nul, null, TaskState.FAILURE, Instant.now()));
+    store.apply(task("__proto__", nul, TaskState.SUCCESS, Instant.now()));
+    store.apply(task("'; DROP TABLE events; --", null, TaskState.FAILURE, Instant.now()));
+    store.flush();
+    assertThat(store.pendingEvents()).isZero();
+    assertThat(store.rowsRefused()).isZero();
+    PostgresGraphStore reopened = open(schema);
+    assertThat(reopened.task(nul))
+        .hasValueSatisfying(t -> assertThat(t.state()).isEqualTo(TaskState.FAILURE));
+    assertThat(reopened.children(nul)).extracting(t -> t.id()).containsExactly("__proto__");
+    assertThat(reopened.task("'; DROP TABLE events; --")).isPresent();
+    assertThat(PostgresTestSupport.count("SELECT count(*) FROM " + schema + ".failed_workflows"))
+        .isEqualTo(2);
+  }
+
+  @Test
   void oversizedEvent_isStoredWithoutItsPayload_soDiskStaysBoundedPerEvent() {
     String schema = schema();
     PostgresGraphStore store = open(schema);
@@ -254,7 +316,7 @@ class PostgresGraphStoreIT {
         "INSERT INTO " + schema + ".schema_version (version, description) VALUES (99, 'future')");
     assertThatThrownBy(() -> open(schema))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("version 99, newer than this stemtrace knows (1)");
+        .hasMessageContaining("version 99, newer than this stemtrace knows (2)");
   }
 
   @Test

@@ -16,12 +16,14 @@ class PostgresUrlTest {
   @Test
   void fullUrl_givesDriverUrlCredentialsAndOptions() {
     PostgresUrl url =
-        parse("postgresql://app:p%40ss@db.example:6543/history?schema=prod_st&retain=30d&pool=8");
+        parse(
+            "postgresql://app:p%40ss@db.example:6543/history?schema=prod_st&retain=30d&retain_failed=90d&pool=8");
     assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/history");
     assertThat(url.user()).isEqualTo("app");
     assertThat(url.password()).isEqualTo("p@ss");
     assertThat(url.schema()).isEqualTo("prod_st");
     assertThat(url.retain()).isEqualTo(Duration.ofDays(30));
+    assertThat(url.retainFailed()).isEqualTo(Duration.ofDays(90));
     assertThat(url.poolSize()).isEqualTo(8);
     assertThat(url.safe()).doesNotContain("p%40ss").doesNotContain("p@ss");
   }
@@ -34,6 +36,9 @@ class PostgresUrlTest {
     assertThat(url.password()).isNull();
     assertThat(url.schema()).isEqualTo("stemtrace");
     assertThat(url.retain()).isEqualTo(Duration.ofDays(7));
+    assertThat(url.retainFailed())
+        .as("failed workflows kept as long as the rest")
+        .isEqualTo(Duration.ofDays(7));
   }
 
   @Test
@@ -49,6 +54,8 @@ class PostgresUrlTest {
     assertThatThrownBy(() -> parse("postgresql://h/db?retain=12h"))
         .hasMessageContaining("events are kept in whole days");
     assertThatThrownBy(() -> parse("postgresql://h/db?retian=7d")).hasMessageContaining("unknown");
+    assertThatThrownBy(() -> parse("postgresql://h/db?retain=30d&retain_failed=7d"))
+        .hasMessageContaining("at least as long as retain (30d)");
     assertThatThrownBy(() -> parse("postgresql://h/db?pool=0")).hasMessageContaining("pool");
     assertThatThrownBy(() -> parse("mysql://h/db"))
         .hasMessageContaining("not a PostgreSQL store URL");
