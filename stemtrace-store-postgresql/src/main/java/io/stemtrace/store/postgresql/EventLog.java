@@ -11,6 +11,7 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -117,33 +118,74 @@ final class EventLog {
    */
   void insert(Connection connection, List<Row> rows) throws SQLException {
     try (Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TEMP TABLE IF NOT EXISTS stemtrace_staging_v2 (ord int, day date, event_key bytea,"
-              + " body bytea, workflow text, failed boolean) ON COMMIT DELETE ROWS");
-      connection
-          .unwrap(PGConnection.class)
-          .getCopyAPI()
-          .copyIn(
-              "COPY stemtrace_staging_v2 (ord, day, event_key, body, workflow, failed) FROM STDIN"
-                  + " (FORMAT binary)",
-              new java.io.ByteArrayInputStream(binaryCopy(rows)));
-      statement.executeUpdate(
-          "INSERT INTO "
-              + schema
-              + ".events (day, event_key, body, workflow) SELECT day, event_key, body, workflow"
-              + " FROM stemtrace_staging_v2 ORDER BY ord ON CONFLICT DO NOTHING");
-      if (rows.stream().anyMatch(row -> row.failed() && row.workflow() != null)) {
+      // the usual case, nothing of the batch stored yet: straight into the table; a redelivered row
+      // makes COPY fail as a whole, and the batch goes again through a staging table, row by row
+      // left alone when it is there already
+      Savepoint beforeCopy = connection.setSavepoint();
+      try {
+        copy(
+            connection,
+            "COPY "
+                + schema
+                + ".events (day, event_key, body, workflow) FROM STDIN (FORMAT binary)",
+            rows,
+            false);
+        connection.releaseSavepoint(beforeCopy);
+      } catch (SQLException e) {
+        if (!"23505".equals(e.getSQLState())) throw e;
+        connection.rollback(beforeCopy);
+        statement.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS stemtrace_staging_v2 (ord int, day date, event_key"
+                + " bytea, body bytea, workflow text) ON COMMIT DELETE ROWS");
+        copy(
+            connection,
+            "COPY stemtrace_staging_v2 (ord, day, event_key, body, workflow) FROM STDIN (FORMAT binary)",
+            rows,
+            true);
         statement.executeUpdate(
             "INSERT INTO "
                 + schema
-                + ".failed_workflows (workflow, last_failed) SELECT workflow, max(day) FROM"
-                + " stemtrace_staging_v2 WHERE failed AND workflow IS NOT NULL GROUP BY workflow"
-                + " ON CONFLICT (workflow) DO UPDATE SET last_failed ="
-                + " greatest(failed_workflows.last_failed, EXCLUDED.last_failed)");
+                + ".events (day, event_key, body, workflow) SELECT day, event_key, body, workflow"
+                + " FROM stemtrace_staging_v2 ORDER BY ord ON CONFLICT DO NOTHING");
+        statement.execute("TRUNCATE stemtrace_staging_v2");
       }
-      statement.execute("TRUNCATE stemtrace_staging_v2");
+    }
+    recordFailures(connection, rows);
+  }
+
+  private static void copy(Connection connection, String sql, List<Row> rows, boolean ordered)
+      throws SQLException {
+    try {
+      connection
+          .unwrap(PGConnection.class)
+          .getCopyAPI()
+          .copyIn(sql, new java.io.ByteArrayInputStream(binaryCopy(rows, ordered)));
     } catch (java.io.IOException e) {
       throw new SQLException("COPY failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The workflows with a failed task in the batch, with the last day one failed. */
+  private void recordFailures(Connection connection, List<Row> rows) throws SQLException {
+    java.util.Map<String, LocalDate> failed = new java.util.TreeMap<>();
+    for (Row row : rows) {
+      if (row.failed() && row.workflow() != null)
+        failed.merge(row.workflow(), row.day(), (a, b) -> a.isAfter(b) ? a : b);
+    }
+    if (failed.isEmpty()) return;
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            "INSERT INTO "
+                + schema
+                + ".failed_workflows (workflow, last_failed) VALUES (?, ?) ON CONFLICT (workflow)"
+                + " DO UPDATE SET last_failed = greatest(failed_workflows.last_failed,"
+                + " EXCLUDED.last_failed)")) {
+      for (var entry : failed.entrySet()) {
+        upsert.setString(1, entry.getKey());
+        upsert.setDate(2, Date.valueOf(entry.getValue()));
+        upsert.addBatch();
+      }
+      upsert.executeBatch();
     }
   }
 
@@ -177,8 +219,11 @@ final class EventLog {
   /** Days between 1970-01-01 and 2000-01-01, PostgreSQL's epoch for binary dates. */
   private static final int PG_EPOCH_DAY = 10_957;
 
-  /** The rows in COPY's binary format: a header, then per row its field count and fields. */
-  static byte[] binaryCopy(List<Row> rows) {
+  /**
+   * The rows in COPY's binary format: a header, then per row its field count and fields ({@code
+   * ordered}: the row's position first, for the staging table).
+   */
+  static byte[] binaryCopy(List<Row> rows, boolean ordered) {
     int size = 19 + 2;
     List<byte[]> workflows = new java.util.ArrayList<>(rows.size());
     for (Row row : rows) {
@@ -187,8 +232,8 @@ final class EventLog {
               ? null
               : row.workflow().getBytes(java.nio.charset.StandardCharsets.UTF_8);
       workflows.add(workflow);
-      size += 2 + 4 + 4 + 4 + 4 + 4 + row.key().length + 4 + row.body().length;
-      size += 4 + (workflow == null ? 0 : workflow.length) + 4 + 1;
+      size += 2 + (ordered ? 8 : 0) + 8 + 4 + row.key().length + 4 + row.body().length;
+      size += 4 + (workflow == null ? 0 : workflow.length);
     }
     java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size);
     out.put(new byte[] {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0});
@@ -197,14 +242,14 @@ final class EventLog {
     int ord = 0;
     for (Row row : rows) {
       byte[] workflow = workflows.get(ord);
-      out.putShort((short) 6);
-      out.putInt(4).putInt(ord++);
+      out.putShort((short) (ordered ? 5 : 4));
+      if (ordered) out.putInt(4).putInt(ord);
+      ord++;
       out.putInt(4).putInt((int) (row.day().toEpochDay() - PG_EPOCH_DAY));
       out.putInt(row.key().length).put(row.key());
       out.putInt(row.body().length).put(row.body());
       if (workflow == null) out.putInt(-1);
       else out.putInt(workflow.length).put(workflow);
-      out.putInt(1).put((byte) (row.failed() ? 1 : 0));
     }
     out.putShort((short) -1);
     return out.array();

@@ -359,15 +359,17 @@ class PostgresGraphStoreIT {
                       .getInputStream()
                       .readAllBytes())
               .strip();
+      // PostgreSQL runs on the machine's clock even when the suite runs under faketime
       Process restart =
-          new ProcessBuilder(
-                  "pg_ctlcluster",
-                  "--skip-systemctl-redirect",
-                  version,
-                  "main",
-                  "restart",
-                  "-m",
-                  "fast")
+          io.stemtrace.testing.ServerProcesses.onTheRealClock(
+                  new ProcessBuilder(
+                      "pg_ctlcluster",
+                      "--skip-systemctl-redirect",
+                      version,
+                      "main",
+                      "restart",
+                      "-m",
+                      "fast"))
               .redirectErrorStream(true)
               .start();
       String output = new String(restart.getInputStream().readAllBytes());
