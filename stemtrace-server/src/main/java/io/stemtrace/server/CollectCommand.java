@@ -30,6 +30,9 @@ final class CollectCommand implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean writing;
 
+  /** the writer lock is held: replaying the store, then consuming */
+  private volatile boolean lockHeld;
+
   private CollectCommand(StemtraceCollector collector, Undertow health) {
     this.collector = collector;
     this.health = health;
@@ -58,7 +61,15 @@ final class CollectCommand implements AutoCloseable {
       out.flush();
     }
     try {
-      command.collector.start(); // blocks while another collector writes to the store
+      // blocks while another collector writes to the store; then this one is the writer, and
+      // replays the store before it consumes
+      command.collector.store().awaitExclusiveWrites();
+      command.lockHeld = true;
+      command.collector.start();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      command.close();
+      return 1;
     } catch (RuntimeException e) {
       err.println("stemtrace: cannot start: " + StemtraceServer.oneLine(e));
       command.close();
@@ -147,10 +158,14 @@ final class CollectCommand implements AutoCloseable {
     return ((InetSocketAddress) health.getListenerInfo().get(0).getAddress()).getPort();
   }
 
-  /** standby while another collector writes; degraded while the broker is away. */
+  /**
+   * standby while another collector writes; starting while it replays the store after taking over;
+   * degraded while the broker is away.
+   */
   String healthJson() {
     ConsumerMetrics metrics = collector.metrics();
-    String status = !writing ? "standby" : metrics.connected() ? "ok" : "degraded";
+    String status =
+        !lockHeld ? "standby" : !writing ? "starting" : metrics.connected() ? "ok" : "degraded";
     StringWriter text = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(text)) {
       g.writeStartObject();
