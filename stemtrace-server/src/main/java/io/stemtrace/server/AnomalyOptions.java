@@ -3,6 +3,7 @@ package io.stemtrace.server;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The anomaly and liveness thresholds of the standalone server, from {@code --stuck-pending-after},
@@ -25,6 +26,24 @@ record AnomalyOptions(
     Duration anomalyRetention) {
 
   static final AnomalyOptions DEFAULTS = new AnomalyOptions(null, null, null, null, null);
+
+  /**
+   * Hands each threshold that was given to its setter (a collector's or a dashboard handler's
+   * builder); the others keep the builder's defaults.
+   */
+  void applyTo(
+      Consumer<Duration> stuckPending,
+      Consumer<Duration> stuckStarted,
+      Consumer<Duration> chordJoin,
+      Consumer<Duration> workerOffline,
+      Consumer<Duration> retention) {
+    if (stuckPendingAfter != null) stuckPending.accept(stuckPendingAfter);
+    if (stuckStartedAfter != null) stuckStarted.accept(stuckStartedAfter);
+    if (chordJoinWithin != null) chordJoin.accept(chordJoinWithin);
+    if (workerOfflineAfter != null) workerOffline.accept(workerOfflineAfter);
+    if (anomalyRetention != null) retention.accept(anomalyRetention);
+  }
+
   static final Set<String> FLAGS =
       Set.of(
           "--stuck-pending-after",

@@ -96,16 +96,14 @@ final class CollectCommand implements AutoCloseable {
               .storeUrl(options.storeUrl())
               .maxNodes(options.maxNodes())
               .maxBytes(options.maxBytes());
-      AnomalyOptions anomalies = options.anomalies();
-      if (anomalies.stuckPendingAfter() != null)
-        builder.stuckPendingAfter(anomalies.stuckPendingAfter());
-      if (anomalies.stuckStartedAfter() != null)
-        builder.stuckStartedAfter(anomalies.stuckStartedAfter());
-      if (anomalies.chordJoinWithin() != null) builder.chordJoinWithin(anomalies.chordJoinWithin());
-      if (anomalies.workerOfflineAfter() != null)
-        builder.workerOfflineAfter(anomalies.workerOfflineAfter());
-      if (anomalies.anomalyRetention() != null)
-        builder.anomalyRetention(anomalies.anomalyRetention());
+      options
+          .anomalies()
+          .applyTo(
+              builder::stuckPendingAfter,
+              builder::stuckStartedAfter,
+              builder::chordJoinWithin,
+              builder::workerOfflineAfter,
+              builder::anomalyRetention);
       collector = builder.build();
     } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
       throw new StemtraceServer.StartException(StemtraceServer.oneLine(e), e);

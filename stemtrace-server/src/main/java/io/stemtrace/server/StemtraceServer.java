@@ -199,16 +199,14 @@ public final class StemtraceServer implements AutoCloseable {
       } else {
         builder.transportUrl(options.transportUrl()).prefix(options.prefix());
       }
-      AnomalyOptions anomalies = options.anomalies();
-      if (anomalies.stuckPendingAfter() != null)
-        builder.stuckPendingAfter(anomalies.stuckPendingAfter());
-      if (anomalies.stuckStartedAfter() != null)
-        builder.stuckStartedAfter(anomalies.stuckStartedAfter());
-      if (anomalies.chordJoinWithin() != null) builder.chordJoinWithin(anomalies.chordJoinWithin());
-      if (anomalies.workerOfflineAfter() != null)
-        builder.workerOfflineAfter(anomalies.workerOfflineAfter());
-      if (anomalies.anomalyRetention() != null)
-        builder.anomalyRetention(anomalies.anomalyRetention());
+      options
+          .anomalies()
+          .applyTo(
+              builder::stuckPendingAfter,
+              builder::stuckStartedAfter,
+              builder::chordJoinWithin,
+              builder::workerOfflineAfter,
+              builder::anomalyRetention);
       handler = builder.build();
     } catch (IllegalArgumentException e) {
       if (demoTransport != null) demoTransport.close();
