@@ -10,12 +10,11 @@ import io.stemtrace.api.TaskState;
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
 import io.stemtrace.codec.EventCodec;
+import io.stemtrace.testing.RequiredServers;
 import io.stemtrace.ui.Http;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -57,22 +55,8 @@ class CollectorFailoverIT {
 
   @BeforeAll
   static void serversRunning() {
-    require(5432, "PostgreSQL");
-    require(6379, "Redis");
-  }
-
-  private static void require(int port, String what) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-    } catch (java.io.IOException e) {
-      String message =
-          what
-              + " not reachable at 127.0.0.1:"
-              + port
-              + " (CI=true requires it; start it with ./scripts/ensure-services.sh)";
-      if ("true".equals(System.getenv("CI"))) fail(message);
-      Assumptions.abort(message);
-    }
+    RequiredServers.requireListening("PostgreSQL", 5432);
+    RequiredServers.requireListening("Redis", 6379);
   }
 
   @AfterEach

@@ -1,16 +1,14 @@
 package io.stemtrace.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stemtrace.api.Transport;
 import io.stemtrace.api.Transports;
 import io.stemtrace.testing.Captures;
+import io.stemtrace.testing.RequiredServers;
 import io.stemtrace.ui.Http;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,15 +34,7 @@ class PostgresStoreServerIT {
 
   @BeforeAll
   static void postgresRunning() {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", 5432), 500);
-    } catch (java.io.IOException e) {
-      String message =
-          "PostgreSQL not reachable at 127.0.0.1:5432 (CI=true requires it; start it with"
-              + " ./scripts/ensure-services.sh)";
-      if ("true".equals(System.getenv("CI"))) fail(message);
-      Assumptions.abort(message);
-    }
+    RequiredServers.requireListening("PostgreSQL", 5432);
   }
 
   @AfterEach

@@ -100,7 +100,7 @@ final class EventLog {
   }
 
   /** Makes the day partitions the rows go to, each in its own short transaction. */
-  void ensurePartitions(List<Row> rows) throws SQLException {
+  private void ensurePartitions(List<Row> rows) throws SQLException {
     Set<LocalDate> days = new TreeSet<>();
     for (Row row : rows) {
       if (!partitions.contains(partitionName("events", row.day()))) days.add(row.day());
@@ -116,7 +116,7 @@ final class EventLog {
    * left as it is. COPY into the session's own staging table, then one INSERT ... ON CONFLICT: a
    * chunk costs the server one statement instead of one per row.
    */
-  void insert(Connection connection, List<Row> rows) throws SQLException {
+  private void insert(Connection connection, List<Row> rows) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       // the usual case, nothing of the batch stored yet: straight into the table; a redelivered row
       // makes COPY fail as a whole, and the batch goes again through a staging table, row by row
@@ -190,7 +190,7 @@ final class EventLog {
   }
 
   /** Tells readers there is news (delivered at commit, once however many rows) and commits. */
-  void commit(Connection connection) throws SQLException {
+  private void commit(Connection connection) throws SQLException {
     try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
       notify.setString(1, CHANNEL);
       notify.setString(2, schema);

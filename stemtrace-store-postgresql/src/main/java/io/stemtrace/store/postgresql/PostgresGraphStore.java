@@ -359,10 +359,6 @@ public final class PostgresGraphStore implements GraphStore {
     return log;
   }
 
-  DataSource pool() {
-    return pool;
-  }
-
   /**
    * Takes this schema's writer lock, a PostgreSQL advisory lock held on a connection of its own;
    * while another process holds it, stands by and tries again every {@link WriterLock#RETRY_MILLIS}
@@ -411,10 +407,6 @@ public final class PostgresGraphStore implements GraphStore {
   /** Drops the day partitions older than the retention now, instead of at the next day's flush. */
   int dropExpiredPartitions() throws SQLException {
     return log.dropExpired();
-  }
-
-  String schema() {
-    return url.schema();
   }
 
   @Override

@@ -1,17 +1,13 @@
 package io.stemtrace.store.postgresql;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import io.stemtrace.testing.RequiredServers;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The machine's PostgreSQL (127.0.0.1:5432, trust auth, database {@code test}). Every test works in
@@ -29,24 +25,7 @@ final class PostgresTestSupport {
   private PostgresTestSupport() {}
 
   static void requirePostgres() {
-    if (reachable()) return;
-    String message =
-        "PostgreSQL not reachable at "
-            + HOST
-            + ":"
-            + PORT
-            + " (CI=true requires it; start it with ./scripts/ensure-services.sh)";
-    if ("true".equals(System.getenv("CI"))) fail(message);
-    Assumptions.abort(message);
-  }
-
-  static boolean reachable() {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(HOST, PORT), 500);
-      return true;
-    } catch (java.io.IOException e) {
-      return false;
-    }
+    RequiredServers.requireListening("PostgreSQL", PORT);
   }
 
   /** A fresh schema name: {@code st_} and 12 hex digits. */
